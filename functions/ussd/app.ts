@@ -1,0 +1,61 @@
+import { Hono } from 'hono';
+import {
+  atUssdEventSchema,
+  atUssdRequestSchema,
+  renderUssd,
+  requireAtToken,
+  ussdPath,
+} from '../../shared/channels/africastalking';
+import { chosenLanguage, sessionStartLanguage, unavailableReply, ussdStep } from '../../shared/domain/ussd';
+import { parseForm } from '../../shared/http';
+import type { DepsProvider } from '../../shared/runtime';
+
+/** The USSD webhooks: a thin shell that parses, looks up, runs the pure conversation step, and runs its effects. */
+export function createUssdApp(getDeps: DepsProvider): Hono {
+  const app = new Hono();
+  const guard = requireAtToken(async () => (await getDeps()).config.atWebhookToken);
+
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+  // A gateway ends the session on any non-200 answer; a caller hit by a bug still gets a polite last screen.
+  app.onError(async (error, c) => {
+    (await getDeps().catch(() => undefined))?.log.error('unexpected error', { path: c.req.path, error });
+    return c.text(renderUssd(unavailableReply(undefined)));
+  });
+
+  app.post('/ussd/africastalking', guard, async (c) => {
+    const parsed = await parseForm(c, atUssdRequestSchema);
+    if (!parsed.ok) return parsed.response;
+    const request = parsed.data;
+    const deps = await getDeps();
+    const callerKey = deps.callerKey(request.phoneNumber);
+    const stored = await deps.languages.get(callerKey).catch((error: unknown) => {
+      deps.log.error('language lookup failed', { callerKey, error });
+      return null;
+    });
+    if (stored === null) return c.text(renderUssd(unavailableReply(undefined)));
+
+    const result = ussdStep({
+      path: ussdPath(request.text),
+      startLang: sessionStartLanguage(stored, request.sessionId),
+      limits: deps.config.ussdLimits,
+    });
+    for (const effect of result.effects) {
+      // A lost language choice costs the caller nothing in this session (the path still holds it), so the reply
+      // goes out even when the write fails.
+      await deps.languages
+        .put(callerKey, chosenLanguage(stored, request.sessionId, effect.lang))
+        .catch((error: unknown) => deps.log.error('language write failed', { callerKey, error }));
+    }
+    return c.text(renderUssd(result.reply));
+  });
+
+  app.post('/ussd/africastalking/events', guard, async (c) => {
+    const parsed = await parseForm(c, atUssdEventSchema);
+    if (!parsed.ok) return parsed.response;
+    const { sessionId, status, durationInMillis, hopsCount, errorMessage } = parsed.data;
+    (await getDeps()).log.info('ussd session ended', { sessionId, status, durationInMillis, hopsCount, errorMessage });
+    return c.text('OK');
+  });
+
+  return app;
+}

@@ -1,0 +1,90 @@
+/**
+ * `npm start`: the whole hotline on one machine. dynalite (an embedded DynamoDB) on the standard
+ * AWS_ENDPOINT_URL_DYNAMODB endpoint, the table created if missing, sample data seeded, and every function's
+ * Hono app served on one port, plus local-only routes under /dev/. Nothing here is deployed.
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import dynalite from 'dynalite';
+import { Hono } from 'hono';
+import type { AddressInfo } from 'node:net';
+import { app as ussdApp } from '../functions/ussd';
+import { ConfigError, loadConfig, type Config } from '../shared/config';
+import { defaultDeps } from '../shared/runtime';
+import { createDocumentClient, ensureTable } from '../shared/store/client';
+import { seedSampleData } from './seed';
+
+export interface LocalHotline {
+  url: string;
+  dynamoEndpoint: string;
+  stop(): Promise<void>;
+}
+
+type Closable = { close(callback: (error?: Error) => void): unknown };
+const closeServer = (server: Closable) => new Promise<void>((resolve) => server.close(() => resolve()));
+
+async function startDynalite(config: Config): Promise<{ endpoint: string; server: Closable }> {
+  const url = new URL(config.dynamoEndpoint!);
+  const server = dynalite({ path: config.dynalitePath, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(Number(url.port || 80), url.hostname, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return { endpoint: `${url.protocol}//${url.hostname}:${port}`, server };
+}
+
+/** The Hono app that serves every function plus the local-only routes. */
+export function localApp(): Hono {
+  const root = new Hono();
+  root.route('/', ussdApp);
+  root.get('/dev/outbox', async (c) => c.json((await defaultDeps()).localOutbox.list()));
+  return root;
+}
+
+export async function startLocalHotline(env: Record<string, string | undefined> = process.env): Promise<LocalHotline> {
+  const config = loadConfig({ ...env, HOTLINE_MODE: 'local' });
+  const store = await startDynalite(config);
+  // The function apps read the same environment; port 0 (tests) resolves to the port dynalite actually took.
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = store.endpoint;
+  process.env.HOTLINE_MODE = 'local';
+  const client = createDocumentClient({ region: config.region, endpoint: store.endpoint, tableName: config.tableName });
+  await ensureTable(client, config.tableName);
+  if (config.seedSampleData) await seedSampleData(client, config.tableName);
+
+  const http: ServerType = await new Promise((resolve) => {
+    const server = serve({ fetch: localApp().fetch, port: config.port, hostname: '127.0.0.1' }, () => resolve(server));
+  });
+  const port = (http.address() as AddressInfo).port;
+  return {
+    url: `http://localhost:${port}`,
+    dynamoEndpoint: store.endpoint,
+    async stop() {
+      await closeServer(http);
+      await closeServer(store.server);
+    },
+  };
+}
+
+async function main() {
+  try {
+    const hotline = await startLocalHotline();
+    console.log(`SafeJob Hotline is running at ${hotline.url} (DynamoDB at ${hotline.dynamoEndpoint}; Ctrl-C stops it)`);
+    const stop = async () => {
+      await hotline.stop();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  } catch (error) {
+    const message =
+      error instanceof ConfigError
+        ? error.message
+        : (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+          ? `Cannot start: ${(error as Error).message}. Is another hotline running? Set PORT or AWS_ENDPOINT_URL_DYNAMODB.`
+          : `Cannot start: ${(error as Error).stack ?? String(error)}`;
+    console.error(message);
+    process.exit(1);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) void main();

@@ -1,0 +1,24 @@
+import en from '../../prompts/en.json';
+import ru from '../../prompts/ru.json';
+import tg from '../../prompts/tg.json';
+
+/** The hotline's languages, in the order the language menu offers them. Uzbek is the next one planned. */
+export const LANGUAGES = ['tg', 'ru', 'en'] as const;
+export type Lang = (typeof LANGUAGES)[number];
+
+export type PromptKey = keyof typeof en;
+export type Prompts = Record<PromptKey, string>;
+
+/** Every user-facing text, per language. prompts/*.json share one set of keys (checked by test/prompts.test.ts). */
+export const PROMPTS: Record<Lang, Prompts> = { tg, ru, en };
+
+export function isLang(value: unknown): value is Lang {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}
+
+/** The text for `key` in `lang`, with `{name}` placeholders filled from `vars`. */
+export function t(lang: Lang, key: PromptKey, vars: Record<string, string | number> = {}): string {
+  return PROMPTS[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in vars ? String(vars[name]) : whole,
+  );
+}
