@@ -7,10 +7,10 @@ import { serve, type ServerType } from '@hono/node-server';
 import dynalite from 'dynalite';
 import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
-import { app as ussdApp } from '../functions/ussd';
+import { createUssdApp } from '../functions/ussd/app';
 import { ConfigError, loadConfig, type Config } from '../shared/config';
-import { defaultDeps } from '../shared/runtime';
-import { createDocumentClient, ensureTable } from '../shared/store/client';
+import { createDeps, type Deps } from '../shared/runtime';
+import { ensureTable } from '../shared/store/client';
 import { seedSampleData } from './seed';
 
 export interface LocalHotline {
@@ -33,26 +33,25 @@ async function startDynalite(config: Config): Promise<{ endpoint: string; server
   return { endpoint: `${url.protocol}//${url.hostname}:${port}`, server };
 }
 
-/** The Hono app that serves every function plus the local-only routes. */
-export function localApp(): Hono {
+/** Every function's app, as deployed, on one server with the same dependencies, plus the local-only routes. */
+export function localApp(deps: Deps): Hono {
+  const getDeps = async () => deps;
   const root = new Hono();
-  root.route('/', ussdApp);
-  root.get('/dev/outbox', async (c) => c.json((await defaultDeps()).localOutbox.list()));
+  root.route('/', createUssdApp(getDeps));
+  root.get('/dev/outbox', (c) => c.json(deps.localOutbox.list()));
   return root;
 }
 
 export async function startLocalHotline(env: Record<string, string | undefined> = process.env): Promise<LocalHotline> {
   const config = loadConfig({ ...env, HOTLINE_MODE: 'local' });
   const store = await startDynalite(config);
-  // The function apps read the same environment; port 0 (tests) resolves to the port dynalite actually took.
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = store.endpoint;
-  process.env.HOTLINE_MODE = 'local';
-  const client = createDocumentClient({ region: config.region, endpoint: store.endpoint, tableName: config.tableName });
-  await ensureTable(client, config.tableName);
-  if (config.seedSampleData) await seedSampleData(client, config.tableName);
+  // Port 0 (tests) resolves to the port dynalite actually took.
+  const deps = createDeps({ ...config, dynamoEndpoint: store.endpoint });
+  await ensureTable(deps.db, config.tableName);
+  if (config.seedSampleData) await seedSampleData(deps.db, config.tableName);
 
   const http: ServerType = await new Promise((resolve) => {
-    const server = serve({ fetch: localApp().fetch, port: config.port, hostname: '127.0.0.1' }, () => resolve(server));
+    const server = serve({ fetch: localApp(deps).fetch, port: config.port, hostname: '127.0.0.1' }, () => resolve(server));
   });
   const port = (http.address() as AddressInfo).port;
   return {

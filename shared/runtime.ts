@@ -7,12 +7,14 @@ import { createLogger, type Logger } from './log';
 import { LocalOutbox } from './outbox/local';
 import { phoneKey } from './privacy';
 import { environmentWithSecrets } from './secrets';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from './store/client';
 import { LanguageRepository } from './store/languages';
 
 export interface Deps {
   config: Config;
   log: Logger;
+  db: DynamoDBDocumentClient;
   languages: LanguageRepository;
   /** The keyed hash that stands for a phone number in the store and in logs. */
   callerKey(rawPhone: string): string;
@@ -29,6 +31,7 @@ export function createDeps(config: Config, log: Logger = createLogger('hotline')
   return {
     config,
     log,
+    db: client,
     languages: new LanguageRepository(client, config.tableName),
     callerKey: (raw) => phoneKey(config.phoneHashKey, raw),
     localOutbox: new LocalOutbox(),

@@ -1,0 +1,55 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalHotline, type LocalHotline } from '../infra/local';
+import { SAMPLE_NOTE } from '../infra/seed';
+import { createDocumentClient } from '../shared/store/client';
+import { keys } from '../shared/store/keys';
+
+let hotline: LocalHotline;
+
+beforeAll(async () => {
+  hotline = await startLocalHotline({
+    PORT: '0',
+    AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:0',
+    TABLE_NAME: 'safejob-local-test',
+  });
+});
+afterAll(async () => hotline.stop());
+
+const ussd = (text: string, sessionId = 'local-1', phoneNumber = '+992900000111') =>
+  fetch(`${hotline.url}/ussd/africastalking`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ sessionId, serviceCode: '*384*1234#', phoneNumber, networkCode: '99999', text }),
+  }).then(async (r) => ({ status: r.status, body: await r.text() }));
+
+describe('npm start (the local hotline)', () => {
+  it('answers /health', async () => {
+    const response = await fetch(`${hotline.url}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('serves the outbox as a JSON array', async () => {
+    const response = await fetch(`${hotline.url}/dev/outbox`);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await response.json()).toEqual([]);
+  });
+
+  it('walks the USSD menu over HTTP', async () => {
+    expect(await ussd('')).toEqual({ status: 200, body: 'CON Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English' });
+    expect((await ussd('3')).body).toBe('CON SafeJob: free help for migrants\n1. Safe migration advice\n2. Language');
+    expect((await ussd('3*1*4')).body).toMatch(/^CON Official sources: UK visas: www\.gov\.uk\/seasonal-worker-visa\./);
+    expect((await ussd('', 'local-2')).body).toBe('CON SafeJob: free help for migrants\n1. Safe migration advice\n2. Language');
+  });
+
+  it('seeded the table, marked as sample data', async () => {
+    const client = createDocumentClient({ region: 'eu-west-2', endpoint: hotline.dynamoEndpoint, tableName: 'safejob-local-test' });
+    const { Item } = await client.send(new GetCommand({ TableName: 'safejob-local-test', Key: keys.sampleMarker() }));
+    expect(Item).toMatchObject({ sample: true, note: SAMPLE_NOTE });
+  });
+
+  it('answers an unknown route with 404, not a crash', async () => {
+    expect((await fetch(`${hotline.url}/nope`)).status).toBe(404);
+  });
+});

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { LANGUAGES, PROMPTS } from '../shared/domain/prompts';
+import { measureScreen } from '../shared/domain/screen';
+import { KEY_BACK, KEY_HOME, KEY_MORE, ussdStep } from '../shared/domain/ussd';
+
+const limits = { gsm: 182, ucs2: 80 };
+
+describe('prompts', () => {
+  it('have the same keys in every language, none empty', () => {
+    const english = Object.keys(PROMPTS.en).sort();
+    for (const lang of LANGUAGES) {
+      expect(Object.keys(PROMPTS[lang]).sort()).toEqual(english);
+      for (const [key, text] of Object.entries(PROMPTS[lang])) expect(text.trim(), `${lang} ${key}`).not.toBe('');
+    }
+  });
+
+  it('carry a review marker per language; Tajik and Russian await native review until marked reviewed', () => {
+    for (const lang of LANGUAGES) expect(PROMPTS[lang]['_meta.review']).toMatch(/^(reviewed|needs native review)/);
+    expect(PROMPTS.en['_meta.review']).toMatch(/^reviewed/);
+  });
+
+  it('use the same placeholders in every language', () => {
+    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const key of Object.keys(PROMPTS.en) as (keyof typeof PROMPTS.en)[]) {
+      for (const lang of LANGUAGES) expect(placeholders(PROMPTS[lang][key]), `${lang} ${key}`).toEqual(placeholders(PROMPTS.en[key]));
+    }
+  });
+});
+
+/**
+ * Every screen a caller can reach, in every language: a breadth-first walk over the inputs each screen offers
+ * (its numbered options, More, Back, Home) plus an invalid one.
+ */
+function reachableScreens(startLang: (typeof LANGUAGES)[number] | undefined): Map<string, string[]> {
+  const seen = new Map<string, string[]>();
+  let frontier: string[][] = [[]];
+  for (let depth = 0; depth < 12 && frontier.length > 0; depth++) {
+    const next: string[][] = [];
+    for (const path of frontier) {
+      const { reply } = ussdStep({ path, startLang, limits });
+      if (seen.has(reply.text)) continue;
+      seen.set(reply.text, path);
+      const options = [...reply.text.matchAll(/^(\d+)\. /gm)].map((m) => m[1]!);
+      for (const input of new Set([...options, KEY_MORE, KEY_BACK, KEY_HOME, 'x'])) next.push([...path, input]);
+    }
+    frontier = next;
+  }
+  return seen;
+}
+
+describe('every USSD screen', () => {
+  for (const startLang of [undefined, ...LANGUAGES]) {
+    it(`fits the gateway limit, starting in ${startLang ?? 'no language'}`, () => {
+      const screens = reachableScreens(startLang);
+      expect(screens.size).toBeGreaterThan(20);
+      for (const [text, path] of screens) {
+        const m = measureScreen(text, limits);
+        expect(m.length, `path ${path.join('*')}:\n${text}`).toBeLessThanOrEqual(m.limit);
+        for (const line of text.split('\n').filter((l) => /^\d+\./.test(l))) expect(line).toMatch(/^\d+\. \S/);
+      }
+    });
+  }
+});

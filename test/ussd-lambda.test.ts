@@ -1,0 +1,47 @@
+import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture, formBody } from './support/fixtures';
+import { httpApiEvent } from './support/apigateway';
+import { startTestStore, type TestStore } from './support/dynalite';
+
+let store: TestStore;
+const token = 'lambda-test-token-0123';
+
+beforeAll(async () => {
+  store = await startTestStore('safejob-lambda-test');
+  // The handler reads its configuration from the environment on first use, as on Lambda.
+  Object.assign(process.env, {
+    HOTLINE_MODE: 'aws',
+    AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
+    TABLE_NAME: store.tableName,
+    AT_WEBHOOK_TOKEN: token,
+    PHONE_HASH_KEY: 'lambda-test-hash-key-0123456789abcdef',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  });
+});
+afterAll(async () => store.close());
+
+async function invoke(event: ReturnType<typeof httpApiEvent>) {
+  const { handler } = await import('../functions/ussd/index');
+  return (await handler(event, {} as Context)) as Exclude<APIGatewayProxyResultV2, string>;
+}
+
+describe('the USSD Lambda handler behind an HTTP API', () => {
+  it('decodes the base64 form body and answers in the gateway format', async () => {
+    const f = fixture('africastalking/ussd-first-dial');
+    const result = await invoke(httpApiEvent('POST', f.path, formBody(f.body), `token=${token}`));
+    expect(result.statusCode).toBe(200);
+    const body = result.isBase64Encoded ? Buffer.from(result.body!, 'base64').toString('utf8') : result.body;
+    expect(body).toBe('CON Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English');
+  });
+
+  it('refuses a request without the token', async () => {
+    const f = fixture('africastalking/ussd-first-dial');
+    expect((await invoke(httpApiEvent('POST', f.path, formBody(f.body)))).statusCode).toBe(403);
+  });
+
+  it('answers the health check', async () => {
+    expect((await invoke(httpApiEvent('GET', '/health'))).statusCode).toBe(200);
+  });
+});
