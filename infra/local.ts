@@ -7,14 +7,19 @@ import { serve, type ServerType } from '@hono/node-server';
 import dynalite from 'dynalite';
 import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
+import { createSmsApp } from '../functions/sms/app';
 import { createUssdApp } from '../functions/ussd/app';
 import { ConfigError, loadConfig, type Config } from '../shared/config';
-import { createDeps, type Deps } from '../shared/runtime';
+import { deliver } from '../shared/outbox/deliver';
+import { LocalOutbox, LocalQueue, localSender } from '../shared/outbox/local';
+import { configuredSenders } from '../shared/outbox/senders';
+import { createDeps, withSms, type SmsDeps } from '../shared/runtime';
 import { ensureTable } from '../shared/store/client';
 import { seedSampleData } from './seed';
 
 export interface LocalHotline {
   url: string;
+  deps: LocalDeps;
   dynamoEndpoint: string;
   stop(): Promise<void>;
 }
@@ -33,12 +38,38 @@ async function startDynalite(config: Config): Promise<{ endpoint: string; server
   return { endpoint: `${url.protocol}//${url.hostname}:${port}`, server };
 }
 
+/** Everything the functions need, with the in-process queue and the local outbox standing in for SQS. */
+export interface LocalDeps extends SmsDeps {
+  localOutbox: LocalOutbox;
+  localQueue: LocalQueue;
+}
+
+export function createLocalDeps(config: Config): LocalDeps {
+  const base = createDeps(config);
+  const localOutbox = new LocalOutbox();
+  const context = {
+    senders: configuredSenders(config),
+    fallback: localSender,
+    routes: config.sms.routes,
+    messages: base.messages,
+    maxAttempts: config.sms.maxAttempts,
+    log: base.log,
+  };
+  const localQueue = new LocalQueue((message, attempt) => deliver(context, message, attempt), {
+    maxAttempts: config.sms.maxAttempts,
+    retryBaseMs: config.sms.retryBaseMs,
+    view: localOutbox,
+  });
+  return { ...withSms(base, localQueue), localOutbox, localQueue };
+}
+
 /** Every function's app, as deployed, on one server with the same dependencies, plus the local-only routes. */
-export function localApp(deps: Deps): Hono {
+export function localApp(deps: LocalDeps): Hono {
   const getDeps = async () => deps;
   const root = new Hono();
   root.route('/', createUssdApp(getDeps));
-  root.get('/dev/outbox', (c) => c.json(deps.localOutbox.list()));
+  root.route('/', createSmsApp(getDeps));
+  root.get('/dev/outbox', async (c) => c.json(await deps.localOutbox.list(deps.messages)));
   return root;
 }
 
@@ -46,7 +77,7 @@ export async function startLocalHotline(env: Record<string, string | undefined> 
   const config = loadConfig({ ...env, HOTLINE_MODE: 'local' });
   const store = await startDynalite(config);
   // Port 0 (tests) resolves to the port dynalite actually took.
-  const deps = createDeps({ ...config, dynamoEndpoint: store.endpoint });
+  const deps = createLocalDeps({ ...config, dynamoEndpoint: store.endpoint });
   await ensureTable(deps.db, config.tableName);
   if (config.seedSampleData) await seedSampleData(deps.db, config.tableName);
 
@@ -57,8 +88,10 @@ export async function startLocalHotline(env: Record<string, string | undefined> 
   return {
     url: `http://localhost:${port}`,
     dynamoEndpoint: store.endpoint,
+    deps,
     async stop() {
       await closeServer(http);
+      await deps.localQueue.drain();
       await closeServer(store.server);
     },
   };

@@ -7,7 +7,28 @@ import { z } from 'zod';
  */
 const LOCAL_PHONE_HASH_KEY = 'local-development-only-phone-hash-key-not-secret';
 
+const LOCAL_TWILIO_AUTH_TOKEN = 'local-twilio-auth-token';
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const PROVIDERS = ['africastalking', 'twilio'] as const;
+export type SmsProviderName = (typeof PROVIDERS)[number];
+
+/** `+992=africastalking,+44=twilio,*=africastalking`: which provider sends to which destination prefix. */
+const smsRoutes = z
+  .string()
+  .default('+992=africastalking,+996=africastalking,+998=africastalking,+7=africastalking,+44=twilio,*=africastalking')
+  .transform((value, ctx) => {
+    const routes: { prefix: string; provider: SmsProviderName }[] = [];
+    for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const [prefix, provider] = part.split('=').map((p) => p.trim());
+      if (!prefix || !/^(\*|\+\d{1,6})$/.test(prefix) || !PROVIDERS.includes(provider as SmsProviderName)) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" is not PREFIX=PROVIDER (e.g. +992=africastalking, *=twilio)` });
+        return z.NEVER;
+      }
+      routes.push({ prefix, provider: provider as SmsProviderName });
+    }
+    return routes;
+  });
 
 export const configSchema = z
   .object({
@@ -23,6 +44,29 @@ export const configSchema = z
     /** USSD screen limits (characters after NFC): 160 octets are 182 GSM 7-bit characters or ~80 UCS-2 ones. */
     USSD_MAX_CHARS_GSM: positiveInt(182),
     USSD_MAX_CHARS_UCS2: positiveInt(80),
+    /** The USSD code the hotline is reached on, quoted in SMS help. */
+    USSD_SERVICE_CODE: z.string().min(2).max(30).default('*384*1234#'),
+    /** The public base URL of the webhooks (`https://….execute-api…`), over which Twilio computes signatures. */
+    PUBLIC_BASE_URL: z.url().optional(),
+    AT_USERNAME: z.string().min(1).optional(),
+    AT_API_KEY: z.string().min(1).optional(),
+    /** Sender ID or short code for outbound SMS through Africa's Talking (its default when unset). */
+    AT_SENDER_ID: z.string().min(1).max(20).optional(),
+    TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'an account SID (AC + 32 hex digits)').optional(),
+    TWILIO_AUTH_TOKEN: z.string().min(8).optional(),
+    /** A Twilio number (+447…) or messaging service SID (MG…) to send from. */
+    TWILIO_FROM: z.string().regex(/^(\+\d{6,15}|MG[0-9a-fA-F]{32})$/, 'a +number or an MG… messaging service SID').optional(),
+    SMS_ROUTES: smsRoutes,
+    /** Inbound messages per number per hour before the flood notice; officers are exempt. */
+    SMS_RATE_LIMIT_PER_HOUR: positiveInt(20),
+    /** Sending attempts per outbound SMS before it is dead-lettered and marked failed (SQS maxReceiveCount). */
+    SMS_MAX_ATTEMPTS: positiveInt(4),
+    /** Local retry backoff: attempt n waits base × 2^(n-1) ms (SQS visibility timeouts do this on AWS). */
+    SMS_RETRY_BASE_MS: z.coerce.number().int().nonnegative().default(2000),
+    /** The SQS outbox queue (AWS); unset locally, where an in-process queue stands in. */
+    OUTBOX_QUEUE_URL: z.url().optional(),
+    /** Where the outbox function puts messages it gave up on (AWS). */
+    DEAD_LETTER_QUEUE_URL: z.url().optional(),
     /** Local only: keep dynalite's data in this folder across restarts (in memory when unset). */
     DYNALITE_PATH: z.string().min(1).optional(),
     SEED_SAMPLE_DATA: z
@@ -31,8 +75,15 @@ export const configSchema = z
       .transform((v) => v === 'true' || v === '1'),
   })
   .superRefine((env, ctx) => {
+    const atCredentials = [env.AT_USERNAME, env.AT_API_KEY].filter(Boolean).length;
+    if (atCredentials === 1) {
+      ctx.addIssue({ code: 'custom', path: [env.AT_USERNAME ? 'AT_API_KEY' : 'AT_USERNAME'], message: 'AT_USERNAME and AT_API_KEY go together' });
+    }
+    if (env.TWILIO_ACCOUNT_SID && !(env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM)) {
+      ctx.addIssue({ code: 'custom', path: ['TWILIO_ACCOUNT_SID'], message: 'sending through Twilio also needs TWILIO_AUTH_TOKEN and TWILIO_FROM' });
+    }
     if (env.HOTLINE_MODE !== 'aws') return;
-    for (const name of ['AT_WEBHOOK_TOKEN', 'PHONE_HASH_KEY'] as const) {
+    for (const name of ['AT_WEBHOOK_TOKEN', 'PHONE_HASH_KEY', 'PUBLIC_BASE_URL'] as const) {
       if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'required when HOTLINE_MODE=aws' });
     }
   })
@@ -46,6 +97,29 @@ export const configSchema = z
     atWebhookToken: env.AT_WEBHOOK_TOKEN,
     phoneHashKey: env.PHONE_HASH_KEY ?? LOCAL_PHONE_HASH_KEY,
     ussdLimits: { gsm: env.USSD_MAX_CHARS_GSM, ucs2: env.USSD_MAX_CHARS_UCS2 },
+    ussdServiceCode: env.USSD_SERVICE_CODE,
+    publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    africastalking:
+      env.AT_USERNAME && env.AT_API_KEY
+        ? { username: env.AT_USERNAME, apiKey: env.AT_API_KEY, senderId: env.AT_SENDER_ID }
+        : undefined,
+    twilio: {
+      // Locally a fixed token keeps signatures checked (the phone simulator signs with it); on AWS no token means
+      // every Twilio webhook is refused.
+      authToken: env.TWILIO_AUTH_TOKEN ?? (env.HOTLINE_MODE === 'local' ? LOCAL_TWILIO_AUTH_TOKEN : undefined),
+      sending:
+        env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM
+          ? { accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, from: env.TWILIO_FROM }
+          : undefined,
+    },
+    sms: {
+      routes: env.SMS_ROUTES,
+      rateLimitPerHour: env.SMS_RATE_LIMIT_PER_HOUR,
+      maxAttempts: env.SMS_MAX_ATTEMPTS,
+      retryBaseMs: env.SMS_RETRY_BASE_MS,
+      outboxQueueUrl: env.OUTBOX_QUEUE_URL,
+      deadLetterQueueUrl: env.DEAD_LETTER_QUEUE_URL,
+    },
     dynalitePath: env.DYNALITE_PATH,
     seedSampleData: env.SEED_SAMPLE_DATA,
   }));

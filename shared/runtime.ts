@@ -1,53 +1,68 @@
 /**
- * The composition root shared by every function: configuration, store and adapters, built once per container
- * (per process locally) on first use, so importing a function module does no I/O.
+ * The composition root: configuration, store and adapters. Each function builds only what it uses (so its
+ * bundle holds only that), once per container, on first use: importing a function module does no I/O.
  */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './log';
-import { LocalOutbox } from './outbox/local';
+import { Outbox } from './outbox/outbox';
+import type { OutboxQueue } from './outbox/types';
 import { phoneKey } from './privacy';
 import { environmentWithSecrets } from './secrets';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from './store/client';
+import { InboundRepository } from './store/inbound';
 import { LanguageRepository } from './store/languages';
+import { MessageRepository } from './store/messages';
 
 export interface Deps {
   config: Config;
   log: Logger;
   db: DynamoDBDocumentClient;
   languages: LanguageRepository;
+  messages: MessageRepository;
   /** The keyed hash that stands for a phone number in the store and in logs. */
   callerKey(rawPhone: string): string;
-  /** Locally, the outbox that `GET /dev/outbox` shows. */
-  localOutbox: LocalOutbox;
+}
+
+/** What the SMS webhooks need beyond the basics: deduplication, flood counters and the outbox. */
+export interface SmsDeps extends Deps {
+  inbound: InboundRepository;
+  outbox: Outbox;
 }
 
 export function createDeps(config: Config, log: Logger = createLogger('hotline')): Deps {
-  const client = createDocumentClient({
-    region: config.region,
-    endpoint: config.dynamoEndpoint,
-    tableName: config.tableName,
-  });
+  const db = createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint, tableName: config.tableName });
   return {
     config,
     log,
-    db: client,
-    languages: new LanguageRepository(client, config.tableName),
+    db,
+    languages: new LanguageRepository(db, config.tableName),
+    messages: new MessageRepository(db, config.tableName),
     callerKey: (raw) => phoneKey(config.phoneHashKey, raw),
-    localOutbox: new LocalOutbox(),
   };
 }
 
-export type DepsProvider = () => Promise<Deps>;
+export function withSms(deps: Deps, queue: OutboxQueue): SmsDeps {
+  return {
+    ...deps,
+    inbound: new InboundRepository(deps.db, deps.config.tableName),
+    outbox: new Outbox(deps.messages, queue, deps.callerKey),
+  };
+}
 
-let shared: Promise<Deps> | undefined;
+export type Provider<T> = () => Promise<T>;
 
-/** The process's dependencies from its environment (and Secrets Manager on AWS), built on first call. */
-export const defaultDeps: DepsProvider = () => {
-  shared ??= environmentWithSecrets().then((env) => createDeps(loadConfig(env)));
-  // A failed start (say, Secrets Manager unreachable) is retried by the next request instead of being cached.
-  shared.catch(() => {
-    shared = undefined;
-  });
-  return shared;
-};
+/**
+ * Dependencies built from the process environment (laid over with Secrets Manager on AWS) on first call, and
+ * kept. A failed start (say, Secrets Manager unreachable) is retried by the next call instead of being kept.
+ */
+export function lazyDeps<T>(build: (config: Config) => T): Provider<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= environmentWithSecrets().then((env) => build(loadConfig(env)));
+    pending.catch(() => {
+      pending = undefined;
+    });
+    return pending;
+  };
+}

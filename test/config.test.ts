@@ -29,12 +29,13 @@ describe('loadConfig', () => {
 
   it('refuses to run on AWS without the webhook token and the phone hash key', () => {
     expect(() => loadConfig({ HOTLINE_MODE: 'aws' })).toThrow(
-      '- AT_WEBHOOK_TOKEN: required when HOTLINE_MODE=aws\n- PHONE_HASH_KEY: required when HOTLINE_MODE=aws',
+      '- AT_WEBHOOK_TOKEN: required when HOTLINE_MODE=aws\n- PHONE_HASH_KEY: required when HOTLINE_MODE=aws\n- PUBLIC_BASE_URL: required when HOTLINE_MODE=aws',
     );
     const config = loadConfig({
       HOTLINE_MODE: 'aws',
       AT_WEBHOOK_TOKEN: 'a-token-of-sixteen+',
       PHONE_HASH_KEY: 'k'.repeat(32),
+      PUBLIC_BASE_URL: 'https://hotline.example.org',
     });
     expect(config.dynamoEndpoint).toBeUndefined();
   });

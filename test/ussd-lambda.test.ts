@@ -17,6 +17,7 @@ beforeAll(async () => {
     TABLE_NAME: store.tableName,
     AT_WEBHOOK_TOKEN: token,
     PHONE_HASH_KEY: 'lambda-test-hash-key-0123456789abcdef',
+    PUBLIC_BASE_URL: 'https://abc123.execute-api.eu-west-2.amazonaws.com',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
   });

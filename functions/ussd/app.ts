@@ -8,10 +8,10 @@ import {
 } from '../../shared/channels/africastalking';
 import { chosenLanguage, sessionStartLanguage, unavailableReply, ussdStep } from '../../shared/domain/ussd';
 import { parseForm } from '../../shared/http';
-import type { DepsProvider } from '../../shared/runtime';
+import type { Deps, Provider } from '../../shared/runtime';
 
 /** The USSD webhooks: a thin shell that parses, looks up, runs the pure conversation step, and runs its effects. */
-export function createUssdApp(getDeps: DepsProvider): Hono {
+export function createUssdApp(getDeps: Provider<Deps>): Hono {
   const app = new Hono();
   const guard = requireAtToken(async () => (await getDeps()).config.atWebhookToken);
 

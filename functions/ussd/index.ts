@@ -1,6 +1,6 @@
 import { handle } from 'hono/aws-lambda';
-import { defaultDeps } from '../../shared/runtime';
+import { createDeps, lazyDeps } from '../../shared/runtime';
 import { createUssdApp } from './app';
 
-export const app = createUssdApp(defaultDeps);
+export const app = createUssdApp(lazyDeps((config) => createDeps(config)));
 export const handler = handle(app);

@@ -6,6 +6,7 @@ import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { secretsEqual } from '../privacy';
 import type { UssdReply } from '../domain/ussd';
+import type { OutboundStatus } from '../outbox/types';
 
 export const atUssdRequestSchema = z.object({
   sessionId: z.string().min(1).max(200),
@@ -50,4 +51,42 @@ export function requireAtToken(getToken: () => Promise<string | undefined>): Mid
     }
     await next();
   };
+}
+
+/** An inbound SMS. `date` comes as `2026-11-20 09:20:11` or in ISO form; both are kept as given. */
+export const atSmsSchema = z.object({
+  from: z.string().min(3).max(32),
+  to: z.string().min(1).max(32),
+  text: z.string().max(2000).default(''),
+  date: z.string().max(50).optional(),
+  id: z.string().min(1).max(200),
+  linkId: z.string().max(200).optional(),
+  networkCode: z.string().max(20).optional(),
+});
+
+export const atDeliveryReportSchema = z.object({
+  id: z.string().min(1).max(200),
+  status: z.string().min(1).max(50),
+  phoneNumber: z.string().max(32).optional(),
+  networkCode: z.string().max(20).optional(),
+  failureReason: z.string().max(200).optional(),
+  retryCount: z.string().max(10).optional(),
+});
+
+/** Sent, Submitted and Buffered are on their way; Success is delivered; Failed, Rejected and Expired failed. */
+export function atDeliveryStatus(status: string): OutboundStatus | undefined {
+  switch (status) {
+    case 'Sent':
+    case 'Submitted':
+    case 'Buffered':
+      return 'sent';
+    case 'Success':
+      return 'delivered';
+    case 'Failed':
+    case 'Rejected':
+    case 'Expired':
+      return 'failed';
+    default:
+      return undefined;
+  }
 }

@@ -1,0 +1,62 @@
+/**
+ * The outbox consumer on AWS: sends each queued SMS (routing, failover), reports partial batch failures so one bad
+ * message does not resend the others, backs retries off, and moves given-up messages to the dead-letter queue.
+ */
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import { deliver, type DeliveryContext } from '../../shared/outbox/deliver';
+import { configuredSenders } from '../../shared/outbox/senders';
+import { SqsQueue } from '../../shared/outbox/sqs';
+import { createDeps, lazyDeps } from '../../shared/runtime';
+
+const queuedSmsSchema = z.object({
+  id: z.string().min(1),
+  to: z.string().min(3),
+  text: z.string(),
+  createdAt: z.string(),
+});
+
+const RETRY_BASE_SECONDS = 30;
+
+const getContext = lazyDeps((config) => {
+  const deps = createDeps(config);
+  const sqs = new SQSClient({});
+  const context: DeliveryContext = {
+    senders: configuredSenders(config),
+    routes: config.sms.routes,
+    messages: deps.messages,
+    maxAttempts: config.sms.maxAttempts,
+    log: deps.log,
+  };
+  return { deps, sqs, context, queue: new SqsQueue(config.sms.outboxQueueUrl ?? '', sqs) };
+});
+
+export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+  const { deps, sqs, context, queue } = await getContext();
+  const failures: SQSBatchResponse['batchItemFailures'] = [];
+
+  async function handleRecord(record: SQSRecord): Promise<void> {
+    const parsed = queuedSmsSchema.safeParse(JSON.parse(record.body));
+    const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
+    const outcome = parsed.success ? await deliver(context, parsed.data, attempt) : 'failed';
+    if (outcome === 'retry') {
+      await queue.delayRetry(record.receiptHandle, attempt, RETRY_BASE_SECONDS);
+      failures.push({ itemIdentifier: record.messageId });
+    } else if (outcome === 'failed') {
+      // Given up: keep it in the dead-letter queue, where the alarm and an operator see it.
+      if (!deps.config.sms.deadLetterQueueUrl) throw new Error('DEAD_LETTER_QUEUE_URL is not set');
+      await sqs.send(new SendMessageCommand({ QueueUrl: deps.config.sms.deadLetterQueueUrl, MessageBody: record.body }));
+    }
+  }
+
+  await Promise.all(
+    event.Records.map((record) =>
+      handleRecord(record).catch((error: unknown) => {
+        deps.log.error('outbox record failed', { messageId: record.messageId, error });
+        failures.push({ itemIdentifier: record.messageId });
+      }),
+    ),
+  );
+  return { batchItemFailures: failures };
+}

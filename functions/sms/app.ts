@@ -1,0 +1,119 @@
+import { Hono, type Context } from 'hono';
+import {
+  atDeliveryReportSchema,
+  atDeliveryStatus,
+  atSmsSchema,
+  requireAtToken,
+} from '../../shared/channels/africastalking';
+import {
+  EMPTY_TWIML,
+  requireTwilioSignature,
+  twilioDeliveryStatus,
+  twilioSmsSchema,
+  twilioStatusSchema,
+} from '../../shared/channels/twilio';
+import type { SmsProviderName } from '../../shared/config';
+import { floodDecision, parseSmsCommand, replyLanguage, smsReply } from '../../shared/domain/sms';
+import { t } from '../../shared/domain/prompts';
+import { parseForm } from '../../shared/http';
+import type { OutboundStatus } from '../../shared/outbox/types';
+import type { Provider, SmsDeps } from '../../shared/runtime';
+
+/** An inbound SMS in provider-neutral form. */
+export interface InboundSms {
+  provider: SmsProviderName;
+  providerMessageId: string;
+  from: string;
+  text: string;
+}
+
+/**
+ * Handles one inbound SMS exactly once: claim its provider id before any effect, then answer through the outbox.
+ * Returns false when it could not be handled (the claim is given back, so the provider's retry is handled).
+ */
+export async function handleInboundSms(deps: SmsDeps, sms: InboundSms): Promise<boolean> {
+  if (!(await deps.inbound.claim(sms.provider, sms.providerMessageId))) {
+    deps.log.info('sms retry ignored', { provider: sms.provider, providerMessageId: sms.providerMessageId });
+    return true;
+  }
+  const callerKey = deps.callerKey(sms.from);
+  try {
+    const [stored, countThisHour] = await Promise.all([
+      deps.languages.get(callerKey),
+      deps.inbound.countThisHour(callerKey),
+    ]);
+    const command = parseSmsCommand(sms.text);
+    const decision = floodDecision(countThisHour, deps.config.sms.rateLimitPerHour);
+    deps.log.info('sms received', { provider: sms.provider, callerKey, command: command.name, decision });
+    if (decision === 'silence') return true;
+    if (decision === 'notice') {
+      await deps.outbox.send(sms.from, t(replyLanguage(command, stored?.lang), 'sms.flood'));
+      return true;
+    }
+    const reply = smsReply(command, { storedLang: stored?.lang, ussdServiceCode: deps.config.ussdServiceCode });
+    for (const effect of reply.effects) await deps.languages.put(callerKey, { lang: effect.lang });
+    await deps.outbox.send(sms.from, reply.text);
+    return true;
+  } catch (error) {
+    deps.log.error('sms not handled', { provider: sms.provider, callerKey, error });
+    await deps.inbound.release(sms.provider, sms.providerMessageId).catch(() => undefined);
+    return false;
+  }
+}
+
+/** The SMS webhooks of both providers: inbound messages and delivery reports. */
+export function createSmsApp(getDeps: Provider<SmsDeps>): Hono {
+  const app = new Hono();
+  const atGuard = requireAtToken(async () => (await getDeps()).config.atWebhookToken);
+  const twilioGuard = requireTwilioSignature(async () => {
+    const { config } = await getDeps();
+    return { authToken: config.twilio.authToken, publicBaseUrl: config.publicBaseUrl };
+  });
+  // A store outage: 503 asks the provider to try again later; nothing was half done.
+  const unavailable = (c: Context) => c.text('Service unavailable, try again later', 503, { 'Retry-After': '60' });
+
+  async function applyReport(provider: SmsProviderName, id: string, status: OutboundStatus | undefined, error?: string) {
+    const deps = await getDeps();
+    if (!status) return true;
+    return deps.messages.applyDeliveryReport(provider, id, status, error).then(
+      () => true,
+      (failure: unknown) => {
+        deps.log.error('delivery report not applied', { provider, providerMessageId: id, error: failure });
+        return false;
+      },
+    );
+  }
+
+  app.post('/sms/africastalking', atGuard, async (c) => {
+    const parsed = await parseForm(c, atSmsSchema);
+    if (!parsed.ok) return parsed.response;
+    const { id, from, text } = parsed.data;
+    const handled = await handleInboundSms(await getDeps(), { provider: 'africastalking', providerMessageId: id, from, text });
+    return handled ? c.text('OK') : unavailable(c);
+  });
+
+  app.post('/sms/africastalking/delivery', atGuard, async (c) => {
+    const parsed = await parseForm(c, atDeliveryReportSchema);
+    if (!parsed.ok) return parsed.response;
+    const { id, status, failureReason } = parsed.data;
+    return (await applyReport('africastalking', id, atDeliveryStatus(status), failureReason)) ? c.text('OK') : unavailable(c);
+  });
+
+  app.post('/sms/twilio', twilioGuard, async (c) => {
+    const parsed = await parseForm(c, twilioSmsSchema);
+    if (!parsed.ok) return parsed.response;
+    const { MessageSid, From, Body } = parsed.data;
+    const handled = await handleInboundSms(await getDeps(), { provider: 'twilio', providerMessageId: MessageSid, from: From, text: Body });
+    return handled ? c.body(EMPTY_TWIML, 200, { 'Content-Type': 'text/xml' }) : unavailable(c);
+  });
+
+  app.post('/sms/twilio/status', twilioGuard, async (c) => {
+    const parsed = await parseForm(c, twilioStatusSchema);
+    if (!parsed.ok) return parsed.response;
+    const { MessageSid, MessageStatus, ErrorCode } = parsed.data;
+    const applied = await applyReport('twilio', MessageSid, twilioDeliveryStatus(MessageStatus), ErrorCode && `Twilio error ${ErrorCode}`);
+    return applied ? c.body(EMPTY_TWIML, 200, { 'Content-Type': 'text/xml' }) : unavailable(c);
+  });
+
+  return app;
+}

@@ -1,0 +1,105 @@
+/**
+ * SMS keywords as pure functions: parse what a migrant or officer texted, and answer it. The shell
+ * (functions/sms) looks up what a command needs, calls `smsReply`, and sends the reply through the outbox.
+ */
+import { isLang, t, type Lang } from './prompts';
+
+export type SmsCommandName = 'help' | 'language' | 'check' | 'report' | 'status';
+
+export type SmsCommand =
+  | { name: SmsCommandName; keywordLang: Lang; argument: string }
+  | { name: 'unknown'; keywordLang: undefined; argument: string };
+
+/**
+ * Tajik letters folded to their nearest Russian ones, and ё to е: feature phones often lack ҳ қ ғ ҷ ӣ ӯ, so
+ * `ЁРИ`, `ЕРӢ` and `ЁРӢ` are the same keyword.
+ */
+const FOLD: Record<string, string> = { Ҳ: 'Х', Қ: 'К', Ғ: 'Г', Ҷ: 'Ч', Ӣ: 'И', Ӯ: 'У', Ё: 'Е' };
+const fold = (word: string) => word.normalize('NFC').toUpperCase().replace(/[ҲҚҒҶӢӮЁ]/g, (ch) => FOLD[ch]!);
+
+const KEYWORDS: Record<string, { name: SmsCommandName; lang: Lang }> = Object.fromEntries(
+  (
+    [
+      ['help', 'en', ['HELP', 'INFO', '?']],
+      ['help', 'ru', ['ПОМОЩЬ', 'СПРАВКА']],
+      ['help', 'tg', ['ЁРӢ', 'КӮМАК']],
+      ['language', 'en', ['LANG', 'LANGUAGE']],
+      ['language', 'ru', ['ЯЗЫК']],
+      ['language', 'tg', ['ЗАБОН']],
+      ['check', 'en', ['CHECK', 'VERIFY']],
+      ['check', 'ru', ['ПРОВЕРКА', 'ПРОВЕРИТЬ', 'ПРОВЕРЬ']],
+      ['check', 'tg', ['САНҶИШ', 'САНҶЕД']],
+      ['report', 'en', ['REPORT']],
+      ['report', 'ru', ['ЖАЛОБА', 'СООБЩИТЬ', 'СООБЩЕНИЕ']],
+      ['report', 'tg', ['ШИКОЯТ', 'ХАБАР']],
+      ['status', 'en', ['STATUS']],
+      ['status', 'ru', ['СТАТУС']],
+      ['status', 'tg', ['ҲОЛАТ']],
+    ] as const
+  ).flatMap(([name, lang, words]) => words.map((word) => [fold(word), { name, lang }])),
+);
+
+/** Language names a caller may put after LANG / ЯЗЫК / ЗАБОН. */
+const LANGUAGE_WORDS: Record<string, Lang> = Object.fromEntries(
+  (
+    [
+      ['tg', ['TG', 'TJ', 'TAJ', 'TAJIK', 'TOJIKI', 'ТОҶИКӢ', 'ТАДЖИКСКИЙ', 'ТЧ', '1']],
+      ['ru', ['RU', 'RUS', 'RUSSIAN', 'РУССКИЙ', 'РУСӢ', 'РУ', '2']],
+      ['en', ['EN', 'ENG', 'ENGLISH', 'АНГЛИЙСКИЙ', 'АНГЛИСӢ', '3']],
+    ] as const
+  ).flatMap(([lang, words]) => words.map((word) => [fold(word), lang])),
+);
+
+/** Reads the keyword (any case, Latin or Cyrillic, with stray punctuation and spaces) and what follows it. */
+export function parseSmsCommand(text: string): SmsCommand {
+  const cleaned = text.normalize('NFC').replace(/\s+/g, ' ').trim();
+  const match = /^[\p{P}\p{S}\s]*([\p{L}\p{M}]+|\?)[\p{P}\s]*(.*)$/u.exec(cleaned);
+  const keyword = match ? KEYWORDS[fold(match[1]!)] : undefined;
+  if (!match || !keyword) return { name: 'unknown', keywordLang: undefined, argument: cleaned };
+  return { name: keyword.name, keywordLang: keyword.lang, argument: match[2]!.trim() };
+}
+
+/** The language named in a LANG command's argument, if any. */
+export function languageArgument(argument: string): Lang | undefined {
+  const word = fold(argument.split(/[\s\p{P}]+/u).filter(Boolean)[0] ?? '');
+  const lang = LANGUAGE_WORDS[word] ?? word.toLowerCase();
+  return isLang(lang) ? lang : undefined;
+}
+
+/** The language to answer in: the remembered one, else the keyword's, else a guess from the script. */
+export function replyLanguage(command: SmsCommand, storedLang: Lang | undefined): Lang {
+  if (storedLang) return storedLang;
+  if (command.keywordLang) return command.keywordLang;
+  if (/[ҳқғҷӣӯҲҚҒҶӢӮ]/.test(command.argument)) return 'tg';
+  if (/\p{Script=Cyrillic}/u.test(command.argument)) return 'ru';
+  // Latin text from a first-time sender is as likely Tajik written in Latin letters as English.
+  return 'tg';
+}
+
+export type SmsEffect = { type: 'rememberLanguage'; lang: Lang };
+
+export interface SmsReply {
+  text: string;
+  lang: Lang;
+  effects: SmsEffect[];
+}
+
+export interface SmsContext {
+  storedLang: Lang | undefined;
+  ussdServiceCode: string;
+}
+
+/** The answer to a keyword that needs nothing looked up (help, language, and anything not understood). */
+export function smsReply(command: SmsCommand, context: SmsContext): SmsReply {
+  const vars = { ussdCode: context.ussdServiceCode };
+  const chosen = command.name === 'language' ? languageArgument(command.argument) : undefined;
+  if (chosen) return { text: t(chosen, 'sms.languageSet', vars), lang: chosen, effects: [{ type: 'rememberLanguage', lang: chosen }] };
+  const lang = replyLanguage(command, context.storedLang);
+  return { text: t(lang, command.name === 'language' ? 'sms.languageAsk' : 'sms.help', vars), lang, effects: [] };
+}
+
+/** What to do with the n-th inbound SMS of the hour: answer, send the one flood notice, or stay silent. */
+export function floodDecision(countThisHour: number, limitPerHour: number): 'answer' | 'notice' | 'silence' {
+  if (countThisHour <= limitPerHour) return 'answer';
+  return countThisHour === limitPerHour + 1 ? 'notice' : 'silence';
+}

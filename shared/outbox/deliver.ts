@@ -1,0 +1,53 @@
+import type { SmsProviderName } from '../config';
+import type { Logger } from '../log';
+import type { MessageRepository } from '../store/messages';
+import { providersFor, type SmsRoute } from './routing';
+import type { QueuedSms, SmsSender } from './types';
+
+export interface DeliveryContext {
+  /** Configured provider senders; when there are none, `fallback` (the local outbox) takes every message. */
+  senders: Partial<Record<SmsProviderName, SmsSender>>;
+  fallback?: SmsSender;
+  routes: SmsRoute[];
+  messages: MessageRepository;
+  maxAttempts: number;
+  log: Logger;
+}
+
+/** sent: a provider took it. retry: try again later. failed: given up, marked failed (dead-letter it). */
+export type DeliveryOutcome = 'sent' | 'retry' | 'failed';
+
+/** One attempt at sending a queued SMS: the routed provider first, then the others. */
+export async function deliver(ctx: DeliveryContext, message: QueuedSms, attempt: number): Promise<DeliveryOutcome> {
+  const available = Object.keys(ctx.senders) as SmsProviderName[];
+  const senders: SmsSender[] =
+    available.length > 0
+      ? providersFor(message.to, ctx.routes, available).map((p) => ctx.senders[p]!)
+      : ctx.fallback
+        ? [ctx.fallback]
+        : [];
+  const errors: string[] = [];
+  let retryable = senders.length === 0;
+  for (const sender of senders) {
+    const result = await sender.send(message.to, message.text).catch((error: unknown) => ({
+      ok: false as const,
+      retryable: true,
+      reason: error instanceof Error ? error.message : String(error),
+    }));
+    if (result.ok) {
+      // The provider has the message: a failed status write must not make us send it twice.
+      await ctx.messages
+        .recordSent(message.id, sender.provider, result.providerMessageId, attempt)
+        .catch((error: unknown) => ctx.log.error('could not record a sent SMS', { messageId: message.id, error }));
+      ctx.log.info('sms sent', { messageId: message.id, provider: sender.provider, attempt });
+      return 'sent';
+    }
+    errors.push(`${sender.provider}: ${result.reason}`);
+    retryable ||= result.retryable;
+  }
+  if (senders.length === 0) errors.push('no SMS provider is configured');
+  const final = !retryable || attempt >= ctx.maxAttempts;
+  ctx.log.warn('sms not sent', { messageId: message.id, attempt, final, errors });
+  await ctx.messages.recordAttemptFailed(message.id, attempt, errors.join('; '), final);
+  return final ? 'failed' : 'retry';
+}

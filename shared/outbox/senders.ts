@@ -1,0 +1,12 @@
+import { africasTalkingSender } from '../channels/africastalking-sender';
+import { twilioSender } from '../channels/twilio-sender';
+import type { Config, SmsProviderName } from '../config';
+import type { SmsSender } from './types';
+
+/** A sender for every provider whose credentials are configured. */
+export function configuredSenders(config: Config): Partial<Record<SmsProviderName, SmsSender>> {
+  return {
+    ...(config.africastalking ? { africastalking: africasTalkingSender(config.africastalking) } : {}),
+    ...(config.twilio.sending ? { twilio: twilioSender(config.twilio.sending, config.publicBaseUrl) } : {}),
+  };
+}

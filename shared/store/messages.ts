@@ -1,0 +1,130 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { OutboundStatus } from '../outbox/types';
+import { keys } from './keys';
+
+const RETENTION_SECONDS = 90 * 24 * 3600;
+
+/** How far along a status is: a late or repeated provider callback never moves a message backwards. */
+const STATUS_RANK: Record<OutboundStatus, number> = { queued: 0, sent: 1, delivered: 2, failed: 2 };
+
+export interface OutboundRecord {
+  id: string;
+  toKey: string;
+  /** The last four digits, for an operator reading the table; the number itself is never stored. */
+  toLast4: string;
+  status: OutboundStatus;
+  provider?: string;
+  providerMessageId?: string;
+  attempts: number;
+  lastError?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The status of every outbound SMS, and the index from a provider's message id back to it. */
+export class MessageRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private expiresAt() {
+    return Math.floor(this.now() / 1000) + RETENTION_SECONDS;
+  }
+
+  async recordQueued(record: Pick<OutboundRecord, 'id' | 'toKey' | 'toLast4' | 'createdAt'>): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.outboundMessage(record.id),
+          ...record,
+          status: 'queued',
+          attempts: 0,
+          updatedAt: record.createdAt,
+          expiresAt: this.expiresAt(),
+        },
+      }),
+    );
+  }
+
+  async get(id: string): Promise<OutboundRecord | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.outboundMessage(id) }));
+    return Item as OutboundRecord | undefined;
+  }
+
+  /** A provider took the message: record which one and its id, so its delivery reports find the message. */
+  async recordSent(id: string, provider: string, providerMessageId: string, attempts: number): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.providerMessage(provider, providerMessageId), messageId: id, expiresAt: this.expiresAt() },
+      }),
+    );
+    await this.update(id, 'sent', { provider, providerMessageId, attempts });
+  }
+
+  async recordAttemptFailed(id: string, attempts: number, error: string, final: boolean): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.outboundMessage(id),
+        UpdateExpression: `SET attempts = :attempts, lastError = :error, updatedAt = :now${final ? ', #status = :failed' : ''}`,
+        ExpressionAttributeNames: final ? { '#status': 'status' } : undefined,
+        ExpressionAttributeValues: {
+          ':attempts': attempts,
+          ':error': error.slice(0, 500),
+          ':now': new Date(this.now()).toISOString(),
+          ...(final ? { ':failed': 'failed' } : {}),
+        },
+      }),
+    );
+  }
+
+  /**
+   * Applies a provider's delivery report. Returns false when the provider id is unknown (accepted and ignored)
+   * or the report would move the status backwards.
+   */
+  async applyDeliveryReport(provider: string, providerMessageId: string, status: OutboundStatus, error?: string): Promise<boolean> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.providerMessage(provider, providerMessageId) }),
+    );
+    if (typeof Item?.messageId !== 'string') return false;
+    return this.update(Item.messageId, status, error ? { lastError: error } : {});
+  }
+
+  /** Moves the status forward only: the condition refuses a lower-ranked status. */
+  private async update(id: string, status: OutboundStatus, fields: Record<string, string | number>): Promise<boolean> {
+    const lower = (Object.keys(STATUS_RANK) as OutboundStatus[]).filter(
+      (s) => STATUS_RANK[s] < STATUS_RANK[status] || s === status,
+    );
+    const sets = Object.keys(fields).map((name) => `#${name} = :${name}`);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.outboundMessage(id),
+          UpdateExpression: `SET #status = :status, updatedAt = :now${sets.map((s) => `, ${s}`).join('')}`,
+          // A repeat of the same status is harmless; delivered and failed are final.
+          ConditionExpression: `attribute_exists(pk) AND #status IN (${lower.map((_, i) => `:s${i}`).join(', ')})`,
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            ...Object.fromEntries(Object.keys(fields).map((name) => [`#${name}`, name])),
+          },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':now': new Date(this.now()).toISOString(),
+            ...Object.fromEntries(lower.map((s, i) => [`:s${i}`, s])),
+            ...Object.fromEntries(Object.entries(fields).map(([name, value]) => [`:${name}`, value])),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}
