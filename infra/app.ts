@@ -1,9 +1,10 @@
 /**
  * The CDK app (`npx cdk synth`, `npx cdk deploy`; see cdk.json). Every synthesis runs the cdk-nag AwsSolutions
- * checks: an unsuppressed finding is an error or a warning in the output. Accepted findings are suppressed next to
- * the resource they concern, with their reason, in infra/stack.ts.
+ * checks (cdk-nag 3 is a CDK policy-validation plugin, no longer an Aspect): an unacknowledged error fails the
+ * synthesis, and the report lands in cdk.out/validation-report.json. Accepted findings are acknowledged with their
+ * reason (`Validations.of(construct).acknowledge`) next to the resource they concern, in infra/stack.ts.
  */
-import { App, Aspects } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { HotlineStack } from './stack';
 
@@ -11,10 +12,10 @@ const app = new App();
 
 new HotlineStack(app, 'SafeJobHotline', {
   description: 'SafeJob Hotline: USSD/SMS/voice anti-fraud hotline for labour migrants',
-  // Region and account come from the deploying profile (CDK_DEFAULT_*); the stack itself is environment-agnostic.
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  // Environment-agnostic on purpose (no lookups): the same template deploys to the account and region of the
+  // deploying profile, e.g. `AWS_REGION=eu-west-2 npx cdk deploy`.
 });
 
-Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
 
 app.synth();

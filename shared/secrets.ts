@@ -1,16 +1,16 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
+/** The part of the Secrets Manager client used here (tests pass a stand-in). */
+export interface SecretReader {
+  send(command: GetSecretValueCommand): Promise<{ SecretString?: string }>;
+}
+
 /**
  * On AWS the stack puts secrets (webhook token, phone hash key, provider credentials) in Secrets Manager and
  * passes only their ARNs in `SECRETS_ARN` (one ARN, or several separated by commas: CloudFormation generates one
  * value per secret). Each secret is a JSON object of variable names to values; they are read once per container
  * and laid over the environment, in the listed order, before the configuration is parsed.
  */
-/** The part of the Secrets Manager client used here (tests pass a stand-in). */
-export interface SecretReader {
-  send(command: GetSecretValueCommand): Promise<{ SecretString?: string }>;
-}
-
 export async function environmentWithSecrets(
   env: Record<string, string | undefined> = process.env,
   client?: SecretReader,

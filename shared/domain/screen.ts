@@ -73,3 +73,12 @@ export function paginate(text: string, limits: ScreenLimits, footer: string): st
   pages.push(current);
   return pages;
 }
+
+/**
+ * How many SMS parts a text takes: GSM 7-bit 160 alone or 153 per part; UCS-2 (any Cyrillic) 70 alone or 67.
+ */
+export function smsParts(text: string): number {
+  const m = measureScreen(text, { gsm: Infinity, ucs2: Infinity });
+  const [single, part] = m.encoding === 'gsm' ? [160, 153] : [70, 67];
+  return m.length <= single ? 1 : Math.ceil(m.length / part);
+}
