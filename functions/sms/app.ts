@@ -32,12 +32,14 @@ export interface InboundSms {
  * Returns false when it could not be handled (the claim is given back, so the provider's retry is handled).
  */
 export async function handleInboundSms(deps: SmsDeps, sms: InboundSms): Promise<boolean> {
-  if (!(await deps.inbound.claim(sms.provider, sms.providerMessageId))) {
-    deps.log.info('sms retry ignored', { provider: sms.provider, providerMessageId: sms.providerMessageId });
-    return true;
-  }
   const callerKey = deps.callerKey(sms.from);
+  let claimed = false;
   try {
+    claimed = await deps.inbound.claim(sms.provider, sms.providerMessageId);
+    if (!claimed) {
+      deps.log.info('sms retry ignored', { provider: sms.provider, providerMessageId: sms.providerMessageId });
+      return true;
+    }
     const [stored, countThisHour] = await Promise.all([
       deps.languages.get(callerKey),
       deps.inbound.countThisHour(callerKey),
@@ -56,7 +58,7 @@ export async function handleInboundSms(deps: SmsDeps, sms: InboundSms): Promise<
     return true;
   } catch (error) {
     deps.log.error('sms not handled', { provider: sms.provider, callerKey, error });
-    await deps.inbound.release(sms.provider, sms.providerMessageId).catch(() => undefined);
+    if (claimed) await deps.inbound.release(sms.provider, sms.providerMessageId).catch(() => undefined);
     return false;
   }
 }

@@ -13,7 +13,11 @@ export interface TwilioSending {
 }
 
 export function twilioSender(sending: TwilioSending, publicBaseUrl: string): SmsSender {
-  const client = twilio(sending.accountSid, sending.authToken);
+  // No keep-alive: a socket kept across a frozen Lambda container is often dead on thaw (ECONNRESET), and the
+  // SDK does not retry; one TLS handshake per SMS is cheap beside that.
+  const client = twilio(sending.accountSid, sending.authToken, {
+    httpClient: new twilio.RequestClient({ keepAlive: false }),
+  });
   const from = sending.from.startsWith('MG') ? { messagingServiceSid: sending.from } : { from: sending.from };
   return {
     provider: 'twilio',

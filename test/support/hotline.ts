@@ -1,0 +1,18 @@
+import { createLocalDeps, localApp, type LocalDeps } from '../../infra/local';
+import { loadConfig } from '../../shared/config';
+import type { TestStore } from './dynalite';
+
+/** The whole hotline as `npm start` composes it, on a test store, without a listening socket. */
+export function testHotline(store: TestStore, env: Record<string, string> = {}): { deps: LocalDeps; app: ReturnType<typeof localApp> } {
+  const deps = createLocalDeps(
+    loadConfig({
+      AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
+      TABLE_NAME: store.tableName,
+      SMS_RETRY_BASE_MS: '1',
+      PUBLIC_BASE_URL: 'https://hotline.example.org',
+      TWILIO_AUTH_TOKEN: 'test-auth-token',
+      ...env,
+    }),
+  );
+  return { deps, app: localApp(deps) };
+}
