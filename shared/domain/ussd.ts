@@ -17,9 +17,15 @@ export const KEY_MORE = '98';
 
 type Screen =
   | { name: 'language' }
-  | { name: 'main'; page: number }
-  | { name: 'advice'; page: number }
-  | { name: 'adviceText'; topic: AdviceTopic; page: number };
+  | { name: 'main' }
+  | { name: 'advice' }
+  | { name: 'adviceText'; topic: AdviceTopic };
+
+/** Where the caller is: a screen, and which of its pages. */
+interface Position {
+  screen: Screen;
+  page: number;
+}
 
 export type UssdEffect = { type: 'rememberLanguage'; lang: Lang };
 
@@ -46,28 +52,28 @@ export interface UssdResult {
 
 interface Walk {
   lang: Lang | undefined;
-  screen: Screen;
-  /** Screens that `0` returns to, most recent last. */
-  history: Screen[];
+  at: Position;
+  /** Positions that `0` returns to, most recent last. */
+  history: Position[];
   invalid: boolean;
   effects: UssdEffect[];
 }
 
-interface MenuOption {
+interface Option {
   label: string;
   choose: (walk: Walk) => Walk;
 }
 
-/** A screen the caller can move on from: a title (optional) and numbered options, paged when they do not fit. */
-interface Menu {
-  title?: string;
-  options: MenuOption[];
-}
+/**
+ * What a screen shows and accepts. A menu is numbered options under an optional title; a text is paged with its
+ * options (if any) under every page. Both page with `98` when they do not fit one screen.
+ */
+type View = { kind: 'menu'; title?: string; options: Option[] } | { kind: 'text'; text: string; options: Option[] };
 
 export function ussdStep(request: UssdRequest): UssdResult {
   let walk: Walk = {
     lang: request.startLang,
-    screen: request.startLang ? { name: 'main', page: 0 } : { name: 'language' },
+    at: { screen: request.startLang ? { name: 'main' } : { name: 'language' }, page: 0 },
     history: [],
     invalid: false,
     effects: [],
@@ -81,42 +87,34 @@ export function ussdStep(request: UssdRequest): UssdResult {
 }
 
 function go(walk: Walk, screen: Screen): Walk {
-  return { ...walk, history: [...walk.history, walk.screen], screen };
+  return { ...walk, history: [...walk.history, walk.at], at: { screen, page: 0 } };
 }
 
 function home(walk: Walk): Walk {
-  return { ...walk, screen: { name: 'main', page: 0 }, history: [] };
-}
-
-function invalid(walk: Walk): Walk {
-  return { ...walk, invalid: true };
+  return { ...walk, at: { screen: { name: 'main' }, page: 0 }, history: [] };
 }
 
 function applyInput(walk: Walk, input: string, limits: ScreenLimits): Walk {
   if (input === KEY_HOME && walk.lang) return home(walk);
   if (input === KEY_BACK && walk.history.length > 0) {
-    return { ...walk, screen: walk.history.at(-1)!, history: walk.history.slice(0, -1) };
+    return { ...walk, at: walk.history.at(-1)!, history: walk.history.slice(0, -1) };
   }
-  const { screen } = walk;
-  if (screen.name === 'adviceText') {
-    const pages = advicePages(walk.lang!, screen.topic, limits);
-    return input === KEY_MORE && screen.page + 1 < pages.length ? go(walk, { ...screen, page: screen.page + 1 }) : invalid(walk);
-  }
-  const menu = menuFor(walk);
-  const pages = menuPages(walk.lang, menu, limits, walk.history.length > 0);
-  if (input === KEY_MORE && 'page' in screen && screen.page + 1 < pages.length) {
-    return go(walk, { ...screen, page: screen.page + 1 });
+  const current = view(walk);
+  if (input === KEY_MORE && walk.at.page + 1 < pages(walk, current, limits).length) {
+    return { ...walk, history: [...walk.history, walk.at], at: { ...walk.at, page: walk.at.page + 1 } };
   }
   const choice = /^\d{1,2}$/.test(input) ? Number(input) : NaN;
-  const option = menu.options[choice - 1];
-  return option ? option.choose(walk) : invalid(walk);
+  const option = current.options[choice - 1];
+  return option ? option.choose(walk) : { ...walk, invalid: true };
 }
 
-function menuFor(walk: Walk): Menu {
+function view(walk: Walk): View {
   const lang = walk.lang;
-  switch (walk.screen.name) {
+  const { screen } = walk.at;
+  switch (screen.name) {
     case 'language':
       return {
+        kind: 'menu',
         // A caller who has not chosen yet sees the question in every language.
         title: lang ? t(lang, 'lang.title') : LANGUAGES.map((l) => PROMPTS[l]['lang.word']).join(' / '),
         options: LANGUAGES.map((chosen) => ({
@@ -126,22 +124,24 @@ function menuFor(walk: Walk): Menu {
       };
     case 'main':
       return {
+        kind: 'menu',
         title: t(lang!, 'menu.title'),
         options: [
-          { label: t(lang!, 'menu.advice'), choose: (w) => go(w, { name: 'advice', page: 0 }) },
+          { label: t(lang!, 'menu.advice'), choose: (w) => go(w, { name: 'advice' }) },
           { label: t(lang!, 'menu.language'), choose: (w) => go(w, { name: 'language' }) },
         ],
       };
     case 'advice':
       return {
+        kind: 'menu',
         title: t(lang!, 'advice.title'),
         options: ADVICE_TOPICS.map((topic) => ({
           label: t(lang!, `advice.${topic}.title` as PromptKey),
-          choose: (w: Walk) => go(w, { name: 'adviceText', topic, page: 0 }),
+          choose: (w: Walk) => go(w, { name: 'adviceText', topic }),
         })),
       };
     case 'adviceText':
-      throw new Error('a text page is not a menu');
+      return { kind: 'text', text: t(lang!, `advice.${screen.topic}.text` as PromptKey), options: [] };
   }
 }
 
@@ -158,64 +158,62 @@ function invalidNotice(lang: Lang | undefined): string {
   return lang ? t(lang, 'common.invalid') : LANGUAGES.map((l) => PROMPTS[l]['common.wrong']).join(' / ');
 }
 
+const optionLines = (options: Option[]) => options.map((option, i) => `${i + 1}. ${option.label}`);
+
+/** A view's pages: each a body (lines) that fits one screen with the footer, and with the invalid-input notice. */
+function pages(walk: Walk, current: View, limits: ScreenLimits): { body: string[]; title?: string }[] {
+  const back = walk.history.length > 0;
+  if (current.kind === 'text') {
+    const options = optionLines(current.options);
+    const reserve = [...options, ...footerLines(walk.lang, true, back)].join('\n');
+    return paginate(current.text, limits, reserve).map((page) => ({ body: [page, ...options] }));
+  }
+  return menuPages(walk.lang, current, limits, back);
+}
+
 /**
  * Menu options numbered from 1 and split into screens; the title stands on the first screen only. Every page fits
  * with its footer, and also with the invalid-input notice in place of its title.
  */
-function menuPages(lang: Lang | undefined, menu: Menu, limits: ScreenLimits, back: boolean): string[][] {
+function menuPages(lang: Lang | undefined, menu: { title?: string; options: Option[] }, limits: ScreenLimits, back: boolean) {
   const notice = invalidNotice(lang);
-  const fits = (page: string[], more: boolean) => {
+  const fits = (page: { body: string[]; title?: string }, more: boolean) => {
     const footer = footerLines(lang, more, back);
     return (
-      fitsScreen([...page, ...footer].join('\n'), limits) &&
-      fitsScreen([notice, ...page.filter((line) => line !== menu.title), ...footer].join('\n'), limits)
+      fitsScreen([...(page.title ? [page.title] : []), ...page.body, ...footer].join('\n'), limits) &&
+      fitsScreen([notice, ...page.body, ...footer].join('\n'), limits)
     );
   };
-  const title = menu.title ? [menu.title] : [];
-  const lines = menu.options.map((option, i) => `${i + 1}. ${option.label}`);
-  if (fits([...title, ...lines], false)) return [[...title, ...lines]];
-  const pages: string[][] = [];
-  let page = title;
+  const lines = optionLines(menu.options);
+  const single = { title: menu.title, body: lines };
+  if (fits(single, false)) return [single];
+  const result: { body: string[]; title?: string }[] = [];
+  let page: { body: string[]; title?: string } = { title: menu.title, body: [] };
   for (const line of lines) {
-    if (page.some((l) => l !== menu.title) && !fits([...page, line], true)) {
-      pages.push(page);
-      page = [];
-    }
-    page = [...page, line];
+    const grown = { ...page, body: [...page.body, line] };
+    if (page.body.length > 0 && !fits(grown, true)) {
+      result.push(page);
+      page = { body: [line] };
+    } else page = grown;
   }
-  pages.push(page);
-  return pages;
-}
-
-function advicePages(lang: Lang, topic: AdviceTopic, limits: ScreenLimits): string[] {
-  return paginate(t(lang, `advice.${topic}.text` as PromptKey), limits, footerLines(lang, true, true).join('\n'));
+  result.push(page);
+  return result;
 }
 
 function render(walk: Walk, limits: ScreenLimits): UssdReply {
-  const { screen, lang } = walk;
-  const back = walk.history.length > 0;
-  let body: string[];
-  let more: boolean;
-  let hasTitle = true;
-  if (screen.name === 'adviceText') {
-    const pages = advicePages(lang!, screen.topic, limits);
-    body = [pages[screen.page]!];
-    more = screen.page + 1 < pages.length;
-  } else {
-    const pages = menuPages(lang, menuFor(walk), limits, back);
-    const page = 'page' in screen ? screen.page : 0;
-    body = pages[page]!;
-    hasTitle = page === 0 && menuFor(walk).title !== undefined;
-    more = page + 1 < pages.length;
-  }
-  const footer = footerLines(lang, more, back);
-  if (!walk.invalid) return { end: false, text: [...body, ...footer].join('\n') };
-  // The same screen again, headed by a polite word; if that would not fit, the word replaces the title (or the
-  // text of a page, which the caller has just read). Pages are cut so that this always fits.
-  const notice = invalidNotice(lang);
-  const withNotice = [notice, ...body, ...footer].join('\n');
+  const current = view(walk);
+  const all = pages(walk, current, limits);
+  const page = all[walk.at.page]!;
+  const footer = footerLines(walk.lang, walk.at.page + 1 < all.length, walk.history.length > 0);
+  const title = page.title ? [page.title] : [];
+  if (!walk.invalid) return { end: false, text: [...title, ...page.body, ...footer].join('\n') };
+  // The same screen again, headed by a polite word. If that does not fit, the word replaces the title, or on a
+  // text page the text the caller has just read; pages are cut so that this always fits.
+  const notice = invalidNotice(walk.lang);
+  const withNotice = [notice, ...title, ...page.body, ...footer].join('\n');
   if (fitsScreen(withNotice, limits)) return { end: false, text: withNotice };
-  return { end: false, text: [notice, ...(hasTitle ? body.slice(1) : body), ...footer].join('\n') };
+  const body = current.kind === 'text' ? optionLines(current.options) : page.body;
+  return { end: false, text: [notice, ...body, ...footer].join('\n') };
 }
 
 /**
