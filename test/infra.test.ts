@@ -1,17 +1,20 @@
 /**
- * The CDK stack, synthesized once for the whole file (bundling the function with the local esbuild takes a few
- * seconds) with the same feature flags as `npx cdk synth` (cdk.json) and the cdk-nag AwsSolutions checks. Nothing
+ * The CDK stack, synthesized once for the whole file (bundling the three functions with the local esbuild takes a
+ * few seconds) with the same feature flags as `npx cdk synth` (cdk.json) and the cdk-nag AwsSolutions checks. Nothing
  * here calls AWS: synthesis is offline and the Secrets Manager client is replaced by a stand-in.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, CfnElement, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSmsApp } from '../functions/sms/app';
 import { createUssdApp } from '../functions/ussd/app';
-import { USSD_ROUTES, HotlineStack } from '../infra/stack';
+import { HotlineStack, SMS_MAX_ATTEMPTS, SMS_ROUTES, USSD_ROUTES } from '../infra/stack';
+import { loadConfig } from '../shared/config';
 import { environmentWithSecrets, type SecretReader } from '../shared/secrets';
 import { TABLE_KEYS } from '../shared/store/keys';
 
@@ -57,9 +60,61 @@ function only(type: string): { id: string; resource: Resources[string] } {
   return { id, resource };
 }
 
+/** The CloudFormation resource that a construct of the stack renders (its `Resource` child, e.g. `OutboxQueue`). */
+function at(path: string): { id: string; resource: Resources[string] } {
+  const construct = [...path.split('/'), 'Resource'].reduce<IConstruct>((scope, id) => scope.node.findChild(id), stack);
+  expect(construct, path).toBeInstanceOf(CfnElement);
+  const id = stack.getLogicalId(construct as CfnElement);
+  const resource = (template.toJSON().Resources as Resources)[id];
+  expect(resource, path).toBeDefined();
+  return { id, resource: resource! };
+}
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Principal?: unknown; Condition?: unknown };
+
+const FUNCTIONS = ['UssdFunction', 'SmsFunction', 'OutboxFunction'] as const;
+type FunctionName = (typeof FUNCTIONS)[number];
+
+function variablesOf(name: FunctionName): Record<string, unknown> {
+  return (at(name).resource.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
+}
+
+/** The statements of the one policy attached to a function's role. */
+function statementsOf(name: FunctionName): Statement[] {
+  const roleId = at(`${name}Role`).id;
+  const policies = Object.values(template.findResources('AWS::IAM::Policy') as Resources).filter((policy) =>
+    JSON.stringify((policy.Properties as { Roles: unknown }).Roles) === JSON.stringify([{ Ref: roleId }]),
+  );
+  expect(policies, `${name} has one policy`).toHaveLength(1);
+  return (policies[0]!.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement;
+}
+
+const actions = (statement: Statement) => [statement.Action].flat();
+
+/** The actions a function's role is allowed on one resource (a `Fn::GetAtt [id, Arn]`). */
+function actionsOn(name: FunctionName, resourceId: string): string[] {
+  const arn = JSON.stringify({ 'Fn::GetAtt': [resourceId, 'Arn'] });
+  return statementsOf(name)
+    .filter((statement) => statement.Effect === 'Allow' && [statement.Resource].flat().some((r) => JSON.stringify(r) === arn))
+    .flatMap(actions)
+    .sort();
+}
+
+const secretId = (path: string) => at(path).id;
+
+/** The secret ids listed, in order, in a function's SECRETS_ARN. */
+function secretsArnOf(name: FunctionName): string[] {
+  const [separator, parts] = (variablesOf(name).SECRETS_ARN as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+  expect(separator).toBe('');
+  const refs = parts.filter((part) => part !== ',') as { Ref: string }[];
+  expect(parts.filter((part) => part === ',')).toHaveLength(refs.length - 1);
+  return refs.map((ref) => ref.Ref);
+}
+
 describe('HotlineStack: table', () => {
   it('has pk/sk string keys, on-demand billing, PITR, the TTL attribute and a rotated customer-managed key', () => {
     const { resource } = only('AWS::DynamoDB::Table');
+    const tableKey = at('TableKey');
     expect(resource.Properties).toMatchObject({
       KeySchema: [
         { AttributeName: TABLE_KEYS.partition, KeyType: 'HASH' },
@@ -72,95 +127,271 @@ describe('HotlineStack: table', () => {
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
-      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [only('AWS::KMS::Key').id, 'Arn'] } },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [tableKey.id, 'Arn'] } },
       DeletionProtectionEnabled: true,
     });
     expect(resource.DeletionPolicy).toBe('Retain');
     expect(resource.UpdateReplacePolicy).toBe('Retain');
-    template.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
+    expect(tableKey.resource).toMatchObject({ Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
   });
 });
 
-describe('HotlineStack: USSD function', () => {
-  it('runs Node 22 on arm64 with 512 MB, 10 s and its own log group (no LogRetention custom resource)', () => {
-    const { resource } = only('AWS::Lambda::Function');
-    expect(resource.Properties).toMatchObject({
-      Runtime: 'nodejs22.x',
-      Architectures: ['arm64'],
-      Handler: 'index.handler',
-      MemorySize: 512,
-      Timeout: 10,
-      LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
-    });
+describe('HotlineStack: functions', () => {
+  it('has the USSD, SMS and outbox functions on Node 22 arm64, 512 MB, each with its own role and log group', () => {
+    expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toHaveLength(FUNCTIONS.length);
+    const timeouts: Record<FunctionName, number> = { UssdFunction: 10, SmsFunction: 10, OutboxFunction: 30 };
+    for (const name of FUNCTIONS) {
+      expect(at(name).resource.Properties, name).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: 512,
+        Timeout: timeouts[name],
+        Role: { 'Fn::GetAtt': [at(`${name}Role`).id, 'Arn'] },
+        LoggingConfig: { LogGroup: { Ref: at(`${name}Logs`).id } },
+      });
+      // The role may write to its own log group only.
+      expect(actionsOn(name, at(`${name}Logs`).id)).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+      expect(statementsOf(name).filter((s) => actions(s).some((a) => a.startsWith('logs:')))).toHaveLength(1);
+    }
     const resourceTypes = Object.values(template.toJSON().Resources as Resources).map((r) => r.Type);
     expect(resourceTypes.filter((type) => type.startsWith('Custom::'))).toEqual([]);
+    // Three function log groups and the API access logs.
+    expect(Object.keys(template.findResources('AWS::Logs::LogGroup'))).toHaveLength(4);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 180 });
   });
 
-  it('gets the secrets ARNs, never the secret values, in its environment', () => {
-    const { resource } = only('AWS::Lambda::Function');
-    const variables = (resource.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment
-      .Variables;
-    expect(variables).toMatchObject({
-      HOTLINE_MODE: 'aws',
-      TABLE_NAME: { Ref: only('AWS::DynamoDB::Table').id },
-      NODE_OPTIONS: '--enable-source-maps',
-      PUBLIC_BASE_URL: { 'Fn::GetAtt': [only('AWS::ApiGatewayV2::Api').id, 'ApiEndpoint'] },
-    });
-    expect(Object.keys(variables)).not.toContain('AT_WEBHOOK_TOKEN');
-    expect(Object.keys(variables)).not.toContain('PHONE_HASH_KEY');
+  it('gives every function the secrets ARNs it needs, never a secret value, in its environment', () => {
+    const provider = secretId('ProviderCredentials');
+    const token = secretId('AtWebhookToken');
+    const hashKey = secretId('PhoneHashKey');
+    // A generated value is laid over last, so a stray key in the provider credentials cannot replace it.
+    expect(secretsArnOf('UssdFunction')).toEqual([token, hashKey]);
+    expect(secretsArnOf('SmsFunction')).toEqual([provider, token, hashKey]);
+    expect(secretsArnOf('OutboxFunction')).toEqual([provider, token, hashKey]);
 
-    const secrets = template.findResources('AWS::SecretsManager::Secret') as Resources;
-    const generatedKeys = Object.values(secrets).map(
-      (secret) => (secret.Properties as { GenerateSecretString: { GenerateStringKey: string } }).GenerateSecretString
-        .GenerateStringKey,
-    );
-    expect(generatedKeys.sort()).toEqual(['AT_WEBHOOK_TOKEN', 'PHONE_HASH_KEY']);
-    // Generated by Secrets Manager at deploy time: no value is ever written into the template.
-    for (const secret of Object.values(secrets)) expect(secret.Properties).not.toHaveProperty('SecretString');
-
-    const secretsArn = variables.SECRETS_ARN as { 'Fn::Join': [string, unknown[]] };
-    const [separator, parts] = secretsArn['Fn::Join'];
-    expect(separator).toBe('');
-    const refs = parts.filter((part) => part !== ',') as { Ref: string }[];
-    expect(refs.map((ref) => ref.Ref).sort()).toEqual(Object.keys(secrets).sort());
-    expect(parts.filter((part) => part === ',')).toHaveLength(refs.length - 1);
+    const secretNames = [
+      'AT_WEBHOOK_TOKEN',
+      'PHONE_HASH_KEY',
+      'AT_USERNAME',
+      'AT_API_KEY',
+      'AT_SENDER_ID',
+      'TWILIO_ACCOUNT_SID',
+      'TWILIO_AUTH_TOKEN',
+      'TWILIO_FROM',
+    ];
+    for (const name of FUNCTIONS) {
+      const variables = variablesOf(name);
+      // config.ts requires these whenever HOTLINE_MODE=aws.
+      expect(variables, name).toMatchObject({
+        HOTLINE_MODE: 'aws',
+        TABLE_NAME: { Ref: only('AWS::DynamoDB::Table').id },
+        NODE_OPTIONS: '--enable-source-maps',
+        PUBLIC_BASE_URL: { 'Fn::GetAtt': [only('AWS::ApiGatewayV2::Api').id, 'ApiEndpoint'] },
+      });
+      expect(Object.keys(variables).filter((key) => secretNames.includes(key)), name).toEqual([]);
+      // Not even as a CloudFormation dynamic reference, which would resolve to the value at deploy time.
+      expect(JSON.stringify(variables), name).not.toMatch(/resolve:secretsmanager|SecretString/);
+    }
+    expect(variablesOf('UssdFunction')).not.toHaveProperty('OUTBOX_QUEUE_URL');
   });
 
-  it('may read and write only its table (and key), read only its secrets and write only its log group', () => {
-    const { resource } = only('AWS::IAM::Policy');
-    const statements = (resource.Properties as { PolicyDocument: { Statement: Record<string, unknown>[] } })
-      .PolicyDocument.Statement;
-    const resources = statements.map((statement) => JSON.stringify(statement.Resource));
-    expect(resources.some((r) => r.includes('"*"'))).toBe(false);
-    expect(statements.flatMap((s) => s.Action as string[]).some((action) => action.endsWith(':*'))).toBe(false);
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
-            Resource: Object.keys(template.findResources('AWS::SecretsManager::Secret')).map((id) => ({ Ref: id })),
-          }),
-        ]),
-      },
+  it('generates the token and hash key and creates the provider credentials empty, so no value is in the template', () => {
+    const secrets = template.findResources('AWS::SecretsManager::Secret') as Resources;
+    expect(Object.keys(secrets).sort()).toEqual(
+      [secretId('AtWebhookToken'), secretId('PhoneHashKey'), secretId('ProviderCredentials')].sort(),
+    );
+    const generated = (path: string) =>
+      (at(path).resource.Properties as { GenerateSecretString?: { GenerateStringKey: string } }).GenerateSecretString;
+    expect(generated('AtWebhookToken')?.GenerateStringKey).toBe('AT_WEBHOOK_TOKEN');
+    expect(generated('PhoneHashKey')?.GenerateStringKey).toBe('PHONE_HASH_KEY');
+    for (const path of ['AtWebhookToken', 'PhoneHashKey']) expect(at(path).resource.Properties).not.toHaveProperty('SecretString');
+    // The operator fills it with put-secret-value; the template holds an empty JSON object and nothing generated.
+    expect(at('ProviderCredentials').resource.Properties).toMatchObject({ SecretString: '{}' });
+    expect(generated('ProviderCredentials')).toBeUndefined();
+    expect(at('PhoneHashKey').resource.DeletionPolicy).toBe('Retain');
+  });
+
+  it('lets each function read only its table (and key) and its own secrets, with no wildcard and no managed policy', () => {
+    const table = only('AWS::DynamoDB::Table').id;
+    const tableKey = at('TableKey').id;
+    for (const name of FUNCTIONS) {
+      const statements = statementsOf(name);
+      expect(statements.map((s) => JSON.stringify(s.Resource)).some((r) => r.includes('"*"')), name).toBe(false);
+      expect(statements.flatMap(actions).some((action) => action.endsWith(':*')), name).toBe(false);
+      expect(actionsOn(name, table), name).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']));
+      expect(actionsOn(name, tableKey), name).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));
+      const secretStatements = statements.filter((s) => actions(s).some((a) => a.startsWith('secretsmanager:')));
+      expect(secretStatements, name).toEqual([
+        expect.objectContaining({
+          Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+          Resource: [...secretsArnOf(name)].sort().map((id) => ({ Ref: id })),
+        }),
+      ]);
+    }
+    template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+  });
+
+  it('lets the SMS function only send to the outbox queue, and the outbox function consume it and only send to the DLQ', () => {
+    const queue = at('OutboxQueue').id;
+    const deadLetters = at('OutboxDeadLetterQueue').id;
+    const sqsActions = (name: FunctionName) => statementsOf(name).flatMap(actions).filter((a) => a.startsWith('sqs:'));
+
+    expect(actionsOn('SmsFunction', queue)).toEqual(['sqs:SendMessage']);
+    expect(actionsOn('SmsFunction', deadLetters)).toEqual([]);
+    expect(sqsActions('SmsFunction')).toEqual(['sqs:SendMessage']);
+
+    expect(actionsOn('OutboxFunction', queue)).toEqual(
+      expect.arrayContaining(['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:ReceiveMessage']),
+    );
+    expect(actionsOn('OutboxFunction', queue)).not.toContain('sqs:SendMessage');
+    expect(actionsOn('OutboxFunction', deadLetters)).toEqual(['sqs:SendMessage']);
+
+    expect(sqsActions('UssdFunction')).toEqual([]);
+  });
+});
+
+describe('HotlineStack: SMS outbox', () => {
+  it('encrypts both queues and refuses requests without TLS', () => {
+    const queues = template.findResources('AWS::SQS::Queue') as Resources;
+    expect(Object.keys(queues).sort()).toEqual([at('OutboxQueue').id, at('OutboxDeadLetterQueue').id].sort());
+    for (const [id, queue] of Object.entries(queues)) {
+      expect(queue.Properties, id).toMatchObject({ SqsManagedSseEnabled: true });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('redrives to the dead-letter queue one receive after the last attempt, and keeps dead letters 14 days', () => {
+    const deadLetters = at('OutboxDeadLetterQueue');
+    expect(deadLetters.resource.Properties).toMatchObject({ MessageRetentionPeriod: 14 * 24 * 3600 });
+    expect(deadLetters.resource.Properties).not.toHaveProperty('RedrivePolicy');
+    const queue = at('OutboxQueue').resource.Properties as { RedrivePolicy: unknown; VisibilityTimeout: number };
+    expect(queue.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [deadLetters.id, 'Arn'] },
+      maxReceiveCount: SMS_MAX_ATTEMPTS + 1,
     });
-    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+    // The function gives up on its own after SMS_MAX_ATTEMPTS: the same constant.
+    expect(variablesOf('OutboxFunction').SMS_MAX_ATTEMPTS).toBe(String(SMS_MAX_ATTEMPTS));
+    const outboxTimeout = (at('OutboxFunction').resource.Properties as { Timeout: number }).Timeout;
+    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * outboxTimeout);
+  });
+
+  it('tells each function where the queues are', () => {
+    const queueUrl = { Ref: at('OutboxQueue').id };
+    expect(variablesOf('SmsFunction')).toMatchObject({ OUTBOX_QUEUE_URL: queueUrl });
+    expect(variablesOf('SmsFunction')).not.toHaveProperty('DEAD_LETTER_QUEUE_URL');
+    expect(variablesOf('OutboxFunction')).toMatchObject({
+      OUTBOX_QUEUE_URL: queueUrl,
+      DEAD_LETTER_QUEUE_URL: { Ref: at('OutboxDeadLetterQueue').id },
+    });
+  });
+
+  it('feeds the outbox function from the queue in batches of 10, reporting partial batch failures', () => {
+    const { resource } = only('AWS::Lambda::EventSourceMapping');
+    const properties = resource.Properties as Record<string, unknown>;
+    expect(properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [at('OutboxQueue').id, 'Arn'] },
+      FunctionName: { Ref: at('OutboxFunction').id },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(properties.MaximumBatchingWindowInSeconds).toBeGreaterThanOrEqual(1);
+    expect(properties.MaximumBatchingWindowInSeconds).toBeLessThanOrEqual(5);
+    const queue = at('OutboxQueue').resource.Properties as { VisibilityTimeout: number };
+    const outboxTimeout = (at('OutboxFunction').resource.Properties as { Timeout: number }).Timeout;
+    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * outboxTimeout + (properties.MaximumBatchingWindowInSeconds as number));
+  });
+
+  it('alarms an encrypted, TLS-only topic as soon as one message is in the dead-letter queue', () => {
+    const topic = at('AlarmTopic');
+    const { resource } = only('AWS::CloudWatch::Alarm');
+    expect(resource.Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [at('OutboxDeadLetterQueue').id, 'QueueName'] } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: topic.id }],
+    });
+    const alarmName = (resource.Properties as { AlarmName: string }).AlarmName;
+
+    // CloudWatch cannot publish under the AWS-managed SNS key: a customer-managed key that lets it, for this
+    // stack's alarms.
+    const alarmKey = at('AlarmTopicKey');
+    expect(topic.resource.Properties).toMatchObject({ KmsMasterKeyId: { 'Fn::GetAtt': [alarmKey.id, 'Arn'] } });
+    expect(alarmKey.resource.Properties).toMatchObject({ EnableKeyRotation: true });
+    const keyStatements = (alarmKey.resource.Properties as { KeyPolicy: { Statement: Statement[] } }).KeyPolicy.Statement;
+    const cloudWatchUse = keyStatements.find((s) => JSON.stringify(s.Principal) === '{"Service":"cloudwatch.amazonaws.com"}');
+    expect(cloudWatchUse).toMatchObject({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] });
+
+    const topicStatements = (only('AWS::SNS::TopicPolicy').resource.Properties as { PolicyDocument: { Statement: Statement[] } })
+      .PolicyDocument.Statement;
+    expect(topicStatements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    const publish = topicStatements.find((s) => s.Effect === 'Allow');
+    expect(publish).toMatchObject({ Action: 'sns:Publish', Principal: { Service: 'cloudwatch.amazonaws.com' }, Resource: { Ref: topic.id } });
+    // Scoped to this stack's alarms (the alarm name's prefix), in the key policy as in the topic policy.
+    for (const statement of [publish, cloudWatchUse]) {
+      const sourceArn = JSON.stringify((statement?.Condition as { ArnLike: Record<string, unknown> }).ArnLike['aws:SourceArn']);
+      const prefix = /:alarm:([^"*]+)\*/.exec(sourceArn)?.[1];
+      expect(prefix, sourceArn).toBeDefined();
+      expect(alarmName.startsWith(prefix!)).toBe(true);
+    }
   });
 });
 
 describe('HotlineStack: HTTP API', () => {
-  it('has exactly the three USSD webhook routes and no /dev/ route', () => {
+  it('has exactly the USSD and SMS webhook routes and no /dev/ route', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route') as Resources);
     const routeKeys = routes.map((route) => (route.Properties as { RouteKey: string }).RouteKey).sort();
-    expect(routeKeys).toEqual(['GET /health', 'POST /ussd/africastalking', 'POST /ussd/africastalking/events']);
+    expect(routeKeys).toEqual([
+      'GET /health',
+      'POST /sms/africastalking',
+      'POST /sms/africastalking/delivery',
+      'POST /sms/twilio',
+      'POST /sms/twilio/status',
+      'POST /ussd/africastalking',
+      'POST /ussd/africastalking/events',
+    ]);
     expect(routeKeys.filter((key) => key.split(' ')[1]!.startsWith('/dev'))).toEqual([]);
     expect(routeKeys).not.toContain('$default');
   });
 
-  it('routes only to paths the USSD app serves', () => {
-    const served = createUssdApp(() => Promise.reject(new Error('not started in this test'))).routes;
+  it('sends each route to the function that serves it', () => {
+    const integrations = template.findResources('AWS::ApiGatewayV2::Integration') as Resources;
+    const functionOf = (routeKey: string) => {
+      const route = Object.values(template.findResources('AWS::ApiGatewayV2::Route') as Resources).find(
+        (r) => (r.Properties as { RouteKey: string }).RouteKey === routeKey,
+      );
+      const target = JSON.stringify((route?.Properties as { Target: unknown }).Target);
+      const integrationId = Object.keys(integrations).find((id) => target.includes(`"${id}"`));
+      return (integrations[integrationId!]!.Properties as { IntegrationUri: { 'Fn::GetAtt': [string, string] } }).IntegrationUri[
+        'Fn::GetAtt'
+      ][0];
+    };
+    for (const route of USSD_ROUTES) expect(functionOf(`${route.method} ${route.path}`), route.path).toBe(at('UssdFunction').id);
+    for (const route of SMS_ROUTES) expect(functionOf(`${route.method} ${route.path}`), route.path).toBe(at('SmsFunction').id);
+  });
+
+  it('routes only to paths the apps serve', () => {
+    const notStarted = () => Promise.reject(new Error('not started in this test'));
+    const served = createUssdApp(notStarted).routes;
     for (const route of USSD_ROUTES) {
       expect(served.some((r) => r.method === route.method && r.path === route.path), route.path).toBe(true);
+    }
+    const smsServed = createSmsApp(notStarted).routes;
+    for (const route of SMS_ROUTES) {
+      expect(smsServed.some((r) => r.method === route.method && r.path === route.path), route.path).toBe(true);
     }
   });
 
@@ -174,8 +405,7 @@ describe('HotlineStack: HTTP API', () => {
     };
     expect(properties.StageName).toBe('$default');
     expect(properties.AutoDeploy).toBe(true);
-    const logGroupIds = Object.keys(template.findResources('AWS::Logs::LogGroup'));
-    expect(logGroupIds).toContainEqual((properties.AccessLogSettings.DestinationArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]);
+    expect((properties.AccessLogSettings.DestinationArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]).toBe(at('ApiAccessLogs').id);
     const format = JSON.parse(properties.AccessLogSettings.Format) as Record<string, string>;
     expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
     // The Africa's Talking token travels as ?token=: nothing that could hold the query string is logged.
@@ -183,13 +413,60 @@ describe('HotlineStack: HTTP API', () => {
     expect(properties.DefaultRouteSettings).toEqual({ ThrottlingBurstLimit: 200, ThrottlingRateLimit: 100 });
   });
 
-  it('outputs the webhook URLs and where to read the token, but not the token', () => {
+  it('outputs the webhook URLs, where to read the token and the alarm topic, but no secret value', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(Object.keys(outputs)).toEqual(
-      expect.arrayContaining(['ApiUrl', 'HealthUrl', 'UssdCallbackUrl', 'UssdEventsCallbackUrl', 'AtWebhookTokenCommand']),
+      expect.arrayContaining([
+        'ApiUrl',
+        'HealthUrl',
+        'UssdCallbackUrl',
+        'UssdEventsCallbackUrl',
+        'SmsCallbackUrl',
+        'SmsDeliveryReportsUrl',
+        'TwilioSmsWebhookUrl',
+        'AtWebhookTokenCommand',
+        'ProviderCredentialsCommand',
+        'AlarmTopicArn',
+      ]),
     );
-    expect(JSON.stringify(outputs.UssdCallbackUrl)).toContain('/ussd/africastalking?token=');
+    const endpoint = { 'Fn::GetAtt': [only('AWS::ApiGatewayV2::Api').id, 'ApiEndpoint'] };
+    const url = (suffix: string) => ({ 'Fn::Join': ['', [endpoint, suffix]] });
+    expect(outputs.UssdCallbackUrl!.Value).toEqual(url('/ussd/africastalking?token='));
+    expect(outputs.SmsCallbackUrl!.Value).toEqual(url('/sms/africastalking?token='));
+    expect(outputs.SmsDeliveryReportsUrl!.Value).toEqual(url('/sms/africastalking/delivery?token='));
+    expect(outputs.TwilioSmsWebhookUrl!.Value).toEqual(url('/sms/twilio'));
     expect(JSON.stringify(outputs.AtWebhookTokenCommand)).toContain('aws secretsmanager get-secret-value');
+    expect(outputs.AlarmTopicArn!.Value).toEqual({ Ref: at('AlarmTopic').id });
+  });
+
+  it('outputs the put-secret-value command for the provider credentials, with the keys the configuration reads', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: { 'Fn::Join': [string, unknown[]] } }>;
+    const [, parts] = outputs.ProviderCredentialsCommand!.Value['Fn::Join'];
+    expect(parts).toHaveLength(3);
+    expect(parts[0]).toBe('aws secretsmanager put-secret-value --secret-id ');
+    expect(parts[1]).toEqual({ Ref: secretId('ProviderCredentials') });
+    const match = /^ --secret-string '(\{[^']*\})'$/.exec(parts[2] as string);
+    expect(match, parts[2] as string).not.toBeNull();
+    const keys = Object.keys(JSON.parse(match![1]!) as Record<string, string>);
+    expect(keys).toEqual(['AT_USERNAME', 'AT_API_KEY', 'AT_SENDER_ID', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM']);
+    // Filled in with well-formed values, these keys configure both senders (a misspelt key would be ignored).
+    const example: Record<string, string> = {
+      AT_USERNAME: 'safejob',
+      AT_API_KEY: 'atsk_0123456789',
+      AT_SENDER_ID: 'SafeJob',
+      TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
+      TWILIO_AUTH_TOKEN: 'twilio-auth-token',
+      TWILIO_FROM: '+447700900123',
+    };
+    const config = loadConfig({
+      HOTLINE_MODE: 'aws',
+      AT_WEBHOOK_TOKEN: 'x'.repeat(48),
+      PHONE_HASH_KEY: 'y'.repeat(64),
+      PUBLIC_BASE_URL: 'https://abc123.execute-api.eu-west-2.amazonaws.com',
+      ...Object.fromEntries(keys.map((key) => [key, example[key]])),
+    });
+    expect(config.africastalking).toEqual({ username: 'safejob', apiKey: 'atsk_0123456789', senderId: 'SafeJob' });
+    expect(config.twilio.sending).toBeDefined();
   });
 });
 
@@ -208,15 +485,30 @@ describe('HotlineStack: cdk-nag AwsSolutions', () => {
   it('acknowledges exactly the reviewed findings, each with a reason', () => {
     const acknowledged = report.pluginReports.flatMap((plugin) => plugin.suppressedViolations ?? []);
     for (const finding of acknowledged) expect(finding.reason.length, finding.ruleName).toBeGreaterThan(40);
-    expect(acknowledged.map((finding) => finding.ruleName).sort()).toEqual([
-      'AwsSolutions-APIG4',
-      'AwsSolutions-APIG4',
-      'AwsSolutions-APIG4',
-      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-      'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
-      'AwsSolutions-L1',
-      'AwsSolutions-SMG4',
-      'AwsSolutions-SMG4',
+    expect(
+      acknowledged
+        .flatMap((finding) => finding.violatingConstructs.map((c) => `${finding.ruleName} ${c.constructPath}`))
+        .sort(),
+    ).toEqual([
+      'AwsSolutions-APIG4 SafeJobHotline/Api/GET--health/Resource',
+      'AwsSolutions-APIG4 SafeJobHotline/Api/POST--sms--africastalking--delivery/Resource',
+      'AwsSolutions-APIG4 SafeJobHotline/Api/POST--sms--africastalking/Resource',
+      'AwsSolutions-APIG4 SafeJobHotline/Api/POST--sms--twilio--status/Resource',
+      'AwsSolutions-APIG4 SafeJobHotline/Api/POST--sms--twilio/Resource',
+      'AwsSolutions-APIG4 SafeJobHotline/Api/POST--ussd--africastalking--events/Resource',
+      'AwsSolutions-APIG4 SafeJobHotline/Api/POST--ussd--africastalking/Resource',
+      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*] SafeJobHotline/OutboxFunctionRole/DefaultPolicy/Resource',
+      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*] SafeJobHotline/SmsFunctionRole/DefaultPolicy/Resource',
+      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*] SafeJobHotline/UssdFunctionRole/DefaultPolicy/Resource',
+      'AwsSolutions-IAM5[Action::kms:ReEncrypt*] SafeJobHotline/OutboxFunctionRole/DefaultPolicy/Resource',
+      'AwsSolutions-IAM5[Action::kms:ReEncrypt*] SafeJobHotline/SmsFunctionRole/DefaultPolicy/Resource',
+      'AwsSolutions-IAM5[Action::kms:ReEncrypt*] SafeJobHotline/UssdFunctionRole/DefaultPolicy/Resource',
+      'AwsSolutions-L1 SafeJobHotline/OutboxFunction/Resource',
+      'AwsSolutions-L1 SafeJobHotline/SmsFunction/Resource',
+      'AwsSolutions-L1 SafeJobHotline/UssdFunction/Resource',
+      'AwsSolutions-SMG4 SafeJobHotline/AtWebhookToken/Resource',
+      'AwsSolutions-SMG4 SafeJobHotline/PhoneHashKey/Resource',
+      'AwsSolutions-SMG4 SafeJobHotline/ProviderCredentials/Resource',
     ]);
   });
 });

@@ -162,4 +162,24 @@ describe('sending through the providers (SDKs intercepted at HTTP)', () => {
     expect(await messages.get(id)).toMatchObject({ status: 'failed', attempts: 1 });
     expect(queue.deadLetters).toHaveLength(1);
   });
+
+  it('sends a message handed over twice only once (at-least-once queues)', async () => {
+    nock(AT_API).post('/version1/messaging').once().reply(201, atRecipient(101, 'Success', 'ATXid_once'));
+    const { messages, queue, outbox } = outboxUnderTest();
+    const id = await outbox.send('+992927001122', 'Once');
+    await queue.drain();
+    const again = await deliver(
+      {
+        senders: { africastalking: africasTalkingSender({ username: 'safejob', apiKey: 'at-test-key' }) },
+        routes,
+        messages,
+        maxAttempts: 3,
+        log: createLogger('test', () => undefined),
+      },
+      { id, to: '+992927001122', text: 'Once', createdAt: new Date().toISOString() },
+      2,
+    );
+    expect(again).toBe('sent');
+    expect(await messages.get(id)).toMatchObject({ providerMessageId: 'ATXid_once', attempts: 1 });
+  });
 });

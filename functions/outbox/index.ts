@@ -19,6 +19,15 @@ const queuedSmsSchema = z.object({
 
 const RETRY_BASE_SECONDS = 30;
 
+/** A body that is not JSON is as unusable as one of the wrong shape: it is dead-lettered, not retried. */
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
 const getContext = lazyDeps((config) => {
   const deps = createDeps(config);
   const sqs = new SQSClient({});
@@ -37,7 +46,7 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
   const failures: SQSBatchResponse['batchItemFailures'] = [];
 
   async function handleRecord(record: SQSRecord): Promise<void> {
-    const parsed = queuedSmsSchema.safeParse(JSON.parse(record.body));
+    const parsed = queuedSmsSchema.safeParse(parseJson(record.body));
     const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
     const outcome = parsed.success ? await deliver(context, parsed.data, attempt) : 'failed';
     if (outcome === 'retry') {

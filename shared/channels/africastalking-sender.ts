@@ -4,7 +4,8 @@
  * Kept apart from the webhook adapter so that only the outbox function bundles the SDK.
  */
 import AfricasTalking from 'africastalking';
-import type { SendResult, SmsSender } from '../outbox/types';
+import axios from 'axios';
+import { PROVIDER_TIMEOUT_MS, type SendResult, type SmsSender } from '../outbox/types';
 
 export interface AfricasTalkingCredentials {
   username: string;
@@ -17,6 +18,9 @@ interface AtRecipient {
   status: string;
   messageId?: string;
 }
+
+// The SDK calls the shared axios instance, which has no timeout by default.
+axios.defaults.timeout ||= PROVIDER_TIMEOUT_MS;
 
 const ACCEPTED = new Set([100, 101, 102]);
 // Worth retrying later with the same provider: its own errors, not a verdict on the recipient.

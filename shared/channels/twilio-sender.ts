@@ -3,7 +3,7 @@
  * `/sms/twilio/status`. Kept apart from the webhook adapter so that only the outbox function bundles the SDK.
  */
 import twilio from 'twilio';
-import type { SendResult, SmsSender } from '../outbox/types';
+import { PROVIDER_TIMEOUT_MS, type SendResult, type SmsSender } from '../outbox/types';
 
 export interface TwilioSending {
   accountSid: string;
@@ -16,7 +16,7 @@ export function twilioSender(sending: TwilioSending, publicBaseUrl: string): Sms
   // No keep-alive: a socket kept across a frozen Lambda container is often dead on thaw (ECONNRESET), and the
   // SDK does not retry; one TLS handshake per SMS is cheap beside that.
   const client = twilio(sending.accountSid, sending.authToken, {
-    httpClient: new twilio.RequestClient({ keepAlive: false }),
+    httpClient: new twilio.RequestClient({ keepAlive: false, timeout: PROVIDER_TIMEOUT_MS }),
   });
   const from = sending.from.startsWith('MG') ? { messagingServiceSid: sending.from } : { from: sending.from };
   return {

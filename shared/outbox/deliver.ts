@@ -19,6 +19,13 @@ export type DeliveryOutcome = 'sent' | 'retry' | 'failed';
 
 /** One attempt at sending a queued SMS: the routed provider first, then the others. */
 export async function deliver(ctx: DeliveryContext, message: QueuedSms, attempt: number): Promise<DeliveryOutcome> {
+  // A queue may hand the same message over twice (at-least-once delivery, a batch retried after a timeout): only a
+  // message still queued is sent.
+  const record = await ctx.messages.get(message.id);
+  if (record && record.status !== 'queued') {
+    ctx.log.info('sms already handled', { messageId: message.id, status: record.status });
+    return record.status === 'failed' ? 'failed' : 'sent';
+  }
   const available = Object.keys(ctx.senders) as SmsProviderName[];
   const senders: SmsSender[] =
     available.length > 0

@@ -26,3 +26,9 @@ export interface SmsSender {
 export interface OutboxQueue {
   enqueue(message: QueuedSms): Promise<void>;
 }
+
+/**
+ * How long one provider call may take. A hanging provider would otherwise hold the outbox function until Lambda
+ * kills the whole batch (and SQS resends it); well inside the function's 30 s.
+ */
+export const PROVIDER_TIMEOUT_MS = 8000;
