@@ -3,9 +3,15 @@
  * Seeding is idempotent: restarting with data on disk (DYNALITE_PATH) overwrites the samples, nothing else.
  */
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { readFile } from 'node:fs/promises';
+import { parseRegistryCsv } from '../shared/registry/csv';
 import { keys } from '../shared/store/keys';
+import { RegistryRepository } from '../shared/store/registry';
 
 export const SAMPLE_NOTE = 'SAMPLE DATA for local trials: fictional, not for real callers';
+
+/** The UK scheme operators of DESIGN.md §8 (dated, to be re-verified) and fictional Tajik agencies. */
+const SAMPLE_REGISTRY_FILE = new URL('../data/registry.sample.csv', import.meta.url);
 
 export async function seedSampleData(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
   await client.send(
@@ -14,4 +20,14 @@ export async function seedSampleData(client: DynamoDBDocumentClient, tableName: 
       Item: { ...keys.sampleMarker(), sample: true, note: SAMPLE_NOTE, seededAt: new Date().toISOString() },
     }),
   );
+  await seedSampleRegistry(client, tableName);
+}
+
+async function seedSampleRegistry(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
+  const parsed = parseRegistryCsv(await readFile(SAMPLE_REGISTRY_FILE, 'utf8'));
+  if (!parsed.ok) {
+    const problems = parsed.errors.map(({ line, reason }) => `line ${line}: ${reason}`).join('\n');
+    throw new Error(`The sample registry ${SAMPLE_REGISTRY_FILE.pathname} is invalid:\n${problems}`);
+  }
+  await new RegistryRepository(client, tableName).putEntries(parsed.entries);
 }

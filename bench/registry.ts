@@ -1,0 +1,149 @@
+/**
+ * Registry matching benchmark: microseconds per lookup and the index's heap, at several registry sizes, on
+ * synthetic names (Latin and Cyrillic, generic words, legal suffixes) and a mix of queries as migrants type them:
+ * exact, misspelt, transliterated, licence numbers, and names that are not in the registry.
+ */
+import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { buildRegistryIndex, type RegistryEntry, type RegistryIndex } from '../shared/domain/registry';
+
+export interface RegistryBenchRow {
+  entries: number;
+  buildMs: number;
+  meanUs: number;
+  p99Us: number;
+  indexHeapMb: number;
+  /** Queries for a registry name (upper case, two letters swapped, in Cyrillic, licence number) that found it. */
+  foundPct: number;
+  /** Queries for a name not in the registry that were answered with one entry. */
+  falseOnePct: number;
+}
+
+// `npm run bench` runs plain tsx; the collector is exposed here so that heap deltas are not garbage noise.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+/** A small deterministic generator (mulberry32), so every run measures the same registry. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Name words are built from consonant-vowel syllables (with an occasional closing consonant), as Tajik and Russian
+// names are; digraphs stay single letters in Cyrillic.
+const CONSONANTS = ['b', 'd', 'f', 'g', 'h', 'j', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'z', 'sh', 'ch', 'kh'];
+const VOWELS = ['a', 'e', 'i', 'o', 'u'];
+const CODAS = ['n', 'r', 's', 't', 'm', 'l', 'k', 'd'];
+const TAILS = ['', '', 'Jobs', 'Recruitment', 'Labour Solutions', 'Agency', 'Group', 'Services'];
+const SUFFIXES = ['', '', 'Ltd', 'LLC', 'ООО', 'ҶДММ'];
+const TO_CYRILLIC: Record<string, string> = {
+  sh: 'ш', ch: 'ч', kh: 'х', a: 'а', b: 'б', d: 'д', e: 'е', f: 'ф', g: 'г', h: 'ҳ', i: 'и', j: 'ҷ', k: 'к', l: 'л',
+  m: 'м', n: 'н', o: 'о', p: 'п', r: 'р', s: 'с', t: 'т', u: 'у', v: 'в', z: 'з',
+};
+const cyrillic = (latin: string) =>
+  latin.toLowerCase().replace(/sh|ch|kh|[a-z]/g, (letters) => TO_CYRILLIC[letters] ?? letters);
+
+function syntheticRegistry(size: number, next: () => number): RegistryEntry[] {
+  const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
+  const syllable = () => pick(CONSONANTS) + pick(VOWELS) + (next() < 0.3 ? pick(CODAS) : '');
+  const word = () => {
+    const w = Array.from({ length: 2 + Math.floor(next() * 2) }, syllable).join('');
+    return w[0]!.toUpperCase() + w.slice(1);
+  };
+  return Array.from({ length: size }, (_, i) => {
+    const core = Array.from({ length: 1 + Math.floor(next() * 2) }, word).join(' ');
+    const name = [core, pick(TAILS), pick(SUFFIXES)].filter(Boolean).join(' ');
+    return {
+      id: `L:BENCH${i}`,
+      kind: 'agency',
+      name,
+      aliases: next() < 0.3 ? [cyrillic(core)] : [],
+      licenceNumber: `BENCH-${String(i).padStart(6, '0')}`,
+      country: 'TJ',
+      status: next() < 0.9 ? 'valid' : 'revoked',
+      phones: [],
+      websites: [],
+      source: 'synthetic benchmark data',
+      checkedOn: '2025-01-01',
+    };
+  });
+}
+
+interface Query {
+  text: string;
+  /** The entry the query means; undefined for a name that is not in the registry. */
+  expected?: RegistryEntry;
+}
+
+function syntheticQueries(entries: RegistryEntry[], count: number, next: () => number): Query[] {
+  const swapTwoLetters = (text: string) => {
+    const at = 1 + Math.floor(next() * (text.length - 2));
+    return text.slice(0, at) + text[at + 1] + text[at] + text.slice(at + 2);
+  };
+  return Array.from({ length: count }, () => {
+    const entry = entries[Math.floor(next() * entries.length)]!;
+    switch (Math.floor(next() * 5)) {
+      case 0: return { text: entry.name.toUpperCase(), expected: entry };
+      case 1: return { text: swapTwoLetters(entry.name), expected: entry };
+      case 2: return { text: cyrillic(entry.name), expected: entry };
+      case 3: return { text: entry.licenceNumber!.replaceAll('-', ' ').toLowerCase(), expected: entry };
+      default: return { text: `Global ${swapTwoLetters(entry.name.split(' ')[0]!)}xq Visa Service` };
+    }
+  });
+}
+
+function matchQuality(index: RegistryIndex, queries: Query[]) {
+  let known = 0;
+  let found = 0;
+  let unknown = 0;
+  let falseOne = 0;
+  for (const { text, expected } of queries) {
+    const result = index.findByNameOrLicence(text);
+    const answered = result.kind === 'one' ? [result.entry] : result.kind === 'several' ? result.entries : [];
+    if (expected) {
+      known++;
+      if (answered.includes(expected)) found++;
+    } else {
+      unknown++;
+      if (result.kind === 'one') falseOne++;
+    }
+  }
+  const percent = (part: number, whole: number) => Math.round((1000 * part) / Math.max(1, whole)) / 10;
+  return { foundPct: percent(found, known), falseOnePct: percent(falseOne, unknown) };
+}
+
+export function benchmarkRegistry(sizes: readonly number[] = [1_000, 10_000, 100_000]): RegistryBenchRow[] {
+  return sizes.map((size) => {
+    const next = random(size);
+    const entries = syntheticRegistry(size, next);
+    const queries = syntheticQueries(entries, 2_000, next);
+    collectGarbage();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const started = performance.now();
+    const index = buildRegistryIndex(entries);
+    const buildMs = performance.now() - started;
+    collectGarbage();
+    const indexHeapMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
+
+    const quality = matchQuality(index, queries); // also warms up the JIT before timing
+    const times = queries.map(({ text }) => {
+      const start = performance.now();
+      index.findByNameOrLicence(text);
+      return (performance.now() - start) * 1000;
+    });
+    times.sort((a, b) => a - b);
+    return {
+      entries: size,
+      buildMs: Math.round(buildMs),
+      meanUs: Math.round(times.reduce((a, b) => a + b, 0) / times.length),
+      p99Us: Math.round(times[Math.floor(times.length * 0.99)]!),
+      indexHeapMb: Math.round(indexHeapMb * 10) / 10,
+      ...quality,
+    };
+  });
+}

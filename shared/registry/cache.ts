@@ -1,0 +1,71 @@
+import { buildRegistryIndex, type RegistryEntry, type RegistryIndex } from '../domain/registry';
+
+/** Where the cache reads the registry from (RegistryRepository in the store). */
+export interface RegistrySource {
+  getVersion(): Promise<number>;
+  loadAll(): Promise<RegistryEntry[]>;
+}
+
+export interface RegistryCacheOptions {
+  /** At most one version read per this many seconds; between checks a lookup reads nothing. */
+  checkEverySeconds?: number;
+  /** Milliseconds since the epoch (injected by tests). */
+  now?: () => number;
+  /** Told when a refresh fails while an older index is still served. */
+  onRefreshError?: (error: unknown) => void;
+}
+
+/**
+ * The registry index held per container (per process locally), rebuilt when the stored registry version changes.
+ * A check is answered from memory; the version item is read at most every `checkEverySeconds`, and the whole
+ * registry only when that version has moved. If a refresh fails the previous index keeps answering, and the next
+ * check tries again: a store hiccup must not turn every check into an error.
+ */
+export class RegistryCache {
+  private readonly checkEveryMs: number;
+  private readonly now: () => number;
+  private readonly onRefreshError: (error: unknown) => void;
+  private current?: { version: number; index: RegistryIndex; checkedAt: number };
+  private refreshing?: Promise<RegistryIndex>;
+
+  constructor(
+    private readonly source: RegistrySource,
+    options: RegistryCacheOptions = {},
+  ) {
+    this.checkEveryMs = (options.checkEverySeconds ?? 30) * 1000;
+    this.now = options.now ?? Date.now;
+    this.onRefreshError = options.onRefreshError ?? (() => {});
+  }
+
+  get(): Promise<RegistryIndex> {
+    if (this.current && this.now() - this.current.checkedAt < this.checkEveryMs) {
+      return Promise.resolve(this.current.index);
+    }
+    // Concurrent lookups at check time share one refresh.
+    this.refreshing ??= this.refresh().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async refresh(): Promise<RegistryIndex> {
+    const checkedAt = this.now();
+    try {
+      // The version is read before the entries: an import that lands in between bumps it again after, so the next
+      // check reloads rather than keeping a half-imported registry.
+      const version = await this.source.getVersion();
+      if (this.current?.version !== version) {
+        const index = buildRegistryIndex(await this.source.loadAll());
+        this.current = { version, index, checkedAt };
+      } else {
+        this.current.checkedAt = checkedAt;
+      }
+      return this.current.index;
+    } catch (error) {
+      if (!this.current) throw error;
+      this.onRefreshError(error);
+      this.current.checkedAt = checkedAt;
+      return this.current.index;
+    }
+  }
+}

@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { registryEntrySchema, type RegistryEntry } from '../domain/registry';
+import { collections, keys } from './keys';
+
+export type PutOutcome = 'added' | 'updated' | 'unchanged';
+
+export interface PutEntriesResult {
+  outcomes: Array<{ entry: RegistryEntry; outcome: PutOutcome }>;
+  /** Stored entries the batch did not mention: an import never deletes, so they stay as they are. */
+  notInBatch: Array<{ id: string; name: string }>;
+  /** The registry version after the batch: unchanged unless something was added or updated. */
+  version: number;
+}
+
+/** Writes at once: enough to load a large file quickly, few enough not to be throttled on demand capacity. */
+const WRITE_CONCURRENCY = 16;
+
+/** A digest of an entry's content, independent of property order, to tell an update from an unchanged entry. */
+export function contentHash(entry: RegistryEntry): string {
+  const canonical = JSON.stringify(entry, Object.keys(entry).sort());
+  return createHash('sha256').update(canonical).digest('base64url');
+}
+
+/**
+ * The licence registry in the single table: every entry in one partition, so that loading it all is one paginated
+ * query, and a version item that changes whenever any entry does, so that caches know when to reload.
+ */
+export class RegistryRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /**
+   * Adds new entries and updates changed ones in place (by id); entries whose content is the same are not
+   * written. Each write is conditional on what was read, so a concurrent import is detected, not overwritten.
+   */
+  async putEntries(entries: readonly RegistryEntry[], now: Date = new Date()): Promise<PutEntriesResult> {
+    const inBatch = new Set(entries.map((entry) => entry.id));
+    if (inBatch.size !== entries.length) throw new Error('The batch holds an entry id twice');
+    const stored = await this.storedHashes();
+    const outcomes = entries.map((entry) => {
+      const hash = contentHash(entry);
+      const before = stored.get(entry.id);
+      const outcome: PutOutcome = !before ? 'added' : before.hash === hash ? 'unchanged' : 'updated';
+      return { entry, outcome, hash, previousHash: before?.hash };
+    });
+
+    const pending = outcomes.filter(({ outcome }) => outcome !== 'unchanged');
+    let written = 0;
+    let failure: { reason: unknown } | undefined;
+    for (let i = 0; i < pending.length && !failure; i += WRITE_CONCURRENCY) {
+      const results = await Promise.allSettled(
+        pending.slice(i, i + WRITE_CONCURRENCY).map((p) => this.writeEntry(p.entry, p.hash, p.previousHash, now)),
+      );
+      written += results.filter((result) => result.status === 'fulfilled').length;
+      failure = results.find((result) => result.status === 'rejected');
+    }
+    // Even when a write failed, the ones that succeeded must reach the caches.
+    if (written > 0) await this.bumpVersion(now);
+    if (failure) throw failure.reason;
+
+    return {
+      outcomes: outcomes.map(({ entry, outcome }) => ({ entry, outcome })),
+      notInBatch: [...stored].filter(([id]) => !inBatch.has(id)).map(([id, { name }]) => ({ id, name })),
+      version: await this.getVersion(),
+    };
+  }
+
+  /** Every entry, in id order. Throws on an item that is not a valid entry rather than silently dropping it. */
+  async loadAll(): Promise<RegistryEntry[]> {
+    const entries: RegistryEntry[] = [];
+    for await (const item of this.queryEntries()) {
+      const { pk: _pk, sk: _sk, contentHash: _hash, updatedAt: _updatedAt, ...fields } = item;
+      const parsed = registryEntrySchema.safeParse(fields);
+      if (!parsed.success) {
+        throw new Error(`Registry item ${String(item.sk)} is not a valid entry: ${parsed.error.message}`);
+      }
+      entries.push(parsed.data);
+    }
+    return entries;
+  }
+
+  /** The registry's version: 0 before anything was imported. */
+  async getVersion(): Promise<number> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.registryVersion(), ConsistentRead: true }),
+    );
+    return typeof Item?.version === 'number' ? Item.version : 0;
+  }
+
+  private async storedHashes(): Promise<Map<string, { hash: string; name: string }>> {
+    const stored = new Map<string, { hash: string; name: string }>();
+    const projection = { ProjectionExpression: 'id, contentHash, #name', ExpressionAttributeNames: { '#name': 'name' } };
+    for await (const item of this.queryEntries(projection)) {
+      stored.set(String(item.id), { hash: String(item.contentHash), name: String(item.name) });
+    }
+    return stored;
+  }
+
+  private async *queryEntries(
+    projection: Pick<QueryCommandInput, 'ProjectionExpression' | 'ExpressionAttributeNames'> = {},
+  ): AsyncGenerator<Record<string, unknown>> {
+    const { pk, skPrefix } = collections.registryEntries();
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+          ...projection,
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      yield* page.Items ?? [];
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  private async writeEntry(entry: RegistryEntry, hash: string, previousHash: string | undefined, now: Date) {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.registryEntry(entry.id), ...entry, contentHash: hash, updatedAt: now.toISOString() },
+          ...(previousHash
+            ? {
+                ConditionExpression: 'contentHash = :previous',
+                ExpressionAttributeValues: { ':previous': previousHash },
+              }
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new Error(`Registry entry ${entry.id} changed during this import (another import?); run it again`);
+      }
+      throw error;
+    }
+  }
+
+  private async bumpVersion(now: Date): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.registryVersion(),
+        UpdateExpression: 'ADD version :one SET updatedAt = :now',
+        ExpressionAttributeValues: { ':one': 1, ':now': now.toISOString() },
+      }),
+    );
+  }
+}
