@@ -13,8 +13,18 @@
  * | provider message id  | `PROVIDERMSG#<provider>#<providerId>` | `OUTMSG` | `messageId`: finds the SMS a delivery report is about; expires |
  * | processed inbound id | `INBOUND#<provider>#<providerId>` | `SEEN` | conditional write before any effect: provider retries run once; expires |
  * | SMS flood counter    | `CALLER#<phoneKey>`      | `RATE#<hour>` | `count` of inbound SMS in that UTC hour; expires   |
+ * | report intake        | `INTAKE#<idempotencyKey>` | `REPORT` | `reference` of the one report this intake became: written FIRST (store/reports.ts) |
+ * | report               | `REPORT#<reference>`     | `REPORT`  | the report (domain/report.ts) and its `idempotencyKey`; conditional put: references are unique |
+ * | call-back number     | `REPORT#<reference>`     | `CALLBACK` | `sealedNumber` (NumberVault), only with consent; expires after the retention period |
+ * | reporter's report    | `CALLER#<phoneKey>`      | `REPORT#<createdAt>#<reference>` | `reference`: a reporter's own reports, newest first by Query |
+ * | reported identifier  | `IDENT#<kind>#<value>`   | `SUMMARY` | `reporters` (distinct, only ever raised), `firstSeen`, `lastSeen` |
+ * | identifier reporter  | `IDENT#<kind>#<value>`   | `REPORTER#<phoneKey>` | one per distinct reporter (conditional put): `reporters` is their count |
+ * | identifier reference | `IDENT#<kind>#<value>`   | `REF#<createdAt>#<reference>` | a report naming the identifier, latest last |
+ * | registry entry       | `REGISTRY`               | `ENTRY#<id>` | a licensed body (shared/domain/registry.ts); `contentHash` makes re-import idempotent |
+ * | registry version     | `REGISTRY`               | `VERSION` | `version` number, bumped when an import adds or changes entries: caches reload |
  *
  * `<phoneKey>` is the keyed hash of a phone number (shared/privacy.ts): no item key holds a raw number.
+ * An identifier's `<value>` is its normalised value (E.164, handle, host and path), or for a card its keyed hash.
  */
 export const TABLE_KEYS = { partition: 'pk', sort: 'sk', ttl: 'expiresAt' } as const;
 
@@ -22,6 +32,8 @@ export interface ItemKey {
   pk: string;
   sk: string;
 }
+
+const identifierPk = (kind: string, value: string) => `IDENT#${kind}#${value}`;
 
 export const keys = {
   languagePreference: (callerKey: string): ItemKey => ({ pk: `CALLER#${callerKey}`, sk: 'LANG' }),
@@ -36,6 +48,42 @@ export const keys = {
     sk: 'SEEN',
   }),
   smsRateCounter: (callerKey: string, hour: string): ItemKey => ({ pk: `CALLER#${callerKey}`, sk: `RATE#${hour}` }),
+  reportIntake: (idempotencyKey: string): ItemKey => ({ pk: `INTAKE#${idempotencyKey}`, sk: 'REPORT' }),
+  report: (reference: string): ItemKey => ({ pk: `REPORT#${reference}`, sk: 'REPORT' }),
+  reportCallback: (reference: string): ItemKey => ({ pk: `REPORT#${reference}`, sk: 'CALLBACK' }),
+  reporterReport: (reporterKey: string, createdAt: string, reference: string): ItemKey => ({
+    pk: `CALLER#${reporterKey}`,
+    sk: `REPORT#${createdAt}#${reference}`,
+  }),
+  identifierSummary: (kind: string, value: string): ItemKey => ({ pk: identifierPk(kind, value), sk: 'SUMMARY' }),
+  identifierReporter: (kind: string, value: string, reporterKey: string): ItemKey => ({
+    pk: identifierPk(kind, value),
+    sk: `REPORTER#${reporterKey}`,
+  }),
+  identifierReference: (kind: string, value: string, createdAt: string, reference: string): ItemKey => ({
+    pk: identifierPk(kind, value),
+    sk: `REF#${createdAt}#${reference}`,
+  }),
+  registryEntry: (id: string): ItemKey => ({ pk: 'REGISTRY', sk: `ENTRY#${id}` }),
+  registryVersion: (): ItemKey => ({ pk: 'REGISTRY', sk: 'VERSION' }),
+};
+
+/** Item collections read by Query: a partition, and the sort-key prefix its items share (rows above). */
+export interface ItemCollection {
+  pk: string;
+  skPrefix: string;
+}
+
+export const collections = {
+  reporterReports: (reporterKey: string): ItemCollection => ({ pk: `CALLER#${reporterKey}`, skPrefix: 'REPORT#' }),
+  identifierReporters: (kind: string, value: string): ItemCollection => ({ pk: identifierPk(kind, value), skPrefix: 'REPORTER#' }),
+  identifierReferences: (kind: string, value: string): ItemCollection => ({ pk: identifierPk(kind, value), skPrefix: 'REF#' }),
+  registryEntries: (): ItemCollection => ({ pk: 'REGISTRY', skPrefix: 'ENTRY#' }),
+};
+
+/** Entities read by Scan (analysts' exports, never a caller's request): their pk prefix and sk. */
+export const scans = {
+  reports: { pkPrefix: 'REPORT#', sk: 'REPORT' },
 };
 
 export function isLive(item: { expiresAt?: number } | undefined, nowMs: number): boolean {

@@ -1,0 +1,377 @@
+import { randomInt } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import {
+  generateReference,
+  identifierValue,
+  reportSchema,
+  type Identifier,
+  type IdentifierKind,
+  type Report,
+  type ReportDraft,
+  type ReportStatus,
+} from '../domain/report';
+import { collections, isLive, keys, scans, type ItemCollection, type ItemKey } from './keys';
+
+/** Ten references in a row already taken means something other than chance is wrong. */
+const MAX_REFERENCE_ATTEMPTS = 10;
+
+/** How long a consented call-back number is kept unless configured otherwise: long enough for an officer to call. */
+export const DEFAULT_CALLBACK_RETENTION_DAYS = 30;
+
+export interface ReportRepositoryOptions {
+  /** Days a consented call-back number is kept, counted from the report's creation. */
+  callbackRetentionDays?: number;
+  /** How many of an identifier's latest references `getIdentifier` returns. */
+  referencesPerIdentifier?: number;
+  /** The source of references' characters (tests inject one to force collisions). */
+  random?: () => number;
+  now?: () => number;
+}
+
+export interface CreateResult {
+  report: Report;
+  /** false: this idempotency key had already made the report, which is returned as stored. */
+  created: boolean;
+}
+
+/** What the officer's note may carry with a status change. */
+export type StatusFields = Partial<Pick<Report, 'statusNote' | 'referredTo'>>;
+
+export interface ReportedIdentifier {
+  /** Distinct reporters who named it. */
+  reporters: number;
+  firstSeen: string;
+  lastSeen: string;
+  /** The latest references naming it, newest first. */
+  references: string[];
+}
+
+const summarySchema = z.object({ reporters: z.number(), firstSeen: z.string(), lastSeen: z.string() });
+
+/**
+ * Reports, the reporter's index of them, and the reported identifiers they name. No transactions (dynalite has
+ * none): every write is conditional or idempotent, in an order that a crash between two writes cannot corrupt.
+ *
+ * `create` writes, in this order:
+ * 1. the intake item `INTAKE#<idempotencyKey>` → a fresh reference, only if absent; if present, its reference is
+ *    taken up instead. From here on the intake always names the one reference this intake may become;
+ * 2. the report `REPORT#<reference>`, only if absent. Present with this idempotency key: it is ours (an earlier
+ *    attempt), returned as stored. Present with another key: the reference collided, so the intake is moved to a
+ *    new reference (conditional on still naming the old one) and step 2 runs again;
+ * 3. the reporter's index item and the sealed call-back number: plain puts, written again by every retry.
+ * A crash after 1 leaves an intake without a report, which the retry or the journal's replay completes under the
+ * same reference; a crash after 2 leaves a report whose intake already points at it. The intake moves only away
+ * from a reference that another intake's report holds, so no key ever makes two reports.
+ */
+export class ReportRepository {
+  private readonly random: () => number;
+  private readonly now: () => number;
+  private readonly referencesPerIdentifier: number;
+  private readonly callbackRetentionSeconds: number;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    options: ReportRepositoryOptions = {},
+  ) {
+    // References are not secrets (STATUS also checks the number), but unpredictable ones cost nothing.
+    this.random = options.random ?? (() => randomInt(2 ** 32) / 2 ** 32);
+    this.now = options.now ?? Date.now;
+    this.referencesPerIdentifier = options.referencesPerIdentifier ?? 5;
+    this.callbackRetentionSeconds = (options.callbackRetentionDays ?? DEFAULT_CALLBACK_RETENTION_DAYS) * 24 * 3600;
+  }
+
+  /**
+   * Stores a report once per idempotency key (a provider message id, a USSD session and path) and returns it.
+   * `sealedCallbackNumber` is the reporter's number sealed by a NumberVault, accepted only with consent.
+   */
+  async create(draft: ReportDraft, idempotencyKey: string, sealedCallbackNumber?: string): Promise<CreateResult> {
+    if (sealedCallbackNumber !== undefined && !draft.callbackConsent) {
+      throw new Error('a call-back number is kept only when the reporter consented to a call-back');
+    }
+    let reference = await this.claimIntake(idempotencyKey);
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.putReport({ ...draft, reference, status: 'received', updatedAt: draft.createdAt }, idempotencyKey);
+      if (result) {
+        await this.writeReportIndexes(result.report, sealedCallbackNumber);
+        return result;
+      }
+      if (attempt === MAX_REFERENCE_ATTEMPTS) throw new Error(`no free reference after ${attempt} attempts`);
+      reference = await this.moveIntake(idempotencyKey, reference);
+    }
+  }
+
+  async getByReference(reference: string): Promise<Report | undefined> {
+    const item = await this.get(keys.report(reference));
+    return item ? reportSchema.parse(item) : undefined;
+  }
+
+  /** A reporter's own reports, newest first. */
+  async listByReporter(reporterKey: string, limit: number): Promise<Report[]> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({ ...this.queryOf(collections.reporterReports(reporterKey)), ScanIndexForward: false, Limit: limit }),
+    );
+    const reports = await Promise.all(Items.map((item) => this.getByReference(String(item.reference))));
+    return reports.filter((report): report is Report => report !== undefined);
+  }
+
+  /** Sets a report's status; undefined when there is no such report. */
+  async updateStatus(reference: string, status: ReportStatus, fields: StatusFields = {}): Promise<Report | undefined> {
+    const extra = Object.entries(fields).filter(([, value]) => value !== undefined);
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.report(reference),
+          UpdateExpression: `SET #status = :status, updatedAt = :now${extra.map(([name]) => `, #${name} = :${name}`).join('')}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#status': 'status', ...Object.fromEntries(extra.map(([name]) => [`#${name}`, name])) },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':now': new Date(this.now()).toISOString(),
+            ...Object.fromEntries(extra.map(([name, value]) => [`:${name}`, value])),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return reportSchema.parse(Attributes);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  /** The sealed call-back number of a report, while it is kept. */
+  async getSealedCallbackNumber(reference: string): Promise<string | undefined> {
+    const item = await this.get(keys.reportCallback(reference));
+    return isLive(item as { expiresAt?: number } | undefined, this.now()) ? String(item!.sealedNumber) : undefined;
+  }
+
+  /** Every report created at or after `since` (an ISO date or time), oldest first. A Scan: for exports only. */
+  async listCreatedSince(since: string): Promise<Report[]> {
+    const reports: Report[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(pk, :prefix) AND sk = :sk AND createdAt >= :since',
+          ExpressionAttributeValues: { ':prefix': scans.reports.pkPrefix, ':sk': scans.reports.sk, ':since': since },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      reports.push(...(page.Items ?? []).map((item) => reportSchema.parse(item)));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return reports.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.reference.localeCompare(b.reference));
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Reported identifiers
+
+  /**
+   * Links each of a report's identifiers to it: one item per distinct reporter (conditional), one per reference,
+   * then the summary. The summary's count is recounted from the reporter items and only ever raised, and first/last
+   * seen only ever widened, so a replay, a crash between the writes or two reports at once leave it exact.
+   */
+  async recordIdentifiers(report: Report): Promise<void> {
+    await Promise.all(report.identifiers.map((identifier) => this.recordIdentifier(identifier, report)));
+  }
+
+  async getIdentifier(kind: IdentifierKind, value: string): Promise<ReportedIdentifier | undefined> {
+    const [summary, { Items = [] }] = await Promise.all([
+      this.summary(kind, value),
+      this.client.send(
+        new QueryCommand({
+          ...this.queryOf(collections.identifierReferences(kind, value)),
+          ScanIndexForward: false,
+          Limit: this.referencesPerIdentifier,
+        }),
+      ),
+    ]);
+    return summary && { ...summary, references: Items.map((item) => String(item.reference)) };
+  }
+
+  /**
+   * For triage: the most distinct reporters other than this one who named any of these identifiers (a campaign
+   * is several independent people naming the same scammer).
+   */
+  async otherReporters(identifiers: readonly Identifier[], reporterKey: string): Promise<number> {
+    const counts = await Promise.all(
+      identifiers.map(async (identifier) => {
+        const value = identifierValue(identifier);
+        const [summary, own] = await Promise.all([
+          this.summary(identifier.kind, value),
+          this.get(keys.identifierReporter(identifier.kind, value, reporterKey)),
+        ]);
+        return (summary?.reporters ?? 0) - (own ? 1 : 0);
+      }),
+    );
+    return Math.max(0, ...counts);
+  }
+
+  private async recordIdentifier(identifier: Identifier, report: Report): Promise<void> {
+    const { kind } = identifier;
+    const value = identifierValue(identifier);
+    await Promise.all([
+      this.putIfAbsent(keys.identifierReporter(kind, value, report.reporterKey), { reference: report.reference, at: report.createdAt }),
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.identifierReference(kind, value, report.createdAt, report.reference), reference: report.reference },
+        }),
+      ),
+    ]);
+    const reporters = await this.count(collections.identifierReporters(kind, value));
+    const summary = keys.identifierSummary(kind, value);
+    await Promise.all([
+      this.setIfBeyond(summary, 'reporters', reporters, 'above'),
+      this.setIfBeyond(summary, 'lastSeen', report.createdAt, 'above'),
+      this.setIfBeyond(summary, 'firstSeen', report.createdAt, 'below'),
+    ]);
+  }
+
+  private async summary(kind: IdentifierKind, value: string): Promise<z.infer<typeof summarySchema> | undefined> {
+    const parsed = summarySchema.safeParse(await this.get(keys.identifierSummary(kind, value)));
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  /** Sets an attribute only if it is unset or the value lies beyond it: counts and times never move back. */
+  private async setIfBeyond(key: ItemKey, attribute: string, value: string | number, beyond: 'above' | 'below'): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET #a = :v',
+          ConditionExpression: `attribute_not_exists(#a) OR #a ${beyond === 'above' ? '<' : '>'} :v`,
+          ExpressionAttributeNames: { '#a': attribute },
+          ExpressionAttributeValues: { ':v': value },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  private async count(collection: ItemCollection): Promise<number> {
+    let total = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({ ...this.queryOf(collection), Select: 'COUNT', ConsistentRead: true, ExclusiveStartKey: startKey }),
+      );
+      total += page.Count ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return total;
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // The steps of `create`
+
+  /** Step 1: the intake's reference, claiming a fresh one if this key is new. */
+  private async claimIntake(idempotencyKey: string): Promise<string> {
+    const reference = generateReference(this.random);
+    const claimed = await this.putIfAbsent(keys.reportIntake(idempotencyKey), { reference });
+    return claimed ? reference : this.intakeReference(idempotencyKey);
+  }
+
+  /** Step 2: the report as stored for this key, or undefined when another key's report holds the reference. */
+  private async putReport(report: Report, idempotencyKey: string): Promise<CreateResult | undefined> {
+    const key = keys.report(report.reference);
+    if (await this.putIfAbsent(key, { ...report, idempotencyKey })) return { report, created: true };
+    const stored = await this.get(key);
+    return stored?.idempotencyKey === idempotencyKey ? { report: reportSchema.parse(stored), created: false } : undefined;
+  }
+
+  /** After a collision: points the intake at a new reference, unless a concurrent attempt already moved it. */
+  private async moveIntake(idempotencyKey: string, from: string): Promise<string> {
+    const to = generateReference(this.random);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.reportIntake(idempotencyKey),
+          UpdateExpression: 'SET #reference = :to',
+          ConditionExpression: '#reference = :from',
+          ExpressionAttributeNames: { '#reference': 'reference' },
+          ExpressionAttributeValues: { ':to': to, ':from': from },
+        }),
+      );
+      return to;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return this.intakeReference(idempotencyKey);
+      throw error;
+    }
+  }
+
+  private async intakeReference(idempotencyKey: string): Promise<string> {
+    const item = await this.get(keys.reportIntake(idempotencyKey));
+    if (typeof item?.reference !== 'string') throw new Error('report intake item without a reference');
+    return item.reference;
+  }
+
+  /** Step 3: idempotent puts, repeated by every retry, so a crash before them is repaired by the next attempt. */
+  private async writeReportIndexes(report: Report, sealedCallbackNumber: string | undefined): Promise<void> {
+    await Promise.all([
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.reporterReport(report.reporterKey, report.createdAt, report.reference), reference: report.reference },
+        }),
+      ),
+      sealedCallbackNumber !== undefined &&
+        this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...keys.reportCallback(report.reference),
+              sealedNumber: sealedCallbackNumber,
+              // From the report's creation, not from now: a replay does not extend the retention.
+              expiresAt: Math.floor(Date.parse(report.createdAt) / 1000) + this.callbackRetentionSeconds,
+            },
+          }),
+        ),
+    ]);
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Plumbing
+
+  /** Strongly consistent: the steps above decide on what the previous write left. */
+  private async get(key: ItemKey): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    return Item;
+  }
+
+  /** True when this call wrote the item; false when it was already there. */
+  private async putIfAbsent(key: ItemKey, attributes: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({ TableName: this.tableName, Item: { ...key, ...attributes }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  private queryOf(collection: ItemCollection) {
+    return {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': collection.pk, ':prefix': collection.skPrefix },
+    };
+  }
+}
