@@ -7,12 +7,16 @@ import { loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './log';
 import { Outbox } from './outbox/outbox';
 import type { OutboxQueue } from './outbox/types';
+import { cardKey } from './crypto';
 import { phoneKey } from './privacy';
+import { RegistryCache } from './registry/cache';
 import { environmentWithSecrets } from './secrets';
 import { createDocumentClient } from './store/client';
 import { InboundRepository } from './store/inbound';
 import { LanguageRepository } from './store/languages';
 import { MessageRepository } from './store/messages';
+import { RegistryRepository } from './store/registry';
+import { ReportRepository } from './store/reports';
 
 export interface Deps {
   config: Config;
@@ -20,8 +24,13 @@ export interface Deps {
   db: DynamoDBDocumentClient;
   languages: LanguageRepository;
   messages: MessageRepository;
+  /** The registry index, held in memory and refreshed when an import changes the registry. */
+  registry: RegistryCache;
+  reports: ReportRepository;
   /** The keyed hash that stands for a phone number in the store and in logs. */
   callerKey(rawPhone: string): string;
+  /** The keyed hash a card number is matched on. */
+  cardHash(digits: string): string;
 }
 
 /** What the SMS webhooks need beyond the basics: deduplication, flood counters and the outbox. */
@@ -38,7 +47,12 @@ export function createDeps(config: Config, log: Logger = createLogger('hotline')
     db,
     languages: new LanguageRepository(db, config.tableName),
     messages: new MessageRepository(db, config.tableName),
+    registry: new RegistryCache(new RegistryRepository(db, config.tableName), {
+      onRefreshError: (error) => log.warn('registry refresh failed; serving the last index', { error }),
+    }),
+    reports: new ReportRepository(db, config.tableName),
     callerKey: (raw) => phoneKey(config.phoneHashKey, raw),
+    cardHash: (digits) => cardKey(config.phoneHashKey, digits),
   };
 }
 

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { LANGUAGES, PROMPTS } from '../shared/domain/prompts';
 import { measureScreen } from '../shared/domain/screen';
 import { KEY_BACK, KEY_HOME, KEY_MORE, ussdStep } from '../shared/domain/ussd';
+import { sampleUssdData } from './support/registry';
 
 const limits = { gsm: 182, ucs2: 80 };
+const data = sampleUssdData();
 
 describe('prompts', () => {
   it('have the same keys in every language, none empty', () => {
@@ -37,7 +39,7 @@ function reachableScreens(startLang: (typeof LANGUAGES)[number] | undefined): Ma
   for (let depth = 0; depth < 12 && frontier.length > 0; depth++) {
     const next: string[][] = [];
     for (const path of frontier) {
-      const { reply } = ussdStep({ path, startLang, limits });
+      const { reply } = ussdStep({ path, startLang, limits, data });
       if (seen.has(reply.text)) continue;
       seen.set(reply.text, path);
       const options = [...reply.text.matchAll(/^(\d+)\. /gm)].map((m) => m[1]!);

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES, PROMPTS } from '../shared/domain/prompts';
 import { smsParts } from '../shared/domain/screen';
+import { sampleUssdData } from './support/registry';
 import { floodDecision, languageArgument, parseSmsCommand, replyLanguage, smsReply } from '../shared/domain/sms';
 
 describe('parseSmsCommand', () => {
@@ -72,7 +73,8 @@ describe('the reply language', () => {
 });
 
 describe('smsReply', () => {
-  const context = { storedLang: undefined, ussdServiceCode: '*384*1234#' };
+  const { registry, today, cardHash } = sampleUssdData();
+  const context = { storedLang: undefined, ussdServiceCode: '*384*1234#', registry, today, cardHash };
 
   it('answers HELP in the keyword’s language with the USSD code', () => {
     expect(smsReply(parseSmsCommand('help'), context)).toEqual({

@@ -4,7 +4,9 @@ import { createUssdApp } from '../functions/ussd/app';
 import { loadConfig } from '../shared/config';
 import { createLogger } from '../shared/log';
 import { createDeps, type Deps } from '../shared/runtime';
+import { RegistryRepository } from '../shared/store/registry';
 import { fixture, fixtureRequest } from './support/fixtures';
+import { sampleRegistryEntries } from './support/registry';
 import { startTestStore, type TestStore } from './support/dynalite';
 
 let store: TestStore;
@@ -29,6 +31,7 @@ async function tableItems() {
 
 beforeAll(async () => {
   store = await startTestStore();
+  await new RegistryRepository(store.client, store.tableName).putEntries(sampleRegistryEntries());
 });
 afterAll(async () => store.close());
 beforeEach(() => {
@@ -45,7 +48,7 @@ describe('POST /ussd/africastalking with the provider fixtures', () => {
       body: 'CON Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English',
     });
     const second = await post(app, fixtureRequest(fixture('africastalking/ussd-second-step')));
-    expect(second.body).toBe('CON SafeJob: ёрӣ ба муҳоҷирон\n1. Муҳоҷирати бехатар\n2. Забон (Language)');
+    expect(second.body).toBe('CON 1. Санҷиши ширкат/рақам\n2. Муҳоҷирати бехатар\n3. Забон (Language)');
 
     const callerKey = deps.callerKey('+992927001122');
     expect(await deps.languages.get(callerKey)).toEqual({
@@ -61,20 +64,20 @@ describe('POST /ussd/africastalking with the provider fixtures', () => {
     const { app } = appWith();
     const deep = await post(app, fixtureRequest(fixture('africastalking/ussd-deep-path-cyrillic')));
     expect(deep.status).toBe(200);
-    // 1 (Tajik) * 1 (advice) * 1 (signs of fraud) * free text: the text page again, politely.
-    expect(deep.body).toBe('CON Интихоби нодуруст.\n98. Давом\n0. Бозгашт');
+    // 1 (Tajik) * 1 (check) * 1 (agency or employer) * a name typed in Tajik that two sample agencies share.
+    expect(deep.body).toBe('CON 1. Ширкати Ҷаҳонгир Сафар (SAMPLE)\n2. Ҷаҳонгир Тур (SAMPLE)\n0. Бозгашт');
     const nextSession = await post(
       app,
       fixtureRequest(fixture('africastalking/ussd-first-dial'), { sessionId: 'ATUid_another_session' }),
     );
-    expect(nextSession.body).toBe('CON SafeJob: ёрӣ ба муҳоҷирон\n1. Муҳоҷирати бехатар\n2. Забон (Language)');
+    expect(nextSession.body).toBe('CON 1. Санҷиши ширкат/рақам\n2. Муҳоҷирати бехатар\n3. Забон (Language)');
   });
 
   it('walks the menu in all three languages', async () => {
     const { app } = appWith();
     const expected = {
-      '1': 'CON Маслиҳатҳо\n1. Аломатҳои фиреб\n2. UK: кор бе пул\n98. Давом\n0. Бозгашт',
-      '2': 'CON Советы\n1. Признаки обмана\n2. UK: работа без платы\n98. Далее\n0. Назад',
+      '1': 'CON 1. Аломатҳои фиреб\n2. UK: кор бе пул\n98. Давом\n0. Бозгашт',
+      '2': 'CON 1. Признаки обмана\n2. UK: работа без платы\n98. Далее\n0. Назад',
       '3': 'CON Safe migration advice\n1. Signs of fraud\n2. UK jobs: no fees\n3. How the real visa works\n4. Official contacts\n0. Back',
     };
     for (const [choice, body] of Object.entries(expected)) {
@@ -86,7 +89,7 @@ describe('POST /ussd/africastalking with the provider fixtures', () => {
         });
       await post(app, request(''));
       await post(app, request(choice));
-      expect((await post(app, request(`${choice}*1`))).body).toBe(body);
+      expect((await post(app, request(`${choice}*2`))).body).toBe(body);
     }
   });
 

@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { PROMPTS } from '../shared/domain/prompts';
 import { fitsScreen } from '../shared/domain/screen';
 import { chosenLanguage, sessionStartLanguage, ussdStep } from '../shared/domain/ussd';
+import { sampleUssdData } from './support/registry';
 
 const limits = { gsm: 182, ucs2: 80 };
-const step = (path: string[], startLang?: 'tg' | 'ru' | 'en') => ussdStep({ path, startLang, limits });
+const data = sampleUssdData();
+const step = (path: string[], startLang?: 'tg' | 'ru' | 'en') => ussdStep({ path, startLang, limits, data });
 
 describe('USSD conversation', () => {
   it('asks a first-time caller for a language, in all three', () => {
@@ -13,22 +15,29 @@ describe('USSD conversation', () => {
       reply: { end: false, text: 'Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English' },
       lang: undefined,
       effects: [],
+      needs: [],
     });
   });
 
   it('remembers the chosen language and shows the main menu in it', () => {
     expect(step(['2'])).toEqual({
-      reply: { end: false, text: 'SafeJob: помощь мигрантам\n1. Безопасная миграция\n2. Язык (Language)' },
+      // The title gives way: it does not fit in 80 Cyrillic characters with the options.
+      reply: { end: false, text: '1. Проверка фирмы/номера\n2. Безопасная миграция\n3. Язык (Language)' },
       lang: 'ru',
       effects: [{ type: 'rememberLanguage', lang: 'ru' }],
+      needs: [],
     });
   });
 
   it('greets a returning caller in their language with no write', () => {
     expect(step([], 'en')).toEqual({
-      reply: { end: false, text: 'SafeJob: free help for migrants\n1. Safe migration advice\n2. Language' },
+      reply: {
+        end: false,
+        text: 'SafeJob: free help for migrants\n1. Check an agency or number\n2. Safe migration advice\n3. Language',
+      },
       lang: 'en',
       effects: [],
+      needs: [],
     });
   });
 
@@ -38,24 +47,24 @@ describe('USSD conversation', () => {
   });
 
   it('lets a caller change language from the main menu', () => {
-    expect(step(['2'], 'en').reply.text).toBe('Choose your language\n1. Тоҷикӣ\n2. Русский\n3. English\n0. Back');
-    const changed = step(['2', '1'], 'en');
+    expect(step(['3'], 'en').reply.text).toBe('Choose your language\n1. Тоҷикӣ\n2. Русский\n3. English\n0. Back');
+    const changed = step(['3', '1'], 'en');
     expect(changed.effects).toEqual([{ type: 'rememberLanguage', lang: 'tg' }]);
-    expect(changed.reply.text).toBe('SafeJob: ёрӣ ба муҳоҷирон\n1. Муҳоҷирати бехатар\n2. Забон (Language)');
+    expect(changed.reply.text).toBe('1. Санҷиши ширкат/рақам\n2. Муҳоҷирати бехатар\n3. Забон (Language)');
   });
 
   it('shows the advice topics and goes back with 0 and home with 00', () => {
     const topics = 'Safe migration advice\n1. Signs of fraud\n2. UK jobs: no fees\n3. How the real visa works\n4. Official contacts\n0. Back';
-    expect(step(['1'], 'en').reply.text).toBe(topics);
-    expect(step(['1', '1', '0'], 'en').reply.text).toBe(topics);
-    expect(step(['1', '0'], 'en').reply.text).toBe(step([], 'en').reply.text);
-    expect(step(['1', '2', '98', '00'], 'en').reply.text).toBe(step([], 'en').reply.text);
+    expect(step(['2'], 'en').reply.text).toBe(topics);
+    expect(step(['2', '1', '0'], 'en').reply.text).toBe(topics);
+    expect(step(['2', '0'], 'en').reply.text).toBe(step([], 'en').reply.text);
+    expect(step(['2', '2', '98', '00'], 'en').reply.text).toBe(step([], 'en').reply.text);
   });
 
   it('pages a long advice text with 98 and loses no word of it', () => {
     for (const lang of ['tg', 'ru', 'en'] as const) {
       const pages: string[] = [];
-      let path = ['1', '1'];
+      let path = ['2', '1'];
       for (;;) {
         const text = step(path, lang).reply.text;
         const lines = text.split('\n');
@@ -66,26 +75,25 @@ describe('USSD conversation', () => {
       expect(pages.length).toBeGreaterThan(1);
       expect(pages.join(' ')).toBe(PROMPTS[lang]['advice.redflags.text']);
       // 0 on a later page returns to the page before.
-      expect(step(['1', '1', '98', '0'], lang).reply.text).toBe(step(['1', '1'], lang).reply.text);
+      expect(step(['2', '1', '98', '0'], lang).reply.text).toBe(step(['2', '1'], lang).reply.text);
     }
   });
 
   it('answers an invalid choice politely with the same options', () => {
     expect(step(['7'], 'en').reply.text).toBe(
-      'Invalid choice.\nSafeJob: free help for migrants\n1. Safe migration advice\n2. Language',
+      'Invalid.\nSafeJob: free help for migrants\n1. Check an agency or number\n2. Safe migration advice\n3. Language',
     );
-    expect(step(['x']).reply.text).toBe('Нодуруст / Неверно / Invalid\n1. Тоҷикӣ\n2. Русский\n3. English');
+    expect(step(['x']).reply.text).toBe('Нодуруст. / Неверно. / Invalid.\n1. Тоҷикӣ\n2. Русский\n3. English');
     for (const input of ['', 'abc', '99', '98', '0', '1.5', '-1', '٣']) {
       expect(step([input], 'ru').reply.text, input).toBe(
-        // The title gives way to the notice: both do not fit in 80 Cyrillic characters.
-        'Неверный выбор.\n1. Безопасная миграция\n2. Язык (Language)',
+        'Неверно.\n1. Проверка фирмы/номера\n2. Безопасная миграция\n3. Язык (Language)',
       );
     }
   });
 
-  it('keeps the options when the notice does not fit above a title', () => {
-    const text = step(['1', '1', 'x'], 'tg').reply.text;
-    expect(text).toBe('Интихоби нодуруст.\n98. Давом\n0. Бозгашт');
+  it('replaces a page of text the caller has read by the notice when both do not fit', () => {
+    const text = step(['2', '1', 'x'], 'tg').reply.text;
+    expect(text).toBe('Нодуруст.\n98. Давом\n0. Бозгашт');
   });
 
   it('survives a path of 400 inputs', () => {

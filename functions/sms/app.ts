@@ -13,7 +13,9 @@ import {
   twilioStatusSchema,
 } from '../../shared/channels/twilio';
 import type { SmsProviderName } from '../../shared/config';
-import { floodDecision, parseSmsCommand, replyLanguage, smsReply } from '../../shared/domain/sms';
+import { identifierValue } from '../../shared/domain/report';
+import { checkTarget, floodDecision, parseSmsCommand, replyLanguage, smsReply } from '../../shared/domain/sms';
+import { dushanbeToday } from '../../shared/domain/verify';
 import { t } from '../../shared/domain/prompts';
 import { parseForm } from '../../shared/http';
 import type { OutboundStatus } from '../../shared/outbox/types';
@@ -40,11 +42,20 @@ export async function handleInboundSms(deps: SmsDeps, sms: InboundSms): Promise<
       deps.log.info('sms retry ignored', { provider: sms.provider, providerMessageId: sms.providerMessageId });
       return true;
     }
-    const [stored, countThisHour] = await Promise.all([
+    const command = parseSmsCommand(sms.text);
+    const target = command.name === 'check' ? checkTarget(command.argument, deps.cardHash) : undefined;
+    const identifier = target && 'identifier' in target ? target.identifier : undefined;
+    // Independent reads side by side: the sender's language, the flood counter, the registry (memory) and, for a
+    // CHECK of a number or account, what reports say of it.
+    const [stored, countThisHour, registry, reported] = await Promise.all([
       deps.languages.get(callerKey),
       deps.inbound.countThisHour(callerKey),
+      deps.registry.get().catch((error: unknown) => {
+        deps.log.error('registry unavailable', { error });
+        return undefined;
+      }),
+      identifier ? deps.reports.getIdentifier(identifier.kind, identifierValue(identifier)) : undefined,
     ]);
-    const command = parseSmsCommand(sms.text);
     const decision = floodDecision(countThisHour, deps.config.sms.rateLimitPerHour);
     deps.log.info('sms received', { provider: sms.provider, callerKey, command: command.name, decision });
     if (decision === 'silence') return true;
@@ -52,7 +63,14 @@ export async function handleInboundSms(deps: SmsDeps, sms: InboundSms): Promise<
       await deps.outbox.send(sms.from, t(replyLanguage(command, stored?.lang), 'sms.flood'));
       return true;
     }
-    const reply = smsReply(command, { storedLang: stored?.lang, ussdServiceCode: deps.config.ussdServiceCode });
+    const reply = smsReply(command, {
+      storedLang: stored?.lang,
+      ussdServiceCode: deps.config.ussdServiceCode,
+      registry,
+      today: dushanbeToday(),
+      cardHash: deps.cardHash,
+      reported: reported ? { reporters: reported.reporters, lastSeen: reported.lastSeen } : null,
+    });
     for (const effect of reply.effects) await deps.languages.put(callerKey, { lang: effect.lang });
     await deps.outbox.send(sms.from, reply.text);
     return true;

@@ -3,6 +3,10 @@
  * (functions/sms) looks up what a command needs, calls `smsReply`, and sends the reply through the outbox.
  */
 import { isLang, t, type Lang } from './prompts';
+import type { RegistryIndex } from './registry';
+import { extractIdentifiers, type Identifier } from './report';
+import { smsParts } from './screen';
+import { contactAnswer, entryAnswer, noRecordAnswer, type ReportedSummary } from './verify';
 
 export type SmsCommandName = 'help' | 'language' | 'check' | 'report' | 'status';
 
@@ -87,14 +91,61 @@ export interface SmsReply {
 export interface SmsContext {
   storedLang: Lang | undefined;
   ussdServiceCode: string;
+  /** The registry index in memory (undefined when it could not be loaded) and the caller's calendar day. */
+  registry?: RegistryIndex;
+  today: string;
+  cardHash: (digits: string) => string;
+  /** The report summary of the identifier a CHECK names, when `checkTarget` found one (null: never reported). */
+  reported?: ReportedSummary | null;
 }
 
-/** The answer to a keyword that needs nothing looked up (help, language, and anything not understood). */
+/** Replies are held to three SMS parts (201 characters of Tajik or Russian). */
+export const MAX_SMS_PARTS = 3;
+
+/** The first candidate that fits in three parts; the last one cut to fit if none does. */
+function fitSms(candidates: string[]): string {
+  const fitting = candidates.find((text) => smsParts(text) <= MAX_SMS_PARTS);
+  if (fitting) return fitting;
+  let text = candidates.at(-1)!;
+  while (smsParts(`${text}…`) > MAX_SMS_PARTS) text = text.slice(0, -1);
+  return `${text.trimEnd()}…`;
+}
+
+/** What a CHECK asks about: a phone number, account, link or card, else a name or licence number. */
+export function checkTarget(argument: string, cardHash: (digits: string) => string): { identifier: Identifier } | { name: string } | undefined {
+  if (!argument.trim()) return undefined;
+  const identifier = extractIdentifiers(argument, cardHash)[0];
+  return identifier ? { identifier } : { name: argument.trim() };
+}
+
+function checkReply(argument: string, lang: Lang, context: SmsContext): string {
+  const target = checkTarget(argument, context.cardHash);
+  if (!target) return t(lang, 'sms.checkUsage');
+  if (!context.registry) return t(lang, 'common.unavailable');
+  if ('identifier' in target) {
+    const { identifier } = target;
+    const official =
+      identifier.kind === 'phone' || identifier.kind === 'url'
+        ? context.registry.findContact(identifier.kind === 'phone' ? 'phone' : 'website', identifier.value)
+        : [];
+    return fitSms([contactAnswer(lang, identifier, official, context.reported ?? undefined, context.today)]);
+  }
+  const match = context.registry.findByNameOrLicence(target.name);
+  if (match.kind === 'none') return fitSms([noRecordAnswer(lang, target.name)]);
+  if (match.kind === 'one') {
+    return fitSms([entryAnswer(lang, match.entry, context.today), entryAnswer(lang, match.entry, context.today, false)]);
+  }
+  const names = (count: number) => match.entries.slice(0, count).map((entry) => entry.name).join('; ');
+  return fitSms([5, 4, 3, 2].map((count) => t(lang, 'sms.checkPick', { query: target.name.slice(0, 30), names: names(count) })));
+}
+
+/** The answer to a keyword: help, language, check, and anything not understood. */
 export function smsReply(command: SmsCommand, context: SmsContext): SmsReply {
   const vars = { ussdCode: context.ussdServiceCode };
   const chosen = command.name === 'language' ? languageArgument(command.argument) : undefined;
   if (chosen) return { text: t(chosen, 'sms.languageSet', vars), lang: chosen, effects: [{ type: 'rememberLanguage', lang: chosen }] };
   const lang = replyLanguage(command, context.storedLang);
+  if (command.name === 'check') return { text: checkReply(command.argument, lang, context), lang, effects: [] };
   return { text: t(lang, command.name === 'language' ? 'sms.languageAsk' : 'sms.help', vars), lang, effects: [] };
 }
 

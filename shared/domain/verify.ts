@@ -1,0 +1,84 @@
+/**
+ * Verification answers, pure: is this agency, employer or contact in the registry, and has it been reported?
+ * Never "safe": an answer is "licensed", a warning, "reported N times", or "no record: be careful, here is why"
+ * (DESIGN.md §8). The same texts serve USSD (paged) and SMS (at most three parts).
+ */
+import { t, type Lang, type PromptKey } from './prompts';
+import { standing, type RegistryEntry, type Standing } from './registry';
+import type { Identifier } from './report';
+
+/** What the store knows of an identifier from reports (see ReportRepository.getIdentifier). */
+export interface ReportedSummary {
+  reporters: number;
+  lastSeen: string;
+}
+
+/** Today in Dushanbe (UTC+5, no daylight saving), the calendar most callers live by. */
+export function dushanbeToday(nowMs = Date.now()): string {
+  return new Date(nowMs + 5 * 3600_000).toISOString().slice(0, 10);
+}
+
+function contactsOf(entry: RegistryEntry): string {
+  return [...entry.phones, ...entry.websites].join(', ');
+}
+
+/**
+ * The answer about one registry entry on `today` (YYYY-MM-DD). `withContacts: false` leaves out the official
+ * contacts, for an SMS that would not fit otherwise.
+ */
+export function entryAnswer(lang: Lang, entry: RegistryEntry, today: string, withContacts = true): string {
+  const state: Standing = standing(entry, today);
+  const vars = {
+    name: entry.name,
+    kind: t(lang, `kind.${entry.kind}` as PromptKey),
+    country: entry.country,
+    validity: entry.validUntil
+      ? t(lang, 'verify.validUntil', { date: entry.validUntil })
+      : t(lang, 'verify.checkedOn', { date: entry.checkedOn }),
+  };
+  if (state === 'licensed') {
+    const contacts = contactsOf(entry);
+    return t(lang, 'verify.licensed', {
+      ...vars,
+      contacts: withContacts && contacts ? t(lang, 'verify.officialContacts', { contacts }) : '',
+    });
+  }
+  if (state === 'expired') {
+    const since = entry.validUntil ? t(lang, 'verify.expiredSince', { date: entry.validUntil }) : '';
+    return t(lang, 'verify.expired', { ...vars, since });
+  }
+  return t(lang, `verify.${state}` as PromptKey, vars);
+}
+
+export function noRecordAnswer(lang: Lang, query: string): string {
+  return t(lang, 'verify.none', { query: query.trim().slice(0, 40) });
+}
+
+/** How an identifier is shown back to a caller: a card only by its last four digits. */
+export function shownIdentifier(identifier: Identifier): string {
+  if (identifier.kind === 'card') return `**** ${identifier.last4}`;
+  return identifier.kind === 'handle' ? `@${identifier.value}` : identifier.value;
+}
+
+/**
+ * The answer about a phone number, account, link or card: whose official contact it is, how often it was reported,
+ * or no record. An official contact that was also reported says both (a scammer may spoof a real number).
+ */
+export function contactAnswer(
+  lang: Lang,
+  identifier: Identifier,
+  officialOf: readonly RegistryEntry[],
+  reported: ReportedSummary | undefined,
+  today: string,
+): string {
+  const value = shownIdentifier(identifier);
+  const parts: string[] = officialOf.map((entry) =>
+    t(lang, 'contact.official', { value, name: entry.name, status: t(lang, `status.${standing(entry, today)}` as PromptKey) }),
+  );
+  if (reported && reported.reporters > 0) {
+    // One report alone does not brand a number a scam (DESIGN.md §8).
+    const key = reported.reporters === 1 ? 'contact.reportedOnce' : 'contact.reported';
+    parts.push(t(lang, key, { value, count: reported.reporters, date: reported.lastSeen.slice(0, 10) }));
+  }
+  return parts.length > 0 ? parts.join(' ') : t(lang, 'contact.none', { value });
+}
