@@ -13,7 +13,13 @@ import { ConfigError, loadConfig, type Config } from '../shared/config';
 import { deliver } from '../shared/outbox/deliver';
 import { LocalOutbox, LocalQueue, localSender } from '../shared/outbox/local';
 import { configuredSenders } from '../shared/outbox/senders';
-import { createDeps, withSms, type SmsDeps } from '../shared/runtime';
+import { createDeps, withChannels, type ChannelDeps } from '../shared/runtime';
+import { LocalNumberVault } from '../shared/crypto';
+import type { Logger } from '../shared/log';
+import { afterReplay } from '../shared/intake';
+import { FileJournal } from '../shared/store/journal';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { ensureTable } from '../shared/store/client';
 import { seedSampleData } from './seed';
 
@@ -23,6 +29,9 @@ export interface LocalHotline {
   dynamoEndpoint: string;
   stop(): Promise<void>;
 }
+
+/** How often the local hotline replays reports the table refused. */
+const JOURNAL_REPLAY_EVERY_MS = 60_000;
 
 type Closable = { close(callback: (error?: Error) => void): unknown };
 const closeServer = (server: Closable) => new Promise<void>((resolve) => server.close(() => resolve()));
@@ -39,13 +48,14 @@ async function startDynalite(config: Config): Promise<{ endpoint: string; server
 }
 
 /** Everything the functions need, with the in-process queue and the local outbox standing in for SQS. */
-export interface LocalDeps extends SmsDeps {
+export interface LocalDeps extends ChannelDeps {
   localOutbox: LocalOutbox;
   localQueue: LocalQueue;
+  journalFile: FileJournal;
 }
 
-export function createLocalDeps(config: Config): LocalDeps {
-  const base = createDeps(config);
+export function createLocalDeps(config: Config, log?: Logger): LocalDeps {
+  const base = createDeps(config, log);
   const localOutbox = new LocalOutbox();
   const context = {
     senders: configuredSenders(config),
@@ -60,7 +70,22 @@ export function createLocalDeps(config: Config): LocalDeps {
     retryBaseMs: config.sms.retryBaseMs,
     view: localOutbox,
   });
-  return { ...withSms(base, localQueue), localOutbox, localQueue };
+  const { journal, vault } = config.reports;
+  if (journal.kind !== 'file' || vault.kind !== 'local') throw new Error('the local hotline keeps its journal in a file and seals numbers locally');
+  const journalFile = new FileJournal(journal.path);
+  const channels = withChannels(base, {
+    queue: localQueue,
+    journal: journalFile,
+    vault: new LocalNumberVault(vault.secret),
+    onUrgent: async (report) => base.log.warn('urgent report', { reference: report.reference, reasons: report.urgency.reasons }),
+  });
+  return { ...channels, localOutbox, localQueue, journalFile };
+}
+
+/** Replays the intake journal (reports the table refused) into the table; run at start and on a timer. */
+export async function replayLocalJournal(deps: LocalDeps): Promise<void> {
+  const result = await deps.journalFile.drain(deps.reports);
+  await afterReplay(deps.intake, result);
 }
 
 /** Every function's app, as deployed, on one server with the same dependencies, plus the local-only routes. */
@@ -80,6 +105,12 @@ export async function startLocalHotline(env: Record<string, string | undefined> 
   const deps = createLocalDeps({ ...config, dynamoEndpoint: store.endpoint });
   await ensureTable(deps.db, config.tableName);
   if (config.seedSampleData) await seedSampleData(deps.db, config.tableName);
+  if (config.reports.journal.kind === 'file') await mkdir(dirname(config.reports.journal.path), { recursive: true });
+  await replayLocalJournal(deps);
+  const replayTimer = setInterval(() => {
+    replayLocalJournal(deps).catch((error: unknown) => deps.log.error('journal replay failed', { error }));
+  }, JOURNAL_REPLAY_EVERY_MS);
+  replayTimer.unref();
 
   const http: ServerType = await new Promise((resolve) => {
     const server = serve({ fetch: localApp(deps).fetch, port: config.port, hostname: '127.0.0.1' }, () => resolve(server));
@@ -90,6 +121,7 @@ export async function startLocalHotline(env: Record<string, string | undefined> 
     dynamoEndpoint: store.endpoint,
     deps,
     async stop() {
+      clearInterval(replayTimer);
       await closeServer(http);
       await deps.localQueue.drain();
       await closeServer(store.server);

@@ -8,6 +8,7 @@ import { z } from 'zod';
 const LOCAL_PHONE_HASH_KEY = 'local-development-only-phone-hash-key-not-secret';
 
 const LOCAL_TWILIO_AUTH_TOKEN = 'local-twilio-auth-token';
+const LOCAL_NUMBER_VAULT_SECRET = 'local-development-only-number-vault-secret';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const PROVIDERS = ['africastalking', 'twilio'] as const;
@@ -67,6 +68,20 @@ export const configSchema = z
     OUTBOX_QUEUE_URL: z.url().optional(),
     /** Where the outbox function puts messages it gave up on (AWS). */
     DEAD_LETTER_QUEUE_URL: z.url().optional(),
+    /** A report naming an amount at or above this many US dollars is urgent. */
+    REPORT_URGENT_AMOUNT_USD: positiveInt(500),
+    /** Distinct reporters naming one identifier that make a campaign (urgent). */
+    REPORT_CAMPAIGN_THRESHOLD: positiveInt(3),
+    /** Days a consented call-back number is kept (sealed) before it expires. */
+    CALLBACK_RETENTION_DAYS: positiveInt(30),
+    /** Local only: the secret that seals call-back numbers (on AWS a KMS key does). */
+    NUMBER_VAULT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+    /** AWS: the KMS key that seals call-back numbers. */
+    NUMBER_VAULT_KMS_KEY_ID: z.string().min(1).optional(),
+    /** Local only: where intakes the table refused wait to be replayed. */
+    REPORT_JOURNAL_PATH: z.string().min(1).default('.data/intake-journal.jsonl'),
+    /** AWS: the encrypted queue where intakes the table refused wait to be replayed. */
+    REPORT_JOURNAL_QUEUE_URL: z.url().optional(),
     /** Local only: keep dynalite's data in this folder across restarts (in memory when unset). */
     DYNALITE_PATH: z.string().min(1).optional(),
     SEED_SAMPLE_DATA: z
@@ -83,6 +98,7 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['TWILIO_ACCOUNT_SID'], message: 'sending through Twilio also needs TWILIO_AUTH_TOKEN and TWILIO_FROM' });
     }
     if (env.HOTLINE_MODE !== 'aws') return;
+    // Every function needs these; what only some need (queues, the KMS key) is checked where it is used.
     for (const name of ['AT_WEBHOOK_TOKEN', 'PHONE_HASH_KEY', 'PUBLIC_BASE_URL'] as const) {
       if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'required when HOTLINE_MODE=aws' });
     }
@@ -119,6 +135,18 @@ export const configSchema = z
       retryBaseMs: env.SMS_RETRY_BASE_MS,
       outboxQueueUrl: env.OUTBOX_QUEUE_URL,
       deadLetterQueueUrl: env.DEAD_LETTER_QUEUE_URL,
+    },
+    reports: {
+      urgentAmountUsd: env.REPORT_URGENT_AMOUNT_USD,
+      campaignThreshold: env.REPORT_CAMPAIGN_THRESHOLD,
+      callbackRetentionDays: env.CALLBACK_RETENTION_DAYS,
+      // Locally a fixed secret seals numbers; on AWS the KMS key does, and a local secret is never used.
+      vault: env.NUMBER_VAULT_KMS_KEY_ID
+        ? ({ kind: 'kms', keyId: env.NUMBER_VAULT_KMS_KEY_ID } as const)
+        : ({ kind: 'local', secret: env.NUMBER_VAULT_SECRET ?? LOCAL_NUMBER_VAULT_SECRET } as const),
+      journal: env.REPORT_JOURNAL_QUEUE_URL
+        ? ({ kind: 'sqs', queueUrl: env.REPORT_JOURNAL_QUEUE_URL } as const)
+        : ({ kind: 'file', path: env.REPORT_JOURNAL_PATH } as const),
     },
     dynalitePath: env.DYNALITE_PATH,
     seedSampleData: env.SEED_SAMPLE_DATA,

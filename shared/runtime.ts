@@ -7,6 +7,10 @@ import { loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './log';
 import { Outbox } from './outbox/outbox';
 import type { OutboxQueue } from './outbox/types';
+import type { NumberVault } from './crypto';
+import type { Report } from './domain/report';
+import type { IntakeDeps } from './intake';
+import type { IntakeJournal } from './store/journal';
 import { cardKey } from './crypto';
 import { phoneKey } from './privacy';
 import { RegistryCache } from './registry/cache';
@@ -33,10 +37,20 @@ export interface Deps {
   cardHash(digits: string): string;
 }
 
-/** What the SMS webhooks need beyond the basics: deduplication, flood counters and the outbox. */
-export interface SmsDeps extends Deps {
+/** What the caller-facing channels need beyond the basics: deduplication, flood counters, the outbox, intake. */
+export interface ChannelDeps extends Deps {
   inbound: InboundRepository;
   outbox: Outbox;
+  intake: IntakeDeps;
+}
+
+/** The adapters that differ between AWS and a laptop. */
+export interface ChannelAdapters {
+  queue: OutboxQueue;
+  journal: IntakeJournal;
+  vault: NumberVault;
+  /** Starts the escalation of an urgent report. */
+  onUrgent(report: Report): Promise<void>;
 }
 
 export function createDeps(config: Config, log: Logger = createLogger('hotline')): Deps {
@@ -50,17 +64,27 @@ export function createDeps(config: Config, log: Logger = createLogger('hotline')
     registry: new RegistryCache(new RegistryRepository(db, config.tableName), {
       onRefreshError: (error) => log.warn('registry refresh failed; serving the last index', { error }),
     }),
-    reports: new ReportRepository(db, config.tableName),
+    reports: new ReportRepository(db, config.tableName, { callbackRetentionDays: config.reports.callbackRetentionDays }),
     callerKey: (raw) => phoneKey(config.phoneHashKey, raw),
     cardHash: (digits) => cardKey(config.phoneHashKey, digits),
   };
 }
 
-export function withSms(deps: Deps, queue: OutboxQueue): SmsDeps {
+export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps {
+  const { reports: reportConfig } = deps.config;
   return {
     ...deps,
     inbound: new InboundRepository(deps.db, deps.config.tableName),
-    outbox: new Outbox(deps.messages, queue, deps.callerKey),
+    outbox: new Outbox(deps.messages, adapters.queue, deps.callerKey),
+    intake: {
+      reports: deps.reports,
+      journal: adapters.journal,
+      vault: adapters.vault,
+      log: deps.log,
+      callerKey: deps.callerKey,
+      triage: { amountThresholdUsd: reportConfig.urgentAmountUsd, campaignThreshold: reportConfig.campaignThreshold },
+      onUrgent: adapters.onUrgent,
+    },
   };
 }
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES, PROMPTS } from '../shared/domain/prompts';
 import { measureScreen } from '../shared/domain/screen';
-import { KEY_BACK, KEY_HOME, KEY_MORE, ussdStep } from '../shared/domain/ussd';
+import { KEY_BACK, KEY_HOME, KEY_MORE, ussdStep, type UssdData } from '../shared/domain/ussd';
+import { sampleReport } from './support/reports';
 import { sampleUssdData } from './support/registry';
 
 const limits = { gsm: 182, ucs2: 80 };
-const data = sampleUssdData();
 
 describe('prompts', () => {
   it('have the same keys in every language, none empty', () => {
@@ -33,7 +33,7 @@ describe('prompts', () => {
  * Every screen a caller can reach, in every language: a breadth-first walk over the inputs each screen offers
  * (its numbered options, More, Back, Home) plus an invalid one.
  */
-function reachableScreens(startLang: (typeof LANGUAGES)[number] | undefined): Map<string, string[]> {
+function reachableScreens(startLang: (typeof LANGUAGES)[number] | undefined, data: UssdData): Map<string, string[]> {
   const seen = new Map<string, string[]>();
   let frontier: string[][] = [[]];
   for (let depth = 0; depth < 12 && frontier.length > 0; depth++) {
@@ -51,9 +51,12 @@ function reachableScreens(startLang: (typeof LANGUAGES)[number] | undefined): Ma
 }
 
 describe('every USSD screen', () => {
+  // With a caller who has reports, and with a submitted report saved, so that those screens are walked too.
+  const report = sampleReport({ paid: 'about_to_pay', category: 'abroad_in_trouble' });
+  const data = sampleUssdData({ myReports: [report], submitted: { saved: true, report } });
   for (const startLang of [undefined, ...LANGUAGES]) {
     it(`fits the gateway limit, starting in ${startLang ?? 'no language'}`, () => {
-      const screens = reachableScreens(startLang);
+      const screens = new Map([...reachableScreens(startLang, sampleUssdData()), ...reachableScreens(startLang, data)]);
       expect(screens.size).toBeGreaterThan(20);
       for (const [text, path] of screens) {
         const m = measureScreen(text, limits);

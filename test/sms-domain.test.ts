@@ -20,6 +20,8 @@ describe('parseSmsCommand', () => {
     ['Язык  EN', 'language', 'ru', 'EN'],
     ['забон тоҷикӣ', 'language', 'tg', 'тоҷикӣ'],
     ['CHECK Concordia', 'check', 'en', 'Concordia'],
+    ['CHECK @uk_jobs_visa', 'check', 'en', '@uk_jobs_visa'],
+    ['CHECK: +992 90 123 4567', 'check', 'en', '+992 90 123 4567'],
     ['check, Concordia UK Ltd', 'check', 'en', 'Concordia UK Ltd'],
     ['ПРОВЕРКА +992 90 123 4567', 'check', 'ru', '+992 90 123 4567'],
     ['санҷиш Ширкати Ҷаҳонгир', 'check', 'tg', 'Ширкати Ҷаҳонгир'],

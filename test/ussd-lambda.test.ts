@@ -18,6 +18,10 @@ beforeAll(async () => {
     AT_WEBHOOK_TOKEN: token,
     PHONE_HASH_KEY: 'lambda-test-hash-key-0123456789abcdef',
     PUBLIC_BASE_URL: 'https://abc123.execute-api.eu-west-2.amazonaws.com',
+    // Queues and the key are only touched by a report or a reply, which these requests do not make.
+    OUTBOX_QUEUE_URL: 'https://sqs.eu-west-2.amazonaws.com/123456789012/outbox',
+    REPORT_JOURNAL_QUEUE_URL: 'https://sqs.eu-west-2.amazonaws.com/123456789012/intake-journal',
+    NUMBER_VAULT_KMS_KEY_ID: 'alias/safejob-reporter-numbers',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
   });

@@ -2,12 +2,19 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PROMPTS } from '../shared/domain/prompts';
 import { fitsScreen } from '../shared/domain/screen';
-import { chosenLanguage, sessionStartLanguage, ussdStep } from '../shared/domain/ussd';
+import { chosenLanguage, reportFromAnswers, sessionStartLanguage, ussdStep, type UssdData } from '../shared/domain/ussd';
 import { sampleUssdData } from './support/registry';
+import { sampleReport } from './support/reports';
 
 const limits = { gsm: 182, ucs2: 80 };
 const data = sampleUssdData();
-const step = (path: string[], startLang?: 'tg' | 'ru' | 'en') => ussdStep({ path, startLang, limits, data });
+const step = (path: string[], startLang?: 'tg' | 'ru' | 'en', withData: UssdData = data) =>
+  ussdStep({ path, startLang, limits, data: withData });
+
+const MAIN_EN =
+  'SafeJob: free help for migrants\n1. Check an agency or number\n2. Report a fraud\n3. My reports\n4. Safe migration advice\n5. Language';
+const MAIN_TG = '1. Санҷиши ширкат/рақам\n2. Шикоят аз фиреб\n3. Шикоятҳои ман\n98. Давом';
+const MAIN_RU = '1. Проверка фирмы/номера\n2. Сообщить об обмане\n98. Далее';
 
 describe('USSD conversation', () => {
   it('asks a first-time caller for a language, in all three', () => {
@@ -19,26 +26,18 @@ describe('USSD conversation', () => {
     });
   });
 
-  it('remembers the chosen language and shows the main menu in it', () => {
+  it('remembers the chosen language and shows the main menu in it, paged to fit 80 Cyrillic characters', () => {
     expect(step(['2'])).toEqual({
-      // The title gives way: it does not fit in 80 Cyrillic characters with the options.
-      reply: { end: false, text: '1. Проверка фирмы/номера\n2. Безопасная миграция\n3. Язык (Language)' },
+      reply: { end: false, text: MAIN_RU },
       lang: 'ru',
       effects: [{ type: 'rememberLanguage', lang: 'ru' }],
       needs: [],
     });
+    expect(step(['2', '98']).reply.text).toBe('3. Мои сообщения\n4. Безопасная миграция\n5. Язык (Language)\n0. Назад');
   });
 
   it('greets a returning caller in their language with no write', () => {
-    expect(step([], 'en')).toEqual({
-      reply: {
-        end: false,
-        text: 'SafeJob: free help for migrants\n1. Check an agency or number\n2. Safe migration advice\n3. Language',
-      },
-      lang: 'en',
-      effects: [],
-      needs: [],
-    });
+    expect(step([], 'en')).toEqual({ reply: { end: false, text: MAIN_EN }, lang: 'en', effects: [], needs: [] });
   });
 
   it('produces the language effect only on the step that chose it', () => {
@@ -47,53 +46,48 @@ describe('USSD conversation', () => {
   });
 
   it('lets a caller change language from the main menu', () => {
-    expect(step(['3'], 'en').reply.text).toBe('Choose your language\n1. Тоҷикӣ\n2. Русский\n3. English\n0. Back');
-    const changed = step(['3', '1'], 'en');
+    expect(step(['5'], 'en').reply.text).toBe('Choose your language\n1. Тоҷикӣ\n2. Русский\n3. English\n0. Back');
+    const changed = step(['5', '1'], 'en');
     expect(changed.effects).toEqual([{ type: 'rememberLanguage', lang: 'tg' }]);
-    expect(changed.reply.text).toBe('1. Санҷиши ширкат/рақам\n2. Муҳоҷирати бехатар\n3. Забон (Language)');
+    expect(changed.reply.text).toBe(MAIN_TG);
   });
 
   it('shows the advice topics and goes back with 0 and home with 00', () => {
     const topics = 'Safe migration advice\n1. Signs of fraud\n2. UK jobs: no fees\n3. How the real visa works\n4. Official contacts\n0. Back';
-    expect(step(['2'], 'en').reply.text).toBe(topics);
-    expect(step(['2', '1', '0'], 'en').reply.text).toBe(topics);
-    expect(step(['2', '0'], 'en').reply.text).toBe(step([], 'en').reply.text);
-    expect(step(['2', '2', '98', '00'], 'en').reply.text).toBe(step([], 'en').reply.text);
+    expect(step(['4'], 'en').reply.text).toBe(topics);
+    expect(step(['4', '1', '0'], 'en').reply.text).toBe(topics);
+    expect(step(['4', '0'], 'en').reply.text).toBe(MAIN_EN);
+    expect(step(['4', '2', '98', '00'], 'en').reply.text).toBe(MAIN_EN);
   });
 
   it('pages a long advice text with 98 and loses no word of it', () => {
     for (const lang of ['tg', 'ru', 'en'] as const) {
       const pages: string[] = [];
-      let path = ['2', '1'];
+      let path = ['4', '1'];
       for (;;) {
-        const text = step(path, lang).reply.text;
-        const lines = text.split('\n');
+        const lines = step(path, lang).reply.text.split('\n');
         pages.push(lines[0]!);
-        if (!lines.includes(lang === 'en' ? '98. More' : `98. ${PROMPTS[lang]['common.more']}`)) break;
+        if (!lines.includes(`98. ${PROMPTS[lang]['common.more']}`)) break;
         path = [...path, '98'];
       }
       expect(pages.length).toBeGreaterThan(1);
       expect(pages.join(' ')).toBe(PROMPTS[lang]['advice.redflags.text']);
       // 0 on a later page returns to the page before.
-      expect(step(['2', '1', '98', '0'], lang).reply.text).toBe(step(['2', '1'], lang).reply.text);
+      expect(step(['4', '1', '98', '0'], lang).reply.text).toBe(step(['4', '1'], lang).reply.text);
     }
   });
 
   it('answers an invalid choice politely with the same options', () => {
-    expect(step(['7'], 'en').reply.text).toBe(
-      'Invalid.\nSafeJob: free help for migrants\n1. Check an agency or number\n2. Safe migration advice\n3. Language',
-    );
+    expect(step(['7'], 'en').reply.text).toBe(`Invalid.\n${MAIN_EN}`);
     expect(step(['x']).reply.text).toBe('Нодуруст. / Неверно. / Invalid.\n1. Тоҷикӣ\n2. Русский\n3. English');
-    for (const input of ['', 'abc', '99', '98', '0', '1.5', '-1', '٣']) {
-      expect(step([input], 'ru').reply.text, input).toBe(
-        'Неверно.\n1. Проверка фирмы/номера\n2. Безопасная миграция\n3. Язык (Language)',
-      );
+    for (const input of ['', 'abc', '99', '0', '1.5', '-1', '٣']) {
+      expect(step([input], 'ru').reply.text, input).toBe(`Неверно.\n${MAIN_RU}`);
     }
+    expect(step(['2', '1', 'x'], 'tg').reply.text).toBe('Нодуруст.\nПул додед?\n1. Ҳа\n2. Ҳанӯз не, талаб доранд\n3. Не\n0. Бозгашт');
   });
 
   it('replaces a page of text the caller has read by the notice when both do not fit', () => {
-    const text = step(['2', '1', 'x'], 'tg').reply.text;
-    expect(text).toBe('Нодуруст.\n98. Давом\n0. Бозгашт');
+    expect(step(['4', '1', 'x'], 'tg').reply.text).toBe('Нодуруст.\n98. Давом\n0. Бозгашт');
   });
 
   it('survives a path of 400 inputs', () => {
@@ -106,18 +100,113 @@ describe('USSD conversation', () => {
   it('always answers with a screen that fits, whatever the path (property)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(fc.constantFrom('0', '00', '1', '2', '3', '4', '98'), fc.string({ maxLength: 20 })), {
+        fc.array(fc.oneof(fc.constantFrom('0', '00', '1', '2', '3', '4', '5', '98'), fc.string({ maxLength: 20 })), {
           maxLength: 60,
         }),
         fc.constantFrom(undefined, 'tg' as const, 'ru' as const, 'en' as const),
         (path, startLang) => {
           const { reply, effects } = step(path, startLang);
-          expect(reply.end).toBe(false);
           expect(fitsScreen(reply.text, limits)).toBe(true);
           expect(effects.length).toBeLessThanOrEqual(1);
         },
       ),
     );
+  });
+});
+
+describe('USSD report flow', () => {
+  const flow = ['2', '3', '2', '3 000', '1', '@uk_jobs_visa', '1'];
+
+  it('asks what happened, payment, amount, currency, contact and call-back, then confirms', () => {
+    expect(step(['2'], 'en').reply.text).toBe(
+      'What happened?\n1. Fake job offer\n2. Fake visa or documents\n3. Asked to pay a fee\n4. I am abroad and in trouble\n5. Other\n0. Back',
+    );
+    expect(step(flow.slice(0, 2), 'en').reply.text).toBe('Have you paid?\n1. Yes\n2. Not yet, they ask me to pay\n3. No\n0. Back');
+    expect(step(flow.slice(0, 3), 'en').reply.text).toBe('How much? Type the amount in digits:\n0. Back');
+    expect(step(flow.slice(0, 4), 'en').reply.text).toBe(
+      'Which currency?\n1. TJS (somoni)\n2. USD (dollars)\n3. RUB (roubles)\n4. GBP (pounds)\n0. Back',
+    );
+    expect(step(flow.slice(0, 5), 'en').reply.text).toBe('Their phone, @account, link or card number:\n1. Skip\n0. Back');
+    expect(step(flow.slice(0, 6), 'en').reply.text).toBe('May an officer call you back?\n1. Yes\n2. No\n0. Back');
+    expect(step(flow, 'en').reply.text).toBe(
+      'Send this report? Asked to pay a fee. Paid: Not yet, they ask me to pay 3000 TJS. Contact: @uk_jobs_visa. Call back: Yes.\n1. Send\n2. Cancel\n0. Back',
+    );
+  });
+
+  it('skips the amount when nothing was paid or asked, and the contact on 1', () => {
+    expect(step(['2', '1', '3'], 'en').reply.text).toBe('Their phone, @account, link or card number:\n1. Skip\n0. Back');
+    expect(step(['2', '1', '3', '1', '2'], 'en').reply.text).toMatch(/^Send this report\? Fake job offer\. Paid: No\. Contact: none\. Call back: No\./);
+  });
+
+  it('refuses an amount that is not a number, politely', () => {
+    expect(step(['2', '3', '2', 'abc'], 'en').reply.text).toBe('Invalid.\nHow much? Type the amount in digits:\n0. Back');
+  });
+
+  it('submits on Send as an effect, and ends with the reference and the one advice that matters', () => {
+    const sent = step([...flow, '1'], 'en');
+    expect(sent.effects).toEqual([
+      {
+        type: 'submitReport',
+        lang: 'en',
+        answers: { category: 'fee_requested', paid: 'about_to_pay', amount: 3000, currency: 'TJS', contact: '@uk_jobs_visa', callback: true },
+      },
+    ]);
+    const report = sampleReport({ reference: 'K7QX3M', paid: 'about_to_pay' });
+    const done = step([...flow, '1'], 'en', { ...data, submitted: { saved: true, report } });
+    expect(done.reply).toEqual({ end: true, text: 'Report K7QX3M received. Do not pay them anything.' });
+    const failed = step([...flow, '1'], 'tg', { ...data, submitted: { saved: false } });
+    expect(failed.reply).toEqual({ end: true, text: 'Нигоҳ дошта нашуд. Баъдтар кӯшиш кунед ё SMS: ШИКОЯТ ва чӣ шуд.' });
+  });
+
+  it('cancels without an effect', () => {
+    expect(step([...flow, '2'], 'ru')).toMatchObject({
+      reply: { end: true, text: 'Не отправлено, ничего не сохранено.' },
+      effects: [],
+    });
+  });
+
+  it('turns the answers into a report: identifiers from the contact, the caller’s own number never one', () => {
+    const cardHash = (digits: string) => `hash-${digits.slice(-4)}`;
+    expect(
+      reportFromAnswers(
+        { category: 'fee_requested', paid: 'yes', amount: 500, currency: 'USD', contact: '+992 90 555 1234 or @uk_jobs_visa', callback: false },
+        'ru',
+        '+992927001122',
+        cardHash,
+      ),
+    ).toEqual({
+      channel: 'ussd',
+      lang: 'ru',
+      category: 'fee_requested',
+      paid: 'yes',
+      amount: { value: 500, currency: 'USD' },
+      identifiers: [
+        { kind: 'phone', value: '+992905551234' },
+        { kind: 'handle', value: 'uk_jobs_visa' },
+      ],
+      callbackConsent: false,
+    });
+    expect(reportFromAnswers({ category: 'other', paid: 'no', contact: 'a man called Rustam', callback: true }, 'tg', '+992927001122', cardHash)).toEqual({
+      channel: 'ussd',
+      lang: 'tg',
+      category: 'other',
+      paid: 'no',
+      freeText: 'a man called Rustam',
+      identifiers: [],
+      callbackConsent: true,
+    });
+  });
+});
+
+describe('My reports', () => {
+  it('asks the shell for the caller’s reports, then lists them with their status', () => {
+    expect(step(['3'], 'en').needs).toEqual([{ type: 'myReports' }]);
+    const mine = { ...data, myReports: [sampleReport({ reference: 'K7QX3M', status: 'acknowledged' })] };
+    expect(step(['3'], 'en', mine)).toMatchObject({ reply: { text: '1. K7QX3M 2026-11-20\n0. Back' }, needs: [] });
+    expect(step(['3', '1'], 'en', mine).reply.text).toBe(
+      'Report K7QX3M, 2026-11-20: an officer is on it. An officer is handling your report. If you agreed, they may call you back.\n0. Back',
+    );
+    expect(step(['3'], 'en', { ...data, myReports: [] }).reply.text).toBe('There are no reports from this number.\n0. Back');
   });
 });
 

@@ -13,13 +13,24 @@ import {
   twilioStatusSchema,
 } from '../../shared/channels/twilio';
 import type { SmsProviderName } from '../../shared/config';
-import { identifierValue } from '../../shared/domain/report';
-import { checkTarget, floodDecision, parseSmsCommand, replyLanguage, smsReply } from '../../shared/domain/sms';
+import {
+  checkTarget,
+  floodDecision,
+  parseSmsCommand,
+  replyLanguage,
+  reportFromSms,
+  smsReply,
+  type SmsCommand,
+  type SmsContext,
+} from '../../shared/domain/sms';
+import type { Lang } from '../../shared/domain/prompts';
+import { identifierValue, normaliseReference } from '../../shared/domain/report';
+import { submitReport } from '../../shared/intake';
 import { dushanbeToday } from '../../shared/domain/verify';
 import { t } from '../../shared/domain/prompts';
 import { parseForm } from '../../shared/http';
 import type { OutboundStatus } from '../../shared/outbox/types';
-import type { Provider, SmsDeps } from '../../shared/runtime';
+import type { Provider, ChannelDeps } from '../../shared/runtime';
 
 /** An inbound SMS in provider-neutral form. */
 export interface InboundSms {
@@ -33,7 +44,7 @@ export interface InboundSms {
  * Handles one inbound SMS exactly once: claim its provider id before any effect, then answer through the outbox.
  * Returns false when it could not be handled (the claim is given back, so the provider's retry is handled).
  */
-export async function handleInboundSms(deps: SmsDeps, sms: InboundSms): Promise<boolean> {
+export async function handleInboundSms(deps: ChannelDeps, sms: InboundSms): Promise<boolean> {
   const callerKey = deps.callerKey(sms.from);
   let claimed = false;
   try {
@@ -63,7 +74,10 @@ export async function handleInboundSms(deps: SmsDeps, sms: InboundSms): Promise<
       await deps.outbox.send(sms.from, t(replyLanguage(command, stored?.lang), 'sms.flood'));
       return true;
     }
+    const lang = replyLanguage(command, stored?.lang);
     const reply = smsReply(command, {
+      ...(await reportOrStatus(deps, sms, command, lang)),
+      callerKey,
       storedLang: stored?.lang,
       ussdServiceCode: deps.config.ussdServiceCode,
       registry,
@@ -81,8 +95,24 @@ export async function handleInboundSms(deps: SmsDeps, sms: InboundSms): Promise<
   }
 }
 
+/** What REPORT and STATUS need from the store: the report submitted, or the report looked up. */
+async function reportOrStatus(deps: ChannelDeps, sms: InboundSms, command: SmsCommand, lang: Lang): Promise<Partial<SmsContext>> {
+  if (command.name === 'report' && command.argument.trim()) {
+    const outcome = await submitReport(
+      deps.intake,
+      { ...reportFromSms(command.argument, lang, sms.from, deps.cardHash), reporterPhone: sms.from },
+      // A provider's retry or a double submission of one message: the same report.
+      `sms:${sms.provider}:${sms.providerMessageId}`,
+    );
+    return { submitted: outcome.saved ? { saved: true, report: outcome.report } : { saved: false } };
+  }
+  const reference = command.name === 'status' ? normaliseReference(command.argument) : undefined;
+  if (reference) return { statusReport: (await deps.reports.getByReference(reference)) ?? null };
+  return {};
+}
+
 /** The SMS webhooks of both providers: inbound messages and delivery reports. */
-export function createSmsApp(getDeps: Provider<SmsDeps>): Hono {
+export function createSmsApp(getDeps: Provider<ChannelDeps>): Hono {
   const app = new Hono();
   const atGuard = requireAtToken(async () => (await getDeps()).config.atWebhookToken);
   const twilioGuard = requireTwilioSignature(async () => {

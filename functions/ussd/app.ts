@@ -7,41 +7,85 @@ import {
   ussdPath,
 } from '../../shared/channels/africastalking';
 import { identifierValue } from '../../shared/domain/report';
-import { dushanbeToday, type ReportedSummary } from '../../shared/domain/verify';
+import { dushanbeToday } from '../../shared/domain/verify';
 import {
   chosenLanguage,
   identifierKey,
+  reportFromAnswers,
   sessionStartLanguage,
   unavailableReply,
   ussdStep,
+  type UssdData,
+  type UssdNeed,
   type UssdRequest,
 } from '../../shared/domain/ussd';
+import { t } from '../../shared/domain/prompts';
+import { reportAdvice } from '../../shared/domain/report-texts';
+import { submitReport } from '../../shared/intake';
 import { parseForm } from '../../shared/http';
-import type { Deps, Provider } from '../../shared/runtime';
+import type { ChannelDeps, Provider } from '../../shared/runtime';
 
 /**
- * Runs the pure step; when the screen it reaches needs report summaries of an identifier, looks them up and runs
- * it again with them. A lookup that fails leaves the answer without the report count rather than failing it.
+ * Runs the pure step, then whatever it asks of the shell: the lookups its screen needs (report summaries of an
+ * identifier, the caller's own reports) and the report it submits; each time the step runs again with the results.
+ * A lookup that fails leaves the answer without it rather than failing the screen.
  */
-async function stepWithLookups(deps: Deps, request: UssdRequest) {
-  const first = ussdStep(request);
-  if (first.needs.length === 0) return first;
-  const reported = new Map(request.data.reported);
+async function runStep(deps: ChannelDeps, request: UssdRequest, caller: { phone: string; key: string }, idempotencyKey: string) {
+  let data = request.data;
+  let result = ussdStep(request);
+  if (result.needs.length > 0) {
+    data = { ...data, ...(await lookUp(deps, result.needs, caller.key, data)) };
+    result = ussdStep({ ...request, data });
+  }
+  const submit = result.effects.find((effect) => effect.type === 'submitReport');
+  if (submit && result.lang) {
+    const outcome = await submitReport(
+      deps.intake,
+      { ...reportFromAnswers(submit.answers, submit.lang, caller.phone, deps.cardHash), reporterPhone: caller.phone },
+      idempotencyKey,
+    );
+    data = { ...data, submitted: outcome.saved ? { saved: true, report: outcome.report } : { saved: false } };
+    result = ussdStep({ ...request, data });
+    // The same reference and advice by SMS, to keep; a failed SMS does not undo the report.
+    if (outcome.saved && outcome.created) {
+      const { report } = outcome;
+      const advice = t(submit.lang, reportAdvice(report));
+      await deps.outbox
+        .send(caller.phone, t(submit.lang, 'sms.reportReceived', { ref: report.reference, advice }))
+        .catch((error: unknown) => deps.log.error('report confirmation SMS not queued', { reference: report.reference, error }));
+    }
+  }
+  return result;
+}
+
+async function lookUp(deps: ChannelDeps, needs: UssdNeed[], callerKey: string, data: UssdData): Promise<Partial<UssdData>> {
+  const found: Partial<UssdData> = {};
+  const reported = new Map(data.reported);
   await Promise.all(
-    first.needs.map(async (identifier) => {
-      const found = await deps.reports.getIdentifier(identifier.kind, identifierValue(identifier)).catch((error: unknown) => {
+    needs.map(async (need) => {
+      if (need.type === 'myReports') {
+        found.myReports = await deps.reports.listByReporter(callerKey, MY_REPORTS_SHOWN).catch((error: unknown) => {
+          deps.log.error('my reports lookup failed', { callerKey, error });
+          return undefined;
+        });
+        return;
+      }
+      const { identifier } = need;
+      const summary = await deps.reports.getIdentifier(identifier.kind, identifierValue(identifier)).catch((error: unknown) => {
         deps.log.error('reported identifier lookup failed', { kind: identifier.kind, error });
         return undefined;
       });
-      const summary: ReportedSummary | null = found ? { reporters: found.reporters, lastSeen: found.lastSeen } : null;
-      reported.set(identifierKey(identifier), summary);
+      reported.set(identifierKey(identifier), summary ? { reporters: summary.reporters, lastSeen: summary.lastSeen } : null);
     }),
   );
-  return ussdStep({ ...request, data: { ...request.data, reported } });
+  return { ...found, reported };
 }
 
+/** How many of a caller's reports "My reports" lists, newest first. */
+const MY_REPORTS_SHOWN = 5;
+
 /** The USSD webhooks: a thin shell that parses, looks up, runs the pure conversation step, and runs its effects. */
-export function createUssdApp(getDeps: Provider<Deps>): Hono {
+export function createUssdApp(getDeps: Provider<ChannelDeps>): Hono {
   const app = new Hono();
   const guard = requireAtToken(async () => (await getDeps()).config.atWebhookToken);
 
@@ -71,13 +115,20 @@ export function createUssdApp(getDeps: Provider<Deps>): Hono {
     ]);
     if (stored === null) return c.text(renderUssd(unavailableReply(undefined)));
 
-    const result = await stepWithLookups(deps, {
-      path: ussdPath(request.text),
-      startLang: sessionStartLanguage(stored, request.sessionId),
-      limits: deps.config.ussdLimits,
-      data: { registry, today: dushanbeToday(), cardHash: deps.cardHash, reported: new Map() },
-    });
+    const result = await runStep(
+      deps,
+      {
+        path: ussdPath(request.text),
+        startLang: sessionStartLanguage(stored, request.sessionId),
+        limits: deps.config.ussdLimits,
+        data: { registry, today: dushanbeToday(), cardHash: deps.cardHash, reported: new Map() },
+      },
+      { phone: request.phoneNumber, key: callerKey },
+      // A gateway's retry of the final step carries the same session and path: the same report.
+      `ussd:${request.sessionId}:${request.text}`,
+    );
     for (const effect of result.effects) {
+      if (effect.type !== 'rememberLanguage') continue;
       // A lost language choice costs the caller nothing in this session (the path still holds it), so the reply
       // goes out even when the write fails.
       await deps.languages

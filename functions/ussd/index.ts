@@ -1,6 +1,6 @@
 import { handle } from 'hono/aws-lambda';
-import { createDeps, lazyDeps } from '../../shared/runtime';
+import { awsChannelDeps } from '../../shared/aws-adapters';
 import { createUssdApp } from './app';
 
-export const app = createUssdApp(lazyDeps((config) => createDeps(config)));
+export const app = createUssdApp(awsChannelDeps);
 export const handler = handle(app);

@@ -4,7 +4,8 @@
  */
 import { isLang, t, type Lang } from './prompts';
 import type { RegistryIndex } from './registry';
-import { extractIdentifiers, type Identifier } from './report';
+import { extractAmount, extractIdentifiers, normaliseReference, type Identifier, type Report, type ReportDraft } from './report';
+import { reportAdvice, reportStatusText } from './report-texts';
 import { smsParts } from './screen';
 import { contactAnswer, entryAnswer, noRecordAnswer, type ReportedSummary } from './verify';
 
@@ -57,7 +58,8 @@ const LANGUAGE_WORDS: Record<string, Lang> = Object.fromEntries(
 /** Reads the keyword (any case, Latin or Cyrillic, with stray punctuation and spaces) and what follows it. */
 export function parseSmsCommand(text: string): SmsCommand {
   const cleaned = text.normalize('NFC').replace(/\s+/g, ' ').trim();
-  const match = /^[\p{P}\p{S}\s]*([\p{L}\p{M}]+|\?)[\p{P}\s]*(.*)$/u.exec(cleaned);
+  // After the keyword, separators go (`CHECK: x`, `check, x`) but not what starts an argument (`@handle`, `+992…`).
+  const match = /^[\p{P}\p{S}\s]*([\p{L}\p{M}]+|\?)[\s:;,.!?-]*(.*)$/u.exec(cleaned);
   const keyword = match ? KEYWORDS[fold(match[1]!)] : undefined;
   if (!match || !keyword) return { name: 'unknown', keywordLang: undefined, argument: cleaned };
   return { name: keyword.name, keywordLang: keyword.lang, argument: match[2]!.trim() };
@@ -97,6 +99,12 @@ export interface SmsContext {
   cardHash: (digits: string) => string;
   /** The report summary of the identifier a CHECK names, when `checkTarget` found one (null: never reported). */
   reported?: ReportedSummary | null;
+  /** The sender's keyed phone hash: STATUS shows a report only to the number that made it. */
+  callerKey?: string;
+  /** How the report a REPORT made fared. */
+  submitted?: { saved: true; report: Report } | { saved: false };
+  /** The report a STATUS names, once looked up (null: no such reference). */
+  statusReport?: Report | null;
 }
 
 /** Replies are held to three SMS parts (201 characters of Tajik or Russian). */
@@ -139,13 +147,53 @@ function checkReply(argument: string, lang: Lang, context: SmsContext): string {
   return fitSms([5, 4, 3, 2].map((count) => t(lang, 'sms.checkPick', { query: target.name.slice(0, 30), names: names(count) })));
 }
 
-/** The answer to a keyword: help, language, check, and anything not understood. */
+/**
+ * The report an SMS makes: its text is kept as the victim's own words, and read for the scammer's identifiers
+ * (never the sender's own number) and an amount.
+ */
+export function reportFromSms(
+  text: string,
+  lang: Lang,
+  senderPhone: string,
+  cardHash: (digits: string) => string,
+): Omit<ReportDraft, 'urgency' | 'createdAt' | 'reporterKey'> {
+  const amount = extractAmount(text);
+  return {
+    channel: 'sms',
+    lang,
+    category: 'other',
+    paid: 'unknown',
+    ...(amount ? { amount } : {}),
+    freeText: text,
+    identifiers: extractIdentifiers(text, cardHash, senderPhone),
+    callbackConsent: false,
+  };
+}
+
+function reportReply(argument: string, lang: Lang, context: SmsContext): string {
+  if (!argument.trim()) return t(lang, 'sms.reportUsage');
+  if (!context.submitted?.saved) return t(lang, 'sms.reportFailed');
+  const { report } = context.submitted;
+  return fitSms([t(lang, 'sms.reportReceived', { ref: report.reference, advice: t(lang, reportAdvice(report)) })]);
+}
+
+function statusReply(argument: string, lang: Lang, context: SmsContext): string {
+  if (!normaliseReference(argument)) return t(lang, 'sms.statusUsage');
+  const report = context.statusReport;
+  // Another number learns nothing about the report, not even that it exists.
+  if (!report || report.reporterKey !== context.callerKey) return t(lang, 'sms.statusNotFound');
+  return fitSms([reportStatusText(lang, report)]);
+}
+
+/** The answer to a keyword: help, language, check, report, status, and anything not understood. */
 export function smsReply(command: SmsCommand, context: SmsContext): SmsReply {
   const vars = { ussdCode: context.ussdServiceCode };
   const chosen = command.name === 'language' ? languageArgument(command.argument) : undefined;
   if (chosen) return { text: t(chosen, 'sms.languageSet', vars), lang: chosen, effects: [{ type: 'rememberLanguage', lang: chosen }] };
   const lang = replyLanguage(command, context.storedLang);
   if (command.name === 'check') return { text: checkReply(command.argument, lang, context), lang, effects: [] };
+  if (command.name === 'report') return { text: reportReply(command.argument, lang, context), lang, effects: [] };
+  if (command.name === 'status') return { text: statusReply(command.argument, lang, context), lang, effects: [] };
   return { text: t(lang, command.name === 'language' ? 'sms.languageAsk' : 'sms.help', vars), lang, effects: [] };
 }
 

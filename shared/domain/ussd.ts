@@ -6,9 +6,22 @@
  */
 import { LANGUAGES, PROMPTS, t, type Lang, type PromptKey } from './prompts';
 import type { RegistryIndex } from './registry';
-import { extractIdentifiers, identifierValue, type Identifier } from './report';
+import {
+  CURRENCIES,
+  REPORT_CATEGORIES,
+  extractIdentifiers,
+  identifierValue,
+  nextStep,
+  type Currency,
+  type Identifier,
+  type PaidAnswer,
+  type Report,
+  type ReportCategory,
+  type ReportDraft,
+} from './report';
 import { fitsScreen, paginate, type ScreenLimits } from './screen';
 import { contactAnswer, entryAnswer, noRecordAnswer, type ReportedSummary } from './verify';
+import { reportStatusText, submittedText } from './report-texts';
 
 export const ADVICE_TOPICS = ['redflags', 'nofees', 'visa', 'contacts'] as const;
 export type AdviceTopic = (typeof ADVICE_TOPICS)[number];
@@ -28,7 +41,31 @@ type Screen =
   | { name: 'checkContact' }
   | { name: 'contactResult'; query: string }
   | { name: 'advice' }
-  | { name: 'adviceText'; topic: AdviceTopic };
+  | { name: 'adviceText'; topic: AdviceTopic }
+  | { name: 'reportCategory' }
+  | { name: 'reportPaid'; draft: ReportAnswers }
+  | { name: 'reportAmount'; draft: ReportAnswers }
+  | { name: 'reportCurrency'; draft: ReportAnswers }
+  | { name: 'reportContact'; draft: ReportAnswers }
+  | { name: 'reportCallback'; draft: ReportAnswers }
+  | { name: 'reportConfirm'; draft: ReportAnswers }
+  | { name: 'reportSent'; draft: ReportAnswers }
+  | { name: 'reportCancelled' }
+  | { name: 'myReports' }
+  | { name: 'myReport'; reference: string };
+
+/** The answers of the guided report flow so far. */
+export interface ReportAnswers {
+  category: ReportCategory;
+  paid?: PaidAnswer;
+  amount?: number;
+  currency?: Currency;
+  /** The scammer's phone, @account, link or card as typed; undefined when skipped. */
+  contact?: string;
+  callback?: boolean;
+}
+
+const PAID_CHOICES = ['yes', 'about_to_pay', 'no'] as const satisfies readonly PaidAnswer[];
 
 /** Where the caller is: a screen, and which of its pages. */
 interface Position {
@@ -36,7 +73,16 @@ interface Position {
   page: number;
 }
 
-export type UssdEffect = { type: 'rememberLanguage'; lang: Lang };
+export type UssdEffect =
+  | { type: 'rememberLanguage'; lang: Lang }
+  /** The caller confirmed a report: the shell submits it, then asks again with `data.submitted` for the last screen. */
+  | { type: 'submitReport'; answers: ReportAnswers; lang: Lang };
+
+/** What the shell must look up for the screen reached (and `data` lacks). */
+export type UssdNeed = { type: 'identifier'; identifier: Identifier } | { type: 'myReports' };
+
+/** How a submitted report fared, for its last screen. */
+export type Submitted = { saved: true; report: Report } | { saved: false };
 
 /** What the shell looked up for this request. */
 export interface UssdData {
@@ -48,6 +94,10 @@ export interface UssdData {
   cardHash: (digits: string) => string;
   /** Reported identifiers looked up so far, by `identifierKey`; null: looked up, never reported. */
   reported: ReadonlyMap<string, ReportedSummary | null>;
+  /** The caller's own reports, newest first, once looked up. */
+  myReports?: readonly Report[];
+  /** The outcome of the report this request submitted. */
+  submitted?: Submitted;
 }
 
 export interface UssdRequest {
@@ -76,17 +126,17 @@ export interface UssdResult {
   lang: Lang | undefined;
   effects: UssdEffect[];
   /**
-   * Identifiers whose report summaries the reply needs and `data.reported` lacks: the shell looks them up and
-   * asks again (one read for the one screen that needs it; navigation needs none).
+   * Lookups the reply needs and `data` lacks: the shell looks them up and asks again (reads only for the one
+   * screen that needs them; navigation needs none).
    */
-  needs: Identifier[];
+  needs: UssdNeed[];
 }
 
 /** The request as the walk sees it, and the lookups the current screen turned out to need. */
 interface Context {
   limits: ScreenLimits;
   data: UssdData;
-  needs: Identifier[];
+  needs: UssdNeed[];
 }
 
 interface Walk {
@@ -110,8 +160,13 @@ interface Option {
 type View =
   | { kind: 'menu'; title?: string; options: Option[] }
   | { kind: 'text'; text: string; options: Option[] }
-  /** A question answered in words (a name, a number): any input but the reserved keys is the answer. */
-  | { kind: 'prompt'; text: string; answer: (walk: Walk, input: string) => Walk };
+  /**
+   * A question answered in words (a name, a number): an input naming one of its options chooses it; any other
+   * input but the reserved keys is the answer.
+   */
+  | { kind: 'prompt'; text: string; options: Option[]; answer: (walk: Walk, input: string) => Walk }
+  /** The session's last screen. */
+  | { kind: 'end'; text: string };
 
 export function ussdStep(request: UssdRequest): UssdResult {
   let walk: Walk = {
@@ -147,7 +202,12 @@ function applyInput(walk: Walk, input: string, ctx: Context): Walk {
     return { ...walk, at: walk.history.at(-1)!, history: walk.history.slice(0, -1) };
   }
   const current = view(walk, ctx);
-  if (current.kind === 'prompt') return input ? current.answer(walk, input) : { ...walk, invalid: true };
+  if (current.kind === 'end') return { ...walk, invalid: true };
+  if (current.kind === 'prompt') {
+    const option = /^\d{1,2}$/.test(input) ? current.options[Number(input) - 1] : undefined;
+    if (option) return option.choose(walk);
+    return input ? current.answer(walk, input) : { ...walk, invalid: true };
+  }
   if (input === KEY_MORE && walk.at.page + 1 < pages(walk, current, ctx.limits).length) {
     return { ...walk, history: [...walk.history, walk.at], at: { ...walk.at, page: walk.at.page + 1 } };
   }
@@ -177,6 +237,8 @@ function view(walk: Walk, ctx: Context): View {
         title: t(lang!, 'menu.title'),
         options: [
           { label: t(lang!, 'menu.check'), choose: (w) => go(w, { name: 'check' }) },
+          { label: t(lang!, 'menu.report'), choose: (w) => go(w, { name: 'reportCategory' }) },
+          { label: t(lang!, 'menu.myReports'), choose: (w) => go(w, { name: 'myReports' }) },
           { label: t(lang!, 'menu.advice'), choose: (w) => go(w, { name: 'advice' }) },
           { label: t(lang!, 'menu.language'), choose: (w) => go(w, { name: 'language' }) },
         ],
@@ -191,7 +253,7 @@ function view(walk: Walk, ctx: Context): View {
         ],
       };
     case 'checkEntity':
-      return { kind: 'prompt', text: t(lang!, 'check.entityPrompt'), answer: (w, query) => go(w, { name: 'entityResult', query }) };
+      return { kind: 'prompt', text: t(lang!, 'check.entityPrompt'), options: [], answer: (w, query) => go(w, { name: 'entityResult', query }) };
     case 'entityResult': {
       if (!data.registry) return { kind: 'text', text: t(lang!, 'common.unavailable'), options: [] };
       const match = data.registry.findByNameOrLicence(screen.query);
@@ -208,12 +270,12 @@ function view(walk: Walk, ctx: Context): View {
       return { kind: 'text', text: entry ? entryAnswer(lang!, entry, data.today) : t(lang!, 'common.unavailable'), options: [] };
     }
     case 'checkContact':
-      return { kind: 'prompt', text: t(lang!, 'check.contactPrompt'), answer: (w, query) => go(w, { name: 'contactResult', query }) };
+      return { kind: 'prompt', text: t(lang!, 'check.contactPrompt'), options: [], answer: (w, query) => go(w, { name: 'contactResult', query }) };
     case 'contactResult': {
       const identifier = extractIdentifiers(screen.query, data.cardHash)[0];
       if (!identifier) return { kind: 'text', text: t(lang!, 'contact.invalid'), options: [] };
       const key = identifierKey(identifier);
-      if (!data.reported.has(key)) ctx.needs.push(identifier);
+      if (!data.reported.has(key)) ctx.needs.push({ type: 'identifier', identifier });
       const official =
         identifier.kind === 'phone' || identifier.kind === 'url'
           ? (data.registry?.findContact(identifier.kind === 'phone' ? 'phone' : 'website', identifier.value) ?? [])
@@ -235,7 +297,156 @@ function view(walk: Walk, ctx: Context): View {
       };
     case 'adviceText':
       return { kind: 'text', text: t(lang!, `advice.${screen.topic}.text` as PromptKey), options: [] };
+    default:
+      return reportView(walk, screen, ctx);
   }
+}
+
+/** The guided report flow and the caller's own reports. */
+function reportView(walk: Walk, screen: Screen, ctx: Context): View {
+  const lang = walk.lang!;
+  const choices = <T,>(values: readonly T[], label: (value: T) => string, next: (value: T) => Screen): Option[] =>
+    values.map((value) => ({ label: label(value), choose: (w: Walk) => go(w, next(value)) }));
+  switch (screen.name) {
+    case 'reportCategory':
+      return {
+        kind: 'menu',
+        title: t(lang, 'report.category.title'),
+        options: choices(REPORT_CATEGORIES, (c) => t(lang, `report.category.${c}` as PromptKey), (category) => ({
+          name: 'reportPaid',
+          draft: { category },
+        })),
+      };
+    case 'reportPaid':
+      return {
+        kind: 'menu',
+        title: t(lang, 'report.paid.title'),
+        options: choices(PAID_CHOICES, (p) => t(lang, `report.paid.${p}` as PromptKey), (paid) =>
+          // Nothing paid or asked: no amount to ask about.
+          paid === 'no' ? { name: 'reportContact', draft: { ...screen.draft, paid } } : { name: 'reportAmount', draft: { ...screen.draft, paid } },
+        ),
+      };
+    case 'reportAmount':
+      return {
+        kind: 'prompt',
+        text: t(lang, 'report.amount.prompt'),
+        options: [],
+        answer: (w, input) => {
+          const amount = parseAmount(input);
+          return amount ? go(w, { name: 'reportCurrency', draft: { ...screen.draft, amount } }) : { ...w, invalid: true };
+        },
+      };
+    case 'reportCurrency':
+      return {
+        kind: 'menu',
+        title: t(lang, 'report.currency.title'),
+        options: choices(CURRENCIES, (c) => t(lang, `report.currency.${c}` as PromptKey), (currency) => ({
+          name: 'reportContact',
+          draft: { ...screen.draft, currency },
+        })),
+      };
+    case 'reportContact':
+      return {
+        kind: 'prompt',
+        text: t(lang, 'report.contact.prompt'),
+        options: [{ label: t(lang, 'report.contact.skip'), choose: (w) => go(w, { name: 'reportCallback', draft: screen.draft }) }],
+        answer: (w, contact) => go(w, { name: 'reportCallback', draft: { ...screen.draft, contact } }),
+      };
+    case 'reportCallback':
+      return {
+        kind: 'menu',
+        title: t(lang, 'report.callback.title'),
+        options: choices([true, false], (yes) => t(lang, yes ? 'common.yes' : 'common.no'), (callback) => ({
+          name: 'reportConfirm',
+          draft: { ...screen.draft, callback },
+        })),
+      };
+    case 'reportConfirm':
+      return {
+        kind: 'text',
+        text: `${t(lang, 'report.confirm.title')} ${reportSummary(lang, screen.draft)}`,
+        options: [
+          {
+            label: t(lang, 'report.confirm.send'),
+            choose: (w) => ({ ...go(w, { name: 'reportSent', draft: screen.draft }), effects: [{ type: 'submitReport', answers: screen.draft, lang }] }),
+          },
+          { label: t(lang, 'report.confirm.cancel'), choose: (w) => go(w, { name: 'reportCancelled' }) },
+        ],
+      };
+    case 'reportSent': {
+      const submitted = ctx.data.submitted;
+      if (!submitted?.saved) return { kind: 'end', text: t(lang, 'report.failed') };
+      return { kind: 'end', text: submittedText(lang, submitted.report) };
+    }
+    case 'reportCancelled':
+      return { kind: 'end', text: t(lang, 'report.cancelled') };
+    case 'myReports': {
+      const reports = ctx.data.myReports;
+      if (!reports) {
+        ctx.needs.push({ type: 'myReports' });
+        return { kind: 'text', text: '', options: [] };
+      }
+      if (reports.length === 0) return { kind: 'text', text: t(lang, 'myReports.none'), options: [] };
+      return {
+        kind: 'menu',
+        options: reports.map((report) => ({
+          label: `${report.reference} ${report.createdAt.slice(0, 10)}`,
+          choose: (w: Walk) => go(w, { name: 'myReport', reference: report.reference }),
+        })),
+      };
+    }
+    case 'myReport': {
+      const report = ctx.data.myReports?.find((r) => r.reference === screen.reference);
+      if (!report) {
+        ctx.needs.push({ type: 'myReports' });
+        return { kind: 'text', text: '', options: [] };
+      }
+      return { kind: 'text', text: reportStatusText(lang, report), options: [] };
+    }
+    default:
+      throw new Error(`no view for ${screen.name}`);
+  }
+}
+
+/** An amount as typed on a keypad: digits, maybe grouped with spaces, dots or commas (`3 000`, `1.500`). */
+function parseAmount(input: string): number | undefined {
+  const digits = input.replace(/[\s.,']/g, '');
+  if (!/^\d{1,9}$/.test(digits)) return undefined;
+  const amount = Number(digits);
+  return amount > 0 ? amount : undefined;
+}
+
+function reportSummary(lang: Lang, draft: ReportAnswers): string {
+  return t(lang, 'report.confirm.summary', {
+    category: t(lang, `report.category.${draft.category}` as PromptKey),
+    paid: t(lang, `report.paid.${draft.paid ?? 'no'}` as PromptKey),
+    amount: draft.amount ? ` ${draft.amount} ${draft.currency ?? ''}`.trimEnd() : '',
+    contact: draft.contact ?? t(lang, 'report.confirm.none'),
+    callback: t(lang, draft.callback ? 'common.yes' : 'common.no'),
+  });
+}
+
+/**
+ * The report a confirmed flow makes. The contact typed is read for identifiers (the caller's own number excluded);
+ * when none is recognised it is kept as free text so that nothing the caller typed is lost.
+ */
+export function reportFromAnswers(
+  answers: ReportAnswers,
+  lang: Lang,
+  callerPhone: string,
+  cardHash: (digits: string) => string,
+): Omit<ReportDraft, 'urgency' | 'createdAt' | 'reporterKey'> {
+  const identifiers = answers.contact ? extractIdentifiers(answers.contact, cardHash, callerPhone) : [];
+  return {
+    channel: 'ussd',
+    lang,
+    category: answers.category,
+    paid: answers.paid ?? 'unknown',
+    ...(answers.amount && answers.currency ? { amount: { value: answers.amount, currency: answers.currency } } : {}),
+    ...(answers.contact && identifiers.length === 0 ? { freeText: answers.contact } : {}),
+    identifiers,
+    callbackConsent: answers.callback ?? false,
+  };
 }
 
 function footerLines(lang: Lang | undefined, more: boolean, back: boolean): string[] {
@@ -255,20 +466,32 @@ const optionLines = (options: Option[]) => options.map((option, i) => `${i + 1}.
 
 /** A view's pages: each a body (lines) that fits one screen with the footer, and with the invalid-input notice. */
 function pages(walk: Walk, current: View, limits: ScreenLimits): { body: string[]; title?: string }[] {
-  const back = walk.history.length > 0;
-  if (current.kind === 'prompt') return [{ body: [current.text] }];
+  // Pages are cut as if a Back line were always there: a screen's pages must not change once the caller moves
+  // on to its second page (from where Back is possible).
+  const back = true;
+  if (current.kind === 'prompt') return [{ body: [current.text, ...optionLines(current.options)] }];
+  if (current.kind === 'end') return [{ body: [current.text] }];
   if (current.kind === 'text') {
+    // The options stand under the last page only, so that the pages before it carry more text.
     const options = optionLines(current.options);
-    const reserve = [...options, ...footerLines(walk.lang, true, back)].join('\n');
-    return paginate(current.text, limits, reserve).map((page) => ({ body: [page, ...options] }));
+    const middle = footerLines(walk.lang, true, back).join('\n');
+    const last = [...options, ...footerLines(walk.lang, false, back)].join('\n');
+    // The last page takes as many of the final words as fit above the options; the rest go on pages before it.
+    const words = current.text.normalize('NFC').split(/\s+/).filter(Boolean);
+    let start = Math.max(words.length - 1, 0);
+    while (start > 0 && fitsScreen(`${words.slice(start - 1).join(' ')}\n${last}`, limits)) start--;
+    const before = start > 0 ? paginate(words.slice(0, start).join(' '), limits, middle) : [];
+    return [...before, words.slice(start).join(' ')].map((page, i, all) => ({
+      body: i === all.length - 1 ? [page, ...options] : [page],
+    }));
   }
   return menuPages(walk.lang, current, limits, back);
 }
 
 /**
  * Menu options numbered from 1, on one screen when they fit, else split into screens. The title is decoration: it
- * is shown only when the whole menu fits one screen with it. Every page fits with its footer, and also with the
- * invalid-input notice in place of the title.
+ * is shown only when the whole menu fits one screen with it. Every page fits with its footer, and its options fit
+ * under the invalid-input notice (see `render`).
  */
 function menuPages(lang: Lang | undefined, menu: { title?: string; options: Option[] }, limits: ScreenLimits, back: boolean) {
   const notice = invalidNotice(lang);
@@ -276,7 +499,7 @@ function menuPages(lang: Lang | undefined, menu: { title?: string; options: Opti
     const footer = footerLines(lang, more, back);
     return (
       fitsScreen([...(page.title ? [page.title] : []), ...page.body, ...footer].join('\n'), limits) &&
-      fitsScreen([notice, ...page.body, ...footer].join('\n'), limits)
+      fitsScreen([notice, ...page.body].join('\n'), limits)
     );
   };
   const lines = optionLines(menu.options);
@@ -297,18 +520,24 @@ function menuPages(lang: Lang | undefined, menu: { title?: string; options: Opti
 function render(walk: Walk, ctx: Context): UssdReply {
   const { limits } = ctx;
   const current = view(walk, ctx);
+  if (current.kind === 'end') return { end: true, text: current.text };
   const all = pages(walk, current, limits);
   const page = all[walk.at.page]!;
   const footer = footerLines(walk.lang, walk.at.page + 1 < all.length, walk.history.length > 0);
   const title = page.title ? [page.title] : [];
   if (!walk.invalid) return { end: false, text: [...title, ...page.body, ...footer].join('\n') };
-  // The same screen again, headed by a polite word. If that does not fit, the word replaces the title, or on a
-  // text page the text the caller has just read; pages are cut so that this always fits.
+  // The same screen again, headed by a polite word. What gives way when it does not fit: the title, then the text
+  // the caller has just read, then the More/Back lines (their keys still work). Pages are cut so that the notice
+  // and the options always fit.
   const notice = invalidNotice(walk.lang);
-  const withNotice = [notice, ...title, ...page.body, ...footer].join('\n');
-  if (fitsScreen(withNotice, limits)) return { end: false, text: withNotice };
-  const body = current.kind === 'menu' ? page.body : current.kind === 'text' ? optionLines(current.options) : [];
-  return { end: false, text: [notice, ...body, ...footer].join('\n') };
+  const options = current.kind === 'menu' ? page.body : page.body.slice(1);
+  const candidates = [
+    [notice, ...title, ...page.body, ...footer],
+    [notice, ...page.body, ...footer],
+    [notice, ...options, ...footer],
+    [notice, ...options],
+  ].map((lines) => lines.join('\n'));
+  return { end: false, text: candidates.find((text) => fitsScreen(text, limits)) ?? candidates.at(-1)! };
 }
 
 /**

@@ -1,9 +1,18 @@
 import { createLocalDeps, localApp, type LocalDeps } from '../../infra/local';
 import { loadConfig } from '../../shared/config';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '../../shared/log';
 import type { TestStore } from './dynalite';
 
+let journals = 0;
+
 /** The whole hotline as `npm start` composes it, on a test store, without a listening socket. */
-export function testHotline(store: TestStore, env: Record<string, string> = {}): { deps: LocalDeps; app: ReturnType<typeof localApp> } {
+export function testHotline(
+  store: TestStore,
+  env: Record<string, string> = {},
+  log?: Logger,
+): { deps: LocalDeps; app: ReturnType<typeof localApp> } {
   const deps = createLocalDeps(
     loadConfig({
       AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
@@ -11,8 +20,10 @@ export function testHotline(store: TestStore, env: Record<string, string> = {}):
       SMS_RETRY_BASE_MS: '1',
       PUBLIC_BASE_URL: 'https://hotline.example.org',
       TWILIO_AUTH_TOKEN: 'test-auth-token',
+      REPORT_JOURNAL_PATH: join(tmpdir(), `safejob-journal-${process.pid}-${++journals}.jsonl`),
       ...env,
     }),
+    log,
   );
   return { deps, app: localApp(deps) };
 }

@@ -1,4 +1,4 @@
-import type { ReportDraft } from '../../shared/domain/report';
+import type { Report, ReportDraft } from '../../shared/domain/report';
 
 /** A plain SMS report draft; tests override what they are about. */
 export function reportDraft(overrides: Partial<ReportDraft> = {}): ReportDraft {
@@ -20,4 +20,15 @@ export function reportDraft(overrides: Partial<ReportDraft> = {}): ReportDraft {
 export function scriptedRandom(values: number[], rest = 0.5): () => number {
   const queue = [...values];
   return () => queue.shift() ?? rest;
+}
+
+/** A stored report, as the store returns it. */
+export function sampleReport(overrides: Partial<Report> = {}): Report {
+  return {
+    ...reportDraft(),
+    reference: 'K7QX3M',
+    status: 'received',
+    updatedAt: '2026-11-20T09:25:42.000Z',
+    ...overrides,
+  };
 }

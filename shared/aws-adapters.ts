@@ -1,0 +1,30 @@
+/**
+ * The AWS side of the channel adapters: the SQS outbox, the SQS intake journal, the KMS number vault. Imported
+ * only by Lambda entry points, so the local hotline never loads these clients.
+ */
+import type { Config } from './config';
+import { KmsNumberVault } from './crypto-kms';
+import { SqsQueue } from './outbox/sqs';
+import { createDeps, lazyDeps, withChannels, type ChannelAdapters, type Deps } from './runtime';
+import { SqsJournal } from './store/journal-sqs';
+
+export function awsChannelAdapters(config: Config, deps: Deps): ChannelAdapters {
+  const { outboxQueueUrl } = config.sms;
+  const { journal, vault } = config.reports;
+  if (!outboxQueueUrl) throw new Error('OUTBOX_QUEUE_URL is required on AWS');
+  if (journal.kind !== 'sqs') throw new Error('REPORT_JOURNAL_QUEUE_URL is required on AWS');
+  if (vault.kind !== 'kms') throw new Error('NUMBER_VAULT_KMS_KEY_ID is required on AWS');
+  return {
+    queue: new SqsQueue(outboxQueueUrl),
+    journal: new SqsJournal(journal.queueUrl),
+    vault: new KmsNumberVault(vault.keyId),
+    // Until the escalation service is wired, an urgent report is logged for the on-call team's alarm.
+    onUrgent: async (report) => deps.log.warn('urgent report', { reference: report.reference, reasons: report.urgency.reasons }),
+  };
+}
+
+/** The channel functions' dependencies on Lambda: built once per container, on first use. */
+export const awsChannelDeps = lazyDeps((config) => {
+  const deps = createDeps(config);
+  return withChannels(deps, awsChannelAdapters(config, deps));
+});

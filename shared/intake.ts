@@ -1,0 +1,80 @@
+/**
+ * Taking in a fraud report from any channel: find its urgency, seal the call-back number (only with consent),
+ * store it once per idempotency key, link its identifiers, and start an escalation when it is urgent. If the table
+ * refuses, the intake is journaled and replayed later: nothing a victim tells us is lost.
+ */
+import type { NumberVault } from './crypto';
+import type { Logger } from './log';
+import { triage, type Report, type ReportDraft } from './domain/report';
+import type { IntakeJournal, ReplayResult } from './store/journal';
+import type { ReportRepository } from './store/reports';
+
+export interface IntakeDeps {
+  reports: ReportRepository;
+  journal: IntakeJournal;
+  vault: NumberVault;
+  log: Logger;
+  callerKey(rawPhone: string): string;
+  triage: { amountThresholdUsd: number; campaignThreshold: number };
+  /** Starts the escalation of a newly stored urgent report (the on-call issue's hand-off). */
+  onUrgent(report: Report): Promise<void>;
+  now?: () => number;
+}
+
+/** What a channel gathered: the report's fields and the number it came from. */
+export type ReportSubmission = Omit<ReportDraft, 'urgency' | 'createdAt' | 'reporterKey'> & { reporterPhone: string };
+
+export type IntakeOutcome =
+  | { saved: true; report: Report; created: boolean }
+  /** Not stored now; `journaled`: kept for replay (false only if the journal failed too). */
+  | { saved: false; journaled: boolean };
+
+export async function submitReport(deps: IntakeDeps, submission: ReportSubmission, idempotencyKey: string): Promise<IntakeOutcome> {
+  const { reporterPhone, ...fields } = submission;
+  const reporterKey = deps.callerKey(reporterPhone);
+  const sealedCallbackNumber = fields.callbackConsent ? await deps.vault.encrypt(reporterPhone) : undefined;
+  // A campaign (several reporters naming one identifier) makes a report urgent; if the count cannot be read, the
+  // report is still taken, triaged on what it says itself.
+  const others = await deps.reports.otherReporters(fields.identifiers, reporterKey).catch(() => 0);
+  const draft: ReportDraft = {
+    ...fields,
+    urgency: triage(fields, { ...deps.triage, otherReportersOfSameIdentifiers: others }),
+    createdAt: new Date((deps.now ?? Date.now)()).toISOString(),
+    reporterKey,
+  };
+  try {
+    const { report, created } = await deps.reports.create(draft, idempotencyKey, sealedCallbackNumber);
+    await deps.reports.recordIdentifiers(report);
+    deps.log.info('report stored', { reference: report.reference, channel: report.channel, created, urgent: report.urgency.urgent });
+    if (created && report.urgency.urgent) await startEscalation(deps, report);
+    return { saved: true, report, created };
+  } catch (error) {
+    deps.log.error('report not stored; journaling it', { channel: draft.channel, error });
+    const journaled = await deps.journal.append({ idempotencyKey, report: draft, sealedCallbackNumber }).then(
+      () => true,
+      (journalError: unknown) => {
+        deps.log.error('report journal failed too', { channel: draft.channel, error: journalError });
+        return false;
+      },
+    );
+    return { saved: false, journaled };
+  }
+}
+
+async function startEscalation(deps: IntakeDeps, report: Report): Promise<void> {
+  // The report is stored: a failed hand-off must not make the caller think it was lost.
+  await deps.onUrgent(report).catch((error: unknown) =>
+    deps.log.error('escalation not started', { reference: report.reference, error }),
+  );
+}
+
+/** After a replay: start the escalations of the urgent reports it stored for the first time. */
+export async function afterReplay(deps: IntakeDeps, result: ReplayResult): Promise<void> {
+  for (const { report, created } of result.replayed) {
+    if (created && report.urgency.urgent) await startEscalation(deps, report);
+  }
+  if (result.replayed.length > 0 || result.failed.length > 0) {
+    deps.log.info('report journal replayed', { stored: result.replayed.length, stillFailing: result.failed.length });
+  }
+}
+

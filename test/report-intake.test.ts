@@ -1,0 +1,177 @@
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replayLocalJournal } from '../infra/local';
+import { LocalNumberVault } from '../shared/crypto';
+import { createLogger } from '../shared/log';
+import { fixture, fixtureRequest } from './support/fixtures';
+import { startTestStore, type TestStore } from './support/dynalite';
+import { testHotline } from './support/hotline';
+
+let store: TestStore;
+beforeAll(async () => {
+  store = await startTestStore();
+});
+afterAll(async () => store.close());
+
+type Hotline = ReturnType<typeof testHotline>;
+
+function ussd(hotline: Hotline, sessionId: string, phoneNumber: string) {
+  return async (text: string) => {
+    const response = await hotline.app.request(
+      fixtureRequest(fixture('africastalking/ussd-first-dial'), { sessionId, phoneNumber, text }),
+    );
+    return response.text();
+  };
+}
+
+function sms(hotline: Hotline, from: string, text: string, id: string) {
+  return hotline.app.request(fixtureRequest(fixture('africastalking/sms-incoming'), { from, text, id }));
+}
+
+async function sent(hotline: Hotline, to: string) {
+  await hotline.deps.localQueue.drain();
+  return (await hotline.deps.localOutbox.list(hotline.deps.messages)).filter((m) => m.to === to).map((m) => m.text);
+}
+
+/** The USSD report flow in English: about to pay 3000 TJS to @uk_jobs_visa, call-back allowed, sent. */
+const FLOW = ['3', '2', '3', '2', '3000', '1', '@uk_jobs_visa', '1', '1'];
+const path = (n: number) => FLOW.slice(0, n).join('*');
+
+describe('a report by USSD', () => {
+  const phone = '+992900000301';
+
+  it('ends with its reference, stores it triaged and sealed, and sends the same by SMS', async () => {
+    const logs: string[] = [];
+    const hotline = testHotline(store, {}, createLogger('test', (line) => logs.push(line)));
+    const dial = ussd(hotline, 'report-1', phone);
+    for (let n = 0; n < FLOW.length; n++) await dial(path(n));
+    const last = await dial(path(FLOW.length));
+    const reference = /^END Report ([2-9A-Z]{6}) received\. Do not pay them anything\.$/.exec(last)?.[1];
+    expect(reference, last).toBeDefined();
+
+    const report = await hotline.deps.reports.getByReference(reference!);
+    expect(report).toMatchObject({
+      channel: 'ussd',
+      lang: 'en',
+      category: 'fee_requested',
+      paid: 'about_to_pay',
+      amount: { value: 3000, currency: 'TJS' },
+      identifiers: [{ kind: 'handle', value: 'uk_jobs_visa' }],
+      callbackConsent: true,
+      urgency: { urgent: true, reasons: ['about_to_pay'] },
+      status: 'received',
+      reporterKey: hotline.deps.callerKey(phone),
+    });
+    const sealed = await hotline.deps.reports.getSealedCallbackNumber(reference!);
+    expect(sealed).not.toContain('900000301');
+    expect(await new LocalNumberVault('local-development-only-number-vault-secret').decrypt(sealed!)).toBe(phone);
+    expect(await sent(hotline, phone)).toEqual([
+      `SafeJob: report ${reference} received. Do not pay them anything. To follow it, text STATUS ${reference}.`,
+    ]);
+
+    // A gateway retry of the final step: the same report, no second SMS.
+    expect(await dial(path(FLOW.length))).toBe(last);
+    expect(await hotline.deps.reports.listByReporter(hotline.deps.callerKey(phone), 10)).toHaveLength(1);
+    expect(await sent(hotline, phone)).toHaveLength(1);
+
+    // Neither the number nor what the caller typed reaches the logs.
+    const logText = logs.join('\n');
+    expect(logText).toContain(reference);
+    expect(logText).not.toMatch(/900000301|uk_jobs_visa/);
+  });
+
+  it('lists the caller’s reports under My reports, with status and next step', async () => {
+    const hotline = testHotline(store);
+    const dial = ussd(hotline, 'mine-1', phone);
+    await dial('');
+    const list = await dial('3');
+    expect(list).toMatch(/^CON 1\. [2-9A-Z]{6} \d{4}-\d\d-\d\d\n0\. Back$/);
+    expect(await dial('3*1')).toMatch(/^CON Report [2-9A-Z]{6}, \d{4}-\d\d-\d\d: received\. An officer will review it\./);
+  });
+});
+
+describe('a report by SMS', () => {
+  const reporter = '+992935554433';
+
+  it('extracts identifiers and amount, replies with the reference once, and STATUS answers only its reporter', async () => {
+    const logs: string[] = [];
+    const hotline = testHotline(store, {}, createLogger('test', (line) => logs.push(line)));
+    const f = fixture('africastalking/sms-incoming-iso-date');
+    await hotline.app.request(fixtureRequest(f));
+    await hotline.app.request(fixtureRequest(f)); // the provider's retry
+    const replies = await sent(hotline, reporter);
+    expect(replies).toHaveLength(1);
+    const reference = /^SafeJob: report ([2-9A-Z]{6}) received\. Never pay for a job or a visa\. To follow it, text STATUS \1\.$/.exec(replies[0]!)?.[1];
+    expect(reference, replies[0]).toBeDefined();
+    expect(await hotline.deps.reports.getByReference(reference!)).toMatchObject({
+      channel: 'sms',
+      lang: 'en',
+      amount: { value: 3000, currency: 'TJS' },
+      identifiers: [{ kind: 'handle', value: 'uk_jobs_visa' }],
+      freeText: 'Dar Telegram @uk_jobs_visa az man 3000 somoni talab kard',
+      callbackConsent: false,
+    });
+    expect(logs.join('\n')).not.toMatch(/5554433|uk_jobs_visa|somoni/);
+
+    await sms(hotline, reporter, `status ${reference!.toLowerCase()}`, 'status-own');
+    await sms(hotline, '+992900000999', `STATUS ${reference}`, 'status-other');
+    const day = (await hotline.deps.reports.getByReference(reference!))!.createdAt.slice(0, 10);
+    expect((await sent(hotline, reporter)).at(-1)).toBe(
+      `Report ${reference}, ${day}: received. An officer will review it. Do not pay anyone meanwhile.`,
+    );
+    expect(await sent(hotline, '+992900000999')).toEqual(['No report with that reference for this number.']);
+  });
+
+  it('answers REPORT without text and STATUS without a reference with how to use them', async () => {
+    const hotline = testHotline(store);
+    await sms(hotline, '+992900000302', 'REPORT', 'usage-1');
+    await sms(hotline, '+992900000302', 'STATUS', 'usage-2');
+    expect(await sent(hotline, '+992900000302')).toEqual([
+      'To report, text REPORT and what happened: who contacted you (phone, @account, link) and how much they asked for.',
+      "Text STATUS and your report's reference, for example STATUS K7QX3M.",
+    ]);
+  });
+
+  it('makes CHECK answer how often an identifier was reported, by how many people', async () => {
+    const hotline = testHotline(store);
+    await sms(hotline, '+992900000401', 'REPORT they want 500 USD, write to @visa_fast_uk', 'campaign-1');
+    await sms(hotline, '+992900000402', 'REPORT @visa_fast_uk asked me to pay', 'campaign-2');
+    await sms(hotline, '+992900000403', 'CHECK @visa_fast_uk', 'campaign-check');
+    const [answer] = await sent(hotline, '+992900000403');
+    expect(answer).toMatch(/^WARNING: @visa_fast_uk was reported to us by 2 people, last on \d{4}-\d\d-\d\d\. Do not pay and do not send documents\.$/);
+  });
+});
+
+describe('nothing lost', () => {
+  it('journals a report the table refuses, tells the caller plainly, and stores it exactly once on replay', async () => {
+    const hotline = testHotline(store);
+    let failing = true;
+    hotline.deps.db.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { Item?: { pk?: string } };
+        if (failing && /^(INTAKE|REPORT)#/.test(input.Item?.pk ?? '')) {
+          throw new ProvisionedThroughputExceededException({ message: 'injected', $metadata: {} });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'failReportWrites' },
+    );
+    const phone = '+992900000501';
+    const dial = ussd(hotline, 'lost-1', phone);
+    for (let n = 0; n < FLOW.length; n++) await dial(path(n));
+    expect(await dial(path(FLOW.length))).toBe(
+      'END Sorry, we could not save it now. Please try again in a few minutes, or text REPORT and what happened.',
+    );
+    await sms(hotline, phone, 'REPORT they took my passport, @boss_uk', 'lost-sms');
+    expect(await sent(hotline, phone)).toEqual(['Sorry, we could not save your report right now. Please send it again in a few minutes.']);
+    expect(await hotline.deps.journalFile.entries()).toHaveLength(2);
+
+    failing = false;
+    await replayLocalJournal(hotline.deps);
+    await replayLocalJournal(hotline.deps); // a second replay finds nothing left and changes nothing
+    const reports = await hotline.deps.reports.listByReporter(hotline.deps.callerKey(phone), 10);
+    expect(reports.map((r) => r.channel).sort()).toEqual(['sms', 'ussd']);
+    expect(reports.find((r) => r.channel === 'sms')?.urgency).toEqual({ urgent: true, reasons: ['documents_held'] });
+    expect(await hotline.deps.journalFile.entries()).toEqual([]);
+  });
+});
