@@ -105,7 +105,8 @@ export function identifierValue(identifier: Identifier): string {
 
 /** Bare domains are taken only with one of these endings, so that `somoni.Dar` (a missing space) is not a site. */
 const COMMON_TLDS = new Set(
-  ('com net org info biz io me co uk ru tj kz kg uz de eu us pro online site xyz top app work jobs agency store ' +
+  // `example` is the reserved documentation domain the sample registry uses.
+  ('com net org info biz io me co uk ru tj kz kg uz de eu us pro online site xyz top app work jobs agency store example ' +
     'shop club link live space website tech tv pl lt lv cz')
     .split(' '),
 );

@@ -476,12 +476,15 @@ function pages(walk: Walk, current: View, limits: ScreenLimits): { body: string[
     const options = optionLines(current.options);
     const middle = footerLines(walk.lang, true, back).join('\n');
     const last = [...options, ...footerLines(walk.lang, false, back)].join('\n');
-    // The last page takes as many of the final words as fit above the options; the rest go on pages before it.
-    const words = current.text.normalize('NFC').split(/\s+/).filter(Boolean);
-    let start = Math.max(words.length - 1, 0);
-    while (start > 0 && fitsScreen(`${words.slice(start - 1).join(' ')}\n${last}`, limits)) start--;
-    const before = start > 0 ? paginate(words.slice(0, start).join(' '), limits, middle) : [];
-    return [...before, words.slice(start).join(' ')].map((page, i, all) => ({
+    const text = current.text.normalize('NFC');
+    if (fitsScreen(`${text}\n${last}`, limits)) return [{ body: [text, ...options] }];
+    // Pages are filled in order; the last must also fit the options, so its first words may move to a page before.
+    const texts = paginate(text, limits, middle);
+    const words = texts.pop()!.split(' ');
+    let start = 0;
+    while (start < words.length - 1 && !fitsScreen(`${words.slice(start).join(' ')}\n${last}`, limits)) start++;
+    if (start > 0) texts.push(words.slice(0, start).join(' '));
+    return [...texts, words.slice(start).join(' ')].map((page, i, all) => ({
       body: i === all.length - 1 ? [page, ...options] : [page],
     }));
   }
