@@ -22,6 +22,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ensureTable } from '../shared/store/client';
 import { seedSampleData } from './seed';
+import { simulatorRoutes } from './simulator';
 
 export interface LocalHotline {
   url: string;
@@ -95,6 +96,7 @@ export function localApp(deps: LocalDeps): Hono {
   root.route('/', createUssdApp(getDeps));
   root.route('/', createSmsApp(getDeps));
   root.get('/dev/outbox', async (c) => c.json(await deps.localOutbox.list(deps.messages)));
+  root.route('/', simulatorRoutes(deps));
   return root;
 }
 

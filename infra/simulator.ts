@@ -1,0 +1,137 @@
+/**
+ * The phone simulator (local only, never deployed): a static page at `/` that drives the REAL webhook routes in the
+ * providers' formats, plus the few helpers under `/dev/sim/` it cannot do itself. The page never sees a secret it
+ * would not also see on the wire: it gets the Africa's Talking `?token=` (the gateway sends it in the URL), but
+ * Twilio's auth token stays here and only signatures leave.
+ */
+import { Hono, type MiddlewareHandler } from 'hono';
+import { readFile } from 'node:fs/promises';
+import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
+import { z } from 'zod';
+import type { Config } from '../shared/config';
+import { REFERENCE_ALPHABET, REFERENCE_LENGTH } from '../shared/domain/report';
+import { measureScreen, smsParts } from '../shared/domain/screen';
+
+const SIMULATOR_DIR = new URL('../simulator/', import.meta.url);
+
+/** The page's files, by the name they are served under, and their types. Nothing else is served from the folder. */
+const ASSETS: Record<string, string> = {
+  'index.html': 'text/html; charset=utf-8',
+  'simulator.js': 'text/javascript; charset=utf-8',
+  'simulator.css': 'text/css; charset=utf-8',
+};
+
+/** Everything the page loads comes from this server: no CDN, so it works offline, and nothing else may run. */
+const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
+  "media-src 'self' blob:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/** The simulated numbers: a fictional on-call officer (+992900009xxx, as in the sample officers) and the inbound numbers. */
+export const SIMULATOR_DEFAULTS = {
+  officerNumber: '+992900009001',
+  callerNumber: '+992900000001',
+  /** The short code migrants text (Africa's Talking), as in the provider fixtures. */
+  atShortCode: '21525',
+  /** Twilio's UK number used when no TWILIO_FROM is configured (an Ofcom drama number: never a real phone). */
+  twilioNumber: '+447700900123',
+  networkCode: '99999',
+} as const;
+
+/** Paths the signing helper signs: Twilio's webhooks, nothing else. */
+const TWILIO_WEBHOOK_PATH = /^\/(sms|voice)\/twilio(\/[A-Za-z0-9/_-]*)?$/;
+
+const signRequestSchema = z.object({
+  /** The URL (or path) the page will POST to; only its path and query are used, under PUBLIC_BASE_URL. */
+  url: z.string().min(1).max(2000),
+  params: z.record(z.string(), z.string().max(4000)),
+});
+
+const measureRequestSchema = z.object({ text: z.string().max(4000) });
+
+/**
+ * `/dev/sim/*` answers only a page on this machine: the Host must be a loopback name (a DNS-rebinding page on
+ * another site cannot read the Africa's Talking token or use the signer), a browser must not flag the request as
+ * cross-site, and POSTs must be JSON (which a cross-site form cannot send without a CORS preflight we never allow).
+ */
+const localOnly: MiddlewareHandler = async (c, next) => {
+  const host = (c.req.header('host') ?? '').replace(/:\d+$/, '').toLowerCase();
+  if (!['localhost', '127.0.0.1', '[::1]'].includes(host)) return c.text('Forbidden: the simulator helpers answer localhost only', 403);
+  if (c.req.header('sec-fetch-site') === 'cross-site') return c.text('Forbidden: cross-site request', 403);
+  if (c.req.method === 'POST' && !(c.req.header('content-type') ?? '').startsWith('application/json')) {
+    return c.text('Unsupported media type: send JSON', 415);
+  }
+  await next();
+};
+
+/** Twilio's signature for a request to `path` (path + query) under the public base URL, as the webhook checks it. */
+export function twilioSignatureFor(
+  config: { publicBaseUrl: string; twilio: { authToken: string | undefined } },
+  path: string,
+  params: Record<string, string>,
+) {
+  const authToken = config.twilio.authToken;
+  if (!authToken) return undefined;
+  const url = `${config.publicBaseUrl}${path}`;
+  return { url, signature: getExpectedTwilioSignature(authToken, url, params) };
+}
+
+/** The page at `/`, its two assets, and the local-only helpers under `/dev/sim/`. */
+export function simulatorRoutes(deps: { config: Config }): Hono {
+  const { config } = deps;
+  const app = new Hono();
+
+  const serveAsset = (name: string) =>
+    app.get(name === 'index.html' ? '/' : `/dev/sim/${name}`, async (c) => {
+      const body = await readFile(new URL(name, SIMULATOR_DIR), 'utf8');
+      return c.body(body, 200, {
+        'Content-Type': ASSETS[name]!,
+        'Cache-Control': 'no-cache',
+        'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+        'X-Content-Type-Options': 'nosniff',
+        'Referrer-Policy': 'no-referrer',
+      });
+    });
+  for (const name of Object.keys(ASSETS)) serveAsset(name);
+
+  app.use('/dev/sim/*', localOnly);
+
+  app.get('/dev/sim/config', (c) =>
+    c.json({
+      ussdServiceCode: config.ussdServiceCode,
+      ussdLimits: config.ussdLimits,
+      /** Sent in the URL of every Africa's Talking request, as the gateway does once it is configured. */
+      atWebhookToken: config.atWebhookToken ?? null,
+      atShortCode: SIMULATOR_DEFAULTS.atShortCode,
+      twilioNumber: config.twilio.sending?.from?.startsWith('+') ? config.twilio.sending.from : SIMULATOR_DEFAULTS.twilioNumber,
+      twilioSigning: Boolean(config.twilio.authToken),
+      networkCode: SIMULATOR_DEFAULTS.networkCode,
+      callerNumber: SIMULATOR_DEFAULTS.callerNumber,
+      officerNumber: SIMULATOR_DEFAULTS.officerNumber,
+      reference: { alphabet: REFERENCE_ALPHABET, length: REFERENCE_LENGTH },
+    }),
+  );
+
+  app.post('/dev/sim/measure', async (c) => {
+    const parsed = measureRequestSchema.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) return c.text('Bad request: {"text": string} expected', 400);
+    const { text } = parsed.data;
+    return c.json({ ...measureScreen(text, config.ussdLimits), smsParts: smsParts(text) });
+  });
+
+  app.post('/dev/sim/twilio-sign', async (c) => {
+    const parsed = signRequestSchema.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) return c.text('Bad request: {"url": string, "params": {name: string}} expected', 400);
+    let target: URL;
+    try {
+      target = new URL(parsed.data.url, 'http://localhost');
+    } catch {
+      return c.text('Bad request: not a URL', 400);
+    }
+    if (!TWILIO_WEBHOOK_PATH.test(target.pathname)) return c.text('Forbidden: only Twilio webhook paths are signed', 403);
+    const signed = twilioSignatureFor(config, `${target.pathname}${target.search}`, parsed.data.params);
+    if (!signed) return c.text('No Twilio auth token is configured, so Twilio webhooks refuse every request', 409);
+    return c.json(signed);
+  });
+
+  return app;
+}

@@ -1,0 +1,194 @@
+/**
+ * The phone simulator's server side (infra/simulator.ts), without a browser: the page and its assets, the
+ * local-only helpers, and the Twilio signer checked against Twilio's own vector and the real webhook.
+ * The browser tests are in test/e2e/ (`npm run test:e2e`).
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalHotline, type LocalHotline } from '../infra/local';
+import { simulatorRoutes, twilioSignatureFor } from '../infra/simulator';
+import { loadConfig } from '../shared/config';
+import { fixture } from './support/fixtures';
+
+let hotline: LocalHotline;
+
+beforeAll(async () => {
+  hotline = await startLocalHotline({
+    PORT: '0',
+    AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:0',
+    TABLE_NAME: 'safejob-simulator-test',
+    REPORT_JOURNAL_PATH: join(tmpdir(), `safejob-simulator-journal-${process.pid}.jsonl`),
+    SEED_SAMPLE_DATA: 'false',
+  });
+});
+afterAll(async () => hotline.stop());
+
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+const signer = (path: string, params: Record<string, string>) =>
+  fetch(`${hotline.url}/dev/sim/twilio-sign`, json({ url: path, params }));
+
+const twilioSms = (from: string, body: string) => ({
+  MessageSid: `SM${'ab'.repeat(16)}`,
+  From: from,
+  To: '+447700900123',
+  Body: body,
+  NumMedia: '0',
+  NumSegments: '1',
+  AccountSid: `AC${'0'.repeat(32)}`,
+  ApiVersion: '2010-04-01',
+});
+
+describe('the simulator page', () => {
+  it('is served at / by the local hotline, with its assets and a policy that lets nothing else in', async () => {
+    const page = await fetch(`${hotline.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const policy = page.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("connect-src 'self'");
+    const html = await page.text();
+    expect(html).toContain('src="/dev/sim/simulator.js"');
+    expect(html).toContain('href="/dev/sim/simulator.css"');
+
+    const script = await fetch(`${hotline.url}/dev/sim/simulator.js`);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    const style = await fetch(`${hotline.url}/dev/sim/simulator.css`);
+    expect(style.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect((await fetch(`${hotline.url}/dev/sim/index.ts`)).status).toBe(404);
+  });
+
+  it('needs no network: no file refers to another origin', async () => {
+    for (const name of ['index.html', 'simulator.js', 'simulator.css']) {
+      const text = await readFile(new URL(`../simulator/${name}`, import.meta.url), 'utf8');
+      // Only the hotline's own address, in the help text for when it is not running.
+      expect(text, name).not.toMatch(/https?:\/\/(?!localhost:3000\/)|["'(]\/\/[a-z]|@import/i);
+    }
+  });
+
+  it('is local only: nothing that is deployed imports it', async () => {
+    for (const folder of ['functions', 'shared']) {
+      const root = new URL(`../${folder}/`, import.meta.url);
+      const files = (await readdir(root, { recursive: true })).filter((name) => name.endsWith('.ts'));
+      for (const name of files) {
+        expect(await readFile(new URL(name, root), 'utf8'), `${folder}/${name}`).not.toMatch(/infra\/simulator|\/simulator\//);
+      }
+    }
+  });
+
+  it('has a keypad of buttons named exactly 1…9, 0, *, # and the Call/Send, Clear and End keys', async () => {
+    const html = await readFile(new URL('../simulator/index.html', import.meta.url), 'utf8');
+    const labels = [...html.matchAll(/<button[^>]*class="key[^"]*"[^>]*aria-label="([^"]+)"/g)].map((m) => m[1]);
+    expect(labels.sort()).toEqual(['#', '*', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'Call/Send', 'Clear', 'End'].sort());
+    expect(html).toContain('Voice: coming with the IVR issue');
+  });
+});
+
+describe('/dev/sim/config', () => {
+  it("gives the page the service code, the limits and the numbers, but never Twilio's auth token", async () => {
+    const response = await fetch(`${hotline.url}/dev/sim/config`);
+    const text = await response.text();
+    expect(JSON.parse(text)).toMatchObject({
+      ussdServiceCode: '*384*1234#',
+      ussdLimits: { gsm: 182, ucs2: 80 },
+      atWebhookToken: null,
+      twilioSigning: true,
+      officerNumber: '+992900009001',
+      reference: { length: 6 },
+    });
+    expect(text).not.toContain(hotline.deps.config.twilio.authToken!);
+    expect(text).not.toContain(hotline.deps.config.phoneHashKey);
+  });
+
+  it("passes on the Africa's Talking token and a configured service code (the gateway puts both on the wire)", async () => {
+    const config = loadConfig({ AT_WEBHOOK_TOKEN: 'simulator-test-token-123', USSD_SERVICE_CODE: '*500*7#' });
+    const response = await simulatorRoutes({ config }).request('http://localhost/dev/sim/config', { headers: { host: 'localhost:3000' } });
+    expect(await response.json()).toMatchObject({ atWebhookToken: 'simulator-test-token-123', ussdServiceCode: '*500*7#' });
+  });
+
+  it('answers only a page on this machine', async () => {
+    const app = simulatorRoutes({ config: loadConfig({}) });
+    const get = (headers: Record<string, string>) => app.request('http://localhost/dev/sim/config', { headers });
+    expect((await get({ host: 'localhost:3000' })).status).toBe(200);
+    expect((await get({ host: '127.0.0.1:3000' })).status).toBe(200);
+    expect((await get({ host: '[::1]:3000' })).status).toBe(200);
+    // DNS rebinding: another site's name pointed at 127.0.0.1.
+    expect((await get({ host: 'attacker.example:3000' })).status).toBe(403);
+    expect((await get({ host: 'localhost:3000', 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    // A cross-site form can post only form encodings; JSON needs a preflight that is never granted.
+    const form = await app.request('http://localhost/dev/sim/twilio-sign', {
+      method: 'POST',
+      headers: { host: 'localhost:3000', 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'url=/sms/twilio',
+    });
+    expect(form.status).toBe(415);
+  });
+});
+
+describe('/dev/sim/measure', () => {
+  it('measures a screen as the gateway does: 80 with any non-GSM character, else 182', async () => {
+    const measure = async (text: string) => (await fetch(`${hotline.url}/dev/sim/measure`, json({ text }))).json();
+    expect(await measure('Забон / Язык / Language')).toMatchObject({ encoding: 'ucs2', length: 23, limit: 80, smsParts: 1 });
+    expect(await measure('SafeJob: free help')).toMatchObject({ encoding: 'gsm', length: 18, limit: 182 });
+    // An extension-table character takes two septets; ӣ in NFD is counted once, after NFC.
+    expect(await measure('{x}')).toMatchObject({ encoding: 'gsm', length: 5 });
+    expect(await measure('Тоҷикӣ'.normalize('NFD'))).toMatchObject({ encoding: 'ucs2', length: 6 });
+    expect((await fetch(`${hotline.url}/dev/sim/measure`, json({ nope: 1 }))).status).toBe(400);
+  });
+});
+
+describe('/dev/sim/twilio-sign', () => {
+  it("computes Twilio's signature: the SDK test vector and the team's fixture", () => {
+    const vector = fixture('twilio/signature-vector') as unknown as { authToken: string; body: Record<string, string>; expectedSignature: string };
+    const config = { publicBaseUrl: 'https://mycompany.com', twilio: { authToken: vector.authToken } };
+    expect(twilioSignatureFor(config, '/myapp.php?foo=1&bar=2', vector.body)?.signature).toBe(vector.expectedSignature);
+
+    const incoming = fixture('twilio/sms-incoming');
+    const signed = twilioSignatureFor({ publicBaseUrl: 'https://hotline.example.org', twilio: { authToken: incoming.authToken } }, '/sms/twilio', incoming.body);
+    expect(signed).toEqual({ url: incoming.url, signature: incoming.headers!['X-Twilio-Signature'] });
+  });
+
+  it('signs a request the real webhook accepts; a changed parameter is refused', async () => {
+    const params = twilioSms('+992900000777', 'HELP');
+    const response = await signer('/sms/twilio', params);
+    expect(response.status).toBe(200);
+    const { signature, url } = (await response.json()) as { signature: string; url: string };
+    expect(url).toBe(`${hotline.deps.config.publicBaseUrl}/sms/twilio`);
+
+    const post = (body: Record<string, string>) =>
+      fetch(`${hotline.url}/sms/twilio`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+        body: new URLSearchParams(body),
+      });
+    expect((await post({ ...params, Body: 'HELP me' })).status).toBe(403);
+    const accepted = await post(params);
+    expect(accepted.status).toBe(200);
+    expect(await accepted.text()).toContain('<Response>');
+    await hotline.deps.localQueue.drain();
+    const outbox = (await (await fetch(`${hotline.url}/dev/outbox`)).json()) as { to: string }[];
+    expect(outbox.some((message) => message.to === '+992900000777')).toBe(true);
+  });
+
+  it('signs Twilio webhook paths only, and says so when no auth token is configured', async () => {
+    expect((await signer('/ussd/africastalking', {})).status).toBe(403);
+    expect((await signer('https://elsewhere.example/other', {})).status).toBe(403);
+    expect((await signer('/sms/twilio/status', { MessageSid: 'SM1', MessageStatus: 'delivered' })).status).toBe(200);
+    expect((await fetch(`${hotline.url}/dev/sim/twilio-sign`, json({ url: '/sms/twilio' }))).status).toBe(400);
+
+    const config = loadConfig({});
+    const app = simulatorRoutes({ config: { ...config, twilio: { ...config.twilio, authToken: undefined } } });
+    const response = await app.request('http://localhost/dev/sim/twilio-sign', {
+      ...json({ url: '/sms/twilio', params: {} }),
+      headers: { host: 'localhost', 'content-type': 'application/json' },
+    });
+    expect(response.status).toBe(409);
+  });
+});
