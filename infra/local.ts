@@ -17,6 +17,8 @@ import { createDeps, withChannels, type ChannelDeps } from '../shared/runtime';
 import { LocalNumberVault } from '../shared/crypto';
 import type { Logger } from '../shared/log';
 import { afterReplay } from '../shared/intake';
+import { createLocalEscalationDeps, type LocalEscalationDeps } from '../shared/escalation/local';
+import { rearmPending } from '../shared/escalation/service';
 import { FileJournal } from '../shared/store/journal';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -53,6 +55,7 @@ export interface LocalDeps extends ChannelDeps {
   localOutbox: LocalOutbox;
   localQueue: LocalQueue;
   journalFile: FileJournal;
+  escalation: LocalEscalationDeps;
 }
 
 export function createLocalDeps(config: Config, log?: Logger): LocalDeps {
@@ -74,13 +77,14 @@ export function createLocalDeps(config: Config, log?: Logger): LocalDeps {
   const { journal, vault } = config.reports;
   if (journal.kind !== 'file' || vault.kind !== 'local') throw new Error('the local hotline keeps its journal in a file and seals numbers locally');
   const journalFile = new FileJournal(journal.path);
+  let escalation: LocalEscalationDeps | undefined;
   const channels = withChannels(base, {
     queue: localQueue,
     journal: journalFile,
     vault: new LocalNumberVault(vault.secret),
-    onUrgent: async (report) => base.log.warn('urgent report', { reference: report.reference, reasons: report.urgency.reasons }),
+    escalation: (shared) => (escalation = createLocalEscalationDeps(shared, config.escalation)),
   });
-  return { ...channels, localOutbox, localQueue, journalFile };
+  return { ...channels, escalation: escalation!, localOutbox, localQueue, journalFile };
 }
 
 /** Replays the intake journal (reports the table refused) into the table; run at start and on a timer. */
@@ -106,13 +110,15 @@ export async function startLocalHotline(env: Record<string, string | undefined> 
   // Port 0 (tests) resolves to the port dynalite actually took.
   const deps = createLocalDeps({ ...config, dynamoEndpoint: store.endpoint });
   await ensureTable(deps.db, config.tableName);
-  if (config.seedSampleData) await seedSampleData(deps.db, config.tableName);
+  if (config.seedSampleData) await seedSampleData(deps.db, config.tableName, config.phoneHashKey);
   if (config.reports.journal.kind === 'file') await mkdir(dirname(config.reports.journal.path), { recursive: true });
   await replayLocalJournal(deps);
   const replayTimer = setInterval(() => {
     replayLocalJournal(deps).catch((error: unknown) => deps.log.error('journal replay failed', { error }));
   }, JOURNAL_REPLAY_EVERY_MS);
   replayTimer.unref();
+  // Escalations waiting for an ACK when the hotline last stopped get their timers back.
+  await rearmPending(deps.escalation);
 
   const http: ServerType = await new Promise((resolve) => {
     const server = serve({ fetch: localApp(deps).fetch, port: config.port, hostname: '127.0.0.1' }, () => resolve(server));
@@ -125,6 +131,7 @@ export async function startLocalHotline(env: Record<string, string | undefined> 
     async stop() {
       clearInterval(replayTimer);
       await closeServer(http);
+      await deps.escalation.scheduler.stop();
       await deps.localQueue.drain();
       await closeServer(store.server);
     },

@@ -7,13 +7,15 @@ import { readFile } from 'node:fs/promises';
 import { parseRegistryCsv } from '../shared/registry/csv';
 import { keys } from '../shared/store/keys';
 import { RegistryRepository } from '../shared/store/registry';
+import { seedSampleOfficers } from './officers-import';
 
 export const SAMPLE_NOTE = 'SAMPLE DATA for local trials: fictional, not for real callers';
 
 /** The UK scheme operators of DESIGN.md §8 (dated, to be re-verified) and fictional Tajik agencies. */
 const SAMPLE_REGISTRY_FILE = new URL('../data/registry.sample.csv', import.meta.url);
 
-export async function seedSampleData(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
+/** The marker, the sample registry and the fictional on-call rota (phone keys need the hotline's hash key). */
+export async function seedSampleData(client: DynamoDBDocumentClient, tableName: string, phoneHashKey: string): Promise<void> {
   await client.send(
     new PutCommand({
       TableName: tableName,
@@ -21,6 +23,7 @@ export async function seedSampleData(client: DynamoDBDocumentClient, tableName: 
     }),
   );
   await seedSampleRegistry(client, tableName);
+  await seedSampleOfficers(client, tableName, phoneHashKey);
 }
 
 async function seedSampleRegistry(client: DynamoDBDocumentClient, tableName: string): Promise<void> {

@@ -3,19 +3,21 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps
 import { AccessLogField, AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnSchedule, CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { DEFAULT_ACK_TIMEOUT_SECONDS, DEFAULT_REPEAT_COUNT, ESCALATION_EXHAUSTED_MESSAGE } from '../shared/escalation/config';
 import { TABLE_KEYS } from '../shared/store/keys';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -50,6 +52,12 @@ export const SMS_MAX_ATTEMPTS = 4;
 const OUTBOX_TIMEOUT = Duration.seconds(30);
 /** A short wait to collect a burst into one invocation; a reply to a texter leaves at most this much later. */
 const OUTBOX_BATCHING_WINDOW = Duration.seconds(1);
+
+/** The escalation function: one step's state write, a few SMS into the outbox and one schedule, or a sweep. */
+const ESCALATION_TIMEOUT = Duration.seconds(30);
+/** How often the sweeper handles escalations whose one-off trigger was lost (a failed invocation past its retries). */
+export const ESCALATION_SWEEP_RATE = 'rate(5 minutes)';
+export const ESCALATION_METRIC = { namespace: 'SafeJobHotline', metricName: 'EscalationsExhausted' } as const;
 
 /**
  * Function and access logs hold no raw phone numbers or report text (shared/log.ts), but they do hold keyed phone
@@ -228,7 +236,75 @@ export class HotlineStack extends Stack {
     });
     deadLetterAlarm.addAlarmAction(new SnsAction(alarmTopic));
 
-    // ---- Functions --------------------------------------------------------------------------------------------
+    // ---- On-call escalation: one-off EventBridge Scheduler triggers and the function they invoke -------------
+    // Every step's ACK timeout is a one-off schedule in this group (created at run time by whichever function pages:
+    // USSD and SMS start escalations, the escalation function moves them on); the IAM policies are scoped to it.
+    const escalationSchedules = new CfnScheduleGroup(this, 'EscalationSchedules');
+    const scheduleArns = `arn:${this.partition}:scheduler:${this.region}:${this.account}:schedule/${escalationSchedules.ref}/*`;
+    // The role EventBridge Scheduler assumes to invoke the escalation function, for schedules of this account only.
+    const schedulerRole = new Role(this, 'EscalationSchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+      description: 'SafeJob Hotline: lets EventBridge Scheduler invoke the escalation function, nothing else',
+    });
+    const escalationTimers = {
+      ESCALATION_ACK_TIMEOUT_SECONDS: String(DEFAULT_ACK_TIMEOUT_SECONDS),
+      ESCALATION_REPEAT_COUNT: String(DEFAULT_REPEAT_COUNT),
+      ESCALATION_SCHEDULER_ROLE_ARN: schedulerRole.roleArn,
+      ESCALATION_SCHEDULE_GROUP: escalationSchedules.ref,
+    };
+
+    const escalationFunction = hotlineFunction(this, 'EscalationFunction', {
+      ...common,
+      description: 'SafeJob Hotline: on-call escalation timeouts (next level, repeat, left open) and the overdue sweep',
+      entry: 'functions/escalation/index.ts',
+      timeout: ESCALATION_TIMEOUT,
+      secrets: ussdSecrets,
+      // Its own ARN comes from each invocation's context (an ARN in its own environment would be a cycle).
+      environment: { OUTBOX_QUEUE_URL: outboxQueue.queueUrl, ...escalationTimers },
+    });
+    // Exactly the function, not its versions (`grantInvoke` would add `<arn>:*`).
+    schedulerRole.addToPolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [escalationFunction.functionArn] }),
+    );
+
+    // The sweeper: every few minutes, whatever escalation is overdue is moved on (a lost or failed trigger).
+    new CfnSchedule(this, 'EscalationSweep', {
+      groupName: escalationSchedules.ref,
+      description: 'SafeJob Hotline: handles on-call escalations whose timeout trigger was lost',
+      scheduleExpression: ESCALATION_SWEEP_RATE,
+      flexibleTimeWindow: { mode: 'OFF' },
+      state: 'ENABLED',
+      target: {
+        arn: escalationFunction.functionArn,
+        roleArn: schedulerRole.roleArn,
+        input: JSON.stringify({ sweep: true }),
+        retryPolicy: { maximumEventAgeInSeconds: 300, maximumRetryAttempts: 2 },
+      },
+    });
+
+    /** Who pages officers may create the one-off triggers, handing EventBridge Scheduler only its own role. */
+    const allowScheduling = (fn: NodejsFunction) => {
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['scheduler:CreateSchedule'], resources: [scheduleArns] }));
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['iam:PassRole'],
+          resources: [schedulerRole.roleArn],
+          conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+        }),
+      );
+      acknowledgeNag(fn.role as IRole, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<${this.getLogicalId(escalationSchedules)}>/*]`,
+        'Each escalation step creates a one-off schedule named after its report and step (esc-<reference>-<step>) at ' +
+          'run time, so the names cannot be listed in advance; the wildcard is limited to the escalation schedule ' +
+          "group, and only CreateSchedule is allowed (schedules delete themselves once they have run).");
+    };
+    allowScheduling(escalationFunction);
+    outboxQueue.grant(escalationFunction, 'sqs:SendMessage');
+
+    // Starting an urgent report's escalation pages level 1 (through the outbox) and arms its first timeout.
+    const startsEscalations = { ESCALATION_FUNCTION_ARN: escalationFunction.functionArn, ...escalationTimers };
+
     const ussdFunction = hotlineFunction(this, 'UssdFunction', {
       ...common,
       description: "SafeJob Hotline: Africa's Talking USSD webhooks",
@@ -236,8 +312,10 @@ export class HotlineStack extends Stack {
       // USSD gateways give up after roughly 10-15 s; an answer later than that is never shown to the caller.
       timeout: Duration.seconds(10),
       secrets: ussdSecrets,
-      environment: {},
+      environment: { OUTBOX_QUEUE_URL: outboxQueue.queueUrl, ...startsEscalations },
     });
+    outboxQueue.grant(ussdFunction, 'sqs:SendMessage');
+    allowScheduling(ussdFunction);
 
     const smsFunction = hotlineFunction(this, 'SmsFunction', {
       ...common,
@@ -247,10 +325,37 @@ export class HotlineStack extends Stack {
       timeout: Duration.seconds(10),
       // TWILIO_AUTH_TOKEN (in the provider credentials) checks Twilio's signatures.
       secrets: smsSecrets,
-      environment: { OUTBOX_QUEUE_URL: outboxQueue.queueUrl },
+      // Officers' commands (ACK, DONE…) and urgent SMS reports go through the escalation service.
+      environment: { OUTBOX_QUEUE_URL: outboxQueue.queueUrl, ...startsEscalations },
     });
     // Enqueue only: SqsQueue.enqueue is a SendMessage to a known URL.
     outboxQueue.grant(smsFunction, 'sqs:SendMessage');
+    allowScheduling(smsFunction);
+
+    // An escalation left open (nobody acknowledged after every round, or nobody to page) alarms the operators. The
+    // service logs one fixed message wherever it happens: the escalation function, or USSD/SMS when a report finds
+    // nobody to page at all.
+    for (const fn of [escalationFunction, ussdFunction, smsFunction]) {
+      new MetricFilter(this, `${fn.node.id}ExhaustedFilter`, {
+        logGroup: fn.logGroup,
+        filterPattern: FilterPattern.stringValue('$.message', '=', ESCALATION_EXHAUSTED_MESSAGE),
+        metricNamespace: ESCALATION_METRIC.namespace,
+        metricName: ESCALATION_METRIC.metricName,
+        metricValue: '1',
+      });
+    }
+    const exhaustedAlarm = new Alarm(this, 'EscalationExhaustedAlarm', {
+      alarmName: `${alarmNamePrefix}escalation-exhausted`,
+      alarmDescription:
+        'An urgent report was not acknowledged by any officer after every round (or nobody was on the rota to page): ' +
+        'it stays open. Find the reference in the logs ("escalation exhausted"), and page someone.',
+      metric: new Metric({ ...ESCALATION_METRIC, period: Duration.minutes(1), statistic: Stats.SUM }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    exhaustedAlarm.addAlarmAction(new SnsAction(alarmTopic));
 
     const outboxFunction = hotlineFunction(this, 'OutboxFunction', {
       ...common,
@@ -370,6 +475,14 @@ export class HotlineStack extends Stack {
         'Outbound SMS given up on (the message id is in the body; its status and last error are in the table)',
     });
     new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'OfficersImportCommand', {
+      value:
+        `HOTLINE_MODE=aws AWS_REGION=${this.region} TABLE_NAME=${table.tableName} SECRETS_ARN=${phoneHashKey.secretArn} ` +
+        'npm run officers:import -- rota.csv',
+      description:
+        'Loads the on-call rota (name,phone,role,languages,escalation_level) into the deployed table; the phone hash ' +
+        'key is read from Secrets Manager with your credentials, so officers are found by the same keyed hash.',
+    });
 
     // ---- cdk-nag AwsSolutions (v3: CDK policy validation): accepted findings, acknowledged where they arise ----
     // (Each function's own findings are acknowledged in hotlineFunction below.)

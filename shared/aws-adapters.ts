@@ -5,10 +5,11 @@
 import type { Config } from './config';
 import { KmsNumberVault } from './crypto-kms';
 import { SqsQueue } from './outbox/sqs';
-import { createDeps, lazyDeps, withChannels, type ChannelAdapters, type Deps } from './runtime';
+import { eventBridgeScheduler } from './escalation/eventbridge-scheduler';
+import { createDeps, lazyDeps, withChannels, type ChannelAdapters } from './runtime';
 import { SqsJournal } from './store/journal-sqs';
 
-export function awsChannelAdapters(config: Config, deps: Deps): ChannelAdapters {
+export function awsChannelAdapters(config: Config): ChannelAdapters {
   const { outboxQueueUrl } = config.sms;
   const { journal, vault } = config.reports;
   if (!outboxQueueUrl) throw new Error('OUTBOX_QUEUE_URL is required on AWS');
@@ -18,13 +19,17 @@ export function awsChannelAdapters(config: Config, deps: Deps): ChannelAdapters 
     queue: new SqsQueue(outboxQueueUrl),
     journal: new SqsJournal(journal.queueUrl),
     vault: new KmsNumberVault(vault.keyId),
-    // Until the escalation service is wired, an urgent report is logged for the on-call team's alarm.
-    onUrgent: async (report) => deps.log.warn('urgent report', { reference: report.reference, reasons: report.urgency.reasons }),
+    escalation: (base) => ({
+      ...base,
+      escalation: config.escalation,
+      scheduler: eventBridgeScheduler(config.escalation),
+      now: Date.now,
+    }),
   };
 }
 
 /** The channel functions' dependencies on Lambda: built once per container, on first use. */
 export const awsChannelDeps = lazyDeps((config) => {
   const deps = createDeps(config);
-  return withChannels(deps, awsChannelAdapters(config, deps));
+  return withChannels(deps, awsChannelAdapters(config));
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { escalationEnvShape, toEscalationConfig } from './escalation/config';
 
 /**
  * The whole configuration of the hotline, read from environment variables.
@@ -82,6 +83,7 @@ export const configSchema = z
     REPORT_JOURNAL_PATH: z.string().min(1).default('.data/intake-journal.jsonl'),
     /** AWS: the encrypted queue where intakes the table refused wait to be replayed. */
     REPORT_JOURNAL_QUEUE_URL: z.url().optional(),
+    ...escalationEnvShape,
     /** Local only: keep dynalite's data in this folder across restarts (in memory when unset). */
     DYNALITE_PATH: z.string().min(1).optional(),
     SEED_SAMPLE_DATA: z
@@ -148,6 +150,7 @@ export const configSchema = z
         ? ({ kind: 'sqs', queueUrl: env.REPORT_JOURNAL_QUEUE_URL } as const)
         : ({ kind: 'file', path: env.REPORT_JOURNAL_PATH } as const),
     },
+    escalation: toEscalationConfig(env),
     dynalitePath: env.DYNALITE_PATH,
     seedSampleData: env.SEED_SAMPLE_DATA,
   }));

@@ -11,6 +11,8 @@ import type { NumberVault } from './crypto';
 import type { Report } from './domain/report';
 import type { IntakeDeps } from './intake';
 import type { IntakeJournal } from './store/journal';
+import type { EscalationDeps } from './escalation/deps';
+import { startEscalation } from './escalation/service';
 import { cardKey } from './crypto';
 import { phoneKey } from './privacy';
 import { RegistryCache } from './registry/cache';
@@ -37,11 +39,15 @@ export interface Deps {
   cardHash(digits: string): string;
 }
 
-/** What the caller-facing channels need beyond the basics: deduplication, flood counters, the outbox, intake. */
+/**
+ * What the caller-facing channels need beyond the basics: deduplication, flood counters, the outbox, intake, and
+ * the on-call escalation (urgent reports start it; officers' SMS commands drive it).
+ */
 export interface ChannelDeps extends Deps {
   inbound: InboundRepository;
   outbox: Outbox;
   intake: IntakeDeps;
+  escalation: EscalationDeps;
 }
 
 /** The adapters that differ between AWS and a laptop. */
@@ -49,9 +55,12 @@ export interface ChannelAdapters {
   queue: OutboxQueue;
   journal: IntakeJournal;
   vault: NumberVault;
-  /** Starts the escalation of an urgent report. */
-  onUrgent(report: Report): Promise<void>;
+  /** The escalation's dependencies around its timers (in-process locally, EventBridge Scheduler on AWS). */
+  escalation(base: EscalationBase): EscalationDeps;
 }
+
+/** What the escalation shares with the channels; the adapter adds its timers. */
+export type EscalationBase = Omit<EscalationDeps, 'scheduler' | 'escalation' | 'now'>;
 
 export function createDeps(config: Config, log: Logger = createLogger('hotline')): Deps {
   const db = createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint, tableName: config.tableName });
@@ -72,10 +81,21 @@ export function createDeps(config: Config, log: Logger = createLogger('hotline')
 
 export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps {
   const { reports: reportConfig } = deps.config;
+  const outbox = new Outbox(deps.messages, adapters.queue, deps.callerKey);
+  const escalation = adapters.escalation({
+    db: deps.db,
+    tableName: deps.config.tableName,
+    outbox,
+    log: deps.log,
+    callerKey: deps.callerKey,
+    reports: deps.reports,
+    vault: adapters.vault,
+  });
   return {
     ...deps,
     inbound: new InboundRepository(deps.db, deps.config.tableName),
-    outbox: new Outbox(deps.messages, adapters.queue, deps.callerKey),
+    outbox,
+    escalation,
     intake: {
       reports: deps.reports,
       journal: adapters.journal,
@@ -83,7 +103,9 @@ export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps
       log: deps.log,
       callerKey: deps.callerKey,
       triage: { amountThresholdUsd: reportConfig.urgentAmountUsd, campaignThreshold: reportConfig.campaignThreshold },
-      onUrgent: adapters.onUrgent,
+      onUrgent: async (report: Report) => {
+        await startEscalation(escalation, report);
+      },
     },
   };
 }

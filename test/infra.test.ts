@@ -13,8 +13,9 @@ import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSmsApp } from '../functions/sms/app';
 import { createUssdApp } from '../functions/ussd/app';
-import { HotlineStack, SMS_MAX_ATTEMPTS, SMS_ROUTES, USSD_ROUTES } from '../infra/stack';
+import { ESCALATION_METRIC, ESCALATION_SWEEP_RATE, HotlineStack, SMS_MAX_ATTEMPTS, SMS_ROUTES, USSD_ROUTES } from '../infra/stack';
 import { loadConfig } from '../shared/config';
+import { ESCALATION_EXHAUSTED_MESSAGE, escalationEnvShape } from '../shared/escalation/config';
 import { environmentWithSecrets, type SecretReader } from '../shared/secrets';
 import { TABLE_KEYS } from '../shared/store/keys';
 
@@ -72,7 +73,7 @@ function at(path: string): { id: string; resource: Resources[string] } {
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Principal?: unknown; Condition?: unknown };
 
-const FUNCTIONS = ['UssdFunction', 'SmsFunction', 'OutboxFunction'] as const;
+const FUNCTIONS = ['UssdFunction', 'SmsFunction', 'OutboxFunction', 'EscalationFunction'] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
 
 function variablesOf(name: FunctionName): Record<string, unknown> {
@@ -137,9 +138,9 @@ describe('HotlineStack: table', () => {
 });
 
 describe('HotlineStack: functions', () => {
-  it('has the USSD, SMS and outbox functions on Node 22 arm64, 512 MB, each with its own role and log group', () => {
+  it('has the USSD, SMS, outbox and escalation functions on Node 22 arm64, 512 MB, each with its own role and log group', () => {
     expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toHaveLength(FUNCTIONS.length);
-    const timeouts: Record<FunctionName, number> = { UssdFunction: 10, SmsFunction: 10, OutboxFunction: 30 };
+    const timeouts: Record<FunctionName, number> = { UssdFunction: 10, SmsFunction: 10, OutboxFunction: 30, EscalationFunction: 30 };
     for (const name of FUNCTIONS) {
       expect(at(name).resource.Properties, name).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -156,8 +157,8 @@ describe('HotlineStack: functions', () => {
     }
     const resourceTypes = Object.values(template.toJSON().Resources as Resources).map((r) => r.Type);
     expect(resourceTypes.filter((type) => type.startsWith('Custom::'))).toEqual([]);
-    // Three function log groups and the API access logs.
-    expect(Object.keys(template.findResources('AWS::Logs::LogGroup'))).toHaveLength(4);
+    // Four function log groups and the API access logs.
+    expect(Object.keys(template.findResources('AWS::Logs::LogGroup'))).toHaveLength(5);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 180 });
   });
 
@@ -169,6 +170,8 @@ describe('HotlineStack: functions', () => {
     expect(secretsArnOf('UssdFunction')).toEqual([token, hashKey]);
     expect(secretsArnOf('SmsFunction')).toEqual([provider, token, hashKey]);
     expect(secretsArnOf('OutboxFunction')).toEqual([provider, token, hashKey]);
+    // Pages officers and moves escalations on: no provider credentials.
+    expect(secretsArnOf('EscalationFunction')).toEqual([token, hashKey]);
 
     const secretNames = [
       'AT_WEBHOOK_TOKEN',
@@ -193,7 +196,7 @@ describe('HotlineStack: functions', () => {
       // Not even as a CloudFormation dynamic reference, which would resolve to the value at deploy time.
       expect(JSON.stringify(variables), name).not.toMatch(/resolve:secretsmanager|SecretString/);
     }
-    expect(variablesOf('UssdFunction')).not.toHaveProperty('OUTBOX_QUEUE_URL');
+    expect(variablesOf('OutboxFunction')).not.toHaveProperty('ESCALATION_FUNCTION_ARN');
   });
 
   it('generates the token and hash key and creates the provider credentials empty, so no value is in the template', () => {
@@ -232,7 +235,7 @@ describe('HotlineStack: functions', () => {
     template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
   });
 
-  it('lets the SMS function only send to the outbox queue, and the outbox function consume it and only send to the DLQ', () => {
+  it('lets USSD, SMS and escalation only send to the outbox queue, and the outbox function consume it and only send to the DLQ', () => {
     const queue = at('OutboxQueue').id;
     const deadLetters = at('OutboxDeadLetterQueue').id;
     const sqsActions = (name: FunctionName) => statementsOf(name).flatMap(actions).filter((a) => a.startsWith('sqs:'));
@@ -247,7 +250,11 @@ describe('HotlineStack: functions', () => {
     expect(actionsOn('OutboxFunction', queue)).not.toContain('sqs:SendMessage');
     expect(actionsOn('OutboxFunction', deadLetters)).toEqual(['sqs:SendMessage']);
 
-    expect(sqsActions('UssdFunction')).toEqual([]);
+    // USSD and SMS start escalations and the escalation function moves them on: each pages officers by SMS.
+    for (const name of ['UssdFunction', 'EscalationFunction'] as const) {
+      expect(actionsOn(name, queue), name).toEqual(['sqs:SendMessage']);
+      expect(sqsActions(name), name).toEqual(['sqs:SendMessage']);
+    }
   });
 });
 
@@ -311,7 +318,7 @@ describe('HotlineStack: SMS outbox', () => {
 
   it('alarms an encrypted, TLS-only topic as soon as one message is in the dead-letter queue', () => {
     const topic = at('AlarmTopic');
-    const { resource } = only('AWS::CloudWatch::Alarm');
+    const { resource } = at('OutboxDeadLetterAlarm');
     expect(resource.Properties).toMatchObject({
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -347,6 +354,139 @@ describe('HotlineStack: SMS outbox', () => {
       expect(prefix, sourceArn).toBeDefined();
       expect(alarmName.startsWith(prefix!)).toBe(true);
     }
+  });
+});
+
+describe('HotlineStack: on-call escalation', () => {
+  const role = () => at('EscalationSchedulerRole');
+  /** The schedule group is an L1 construct: its own CloudFormation element, no `Resource` child. */
+  const groupId = () => stack.getLogicalId(stack.node.findChild('EscalationSchedules') as CfnElement);
+  const group = () => ({ Ref: groupId() });
+  const escalationArn = () => ({ 'Fn::GetAtt': [at('EscalationFunction').id, 'Arn'] });
+  const roleArn = () => ({ 'Fn::GetAtt': [role().id, 'Arn'] });
+  const schedulingFunctions = ['UssdFunction', 'SmsFunction', 'EscalationFunction'] as const;
+
+  it('tells every function that pages officers the same timers, the scheduler role and the schedule group', () => {
+    for (const name of schedulingFunctions) {
+      expect(variablesOf(name), name).toMatchObject({
+        OUTBOX_QUEUE_URL: { Ref: at('OutboxQueue').id },
+        ESCALATION_ACK_TIMEOUT_SECONDS: '600',
+        ESCALATION_REPEAT_COUNT: '2',
+        ESCALATION_SCHEDULER_ROLE_ARN: roleArn(),
+        ESCALATION_SCHEDULE_GROUP: group(),
+      });
+    }
+    // USSD and SMS target the escalation function; it takes its own ARN from the invocation (no cycle).
+    expect(variablesOf('UssdFunction').ESCALATION_FUNCTION_ARN).toEqual(escalationArn());
+    expect(variablesOf('SmsFunction').ESCALATION_FUNCTION_ARN).toEqual(escalationArn());
+    expect(variablesOf('EscalationFunction')).not.toHaveProperty('ESCALATION_FUNCTION_ARN');
+    // Every ESCALATION_ variable is one the configuration reads, and the values parse in aws mode.
+    for (const name of FUNCTIONS) {
+      const variables = variablesOf(name);
+      for (const key of Object.keys(variables).filter((k) => k.startsWith('ESCALATION_'))) {
+        expect(Object.keys(escalationEnvShape), `${name} ${key}`).toContain(key);
+      }
+    }
+    const config = loadConfig({
+      ESCALATION_ACK_TIMEOUT_SECONDS: variablesOf('SmsFunction').ESCALATION_ACK_TIMEOUT_SECONDS as string,
+      ESCALATION_REPEAT_COUNT: variablesOf('SmsFunction').ESCALATION_REPEAT_COUNT as string,
+      ESCALATION_FUNCTION_ARN: 'arn:aws:lambda:eu-west-2:123456789012:function:SafeJobHotline-EscalationFunction',
+      ESCALATION_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/SafeJobHotline-EscalationSchedulerRole',
+      ESCALATION_SCHEDULE_GROUP: 'EscalationSchedules-abc123',
+    }).escalation;
+    expect(config).toMatchObject({ ackTimeoutSeconds: 600, repeatCount: 2 });
+  });
+
+  it('lets USSD, SMS and escalation create schedules only in the escalation group and pass only the scheduler role, to the scheduler', () => {
+    for (const name of FUNCTIONS) {
+      const statements = statementsOf(name);
+      const create = statements.filter((s) => actions(s).some((a) => a.startsWith('scheduler:')));
+      const pass = statements.filter((s) => actions(s).includes('iam:PassRole'));
+      if (name === 'OutboxFunction') {
+        expect(create, name).toEqual([]);
+        expect(pass, name).toEqual([]);
+        continue;
+      }
+      expect(create, name).toHaveLength(1);
+      expect(create[0]!.Action, name).toBe('scheduler:CreateSchedule');
+      const resource = JSON.stringify(create[0]!.Resource);
+      expect(resource).toContain(':scheduler:');
+      expect(resource).toContain(`{"Ref":"${groupId()}"}`);
+      expect(resource).toMatch(/schedule\/"?,?.*\/\*"/);
+      expect(pass, name).toEqual([
+        expect.objectContaining({
+          Action: 'iam:PassRole',
+          Resource: roleArn(),
+          Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+        }),
+      ]);
+    }
+  });
+
+  it('has a scheduler role that only EventBridge Scheduler of this account assumes, and that may only invoke the escalation function', () => {
+    const trust = (role().resource.Properties as { AssumeRolePolicyDocument: { Statement: Statement[] } }).AssumeRolePolicyDocument.Statement;
+    expect(trust).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      }),
+    ]);
+    const policies = Object.values(template.findResources('AWS::IAM::Policy') as Resources).filter(
+      (policy) => JSON.stringify((policy.Properties as { Roles: unknown }).Roles) === JSON.stringify([{ Ref: role().id }]),
+    );
+    expect(policies).toHaveLength(1);
+    expect((policies[0]!.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: escalationArn() }),
+    ]);
+  });
+
+  it('sweeps overdue escalations on a recurring schedule in the same group, with the same role', () => {
+    const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule') as Resources);
+    expect(schedules).toHaveLength(1);
+    expect(schedules[0]!.Properties).toMatchObject({
+      GroupName: group(),
+      ScheduleExpression: ESCALATION_SWEEP_RATE,
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+      Target: { Arn: escalationArn(), RoleArn: roleArn(), Input: JSON.stringify({ sweep: true }) },
+    });
+    expect(Object.keys(template.findResources('AWS::Scheduler::ScheduleGroup'))).toEqual([groupId()]);
+  });
+
+  it('alarms the operators when an escalation is left open, from the logs of every function that can leave one', () => {
+    const filters = Object.values(template.findResources('AWS::Logs::MetricFilter') as Resources);
+    expect(filters.map((f) => (f.Properties as { LogGroupName: { Ref: string } }).LogGroupName.Ref).sort()).toEqual(
+      ['EscalationFunction', 'SmsFunction', 'UssdFunction'].map((name) => at(`${name}Logs`).id).sort(),
+    );
+    for (const filter of filters) {
+      expect(filter.Properties).toMatchObject({
+        FilterPattern: `{ $.message = "${ESCALATION_EXHAUSTED_MESSAGE}" }`,
+        MetricTransformations: [{ MetricNamespace: ESCALATION_METRIC.namespace, MetricName: ESCALATION_METRIC.metricName, MetricValue: '1' }],
+      });
+    }
+    const alarm = at('EscalationExhaustedAlarm').resource.Properties as Record<string, unknown>;
+    expect(alarm).toMatchObject({
+      Namespace: ESCALATION_METRIC.namespace,
+      MetricName: ESCALATION_METRIC.metricName,
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: at('AlarmTopic').id }],
+    });
+    const deadLetterAlarmName = (at('OutboxDeadLetterAlarm').resource.Properties as { AlarmName: string }).AlarmName;
+    // The same stack prefix as the dead-letter alarm: the topic's policy admits it.
+    expect((alarm.AlarmName as string).split('-')[0]).toBe(deadLetterAlarmName.split('-')[0]);
+  });
+
+  it('outputs the rota import command with the phone hash key secret, not its value', () => {
+    const output = (template.toJSON().Outputs as Record<string, { Value: unknown }>).OfficersImportCommand!;
+    const text = JSON.stringify(output.Value);
+    expect(text).toContain('npm run officers:import -- rota.csv');
+    expect(text).toContain('HOTLINE_MODE=aws');
+    expect(text).toContain(`{"Ref":"${secretId('PhoneHashKey')}"}`);
   });
 });
 
@@ -427,6 +567,7 @@ describe('HotlineStack: HTTP API', () => {
         'AtWebhookTokenCommand',
         'ProviderCredentialsCommand',
         'AlarmTopicArn',
+        'OfficersImportCommand',
       ]),
     );
     const endpoint = { 'Fn::GetAtt': [only('AWS::ApiGatewayV2::Api').id, 'ApiEndpoint'] };
@@ -497,12 +638,20 @@ describe('HotlineStack: cdk-nag AwsSolutions', () => {
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--sms--twilio/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--ussd--africastalking--events/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--ussd--africastalking/Resource',
+      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*] SafeJobHotline/EscalationFunctionRole/DefaultPolicy/Resource',
       'AwsSolutions-IAM5[Action::kms:GenerateDataKey*] SafeJobHotline/OutboxFunctionRole/DefaultPolicy/Resource',
       'AwsSolutions-IAM5[Action::kms:GenerateDataKey*] SafeJobHotline/SmsFunctionRole/DefaultPolicy/Resource',
       'AwsSolutions-IAM5[Action::kms:GenerateDataKey*] SafeJobHotline/UssdFunctionRole/DefaultPolicy/Resource',
+      'AwsSolutions-IAM5[Action::kms:ReEncrypt*] SafeJobHotline/EscalationFunctionRole/DefaultPolicy/Resource',
       'AwsSolutions-IAM5[Action::kms:ReEncrypt*] SafeJobHotline/OutboxFunctionRole/DefaultPolicy/Resource',
       'AwsSolutions-IAM5[Action::kms:ReEncrypt*] SafeJobHotline/SmsFunctionRole/DefaultPolicy/Resource',
       'AwsSolutions-IAM5[Action::kms:ReEncrypt*] SafeJobHotline/UssdFunctionRole/DefaultPolicy/Resource',
+      ...['Escalation', 'Sms', 'Ussd'].map(
+        (name) =>
+          'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/' +
+          `<EscalationSchedules>/*] SafeJobHotline/${name}FunctionRole/DefaultPolicy/Resource`,
+      ),
+      'AwsSolutions-L1 SafeJobHotline/EscalationFunction/Resource',
       'AwsSolutions-L1 SafeJobHotline/OutboxFunction/Resource',
       'AwsSolutions-L1 SafeJobHotline/SmsFunction/Resource',
       'AwsSolutions-L1 SafeJobHotline/UssdFunction/Resource',

@@ -128,7 +128,7 @@ describe('a report by SMS', () => {
     await sms(hotline, '+992900000302', 'STATUS', 'usage-2');
     expect(await sent(hotline, '+992900000302')).toEqual([
       'To report, text REPORT and what happened: who contacted you (phone, @account, link) and how much they asked for.',
-      "Text STATUS and your report's reference, for example STATUS K7QX3M.",
+      "Text STATUS and your report's reference, for example STATUS 7K3R9M.",
     ]);
   });
 

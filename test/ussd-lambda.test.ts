@@ -22,6 +22,9 @@ beforeAll(async () => {
     OUTBOX_QUEUE_URL: 'https://sqs.eu-west-2.amazonaws.com/123456789012/outbox',
     REPORT_JOURNAL_QUEUE_URL: 'https://sqs.eu-west-2.amazonaws.com/123456789012/intake-journal',
     NUMBER_VAULT_KMS_KEY_ID: 'alias/safejob-reporter-numbers',
+    ESCALATION_FUNCTION_ARN: 'arn:aws:lambda:eu-west-2:123456789012:function:SafeJobHotline-EscalationFunction',
+    ESCALATION_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/SafeJobHotline-EscalationSchedulerRole',
+    ESCALATION_SCHEDULE_GROUP: 'EscalationSchedules-test',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
   });

@@ -25,6 +25,7 @@ import {
 } from '../../shared/domain/sms';
 import type { Lang } from '../../shared/domain/prompts';
 import { identifierValue, normaliseReference } from '../../shared/domain/report';
+import { handleOfficerSms, isOfficer } from '../../shared/escalation/service';
 import { submitReport } from '../../shared/intake';
 import { dushanbeToday } from '../../shared/domain/verify';
 import { t } from '../../shared/domain/prompts';
@@ -53,21 +54,25 @@ export async function handleInboundSms(deps: ChannelDeps, sms: InboundSms): Prom
       deps.log.info('sms retry ignored', { provider: sms.provider, providerMessageId: sms.providerMessageId });
       return true;
     }
+    // An officer's command (ACK, DONE, WHO…) from a number on the rota; anything else is the migrant flow.
+    if (await handleOfficerSms(deps.escalation, sms.from, sms.text)) return true;
     const command = parseSmsCommand(sms.text);
     const target = command.name === 'check' ? checkTarget(command.argument, deps.cardHash) : undefined;
     const identifier = target && 'identifier' in target ? target.identifier : undefined;
     // Independent reads side by side: the sender's language, the flood counter, the registry (memory) and, for a
     // CHECK of a number or account, what reports say of it.
-    const [stored, countThisHour, registry, reported] = await Promise.all([
+    const [stored, countThisHour, officer, registry, reported] = await Promise.all([
       deps.languages.get(callerKey),
       deps.inbound.countThisHour(callerKey),
+      isOfficer(deps.escalation, sms.from),
       deps.registry.get().catch((error: unknown) => {
         deps.log.error('registry unavailable', { error });
         return undefined;
       }),
       identifier ? deps.reports.getIdentifier(identifier.kind, identifierValue(identifier)) : undefined,
     ]);
-    const decision = floodDecision(countThisHour, deps.config.sms.rateLimitPerHour);
+    // Officers are exempt from the flood limit: on a bad night they text a lot.
+    const decision = officer ? 'answer' : floodDecision(countThisHour, deps.config.sms.rateLimitPerHour);
     deps.log.info('sms received', { provider: sms.provider, callerKey, command: command.name, decision });
     if (decision === 'silence') return true;
     if (decision === 'notice') {

@@ -22,6 +22,12 @@
  * | identifier reference | `IDENT#<kind>#<value>`   | `REF#<createdAt>#<reference>` | a report naming the identifier, latest last |
  * | registry entry       | `REGISTRY`               | `ENTRY#<id>` | a licensed body (shared/domain/registry.ts); `contentHash` makes re-import idempotent |
  * | registry version     | `REGISTRY`               | `VERSION` | `version` number, bumped when an import adds or changes entries: caches reload |
+ * | officer              | `ROTA`                   | `OFFICER#<phoneKey>` | name, raw `phone` (staff data, needed to page them; never logged), role, languages, level, `onDuty`, `contentHash` |
+ * | duty audit           | `ROTA`                   | `AUDIT#<at>#<id>` | an officer's ON / OFF / WHO, by `officerKey` and name |
+ * | escalation           | `REPORT#<reference>`     | `ESCALATION` | the state machine's state (domain/escalation.ts); every write conditional on `version` |
+ * | open escalation      | `ESCALATIONS`            | `OPEN#<reference>` | `status` paging/exhausted, `step`, `dueAt`: what `rearmPending`, the sweeper and ON read; removed once acknowledged |
+ * | report audit         | `REPORT#<reference>`     | `AUDIT#<at>#<id>` | every officer action and escalation step on the report (who, what, note); no raw number |
+ * | pending call         | `REPORT#<reference>`     | `CALL#<at>#<officerKey>` | a CALL waiting for the voice bridge: `status` pending; expires |
  *
  * `<phoneKey>` is the keyed hash of a phone number (shared/privacy.ts): no item key holds a raw number.
  * An identifier's `<value>` is its normalised value (E.164, handle, host and path), or for a card its keyed hash.
@@ -66,6 +72,15 @@ export const keys = {
   }),
   registryEntry: (id: string): ItemKey => ({ pk: 'REGISTRY', sk: `ENTRY#${id}` }),
   registryVersion: (): ItemKey => ({ pk: 'REGISTRY', sk: 'VERSION' }),
+  officer: (officerKey: string): ItemKey => ({ pk: 'ROTA', sk: `OFFICER#${officerKey}` }),
+  dutyAudit: (at: string, id: string): ItemKey => ({ pk: 'ROTA', sk: `AUDIT#${at}#${id}` }),
+  escalation: (reference: string): ItemKey => ({ pk: `REPORT#${reference}`, sk: 'ESCALATION' }),
+  openEscalation: (reference: string): ItemKey => ({ pk: 'ESCALATIONS', sk: `OPEN#${reference}` }),
+  reportAudit: (reference: string, at: string, id: string): ItemKey => ({ pk: `REPORT#${reference}`, sk: `AUDIT#${at}#${id}` }),
+  pendingCall: (reference: string, at: string, officerKey: string): ItemKey => ({
+    pk: `REPORT#${reference}`,
+    sk: `CALL#${at}#${officerKey}`,
+  }),
 };
 
 /** Item collections read by Query: a partition, and the sort-key prefix its items share (rows above). */
@@ -79,6 +94,11 @@ export const collections = {
   identifierReporters: (kind: string, value: string): ItemCollection => ({ pk: identifierPk(kind, value), skPrefix: 'REPORTER#' }),
   identifierReferences: (kind: string, value: string): ItemCollection => ({ pk: identifierPk(kind, value), skPrefix: 'REF#' }),
   registryEntries: (): ItemCollection => ({ pk: 'REGISTRY', skPrefix: 'ENTRY#' }),
+  officers: (): ItemCollection => ({ pk: 'ROTA', skPrefix: 'OFFICER#' }),
+  dutyAudit: (): ItemCollection => ({ pk: 'ROTA', skPrefix: 'AUDIT#' }),
+  openEscalations: (): ItemCollection => ({ pk: 'ESCALATIONS', skPrefix: 'OPEN#' }),
+  reportAudit: (reference: string): ItemCollection => ({ pk: `REPORT#${reference}`, skPrefix: 'AUDIT#' }),
+  pendingCalls: (reference: string): ItemCollection => ({ pk: `REPORT#${reference}`, skPrefix: 'CALL#' }),
 };
 
 /** Entities read by Scan (analysts' exports, never a caller's request): their pk prefix and sk. */

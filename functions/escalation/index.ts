@@ -1,0 +1,64 @@
+/**
+ * The escalation function on AWS, invoked by EventBridge Scheduler: a one-off `{ reference, step }` when a step's
+ * ACK timeout is due, and `{ sweep: true }` every few minutes to handle any overdue escalation whose trigger was
+ * lost. It decides from the stored state, so a duplicate, late or raced trigger changes nothing. A thrown error
+ * makes Lambda retry the invocation; the sweeper catches whatever still falls through.
+ */
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { loadConfig } from '../../shared/config';
+import { escalationTriggerSchema } from '../../shared/domain/escalation';
+import type { EscalationDeps } from '../../shared/escalation/deps';
+import { eventBridgeScheduler } from '../../shared/escalation/eventbridge-scheduler';
+import { handleEscalationTrigger, sweepOverdue } from '../../shared/escalation/service';
+import { Outbox } from '../../shared/outbox/outbox';
+import { SqsQueue } from '../../shared/outbox/sqs';
+import { createDeps } from '../../shared/runtime';
+import { environmentWithSecrets } from '../../shared/secrets';
+
+const eventSchema = z.union([escalationTriggerSchema, z.object({ sweep: z.literal(true) })]);
+export type EscalationEvent = z.infer<typeof eventSchema>;
+
+/** Built once per container. The function schedules its own next triggers: its ARN comes from the invocation. */
+function buildDeps(env: Record<string, string | undefined>, ownArn: string): EscalationDeps {
+  const config = loadConfig(env);
+  const { escalation } = config;
+  if (!config.sms.outboxQueueUrl) throw new Error('OUTBOX_QUEUE_URL is required for the escalation function');
+  const deps = createDeps(config);
+  return {
+    db: deps.db,
+    tableName: config.tableName,
+    outbox: new Outbox(deps.messages, new SqsQueue(config.sms.outboxQueueUrl), deps.callerKey),
+    log: deps.log,
+    callerKey: deps.callerKey,
+    reports: deps.reports,
+    escalation,
+    scheduler: eventBridgeScheduler(escalation, escalation.scheduler.functionArn ?? ownArn),
+    // Pages and timeouts never text a reporter: no number vault here.
+    now: Date.now,
+  };
+}
+
+let pending: Promise<EscalationDeps> | undefined;
+function getDeps(ownArn: string): Promise<EscalationDeps> {
+  pending ??= environmentWithSecrets().then((env) => buildDeps(env, ownArn));
+  pending.catch(() => {
+    pending = undefined;
+  });
+  return pending;
+}
+
+/** The ARN without a version or alias qualifier: schedules target the function itself. */
+export const unqualified = (arn: string) => arn.split(':').slice(0, 7).join(':');
+
+export async function handler(event: unknown, context: Pick<Context, 'invokedFunctionArn'>): Promise<void> {
+  const deps = await getDeps(unqualified(context.invokedFunctionArn));
+  const parsed = eventSchema.safeParse(event);
+  if (!parsed.success) {
+    // Retrying cannot make it understandable: logged, not thrown.
+    deps.log.error('escalation event not understood', { issues: parsed.error.issues.map((issue) => issue.message) });
+    return;
+  }
+  if ('sweep' in parsed.data) await sweepOverdue(deps);
+  else await handleEscalationTrigger(deps, parsed.data);
+}

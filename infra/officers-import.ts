@@ -1,0 +1,139 @@
+/**
+ * `npm run officers:import -- FILE.csv [--dry-run] [--remove-missing]`: loads the on-call rota into the table the
+ * environment points at (infra/store-target.ts): by default the running local hotline (`npm start`), or with
+ * HOTLINE_MODE=aws and no endpoint the deployed table TABLE_NAME in AWS_REGION.
+ *
+ * Officers are stored under the keyed hash of their number, so the importer needs the hotline's PHONE_HASH_KEY:
+ * locally the same default as the hotline's (shared/config.ts); with HOTLINE_MODE=aws, PHONE_HASH_KEY or SECRETS_ARN
+ * naming the PhoneHashKey secret (the stack's OfficersImportCommand output). A wrong key would store officers that
+ * the hotline never recognises.
+ *
+ * The whole file is validated first: one bad row and nothing is written. Re-importing is idempotent; new officers
+ * start on duty; officers missing from the file are kept (and listed) unless --remove-missing is given.
+ * Exit codes: 0 done, 1 invalid file or store failure, 2 wrong usage or configuration.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { ConfigError, loadConfig } from '../shared/config';
+import { parseOfficersCsv } from '../shared/escalation/officers-csv';
+import { phoneKey } from '../shared/privacy';
+import { environmentWithSecrets } from '../shared/secrets';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../shared/store/client';
+import { OfficerRepository } from '../shared/store/officers';
+import { describeStoreFailure, storeTargetSchema } from './store-target';
+
+const USAGE = 'usage: npm run officers:import -- FILE.csv [--dry-run] [--remove-missing]';
+const FLAGS = ['--dry-run', '--remove-missing'];
+
+export interface Output {
+  log(line: string): void;
+  error(line: string): void;
+}
+
+/** The hotline's phone hash key for this target, or a message saying what is missing. */
+async function hashKeyFor(env: Record<string, string | undefined>): Promise<{ key: string } | { problem: string }> {
+  if (env.HOTLINE_MODE !== 'aws') {
+    // The local hotline's own default (or the PHONE_HASH_KEY it was started with).
+    try {
+      return { key: loadConfig({ HOTLINE_MODE: 'local', PHONE_HASH_KEY: env.PHONE_HASH_KEY }).phoneHashKey };
+    } catch (error) {
+      return { problem: error instanceof ConfigError ? error.message : String(error) };
+    }
+  }
+  const withSecrets = await environmentWithSecrets(env);
+  const key = withSecrets.PHONE_HASH_KEY;
+  if (!key || key.length < 32) {
+    return {
+      problem:
+        'PHONE_HASH_KEY: required with HOTLINE_MODE=aws (32+ characters): set SECRETS_ARN to the PhoneHashKey secret ' +
+        '(see the stack output OfficersImportCommand), or PHONE_HASH_KEY itself',
+    };
+  }
+  return { key };
+}
+
+/** The sample rota (fictional officers, +992900009xxx numbers) for the local hotline's seed, keyed with its hash key. */
+export const SAMPLE_OFFICERS_FILE = new URL('../data/officers.sample.csv', import.meta.url);
+
+export async function seedSampleOfficers(client: DynamoDBDocumentClient, tableName: string, phoneHashKey: string): Promise<void> {
+  const parsed = parseOfficersCsv(await readFile(SAMPLE_OFFICERS_FILE, 'utf8'));
+  if (!parsed.ok) throw new Error(`The sample rota ${SAMPLE_OFFICERS_FILE.pathname} is invalid: ${JSON.stringify(parsed.errors)}`);
+  await new OfficerRepository(client, tableName).putOfficers(parsed.officers.map((row) => ({ ...row, key: phoneKey(phoneHashKey, row.phone) })));
+}
+
+/** Runs the command; resolves to its exit code. */
+export async function runOfficersImport(args: readonly string[], env: Record<string, string | undefined>, out: Output): Promise<number> {
+  const dryRun = args.includes('--dry-run');
+  const removeMissing = args.includes('--remove-missing');
+  const files = args.filter((arg) => !FLAGS.includes(arg));
+  if (files.length !== 1 || files[0]!.startsWith('-')) {
+    out.error(USAGE);
+    return 2;
+  }
+  const file = resolve(env.INIT_CWD ?? process.cwd(), files[0]!);
+
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    out.error(`Cannot read ${file}: ${(error as Error).message}`);
+    return 1;
+  }
+  const parsed = parseOfficersCsv(text);
+  if (!parsed.ok) {
+    const rows = parsed.errors.length === 1 ? '1 bad row' : `${parsed.errors.length} bad rows`;
+    out.error(`${file}: ${rows}; nothing was written.`);
+    for (const { line, reason } of parsed.errors) out.error(`line ${line}: ${reason}`);
+    return 1;
+  }
+  if (dryRun) {
+    out.log(`${file}: ${parsed.officers.length} officers, all valid (dry run: nothing written)`);
+    return 0;
+  }
+
+  const target = storeTargetSchema.safeParse(env);
+  if (!target.success) {
+    for (const issue of target.error.issues) out.error(`${issue.path.join('.')}: ${issue.message}`);
+    return 2;
+  }
+  const hashKey = await hashKeyFor(env).catch((error: unknown) => ({ problem: `Cannot read SECRETS_ARN: ${(error as Error).message}` }));
+  if ('problem' in hashKey) {
+    out.error(hashKey.problem);
+    return 2;
+  }
+  const officers = parsed.officers.map((row) => ({ ...row, key: phoneKey(hashKey.key, row.phone) }));
+  const client = createDocumentClient(target.data);
+  try {
+    const repo = new OfficerRepository(client, target.data.tableName);
+    const result = await repo.putOfficers(officers);
+    const count = (outcome: string) => result.outcomes.filter((o) => o.outcome === outcome).length;
+    out.log(`added ${count('added')}, updated ${count('updated')}, unchanged ${count('unchanged')}`);
+    // Names only: an officer's number is never printed.
+    for (const { officer, outcome } of result.outcomes) {
+      if (outcome !== 'unchanged') out.log(`  ${outcome.padEnd(8)} ${officer.name} (level ${officer.level}, ${officer.role})`);
+    }
+    if (result.notInFile.length > 0) {
+      if (removeMissing) {
+        for (const { key } of result.notInFile) await repo.remove(key);
+        out.log(`${result.notInFile.length} officers not in this file were removed from the rota:`);
+      } else {
+        out.log(`${result.notInFile.length} officers on the rota are not in this file and were kept (--remove-missing removes them):`);
+      }
+      for (const { name } of result.notInFile) out.log(`  ${removeMissing ? 'removed ' : 'kept    '} ${name}`);
+    }
+    const rota = await repo.list();
+    const { tableName, endpoint } = target.data;
+    out.log(`rota: ${rota.length} officers, ${rota.filter((o) => o.onDuty).length} on duty (${tableName}${endpoint ? ` at ${endpoint}` : ''})`);
+    return 0;
+  } catch (error) {
+    out.error(describeStoreFailure(error, target.data, 'import into'));
+    return 1;
+  } finally {
+    client.destroy();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = await runOfficersImport(process.argv.slice(2), process.env, console);
+}

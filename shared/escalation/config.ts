@@ -1,0 +1,47 @@
+/**
+ * The on-call escalation's variables, part of the one configuration schema (shared/config.ts): its fields go into
+ * the environment object, its output under `config.escalation`. What only AWS needs (the scheduler's function,
+ * role and group) is checked where it is used (eventbridge-scheduler.ts).
+ */
+import { z } from 'zod';
+
+/** Logged (as an error) when an escalation is left open: the stack's metric filter and alarm match it exactly. */
+export const ESCALATION_EXHAUSTED_MESSAGE = 'escalation exhausted';
+
+/** Seconds an officer has to ACK before the next level is paged. */
+export const DEFAULT_ACK_TIMEOUT_SECONDS = 600;
+/** How many times the whole chain is run again after its first pass before the escalation is left open. */
+export const DEFAULT_REPEAT_COUNT = 2;
+
+/** The variables as they appear in the environment. */
+export const escalationEnvShape = {
+  /** Seconds an officer has to acknowledge a page before the next level is paged (EventBridge: 60 s precision). */
+  ESCALATION_ACK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(DEFAULT_ACK_TIMEOUT_SECONDS),
+  /** After the last level, the chain starts again from level 1 this many times; then the case stays open. */
+  ESCALATION_REPEAT_COUNT: z.coerce.number().int().min(0).max(10).default(DEFAULT_REPEAT_COUNT),
+  /** Hours a CALL request waits for the voice bridge before it expires. */
+  ESCALATION_CALL_REQUEST_HOURS: z.coerce.number().int().min(1).max(168).default(24),
+  /** AWS: the function EventBridge Scheduler invokes (functions/escalation). Unset in that function itself. */
+  ESCALATION_FUNCTION_ARN: z.string().regex(/^arn:aws[\w-]*:lambda:/, 'a Lambda function ARN').optional(),
+  /** AWS: the role EventBridge Scheduler assumes to invoke it. */
+  ESCALATION_SCHEDULER_ROLE_ARN: z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:role\//, 'an IAM role ARN').optional(),
+  /** AWS: the schedule group the one-off triggers are created in (the IAM policy is scoped to it). */
+  ESCALATION_SCHEDULE_GROUP: z.string().regex(/^[0-9a-zA-Z_.-]{1,64}$/, 'a schedule group name').optional(),
+};
+
+type EscalationEnv = z.output<z.ZodObject<typeof escalationEnvShape>>;
+
+export function toEscalationConfig(env: EscalationEnv) {
+  return {
+    ackTimeoutSeconds: env.ESCALATION_ACK_TIMEOUT_SECONDS,
+    repeatCount: env.ESCALATION_REPEAT_COUNT,
+    callRequestHours: env.ESCALATION_CALL_REQUEST_HOURS,
+    scheduler: {
+      functionArn: env.ESCALATION_FUNCTION_ARN,
+      roleArn: env.ESCALATION_SCHEDULER_ROLE_ARN,
+      group: env.ESCALATION_SCHEDULE_GROUP,
+    },
+  };
+}
+
+export type EscalationConfig = ReturnType<typeof toEscalationConfig>;

@@ -1,0 +1,29 @@
+/**
+ * What the escalation service needs, so that the composition root (shared/runtime.ts, infra/local.ts, the
+ * Lambda entry points) can build it from its own dependencies.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { NumberVault } from '../crypto';
+import type { Logger } from '../log';
+import type { ReportRepository } from '../store/reports';
+import type { EscalationConfig } from './config';
+import type { EscalationScheduler } from './scheduler';
+
+export interface EscalationDeps {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+  /** The one way out for SMS (shared/outbox/outbox.ts `Outbox` fits). */
+  outbox: { send(to: string, text: string): Promise<unknown> };
+  log: Logger;
+  /** The keyed phone hash (shared/privacy.ts `phoneKey` with the configured key): officers are found by it. */
+  callerKey(rawPhone: string): string;
+  reports: ReportRepository;
+  escalation: EscalationConfig;
+  scheduler: EscalationScheduler;
+  /**
+   * Opens a report's sealed call-back number to tell the reporter that an officer has their case. Without it (or
+   * without a consented number) the reporter is not told by SMS; the audit trail records that they were not.
+   */
+  vault?: Pick<NumberVault, 'decrypt'>;
+  now(): number;
+}

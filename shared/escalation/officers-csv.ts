@@ -1,0 +1,97 @@
+/**
+ * The rota file: CSV with the exact header `name,phone,role,languages,escalation_level`, UTF-8, parsed like the
+ * registry file (shared/registry/csv.ts: quoted fields, line numbers of physical lines). Pure: text in, officers or
+ * every problem with its line number out; one bad row makes the whole file bad.
+ */
+import { z } from 'zod';
+import { OFFICER_ROLES } from '../domain/escalation';
+import { LANGUAGES, type Lang } from '../domain/prompts';
+import { E164 } from '../domain/registry';
+import { normalisePhone } from '../privacy';
+import { parseCsvRecords, type CsvError } from '../registry/csv';
+
+export const OFFICERS_CSV_HEADER = ['name', 'phone', 'role', 'languages', 'escalation_level'] as const;
+
+/** An officer as the file gives them: the number in E.164. */
+export interface OfficerRow {
+  name: string;
+  phone: string;
+  role: (typeof OFFICER_ROLES)[number];
+  languages: Lang[];
+  level: number;
+}
+
+export type OfficersCsvResult = { ok: true; officers: OfficerRow[] } | { ok: false; errors: CsvError[] };
+
+const oneOf = (values: readonly string[]) => (issue: { input?: unknown }) =>
+  `must be one of ${values.join(', ')}, not "${String(issue.input)}"`;
+
+const rowSchema = z.object({
+  name: z.string().min(1, 'is empty').max(60, 'is longer than 60 characters (it is quoted in SMS)'),
+  phone: z.string().transform((raw, ctx) => {
+    const normalised = normalisePhone(raw);
+    if (E164.test(normalised)) return normalised;
+    ctx.addIssue({ code: 'custom', message: `"${raw}" is not a phone number in international form` });
+    return z.NEVER;
+  }),
+  role: z.enum(OFFICER_ROLES, { error: oneOf(OFFICER_ROLES) }),
+  languages: z
+    .string()
+    .transform((value) => value.split(';').map((part) => part.trim().toLowerCase()).filter(Boolean))
+    .pipe(
+      z
+        .array(z.enum(LANGUAGES, { error: oneOf(LANGUAGES) }))
+        .min(1, 'is empty (at least one of tg, ru, en; the first is the one they are written to in)')
+        .refine((langs) => new Set(langs).size === langs.length, 'names a language twice'),
+    ),
+  escalation_level: z
+    .string()
+    .regex(/^\d+$/, { error: (issue) => `"${issue.input}" is not a whole number` })
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'must be 1 or more (1 is paged first)').max(20, 'must be 20 or less')),
+});
+
+function describeIssues(error: z.ZodError): string {
+  const reasons = error.issues.map((issue) => `${String(issue.path[0] ?? 'row')}: ${issue.message}`);
+  return [...new Set(reasons)].join('; ');
+}
+
+export function parseOfficersCsv(text: string): OfficersCsvResult {
+  const [header, ...rows] = parseCsvRecords(text);
+  const expected = OFFICERS_CSV_HEADER.join(',');
+  if (!header) return { ok: false, errors: [{ line: 1, reason: `the file is empty; the header must be: ${expected}` }] };
+  const found = header.fields.map((field) => field.trim()).join(',');
+  if (header.line !== 1 || header.syntaxError || found !== expected) {
+    return { ok: false, errors: [{ line: 1, reason: `the header must be exactly: ${expected} (found: ${found})` }] };
+  }
+  const errors: CsvError[] = [];
+  const officers: OfficerRow[] = [];
+  const lineOfPhone = new Map<string, number>();
+  for (const { line, fields, syntaxError } of rows) {
+    if (syntaxError) {
+      errors.push({ line, reason: syntaxError });
+      continue;
+    }
+    if (fields.length !== OFFICERS_CSV_HEADER.length) {
+      errors.push({ line, reason: `expected ${OFFICERS_CSV_HEADER.length} fields, found ${fields.length} (a field containing a comma must be quoted)` });
+      continue;
+    }
+    const parsed = rowSchema.safeParse(
+      Object.fromEntries(OFFICERS_CSV_HEADER.map((column, c) => [column, fields[c]!.replace(/\s+/g, ' ').trim()])),
+    );
+    if (!parsed.success) {
+      errors.push({ line, reason: describeIssues(parsed.error) });
+      continue;
+    }
+    const { name, phone, role, languages, escalation_level: level } = parsed.data;
+    const earlier = lineOfPhone.get(phone);
+    if (earlier !== undefined) {
+      errors.push({ line, reason: `phone: ${phone} is already on line ${earlier}` });
+      continue;
+    }
+    lineOfPhone.set(phone, line);
+    officers.push({ name, phone, role, languages, level });
+  }
+  if (errors.length === 0 && officers.length === 0) errors.push({ line: 1, reason: 'the file lists no officer' });
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, officers };
+}

@@ -1,0 +1,322 @@
+/**
+ * The imperative shell of the on-call escalation: read the state, the report and the rota, let the pure rules
+ * (domain/escalation.ts, domain/officer.ts) decide, write the new state conditionally, then run the effects.
+ *
+ * Entry points:
+ * - `startEscalation(deps, report)`: an urgent report was stored (intake's `onUrgent`).
+ * - `handleEscalationTrigger(deps, trigger)`: a step's timer fired (local timer, or functions/escalation on AWS).
+ * - `handleOfficerSms(deps, from, text)`: an inbound SMS; true when it was an officer's command and is handled.
+ * - `isOfficer(deps, phone)`: officers are exempt from the SMS flood limit.
+ * - `rearmPending(deps)` (local start) and `sweepOverdue(deps)` (AWS, every few minutes): no pending escalation
+ *   is lost to a restart or a failed invocation.
+ *
+ * Logs carry references, officers' keys and names, never a phone number or a note.
+ */
+import {
+  changed,
+  onTimeout,
+  start,
+  type EscalationEffect,
+  type EscalationState,
+  type EscalationTrigger,
+  type Transition,
+} from '../domain/escalation';
+import {
+  dutyReply,
+  isOfficerCommand,
+  parseOfficerCommand,
+  reportCommandReply,
+  type OfficerCommand,
+  type OfficerEffect,
+} from '../domain/officer';
+import { t } from '../domain/prompts';
+import type { Report } from '../domain/report';
+import { EscalationRepository } from '../store/escalations';
+import { OfficerRepository, rotaView, type OfficerRecord } from '../store/officers';
+import { ESCALATION_EXHAUSTED_MESSAGE } from './config';
+import type { EscalationDeps } from './deps';
+
+type ReportCommand = Exclude<OfficerCommand, { name: 'on' | 'off' | 'who' }>;
+
+/** Attempts at a conditional write before giving up (each one re-reads and decides again). */
+const MAX_WRITE_ATTEMPTS = 5;
+
+export class EscalationConflictError extends Error {}
+
+interface Stores {
+  officers: OfficerRepository;
+  escalations: EscalationRepository;
+}
+
+const storesOf = (deps: EscalationDeps): Stores => ({
+  officers: new OfficerRepository(deps.db, deps.tableName),
+  escalations: new EscalationRepository(deps.db, deps.tableName),
+});
+
+const settingsOf = (deps: EscalationDeps) => ({
+  ackTimeoutSeconds: deps.escalation.ackTimeoutSeconds,
+  repeatCount: deps.escalation.repeatCount,
+});
+
+/**
+ * Writes a transition's state on condition that `before` is still stored, keeping the open index a superset of
+ * the paging escalations, then runs its effects. False when another writer changed the state first.
+ */
+async function commit(
+  deps: EscalationDeps,
+  stores: Stores,
+  before: EscalationState | undefined,
+  transition: Transition,
+  report: Report,
+  rota: readonly OfficerRecord[],
+): Promise<boolean> {
+  const { state } = transition;
+  if (changed(before, state)) {
+    const open = state.status === 'paging';
+    if (open) await stores.escalations.syncOpen(state);
+    if (!(await stores.escalations.save(state, before))) return false;
+    if (!open) await stores.escalations.syncOpen(state);
+  }
+  await runEffects(deps, stores, transition.effects, report, rota);
+  return true;
+}
+
+/**
+ * Runs effects in order. Each failure is logged and the others still run: the state is already written, the next
+ * trigger moves the chain on, and a lost page is better than a lost escalation.
+ */
+async function runEffects(
+  deps: EscalationDeps,
+  stores: Stores,
+  effects: readonly (EscalationEffect | OfficerEffect)[],
+  report: Report | undefined,
+  rota: readonly OfficerRecord[],
+  officer?: OfficerRecord,
+): Promise<void> {
+  const phones = new Map(rota.map((record) => [record.key, record.phone]));
+  const reference = report?.reference;
+  const at = () => new Date(deps.now()).toISOString();
+  for (const effect of effects) {
+    try {
+      switch (effect.type) {
+        case 'sms': {
+          const phone = phones.get(effect.officerKey);
+          if (phone) await deps.outbox.send(phone, effect.text);
+          break;
+        }
+        case 'schedule':
+          await deps.scheduler.schedule(effect.trigger, effect.at);
+          break;
+        case 'reportStatus':
+          await deps.reports.updateStatus(report!.reference, effect.status, { statusNote: effect.statusNote, referredTo: effect.referredTo });
+          break;
+        case 'notifyReporter':
+          await notifyReporter(deps, stores, report!, effect.event);
+          break;
+        case 'alert':
+          // A fixed message: the stack's metric filter turns it into the operators' alarm.
+          deps.log.error(ESCALATION_EXHAUSTED_MESSAGE, { reference, reason: effect.reason });
+          break;
+        case 'bridgeCall':
+          await stores.escalations.recordPendingCall(
+            { reference: report!.reference, officerKey: effect.officerKey, at: at(), status: 'pending' },
+            Math.floor(deps.now() / 1000) + deps.escalation.callRequestHours * 3600,
+          );
+          deps.log.info('call requested; waiting for the voice bridge', { reference, officerKey: effect.officerKey });
+          break;
+        case 'audit':
+          if (reference) await stores.escalations.audit(reference, at(), effect.action, effect.actor, effect.detail);
+          else if (effect.actor && (effect.action === 'duty_on' || effect.action === 'duty_off' || effect.action === 'who')) {
+            await stores.officers.recordDuty({ at: at(), action: effect.action, actor: effect.actor, detail: effect.detail });
+          }
+          break;
+        case 'setDuty':
+          if (officer) await stores.officers.setDuty(officer.key, effect.onDuty, new Date(deps.now()));
+          break;
+      }
+    } catch (error) {
+      deps.log.error('escalation effect failed', { reference, effect: effect.type, error });
+    }
+  }
+}
+
+/**
+ * Tells the reporter by SMS, in their language. The report keeps no number but the sealed call-back number, and
+ * only with consent: without one the reporter is not texted (they see the new status with STATUS), and the audit
+ * trail says so.
+ */
+async function notifyReporter(deps: EscalationDeps, stores: Stores, report: Report, event: 'acknowledged' | 'closed'): Promise<void> {
+  const at = new Date(deps.now()).toISOString();
+  const sealed = report.callbackConsent ? await deps.reports.getSealedCallbackNumber(report.reference) : undefined;
+  if (!sealed || !deps.vault) {
+    const reason = !report.callbackConsent ? 'no_consent' : !sealed ? 'number_expired' : 'no_vault';
+    await stores.escalations.audit(report.reference, at, 'reporter_not_notified', undefined, { event, reason });
+    return;
+  }
+  const number = await deps.vault.decrypt(sealed);
+  await deps.outbox.send(number, t(report.lang, `escalation.reporter.${event}`, { reference: report.reference }));
+  await stores.escalations.audit(report.reference, at, 'reporter_notified', undefined, { event });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Escalations
+
+/**
+ * Starts the escalation of an urgent, stored report: pages level 1 (or the supervisors), arms the timer. Starting
+ * one that exists already changes nothing (a replayed intake), except that a paging one is scheduled again.
+ */
+export async function startEscalation(deps: EscalationDeps, report: Report): Promise<EscalationState> {
+  const stores = storesOf(deps);
+  for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+    const existing = await stores.escalations.get(report.reference);
+    if (existing) {
+      if (existing.status === 'paging' && existing.dueAt) {
+        await deps.scheduler.schedule({ reference: existing.reference, step: existing.step }, existing.dueAt);
+      }
+      return existing;
+    }
+    const rota = await stores.officers.list();
+    const transition = start(report, rota.map(rotaView), settingsOf(deps), deps.now());
+    if (await commit(deps, stores, undefined, transition, report, rota)) {
+      deps.log.info('escalation started', { reference: report.reference, status: transition.state.status, level: transition.state.level });
+      return transition.state;
+    }
+  }
+  throw new EscalationConflictError(`escalation ${report.reference}: the state kept changing`);
+}
+
+export type TriggerOutcome = 'moved_on' | 'exhausted' | 'ignored';
+
+/** A step's timer fired: decides from the stored state, so a late, repeated or raced trigger changes nothing. */
+export async function handleEscalationTrigger(deps: EscalationDeps, trigger: EscalationTrigger): Promise<TriggerOutcome> {
+  const stores = storesOf(deps);
+  for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+    const [state, report] = await Promise.all([
+      stores.escalations.get(trigger.reference),
+      deps.reports.getByReference(trigger.reference),
+    ]);
+    if (!state || !report) {
+      deps.log.warn('escalation trigger for nothing', { reference: trigger.reference, step: trigger.step });
+      return 'ignored';
+    }
+    const rota = await stores.officers.list();
+    const result = onTimeout(state, trigger, report, rota.map(rotaView), settingsOf(deps), deps.now());
+    if ('ignored' in result) {
+      deps.log.info('escalation trigger ignored', { reference: trigger.reference, step: trigger.step, why: result.ignored });
+      // A timeout that lost the race to an ACK may have re-added the open entry after the ACK removed it.
+      if (result.ignored === 'not_paging') await stores.escalations.syncOpen(state);
+      await runEffects(deps, stores, result.effects, report, rota);
+      return 'ignored';
+    }
+    if (await commit(deps, stores, state, result, report, rota)) {
+      const { status, level, round } = result.state;
+      deps.log.info('escalation moved on', { reference: trigger.reference, status, level, round });
+      return status === 'exhausted' ? 'exhausted' : 'moved_on';
+    }
+  }
+  throw new EscalationConflictError(`escalation ${trigger.reference}: the state kept changing`);
+}
+
+/** Local start: arms a timer for every escalation still paging (an overdue one fires at once). */
+export async function rearmPending(deps: EscalationDeps): Promise<number> {
+  const stores = storesOf(deps);
+  let armed = 0;
+  for (const entry of await stores.escalations.listOpen()) {
+    const state = await stores.escalations.get(entry.reference);
+    // A stale entry (a crash between two writes): the index is brought in line with the state.
+    if (!state) await stores.escalations.removeOpen(entry.reference);
+    else if (state.status !== entry.status || state.step !== entry.step) await stores.escalations.syncOpen(state);
+    if (state?.status === 'paging' && state.dueAt) {
+      await deps.scheduler.schedule({ reference: state.reference, step: state.step }, state.dueAt);
+      armed++;
+    }
+  }
+  if (armed > 0) deps.log.info('pending escalations re-armed', { count: armed });
+  return armed;
+}
+
+/** AWS, every few minutes: handles every paging escalation whose deadline has passed (a lost or failed trigger). */
+export async function sweepOverdue(deps: EscalationDeps): Promise<number> {
+  const stores = storesOf(deps);
+  let handled = 0;
+  for (const entry of await stores.escalations.listOpen()) {
+    if (entry.status !== 'paging' || !entry.dueAt || Date.parse(entry.dueAt) > deps.now()) continue;
+    try {
+      const state = await stores.escalations.get(entry.reference);
+      if (!state) continue;
+      if (state.status !== 'paging') {
+        await stores.escalations.syncOpen(state);
+        continue;
+      }
+      if (state.dueAt && Date.parse(state.dueAt) <= deps.now()) {
+        await handleEscalationTrigger(deps, { reference: state.reference, step: state.step });
+        handled++;
+      }
+    } catch (error) {
+      deps.log.error('overdue escalation not handled', { reference: entry.reference, error });
+    }
+  }
+  if (handled > 0) deps.log.warn('overdue escalations handled by the sweeper', { count: handled });
+  return handled;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Officers by SMS
+
+/** Whether this number is a registered officer's (officers are exempt from the SMS flood limit). */
+export async function isOfficer(deps: EscalationDeps, phone: string): Promise<boolean> {
+  return (await storesOf(deps).officers.get(deps.callerKey(phone))) !== undefined;
+}
+
+/**
+ * Handles an officer's command by SMS and answers it through the outbox. False, with nothing done, when the text
+ * is not an officer command or the sender is not a registered officer: the migrant flow answers it then.
+ * Throws when the store fails (the caller gives the provider's retry a chance).
+ */
+export async function handleOfficerSms(deps: EscalationDeps, fromPhone: string, text: string): Promise<boolean> {
+  if (!isOfficerCommand(text)) return false;
+  const stores = storesOf(deps);
+  const officer = await stores.officers.get(deps.callerKey(fromPhone));
+  if (!officer) return false;
+  const command = parseOfficerCommand(text)!;
+  const logged = { officerKey: officer.key, officer: officer.name, command: command.name };
+
+  if (command.name === 'on' || command.name === 'off' || command.name === 'who') {
+    const [rota, open] = await Promise.all([stores.officers.list(), command.name === 'on' ? stores.escalations.listOpen() : []]);
+    const reply = dutyReply(command, rotaView(officer), {
+      rota: rota.map(rotaView),
+      openReferences: open.map((entry) => entry.reference),
+    });
+    await runEffects(deps, stores, reply.effects, undefined, rota, officer);
+    await deps.outbox.send(fromPhone, reply.text);
+    deps.log.info('officer command', logged);
+    return true;
+  }
+
+  const reportCommand: ReportCommand = command;
+  const reference = 'reference' in reportCommand ? reportCommand.reference : undefined;
+  for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+    const [report, state, rota] = await Promise.all([
+      reference ? deps.reports.getByReference(reference) : undefined,
+      reference ? stores.escalations.get(reference) : undefined,
+      stores.officers.list(),
+    ]);
+    const callbackAvailable =
+      report?.callbackConsent === true && (await deps.reports.getSealedCallbackNumber(report.reference)) !== undefined;
+    const reply = reportCommandReply(reportCommand, rotaView(officer), rota.map(rotaView), { report, state, callbackAvailable }, deps.now());
+    if (reply.transition && report) {
+      if (!(await commit(deps, stores, state, reply.transition, report, rota))) continue;
+    }
+    await runEffects(deps, stores, reply.effects, report, rota, officer);
+    await deps.outbox.send(fromPhone, reply.text);
+    deps.log.info('officer command', { ...logged, reference });
+    return true;
+  }
+  throw new EscalationConflictError(`officer command ${command.name}: the state kept changing`);
+}
+
+/** A report's audit trail, oldest first (tests, tools). */
+export async function auditTrail(deps: EscalationDeps, reference: string) {
+  return storesOf(deps).escalations.listAudit(reference);
+}
+

@@ -1,0 +1,151 @@
+/**
+ * Escalations, the index of open ones, the audit trail and pending call requests (shared/store/keys.ts).
+ *
+ * No transactions: the escalation item is written conditionally on the version that was read, so an ACK and a
+ * timeout racing each other cannot both win. The open index (`ESCALATIONS` / `OPEN#<reference>`) is written
+ * BEFORE a state that is paging and removed AFTER a state that is no longer open, so it always holds at least every
+ * escalation that is paging: a crash leaves a stale entry, which `rearmPending` and the sweeper drop when they find
+ * its state settled, never a paging escalation nobody would wake up.
+ */
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { escalationStateSchema, type AuditAction, type AuditDetail, type EscalationState, type Person } from '../domain/escalation';
+import { collections, keys, type ItemCollection } from './keys';
+
+export const openEscalationSchema = z.object({
+  reference: z.string().min(1),
+  status: z.enum(['paging', 'exhausted']),
+  step: z.number().int().min(0),
+  /** The current step's deadline, while paging. */
+  dueAt: z.iso.datetime().optional(),
+});
+export type OpenEscalation = z.infer<typeof openEscalationSchema>;
+
+export const auditRecordSchema = z.object({
+  reference: z.string().min(1),
+  at: z.iso.datetime(),
+  action: z.string().min(1),
+  /** The officer who acted (their key and name); absent for the escalation's own steps. */
+  actor: z.object({ key: z.string(), name: z.string() }).optional(),
+  detail: z.record(z.string(), z.unknown()).optional(),
+});
+export type AuditRecord = z.infer<typeof auditRecordSchema>;
+
+export interface PendingCall {
+  reference: string;
+  officerKey: string;
+  at: string;
+  status: 'pending';
+}
+
+/**
+ * Orders audit records written in the same millisecond by this process (one command writes several); records of
+ * different processes in the same millisecond keep an arbitrary order.
+ */
+let auditSequence = 0;
+const auditId = () => `${String(auditSequence++ % 1_000_000).padStart(6, '0')}${randomUUID().slice(0, 4)}`;
+
+export class EscalationRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(reference: string): Promise<EscalationState | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.escalation(reference), ConsistentRead: true }),
+    );
+    return Item ? escalationStateSchema.parse(Item) : undefined;
+  }
+
+  /**
+   * Writes a new state on condition that the stored one is still the one it was computed from (`previous`
+   * undefined: that there is none yet). False when another writer got there first: read again and decide again.
+   */
+  async save(state: EscalationState, previous: EscalationState | undefined): Promise<boolean> {
+    const item = { ...keys.escalation(state.reference), ...escalationStateSchema.parse(state) };
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ...(previous
+            ? { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': previous.version } }
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Keeps the open index in step with a state: in it while paging or exhausted, out of it otherwise. */
+  async syncOpen(state: EscalationState): Promise<void> {
+    if (state.status === 'paging' || state.status === 'exhausted') {
+      const entry: OpenEscalation = { reference: state.reference, status: state.status, step: state.step, dueAt: state.dueAt };
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.openEscalation(state.reference), ...entry } }));
+    } else {
+      await this.removeOpen(state.reference);
+    }
+  }
+
+  async removeOpen(reference: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keys.openEscalation(reference) }));
+  }
+
+  /** Every open escalation (paging or left open), oldest deadline first. */
+  async listOpen(): Promise<OpenEscalation[]> {
+    const items = await this.query(collections.openEscalations());
+    return items
+      .map((item) => openEscalationSchema.parse(item))
+      .sort((a, b) => (a.dueAt ?? '').localeCompare(b.dueAt ?? '') || a.reference.localeCompare(b.reference));
+  }
+
+  async audit(reference: string, at: string, action: AuditAction, actor?: Person, detail?: AuditDetail): Promise<void> {
+    const record: AuditRecord = { reference, at, action, actor: actor && { key: actor.key, name: actor.name }, detail };
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.reportAudit(reference, at, auditId()), ...record } }),
+    );
+  }
+
+  /** A report's audit trail, oldest first. */
+  async listAudit(reference: string): Promise<AuditRecord[]> {
+    return (await this.query(collections.reportAudit(reference))).map((item) => auditRecordSchema.parse(item));
+  }
+
+  /** A CALL waiting for the voice bridge (the voice issue consumes these); expires after `expiresAt`. */
+  async recordPendingCall(call: PendingCall, expiresAt: number): Promise<void> {
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.pendingCall(call.reference, call.at, call.officerKey), ...call, expiresAt } }),
+    );
+  }
+
+  async listPendingCalls(reference: string, nowMs: number = Date.now()): Promise<PendingCall[]> {
+    return (await this.query(collections.pendingCalls(reference)))
+      .filter((item) => typeof item.expiresAt !== 'number' || item.expiresAt * 1000 > nowMs)
+      .map(({ reference: ref, officerKey, at, status }) => ({ reference: String(ref), officerKey: String(officerKey), at: String(at), status: status as 'pending' }));
+  }
+
+  private async query(collection: ItemCollection): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': collection.pk, ':prefix': collection.skPrefix },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+}
