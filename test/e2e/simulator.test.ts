@@ -187,6 +187,33 @@ describe('the phone simulator in chromium', () => {
     await page.close();
   });
 
+  // Officer ACK (DESIGN.md §5): an urgent USSD report texts the on-call officer its reference; the officer replies
+  // ACK <ref> from the second phone and gets a confirmation. The sample rota has +992900009001 on duty at level 1.
+  it('an officer ACK from the second phone', async () => {
+    const page = await openSimulator();
+    await send(page, '*384*1234#');
+    await choose(page, 'English');
+    await choose(page, 'Report a fraud');
+    await choose(page, 'Asked to pay a fee');
+    await choose(page, 'Not yet, they ask me to pay'); // about to pay: urgent
+    await send(page, '300');
+    await choose(page, 'USD (dollars)');
+    await choose(page, 'Skip');
+    await choose(page, 'No');
+    const reference = REFERENCE.exec(await choose(page, 'Send'))![0];
+    const officer = thread(page, 'officer');
+    await officer.locator('.sms.in').filter({ hasText: reference }).first().waitFor();
+    await page.getByRole('button', { name: `ACK ${reference}`, exact: true }).click();
+    await page.getByLabel('Message from the officer').press('Enter');
+    await officer.locator('.sms.out').filter({ hasText: `ACK ${reference}` }).waitFor();
+    // The page was the first message naming the reference; the confirmation of the ACK is the second.
+    const confirmation = officer.locator('.sms.in').filter({ hasText: reference }).nth(1);
+    await confirmation.waitFor();
+    expect(await confirmation.innerText()).toContain(`${reference} аз они шумо; огоҳӣ қатъ шуд`);
+    await page.screenshot({ path: 'test-results/simulator-officer-ack.png', fullPage: true });
+    await page.close();
+  });
+
   it('SMS CHECK through Africa\'s Talking: the reply arrives in the thread from the outbox', async () => {
     const page = await openSimulator();
     await send(page, '*384*1234#');
