@@ -13,7 +13,6 @@
  * Exit codes: 0 done, 1 invalid file or store failure, 2 wrong usage or configuration.
  */
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../shared/config';
 import { parseOfficersCsv } from '../shared/escalation/officers-csv';
 import { phoneKey } from '../shared/privacy';
@@ -21,15 +20,11 @@ import { environmentWithSecrets } from '../shared/secrets';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../shared/store/client';
 import { OfficerRepository } from '../shared/store/officers';
-import { describeStoreFailure, storeTargetSchema } from './store-target';
+import { describeTarget, prepareCsvImport, printOutcomes, type Output } from './csv-import';
+import { describeStoreFailure } from './store-target';
 
 const USAGE = 'usage: npm run officers:import -- FILE.csv [--dry-run] [--remove-missing]';
-const FLAGS = ['--dry-run', '--remove-missing'];
 
-export interface Output {
-  log(line: string): void;
-  error(line: string): void;
-}
 
 /** The hotline's phone hash key for this target, or a message saying what is missing. */
 async function hashKeyFor(env: Record<string, string | undefined>): Promise<{ key: string } | { problem: string }> {
@@ -64,55 +59,39 @@ export async function seedSampleOfficers(client: DynamoDBDocumentClient, tableNa
 
 /** Runs the command; resolves to its exit code. */
 export async function runOfficersImport(args: readonly string[], env: Record<string, string | undefined>, out: Output): Promise<number> {
-  const dryRun = args.includes('--dry-run');
-  const removeMissing = args.includes('--remove-missing');
-  const files = args.filter((arg) => !FLAGS.includes(arg));
-  if (files.length !== 1 || files[0]!.startsWith('-')) {
-    out.error(USAGE);
-    return 2;
-  }
-  const file = resolve(env.INIT_CWD ?? process.cwd(), files[0]!);
-
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    out.error(`Cannot read ${file}: ${(error as Error).message}`);
-    return 1;
-  }
-  const parsed = parseOfficersCsv(text);
-  if (!parsed.ok) {
-    const rows = parsed.errors.length === 1 ? '1 bad row' : `${parsed.errors.length} bad rows`;
-    out.error(`${file}: ${rows}; nothing was written.`);
-    for (const { line, reason } of parsed.errors) out.error(`line ${line}: ${reason}`);
-    return 1;
-  }
-  if (dryRun) {
-    out.log(`${file}: ${parsed.officers.length} officers, all valid (dry run: nothing written)`);
-    return 0;
-  }
-
-  const target = storeTargetSchema.safeParse(env);
-  if (!target.success) {
-    for (const issue of target.error.issues) out.error(`${issue.path.join('.')}: ${issue.message}`);
-    return 2;
-  }
+  const prepared = await prepareCsvImport(
+    {
+      usage: USAGE,
+      flags: ['--remove-missing'],
+      rowsAre: 'officers',
+      parse: (text) => {
+        const parsed = parseOfficersCsv(text);
+        return parsed.ok ? { ok: true, rows: parsed.officers } : parsed;
+      },
+    },
+    args,
+    env,
+    out,
+  );
+  if (typeof prepared === 'number') return prepared;
+  const removeMissing = prepared.flags.has('--remove-missing');
+  const { target } = prepared;
   const hashKey = await hashKeyFor(env).catch((error: unknown) => ({ problem: `Cannot read SECRETS_ARN: ${(error as Error).message}` }));
   if ('problem' in hashKey) {
     out.error(hashKey.problem);
     return 2;
   }
-  const officers = parsed.officers.map((row) => ({ ...row, key: phoneKey(hashKey.key, row.phone) }));
-  const client = createDocumentClient(target.data);
+  const officers = prepared.rows.map((row) => ({ ...row, key: phoneKey(hashKey.key, row.phone) }));
+  const client = createDocumentClient(target);
   try {
-    const repo = new OfficerRepository(client, target.data.tableName);
+    const repo = new OfficerRepository(client, target.tableName);
     const result = await repo.putOfficers(officers);
-    const count = (outcome: string) => result.outcomes.filter((o) => o.outcome === outcome).length;
-    out.log(`added ${count('added')}, updated ${count('updated')}, unchanged ${count('unchanged')}`);
     // Names only: an officer's number is never printed.
-    for (const { officer, outcome } of result.outcomes) {
-      if (outcome !== 'unchanged') out.log(`  ${outcome.padEnd(8)} ${officer.name} (level ${officer.level}, ${officer.role})`);
-    }
+    printOutcomes(
+      out,
+      result.outcomes.map(({ officer, outcome }) => ({ row: officer, outcome })),
+      (officer) => `${officer.name} (level ${officer.level}, ${officer.role})`,
+    );
     if (result.notInFile.length > 0) {
       if (removeMissing) {
         for (const { key } of result.notInFile) await repo.remove(key);
@@ -123,11 +102,10 @@ export async function runOfficersImport(args: readonly string[], env: Record<str
       for (const { name } of result.notInFile) out.log(`  ${removeMissing ? 'removed ' : 'kept    '} ${name}`);
     }
     const rota = await repo.list();
-    const { tableName, endpoint } = target.data;
-    out.log(`rota: ${rota.length} officers, ${rota.filter((o) => o.onDuty).length} on duty (${tableName}${endpoint ? ` at ${endpoint}` : ''})`);
+    out.log(`rota: ${rota.length} officers, ${rota.filter((o) => o.onDuty).length} on duty (${describeTarget(target)})`);
     return 0;
   } catch (error) {
-    out.error(describeStoreFailure(error, target.data, 'import into'));
+    out.error(describeStoreFailure(error, target, 'import into'));
     return 1;
   } finally {
     client.destroy();

@@ -7,9 +7,10 @@
  * escalation that is paging: a crash leaves a stale entry, which `rearmPending` and the sweeper drop when they find
  * its state settled, never a paging escalation nobody would wake up.
  */
+import { queryAll } from './query';
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { escalationStateSchema, type AuditAction, type AuditDetail, type EscalationState, type Person } from '../domain/escalation';
 import { collections, keys, type ItemCollection } from './keys';
@@ -130,22 +131,7 @@ export class EscalationRepository {
       .map(({ reference: ref, officerKey, at, status }) => ({ reference: String(ref), officerKey: String(officerKey), at: String(at), status: status as 'pending' }));
   }
 
-  private async query(collection: ItemCollection): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': collection.pk, ':prefix': collection.skPrefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+  private query(collection: ItemCollection): Promise<Record<string, unknown>[]> {
+    return queryAll(this.client, this.tableName, collection);
   }
 }

@@ -5,9 +5,10 @@
  * An officer's raw number is stored in their item: the hotline must page them. It is staff data, given by the
  * operator, not a reporter's number; it is never logged (logs carry the officer's key and name).
  */
+import { queryAll } from './query';
 import { createHash, randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { rotaOfficerSchema, type AuditAction, type AuditDetail, type Person, type RotaOfficer } from '../domain/escalation';
 import { E164 } from '../domain/registry';
@@ -163,22 +164,7 @@ export class OfficerRepository {
     );
   }
 
-  private async query(collection: ItemCollection): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': collection.pk, ':prefix': collection.skPrefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+  private query(collection: ItemCollection): Promise<Record<string, unknown>[]> {
+    return queryAll(this.client, this.tableName, collection);
   }
 }

@@ -1,3 +1,4 @@
+import { queryCollection } from './query';
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
@@ -107,25 +108,8 @@ export class RegistryRepository {
     return stored;
   }
 
-  private async *queryEntries(
-    projection: Pick<QueryCommandInput, 'ProjectionExpression' | 'ExpressionAttributeNames'> = {},
-  ): AsyncGenerator<Record<string, unknown>> {
-    const { pk, skPrefix } = collections.registryEntries();
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-          ...projection,
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      yield* page.Items ?? [];
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+  private queryEntries(projection?: Pick<QueryCommandInput, 'ProjectionExpression' | 'ExpressionAttributeNames'>) {
+    return queryCollection(this.client, this.tableName, collections.registryEntries(), projection);
   }
 
   private async writeEntry(entry: RegistryEntry, hash: string, previousHash: string | undefined, now: Date) {
