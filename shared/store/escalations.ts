@@ -7,13 +7,13 @@
  * escalation that is paging: a crash leaves a stale entry, which `rearmPending` and the sweeper drop when they find
  * its state settled, never a paging escalation nobody would wake up.
  */
-import { queryAll } from './query';
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { escalationStateSchema, type AuditAction, type AuditDetail, type EscalationState, type Person } from '../domain/escalation';
 import { collections, keys, type ItemCollection } from './keys';
+import { queryAll } from './query';
 
 export const openEscalationSchema = z.object({
   reference: z.string().min(1),

@@ -5,7 +5,6 @@
  * An officer's raw number is stored in their item: the hotline must page them. It is staff data, given by the
  * operator, not a reporter's number; it is never logged (logs carry the officer's key and name).
  */
-import { queryAll } from './query';
 import { createHash, randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -13,6 +12,7 @@ import { z } from 'zod';
 import { rotaOfficerSchema, type AuditAction, type AuditDetail, type Person, type RotaOfficer } from '../domain/escalation';
 import { E164 } from '../domain/registry';
 import { collections, keys, type ItemCollection } from './keys';
+import { queryAll } from './query';
 
 export const officerRecordSchema = rotaOfficerSchema.extend({
   /** E.164. Staff data, needed to page them; never logged. */

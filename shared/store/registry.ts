@@ -1,16 +1,15 @@
-import { queryCollection } from './query';
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { registryEntrySchema, type RegistryEntry } from '../domain/registry';
 import { collections, keys } from './keys';
+import { queryCollection } from './query';
 
 export type PutOutcome = 'added' | 'updated' | 'unchanged';
 
