@@ -9,6 +9,7 @@ import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
 import { createSmsApp } from '../functions/sms/app';
 import { createUssdApp } from '../functions/ussd/app';
+import { createVoiceApp } from '../functions/voice/app';
 import { ConfigError, loadConfig, type Config } from '../shared/config';
 import { deliver } from '../shared/outbox/deliver';
 import { LocalOutbox, LocalQueue, localSender } from '../shared/outbox/local';
@@ -99,6 +100,7 @@ export function localApp(deps: LocalDeps): Hono {
   const root = new Hono();
   root.route('/', createUssdApp(getDeps));
   root.route('/', createSmsApp(getDeps));
+  root.route('/', createVoiceApp(getDeps, { serveAudio: true }));
   root.get('/dev/outbox', async (c) => c.json(await deps.localOutbox.list(deps.messages)));
   root.route('/', simulatorRoutes(deps));
   return root;

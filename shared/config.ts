@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { escalationEnvShape, toEscalationConfig } from './escalation/config';
+import { toVoiceConfig, voiceEnvShape } from './channels/voice-config';
 
 /**
  * The whole configuration of the hotline, read from environment variables.
@@ -84,6 +85,7 @@ export const configSchema = z
     /** AWS: the encrypted queue where intakes the table refused wait to be replayed. */
     REPORT_JOURNAL_QUEUE_URL: z.url().optional(),
     ...escalationEnvShape,
+    ...voiceEnvShape,
     /** Local only: keep dynalite's data in this folder across restarts (in memory when unset). */
     DYNALITE_PATH: z.string().min(1).optional(),
     SEED_SAMPLE_DATA: z
@@ -151,6 +153,7 @@ export const configSchema = z
         : ({ kind: 'file', path: env.REPORT_JOURNAL_PATH } as const),
     },
     escalation: toEscalationConfig(env),
+    voice: toVoiceConfig(env),
     dynalitePath: env.DYNALITE_PATH,
     seedSampleData: env.SEED_SAMPLE_DATA,
   }));

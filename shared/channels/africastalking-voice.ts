@@ -1,0 +1,122 @@
+/**
+ * Africa's Talking voice: its callbacks as neutral input, and the voice line's actions as its XML (DESIGN.md §6).
+ * Its SDK builds no XML and escapes nothing, so every text and attribute is escaped here. Africa's Talking signs
+ * nothing: every callback URL rendered here carries the route's `?token=` (requireAtToken) with the call's state.
+ *
+ * - GetDigits calls its callbackUrl with `dtmfDigits`; with no key pressed the next action runs, a Redirect to the
+ *   same URL without digits ("no input").
+ * - Record (partial recording) calls its callbackUrl with `recordingUrl`; the call goes on with the answer.
+ * - Dial has no ring timeout and no action URL: it ends the script when someone picks up, else the next action
+ *   runs, a Redirect that says "nobody answered this level".
+ * - Speech is English only: Tajik and Russian are played from recordings.
+ * - The final callback (`isActive=0`, after hang-up) carries `recordingUrl` and `durationInSeconds`; its answer is
+ *   ignored.
+ */
+import { z } from 'zod';
+import type { Lang } from '../domain/prompts';
+import type { Segment, VoiceAction, VoiceInput } from '../domain/voice';
+import type { Rendered, VoiceRenderOptions } from './twilio-voice';
+import { planSpeech, type Fallback, type Speech } from './voice-speech';
+
+export const atVoiceSchema = z
+  .object({
+    isActive: z.enum(['0', '1']),
+    sessionId: z.string().min(1).max(200),
+    direction: z.string().max(20).optional(),
+    callerNumber: z.string().max(64).default(''),
+    destinationNumber: z.string().max(64).optional(),
+    dtmfDigits: z.string().max(64).optional(),
+    recordingUrl: z.string().max(2000).optional(),
+    durationInSeconds: z.string().max(10).optional(),
+  })
+  .passthrough();
+export type AtVoiceRequest = z.infer<typeof atVoiceSchema>;
+
+/** Africa's Talking speaks English only. */
+export const AT_TTS: readonly Lang[] = ['en'];
+const SAY_VOICE = 'woman';
+
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+/**
+ * The recording of the final callback comes with `durationInSeconds`, the length of the whole call: the only
+ * duration Africa's Talking gives, kept as the recording's upper bound.
+ */
+export function atVoiceInput(request: AtVoiceRequest): VoiceInput {
+  const duration = Number(request.durationInSeconds);
+  const recording =
+    request.recordingUrl && httpUrl.safeParse(request.recordingUrl).success
+      ? { url: request.recordingUrl, ...(request.durationInSeconds && Number.isInteger(duration) && duration >= 0 ? { durationSeconds: duration } : {}) }
+      : undefined;
+  return {
+    ...(request.dtmfDigits !== undefined ? { digits: request.dtmfDigits } : {}),
+    ...(recording ? { recording } : {}),
+  };
+}
+
+/** Text and attribute values for XML: the five special characters as entities. */
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch]!);
+}
+
+type Attributes = Record<string, string | number | boolean | undefined>;
+
+function element(name: string, attributes: Attributes, children?: string): string {
+  const attrs = Object.entries(attributes)
+    .filter((entry): entry is [string, string | number | boolean] => entry[1] !== undefined)
+    .map(([key, value]) => ` ${key}="${escapeXml(String(value))}"`)
+    .join('');
+  return children === undefined ? `<${name}${attrs}/>` : `<${name}${attrs}>${children}</${name}>`;
+}
+
+export function renderAtVoice(actions: readonly VoiceAction[], options: VoiceRenderOptions): Rendered {
+  const fallbacks: Fallback[] = [];
+  const speak = (segments: readonly Segment[]) => {
+    const planned = planSpeech(segments, { tts: AT_TTS, recordings: options.recordings });
+    fallbacks.push(...planned.fallbacks);
+    return planned.speech.map(speechXml).join('');
+  };
+  const parts: string[] = [];
+  for (const action of actions) {
+    switch (action.kind) {
+      case 'say':
+        parts.push(speak(action.segments));
+        break;
+      case 'gather': {
+        const url = options.actionUrl(action.next);
+        const attributes = {
+          timeout: action.timeoutSeconds,
+          numDigits: action.numDigits,
+          finishOnKey: action.finishOnKey,
+          callbackUrl: url,
+        };
+        parts.push(element('GetDigits', attributes, speak(action.segments)), element('Redirect', {}, escapeXml(url)));
+        break;
+      }
+      case 'record': {
+        const url = options.actionUrl(action.next);
+        const attributes = { finishOnKey: '#', maxLength: action.maxSeconds, trimSilence: true, playBeep: true, callbackUrl: url };
+        parts.push(element('Record', attributes, speak(action.segments)), element('Redirect', {}, escapeXml(url)));
+        break;
+      }
+      case 'dial':
+        // One level rings at once (the first to pick up takes the call); the Redirect moves on to the next level.
+        parts.push(
+          element('Dial', { phoneNumbers: action.numbers.join(','), sequential: false, callerId: options.callerId }),
+          element('Redirect', {}, escapeXml(options.actionUrl(action.next))),
+        );
+        break;
+      case 'hangup':
+        // The call ends when the script does.
+        break;
+    }
+  }
+  return { body: `<?xml version="1.0" encoding="UTF-8"?><Response>${parts.join('')}</Response>`, fallbacks };
+}
+
+function speechXml(item: Speech): string {
+  return item.kind === 'play' ? element('Play', { url: item.url }) : element('Say', { voice: SAY_VOICE }, escapeXml(item.text));
+}
+
+/** The answer to a final (`isActive=0`) callback, which Africa's Talking ignores. */
+export const AT_EMPTY_RESPONSE = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
