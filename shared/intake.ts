@@ -5,6 +5,7 @@
  */
 import type { NumberVault } from './crypto';
 import type { Logger } from './log';
+import { metrics } from './metrics';
 import { triage, type Report, type ReportDraft } from './domain/report';
 import type { IntakeJournal, ReplayResult } from './store/journal';
 import type { ReportRepository } from './store/reports';
@@ -46,6 +47,7 @@ export async function submitReport(deps: IntakeDeps, submission: ReportSubmissio
     const { report, created } = await deps.reports.create(draft, idempotencyKey, sealedCallbackNumber);
     await deps.reports.recordIdentifiers(report);
     deps.log.info('report stored', { reference: report.reference, channel: report.channel, created, urgent: report.urgency.urgent });
+    if (created) metrics.countReport(report.channel, report.urgency.urgent);
     if (created && report.urgency.urgent) await startEscalation(deps, report);
     return { saved: true, report, created };
   } catch (error) {
@@ -71,6 +73,7 @@ async function startEscalation(deps: IntakeDeps, report: Report): Promise<void> 
 /** After a replay: start the escalations of the urgent reports it stored for the first time. */
 export async function afterReplay(deps: IntakeDeps, result: ReplayResult): Promise<void> {
   for (const { report, created } of result.replayed) {
+    if (created) metrics.countReport(report.channel, report.urgency.urgent);
     if (created && report.urgency.urgent) await startEscalation(deps, report);
   }
   if (result.replayed.length > 0 || result.failed.length > 0) {

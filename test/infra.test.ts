@@ -1,7 +1,8 @@
 /**
- * The CDK stack, synthesized once for the whole file (bundling the three functions with the local esbuild takes a
+ * The CDK stack, synthesized once for the whole file (bundling the six functions with the local esbuild takes a
  * few seconds) with the same feature flags as `npx cdk synth` (cdk.json) and the cdk-nag AwsSolutions checks. Nothing
- * here calls AWS: synthesis is offline and the Secrets Manager client is replaced by a stand-in.
+ * here calls AWS: synthesis is offline and the Secrets Manager and KMS clients are replaced by stand-ins. The
+ * deploy-time context options are checked on further syntheses that skip bundling.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +14,22 @@ import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSmsApp } from '../functions/sms/app';
 import { createUssdApp } from '../functions/ussd/app';
-import { ESCALATION_METRIC, ESCALATION_SWEEP_RATE, HotlineStack, SMS_MAX_ATTEMPTS, SMS_ROUTES, USSD_ROUTES } from '../infra/stack';
+import { createVoiceApp } from '../functions/voice/app';
+import {
+  ESCALATION_METRIC,
+  ESCALATION_SWEEP_RATE,
+  HotlineStack,
+  JOURNAL_MAX_RECEIVES,
+  NUMBER_VAULT_ENCRYPTION_CONTEXT,
+  SMS_MAX_ATTEMPTS,
+  SMS_ROUTES,
+  TABLE_ACTIONS,
+  USSD_ROUTES,
+  VOICE_ROUTES,
+} from '../infra/stack';
+import { awsChannelAdapters } from '../shared/aws-adapters';
 import { loadConfig } from '../shared/config';
+import { KmsNumberVault } from '../shared/crypto-kms';
 import { ESCALATION_EXHAUSTED_MESSAGE, escalationEnvShape } from '../shared/escalation/config';
 import { environmentWithSecrets, type SecretReader } from '../shared/secrets';
 import { TABLE_KEYS } from '../shared/store/keys';
@@ -73,7 +88,9 @@ function at(path: string): { id: string; resource: Resources[string] } {
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Principal?: unknown; Condition?: unknown };
 
-const FUNCTIONS = ['UssdFunction', 'SmsFunction', 'OutboxFunction', 'EscalationFunction'] as const;
+const FUNCTIONS = ['UssdFunction', 'SmsFunction', 'VoiceFunction', 'OutboxFunction', 'EscalationFunction', 'IntakeReplayFunction'] as const;
+/** The functions that take reports (and so seal numbers, journal, page): the shared channel wiring. */
+const CHANNELS = ['UssdFunction', 'SmsFunction', 'VoiceFunction', 'IntakeReplayFunction'] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
 
 function variablesOf(name: FunctionName): Record<string, unknown> {
@@ -102,6 +119,16 @@ function actionsOn(name: FunctionName, resourceId: string): string[] {
 }
 
 const secretId = (path: string) => at(path).id;
+
+/** The properties of the event source mapping that reads one queue. */
+function mappingOf(queuePath: string): Record<string, unknown> {
+  const arn = JSON.stringify({ 'Fn::GetAtt': [at(queuePath).id, 'Arn'] });
+  const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping') as Resources).filter(
+    (mapping) => JSON.stringify((mapping.Properties as { EventSourceArn: unknown }).EventSourceArn) === arn,
+  );
+  expect(mappings, queuePath).toHaveLength(1);
+  return mappings[0]!.Properties as Record<string, unknown>;
+}
 
 /** The secret ids listed, in order, in a function's SECRETS_ARN. */
 function secretsArnOf(name: FunctionName): string[] {
@@ -138,16 +165,25 @@ describe('HotlineStack: table', () => {
 });
 
 describe('HotlineStack: functions', () => {
-  it('has the USSD, SMS, outbox and escalation functions on Node 22 arm64, 512 MB, each with its own role and log group', () => {
+  it('has the six functions on Node 22 arm64 with their measured memory and timeouts, each with its own role and log group', () => {
     expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toHaveLength(FUNCTIONS.length);
-    const timeouts: Record<FunctionName, number> = { UssdFunction: 10, SmsFunction: 10, OutboxFunction: 30, EscalationFunction: 30 };
+    // The webhooks wait on a caller or a provider (10 s, under the USSD gateway's ~10 s and Twilio's 15 s); memory
+    // buys them CPU for the cold start. Nobody waits on the queue and scheduler consumers.
+    const sizes: Record<FunctionName, [memory: number, timeout: number]> = {
+      UssdFunction: [1024, 10],
+      SmsFunction: [1024, 10],
+      VoiceFunction: [1024, 10],
+      OutboxFunction: [512, 30],
+      EscalationFunction: [512, 30],
+      IntakeReplayFunction: [512, 30],
+    };
     for (const name of FUNCTIONS) {
       expect(at(name).resource.Properties, name).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
-        MemorySize: 512,
-        Timeout: timeouts[name],
+        MemorySize: sizes[name][0],
+        Timeout: sizes[name][1],
         Role: { 'Fn::GetAtt': [at(`${name}Role`).id, 'Arn'] },
         LoggingConfig: { LogGroup: { Ref: at(`${name}Logs`).id } },
       });
@@ -157,8 +193,8 @@ describe('HotlineStack: functions', () => {
     }
     const resourceTypes = Object.values(template.toJSON().Resources as Resources).map((r) => r.Type);
     expect(resourceTypes.filter((type) => type.startsWith('Custom::'))).toEqual([]);
-    // Four function log groups and the API access logs.
-    expect(Object.keys(template.findResources('AWS::Logs::LogGroup'))).toHaveLength(5);
+    // Six function log groups and the API access logs.
+    expect(Object.keys(template.findResources('AWS::Logs::LogGroup'))).toHaveLength(7);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 180 });
   });
 
@@ -169,9 +205,12 @@ describe('HotlineStack: functions', () => {
     // A generated value is laid over last, so a stray key in the provider credentials cannot replace it.
     expect(secretsArnOf('UssdFunction')).toEqual([token, hashKey]);
     expect(secretsArnOf('SmsFunction')).toEqual([provider, token, hashKey]);
+    // Twilio signs voice callbacks with the auth token in the provider credentials.
+    expect(secretsArnOf('VoiceFunction')).toEqual([provider, token, hashKey]);
     expect(secretsArnOf('OutboxFunction')).toEqual([provider, token, hashKey]);
-    // Pages officers and moves escalations on: no provider credentials.
+    // Page officers and move escalations on: no provider credentials.
     expect(secretsArnOf('EscalationFunction')).toEqual([token, hashKey]);
+    expect(secretsArnOf('IntakeReplayFunction')).toEqual([token, hashKey]);
 
     const secretNames = [
       'AT_WEBHOOK_TOKEN',
@@ -222,12 +261,12 @@ describe('HotlineStack: functions', () => {
       const statements = statementsOf(name);
       expect(statements.map((s) => JSON.stringify(s.Resource)).some((r) => r.includes('"*"')), name).toBe(false);
       expect(statements.flatMap(actions).some((action) => action.endsWith(':*')), name).toBe(false);
-      expect(actionsOn(name, table), name).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']));
-      expect(actionsOn(name, tableKey), name).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));
+      expect(actionsOn(name, table), name).toEqual(TABLE_ACTIONS);
+      expect(actionsOn(name, tableKey), name).toEqual(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*']);
       const secretStatements = statements.filter((s) => actions(s).some((a) => a.startsWith('secretsmanager:')));
       expect(secretStatements, name).toEqual([
         expect.objectContaining({
-          Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+          Action: 'secretsmanager:GetSecretValue',
           Resource: [...secretsArnOf(name)].sort().map((id) => ({ Ref: id })),
         }),
       ]);
@@ -259,11 +298,20 @@ describe('HotlineStack: functions', () => {
 });
 
 describe('HotlineStack: SMS outbox', () => {
-  it('encrypts both queues and refuses requests without TLS', () => {
+  it('encrypts every queue (the outbox with SSE-SQS, the report journal under the table key) and refuses requests without TLS', () => {
     const queues = template.findResources('AWS::SQS::Queue') as Resources;
-    expect(Object.keys(queues).sort()).toEqual([at('OutboxQueue').id, at('OutboxDeadLetterQueue').id].sort());
+    const outboxQueues = [at('OutboxQueue').id, at('OutboxDeadLetterQueue').id];
+    const journalQueues = [at('ReportJournalQueue').id, at('ReportJournalDeadLetterQueue').id];
+    expect(Object.keys(queues).sort()).toEqual([...outboxQueues, ...journalQueues].sort());
     for (const [id, queue] of Object.entries(queues)) {
-      expect(queue.Properties, id).toMatchObject({ SqsManagedSseEnabled: true });
+      if (outboxQueues.includes(id)) expect(queue.Properties, id).toMatchObject({ SqsManagedSseEnabled: true });
+      else {
+        // Report text waiting for the table: the table's own key, so exactly who may read the table may read it.
+        expect(queue.Properties, id).toMatchObject({
+          KmsMasterKeyId: { 'Fn::GetAtt': [at('TableKey').id, 'Arn'] },
+          KmsDataKeyReusePeriodSeconds: 300,
+        });
+      }
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: [{ Ref: id }],
         PolicyDocument: {
@@ -300,14 +348,14 @@ describe('HotlineStack: SMS outbox', () => {
     });
   });
 
-  it('feeds the outbox function from the queue in batches of 10, reporting partial batch failures', () => {
-    const { resource } = only('AWS::Lambda::EventSourceMapping');
-    const properties = resource.Properties as Record<string, unknown>;
+  it('feeds the outbox function from the queue in batches of 10, reporting partial batch failures, at most 10 at once', () => {
+    const properties = mappingOf('OutboxQueue');
     expect(properties).toMatchObject({
       EventSourceArn: { 'Fn::GetAtt': [at('OutboxQueue').id, 'Arn'] },
       FunctionName: { Ref: at('OutboxFunction').id },
       BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 10 },
     });
     expect(properties.MaximumBatchingWindowInSeconds).toBeGreaterThanOrEqual(1);
     expect(properties.MaximumBatchingWindowInSeconds).toBeLessThanOrEqual(5);
@@ -364,7 +412,7 @@ describe('HotlineStack: on-call escalation', () => {
   const group = () => ({ Ref: groupId() });
   const escalationArn = () => ({ 'Fn::GetAtt': [at('EscalationFunction').id, 'Arn'] });
   const roleArn = () => ({ 'Fn::GetAtt': [role().id, 'Arn'] });
-  const schedulingFunctions = ['UssdFunction', 'SmsFunction', 'EscalationFunction'] as const;
+  const schedulingFunctions = ['UssdFunction', 'SmsFunction', 'VoiceFunction', 'EscalationFunction', 'IntakeReplayFunction'] as const;
 
   it('tells every function that pages officers the same timers, the scheduler role and the schedule group', () => {
     for (const name of schedulingFunctions) {
@@ -376,9 +424,8 @@ describe('HotlineStack: on-call escalation', () => {
         ESCALATION_SCHEDULE_GROUP: group(),
       });
     }
-    // USSD and SMS target the escalation function; it takes its own ARN from the invocation (no cycle).
-    expect(variablesOf('UssdFunction').ESCALATION_FUNCTION_ARN).toEqual(escalationArn());
-    expect(variablesOf('SmsFunction').ESCALATION_FUNCTION_ARN).toEqual(escalationArn());
+    // The channels and the replay target the escalation function; it takes its own ARN from the invocation (no cycle).
+    for (const name of CHANNELS) expect(variablesOf(name).ESCALATION_FUNCTION_ARN, name).toEqual(escalationArn());
     expect(variablesOf('EscalationFunction')).not.toHaveProperty('ESCALATION_FUNCTION_ARN');
     // Every ESCALATION_ variable is one the configuration reads, and the values parse in aws mode.
     for (const name of FUNCTIONS) {
@@ -397,7 +444,7 @@ describe('HotlineStack: on-call escalation', () => {
     expect(config).toMatchObject({ ackTimeoutSeconds: 600, repeatCount: 2 });
   });
 
-  it('lets USSD, SMS and escalation create schedules only in the escalation group and pass only the scheduler role, to the scheduler', () => {
+  it('lets USSD, SMS, voice, replay and escalation create schedules only in the escalation group and pass only the scheduler role, to the scheduler', () => {
     for (const name of FUNCTIONS) {
       const statements = statementsOf(name);
       const create = statements.filter((s) => actions(s).some((a) => a.startsWith('scheduler:')));
@@ -457,8 +504,9 @@ describe('HotlineStack: on-call escalation', () => {
 
   it('alarms the operators when an escalation is left open, from the logs of every function that can leave one', () => {
     const filters = Object.values(template.findResources('AWS::Logs::MetricFilter') as Resources);
+    // Every function that starts escalations (a report that finds nobody to page) or moves them on.
     expect(filters.map((f) => (f.Properties as { LogGroupName: { Ref: string } }).LogGroupName.Ref).sort()).toEqual(
-      ['EscalationFunction', 'SmsFunction', 'UssdFunction'].map((name) => at(`${name}Logs`).id).sort(),
+      ['EscalationFunction', 'SmsFunction', 'UssdFunction', 'VoiceFunction', 'IntakeReplayFunction'].map((name) => at(`${name}Logs`).id).sort(),
     );
     for (const filter of filters) {
       expect(filter.Properties).toMatchObject({
@@ -491,7 +539,7 @@ describe('HotlineStack: on-call escalation', () => {
 });
 
 describe('HotlineStack: HTTP API', () => {
-  it('has exactly the USSD and SMS webhook routes and no /dev/ route', () => {
+  it('has exactly the USSD, SMS and voice webhook routes and no /dev/ or /audio/ route', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route') as Resources);
     const routeKeys = routes.map((route) => (route.Properties as { RouteKey: string }).RouteKey).sort();
     expect(routeKeys).toEqual([
@@ -502,8 +550,10 @@ describe('HotlineStack: HTTP API', () => {
       'POST /sms/twilio/status',
       'POST /ussd/africastalking',
       'POST /ussd/africastalking/events',
+      'POST /voice/africastalking',
+      'POST /voice/twilio',
     ]);
-    expect(routeKeys.filter((key) => key.split(' ')[1]!.startsWith('/dev'))).toEqual([]);
+    expect(routeKeys.filter((key) => /^\/(dev|audio)/.test(key.split(' ')[1]!))).toEqual([]);
     expect(routeKeys).not.toContain('$default');
   });
 
@@ -521,6 +571,7 @@ describe('HotlineStack: HTTP API', () => {
     };
     for (const route of USSD_ROUTES) expect(functionOf(`${route.method} ${route.path}`), route.path).toBe(at('UssdFunction').id);
     for (const route of SMS_ROUTES) expect(functionOf(`${route.method} ${route.path}`), route.path).toBe(at('SmsFunction').id);
+    for (const route of VOICE_ROUTES) expect(functionOf(`${route.method} ${route.path}`), route.path).toBe(at('VoiceFunction').id);
   });
 
   it('routes only to paths the apps serve', () => {
@@ -533,6 +584,15 @@ describe('HotlineStack: HTTP API', () => {
     for (const route of SMS_ROUTES) {
       expect(smsServed.some((r) => r.method === route.method && r.path === route.path), route.path).toBe(true);
     }
+    // As functions/voice/index.ts builds it on Lambda: no audio route at all.
+    const voiceServed = createVoiceApp(notStarted).routes;
+    for (const route of VOICE_ROUTES) {
+      expect(voiceServed.some((r) => r.method === route.method && r.path === route.path), route.path).toBe(true);
+    }
+    expect(voiceServed.filter((r) => r.path.startsWith('/audio'))).toEqual([]);
+    // Every POST the voice app serves is routed (a callback path it answers but the API does not route would 404).
+    const voicePosts = voiceServed.filter((r) => r.method === 'POST').map((r) => r.path);
+    expect([...new Set(voicePosts)].sort()).toEqual(VOICE_ROUTES.map((r) => r.path).sort());
   });
 
   it('logs every request as JSON to a log group, without the query string, and throttles', () => {
@@ -564,6 +624,10 @@ describe('HotlineStack: HTTP API', () => {
         'SmsCallbackUrl',
         'SmsDeliveryReportsUrl',
         'TwilioSmsWebhookUrl',
+        'VoiceCallbackUrl',
+        'TwilioVoiceWebhookUrl',
+        'RegistryImportCommand',
+        'ReportJournalDeadLetterQueueUrl',
         'AtWebhookTokenCommand',
         'ProviderCredentialsCommand',
         'AlarmTopicArn',
@@ -576,6 +640,16 @@ describe('HotlineStack: HTTP API', () => {
     expect(outputs.SmsCallbackUrl!.Value).toEqual(url('/sms/africastalking?token='));
     expect(outputs.SmsDeliveryReportsUrl!.Value).toEqual(url('/sms/africastalking/delivery?token='));
     expect(outputs.TwilioSmsWebhookUrl!.Value).toEqual(url('/sms/twilio'));
+    expect(outputs.VoiceCallbackUrl!.Value).toEqual(url('/voice/africastalking?token='));
+    expect(outputs.TwilioVoiceWebhookUrl!.Value).toEqual(url('/voice/twilio'));
+    // Every routed POST path has an output URL to paste into a provider console.
+    const urls = Object.values(outputs).map((output) => JSON.stringify(output.Value));
+    for (const route of [...USSD_ROUTES, ...SMS_ROUTES, ...VOICE_ROUTES].filter((r) => r.method === 'POST')) {
+      // The Twilio status callback is set per message by the sender; it needs no console setting.
+      if (route.path === '/sms/twilio/status') continue;
+      expect(urls.some((text) => text.includes(`"${route.path}"`) || text.includes(`"${route.path}?token="`)), route.path).toBe(true);
+    }
+    expect(JSON.stringify(outputs.RegistryImportCommand)).toContain('npm run registry:import -- registry.csv');
     expect(JSON.stringify(outputs.AtWebhookTokenCommand)).toContain('aws secretsmanager get-secret-value');
     expect(outputs.AlarmTopicArn!.Value).toEqual({ Ref: at('AlarmTopic').id });
   });
@@ -611,6 +685,351 @@ describe('HotlineStack: HTTP API', () => {
   });
 });
 
+describe('HotlineStack: least privilege', () => {
+  /** A readable name for a policy resource: the construct it is, or what it covers. */
+  function label(resource: unknown): string {
+    const json = JSON.stringify(resource);
+    if (json.includes(':scheduler:')) return 'EscalationSchedules/*';
+    const named = [
+      'Table',
+      'TableKey',
+      'NumberVaultKey',
+      'OutboxQueue',
+      'OutboxDeadLetterQueue',
+      'ReportJournalQueue',
+      'ReportJournalDeadLetterQueue',
+      'AtWebhookToken',
+      'PhoneHashKey',
+      'ProviderCredentials',
+      'EscalationSchedulerRole',
+      ...FUNCTIONS.map((name) => `${name}Logs`),
+    ];
+    const id = (resource as { 'Fn::GetAtt'?: [string]; Ref?: string })['Fn::GetAtt']?.[0] ?? (resource as { Ref?: string }).Ref;
+    return named.find((path) => at(path).id === id) ?? json;
+  }
+
+  /** Every "action resource [condition]" a function's role allows, sorted, without duplicates. */
+  function grantsOf(name: FunctionName): string[] {
+    const grants = statementsOf(name).flatMap((statement) => {
+      expect(statement.Effect).toBe('Allow');
+      const condition = statement.Condition ? ` if ${JSON.stringify(statement.Condition)}` : '';
+      return actions(statement).flatMap((action) => [statement.Resource].flat().map((r) => `${action} ${label(r)}${condition}`));
+    });
+    return [...new Set(grants)].sort();
+  }
+
+  const basics = (name: FunctionName, secrets: string[]) => [
+    `logs:CreateLogStream ${name}Logs`,
+    `logs:PutLogEvents ${name}Logs`,
+    ...TABLE_ACTIONS.map((action) => `${action} Table`),
+    // DynamoDB (and SQS, for the journal) use the table key on the caller's behalf.
+    ...['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'].map((action) => `${action} TableKey`),
+    ...secrets.map((secret) => `secretsmanager:GetSecretValue ${secret}`),
+  ];
+  const scheduling = [
+    'scheduler:CreateSchedule EscalationSchedules/*',
+    'iam:PassRole EscalationSchedulerRole if {"StringEquals":{"iam:PassedToService":"scheduler.amazonaws.com"}}',
+  ];
+  const vault = (...kmsActions: string[]) =>
+    kmsActions.map((action) => `${action} NumberVaultKey if {"StringEquals":{"kms:EncryptionContext:purpose":"reporter-callback-number"}}`);
+  const consumes = (queue: string) =>
+    ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'].map(
+      (action) => `${action} ${queue}`,
+    );
+  const sends = (...queues: string[]) => queues.map((queue) => `sqs:SendMessage ${queue}`);
+  const generated = ['AtWebhookToken', 'PhoneHashKey'];
+  const withProvider = ['AtWebhookToken', 'PhoneHashKey', 'ProviderCredentials'];
+
+  const EXPECTED: Record<FunctionName, string[]> = {
+    UssdFunction: [...basics('UssdFunction', generated), ...sends('OutboxQueue', 'ReportJournalQueue'), ...scheduling, ...vault('kms:Encrypt')],
+    // The only function that opens a sealed number: an officer's ACK or DONE by SMS texts the reporter.
+    SmsFunction: [
+      ...basics('SmsFunction', withProvider),
+      ...sends('OutboxQueue', 'ReportJournalQueue'),
+      ...scheduling,
+      ...vault('kms:Decrypt', 'kms:Encrypt'),
+    ],
+    VoiceFunction: [...basics('VoiceFunction', withProvider), ...sends('OutboxQueue', 'ReportJournalQueue'), ...scheduling, ...vault('kms:Encrypt')],
+    OutboxFunction: [...basics('OutboxFunction', withProvider), ...consumes('OutboxQueue'), ...sends('OutboxDeadLetterQueue')],
+    // No vault: pages and timeouts never text a reporter.
+    EscalationFunction: [...basics('EscalationFunction', generated), ...sends('OutboxQueue'), ...scheduling],
+    // No vault: a journal entry carries the number already sealed, and starting an escalation opens none.
+    IntakeReplayFunction: [
+      ...basics('IntakeReplayFunction', generated),
+      ...consumes('ReportJournalQueue'),
+      ...sends('OutboxQueue', 'ReportJournalDeadLetterQueue'),
+      ...scheduling,
+    ],
+  };
+
+  it('gives each function exactly the actions on exactly the resources it uses', () => {
+    for (const name of FUNCTIONS) expect(grantsOf(name), name).toEqual([...new Set(EXPECTED[name])].sort());
+  });
+
+  /**
+   * The AWS API calls a bundle can make: the `…Command` classes it imports from the runtime's `@aws-sdk/*` (external
+   * to the bundle, so each import is a plain `import{…}from"@aws-sdk/…"`), as IAM actions.
+   */
+  function callableActions(name: FunctionName): Set<string> {
+    // The bundle's asset folder in the cloud assembly is named after the hash that is also its S3 key.
+    const { S3Key } = (at(name).resource.Properties as { Code: { S3Key: string } }).Code;
+    const code = readFileSync(join(outdir, `asset.${S3Key.replace(/\.zip$/, '')}`, 'index.mjs'), 'utf8');
+    const prefixes: Record<string, string> = {
+      'lib-dynamodb': 'dynamodb',
+      'client-dynamodb': 'dynamodb',
+      'client-sqs': 'sqs',
+      'client-kms': 'kms',
+      'client-scheduler': 'scheduler',
+      'client-secrets-manager': 'secretsmanager',
+    };
+    // lib-dynamodb's document commands are the item actions under other names.
+    const documentCommands: Record<string, string> = { Get: 'GetItem', Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', Query: 'Query', Scan: 'Scan' };
+    const callable = new Set<string>();
+    for (const [, names, module] of code.matchAll(/import\{([^}]*)\}from"@aws-sdk\/([^"]+)"/g)) {
+      const prefix = prefixes[module!];
+      expect(prefix, `a mapping for @aws-sdk/${module}`).toBeDefined();
+      for (const imported of names!.split(',').map((part) => part.trim().split(/\s+as\s+/)[0]!)) {
+        const command = /^(\w+)Command$/.exec(imported)?.[1];
+        if (!command) continue;
+        const action = module === 'lib-dynamodb' ? documentCommands[command] : command;
+        expect(action, `${module} ${imported}`).toBeDefined();
+        callable.add(`${prefix}:${action}`);
+      }
+    }
+    return callable;
+  }
+
+  /** Calls a bundle contains but never makes on Lambda, each with the reason. */
+  const NEVER_CALLED_ON_LAMBDA: Record<string, { functions: readonly FunctionName[] | 'all'; why: string }> = {
+    'dynamodb:CreateTable': { functions: 'all', why: 'ensureTable (shared/store/client.ts) runs in the local hotline only' },
+    'dynamodb:DescribeTable': { functions: 'all', why: 'ensureTable runs in the local hotline only' },
+    'dynamodb:Scan': { functions: 'all', why: 'ReportRepository.listCreatedSince: the operators\' export, with their own credentials' },
+    'kms:Decrypt': {
+      functions: ['UssdFunction', 'VoiceFunction', 'IntakeReplayFunction'],
+      why: 'KmsNumberVault.decrypt: only notifyReporter opens a number, on an officer\'s ACK/DONE, which arrives by SMS',
+    },
+    'kms:Encrypt': { functions: ['IntakeReplayFunction'], why: 'a journal entry carries its number sealed already' },
+    'sqs:ChangeMessageVisibility': {
+      functions: ['UssdFunction', 'SmsFunction', 'VoiceFunction', 'EscalationFunction'],
+      why: 'SqsQueue.delayRetry: only the queue consumers back off',
+    },
+  };
+  /** Granted for the event source mapping, which polls on the function's behalf. */
+  const POLLED = ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
+
+  it('allows every AWS call each bundle makes on Lambda, and no call it cannot make', () => {
+    for (const name of FUNCTIONS) {
+      const needed = [...callableActions(name)].filter((action) => {
+        const never = NEVER_CALLED_ON_LAMBDA[action];
+        return !never || (never.functions !== 'all' && !never.functions.includes(name));
+      });
+      const granted = statementsOf(name)
+        // The table key is used by DynamoDB and SQS on the caller's behalf; logs are written by the runtime; the
+        // scheduler role is passed inside CreateSchedule.
+        .filter((statement) => JSON.stringify(statement.Resource) !== JSON.stringify({ 'Fn::GetAtt': [at('TableKey').id, 'Arn'] }))
+        .flatMap(actions)
+        .filter((action) => !action.startsWith('logs:') && action !== 'iam:PassRole' && !POLLED.includes(action));
+      expect([...new Set(granted)].sort(), name).toEqual([...new Set(needed)].sort());
+    }
+  });
+
+  it('lets no function use a wildcard action, and no role have a managed policy', () => {
+    for (const name of FUNCTIONS) expect(statementsOf(name).flatMap(actions).filter((a) => a.includes('*') && !a.startsWith('kms:')), name).toEqual([]);
+    template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+  });
+});
+
+describe('HotlineStack: number vault and intake journal', () => {
+  it('seals call-back numbers under a rotated, retained key of their own, usable only with the vault encryption context', async () => {
+    const key = at('NumberVaultKey');
+    expect(key.resource).toMatchObject({ Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(key.id).not.toBe(at('TableKey').id);
+    for (const name of CHANNELS) expect(variablesOf(name).NUMBER_VAULT_KMS_KEY_ID, name).toEqual({ 'Fn::GetAtt': [key.id, 'Arn'] });
+    // The condition in the policies is the context KmsNumberVault actually sends.
+    const sent: unknown[] = [];
+    const client = {
+      send: async (command: { input: { EncryptionContext?: unknown } }) => {
+        sent.push(command.input.EncryptionContext);
+        return { CiphertextBlob: new Uint8Array([1, 2, 3]), Plaintext: new TextEncoder().encode('+992927001122') };
+      },
+    };
+    const vault = new KmsNumberVault('key-arn', client as unknown as ConstructorParameters<typeof KmsNumberVault>[1]);
+    await vault.decrypt(await vault.encrypt('+992927001122'));
+    expect(sent).toEqual([NUMBER_VAULT_ENCRYPTION_CONTEXT, NUMBER_VAULT_ENCRYPTION_CONTEXT]);
+  });
+
+  it('journals reports into a queue that redrives to its dead-letter queue after every replay, keeping both 14 days', () => {
+    const deadLetters = at('ReportJournalDeadLetterQueue');
+    const queue = at('ReportJournalQueue').resource.Properties as Record<string, unknown>;
+    expect(queue).toMatchObject({
+      MessageRetentionPeriod: 14 * 24 * 3600,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLetters.id, 'Arn'] }, maxReceiveCount: JOURNAL_MAX_RECEIVES },
+    });
+    expect(deadLetters.resource.Properties).toMatchObject({ MessageRetentionPeriod: 14 * 24 * 3600 });
+    for (const name of ['UssdFunction', 'SmsFunction', 'VoiceFunction'] as const) {
+      expect(variablesOf(name).REPORT_JOURNAL_QUEUE_URL, name).toEqual({ Ref: at('ReportJournalQueue').id });
+    }
+    expect(variablesOf('IntakeReplayFunction')).toMatchObject({
+      REPORT_JOURNAL_QUEUE_URL: { Ref: at('ReportJournalQueue').id },
+      REPORT_JOURNAL_DEAD_LETTER_QUEUE_URL: { Ref: deadLetters.id },
+    });
+  });
+
+  it('replays the journal with functions/intake-replay, in batches with partial failures, two at a time', () => {
+    const properties = mappingOf('ReportJournalQueue');
+    expect(properties).toMatchObject({
+      FunctionName: { Ref: at('IntakeReplayFunction').id },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+    const timeout = (at('IntakeReplayFunction').resource.Properties as { Timeout: number }).Timeout;
+    expect((at('ReportJournalQueue').resource.Properties as { VisibilityTimeout: number }).VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+  });
+
+  it('gives every function that takes reports what the AWS channel wiring requires, in values it accepts', () => {
+    // Stand-ins for what CloudFormation resolves at deploy time.
+    const resolved = (key: string, value: unknown): string => {
+      if (typeof value === 'string') return value;
+      if (key.endsWith('_URL')) return key === 'PUBLIC_BASE_URL' ? 'https://abc123.execute-api.eu-west-2.amazonaws.com' : `https://sqs.eu-west-2.amazonaws.com/123456789012/${key}`;
+      if (key === 'ESCALATION_FUNCTION_ARN') return 'arn:aws:lambda:eu-west-2:123456789012:function:SafeJobHotline-EscalationFunction';
+      if (key === 'ESCALATION_SCHEDULER_ROLE_ARN') return 'arn:aws:iam::123456789012:role/SafeJobHotline-EscalationSchedulerRole';
+      if (key === 'NUMBER_VAULT_KMS_KEY_ID') return 'arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+      if (key === 'ESCALATION_SCHEDULE_GROUP') return 'EscalationSchedules-abc123';
+      if (key === 'TABLE_NAME') return 'SafeJobHotline-Table-ABC123';
+      return 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:x';
+    };
+    for (const name of CHANNELS) {
+      const env = Object.fromEntries(Object.entries(variablesOf(name)).map(([key, value]) => [key, resolved(key, value)]));
+      // What Secrets Manager lays over the environment.
+      const config = loadConfig({ ...env, AT_WEBHOOK_TOKEN: 'x'.repeat(48), PHONE_HASH_KEY: 'y'.repeat(64) });
+      expect(() => awsChannelAdapters(config), name).not.toThrow();
+    }
+  });
+});
+
+describe('HotlineStack: operator alarms', () => {
+  const alarms = () => Object.values(template.findResources('AWS::CloudWatch::Alarm') as Resources).map((a) => a.Properties as Record<string, unknown>);
+
+  it('sends every alarm to the topic, named with the stack prefix its policy admits', () => {
+    const all = alarms();
+    const names = all.map((alarm) => alarm.AlarmName as string).sort();
+    expect(names).toEqual(
+      [
+        'SafeJobHotline-sms-dead-letters',
+        'SafeJobHotline-report-journal-dead-letters',
+        'SafeJobHotline-report-journal-waiting',
+        'SafeJobHotline-escalation-exhausted',
+        'SafeJobHotline-api-5xx',
+        ...['ussd', 'sms', 'voice', 'outbox', 'escalation', 'intake-replay'].flatMap((fn) => [`SafeJobHotline-${fn}-errors`, `SafeJobHotline-${fn}-throttles`]),
+      ].sort(),
+    );
+    for (const alarm of all) {
+      expect(alarm, alarm.AlarmName as string).toMatchObject({
+        AlarmActions: [{ Ref: at('AlarmTopic').id }],
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+      expect((alarm.AlarmDescription as string).length, alarm.AlarmName as string).toBeGreaterThan(40);
+    }
+  });
+
+  it('alarms when any dead-letter queue holds a message', () => {
+    for (const [alarmPath, queuePath] of [
+      ['OutboxDeadLetterAlarm', 'OutboxDeadLetterQueue'],
+      ['ReportJournalDeadLetterAlarm', 'ReportJournalDeadLetterQueue'],
+    ] as const) {
+      expect(at(alarmPath).resource.Properties, alarmPath).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [at(queuePath).id, 'QueueName'] } }],
+        Threshold: 1,
+      });
+    }
+    // Every queue that is some queue's dead-letter target has its alarm.
+    const targets = Object.values(template.findResources('AWS::SQS::Queue') as Resources)
+      .map((queue) => (queue.Properties as { RedrivePolicy?: { deadLetterTargetArn: { 'Fn::GetAtt': [string] } } }).RedrivePolicy)
+      .filter((policy) => policy !== undefined)
+      .map((policy) => policy.deadLetterTargetArn['Fn::GetAtt'][0])
+      .sort();
+    const alarmed = alarms()
+      .filter((alarm) => alarm.MetricName === 'ApproximateNumberOfMessagesVisible')
+      .map((alarm) => (alarm.Dimensions as [{ Value: { 'Fn::GetAtt': [string] } }])[0].Value['Fn::GetAtt'][0])
+      .sort();
+    expect(alarmed).toEqual(targets);
+  });
+
+  it('alarms on reports waiting over 15 minutes for replay', () => {
+    expect(at('ReportJournalWaitingAlarm').resource.Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [at('ReportJournalQueue').id, 'QueueName'] } }],
+      Threshold: 900,
+    });
+  });
+
+  it('alarms on errors and throttles of every function', () => {
+    for (const name of FUNCTIONS) {
+      for (const metric of ['Errors', 'Throttles']) {
+        expect(at(`${name}${metric}Alarm`).resource.Properties, `${name} ${metric}`).toMatchObject({
+          Namespace: 'AWS/Lambda',
+          MetricName: metric,
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: at(name).id } }],
+          Statistic: 'Sum',
+          Period: 300,
+          Threshold: 1,
+        });
+      }
+    }
+  });
+
+  it('alarms on any 5xx answer of the API', () => {
+    expect(at('ApiServerErrorAlarm').resource.Properties).toMatchObject({
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5xx',
+      Dimensions: [{ Name: 'ApiId', Value: { Ref: only('AWS::ApiGatewayV2::Api').id } }],
+      Statistic: 'Sum',
+      Threshold: 1,
+    });
+  });
+});
+
+describe('HotlineStack: deploy-time context', () => {
+  /** Synthesizes with `context` and without bundling (fast); returns the template. */
+  function synthWith(context: Record<string, unknown>): Template {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'hotline-ctx-')), context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...context } });
+    const contextStack = new HotlineStack(app, 'SafeJobHotline');
+    return Template.fromStack(contextStack);
+  }
+  const functionNamed = (t: Template, prefix: string) =>
+    Object.entries(t.findResources('AWS::Lambda::Function') as Resources).find(([id]) => id.startsWith(prefix))![1].Properties as Record<string, unknown>;
+
+  it('by default: no audio URL, no subscription, no reserved or provisioned concurrency', () => {
+    expect(variablesOf('VoiceFunction')).not.toHaveProperty('AUDIO_BASE_URL');
+    expect(template.findResources('AWS::SNS::Subscription')).toEqual({});
+    for (const name of FUNCTIONS) expect(at(name).resource.Properties, name).not.toHaveProperty('ReservedConcurrentExecutions');
+    expect(template.findResources('AWS::Lambda::Version')).toEqual({});
+    expect(template.findResources('AWS::Lambda::Alias')).toEqual({});
+  });
+
+  it('sets the voice recordings URL, an e-mail subscription and the USSD reserved concurrency when given', () => {
+    const t = synthWith({ audioBaseUrl: 'https://prompts.example.org/audio', alarmEmail: 'ops@example.org', ussdReservedConcurrency: '50' });
+    expect((functionNamed(t, 'VoiceFunction').Environment as { Variables: Record<string, unknown> }).Variables.AUDIO_BASE_URL).toBe(
+      'https://prompts.example.org/audio',
+    );
+    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.org' });
+    expect(functionNamed(t, 'UssdFunction').ReservedConcurrentExecutions).toBe(50);
+    expect(functionNamed(t, 'SmsFunction')).not.toHaveProperty('ReservedConcurrentExecutions');
+  });
+
+  it('refuses values that would deploy a broken stack', () => {
+    expect(() => synthWith({ audioBaseUrl: 'http://prompts.example.org' })).toThrow(/audioBaseUrl/);
+    expect(() => synthWith({ alarmEmail: 'ops' })).toThrow(/alarmEmail/);
+    expect(() => synthWith({ ussdReservedConcurrency: '0' })).toThrow(/ussdReservedConcurrency/);
+  });
+});
+
 describe('HotlineStack: cdk-nag AwsSolutions', () => {
   it('reports no unacknowledged error or warning', () => {
     const nag = report.pluginReports.find((plugin) => plugin.pluginName === 'AwsSolutions');
@@ -630,7 +1049,8 @@ describe('HotlineStack: cdk-nag AwsSolutions', () => {
       acknowledged
         .flatMap((finding) => finding.violatingConstructs.map((c) => `${finding.ruleName} ${c.constructPath}`))
         .sort(),
-    ).toEqual([
+    ).toEqual(
+      [
       'AwsSolutions-APIG4 SafeJobHotline/Api/GET--health/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--sms--africastalking--delivery/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--sms--africastalking/Resource',
@@ -638,27 +1058,22 @@ describe('HotlineStack: cdk-nag AwsSolutions', () => {
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--sms--twilio/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--ussd--africastalking--events/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--ussd--africastalking/Resource',
-      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*] SafeJobHotline/EscalationFunctionRole/DefaultPolicy/Resource',
-      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*] SafeJobHotline/OutboxFunctionRole/DefaultPolicy/Resource',
-      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*] SafeJobHotline/SmsFunctionRole/DefaultPolicy/Resource',
-      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*] SafeJobHotline/UssdFunctionRole/DefaultPolicy/Resource',
-      'AwsSolutions-IAM5[Action::kms:ReEncrypt*] SafeJobHotline/EscalationFunctionRole/DefaultPolicy/Resource',
-      'AwsSolutions-IAM5[Action::kms:ReEncrypt*] SafeJobHotline/OutboxFunctionRole/DefaultPolicy/Resource',
-      'AwsSolutions-IAM5[Action::kms:ReEncrypt*] SafeJobHotline/SmsFunctionRole/DefaultPolicy/Resource',
-      'AwsSolutions-IAM5[Action::kms:ReEncrypt*] SafeJobHotline/UssdFunctionRole/DefaultPolicy/Resource',
-      ...['Escalation', 'Sms', 'Ussd'].map(
+      'AwsSolutions-APIG4 SafeJobHotline/Api/POST--voice--africastalking/Resource',
+      'AwsSolutions-APIG4 SafeJobHotline/Api/POST--voice--twilio/Resource',
+      ...['Escalation', 'IntakeReplay', 'Outbox', 'Sms', 'Ussd', 'Voice'].flatMap((name) => [
+        `AwsSolutions-IAM5[Action::kms:GenerateDataKey*] SafeJobHotline/${name}FunctionRole/DefaultPolicy/Resource`,
+        `AwsSolutions-IAM5[Action::kms:ReEncrypt*] SafeJobHotline/${name}FunctionRole/DefaultPolicy/Resource`,
+      ]),
+      ...['Escalation', 'IntakeReplay', 'Sms', 'Ussd', 'Voice'].map(
         (name) =>
           'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/' +
           `<EscalationSchedules>/*] SafeJobHotline/${name}FunctionRole/DefaultPolicy/Resource`,
       ),
-      'AwsSolutions-L1 SafeJobHotline/EscalationFunction/Resource',
-      'AwsSolutions-L1 SafeJobHotline/OutboxFunction/Resource',
-      'AwsSolutions-L1 SafeJobHotline/SmsFunction/Resource',
-      'AwsSolutions-L1 SafeJobHotline/UssdFunction/Resource',
+      ...['Escalation', 'IntakeReplay', 'Outbox', 'Sms', 'Ussd', 'Voice'].map((name) => `AwsSolutions-L1 SafeJobHotline/${name}Function/Resource`),
       'AwsSolutions-SMG4 SafeJobHotline/AtWebhookToken/Resource',
       'AwsSolutions-SMG4 SafeJobHotline/PhoneHashKey/Resource',
       'AwsSolutions-SMG4 SafeJobHotline/ProviderCredentials/Resource',
-    ]);
+    ].sort());
   });
 });
 

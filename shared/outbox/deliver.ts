@@ -1,5 +1,6 @@
 import type { SmsProviderName } from '../config';
 import type { Logger } from '../log';
+import { metrics } from '../metrics';
 import type { MessageRepository } from '../store/messages';
 import { providersFor, type SmsRoute } from './routing';
 import type { QueuedSms, SmsSender } from './types';
@@ -41,6 +42,7 @@ export async function deliver(ctx: DeliveryContext, message: QueuedSms, attempt:
       retryable: true,
       reason: error instanceof Error ? error.message : String(error),
     }));
+    metrics.countSms(sender.provider, result.ok);
     if (result.ok) {
       // The provider has the message: a failed status write must not make us send it twice.
       await ctx.messages

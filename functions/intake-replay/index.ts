@@ -1,0 +1,93 @@
+/**
+ * The intake journal's consumer on AWS (SQS event source on the report journal queue). Each message is one report
+ * the table refused while a caller was on the line (shared/store/journal-sqs.ts): it is stored again, exactly once
+ * (`create` and `recordIdentifiers` are idempotent on the journal entry's key), and an urgent report stored for the
+ * first time starts its escalation, as it would have at intake (shared/intake.ts `afterReplay`).
+ *
+ * - A report the table still refuses is reported as a batch item failure and backed off (60 s × 2^(n-1), at most
+ *   12 h, by ChangeMessageVisibility); after JOURNAL_MAX_RECEIVES receives the queue's redrive dead-letters it.
+ * - A body that is not a journal entry cannot become one by waiting: it is moved to the dead-letter queue at once.
+ * - The others of a batch are deleted by SQS: one stuck report does not replay the rest again.
+ */
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import { awsChannelDeps } from '../../shared/aws-adapters';
+import { afterReplay } from '../../shared/intake';
+import { powertoolsLoggerOf } from '../../shared/log';
+import { SqsQueue } from '../../shared/outbox/sqs';
+import { journalEntrySchema, replayJournal } from '../../shared/store/journal';
+
+/** A failed replay waits 60 s, then 120 s, 240 s... (at most 12 h) before the next one. */
+export const RETRY_BASE_SECONDS = 60;
+
+/** Where unreadable entries go (set by the stack; not part of the shared configuration). */
+const deadLetterUrlSchema = z.url();
+
+/** A body that is not JSON is as unusable as one of the wrong shape. */
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+interface Replay {
+  sqs: SQSClient;
+  journal: SqsQueue;
+  deadLetterQueueUrl: string;
+}
+
+let replay: Replay | undefined;
+/** The SQS side, built once per container after the channel dependencies (which check the queue variables). */
+function replayOf(journalQueueUrl: string): Replay {
+  if (!replay) {
+    const deadLetterQueueUrl = deadLetterUrlSchema.parse(process.env.REPORT_JOURNAL_DEAD_LETTER_QUEUE_URL, {
+      error: () => 'REPORT_JOURNAL_DEAD_LETTER_QUEUE_URL must be the URL of the journal dead-letter queue',
+    });
+    const sqs = new SQSClient({});
+    replay = { sqs, journal: new SqsQueue(journalQueueUrl, sqs), deadLetterQueueUrl };
+  }
+  return replay;
+}
+
+export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
+  const deps = await awsChannelDeps();
+  if (context) powertoolsLoggerOf(deps.log)?.addContext(context);
+  const { journal } = deps.config.reports;
+  if (journal.kind !== 'sqs') throw new Error('REPORT_JOURNAL_QUEUE_URL is required');
+  const { sqs, journal: journalQueue, deadLetterQueueUrl } = replayOf(journal.queueUrl);
+  const failures: SQSBatchResponse['batchItemFailures'] = [];
+
+  async function replayRecord(record: SQSRecord): Promise<void> {
+    const entry = journalEntrySchema.safeParse(parseJson(record.body));
+    if (!entry.success) {
+      await sqs.send(new SendMessageCommand({ QueueUrl: deadLetterQueueUrl, MessageBody: record.body }));
+      deps.log.error('journal entry unreadable; dead-lettered', { messageId: record.messageId });
+      return;
+    }
+    const result = await replayJournal([entry.data], deps.intake.reports);
+    // Urgent reports stored for the first time start their escalation (a failed start is logged, not retried:
+    // the report is stored, and the sweeper and the alarms cover an escalation that did not start).
+    await afterReplay(deps.intake, result);
+    if (result.failed.length > 0) {
+      const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
+      deps.log.warn('journaled report still refused; will retry', { messageId: record.messageId, attempt });
+      await journalQueue
+        .delayRetry(record.receiptHandle, attempt, RETRY_BASE_SECONDS)
+        .catch((error: unknown) => deps.log.error('journal backoff not set', { messageId: record.messageId, error }));
+      failures.push({ itemIdentifier: record.messageId });
+    }
+  }
+
+  await Promise.all(
+    event.Records.map((record) =>
+      replayRecord(record).catch((error: unknown) => {
+        deps.log.error('journal record failed', { messageId: record.messageId, error });
+        failures.push({ itemIdentifier: record.messageId });
+      }),
+    ),
+  );
+  return { batchItemFailures: failures };
+}

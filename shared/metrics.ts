@@ -1,0 +1,63 @@
+/**
+ * The hotline's business metrics, as CloudWatch Embedded Metric Format (EMF) lines built by the AWS Lambda
+ * Powertools Metrics utility: on Lambda each count is one JSON line on stdout, which CloudWatch Logs turns into a
+ * metric in the `SafeJobHotline` namespace without an API call (nothing to flush at the end of an invocation, no
+ * PutMetricData permission). Locally (no AWS_LAMBDA_FUNCTION_NAME) they are not emitted at all.
+ *
+ * | metric          | dimensions          | counted when                                                        |
+ * | --------------- | ------------------- | ------------------------------------------------------------------- |
+ * | Reports         | service, channel    | a report is stored for the first time (not a retry of the same one) |
+ * | UrgentReports   | service, channel    | ... and it is urgent (its escalation starts)                        |
+ * | Verifications   | service, kind       | a caller checks an agency, licence, number or card                  |
+ * | SmsSent         | service, provider   | a provider accepted an outbound SMS                                 |
+ * | SmsFailed       | service, provider   | a provider refused one, or could not be reached (one per attempt)   |
+ *
+ * `service` is always `hotline`, so each metric sums across functions; each has one small set of dimension values.
+ */
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { SmsProviderName } from './config';
+
+export const METRICS_NAMESPACE = 'SafeJobHotline';
+const SERVICE = 'hotline';
+
+export type MetricName = 'Reports' | 'UrgentReports' | 'Verifications' | 'SmsSent' | 'SmsFailed';
+
+export interface HotlineMetrics {
+  /** A report stored for the first time, from `channel` (ussd, sms, voice); `urgent` counts it as urgent too. */
+  countReport(channel: string, urgent: boolean): void;
+  /** A verification answered: `kind` is what was checked (agency, licence, phone, card...), a small fixed set. */
+  countVerification(kind: string): void;
+  /** One provider's answer to one sending attempt. */
+  countSms(provider: SmsProviderName | 'local', ok: boolean): void;
+}
+
+/**
+ * Metrics written to `write`, one EMF line per count. Without `write`: on Lambda to stdout, elsewhere nowhere.
+ */
+export function createMetrics(write?: (line: string) => void): HotlineMetrics {
+  const sink = write ?? (process.env.AWS_LAMBDA_FUNCTION_NAME ? (line: string) => void process.stdout.write(`${line}\n`) : undefined);
+  if (!sink) return { countReport() {}, countVerification() {}, countSms() {} };
+
+  const emit = (dimension: [string, string], names: MetricName[]) => {
+    const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE });
+    metrics.addDimension(...dimension);
+    for (const name of names) metrics.addMetric(name, MetricUnit.Count, 1);
+    sink(JSON.stringify(metrics.serializeMetrics()));
+  };
+  // A metric must never break what it counts.
+  const safely = (count: () => void) => {
+    try {
+      count();
+    } catch {
+      // Nothing to do: the event itself is logged by its caller.
+    }
+  };
+  return {
+    countReport: (channel, urgent) => safely(() => emit(['channel', channel], urgent ? ['Reports', 'UrgentReports'] : ['Reports'])),
+    countVerification: (kind) => safely(() => emit(['kind', kind], ['Verifications'])),
+    countSms: (provider, ok) => safely(() => emit(['provider', provider], [ok ? 'SmsSent' : 'SmsFailed'])),
+  };
+}
+
+/** The process's metrics (see createMetrics): what the shells and shared code call. */
+export const metrics: HotlineMetrics = createMetrics();

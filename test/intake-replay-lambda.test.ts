@@ -1,0 +1,243 @@
+/**
+ * The intake-replay Lambda handler as SQS invokes it: real-shaped SQS events carrying journal entries as
+ * shared/store/journal-sqs.ts writes them, the table on dynalite, and the AWS calls it makes besides (SQS for the
+ * outbox, the backoff and the dead-letter queue; EventBridge Scheduler for an escalation's first timer) intercepted
+ * with nock at the HTTP layer. Nothing else may leave the process.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ReportDraft } from '../shared/domain/report';
+import { phoneKey } from '../shared/privacy';
+import type { JournalEntry } from '../shared/store/journal';
+import { OfficerRepository } from '../shared/store/officers';
+import { ReportRepository } from '../shared/store/reports';
+import { startTestStore, type TestStore } from './support/dynalite';
+import { reportDraft } from './support/reports';
+
+/** A stand-in SQS endpoint on loopback where nothing listens: only nock answers it. */
+const SQS_ORIGIN = 'http://127.0.0.1:9324';
+const OUTBOX_QUEUE_URL = `${SQS_ORIGIN}/123456789012/SafeJobHotline-OutboxQueue`;
+const JOURNAL_QUEUE_URL = `${SQS_ORIGIN}/123456789012/SafeJobHotline-ReportJournalQueue`;
+const JOURNAL_DEAD_LETTER_QUEUE_URL = `${SQS_ORIGIN}/123456789012/SafeJobHotline-ReportJournalDeadLetterQueue`;
+const SCHEDULER_ORIGIN = 'https://scheduler.eu-west-2.amazonaws.com';
+const HASH_KEY = 'replay-lambda-test-hash-key-0123456789abcdef';
+const SCHEDULE_GROUP = 'EscalationSchedules-test';
+/** functions/intake-replay: replay n is retried after 60 × 2^(n-1) seconds. */
+const RETRY_BASE_SECONDS = 60;
+
+type Handler = (event: SQSEvent) => Promise<SQSBatchResponse>;
+
+let store: TestStore;
+let reports: ReportRepository;
+let handler: Handler;
+const unexpected: string[] = [];
+const lines: string[] = [];
+
+beforeAll(async () => {
+  store = await startTestStore('safejob-replay-lambda-test');
+  // The handler reads its configuration from the environment on first use, as on Lambda (the values Secrets
+  // Manager would lay over the environment are set directly).
+  Object.assign(process.env, {
+    HOTLINE_MODE: 'aws',
+    AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
+    TABLE_NAME: store.tableName,
+    AT_WEBHOOK_TOKEN: 'replay-lambda-test-token',
+    PHONE_HASH_KEY: HASH_KEY,
+    PUBLIC_BASE_URL: 'https://abc123.execute-api.eu-west-2.amazonaws.com',
+    OUTBOX_QUEUE_URL,
+    REPORT_JOURNAL_QUEUE_URL: JOURNAL_QUEUE_URL,
+    REPORT_JOURNAL_DEAD_LETTER_QUEUE_URL: JOURNAL_DEAD_LETTER_QUEUE_URL,
+    NUMBER_VAULT_KMS_KEY_ID: 'arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    ESCALATION_FUNCTION_ARN: 'arn:aws:lambda:eu-west-2:123456789012:function:SafeJobHotline-EscalationFunction',
+    ESCALATION_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/SafeJobHotline-EscalationSchedulerRole',
+    ESCALATION_SCHEDULE_GROUP: SCHEDULE_GROUP,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_REGION: 'eu-west-2',
+  });
+  vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
+  const dynalite = new URL(store.endpoint).host;
+  nock.disableNetConnect();
+  nock.enableNetConnect((host: string) => host === dynalite);
+  nock.emitter.on('no match', (request: { host?: string; hostname?: string; path?: string; method?: string }) => {
+    const host = request.host ?? request.hostname ?? '';
+    if (host !== dynalite) unexpected.push(`${request.method ?? ''} ${host}${request.path ?? ''}`);
+  });
+  ({ handler } = (await import('../functions/intake-replay/index')) as { handler: Handler });
+  reports = new ReportRepository(store.client, store.tableName);
+});
+
+beforeEach(() => {
+  unexpected.length = 0;
+  lines.length = 0;
+});
+
+afterEach(() => {
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  expect(pending).toEqual([]);
+  expect(unexpected).toEqual([]);
+});
+
+afterAll(async () => {
+  vi.restoreAllMocks();
+  nock.emitter.removeAllListeners('no match');
+  nock.enableNetConnect();
+  await store?.close();
+});
+
+const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
+
+/** A journal entry as SqsJournal.append writes it when the table refused an intake. */
+function entry(overrides: Partial<ReportDraft> = {}): JournalEntry {
+  return {
+    idempotencyKey: `sms:twilio:SM${randomUUID().replace(/-/g, '')}`,
+    report: reportDraft({ reporterKey: `reporter-${randomUUID()}`, createdAt: new Date().toISOString(), ...overrides }),
+  };
+}
+
+/** One SQS record as Lambda's event source mapping delivers it. */
+function sqsRecord(body: string, receiveCount = 1): SQSRecord {
+  const messageId = randomUUID();
+  const now = Date.now();
+  return {
+    messageId,
+    receiptHandle: `AQEB${Buffer.from(`${messageId}:${receiveCount}`).toString('base64')}`,
+    body,
+    attributes: {
+      ApproximateReceiveCount: String(receiveCount),
+      SentTimestamp: String(now - 60_000),
+      SenderId: 'AROAEXAMPLE:SafeJobHotline-UssdFunction',
+      ApproximateFirstReceiveTimestamp: String(now - 30_000),
+    },
+    messageAttributes: {},
+    md5OfBody: md5(body),
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:eu-west-2:123456789012:SafeJobHotline-ReportJournalQueue',
+    awsRegion: 'eu-west-2',
+  };
+}
+
+const event = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
+
+/** Expected SQS calls (JSON protocol), answered as SQS does; returns the request bodies received. */
+function sqsApi(action: 'SendMessage' | 'ChangeMessageVisibility', times = 1): Record<string, unknown>[] {
+  const received: Record<string, unknown>[] = [];
+  nock(SQS_ORIGIN)
+    .post('/', (body: string | Record<string, unknown>) => {
+      received.push(typeof body === 'string' ? (JSON.parse(body) as Record<string, unknown>) : body);
+      return true;
+    })
+    .times(times)
+    .matchHeader('x-amz-target', `AmazonSQS.${action}`)
+    .reply(
+      200,
+      (_uri, body) => {
+        if (action !== 'SendMessage') return {};
+        const input = (typeof body === 'string' ? JSON.parse(body) : body) as { MessageBody: string };
+        return { MessageId: randomUUID(), MD5OfMessageBody: md5(input.MessageBody) };
+      },
+      { 'Content-Type': 'application/x-amz-json-1.0' },
+    );
+  return received;
+}
+
+/** EventBridge Scheduler's CreateSchedule (REST JSON: POST /schedules/<name>); returns the names and bodies. */
+function schedulerApi(): { name: string; body: Record<string, unknown> }[] {
+  const received: { name: string; body: Record<string, unknown> }[] = [];
+  nock(SCHEDULER_ORIGIN)
+    .post(/^\/schedules\/[^/]+$/, (body: Record<string, unknown>) => {
+      received.push({ name: '', body });
+      return true;
+    })
+    .reply(200, (uri) => {
+      received.at(-1)!.name = decodeURIComponent(uri.split('/').pop()!.split('?')[0]!);
+      return { ScheduleArn: `arn:aws:scheduler:eu-west-2:123456789012:schedule/${SCHEDULE_GROUP}/x` };
+    });
+  return received;
+}
+
+describe('the intake-replay Lambda handler (SQS event source on the report journal)', () => {
+  it('stores a journaled report once, and reports no failure', async () => {
+    const journaled = entry();
+    const record = sqsRecord(JSON.stringify(journaled));
+
+    expect(await handler(event(record))).toEqual({ batchItemFailures: [] });
+
+    const stored = await reports.listByReporter(journaled.report.reporterKey, 5);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ channel: 'sms', category: 'fee_requested', status: 'received', urgency: { urgent: false } });
+    expect(lines.some((line) => line.includes('"report journal replayed"'))).toBe(true);
+
+    // The same entry again (SQS delivers at least once): the same report, nothing new.
+    expect(await handler(event(sqsRecord(record.body)))).toEqual({ batchItemFailures: [] });
+    expect(await reports.listByReporter(journaled.report.reporterKey, 5)).toEqual(stored);
+  });
+
+  it('starts the escalation of an urgent report it stores: pages level 1 through the outbox and arms the timer', async () => {
+    const officer = { name: 'Aziz (TEST)', phone: '+992900009101', role: 'officer' as const, languages: ['tg' as const], level: 1 };
+    await new OfficerRepository(store.client, store.tableName).putOfficers([{ ...officer, key: phoneKey(HASH_KEY, officer.phone) }]);
+    const journaled = entry({ urgency: { urgent: true, reasons: ['threats'] }, category: 'abroad_in_trouble' });
+    const pages = sqsApi('SendMessage');
+    const schedules = schedulerApi();
+
+    expect(await handler(event(sqsRecord(JSON.stringify(journaled))))).toEqual({ batchItemFailures: [] });
+
+    const [report] = await reports.listByReporter(journaled.report.reporterKey, 1);
+    expect(report?.urgency.urgent).toBe(true);
+    expect(pages).toHaveLength(1);
+    expect(pages[0]).toMatchObject({ QueueUrl: OUTBOX_QUEUE_URL });
+    const page = JSON.parse(pages[0]!.MessageBody as string) as { to: string; text: string };
+    expect(page.to).toBe(officer.phone);
+    expect(page.text).toContain(report!.reference);
+    expect(schedules).toEqual([
+      expect.objectContaining({
+        name: `esc-${report!.reference}-1`,
+        body: expect.objectContaining({
+          GroupName: SCHEDULE_GROUP,
+          Target: expect.objectContaining({ Arn: process.env.ESCALATION_FUNCTION_ARN, Input: JSON.stringify({ reference: report!.reference, step: 1 }) }),
+        }),
+      }),
+    ]);
+  });
+
+  it('dead-letters a body that is not a journal entry at once, and still replays the rest of the batch', async () => {
+    const deadLetters = sqsApi('SendMessage', 2);
+    const journaled = entry();
+    const [notJson, wrongShape, good] = [
+      sqsRecord('not json {'),
+      sqsRecord(JSON.stringify({ idempotencyKey: 'x', report: { channel: 'fax' } })),
+      sqsRecord(JSON.stringify(journaled)),
+    ];
+
+    expect(await handler(event(notJson, wrongShape, good))).toEqual({ batchItemFailures: [] });
+
+    expect(deadLetters.map((body) => body.QueueUrl)).toEqual([JOURNAL_DEAD_LETTER_QUEUE_URL, JOURNAL_DEAD_LETTER_QUEUE_URL]);
+    expect(deadLetters.map((body) => body.MessageBody).sort()).toEqual([notJson.body, wrongShape.body].sort());
+    expect(await reports.listByReporter(journaled.report.reporterKey, 5)).toHaveLength(1);
+    expect(lines.filter((line) => line.includes('"journal entry unreadable; dead-lettered"'))).toHaveLength(2);
+  });
+
+  // Last: it deletes the table.
+  it('while the table still refuses, reports only those records failed and backs each off longer than the last', async () => {
+    await store.client.send(new (await import('@aws-sdk/client-dynamodb')).DeleteTableCommand({ TableName: store.tableName }));
+    const visibility = sqsApi('ChangeMessageVisibility', 2);
+    const deadLetters = sqsApi('SendMessage');
+    const [first, third, unreadable] = [sqsRecord(JSON.stringify(entry()), 1), sqsRecord(JSON.stringify(entry()), 3), sqsRecord('[]')];
+
+    const result = await handler(event(first, third, unreadable));
+
+    expect(result.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual([first.messageId, third.messageId].sort());
+    expect(deadLetters).toEqual([{ QueueUrl: JOURNAL_DEAD_LETTER_QUEUE_URL, MessageBody: '[]' }]);
+    expect(visibility).toEqual(
+      expect.arrayContaining([
+        { QueueUrl: JOURNAL_QUEUE_URL, ReceiptHandle: first.receiptHandle, VisibilityTimeout: RETRY_BASE_SECONDS },
+        { QueueUrl: JOURNAL_QUEUE_URL, ReceiptHandle: third.receiptHandle, VisibilityTimeout: 4 * RETRY_BASE_SECONDS },
+      ]),
+    );
+    // Logged without the report's contents or any number.
+    expect(lines.join('\n')).not.toMatch(/\+992\d{9}/);
+  });
+});
