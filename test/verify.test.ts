@@ -30,6 +30,13 @@ describe('USSD verification: what a migrant types, what the screen says', () => 
     expect(ussd(path).reply.text).toBe(expected);
   });
 
+  it('marks the step that asked a check, for the operators’ metrics, and no other', () => {
+    expect(ussd(['1', '1', 'Concordia']).effects).toEqual([{ type: 'verified', kind: 'name' }]);
+    expect(ussd(['1', '2', '+992 90 000 1001']).effects).toEqual([{ type: 'verified', kind: 'phone' }]);
+    expect(ussd(['1', '2', 'hello']).effects).toEqual([{ type: 'verified', kind: 'unrecognised' }]);
+    expect(ussd(['1', '1', 'Jahongir', '1']).effects).toEqual([]);
+  });
+
   it('the revoked agency picked from the list, then its later page', () => {
     expect(ussd(['1', '1', 'Jahongir', '1']).reply.text).toBe('WARNING: Ҷаҳонгир Тур (SAMPLE) (recruitment agency, TJ):\n98. More\n0. Back');
     expect(ussd(['1', '1', 'Jahongir', '1', '98']).reply.text).toMatch(/^licence REVOKED\./);

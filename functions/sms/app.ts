@@ -27,6 +27,7 @@ import type { Lang } from '../../shared/domain/prompts';
 import { identifierValue, normaliseReference } from '../../shared/domain/report';
 import { handleOfficerSms, isOfficer } from '../../shared/escalation/service';
 import { submitReport } from '../../shared/intake';
+import { metrics } from '../../shared/metrics';
 import { dushanbeToday } from '../../shared/domain/verify';
 import { t } from '../../shared/domain/prompts';
 import { parseForm } from '../../shared/http';
@@ -80,6 +81,7 @@ export async function handleInboundSms(deps: ChannelDeps, sms: InboundSms): Prom
       return true;
     }
     const lang = replyLanguage(command, stored?.lang);
+    if (target) metrics.countVerification(identifier ? identifier.kind : 'name');
     const reply = smsReply(command, {
       ...(await reportOrStatus(deps, sms, command, lang)),
       callerKey,

@@ -22,6 +22,7 @@ import {
 import { t } from '../../shared/domain/prompts';
 import { reportAdvice } from '../../shared/domain/report-texts';
 import { submitReport } from '../../shared/intake';
+import { metrics } from '../../shared/metrics';
 import { parseForm } from '../../shared/http';
 import type { ChannelDeps, Provider } from '../../shared/runtime';
 
@@ -128,6 +129,7 @@ export function createUssdApp(getDeps: Provider<ChannelDeps>): Hono {
       `ussd:${request.sessionId}:${request.text}`,
     );
     for (const effect of result.effects) {
+      if (effect.type === 'verified') metrics.countVerification(effect.kind);
       if (effect.type !== 'rememberLanguage') continue;
       // A lost language choice costs the caller nothing in this session (the path still holds it), so the reply
       // goes out even when the write fails.

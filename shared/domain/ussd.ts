@@ -76,7 +76,11 @@ interface Position {
 export type UssdEffect =
   | { type: 'rememberLanguage'; lang: Lang }
   /** The caller confirmed a report: the shell submits it, then asks again with `data.submitted` for the last screen. */
-  | { type: 'submitReport'; answers: ReportAnswers; lang: Lang };
+  | { type: 'submitReport'; answers: ReportAnswers; lang: Lang }
+  /** A check was asked (for the operators' metrics): a name or licence, or the kind of contact. */
+  | { type: 'verified'; kind: VerificationKind };
+
+export type VerificationKind = 'name' | Identifier['kind'] | 'unrecognised';
 
 /** What the shell must look up for the screen reached (and `data` lacks). */
 export type UssdNeed = { type: 'identifier'; identifier: Identifier } | { type: 'myReports' };
@@ -253,7 +257,12 @@ function view(walk: Walk, ctx: Context): View {
         ],
       };
     case 'checkEntity':
-      return { kind: 'prompt', text: t(lang!, 'check.entityPrompt'), options: [], answer: (w, query) => go(w, { name: 'entityResult', query }) };
+      return {
+        kind: 'prompt',
+        text: t(lang!, 'check.entityPrompt'),
+        options: [],
+        answer: (w, query) => ({ ...go(w, { name: 'entityResult', query }), effects: [{ type: 'verified', kind: 'name' }] }),
+      };
     case 'entityResult': {
       if (!data.registry) return { kind: 'text', text: t(lang!, 'common.unavailable'), options: [] };
       const match = data.registry.findByNameOrLicence(screen.query);
@@ -270,7 +279,15 @@ function view(walk: Walk, ctx: Context): View {
       return { kind: 'text', text: entry ? entryAnswer(lang!, entry, data.today) : t(lang!, 'common.unavailable'), options: [] };
     }
     case 'checkContact':
-      return { kind: 'prompt', text: t(lang!, 'check.contactPrompt'), options: [], answer: (w, query) => go(w, { name: 'contactResult', query }) };
+      return {
+        kind: 'prompt',
+        text: t(lang!, 'check.contactPrompt'),
+        options: [],
+        answer: (w, query) => ({
+          ...go(w, { name: 'contactResult', query }),
+          effects: [{ type: 'verified', kind: extractIdentifiers(query, data.cardHash)[0]?.kind ?? 'unrecognised' }],
+        }),
+      };
     case 'contactResult': {
       const identifier = extractIdentifiers(screen.query, data.cardHash)[0];
       if (!identifier) return { kind: 'text', text: t(lang!, 'contact.invalid'), options: [] };
