@@ -25,7 +25,7 @@ setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 
 /** A small deterministic generator (mulberry32), so every run measures the same registry. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   return () => {
     seed = (seed + 0x6d2b79f5) | 0;
     let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
@@ -48,7 +48,7 @@ const TO_CYRILLIC: Record<string, string> = {
 const cyrillic = (latin: string) =>
   latin.toLowerCase().replace(/sh|ch|kh|[a-z]/g, (letters) => TO_CYRILLIC[letters] ?? letters);
 
-function syntheticRegistry(size: number, next: () => number): RegistryEntry[] {
+export function syntheticRegistry(size: number, next: () => number): RegistryEntry[] {
   const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
   const syllable = () => pick(CONSONANTS) + pick(VOWELS) + (next() < 0.3 ? pick(CODAS) : '');
   const word = () => {

@@ -19,6 +19,8 @@ import { LocalNumberVault } from '../shared/crypto';
 import type { Logger } from '../shared/log';
 import { afterReplay } from '../shared/intake';
 import { createLocalEscalationDeps, type LocalEscalationDeps } from '../shared/escalation/local';
+import { LocalCallBridge } from '../shared/escalation/call-bridge';
+import { configuredCallBridge } from '../shared/escalation/call-bridges';
 import { rearmPending } from '../shared/escalation/service';
 import { FileJournal } from '../shared/store/journal';
 import { mkdir } from 'node:fs/promises';
@@ -57,6 +59,8 @@ export interface LocalDeps extends ChannelDeps {
   localQueue: LocalQueue;
   journalFile: FileJournal;
   escalation: LocalEscalationDeps;
+  /** Officers' CALL bridges, recorded instead of placed when no voice provider is configured (GET /dev/calls). */
+  localCalls: LocalCallBridge;
 }
 
 export function createLocalDeps(config: Config, log?: Logger): LocalDeps {
@@ -79,13 +83,17 @@ export function createLocalDeps(config: Config, log?: Logger): LocalDeps {
   if (journal.kind !== 'file' || vault.kind !== 'local') throw new Error('the local hotline keeps its journal in a file and seals numbers locally');
   const journalFile = new FileJournal(journal.path);
   let escalation: LocalEscalationDeps | undefined;
+  const numberVault = new LocalNumberVault(vault.secret);
+  const localCalls = new LocalCallBridge();
   const channels = withChannels(base, {
     queue: localQueue,
     journal: journalFile,
-    vault: new LocalNumberVault(vault.secret),
+    vault: numberVault,
+    // Like SMS: the configured voice providers when there are credentials, else the local record.
+    callBridge: configuredCallBridge(config, { db: base.db, vault: numberVault }, localCalls),
     escalation: (shared) => (escalation = createLocalEscalationDeps(shared, config.escalation)),
   });
-  return { ...channels, escalation: escalation!, localOutbox, localQueue, journalFile };
+  return { ...channels, escalation: escalation!, localOutbox, localQueue, journalFile, localCalls };
 }
 
 /** Replays the intake journal (reports the table refused) into the table; run at start and on a timer. */
@@ -102,6 +110,8 @@ export function localApp(deps: LocalDeps): Hono {
   root.route('/', createSmsApp(getDeps));
   root.route('/', createVoiceApp(getDeps, { serveAudio: true }));
   root.get('/dev/outbox', async (c) => c.json(await deps.localOutbox.list(deps.messages)));
+  // Officers' CALL bridges the local hotline would have placed: which phone rings, to whom it connects.
+  root.get('/dev/calls', (c) => c.json(deps.localCalls.list()));
   root.route('/', simulatorRoutes(deps));
   return root;
 }

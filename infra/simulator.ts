@@ -5,6 +5,8 @@
  * Twilio's auth token stays here and only signatures leave.
  */
 import { Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { z } from 'zod';
@@ -34,8 +36,30 @@ export const SIMULATOR_DEFAULTS = {
   atShortCode: '21525',
   /** Twilio's UK number used when no TWILIO_FROM is configured (an Ofcom drama number: never a real phone). */
   twilioNumber: '+447700900123',
+  /** The voice number callers ring on Africa's Talking, as in the provider fixtures (AT's own example number). */
+  atVoiceNumber: '+254711082000',
   networkCode: '99999',
 } as const;
+
+/**
+ * Recordings the page uploads (a caller's message, from the microphone or the sample): kept in memory, like the
+ * local table by default, so that the URL the hotline stores can be played back while the hotline runs.
+ */
+export const SIM_RECORDINGS = {
+  /** Larger than two minutes of 8 kHz WAV or of the browser's Opus; the voice line records at most 120 s by default. */
+  maxBytes: 2 * 1024 * 1024,
+  /** The oldest are forgotten beyond this many, so a long session cannot fill the memory. */
+  kept: 30,
+  /** The audio types a browser records (MediaRecorder) or the page makes (WAV); kept without their parameters (codecs). */
+  types: ['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/webm', 'audio/ogg', 'audio/mpeg', 'audio/mp4', 'audio/aac'],
+} as const;
+
+const RECORDING_ID = /^[0-9a-f]{24}$/;
+
+interface SimRecording {
+  type: string;
+  bytes: Uint8Array;
+}
 
 /** Paths the signing helper signs: Twilio's webhooks, nothing else. */
 const TWILIO_WEBHOOK_PATH = /^\/(sms|voice)\/twilio(\/[A-Za-z0-9/_-]*)?$/;
@@ -48,17 +72,26 @@ const signRequestSchema = z.object({
 
 const measureRequestSchema = z.object({ text: z.string().max(4000) });
 
+/** The media type of a Content-Type header, lower case, without its parameters. */
+const mediaType = (header: string | undefined) => (header ?? '').split(';')[0]!.trim().toLowerCase();
+
 /**
  * `/dev/sim/*` answers only a page on this machine: the Host must be a loopback name (a DNS-rebinding page on
  * another site cannot read the Africa's Talking token or use the signer), a browser must not flag the request as
- * cross-site, and POSTs must be JSON (which a cross-site form cannot send without a CORS preflight we never allow).
+ * cross-site, and POSTs must be JSON (which a cross-site form cannot send without a CORS preflight we never allow),
+ * or, for a recording upload, an audio type (not a CORS-safelisted type either: it needs the same preflight).
  */
 const localOnly: MiddlewareHandler = async (c, next) => {
   const host = (c.req.header('host') ?? '').replace(/:\d+$/, '').toLowerCase();
   if (!['localhost', '127.0.0.1', '[::1]'].includes(host)) return c.text('Forbidden: the simulator helpers answer localhost only', 403);
   if (c.req.header('sec-fetch-site') === 'cross-site') return c.text('Forbidden: cross-site request', 403);
-  if (c.req.method === 'POST' && !(c.req.header('content-type') ?? '').startsWith('application/json')) {
-    return c.text('Unsupported media type: send JSON', 415);
+  if (c.req.method === 'POST') {
+    const type = mediaType(c.req.header('content-type'));
+    const upload = c.req.path === '/dev/sim/recordings';
+    if (upload && !(SIM_RECORDINGS.types as readonly string[]).includes(type)) {
+      return c.text(`Unsupported media type: send the recording as one of ${SIM_RECORDINGS.types.join(', ')}`, 415);
+    }
+    if (!upload && type !== 'application/json') return c.text('Unsupported media type: send JSON', 415);
   }
   await next();
 };
@@ -104,6 +137,14 @@ export function simulatorRoutes(deps: { config: Config }): Hono {
       atShortCode: SIMULATOR_DEFAULTS.atShortCode,
       twilioNumber: config.twilio.sending?.from?.startsWith('+') ? config.twilio.sending.from : SIMULATOR_DEFAULTS.twilioNumber,
       twilioSigning: Boolean(config.twilio.authToken),
+      /** The numbers callers ring, per provider: the voice webhooks get them as `destinationNumber` / `To`. */
+      voiceNumbers: {
+        africastalking: SIMULATOR_DEFAULTS.atVoiceNumber,
+        twilio: config.twilio.sending?.from?.startsWith('+') ? config.twilio.sending.from : SIMULATOR_DEFAULTS.twilioNumber,
+      },
+      /** The origin of the callback URLs the voice line writes into its answers; the page posts them here instead. */
+      publicBaseUrl: config.publicBaseUrl,
+      recordingMaxBytes: SIM_RECORDINGS.maxBytes,
       networkCode: SIMULATOR_DEFAULTS.networkCode,
       callerNumber: SIMULATOR_DEFAULTS.callerNumber,
       officerNumber: SIMULATOR_DEFAULTS.officerNumber,
@@ -131,6 +172,44 @@ export function simulatorRoutes(deps: { config: Config }): Hono {
     const signed = twilioSignatureFor(config, `${target.pathname}${target.search}`, parsed.data.params);
     if (!signed) return c.text('No Twilio auth token is configured, so Twilio webhooks refuse every request', 409);
     return c.json(signed);
+  });
+
+  // A caller's message: the page uploads the audio, and sends the URL it gets back as the provider's recording URL
+  // (Twilio's RecordingUrl, Africa's Talking's recordingUrl), which the hotline keeps on the report.
+  const recordings = new Map<string, SimRecording>();
+  app.post(
+    '/dev/sim/recordings',
+    bodyLimit({
+      maxSize: SIM_RECORDINGS.maxBytes,
+      onError: (c) => c.text(`Payload too large: a recording is at most ${SIM_RECORDINGS.maxBytes} bytes`, 413),
+    }),
+    async (c) => {
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      if (bytes.length === 0) return c.text('Bad request: the recording is empty', 400);
+      if (bytes.length > SIM_RECORDINGS.maxBytes) return c.text(`Payload too large: a recording is at most ${SIM_RECORDINGS.maxBytes} bytes`, 413);
+      const id = randomBytes(12).toString('hex');
+      recordings.set(id, { type: mediaType(c.req.header('content-type')), bytes });
+      for (const oldest of recordings.keys()) {
+        if (recordings.size <= SIM_RECORDINGS.kept) break;
+        recordings.delete(oldest);
+      }
+      const path = `/dev/sim/recordings/${id}`;
+      // The address this page reached the hotline at: where the recording can be played back from.
+      return c.json({ id, path, url: `${new URL(c.req.url).origin}${path}`, bytes: bytes.length }, 201);
+    },
+  );
+
+  app.get('/dev/sim/recordings/:id', (c) => {
+    const id = c.req.param('id');
+    const recording = RECORDING_ID.test(id) ? recordings.get(id) : undefined;
+    if (!recording) return c.text('Not found: no such recording (they are kept in memory while the hotline runs)', 404);
+    return c.body(recording.bytes.slice(), 200, {
+      'Content-Type': recording.type,
+      'Content-Length': String(recording.bytes.length),
+      'Cache-Control': 'private, max-age=3600',
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+      'X-Content-Type-Options': 'nosniff',
+    });
   });
 
   return app;

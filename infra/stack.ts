@@ -539,7 +539,7 @@ export class HotlineStack extends Stack {
     });
     allowTakingReports(smsFunction);
     // Decrypt too: an officer's ACK or DONE by SMS texts the reporter, whose number is sealed (escalation/service.ts
-    // notifyReporter). The only function that opens a number.
+    // notifyReporter), and an officer's CALL hands it to the voice bridge (placeCall).
     allowVault(smsFunction, ['kms:Encrypt', 'kms:Decrypt']);
 
     const voiceFunction = hotlineFunction(this, 'VoiceFunction', {
@@ -557,7 +557,9 @@ export class HotlineStack extends Stack {
       },
     });
     allowTakingReports(voiceFunction);
-    allowVault(voiceFunction, ['kms:Encrypt']);
+    // Decrypt too: when an officer picks up an Africa's Talking CALL bridge, the reporter's sealed number is opened
+    // to dial it (functions/voice/app.ts answerBridge).
+    allowVault(voiceFunction, ['kms:Encrypt', 'kms:Decrypt']);
 
     // The intake journal's consumer: stores each journaled report (idempotently) and starts the escalation of an
     // urgent one. It seals nothing (the entry carries the sealed number) and opens nothing: no vault permission,

@@ -60,8 +60,14 @@ export const configSchema = z
     /** A Twilio number (+447…) or messaging service SID (MG…) to send from. */
     TWILIO_FROM: z.string().regex(/^(\+\d{6,15}|MG[0-9a-fA-F]{32})$/, 'a +number or an MG… messaging service SID').optional(),
     SMS_ROUTES: smsRoutes,
+    /** The Twilio number officers' CALL bridges ring from (and the reporter sees); by default TWILIO_FROM when a +number. */
+    TWILIO_VOICE_FROM: z.string().regex(/^\+\d{6,15}$/, 'a +number').optional(),
+    /** The Africa's Talking voice number officers' CALL bridges ring from (and the reporter sees); no AT bridge without it. */
+    AT_VOICE_FROM: z.string().regex(/^\+\d{6,15}$/, 'a +number').optional(),
     /** Inbound messages per number per hour before the flood notice; officers are exempt. */
     SMS_RATE_LIMIT_PER_HOUR: positiveInt(20),
+    /** Seconds after which an inbound SMS left half-handled (its attempt died) is taken over by the provider's retry. */
+    SMS_CLAIM_STALE_SECONDS: z.coerce.number().int().nonnegative().default(30),
     /** Sending attempts per outbound SMS before it is dead-lettered and marked failed (SQS maxReceiveCount). */
     SMS_MAX_ATTEMPTS: positiveInt(4),
     /** Local retry backoff: attempt n waits base × 2^(n-1) ms (SQS visibility timeouts do this on AWS). */
@@ -132,9 +138,24 @@ export const configSchema = z
           ? { accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, from: env.TWILIO_FROM }
           : undefined,
     },
+    /**
+     * The CALL bridge's providers (routed to the officer's number like SMS, the other one as failover): each only
+     * with its credentials and a voice number to ring from.
+     */
+    calls: {
+      twilio:
+        env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && (env.TWILIO_VOICE_FROM ?? env.TWILIO_FROM)?.startsWith('+')
+          ? { accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, from: (env.TWILIO_VOICE_FROM ?? env.TWILIO_FROM)! }
+          : undefined,
+      africastalking:
+        env.AT_USERNAME && env.AT_API_KEY && env.AT_VOICE_FROM
+          ? { username: env.AT_USERNAME, apiKey: env.AT_API_KEY, from: env.AT_VOICE_FROM }
+          : undefined,
+    },
     sms: {
       routes: env.SMS_ROUTES,
       rateLimitPerHour: env.SMS_RATE_LIMIT_PER_HOUR,
+      claimStaleSeconds: env.SMS_CLAIM_STALE_SECONDS,
       maxAttempts: env.SMS_MAX_ATTEMPTS,
       retryBaseMs: env.SMS_RETRY_BASE_MS,
       outboxQueueUrl: env.OUTBOX_QUEUE_URL,

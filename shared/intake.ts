@@ -48,7 +48,9 @@ export async function submitReport(deps: IntakeDeps, submission: ReportSubmissio
     await deps.reports.recordIdentifiers(report);
     deps.log.info('report stored', { reference: report.reference, channel: report.channel, created, urgent: report.urgency.urgent });
     if (created) metrics.countReport(report.channel, report.urgency.urgent);
-    if (created && report.urgency.urgent) await startEscalation(deps, report);
+    // Every time, not only when created: an attempt that stored the report but failed before its hand-off leaves it
+    // to this retry. Starting an escalation twice pages nobody twice.
+    if (report.urgency.urgent) await startEscalation(deps, report);
     return { saved: true, report, created };
   } catch (error) {
     deps.log.error('report not stored; journaling it', { channel: draft.channel, error });
@@ -70,11 +72,11 @@ async function startEscalation(deps: IntakeDeps, report: Report): Promise<void> 
   );
 }
 
-/** After a replay: start the escalations of the urgent reports it stored for the first time. */
+/** After a replay: start the escalations of the urgent reports it stored (idempotent for those already started). */
 export async function afterReplay(deps: IntakeDeps, result: ReplayResult): Promise<void> {
   for (const { report, created } of result.replayed) {
     if (created) metrics.countReport(report.channel, report.urgency.urgent);
-    if (created && report.urgency.urgent) await startEscalation(deps, report);
+    if (report.urgency.urgent) await startEscalation(deps, report);
   }
   if (result.replayed.length > 0 || result.failed.length > 0) {
     deps.log.info('report journal replayed', { stored: result.replayed.length, stillFailing: result.failed.length });

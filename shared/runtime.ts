@@ -11,6 +11,7 @@ import type { NumberVault } from './crypto';
 import type { Report } from './domain/report';
 import type { IntakeDeps } from './intake';
 import type { IntakeJournal } from './store/journal';
+import type { CallBridge } from './escalation/call-bridge';
 import type { EscalationDeps } from './escalation/deps';
 import { startEscalation } from './escalation/service';
 import { cardKey } from './crypto';
@@ -55,6 +56,8 @@ export interface ChannelAdapters {
   queue: OutboxQueue;
   journal: IntakeJournal;
   vault: NumberVault;
+  /** Officers' CALL: rings them and bridges them to the reporter (only where officers' commands run). */
+  callBridge?: CallBridge;
   /** The escalation's dependencies around its timers (in-process locally, EventBridge Scheduler on AWS). */
   escalation(base: EscalationBase): EscalationDeps;
 }
@@ -90,10 +93,11 @@ export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps
     callerKey: deps.callerKey,
     reports: deps.reports,
     vault: adapters.vault,
+    ...(adapters.callBridge ? { callBridge: adapters.callBridge } : {}),
   });
   return {
     ...deps,
-    inbound: new InboundRepository(deps.db, deps.config.tableName),
+    inbound: new InboundRepository(deps.db, deps.config.tableName, deps.config.sms.claimStaleSeconds),
     outbox,
     escalation,
     intake: {

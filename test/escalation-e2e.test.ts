@@ -110,7 +110,7 @@ describe('an urgent report, end to end with local timers', () => {
     expect((await text(h, emma.phone, `ACK ${ref}`)).replies).toEqual([`${ref} was already acknowledged by Farrukh.`]);
     expect((await text(h, emma.phone, 'ACK 2345AB')).replies).toEqual(['Unknown reference 2345AB. Check it and try again.']);
 
-    // 7. NOTE, INFO (never the reporter's number), REFER, CALL (recorded, not yet bridged), DONE.
+    // 7. NOTE, INFO (never the reporter's number), REFER, CALL (bridged by the local bridge), DONE.
     expect((await text(h, emma.phone, `NOTE ${ref} rang the agency, no answer`)).replies).toEqual([`Note added to ${ref}.`]);
     const info = (await text(h, emma.phone, `INFO ${ref}`)).replies[0]!;
     expect(info).toMatch(new RegExp(`^${ref}: acknowledged, by Farrukh\\. fee demanded, 3000 TJS, about to pay\\.`));
@@ -121,9 +121,12 @@ describe('an urgent report, end to end with local timers', () => {
     expect((await text(h, emma.phone, `CALL ${ref}`)).replies).toEqual([
       `${ref} is handled by Farrukh: only they or a supervisor can call the reporter.`,
     ]);
-    expect((await text(h, farrukh.phone, `CALL ${ref}`)).replies[0]).toMatch(new RegExp(`^Звонок по ${ref}:`));
+    expect((await text(h, farrukh.phone, `CALL ${ref}`)).replies[0]).toMatch(new RegExp(`^Сейчас вам позвоним и соединим с заявителем ${ref}:`));
+    expect(h.calls.list()).toEqual([expect.objectContaining({ reference: ref, officerPhone: farrukh.phone, reporterPhone: REPORTER })]);
     const calls = await new EscalationRepository(store.client, h.tableName).listPendingCalls(ref);
-    expect(calls).toEqual([expect.objectContaining({ reference: ref, officerKey: officerImport(farrukh).key, status: 'pending' })]);
+    expect(calls).toEqual([
+      expect.objectContaining({ reference: ref, officerKey: officerImport(farrukh).key, status: 'placed', provider: 'local', callId: h.calls.list()[0]!.callId }),
+    ]);
     const beforeDone = (await h.sent()).length;
     expect((await text(h, farrukh.phone, `DONE ${ref} card blocked`)).replies).toEqual([`${ref} закрыто. Спасибо.`]);
     expect(textsTo(await h.sent(), REPORTER, beforeDone)).toEqual([
@@ -148,6 +151,7 @@ describe('an urgent report, end to end with local timers', () => {
       'info',
       'refer',
       'call_requested',
+      'call_placed',
       'done',
       'reporter_notified',
     ]);

@@ -742,14 +742,20 @@ describe('HotlineStack: least privilege', () => {
 
   const EXPECTED: Record<FunctionName, string[]> = {
     UssdFunction: [...basics('UssdFunction', generated), ...sends('OutboxQueue', 'ReportJournalQueue'), ...scheduling, ...vault('kms:Encrypt')],
-    // The only function that opens a sealed number: an officer's ACK or DONE by SMS texts the reporter.
+    // Opens a sealed number: an officer's ACK or DONE by SMS texts the reporter; CALL hands it to the voice bridge.
     SmsFunction: [
       ...basics('SmsFunction', withProvider),
       ...sends('OutboxQueue', 'ReportJournalQueue'),
       ...scheduling,
       ...vault('kms:Decrypt', 'kms:Encrypt'),
     ],
-    VoiceFunction: [...basics('VoiceFunction', withProvider), ...sends('OutboxQueue', 'ReportJournalQueue'), ...scheduling, ...vault('kms:Encrypt')],
+    // Opens a sealed number only to dial it when an officer picks up an Africa's Talking CALL bridge.
+    VoiceFunction: [
+      ...basics('VoiceFunction', withProvider),
+      ...sends('OutboxQueue', 'ReportJournalQueue'),
+      ...scheduling,
+      ...vault('kms:Decrypt', 'kms:Encrypt'),
+    ],
     OutboxFunction: [...basics('OutboxFunction', withProvider), ...consumes('OutboxQueue'), ...sends('OutboxDeadLetterQueue')],
     // No vault: pages and timeouts never text a reporter.
     EscalationFunction: [...basics('EscalationFunction', generated), ...sends('OutboxQueue'), ...scheduling],
@@ -805,8 +811,8 @@ describe('HotlineStack: least privilege', () => {
     'dynamodb:DescribeTable': { functions: 'all', why: 'ensureTable runs in the local hotline only' },
     'dynamodb:Scan': { functions: 'all', why: 'ReportRepository.listCreatedSince: the operators\' export, with their own credentials' },
     'kms:Decrypt': {
-      functions: ['UssdFunction', 'VoiceFunction', 'IntakeReplayFunction'],
-      why: 'KmsNumberVault.decrypt: only notifyReporter opens a number, on an officer\'s ACK/DONE, which arrives by SMS',
+      functions: ['UssdFunction', 'IntakeReplayFunction'],
+      why: 'KmsNumberVault.decrypt: opened only on an officer\'s ACK/DONE/CALL by SMS, and to dial an AT CALL bridge (voice)',
     },
     'kms:Encrypt': { functions: ['IntakeReplayFunction'], why: 'a journal entry carries its number sealed already' },
     'sqs:ChangeMessageVisibility': {

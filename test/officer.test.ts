@@ -144,10 +144,10 @@ describe('replies about a report', () => {
     expect(reply('INFO', EMMA).text).toMatch(/^Officer commands: ACK ref, DONE ref note, /);
   });
 
-  it('CALL: placed (not yet bridged: recorded for the voice bridge), refused without consent or to a non-holder', () => {
+  it('CALL: asks the shell to bridge the call, refused without consent or to a non-holder', () => {
     const call = reply('CALL K7RX3M', EMMA);
     expect(call.text).toBe(
-      "Placing the call for K7RX3M: your phone will ring and connect you to the reporter. Neither of you sees the other's number.",
+      "Calling you now to connect you to the reporter of K7RX3M: answer your phone. Neither of you sees the other's number.",
     );
     expect(call.transition?.effects).toContainEqual({ type: 'bridgeCall', officerKey: 'emma' });
     expect(reply('CALL K7RX3M', EMMA, paging(), { callbackAvailable: false }).text).toBe(
@@ -155,7 +155,7 @@ describe('replies about a report', () => {
     );
     const taken = call.transition!.state;
     expect(reply('CALL K7RX3M', AZIZ, taken).text).toBe('K7RX3M-ро Emma пеш мебарад: танҳо ӯ ё роҳбар ба шикояткунанда занг зада метавонад.');
-    expect(reply('CALL K7RX3M', MALIKA, taken).text).toMatch(/^Placing the call for K7RX3M/);
+    expect(reply('CALL K7RX3M', MALIKA, taken).text).toMatch(/^Calling you now to connect you to the reporter of K7RX3M/);
   });
 
   it('INFO: the summary, the scammer’s identifiers and the words with numbers hidden, never the reporter’s number', () => {

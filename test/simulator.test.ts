@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalHotline, type LocalHotline } from '../infra/local';
-import { simulatorRoutes, twilioSignatureFor } from '../infra/simulator';
+import { SIM_RECORDINGS, simulatorRoutes, twilioSignatureFor } from '../infra/simulator';
 import { loadConfig } from '../shared/config';
 import { fixture } from './support/fixtures';
 
@@ -87,7 +87,7 @@ describe('the simulator page', () => {
     const html = await readFile(new URL('../simulator/index.html', import.meta.url), 'utf8');
     const labels = [...html.matchAll(/<button[^>]*class="key[^"]*"[^>]*aria-label="([^"]+)"/g)].map((m) => m[1]);
     expect(labels.sort()).toEqual(['#', '*', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'Call/Send', 'Clear', 'End'].sort());
-    expect(html).toContain('Voice: coming with the IVR issue');
+    expect(html).toContain('id="voice-log"');
   });
 });
 
@@ -192,3 +192,114 @@ describe('/dev/sim/twilio-sign', () => {
     expect(response.status).toBe(409);
   });
 });
+
+describe('/dev/sim/recordings', () => {
+  const wav = (size: number) => {
+    const bytes = new Uint8Array(size);
+    bytes.set([0x52, 0x49, 0x46, 0x46]); // RIFF
+    return bytes;
+  };
+  const upload = (body: Uint8Array, type = 'audio/wav', base = hotline.url) =>
+    fetch(`${base}/dev/sim/recordings`, { method: 'POST', headers: { 'content-type': type }, body });
+
+  it('stores a recording and serves it back at the URL it gives, for the hotline to keep', async () => {
+    const response = await upload(wav(1000));
+    expect(response.status).toBe(201);
+    const stored = (await response.json()) as { id: string; path: string; url: string; bytes: number };
+    expect(stored.path).toMatch(/^\/dev\/sim\/recordings\/[0-9a-f]{24}$/);
+    expect(stored.url).toBe(`${hotline.url}${stored.path}`);
+    expect(stored.bytes).toBe(1000);
+    const served = await fetch(stored.url);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('audio/wav');
+    expect(served.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(new Uint8Array(await served.arrayBuffer())).toEqual(wav(1000));
+    expect((await fetch(stored.url, { method: 'HEAD' })).status).toBe(200); // the page checks a Play with HEAD
+    // What the browser records: Opus in WebM, with its codecs parameter.
+    const webm = (await (await upload(new Uint8Array([0x1a, 0x45, 0xdf, 0xa3]), 'audio/webm;codecs=opus')).json()) as { url: string };
+    expect((await fetch(webm.url)).headers.get('content-type')).toBe('audio/webm');
+    expect((await fetch(`${hotline.url}/dev/sim/recordings/${'0'.repeat(24)}`)).status).toBe(404);
+    expect((await fetch(`${hotline.url}/dev/sim/recordings/..%2F..%2Fpackage.json`)).status).toBe(404);
+  });
+
+  it('takes audio only, and not an empty one', async () => {
+    for (const type of ['application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'image/png', 'audio/x-unknown', 'text/html']) {
+      expect((await upload(wav(100), type)).status, type).toBe(415);
+    }
+    expect((await upload(new Uint8Array(0))).status).toBe(400);
+  });
+
+  it(`is size-limited (${SIM_RECORDINGS.maxBytes} bytes), whether or not the request says its length`, async () => {
+    expect((await upload(wav(SIM_RECORDINGS.maxBytes))).status).toBe(201);
+    expect((await upload(wav(SIM_RECORDINGS.maxBytes + 1))).status).toBe(413);
+    // Streamed without a Content-Length: counted as it arrives.
+    const app = simulatorRoutes({ config: loadConfig({}) });
+    const chunk = new Uint8Array(256 * 1024);
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent > SIM_RECORDINGS.maxBytes) controller.close();
+        else {
+          sent += chunk.length;
+          controller.enqueue(chunk);
+        }
+      },
+    });
+    const streamed = await app.request(
+      new Request('http://localhost/dev/sim/recordings', {
+        method: 'POST',
+        headers: { host: 'localhost:3000', 'content-type': 'audio/wav' },
+        body: stream,
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(streamed.status).toBe(413);
+  });
+
+  it('answers only a page on this machine, like the other helpers', async () => {
+    const app = simulatorRoutes({ config: loadConfig({}) });
+    const post = (headers: Record<string, string>) =>
+      app.request('http://localhost/dev/sim/recordings', { method: 'POST', headers: { 'content-type': 'audio/wav', ...headers }, body: wav(10) });
+    const ok = await post({ host: 'localhost:3000' });
+    expect(ok.status).toBe(201);
+    const { path } = (await ok.json()) as { path: string };
+    expect((await app.request(`http://localhost${path}`, { headers: { host: '127.0.0.1:3000' } })).status).toBe(200);
+    // DNS rebinding: another site's name pointed at 127.0.0.1, neither uploads nor reads a caller's message.
+    expect((await post({ host: 'attacker.example:3000' })).status).toBe(403);
+    expect((await app.request(`http://localhost${path}`, { headers: { host: 'attacker.example' } })).status).toBe(403);
+    expect((await post({ host: 'localhost:3000', 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await app.request(`http://localhost${path}`, { headers: { host: 'localhost', 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
+    // The audio types are allowed on this route only; the others still take JSON alone.
+    const signer = await app.request('http://localhost/dev/sim/twilio-sign', { method: 'POST', headers: { host: 'localhost', 'content-type': 'audio/wav' }, body: '{}' });
+    expect(signer.status).toBe(415);
+  });
+
+  it(`keeps the last ${SIM_RECORDINGS.kept} recordings, so that memory stays bounded`, async () => {
+    const app = simulatorRoutes({ config: loadConfig({}) });
+    const paths: string[] = [];
+    for (let i = 0; i <= SIM_RECORDINGS.kept; i++) {
+      const response = await app.request('http://localhost/dev/sim/recordings', {
+        method: 'POST',
+        headers: { host: 'localhost', 'content-type': 'audio/wav' },
+        body: wav(10),
+      });
+      paths.push(((await response.json()) as { path: string }).path);
+    }
+    const status = async (path: string) => (await app.request(`http://localhost${path}`, { headers: { host: 'localhost' } })).status;
+    expect(await status(paths[0]!)).toBe(404);
+    expect(await status(paths[1]!)).toBe(200);
+    expect(await status(paths.at(-1)!)).toBe(200);
+  });
+});
+
+describe('/dev/sim/config for the voice line', () => {
+  it("gives the voice numbers and the base URL the voice line's callback URLs start with", async () => {
+    const response = await fetch(`${hotline.url}/dev/sim/config`);
+    expect(await response.json()).toMatchObject({
+      voiceNumbers: { africastalking: '+254711082000', twilio: '+447700900123' },
+      publicBaseUrl: hotline.deps.config.publicBaseUrl,
+      recordingMaxBytes: SIM_RECORDINGS.maxBytes,
+    });
+  });
+});
+

@@ -5,8 +5,14 @@ declare module 'africastalking' {
     message: string;
     from?: string;
   }
+  interface VoiceCallOptions {
+    callFrom: string;
+    callTo: string[];
+    clientRequestId?: string;
+  }
   interface AfricasTalkingClient {
     SMS: { send(options: SmsSendOptions): Promise<any> };
+    VOICE: { call(options: VoiceCallOptions): Promise<any> };
   }
   export default function AfricasTalking(options: { username: string; apiKey: string }): AfricasTalkingClient;
 }

@@ -1,6 +1,18 @@
 import { handle } from 'hono/aws-lambda';
-import { awsChannelDeps } from '../../shared/aws-adapters';
+import { awsChannelAdapters } from '../../shared/aws-adapters';
+import { configuredCallBridge } from '../../shared/escalation/call-bridges';
+import { createDeps, lazyDeps, withChannels } from '../../shared/runtime';
 import { createSmsApp } from './app';
 
-export const app = createSmsApp(awsChannelDeps);
+/**
+ * The channel dependencies plus the CALL bridge: officers' commands arrive by SMS, so only this function carries
+ * the voice providers' SDKs (and opens a sealed number to dial it).
+ */
+const smsChannelDeps = lazyDeps((config) => {
+  const deps = createDeps(config);
+  const adapters = awsChannelAdapters(config);
+  return withChannels(deps, { ...adapters, callBridge: configuredCallBridge(config, { db: deps.db, vault: adapters.vault }) });
+});
+
+export const app = createSmsApp(smsChannelDeps);
 export const handler = handle(app);

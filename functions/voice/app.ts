@@ -13,7 +13,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono, type Context } from 'hono';
 import { requireAtToken } from '../../shared/channels/africastalking';
-import { AT_EMPTY_RESPONSE, AT_TTS, atVoiceInput, atVoiceSchema, renderAtVoice } from '../../shared/channels/africastalking-voice';
+import {
+  AT_BRIDGE_UNAVAILABLE,
+  AT_EMPTY_RESPONSE,
+  AT_TTS,
+  atVoiceInput,
+  atVoiceSchema,
+  renderAtBridge,
+  renderAtVoice,
+  type AtVoiceRequest,
+} from '../../shared/channels/africastalking-voice';
 import { requireTwilioSignature } from '../../shared/channels/twilio';
 import { TWILIO_TTS, renderTwilioVoice, twilioVoiceInput, twilioVoiceSchema, type Rendered, type VoiceRenderOptions } from '../../shared/channels/twilio-voice';
 import type { VoiceConfig } from '../../shared/channels/voice-config';
@@ -42,6 +51,7 @@ import { parseForm } from '../../shared/http';
 import { submitReport } from '../../shared/intake';
 import { normalisePhone } from '../../shared/privacy';
 import type { ChannelDeps, Provider } from '../../shared/runtime';
+import { EscalationRepository } from '../../shared/store/escalations';
 import { OfficerRepository } from '../../shared/store/officers';
 import { RegistryRepository } from '../../shared/store/registry';
 import { KeypadLicences } from './licences';
@@ -160,6 +170,8 @@ export function createVoiceApp(getDeps: Provider<ChannelDeps>, options: VoiceApp
     if (!parsed.ok) return parsed.response;
     const shell = await shellOf();
     const body = parsed.data;
+    // An officer's CALL bridge (the hotline rang them): not a caller of the line.
+    if (body.direction?.toLowerCase() === 'outbound') return xml(c, 'africastalking', await answerBridge(shell, body));
     const call: Call = {
       provider: 'africastalking',
       callId: body.sessionId,
@@ -375,6 +387,35 @@ async function lookUp(shell: VoiceShell, needs: readonly VoiceNeed[], data: Voic
     }),
   );
   return { ...found, reported };
+}
+
+/**
+ * Africa's Talking asks what to do when the officer picks up a CALL bridge (africastalking-call-bridge.ts): the
+ * reporter's sealed number, kept under our request id, is opened and dialled. Its final callback forgets the
+ * bridge. Nothing here logs a number.
+ */
+async function answerBridge(shell: VoiceShell, body: AtVoiceRequest): Promise<string> {
+  const { deps } = shell;
+  const escalations = new EscalationRepository(deps.db, deps.config.tableName);
+  const requestId = body.clientRequestId;
+  if (body.isActive === '0') {
+    deps.log.info('bridge call ended', { callId: body.sessionId, requestId, durationInSeconds: body.durationInSeconds });
+    if (requestId) await escalations.removeBridgeCall(requestId).catch((error: unknown) => deps.log.error('bridge call not forgotten', { requestId, error }));
+    return AT_EMPTY_RESPONSE;
+  }
+  const bridge = requestId ? await escalations.getBridgeCall(requestId) : undefined;
+  if (!bridge) {
+    deps.log.warn('outbound call with no bridge to connect', { callId: body.sessionId, requestId });
+    return AT_BRIDGE_UNAVAILABLE;
+  }
+  const vault = deps.escalation.vault ?? deps.intake.vault;
+  const number = await vault.decrypt(bridge.sealedNumber).catch((error: unknown) => {
+    deps.log.error('bridge number could not be opened', { reference: bridge.reference, requestId, error });
+    return undefined;
+  });
+  if (!number) return AT_BRIDGE_UNAVAILABLE;
+  deps.log.info('bridge call answered; dialling the reporter', { reference: bridge.reference, callId: body.sessionId, requestId });
+  return renderAtBridge(number, bridge.reference, body.destinationNumber || undefined);
 }
 
 /**

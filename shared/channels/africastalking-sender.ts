@@ -19,7 +19,8 @@ interface AtRecipient {
   messageId?: string;
 }
 
-// The SDK calls the shared axios instance, which has no timeout by default.
+// The SDK calls the shared axios instance, which has no timeout by default. package.json pins axios to the exact
+// version the SDK pins, so that npm installs one copy and this is the instance the SDK uses.
 axios.defaults.timeout ||= PROVIDER_TIMEOUT_MS;
 
 const ACCEPTED = new Set([100, 101, 102]);
@@ -34,6 +35,19 @@ function describeError(error: unknown): { retryable: boolean; reason: string } {
   return { retryable: true, reason: error instanceof Error ? error.message : String(error) };
 }
 
+/**
+ * The SDK's request, abandoned after `ms`: axios's own timeout does not always fire (a response that starts but
+ * never ends), and a hanging provider must not hold the outbox. The message may still arrive; a retry may then send
+ * it twice, which is better than a batch that times out whole and is resent.
+ */
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 export function africasTalkingSender(credentials: AfricasTalkingCredentials): SmsSender {
   const sms = AfricasTalking({ username: credentials.username, apiKey: credentials.apiKey }).SMS;
   return {
@@ -41,7 +55,10 @@ export function africasTalkingSender(credentials: AfricasTalkingCredentials): Sm
     async send(to: string, text: string): Promise<SendResult> {
       let data: { SMSMessageData?: { Message?: string; Recipients?: AtRecipient[] } };
       try {
-        data = await sms.send({ to: [to], message: text, ...(credentials.senderId ? { from: credentials.senderId } : {}) });
+        data = await withTimeout(
+          sms.send({ to: [to], message: text, ...(credentials.senderId ? { from: credentials.senderId } : {}) }),
+          PROVIDER_TIMEOUT_MS,
+        );
       } catch (error) {
         return { ok: false, ...describeError(error) };
       }

@@ -28,6 +28,8 @@ export const atVoiceSchema = z
     dtmfDigits: z.string().max(64).optional(),
     recordingUrl: z.string().max(2000).optional(),
     durationInSeconds: z.string().max(10).optional(),
+    /** Ours, on an outbound call (`direction=Outbound`): the CALL bridge's request id (africastalking-call-bridge.ts). */
+    clientRequestId: z.string().max(200).optional(),
   })
   .passthrough();
 export type AtVoiceRequest = z.infer<typeof atVoiceSchema>;
@@ -117,6 +119,19 @@ export function renderAtVoice(actions: readonly VoiceAction[], options: VoiceRen
 function speechXml(item: Speech): string {
   return item.kind === 'play' ? element('Play', { url: item.url }) : element('Say', { voice: SAY_VOICE }, escapeXml(item.text));
 }
+
+/**
+ * The answer to an officer picking up a CALL bridge (an outbound call): which case it is, then the reporter, with
+ * the hotline's number as caller ID. Only Africa's Talking hears the reporter's number.
+ */
+export function renderAtBridge(reporterPhone: string, reference: string, callerId?: string): string {
+  const say = element('Say', { voice: SAY_VOICE }, escapeXml(`SafeJob hotline: connecting you to the reporter of case ${reference.split('').join(' ')}. Please hold.`));
+  const dial = element('Dial', { phoneNumbers: reporterPhone, callerId });
+  return `<?xml version="1.0" encoding="UTF-8"?><Response>${say}${dial}</Response>`;
+}
+
+/** The answer to an outbound call the hotline no longer knows (expired, or not ours): an apology, then the end. */
+export const AT_BRIDGE_UNAVAILABLE = `<?xml version="1.0" encoding="UTF-8"?><Response>${element('Say', { voice: SAY_VOICE }, 'SafeJob hotline: this call can no longer be connected. Please text CALL again. Goodbye.')}</Response>`;
 
 /** The answer to a final (`isActive=0`) callback, which Africa's Talking ignores. */
 export const AT_EMPTY_RESPONSE = '<?xml version="1.0" encoding="UTF-8"?><Response/>';

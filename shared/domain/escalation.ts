@@ -120,6 +120,8 @@ export const AUDIT_ACTIONS = [
   'note',
   'info',
   'call_requested',
+  'call_placed',
+  'call_failed',
   'reporter_notified',
   'reporter_not_notified',
   'duty_on',
@@ -140,7 +142,7 @@ export type EscalationEffect =
   | { type: 'notifyReporter'; event: 'acknowledged' | 'closed' }
   /** Nobody acknowledged after every round, or there was nobody to page: a person must look. */
   | { type: 'alert'; reason: 'exhausted' | 'nobody_to_page' }
-  /** Ring the officer and bridge them to the reporter (the voice issue); the shell records the request. */
+  /** Ring the officer and bridge them to the reporter (shared/escalation/call-bridge.ts); the shell records the outcome. */
   | { type: 'bridgeCall'; officerKey: string }
   | { type: 'audit'; action: AuditAction; actor?: Person; detail?: AuditDetail };
 

@@ -6,6 +6,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { NumberVault } from '../crypto';
 import type { Logger } from '../log';
 import type { ReportRepository } from '../store/reports';
+import type { CallBridge } from './call-bridge';
 import type { EscalationConfig } from './config';
 import type { EscalationScheduler } from './scheduler';
 
@@ -25,5 +26,10 @@ export interface EscalationDeps {
    * without a consented number) the reporter is not told by SMS; the audit trail records that they were not.
    */
   vault?: Pick<NumberVault, 'decrypt'>;
+  /**
+   * Rings an officer who sent CALL and bridges them to the reporter (shared/escalation/call-bridge.ts). Without it
+   * a CALL is recorded as failed and the officer is told no call could be placed.
+   */
+  callBridge?: CallBridge;
   now(): number;
 }

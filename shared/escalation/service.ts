@@ -14,6 +14,7 @@
  */
 import {
   changed,
+  officerLanguage,
   onTimeout,
   start,
   type EscalationEffect,
@@ -31,7 +32,8 @@ import {
 } from '../domain/officer';
 import { t } from '../domain/prompts';
 import type { Report } from '../domain/report';
-import { EscalationRepository } from '../store/escalations';
+import { EscalationRepository, type PendingCall } from '../store/escalations';
+import { withoutNumbers } from './call-bridge';
 import { OfficerRepository, rotaView, type OfficerRecord } from '../store/officers';
 import { ESCALATION_EXHAUSTED_MESSAGE } from './config';
 import type { EscalationDeps } from './deps';
@@ -53,6 +55,15 @@ const storesOf = (deps: EscalationDeps): Stores => ({
   escalations: new EscalationRepository(deps.db, deps.tableName),
 });
 
+/** Why a CALL could not be placed, as the officer is told (`officer.call.reason.*`). */
+export type CallFailure = 'notConfigured' | 'number' | 'provider';
+export type CallPlaced = { ok: true; provider: string; callId: string } | { ok: false; failure: CallFailure; reason: string };
+
+/** What running effects found out that the reply depends on: whether a CALL was placed. */
+interface EffectOutcomes {
+  call?: CallPlaced;
+}
+
 const settingsOf = (deps: EscalationDeps) => ({
   ackTimeoutSeconds: deps.escalation.ackTimeoutSeconds,
   repeatCount: deps.escalation.repeatCount,
@@ -69,6 +80,8 @@ async function commit(
   transition: Transition,
   report: Report,
   rota: readonly OfficerRecord[],
+  officer?: OfficerRecord,
+  outcomes?: EffectOutcomes,
 ): Promise<boolean> {
   const { state } = transition;
   if (changed(before, state)) {
@@ -77,7 +90,7 @@ async function commit(
     if (!(await stores.escalations.save(state, before))) return false;
     if (!open) await stores.escalations.syncOpen(state);
   }
-  await runEffects(deps, stores, transition.effects, report, rota);
+  await runEffects(deps, stores, transition.effects, report, rota, officer, outcomes);
   return true;
 }
 
@@ -92,6 +105,7 @@ async function runEffects(
   report: Report | undefined,
   rota: readonly OfficerRecord[],
   officer?: OfficerRecord,
+  outcomes: EffectOutcomes = {},
 ): Promise<void> {
   const phones = new Map(rota.map((record) => [record.key, record.phone]));
   const reference = report?.reference;
@@ -118,11 +132,7 @@ async function runEffects(
           deps.log.error(ESCALATION_EXHAUSTED_MESSAGE, { reference, reason: effect.reason });
           break;
         case 'bridgeCall':
-          await stores.escalations.recordPendingCall(
-            { reference: report!.reference, officerKey: effect.officerKey, at: at(), status: 'pending' },
-            Math.floor(deps.now() / 1000) + deps.escalation.callRequestHours * 3600,
-          );
-          deps.log.info('call requested; waiting for the voice bridge', { reference, officerKey: effect.officerKey });
+          await placeCall(deps, stores, report!, effect.officerKey, phones.get(effect.officerKey), outcomes);
           break;
         case 'audit':
           if (reference) await stores.escalations.audit(reference, at(), effect.action, effect.actor, effect.detail);
@@ -137,6 +147,60 @@ async function runEffects(
     } catch (error) {
       deps.log.error('escalation effect failed', { reference, effect: effect.type, error });
     }
+  }
+}
+
+/**
+ * CALL: rings the officer and bridges them to the reporter through the voice provider. The sealed number is
+ * opened only to hand it to the bridge; it is never logged, stored in the clear or texted. The pending-call item is
+ * written first (pending), then again with the outcome (placed with the provider's call id, or failed), and the
+ * audit trail records which. `outcomes.call` is set as soon as the outcome is known, so the officer is told the
+ * truth even if a later write fails.
+ */
+async function placeCall(
+  deps: EscalationDeps,
+  stores: Stores,
+  report: Report,
+  officerKey: string,
+  officerPhone: string | undefined,
+  outcomes: EffectOutcomes,
+): Promise<void> {
+  const { reference } = report;
+  const call: PendingCall = { reference, officerKey, at: new Date(deps.now()).toISOString(), status: 'pending' };
+  const expiresAt = Math.floor(deps.now() / 1000) + deps.escalation.callRequestHours * 3600;
+  await stores.escalations.recordPendingCall(call, expiresAt);
+  const fail = (failure: CallFailure, reason: string): CallPlaced => ({ ok: false, failure, reason: withoutNumbers(reason) });
+  let outcome: CallPlaced;
+  if (!deps.callBridge) outcome = fail('notConfigured', 'no voice bridge configured');
+  else if (!officerPhone) outcome = fail('provider', "the officer's number is not on the rota");
+  else {
+    const sealed = report.callbackConsent ? await deps.reports.getSealedCallbackNumber(reference) : undefined;
+    let number: string | undefined;
+    if (sealed && deps.vault) {
+      number = await deps.vault.decrypt(sealed).catch((error: unknown) => {
+        deps.log.error('call-back number could not be opened', { reference, error });
+        return undefined;
+      });
+    }
+    if (!number) outcome = fail('number', !sealed ? 'number_expired' : !deps.vault ? 'no_vault' : 'number_not_opened');
+    else {
+      const bridged = await deps.callBridge.bridge(officerPhone, number, reference).catch(
+        (error: unknown) => ({ ok: false, reason: error instanceof Error ? error.message : String(error) }) as const,
+      );
+      const provider = ('provider' in bridged && typeof bridged.provider === 'string' ? bridged.provider : undefined) ?? deps.callBridge.provider;
+      outcome = bridged.ok ? { ok: true, provider, callId: bridged.callId } : fail('provider', bridged.reason);
+    }
+  }
+  outcomes.call = outcome;
+  const at = new Date(deps.now()).toISOString();
+  if (outcome.ok) {
+    deps.log.info('call placed', { reference, officerKey, provider: outcome.provider, callId: outcome.callId });
+    await stores.escalations.recordPendingCall({ ...call, status: 'placed', provider: outcome.provider, callId: outcome.callId }, expiresAt);
+    await stores.escalations.audit(reference, at, 'call_placed', undefined, { officerKey, provider: outcome.provider, callId: outcome.callId });
+  } else {
+    deps.log.warn('call not placed', { reference, officerKey, failure: outcome.failure, reason: outcome.reason });
+    await stores.escalations.recordPendingCall({ ...call, status: 'failed', reason: outcome.reason }, expiresAt);
+    await stores.escalations.audit(reference, at, 'call_failed', undefined, { officerKey, failure: outcome.failure, reason: outcome.reason });
   }
 }
 
@@ -304,15 +368,27 @@ export async function handleOfficerSms(deps: EscalationDeps, fromPhone: string, 
     const callbackAvailable =
       report?.callbackConsent === true && (await deps.reports.getSealedCallbackNumber(report.reference)) !== undefined;
     const reply = reportCommandReply(reportCommand, rotaView(officer), rota.map(rotaView), { report, state, callbackAvailable }, deps.now());
+    const outcomes: EffectOutcomes = {};
     if (reply.transition && report) {
-      if (!(await commit(deps, stores, state, reply.transition, report, rota))) continue;
+      if (!(await commit(deps, stores, state, reply.transition, report, rota, officer, outcomes))) continue;
     }
-    await runEffects(deps, stores, reply.effects, report, rota, officer);
-    await deps.outbox.send(fromPhone, reply.text);
+    await runEffects(deps, stores, reply.effects, report, rota, officer, outcomes);
+    const callRequested = [...(reply.transition?.effects ?? []), ...reply.effects].some((effect) => effect.type === 'bridgeCall');
+    // The CALL reply says what happened, not what was meant to: a bridge that failed (or never ran) is reported.
+    const text =
+      callRequested && reference && !outcomes.call?.ok
+        ? callFailedText(officer, reference, outcomes.call?.failure ?? 'provider')
+        : reply.text;
+    await deps.outbox.send(fromPhone, text);
     deps.log.info('officer command', { ...logged, reference });
     return true;
   }
   throw new EscalationConflictError(`officer command ${command.name}: the state kept changing`);
+}
+
+function callFailedText(officer: OfficerRecord, reference: string, failure: CallFailure): string {
+  const lang = officerLanguage(rotaView(officer));
+  return t(lang, 'officer.call.failed', { reference, reason: t(lang, `officer.call.reason.${failure}`) });
 }
 
 /** A report's audit trail, oldest first (tests, tools). */

@@ -15,6 +15,9 @@ export interface DeliveryContext {
   log: Logger;
 }
 
+/** Long enough for every provider to be tried once (each call times out after PROVIDER_TIMEOUT_MS). */
+const SEND_LEASE_SECONDS = 60;
+
 /** sent: a provider took it. retry: try again later. failed: given up, marked failed (dead-letter it). */
 export type DeliveryOutcome = 'sent' | 'retry' | 'failed';
 
@@ -22,10 +25,12 @@ export type DeliveryOutcome = 'sent' | 'retry' | 'failed';
 export async function deliver(ctx: DeliveryContext, message: QueuedSms, attempt: number): Promise<DeliveryOutcome> {
   // A queue may hand the same message over twice (at-least-once delivery, a batch retried after a timeout): only a
   // message still queued is sent.
-  const record = await ctx.messages.get(message.id);
-  if (record && record.status !== 'queued') {
-    ctx.log.info('sms already handled', { messageId: message.id, status: record.status });
-    return record.status === 'failed' ? 'failed' : 'sent';
+  // A queue may hand the same message over twice (at-least-once delivery, a reply queued again): only the attempt
+  // holding the lease sends it.
+  if (!(await ctx.messages.takeSendLease(message.id, SEND_LEASE_SECONDS))) {
+    const record = await ctx.messages.get(message.id);
+    ctx.log.info('sms already handled', { messageId: message.id, status: record?.status });
+    return record?.status === 'failed' ? 'failed' : 'sent';
   }
   const available = Object.keys(ctx.senders) as SmsProviderName[];
   const senders: SmsSender[] =

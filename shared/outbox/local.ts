@@ -19,8 +19,9 @@ export interface OutboundMessageView {
 export class LocalOutbox {
   private readonly queued: QueuedSms[] = [];
 
+  /** One entry per message: a message queued again (a reply to a retried SMS) is not listed twice. */
   record(message: QueuedSms): void {
-    this.queued.push(message);
+    if (!this.queued.some((queued) => queued.id === message.id)) this.queued.push(message);
   }
 
   async list(messages: MessageRepository): Promise<OutboundMessageView[]> {

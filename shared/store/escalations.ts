@@ -38,7 +38,20 @@ export interface PendingCall {
   reference: string;
   officerKey: string;
   at: string;
-  status: 'pending';
+  /** pending until the bridge answers; then placed (the officer's phone rings) or failed. */
+  status: 'pending' | 'placed' | 'failed';
+  provider?: string;
+  callId?: string;
+  /** Why it failed, without any number. */
+  reason?: string;
+}
+
+/** An outbound bridge call waiting for the officer to answer (Africa's Talking asks what to do only then). */
+export interface BridgeCall {
+  requestId: string;
+  reference: string;
+  /** The reporter's number, sealed (NumberVault): opened only to dial it. */
+  sealedNumber: string;
 }
 
 /**
@@ -118,7 +131,7 @@ export class EscalationRepository {
     return (await this.query(collections.reportAudit(reference))).map((item) => auditRecordSchema.parse(item));
   }
 
-  /** A CALL waiting for the voice bridge (the voice issue consumes these); expires after `expiresAt`. */
+  /** An officer's CALL and, once the bridge answered, its outcome (written again, same key); expires after `expiresAt`. */
   async recordPendingCall(call: PendingCall, expiresAt: number): Promise<void> {
     await this.client.send(
       new PutCommand({ TableName: this.tableName, Item: { ...keys.pendingCall(call.reference, call.at, call.officerKey), ...call, expiresAt } }),
@@ -128,7 +141,32 @@ export class EscalationRepository {
   async listPendingCalls(reference: string, nowMs: number = Date.now()): Promise<PendingCall[]> {
     return (await this.query(collections.pendingCalls(reference)))
       .filter((item) => typeof item.expiresAt !== 'number' || item.expiresAt * 1000 > nowMs)
-      .map(({ reference: ref, officerKey, at, status }) => ({ reference: String(ref), officerKey: String(officerKey), at: String(at), status: status as 'pending' }));
+      .map(({ reference: ref, officerKey, at, status, provider, callId, reason }) => ({
+        reference: String(ref),
+        officerKey: String(officerKey),
+        at: String(at),
+        status: status as PendingCall['status'],
+        ...(typeof provider === 'string' ? { provider } : {}),
+        ...(typeof callId === 'string' ? { callId } : {}),
+        ...(typeof reason === 'string' ? { reason } : {}),
+      }));
+  }
+
+  /** An outbound bridge call, by the id the provider sends back when the officer answers; expires after `expiresAt`. */
+  async recordBridgeCall(call: BridgeCall, expiresAt: number): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.bridgeCall(call.requestId), ...call, expiresAt } }));
+  }
+
+  async getBridgeCall(requestId: string, nowMs: number = Date.now()): Promise<BridgeCall | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.bridgeCall(requestId), ConsistentRead: true }),
+    );
+    if (!Item || (typeof Item.expiresAt === 'number' && Item.expiresAt * 1000 <= nowMs)) return undefined;
+    return { requestId: String(Item.requestId), reference: String(Item.reference), sealedNumber: String(Item.sealedNumber) };
+  }
+
+  async removeBridgeCall(requestId: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keys.bridgeCall(requestId) }));
   }
 
   private query(collection: ItemCollection): Promise<Record<string, unknown>[]> {

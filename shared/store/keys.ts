@@ -27,7 +27,8 @@
  * | escalation           | `REPORT#<reference>`     | `ESCALATION` | the state machine's state (domain/escalation.ts); every write conditional on `version` |
  * | open escalation      | `ESCALATIONS`            | `OPEN#<reference>` | `status` paging/exhausted, `step`, `dueAt`: what `rearmPending`, the sweeper and ON read; removed once acknowledged |
  * | report audit         | `REPORT#<reference>`     | `AUDIT#<at>#<id>` | every officer action and escalation step on the report (who, what, note); no raw number |
- * | pending call         | `REPORT#<reference>`     | `CALL#<at>#<officerKey>` | a CALL waiting for the voice bridge: `status` pending; expires |
+ * | pending call         | `REPORT#<reference>`     | `CALL#<at>#<officerKey>` | an officer's CALL: `status` pending, then placed (`provider`, `callId`) or failed; expires |
+ * | outbound bridge call | `BRIDGE#<requestId>`     | `CALL`    | an Africa's Talking CALL bridge: `reference`, `sealedNumber` opened when the officer answers; expires |
  *
  * `<phoneKey>` is the keyed hash of a phone number (shared/privacy.ts): no item key holds a raw number.
  * An identifier's `<value>` is its normalised value (E.164, handle, host and path), or for a card its keyed hash.
@@ -81,6 +82,7 @@ export const keys = {
     pk: `REPORT#${reference}`,
     sk: `CALL#${at}#${officerKey}`,
   }),
+  bridgeCall: (requestId: string): ItemKey => ({ pk: `BRIDGE#${requestId}`, sk: 'CALL' }),
 };
 
 /** Item collections read by Query: a partition, and the sort-key prefix its items share (rows above). */

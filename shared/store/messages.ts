@@ -34,20 +34,31 @@ export class MessageRepository {
     return Math.floor(this.now() / 1000) + RETENTION_SECONDS;
   }
 
-  async recordQueued(record: Pick<OutboundRecord, 'id' | 'toKey' | 'toLast4' | 'createdAt'>): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...keys.outboundMessage(record.id),
-          ...record,
-          status: 'queued',
-          attempts: 0,
-          updatedAt: record.createdAt,
-          expiresAt: this.expiresAt(),
-        },
-      }),
-    );
+  /**
+   * Records a message as queued. With `onlyIfNew`, a message with this id already recorded is left as it is and
+   * false is returned (a reply whose cause was handled twice).
+   */
+  async recordQueued(record: Pick<OutboundRecord, 'id' | 'toKey' | 'toLast4' | 'createdAt'>, onlyIfNew = false): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.outboundMessage(record.id),
+            ...record,
+            status: 'queued',
+            attempts: 0,
+            updatedAt: record.createdAt,
+            expiresAt: this.expiresAt(),
+          },
+          ...(onlyIfNew ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (onlyIfNew && error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   async get(id: string): Promise<OutboundRecord | undefined> {
@@ -71,7 +82,8 @@ export class MessageRepository {
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.outboundMessage(id),
-        UpdateExpression: `SET attempts = :attempts, lastError = :error, updatedAt = :now${final ? ', #status = :failed' : ''}`,
+        // The lease goes with the attempt, so that the next attempt may send.
+        UpdateExpression: `SET attempts = :attempts, lastError = :error, updatedAt = :now${final ? ', #status = :failed' : ''} REMOVE leaseUntil`,
         ExpressionAttributeNames: final ? { '#status': 'status' } : undefined,
         ExpressionAttributeValues: {
           ':attempts': attempts,
@@ -81,6 +93,31 @@ export class MessageRepository {
         },
       }),
     );
+  }
+
+  /**
+   * Takes the right to send a queued message for `seconds`: false when it is no longer queued, or another attempt
+   * holds the lease (a queue handing the same message over twice, a reply queued again). Two attempts never both
+   * send; an attempt that dies leaves a lease that simply runs out.
+   */
+  async takeSendLease(id: string, seconds: number): Promise<boolean> {
+    const nowSeconds = Math.floor(this.now() / 1000);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.outboundMessage(id),
+          UpdateExpression: 'SET leaseUntil = :until',
+          ConditionExpression: '#status = :queued AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':until': nowSeconds + seconds, ':queued': 'queued', ':now': nowSeconds },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   /**

@@ -47,6 +47,9 @@ beforeAll(async () => {
       '--no-first-run',
       '--disable-gpu',
       '--headless',
+      // A fake microphone (a beep) that needs no permission prompt: the voice call can record from it.
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
     ],
     viewport: { width: 1280, height: 1000 },
   });
@@ -129,7 +132,9 @@ describe('the phone simulator in chromium', () => {
     for (const key of ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '*', '#', 'Call/Send', 'Clear', 'End']) {
       expect(await page.getByRole('button', { name: key, exact: true }).count(), key).toBe(1);
     }
-    expect(await page.getByRole('heading', { name: 'Voice: coming with the IVR issue' }).isVisible()).toBe(true);
+    expect(await page.getByRole('heading', { name: "Caller's voice call" }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Call the hotline' }).isEnabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Hang up' }).isDisabled()).toBe(true);
     expect(await screenText(page)).toContain('Dial *384*1234#');
     // Clear takes back the last key; a wrong code gets the network's answer, not the hotline's.
     for (const key of '*12') await page.getByRole('button', { name: key, exact: true }).click();
@@ -321,3 +326,306 @@ describe('the phone simulator in chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Voice: the page plays the real voice webhook's answers (TwiML, Africa's Talking XML) as a script.
+
+type VoicePhase = 'idle' | 'busy' | 'keys' | 'record' | 'dial' | 'connected' | 'ended';
+const voicePhase = (page: Page, ...phases: VoicePhase[]) => page.locator(phases.map((p) => `#voice[data-phase="${p}"]`).join(', ')).waitFor();
+const voiceLog = (page: Page) => page.locator('#voice-log');
+/** Everything the caller has heard so far, one Say per line. */
+const heard = async (page: Page) => (await page.locator('#voice-log .vline.heard .body').allInnerTexts()).join('\n');
+
+/** Presses keys on the handset's keypad during a call, then waits until the line answers and waits again. */
+async function pressInCall(page: Page, keys: string, then: VoicePhase[] = ['keys']) {
+  for (const key of keys) await page.getByRole('button', { name: key, exact: true }).click();
+  await voicePhase(page, ...then);
+}
+
+async function callHotline(page: Page, provider: 'africastalking' | 'twilio') {
+  await page.getByLabel('Voice provider').selectOption(provider);
+  await page.getByRole('button', { name: 'Call the hotline' }).click();
+  await voicePhase(page, 'keys');
+}
+
+interface Post {
+  path: string;
+  query: URLSearchParams;
+  fields: URLSearchParams;
+  signature?: string;
+}
+
+function recordPosts(page: Page, prefix: string): Post[] {
+  const posts: Post[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (request.method() !== 'POST' || !url.pathname.startsWith(prefix)) return;
+    posts.push({ path: url.pathname, query: url.searchParams, fields: new URLSearchParams(request.postData() ?? ''), signature: request.headers()['x-twilio-signature'] });
+  });
+  return posts;
+}
+
+const fieldNames = (fields: URLSearchParams) => [...fields.keys()].sort();
+const fixtureNames = (name: string) => Object.keys(fixture(name).body).sort();
+/** The reference as the voice line reads it (`9, 9, E, Y, H, 4.`), back to `99EYH4`. */
+const referenceHeard = (text: string, after: string) => {
+  const read = new RegExp(`${after} ((?:[${REFERENCE_ALPHABET}], ){${REFERENCE_LENGTH - 1}}[${REFERENCE_ALPHABET}])\\.`).exec(text);
+  if (!read) throw new Error(`no reference read after "${after}" in:\n${text}`);
+  return read[1]!.replaceAll(', ', '');
+};
+
+describe('the voice line in chromium', () => {
+  it("a call through Africa's Talking: language → main menu → advice heard; no input asks again; the final callback", async () => {
+    const page = await openSimulator();
+    const posts = recordPosts(page, '/voice/africastalking');
+    await callHotline(page, 'africastalking');
+    expect(await heard(page)).toContain('For English, press 3.');
+    expect(await voiceLog(page).innerText()).toContain('Waiting for one key');
+    // The handset shows the call, and its keypad is the one that answers.
+    expect(await page.locator('#ussd-state').innerText()).toMatch(/^In call \d\d:\d\d$/);
+    expect(await screenText(page)).toMatch(/^Africa's Talking · \+254711082000\n▸ Waiting for keys\n\n.*For English, press 3\./s);
+
+    // The computer's keyboard presses the keys too.
+    await page.keyboard.press('3');
+    await voicePhase(page, 'keys');
+    const menu = await heard(page);
+    expect(menu).toContain('Welcome to SafeJob');
+    expect(menu).toContain('For safe migration advice, press 5.');
+    await pressInCall(page, '5');
+    expect(await heard(page)).toContain('For the signs of fraud, press 1.');
+    await pressInCall(page, '1');
+    expect(await heard(page)).toMatch(/Signs of fraud: 1\) Someone asks you for money/);
+
+    // No key: GetDigits runs out, the next verb (a Redirect without digits) says so and asks again.
+    const before = (await page.locator('#voice-log .vline.heard').count());
+    await page.getByRole('button', { name: 'No input (time out)' }).click();
+    await page.locator('#voice-log .vline.heard').nth(before).waitFor();
+    await voicePhase(page, 'keys');
+    expect(await page.locator('#voice-log .vline.heard').nth(before).innerText()).toContain('Sorry, we did not hear any key.');
+    await page.screenshot({ path: join(ARTIFACTS, 'simulator-voice-call-1280.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Hang up' }).click();
+    await voicePhase(page, 'ended');
+    await page.locator('#voice[data-final="sent"]').waitFor();
+    expect(await screenText(page)).toMatch(/^Call ended\n/);
+
+    // The providers' fields, as in the team's fixtures, with the token on every callback.
+    expect(posts.every((post) => post.query.get('token') === AT_TOKEN)).toBe(true);
+    const [first, ...rest] = posts;
+    expect(fieldNames(first!.fields)).toEqual(fixtureNames('africastalking/voice-incoming'));
+    expect(first!.fields.get('callSessionState')).toBe('Ringing');
+    expect(first!.fields.get('sessionId')).toMatch(/^ATVId_[0-9a-f]{20}$/);
+    expect(first!.query.get('s')).toBeNull(); // the number's own URL
+    const digits = rest.filter((post) => post.fields.has('dtmfDigits'));
+    expect(digits.map((post) => post.fields.get('dtmfDigits'))).toEqual(['3', '5', '1']);
+    expect(fieldNames(digits[0]!.fields)).toEqual(fixtureNames('africastalking/voice-digits'));
+    expect(digits.map((post) => post.query.get('s'))).toEqual(['lang', 'main', 'advice']);
+    const noInput = rest.find((post) => !post.fields.has('dtmfDigits') && post.fields.get('isActive') === '1');
+    expect(noInput?.query.get('s')).toBe('advice');
+    const final = posts.at(-1)!;
+    expect(final.fields.get('isActive')).toBe('0');
+    expect(final.query.get('s')).toBeNull();
+    const finalNames = fixtureNames('africastalking/voice-ended-recording').filter((name) => name !== 'recordingUrl');
+    expect(fieldNames(final.fields)).toEqual(finalNames);
+    await page.close();
+  });
+
+  it('a voice report through Twilio with a sample recording: the reference is read digit by digit and texted', async () => {
+    const page = await openSimulator();
+    const posts = recordPosts(page, '/voice/twilio');
+    await page.getByLabel('Voice provider').selectOption('twilio');
+    expect(await page.getByLabel('Hotline number').inputValue()).toBe('+447700900123');
+    await callHotline(page, 'twilio');
+    expect(await voiceLog(page).innerText()).toContain('Caller hears · Russian speech (ru-RU, Polly.Tatyana)');
+    await pressInCall(page, '3'); // English
+    await pressInCall(page, '3'); // report a fraud
+    expect(await heard(page)).toContain('May an officer call you back on this number?');
+    await pressInCall(page, '1', ['record']);
+    expect(await heard(page)).toContain('After the beep, tell us what happened');
+    await page.getByRole('button', { name: 'Submit a sample recording' }).click();
+    await voicePhase(page, 'ended'); // Twilio's <Hangup/> after the reference
+
+    const spoken = await heard(page);
+    const reference = referenceHeard(spoken, 'Its reference is:');
+    expect(spoken).toContain(`Once more: ${[...reference].join(', ')}.`);
+    expect(spoken).toContain('We are also sending it to you by SMS.');
+    await thread(page, 'caller').locator('.sms.in').filter({ hasText: reference }).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'simulator-voice-report-twilio-1280.png'), fullPage: true });
+    // The caller can play back the message as the hotline stored it.
+    const message = page.locator('#voice-log .vline.caller audio');
+    expect(await message.getAttribute('src')).toMatch(/^\/dev\/sim\/recordings\/[0-9a-f]{24}$/);
+
+    // Every request signed; the fields of the team's fixtures.
+    expect(posts.every((post) => /^[A-Za-z0-9+/]{27}=$/.test(post.signature ?? ''))).toBe(true);
+    expect(fieldNames(posts[0]!.fields)).toEqual(fixtureNames('twilio/voice-incoming'));
+    expect(posts[0]!.fields.get('CallStatus')).toBe('ringing');
+    expect(posts[0]!.fields.get('CallSid')).toMatch(/^CA[0-9a-f]{32}$/);
+    const gathered = posts.filter((post) => post.fields.has('Digits') && !post.fields.has('RecordingUrl'));
+    expect(fieldNames(gathered[0]!.fields)).toEqual(fixtureNames('twilio/voice-gather-digits'));
+    const recorded = posts.find((post) => post.fields.has('RecordingUrl'))!;
+    expect(fieldNames(recorded.fields)).toEqual(expect.arrayContaining(fixtureNames('twilio/voice-recording')));
+    expect(recorded.fields.get('RecordingDuration')).toBe('4');
+    expect(recorded.query.get('s')).toBe('report');
+    expect(recorded.query.get('c')).toBe('1');
+
+    // The report keeps the recording's URL, which plays from the local server.
+    const report = await hotline.deps.reports.getByReference(reference);
+    expect(report?.channel).toBe('voice');
+    expect(report?.recordingUrl).toBe(recorded.fields.get('RecordingUrl'));
+    expect(report?.recordingDurationSeconds).toBe(4);
+    const audio = await fetch(report!.recordingUrl!);
+    expect(audio.status).toBe(200);
+    expect(audio.headers.get('content-type')).toBe('audio/wav');
+    await page.getByLabel('Voice provider').selectOption('africastalking');
+    await page.close();
+  });
+
+  it("an urgent call where nobody answers: a message, and the officer's phone gets the page", async () => {
+    const page = await openSimulator();
+    const posts = recordPosts(page, '/voice/africastalking');
+    await callHotline(page, 'africastalking');
+    await pressInCall(page, '3');
+    await pressInCall(page, '4', ['dial']);
+    expect(await heard(page)).toContain('We are calling the officer on duty.');
+    expect(await voiceLog(page).innerText()).toMatch(/Ringing officers: \+992900009001, \+992900009002 \(one is the officer’s phone on this page\)/);
+    // Level after level, nobody answers; then the caller is asked for a message.
+    for (let level = 1; ; level++) {
+      expect(level).toBeLessThan(6);
+      await page.getByRole('button', { name: 'Nobody answers' }).click();
+      await voicePhase(page, 'dial', 'record');
+      if ((await page.locator('#voice').getAttribute('data-phase')) === 'record') break;
+      expect(await heard(page)).toContain('Nobody has answered yet. We are calling another officer.');
+    }
+    expect(await heard(page)).toContain('No officer could answer right now.');
+    await page.screenshot({ path: join(ARTIFACTS, 'simulator-voice-urgent-1280.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Submit a sample recording' }).click();
+    await voicePhase(page, 'ended'); // the answer ends after the reference: Africa's Talking hangs up
+    const reference = referenceHeard(await heard(page), 'Your reference is:');
+    expect(await heard(page)).toContain('If you are in danger now, call');
+
+    await thread(page, 'officer').locator('.sms.in').filter({ hasText: reference }).first().waitFor();
+    await thread(page, 'caller').locator('.sms.in').filter({ hasText: reference }).waitFor();
+
+    // Africa's Talking's Dial has no callback: nobody answering runs the Redirect after it (s=dial, no digits).
+    const dialled = posts.filter((post) => post.query.get('s') === 'dial');
+    expect(dialled.length).toBeGreaterThan(0);
+    expect(dialled.every((post) => !post.fields.has('dtmfDigits'))).toBe(true);
+    const message = posts.find((post) => post.fields.has('recordingUrl') && post.fields.get('isActive') === '1')!;
+    expect(message.query.get('s')).toBe('urgent');
+    // The final callback after hang-up carries the recording again, in the fixture's fields.
+    await page.locator('#voice[data-final="sent"]').waitFor();
+    const final = posts.at(-1)!;
+    expect(fieldNames(final.fields)).toEqual(fixtureNames('africastalking/voice-ended-recording'));
+    expect(final.fields.get('recordingUrl')).toBe(message.fields.get('recordingUrl'));
+    const report = await hotline.deps.reports.getByReference(reference);
+    expect(report?.urgency.urgent).toBe(true);
+    await page.close();
+  });
+
+  it('Twilio: an officer answers, then hangs up; the hotline says the call has ended', async () => {
+    const page = await openSimulator();
+    const posts = recordPosts(page, '/voice/twilio');
+    await callHotline(page, 'twilio');
+    await pressInCall(page, '3');
+    await pressInCall(page, '4', ['dial']);
+    expect(await voiceLog(page).innerText()).toMatch(/Caller ID \+447700900123; they ring for 20 s/);
+    await page.getByRole('button', { name: 'Officer answers' }).click();
+    await voicePhase(page, 'connected');
+    await page.getByRole('button', { name: 'Officer hangs up' }).click();
+    await voicePhase(page, 'ended');
+    expect(await heard(page)).toContain('Your call with the officer has ended.');
+    const dial = posts.find((post) => post.fields.has('DialCallStatus'))!;
+    expect(dial.fields.get('DialCallStatus')).toBe('completed');
+    expect(dial.query.get('s')).toBe('dial');
+    await page.getByLabel('Voice provider').selectOption('africastalking');
+    await page.close();
+  });
+
+  it('dialled on the handset: records the message from the microphone (a fake one), and # sends it', async () => {
+    const page = await openSimulator();
+    const posts = recordPosts(page, '/voice/africastalking');
+    // Dialled on the handset this time: the hotline's number, then Call/Send.
+    await page.getByLabel('Input', { exact: true }).fill('+254711082000');
+    await page.getByLabel('Input', { exact: true }).press('Enter');
+    await voicePhase(page, 'keys');
+    await pressInCall(page, '3');
+    await pressInCall(page, '3');
+    await pressInCall(page, '2', ['record']);
+    await page.getByRole('button', { name: 'Record from the microphone' }).click();
+    await page.getByRole('button', { name: 'Stop and send (#)' }).waitFor();
+    await page.waitForTimeout(1200);
+    await page.getByRole('button', { name: '#', exact: true }).click();
+    await voicePhase(page, 'ended');
+    expect(await heard(page)).toContain('Its reference is:');
+    const message = posts.find((post) => post.fields.has('recordingUrl') && post.fields.get('isActive') === '1')!;
+    const audio = await fetch(message.fields.get('recordingUrl')!);
+    expect(audio.headers.get('content-type')).toMatch(/^audio\/(webm|ogg|mp4)$/);
+    expect((await audio.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+    await page.close();
+  });
+
+  it('Twilio: a caller who hangs up while leaving a message is still heard (Record action with Digits=hangup)', async () => {
+    const page = await openSimulator();
+    const posts = recordPosts(page, '/voice/twilio');
+    await callHotline(page, 'twilio');
+    await pressInCall(page, '3');
+    await pressInCall(page, '3');
+    await pressInCall(page, '1', ['record']);
+    await page.getByRole('button', { name: 'Record from the microphone' }).click();
+    await page.getByRole('button', { name: 'Stop and send (#)' }).waitFor();
+    await page.waitForTimeout(1100);
+    await page.getByRole('button', { name: 'Hang up' }).click();
+    await voicePhase(page, 'ended');
+    // The action is called after the hang-up (its answer ignored): the message is uploaded first.
+    await expect.poll(() => posts.some((post) => post.fields.has('RecordingUrl'))).toBe(true);
+    const recorded = posts.find((post) => post.fields.has('RecordingUrl'))!;
+    expect(recorded.fields.get('Digits')).toBe('hangup');
+    expect(recorded.fields.get('CallStatus')).toBe('completed');
+    await thread(page, 'caller').locator('.sms.in').filter({ hasText: /report [A-Z0-9]+ received/ }).waitFor();
+    await page.getByLabel('Voice provider').selectOption('africastalking');
+    await page.close();
+  });
+
+  it('plays recordings in the page, and says so when one is missing; readable at 360 px', async () => {
+    const page = await openSimulator();
+    // An answer with recorded prompts (none is committed yet, so the first answer is made up here): one that
+    // exists (a recording uploaded to the simulator), one that does not.
+    const upload = await page.evaluate(async () => {
+      const response = await fetch('/dev/sim/recordings', { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: new Uint8Array(64) });
+      return (await response.json()) as { url: string; path: string };
+    });
+    await page.route(
+      (url) => url.pathname === '/voice/africastalking' && !url.searchParams.has('s'),
+      (route) =>
+        route.fulfill({
+          contentType: 'application/xml',
+          body:
+            '<?xml version="1.0" encoding="UTF-8"?><Response>' +
+            `<GetDigits timeout="8" numDigits="1" callbackUrl="${hotline.deps.config.publicBaseUrl}/voice/africastalking?s=lang&amp;t=0&amp;token=${AT_TOKEN}">` +
+            `<Play url="${hotline.deps.config.publicBaseUrl}/audio/tg/voice.lang.choose.mp3"/><Play url="${upload.url}"/><Say voice="woman">For English, press 3.</Say>` +
+            `</GetDigits><Redirect>${hotline.deps.config.publicBaseUrl}/voice/africastalking?s=lang&amp;t=0&amp;token=${AT_TOKEN}</Redirect></Response>`,
+        }),
+    );
+    await page.setViewportSize({ width: 360, height: 740 });
+    await callHotline(page, 'africastalking');
+    const plays = page.locator('#voice-log .vline.play');
+    await plays.first().locator('.note', { hasText: 'Recording missing (HTTP 404)' }).waitFor();
+    expect(await plays.first().locator('audio').count()).toBe(0);
+    expect(await plays.nth(1).locator('audio').getAttribute('src')).toBe(upload.path);
+    expect(await plays.nth(1).locator('audio').getAttribute('controls')).not.toBeNull();
+    await pressInCall(page, '3');
+    expect(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBe(0);
+    await page.locator('#caller-handset').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'simulator-voice-360-handset.png') });
+    await page.locator('#voice-actions').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'simulator-voice-360.png') });
+    await page.getByRole('button', { name: 'End', exact: true }).click(); // the handset's End hangs up too
+    await voicePhase(page, 'ended');
+    await page.close();
+
+    const origin = new URL(hotline.url).origin;
+    expect(requested.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('data:'))).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
+

@@ -2,6 +2,7 @@ import { LocalNumberVault } from '../../shared/crypto';
 import type { RotaOfficer } from '../../shared/domain/escalation';
 import type { Report, ReportDraft } from '../../shared/domain/report';
 import { loadConfig } from '../../shared/config';
+import { LocalCallBridge, type CallBridge } from '../../shared/escalation/call-bridge';
 import { createLocalEscalationDeps, type LocalEscalationDeps } from '../../shared/escalation/local';
 import { createLogger } from '../../shared/log';
 import { deliver } from '../../shared/outbox/deliver';
@@ -42,6 +43,8 @@ export interface EscalationHarness {
   reports: ReportRepository;
   officers: OfficerRepository;
   vault: LocalNumberVault;
+  /** The local CALL bridge (the default `callBridge`): what it would have placed. */
+  calls: LocalCallBridge;
   tableName: string;
   logLines: string[];
   /** Every SMS queued so far, once the local queue has sent them. */
@@ -52,7 +55,11 @@ export interface EscalationHarness {
 let tables = 0;
 
 /** The escalation on a fresh table of the test store, with the real outbox (local queue) and local timers. */
-export async function escalationHarness(store: TestStore, env: Record<string, string> = {}): Promise<EscalationHarness> {
+export async function escalationHarness(
+  store: TestStore,
+  env: Record<string, string> = {},
+  options: { callBridge?: CallBridge } = {},
+): Promise<EscalationHarness> {
   const tableName = `escalation-${++tables}-${Date.now().toString(36)}`;
   await createActiveTable(store.client, tableName);
   const logLines: string[] = [];
@@ -65,8 +72,18 @@ export async function escalationHarness(store: TestStore, env: Record<string, st
   );
   const reports = new ReportRepository(store.client, tableName);
   const vault = new LocalNumberVault(VAULT_SECRET);
+  const calls = new LocalCallBridge();
   const deps = createLocalEscalationDeps(
-    { db: store.client, tableName, outbox: new Outbox(messages, queue, callerKey), log, callerKey, reports, vault },
+    {
+      db: store.client,
+      tableName,
+      outbox: new Outbox(messages, queue, callerKey),
+      log,
+      callerKey,
+      reports,
+      vault,
+      callBridge: options.callBridge ?? calls,
+    },
     loadConfig(env).escalation,
     { retryMs: 50 },
   );
@@ -75,6 +92,7 @@ export async function escalationHarness(store: TestStore, env: Record<string, st
     reports,
     officers: new OfficerRepository(store.client, tableName),
     vault,
+    calls,
     tableName,
     logLines,
     async sent() {

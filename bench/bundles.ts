@@ -1,0 +1,158 @@
+/**
+ * Per-function bundle size and cold module initialisation, against a bare Hono Lambda bundle. Each function entry
+ * is bundled with esbuild as infra/stack.ts has CDK do it (NodejsFunction bundling: ESM, minified, target node22,
+ * mainFields module,main, the createRequire banner, and `@aws-sdk/*` external because the nodejs22.x runtime
+ * provides it), then imported by a fresh `node` process N times.
+ */
+import { build, type BuildOptions } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { round, summary, verdict, type Verdict } from './stats';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** Under node_modules, so that the bundles resolve the external `@aws-sdk/*` packages as Lambda's runtime does. */
+const OUT = join(ROOT, 'node_modules', '.cache', 'safejob-bench');
+
+export const BUDGET = { sizeKb: 500, initRatio: 3 };
+
+/** Every function: each folder of functions/ with an index.ts (the stack's entries). */
+const FUNCTIONS = readdirSync(join(ROOT, 'functions'))
+  .sort()
+  .map((name) => ({ name, entry: join(ROOT, 'functions', name, 'index.ts') }))
+  .filter((fn) => existsSync(fn.entry));
+
+/** The bundling options of infra/stack.ts `hotlineFunction` (CDK's defaults for what the stack leaves unset). */
+const STACK_OPTIONS: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  minify: true,
+  mainFields: ['module', 'main'],
+  banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+  external: ['@aws-sdk/*'],
+  // sourceMap: true in the stack writes a separate .map file: measured apart, it is read only to print a stack.
+  sourcemap: 'external',
+  metafile: true,
+  logLevel: 'silent',
+};
+
+const BARE_HONO = `import { Hono } from 'hono';
+import { handle } from 'hono/aws-lambda';
+const app = new Hono();
+export const handler = handle(app);
+`;
+
+export interface BundleRow {
+  bundle: string;
+  sizeKb: number;
+  sizeRatio: number | '-';
+  /** Milliseconds to import the module in a fresh process (median of N). */
+  importMs: number;
+  importRatio: number | '-';
+  /** Of the import, the `@aws-sdk/*` clients the bundle imports (provided by the runtime), imported alone. */
+  sdkImportMs: number;
+  sdkClients: string;
+  /** The whole `node` process: start, import, exit (median of N). */
+  processMs: number;
+  processRatio: number | '-';
+  mapKb: number;
+  largestInputs: string;
+  verdict: Verdict | '-';
+}
+
+async function bundle(name: string, entry: string) {
+  const outfile = join(OUT, name, 'index.mjs');
+  const result = await build({ ...STACK_OPTIONS, entryPoints: [entry], outfile, absWorkingDir: ROOT });
+  const bytes = (await stat(outfile)).size;
+  const mapBytes = (await stat(`${outfile}.map`)).size;
+  // What takes the room: the packages (or project folders) with the most output bytes.
+  const byPackage = new Map<string, number>();
+  const output = result.metafile!.outputs[relative(ROOT, outfile)];
+  for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+    // zod's locales are worth naming apart: every one of them is bundled, though only English is ever used.
+    const key = input.includes('zod/v4/locales/') ? 'zod locales' : match && match[1] !== '.cache' ? match[1]! : input.split('/').slice(0, 2).join('/');
+    byPackage.set(key, (byPackage.get(key) ?? 0) + bytesInOutput);
+  }
+  const largest = [...byPackage]
+    .filter(([, size]) => size >= 1024)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([pkg, size]) => `${pkg} ${Math.round(size / 1024)}K`)
+    .join(', ');
+  const sdk = [...new Set((output?.imports ?? []).filter((i) => i.external && i.path.startsWith('@aws-sdk/')).map((i) => i.path))].sort();
+  return { outfile, bytes, mapBytes, largest, sdk };
+}
+
+/** Imports the bundle in a fresh process, `runs` times: the median import time and whole-process time. */
+function coldInit(outfile: string, runs: number) {
+  const url = pathToFileURL(outfile).href;
+  const script = `const t = performance.now(); await import(${JSON.stringify(url)}); process.stdout.write(String(performance.now() - t));`;
+  const imports: number[] = [];
+  const processes: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: dirname(outfile),
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1' },
+    });
+    processes.push(performance.now() - started);
+    if (child.status !== 0) throw new Error(`importing ${outfile} failed: ${child.stderr}`);
+    imports.push(Number(child.stdout));
+  }
+  return { importMs: summary(imports).median, processMs: summary(processes).median };
+}
+
+export async function measureBundles(runs = 15): Promise<BundleRow[]> {
+  await rm(OUT, { recursive: true, force: true });
+  await mkdir(join(OUT, 'bare-hono'), { recursive: true });
+  const bareEntry = join(OUT, 'bare-hono', 'entry.ts');
+  await writeFile(bareEntry, BARE_HONO);
+  const bare = await bundle('bare-hono', bareEntry);
+  const bareInit = coldInit(bare.outfile, runs);
+  const rows: BundleRow[] = [
+    {
+      bundle: 'bare Hono (baseline)',
+      sizeKb: round(bare.bytes / 1024, 1),
+      sizeRatio: '-',
+      importMs: round(bareInit.importMs, 1),
+      importRatio: '-',
+      sdkImportMs: 0,
+      sdkClients: '',
+      processMs: round(bareInit.processMs, 1),
+      processRatio: '-',
+      mapKb: round(bare.mapBytes / 1024, 1),
+      largestInputs: bare.largest,
+      verdict: '-',
+    },
+  ];
+  for (const fn of FUNCTIONS) {
+    const out = await bundle(fn.name, fn.entry);
+    const init = coldInit(out.outfile, runs);
+    const sdkOnly = join(dirname(out.outfile), 'sdk-only.mjs');
+    await writeFile(sdkOnly, out.sdk.map((pkg) => `import ${JSON.stringify(pkg)};`).join('\n'));
+    const sdkInit = coldInit(sdkOnly, runs);
+    const sizeKb = out.bytes / 1024;
+    const importRatio = init.importMs / bareInit.importMs;
+    rows.push({
+      bundle: `functions/${fn.name}`,
+      sizeKb: round(sizeKb, 1),
+      sizeRatio: round(out.bytes / bare.bytes, 1),
+      importMs: round(init.importMs, 1),
+      importRatio: round(importRatio, 1),
+      sdkImportMs: round(sdkInit.importMs, 1),
+      sdkClients: out.sdk.map((pkg) => pkg.replace('@aws-sdk/', '').replace('client-', '').replace('-manager', '')).join(' '),
+      processMs: round(init.processMs, 1),
+      processRatio: round(init.processMs / bareInit.processMs, 2),
+      mapKb: round(out.mapBytes / 1024, 1),
+      largestInputs: out.largest,
+      verdict: verdict(sizeKb < BUDGET.sizeKb && importRatio < BUDGET.initRatio),
+    });
+  }
+  return rows;
+}

@@ -1,0 +1,443 @@
+/**
+ * The hotline through its full local HTTP stack (bench/server.ts in a child process), driven from this process over
+ * loopback: latency per request kind against `GET /health` of the same server, store round-trips per request kind,
+ * and USSD throughput at 50 concurrent sessions (autocannon). All load goes to 127.0.0.1, bounded in count and time.
+ */
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { StoreCall } from '../test/support/faults';
+import { random, syntheticRegistry } from './registry';
+import { round, summary, verdict, type Verdict } from './stats';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const REGISTRY_ENTRIES = 10_000;
+
+interface BenchServer {
+  url: string;
+  importMs: number;
+  ask<T>(type: 'calls' | 'drain' | 'read'): Promise<T>;
+  stop(): Promise<void>;
+}
+
+export async function startBenchServer(): Promise<BenchServer> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'server.ts')], {
+    cwd: ROOT,
+    // The hotline logs one JSON line per event to stdout, as on Lambda; it is written, not shown.
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: { ...process.env, REGISTRY_ENTRIES: String(REGISTRY_ENTRIES), AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1' },
+  });
+  const ready = await new Promise<{ url: string; importMs: number }>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the bench server exited (${code}) before it was ready`)));
+    child.on('message', (message: { type: string; url: string; importMs: number }) => {
+      if (message.type === 'ready') resolve(message);
+    });
+  });
+  const replies = { calls: 'calls', drain: 'drained', read: 'read' } as const;
+  return {
+    ...ready,
+    ask<T>(type: 'calls' | 'drain' | 'read') {
+      return new Promise<T>((resolve) => {
+        const listener = (message: { type: string }) => {
+          if (message.type !== replies[type]) return;
+          child.off('message', listener);
+          resolve(message as T);
+        };
+        child.on('message', listener);
+        child.send({ type });
+      });
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.send({ type: 'stop' });
+      }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// One request at a time, over one kept-alive connection
+
+interface Req {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: string;
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+
+function send(url: string, req: Req): Promise<{ status: number; body: string; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const outgoing = request(
+      `${url}${req.path}`,
+      {
+        method: req.method,
+        agent,
+        headers: req.body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(req.body) },
+        timeout: 30_000,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }),
+        );
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.on('timeout', () => outgoing.destroy(new Error(`${req.method} ${req.path} timed out`)));
+    outgoing.end(req.body);
+  });
+}
+
+const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+const HEALTH: Req = { method: 'GET', path: '/health' };
+
+/** Numbers of returning callers (English remembered) and of SMS senders. */
+const CALLERS = Array.from({ length: 50 }, (_, i) => `+99290${String(7_000_000 + i)}`);
+const SENDERS = Array.from({ length: 50 }, (_, i) => `+99290${String(8_000_000 + i)}`);
+
+const ussd = (sessionId: string, phoneNumber: string, text: string): Req => ({
+  method: 'POST',
+  path: '/ussd/africastalking',
+  body: form({ sessionId, serviceCode: '*384*1234#', phoneNumber, networkCode: '99999', text }),
+});
+const sms = (id: string, from: string, text: string): Req => ({
+  method: 'POST',
+  path: '/sms/africastalking',
+  body: form({ id, from, to: '21525', text, date: '2026-11-25 09:00:00', networkCode: '99999' }),
+});
+
+/** The synthetic registry the server imported (same generator, same seed). */
+const entries = syntheticRegistry(REGISTRY_ENTRIES, random(REGISTRY_ENTRIES));
+let run = 0;
+const unique = () => `${process.pid}-${++run}`;
+
+interface Kind {
+  name: string;
+  make: (k: number) => Req;
+  /** What a correct answer looks like: measuring wrong answers fast would mean nothing. */
+  expect: (reply: { status: number; body: string }) => boolean;
+  count: number;
+}
+
+const KINDS: Kind[] = [
+  {
+    // Not a target: what a POST with a form costs before any store call (body read, form parse, validation, a log
+    // line), to tell the HTTP and parsing share of a step from its store share.
+    name: 'POST a form, no store call (USSD end-of-session event)',
+    make: (k) => ({
+      method: 'POST',
+      path: '/ussd/africastalking/events',
+      body: form({ sessionId: `event-${k}`, serviceCode: '*384*1234#', phoneNumber: CALLERS[k % CALLERS.length]!, status: 'Success', durationInMillis: '41230', hopsCount: '5' }),
+    }),
+    expect: (r) => r.status === 200 && r.body === 'OK',
+    count: 1000,
+  },
+  {
+    name: 'USSD menu step (returning caller)',
+    make: (k) => ussd(`menu-${unique()}`, CALLERS[k % CALLERS.length]!, ['4', '1', '4*1', '1*1'][k % 4]!),
+    expect: (r) => r.status === 200 && r.body.startsWith('CON '),
+    count: 1500,
+  },
+  {
+    name: 'USSD verification by name (10k registry)',
+    make: (k) => ussd(`name-${unique()}`, CALLERS[k % CALLERS.length]!, `1*1*${entries[(k * 7919) % entries.length]!.name}`),
+    expect: (r) => r.status === 200 && r.body.startsWith('CON '),
+    count: 1000,
+  },
+  {
+    name: 'USSD verification by licence (10k registry)',
+    make: (k) => ussd(`lic-${unique()}`, CALLERS[k % CALLERS.length]!, `1*1*${entries[(k * 7919) % entries.length]!.licenceNumber}`),
+    expect: (r) => r.status === 200 && /^CON .*LICENSED|^CON .*WARNING/s.test(r.body),
+    count: 1000,
+  },
+  {
+    name: 'SMS CHECK (name, 10k registry)',
+    make: (k) => sms(`check-${unique()}`, SENDERS[k % SENDERS.length]!, `CHECK ${entries[(k * 104_729) % entries.length]!.name}`),
+    expect: (r) => r.status === 200 && r.body === 'OK',
+    count: 600,
+  },
+  {
+    name: 'USSD report submission (final step, fresh session)',
+    make: (k) => ussd(`report-${unique()}`, CALLERS[k % CALLERS.length]!, `2*3*2*3000*1*@bench_scam_${k % 200}*1*1`),
+    expect: (r) => r.status === 200 && /^END Report [2-9A-Z]{6} received\./.test(r.body),
+    count: 400,
+  },
+];
+
+/** What each latency target allows, as a ratio of p50 to the baseline's p50 (issue #10). */
+const LATENCY_TARGETS: Record<string, number> = {
+  'USSD menu step (returning caller)': 3,
+  'USSD verification by name (10k registry)': 4,
+  'USSD verification by licence (10k registry)': 4,
+  'SMS CHECK (name, 10k registry)': 6,
+};
+
+export interface LatencyRow {
+  request: string;
+  n: number;
+  p50Ms: number;
+  p99Ms: number;
+  baselineP50Ms: number;
+  baselineP99Ms: number;
+  p50Ratio: number;
+  p99Ratio: number;
+  target: string;
+  verdict: Verdict | '-';
+  wrongAnswers: number;
+}
+
+let warmed = false;
+async function warmUp(server: BenchServer) {
+  if (warmed) return;
+  warmed = true;
+  // Every caller has chosen English in an earlier session; the registry index is loaded (a refresh reads the
+  // version item and, when it moved, the whole registry once).
+  for (const phone of CALLERS) {
+    await send(server.url, ussd(`warm-${phone}`, phone, ''));
+    await send(server.url, ussd(`warm-${phone}`, phone, '3'));
+  }
+  for (const kind of KINDS) for (let k = 0; k < 30; k++) await send(server.url, kind.make(k));
+  await server.ask('drain');
+}
+
+/** The first wrong answer of each kind, printed below the table. */
+export const firstWrong = new Map<string, string>();
+
+/** Each kind's requests interleaved with the baseline's, one at a time, so that both see the same machine state. */
+export async function measureLatency(server: BenchServer): Promise<LatencyRow[]> {
+  await warmUp(server);
+  const rows: LatencyRow[] = [];
+  for (const kind of KINDS) {
+    const baseline: number[] = [];
+    const target: number[] = [];
+    let wrong = 0;
+    for (let k = 0; k < kind.count; k++) {
+      const order = k % 2 === 0 ? (['base', 'target'] as const) : (['target', 'base'] as const);
+      for (const which of order) {
+        if (which === 'base') baseline.push((await send(server.url, HEALTH)).ms);
+        else {
+          const reply = await send(server.url, kind.make(k));
+          if (!kind.expect(reply)) {
+            if (wrong === 0) firstWrong.set(kind.name, reply.body.slice(0, 200));
+            wrong++;
+          }
+          target.push(reply.ms);
+        }
+      }
+    }
+    await server.ask('drain');
+    const b = summary(baseline);
+    const t = summary(target);
+    const allowed = LATENCY_TARGETS[kind.name];
+    const p50Ratio = t.p50 / b.p50;
+    rows.push({
+      request: kind.name,
+      n: t.n,
+      p50Ms: round(t.p50, 3),
+      p99Ms: round(t.p99, 3),
+      baselineP50Ms: round(b.p50, 3),
+      baselineP99Ms: round(b.p99, 3),
+      p50Ratio: round(p50Ratio),
+      p99Ratio: round(t.p99 / b.p99),
+      target: allowed ? `≤ ${allowed}×` : '-',
+      verdict: allowed ? verdict(p50Ratio <= allowed && wrong === 0) : '-',
+      wrongAnswers: wrong,
+    });
+  }
+  return rows;
+}
+
+/** One store read (a GetItem through the SDK to dynalite) timed inside the server: the floor of any step that reads. */
+export async function measureStoreRead(server: BenchServer, baselineP50Ms: number, formP50Ms: number) {
+  const { ms } = await server.ask<{ ms: number[] }>('read');
+  const s = summary(ms);
+  return {
+    p50Ms: round(s.p50, 3),
+    p99Ms: round(s.p99, 3),
+    ratioToBaseline: round(s.p50 / baselineP50Ms),
+    /** A POSTed step that makes one read cannot be faster than a POSTed form plus that read. */
+    floorRatio: round((formP50Ms + s.p50) / baselineP50Ms),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Store round-trips
+
+export interface RoundTripRow {
+  request: string;
+  reads: number;
+  writes: number;
+  maxReads: number;
+  maxWrites: number;
+  /** The outbox's own calls once the reply is out (local queue; on AWS the outbox function makes them). */
+  outboxAfter: number;
+  calls: string;
+  target: string;
+  verdict: Verdict | '-';
+}
+
+/** A queued SMS's delivery, started as the reply leaves: read the status, record the provider id, mark it sent. */
+const isOutboxDelivery = (call: StoreCall) =>
+  (call.item === 'OUTMSG' && call.command !== 'PutItem') || (call.item === 'PROVIDERMSG' && call.command === 'PutItem');
+
+interface TripKind {
+  name: string;
+  make: (k: number) => Req;
+  target?: { reads: number; writes: number; label: string };
+}
+
+const TRIP_KINDS: TripKind[] = [
+  { name: 'USSD first dial (new caller)', make: (k) => ussd(`new-${unique()}`, `+99290${String(6_000_000 + k)}`, '') },
+  { name: 'USSD language choice (new caller)', make: (k) => ussd(`new-lang-${k}`, `+99290${String(6_000_000 + k)}`, '3') },
+  {
+    name: 'USSD navigation step (returning caller)',
+    make: (k) => ussd(`nav-${unique()}`, CALLERS[k % CALLERS.length]!, ['4', '4*1', '1', '4*2*98'][k % 4]!),
+    target: { reads: 1, writes: 0, label: 'no write, ≤ 1 read' },
+  },
+  {
+    name: 'USSD verification by name',
+    make: (k) => ussd(`trip-name-${unique()}`, CALLERS[k % CALLERS.length]!, `1*1*${entries[(k * 31) % entries.length]!.name}`),
+    target: { reads: 2, writes: 0, label: 'no write, ≤ 1 read beyond navigation' },
+  },
+  {
+    name: 'USSD verification by licence',
+    make: (k) => ussd(`trip-lic-${unique()}`, CALLERS[k % CALLERS.length]!, `1*1*${entries[(k * 31) % entries.length]!.licenceNumber}`),
+    target: { reads: 2, writes: 0, label: 'no write, ≤ 1 read beyond navigation' },
+  },
+  {
+    name: 'USSD verification of a phone number',
+    make: (k) => ussd(`trip-phone-${unique()}`, CALLERS[k % CALLERS.length]!, `1*2*+992 93 ${String(1_000_000 + k)}`),
+    target: { reads: 2, writes: 0, label: 'no write, ≤ 1 read beyond navigation' },
+  },
+  { name: 'USSD report submission', make: (k) => ussd(`trip-report-${unique()}`, CALLERS[k % CALLERS.length]!, `2*3*2*3000*1*@trip_scam_${k}*1*1`) },
+  { name: 'SMS CHECK (name)', make: (k) => sms(`trip-check-${unique()}`, SENDERS[k % SENDERS.length]!, `CHECK ${entries[k]!.name}`) },
+  { name: 'SMS CHECK (phone number)', make: (k) => sms(`trip-checkp-${unique()}`, SENDERS[k % SENDERS.length]!, `CHECK +992 93 ${String(2_000_000 + k)}`) },
+  { name: 'SMS REPORT', make: (k) => sms(`trip-rep-${unique()}`, SENDERS[k % SENDERS.length]!, `REPORT they asked 500 somoni, @trip_sms_${k}`) },
+];
+
+export async function measureRoundTrips(server: BenchServer, perKind = 20): Promise<RoundTripRow[]> {
+  await warmUp(server);
+  const rows: RoundTripRow[] = [];
+  for (const kind of TRIP_KINDS) {
+    const perRequest: { reads: number; writes: number; outbox: number; calls: string }[] = [];
+    for (let k = 0; k < perKind; k++) {
+      await server.ask('drain');
+      await server.ask('calls');
+      await send(server.url, kind.make(k));
+      await server.ask('drain');
+      const { calls } = await server.ask<{ calls: StoreCall[] }>('calls');
+      const own = calls.filter((call) => !isOutboxDelivery(call));
+      perRequest.push({
+        reads: own.filter((c) => c.kind === 'read').length,
+        writes: own.filter((c) => c.kind === 'write').length,
+        outbox: calls.length - own.length,
+        calls: own.map((c) => `${c.command} ${c.item}`).join(', '),
+      });
+    }
+    const median = (values: number[]) => summary(values).median;
+    const reads = median(perRequest.map((r) => r.reads));
+    const writes = median(perRequest.map((r) => r.writes));
+    // The typical request's calls (the registry's version item is read at most every 30 s, by whichever request).
+    const typical = perRequest.find((r) => r.reads === reads && r.writes === writes) ?? perRequest[0]!;
+    rows.push({
+      request: kind.name,
+      reads,
+      writes,
+      maxReads: Math.max(...perRequest.map((r) => r.reads)),
+      maxWrites: Math.max(...perRequest.map((r) => r.writes)),
+      outboxAfter: median(perRequest.map((r) => r.outbox)),
+      calls: summariseCalls(typical.calls),
+      target: kind.target?.label ?? '-',
+      verdict: kind.target ? verdict(reads <= kind.target.reads && writes <= kind.target.writes) : '-',
+    });
+  }
+  return rows;
+}
+
+/** `GetItem CALLER, GetItem CALLER` → `2× GetItem CALLER`. */
+function summariseCalls(calls: string): string {
+  const counts = new Map<string, number>();
+  for (const call of calls.split(', ').filter(Boolean)) counts.set(call, (counts.get(call) ?? 0) + 1);
+  return [...counts].map(([call, n]) => (n > 1 ? `${n}× ${call}` : call)).join(', ') || 'none';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Throughput
+
+export interface ThroughputRow {
+  load: string;
+  connections: number;
+  seconds: number;
+  requestsPerSecond: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  non2xx: number;
+  errors: number;
+  ratioToBaseline: number | '-';
+}
+
+function cannon(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+export async function measureThroughput(server: BenchServer, seconds = 10, connections = 50): Promise<ThroughputRow[]> {
+  await warmUp(server);
+  // Menu navigation of returning callers: main menu, advice, check prompts, language menu, paging.
+  const paths = ['', '4', '4*1', '1', '1*1', '4*2', '4*1*98', '5'];
+  let next = 0;
+  const steps = await cannon({
+    url: server.url,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        path: '/ussd/africastalking',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        // 50 sessions at once: each connection is one caller; every request a step of that caller's session.
+        setupRequest: (req) => {
+          const n = next++;
+          const caller = n % connections;
+          return {
+            ...req,
+            body: form({
+              sessionId: `tp-${caller}-${Math.floor(n / (connections * paths.length))}`,
+              serviceCode: '*384*1234#',
+              phoneNumber: CALLERS[caller % CALLERS.length]!,
+              networkCode: '99999',
+              text: paths[Math.floor(n / connections) % paths.length]!,
+            }),
+          };
+        },
+      },
+    ],
+  });
+  await server.ask('drain');
+  const health = await cannon({ url: `${server.url}/health`, connections, duration: Math.max(3, Math.round(seconds / 2)) });
+  const row = (load: string, r: autocannon.Result, ratio: number | '-'): ThroughputRow => ({
+    load,
+    connections,
+    seconds: r.duration,
+    requestsPerSecond: Math.round(r.requests.average),
+    latencyP50Ms: r.latency.p50,
+    latencyP99Ms: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    ratioToBaseline: ratio,
+  });
+  return [
+    row('GET /health (baseline)', health, '-'),
+    row('USSD steps, 50 sessions at once', steps, round(steps.requests.average / health.requests.average)),
+  ];
+}

@@ -1,0 +1,74 @@
+/**
+ * The hotline under benchmark, in its own process (so that the load generator does not share its event loop):
+ * `startLocalHotline` exactly as `npm start` runs it, on a free port, with dynalite on a free port, the sample data
+ * seeded and a synthetic registry of REGISTRY_ENTRIES more entries imported. Every store call is recorded by a
+ * middleware on the hotline's own document client. The parent talks to it over IPC:
+ *   → { type: 'calls' }   ← { type: 'calls', calls }   (and resets the record)
+ *   → { type: 'drain' }   ← { type: 'drained' }        (the local outbox has sent everything queued)
+ *   → { type: 'read' }    ← { type: 'read', ms }       (one language read through the SDK, timed 500 times here)
+ *   → { type: 'stop' }                                 (stops and exits)
+ *   ← { type: 'ready', url, entries, importMs } once it serves.
+ */
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalHotline } from '../infra/local';
+import { RegistryRepository } from '../shared/store/registry';
+import { recordStoreCalls } from '../test/support/faults';
+import { random, syntheticRegistry } from './registry';
+
+const ENTRIES = Number(process.env.REGISTRY_ENTRIES ?? 10_000);
+const TABLE_NAME = 'safejob-bench';
+const journal = join(tmpdir(), `safejob-bench-journal-${process.pid}.jsonl`);
+
+const send = (message: unknown) => process.send?.(message);
+
+async function main() {
+  // Only what the benchmark means: no provider credentials from the caller's shell, in-memory dynalite.
+  const hotline = await startLocalHotline({
+    PORT: '0',
+    AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:0',
+    TABLE_NAME,
+    SEED_SAMPLE_DATA: 'true',
+    REPORT_JOURNAL_PATH: journal,
+    // Benchmark traffic comes from few numbers; the flood limit would otherwise answer it with silence.
+    SMS_RATE_LIMIT_PER_HOUR: '100000000',
+  });
+  const started = performance.now();
+  await new RegistryRepository(hotline.deps.db, TABLE_NAME).putEntries(syntheticRegistry(ENTRIES, random(ENTRIES)));
+  const importMs = Math.round(performance.now() - started);
+  const recorder = recordStoreCalls(hotline.deps.db);
+
+  process.on('message', (message: { type: string }) => {
+    void (async () => {
+      if (message.type === 'calls') send({ type: 'calls', calls: recorder.reset() });
+      if (message.type === 'drain') {
+        await hotline.deps.localQueue.drain();
+        send({ type: 'drained' });
+      }
+      if (message.type === 'read') {
+        // What one store read costs inside the server: the SDK's pipeline (serialising, signing) and dynalite.
+        const key = hotline.deps.callerKey('+992900000001');
+        const ms: number[] = [];
+        for (let i = 0; i < 600; i++) {
+          const started = performance.now();
+          await hotline.deps.languages.get(key);
+          if (i >= 100) ms.push(performance.now() - started);
+        }
+        send({ type: 'read', ms });
+      }
+      if (message.type === 'stop') {
+        await hotline.stop();
+        await rm(journal, { force: true });
+        process.exit(0);
+      }
+    })();
+  });
+  process.on('disconnect', () => process.exit(0));
+  send({ type: 'ready', url: hotline.url.replace('localhost', '127.0.0.1'), entries: ENTRIES, importMs });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
