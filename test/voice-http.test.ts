@@ -525,6 +525,37 @@ describe("Africa's Talking voice, every branch", () => {
     expect(gone.xml.Redirect).toBeUndefined();
   });
 
+  it('escalates an urgent caller who hangs up while speaking: the final callback carries no state', async () => {
+    const hotline = hotlineWith();
+    const onUrgent = vi.fn(async (_report: Report) => {});
+    hotline.deps.intake.onUrgent = onUrgent;
+    const caller = '+992900000816';
+    const call = atCall(hotline.app, caller, 'ATVId_urgent_hangup');
+    await call.start();
+    await call.press('2');
+    await call.press('4');
+    await call.redirect();
+    const message = await call.redirect();
+    expect(message.xml.Record).toBeDefined();
+    // Africa's Talking posts the recording to the number's own URL, not to the Record's callback URL.
+    const ended = await send(
+      hotline.app,
+      new Request('http://localhost/voice/africastalking', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: formBody({
+          ...fixture('africastalking/voice-ended-recording').body,
+          sessionId: 'ATVId_urgent_hangup',
+          callerNumber: caller,
+          recordingUrl: 'https://recordings.example.org/ATVId_urgent_hangup.mp3',
+        }),
+      }),
+    );
+    expect(ended.status).toBe(200);
+    expect(onUrgent).toHaveBeenCalledTimes(1);
+    expect(onUrgent.mock.calls[0]![0]).toMatchObject({ channel: 'voice', lang: 'ru', urgency: { urgent: true } });
+  });
+
   it('rings each level (Dial, then a Redirect when nobody picks up), then takes a message: one urgent report', async () => {
     const hotline = hotlineWith();
     const onUrgent = vi.fn(async (_report: Report) => {});

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Hono, type Context } from 'hono';
 import { requireAtToken } from '../../shared/channels/africastalking';
 import {
@@ -27,7 +28,7 @@ import { requireTwilioSignature } from '../../shared/channels/twilio';
 import { TWILIO_TTS, renderTwilioVoice, twilioVoiceInput, twilioVoiceSchema, type Rendered, type VoiceRenderOptions } from '../../shared/channels/twilio-voice';
 import type { VoiceConfig } from '../../shared/channels/voice-config';
 import { AUDIO_MANIFEST, recordingResolver, type AudioManifest, type Fallback, type RecordingResolver } from '../../shared/channels/voice-speech';
-import { LANGUAGES, t } from '../../shared/domain/prompts';
+import { LANGUAGES, isLang, t } from '../../shared/domain/prompts';
 import { E164 } from '../../shared/domain/registry';
 import { identifierValue } from '../../shared/domain/report';
 import { reportAdvice } from '../../shared/domain/report-texts';
@@ -52,6 +53,7 @@ import { submitReport } from '../../shared/intake';
 import { normalisePhone } from '../../shared/privacy';
 import type { ChannelDeps, Provider } from '../../shared/runtime';
 import { EscalationRepository } from '../../shared/store/escalations';
+import { isLive, keys } from '../../shared/store/keys';
 import { OfficerRepository } from '../../shared/store/officers';
 import { RegistryRepository } from '../../shared/store/registry';
 import { KeypadLicences } from './licences';
@@ -181,9 +183,10 @@ export function createVoiceApp(getDeps: Provider<ChannelDeps>, options: VoiceApp
       input: atVoiceInput(body),
     };
     if (body.isActive === '0') {
-      await finalCallback(shell, call, body.durationInSeconds);
+      await finalCallback(shell, await withUrgentState(shell, call), body.durationInSeconds);
       return xml(c, 'africastalking', AT_EMPTY_RESPONSE);
     }
+    if (call.state.step === 'urgent' || call.state.step === 'dial') await rememberUrgentCall(shell, call);
     return xml(c, 'africastalking', render(shell, call, await runCall(shell, call)));
   });
 
@@ -416,6 +419,40 @@ async function answerBridge(shell: VoiceShell, body: AtVoiceRequest): Promise<st
   if (!number) return AT_BRIDGE_UNAVAILABLE;
   deps.log.info('bridge call answered; dialling the reporter', { reference: bridge.reference, callId: body.sessionId, requestId });
   return renderAtBridge(number, bridge.reference, body.destinationNumber || undefined);
+}
+
+/**
+ * Africa's Talking sends its last callback (after hang-up, with the recording of a caller who hung up while
+ * speaking) to the number's own URL, without the state our callback URLs carry. A call that reached the urgent line
+ * is remembered (best effort, for two hours) so that such a message still starts the escalation.
+ */
+const URGENT_CALL_MEMORY_SECONDS = 2 * 3600;
+
+async function rememberUrgentCall(shell: VoiceShell, call: Call): Promise<void> {
+  const { deps } = shell;
+  await deps.db
+    .send(
+      new PutCommand({
+        TableName: deps.config.tableName,
+        Item: {
+          ...keys.urgentVoiceCall(call.provider, call.callId),
+          lang: call.state.lang,
+          expiresAt: Math.floor(Date.now() / 1000) + URGENT_CALL_MEMORY_SECONDS,
+        },
+      }),
+    )
+    .catch((error: unknown) => deps.log.warn('urgent call not remembered', { callId: call.callId, error }));
+}
+
+async function withUrgentState(shell: VoiceShell, call: Call): Promise<Call> {
+  if (call.state.step !== 'start') return call;
+  const { deps } = shell;
+  const { Item } = await deps.db
+    .send(new GetCommand({ TableName: deps.config.tableName, Key: keys.urgentVoiceCall(call.provider, call.callId) }))
+    .catch(() => ({ Item: undefined }));
+  const lang = Item?.lang;
+  if (!isLive(Item as { expiresAt?: number } | undefined, Date.now()) || !isLang(lang)) return call;
+  return { ...call, state: { step: 'urgent', lang, tries: 0 } };
 }
 
 /**

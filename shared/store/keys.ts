@@ -30,6 +30,8 @@
  * | pending call         | `REPORT#<reference>`     | `CALL#<at>#<officerKey>` | an officer's CALL: `status` pending, then placed (`provider`, `callId`) or failed; expires |
  * | outbound bridge call | `BRIDGE#<requestId>`     | `CALL`    | an Africa's Talking CALL bridge: `reference`, `sealedNumber` opened when the officer answers; expires |
  *
+ * | urgent voice call     | `VOICECALL#<provider>#<callId>` | `URGENT` | `lang`: the call reached the urgent line, for a final callback that carries no state; expires |
+ *
  * `<phoneKey>` is the keyed hash of a phone number (shared/privacy.ts): no item key holds a raw number.
  * An identifier's `<value>` is its normalised value (E.164, handle, host and path), or for a card its keyed hash.
  */
@@ -43,6 +45,7 @@ export interface ItemKey {
 const identifierPk = (kind: string, value: string) => `IDENT#${kind}#${value}`;
 
 export const keys = {
+  urgentVoiceCall: (provider: string, callId: string): ItemKey => ({ pk: `VOICECALL#${provider}#${callId}`, sk: 'URGENT' }),
   languagePreference: (callerKey: string): ItemKey => ({ pk: `CALLER#${callerKey}`, sk: 'LANG' }),
   sampleMarker: (): ItemKey => ({ pk: 'META', sk: 'SAMPLE' }),
   outboundMessage: (id: string): ItemKey => ({ pk: `OUTMSG#${id}`, sk: 'STATUS' }),
