@@ -9,8 +9,9 @@ import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { LambdaEvent } from 'hono/aws-lambda';
 import nock from 'nock';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { httpApiEvent } from './support/apigateway';
+import { onlyNetworkTo } from './support/strict-network';
 import { startTestStore, type TestStore } from './support/dynalite';
 import { fixture, formBody } from './support/fixtures';
 
@@ -24,7 +25,7 @@ type Handler = (event: LambdaEvent, context: Context) => Promise<APIGatewayProxy
 let store: TestStore;
 let sms: Handler;
 let voice: Handler;
-const unexpected: string[] = [];
+let network: ReturnType<typeof onlyNetworkTo>;
 
 beforeAll(async () => {
   store = await startTestStore('safejob-channels-lambda-test');
@@ -47,33 +48,17 @@ beforeAll(async () => {
     AWS_REGION: 'eu-west-2',
   });
   vi.spyOn(console, 'log').mockImplementation(() => undefined);
-  const dynalite = new URL(store.endpoint).host;
-  nock.disableNetConnect();
-  nock.enableNetConnect((host: string) => host === dynalite);
-  nock.emitter.on('no match', (request: { host?: string; hostname?: string; path?: string; method?: string }) => {
-    const host = request.host ?? request.hostname ?? '';
-    if (host !== dynalite) unexpected.push(`${request.method ?? ''} ${host}${request.path ?? ''}`);
-  });
+  network = onlyNetworkTo(new URL(store.endpoint).host);
   // Hono types the event more narrowly than @types/aws-lambda; this is the shape AWS documents and sends.
   sms = (await import('../functions/sms/index')).handler as unknown as Handler;
   voice = (await import('../functions/voice/index')).handler as unknown as Handler;
 });
 
-beforeEach(() => {
-  unexpected.length = 0;
-});
-
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-  expect(unexpected).toEqual([]);
-});
+afterEach(() => network.verify());
 
 afterAll(async () => {
   vi.restoreAllMocks();
-  nock.emitter.removeAllListeners('no match');
-  nock.enableNetConnect();
+  network?.release();
   await store?.close();
 });
 

@@ -13,6 +13,7 @@ import { phoneKey } from '../shared/privacy';
 import type { JournalEntry } from '../shared/store/journal';
 import { OfficerRepository } from '../shared/store/officers';
 import { ReportRepository } from '../shared/store/reports';
+import { onlyNetworkTo } from './support/strict-network';
 import { startTestStore, type TestStore } from './support/dynalite';
 import { reportDraft } from './support/reports';
 
@@ -32,7 +33,7 @@ type Handler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 let store: TestStore;
 let reports: ReportRepository;
 let handler: Handler;
-const unexpected: string[] = [];
+let network: ReturnType<typeof onlyNetworkTo>;
 const lines: string[] = [];
 
 beforeAll(async () => {
@@ -58,33 +59,20 @@ beforeAll(async () => {
     AWS_REGION: 'eu-west-2',
   });
   vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
-  const dynalite = new URL(store.endpoint).host;
-  nock.disableNetConnect();
-  nock.enableNetConnect((host: string) => host === dynalite);
-  nock.emitter.on('no match', (request: { host?: string; hostname?: string; path?: string; method?: string }) => {
-    const host = request.host ?? request.hostname ?? '';
-    if (host !== dynalite) unexpected.push(`${request.method ?? ''} ${host}${request.path ?? ''}`);
-  });
+  network = onlyNetworkTo(new URL(store.endpoint).host);
   ({ handler } = (await import('../functions/intake-replay/index')) as { handler: Handler });
   reports = new ReportRepository(store.client, store.tableName);
 });
 
 beforeEach(() => {
-  unexpected.length = 0;
   lines.length = 0;
 });
 
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-  expect(unexpected).toEqual([]);
-});
+afterEach(() => network.verify());
 
 afterAll(async () => {
   vi.restoreAllMocks();
-  nock.emitter.removeAllListeners('no match');
-  nock.enableNetConnect();
+  network?.release();
   await store?.close();
 });
 

@@ -8,9 +8,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { QueuedSms } from '../shared/outbox/types';
 import { MessageRepository } from '../shared/store/messages';
+import { onlyNetworkTo } from './support/strict-network';
 import { startTestStore, type TestStore } from './support/dynalite';
 
 const AT_API = 'https://api.africastalking.com';
@@ -29,7 +30,7 @@ type Handler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 let store: TestStore;
 let messages: MessageRepository;
 let handler: Handler;
-const unexpected: string[] = [];
+let network: ReturnType<typeof onlyNetworkTo>;
 
 beforeAll(async () => {
   store = await startTestStore('safejob-outbox-lambda-test');
@@ -51,32 +52,15 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_REGION: 'eu-west-2',
   });
-  const dynalite = new URL(store.endpoint).host;
-  nock.disableNetConnect();
-  nock.enableNetConnect((host: string) => host === dynalite);
-  nock.emitter.on('no match', (request: { host?: string; hostname?: string; path?: string; method?: string }) => {
-    const host = request.host ?? request.hostname ?? '';
-    if (host !== dynalite) unexpected.push(`${request.method ?? ''} ${host}${request.path ?? ''}`);
-  });
+  network = onlyNetworkTo(new URL(store.endpoint).host);
   ({ handler } = (await import('../functions/outbox/index')) as { handler: Handler });
   messages = new MessageRepository(store.client, store.tableName);
 });
 
-beforeEach(() => {
-  unexpected.length = 0;
-});
-
-afterEach(() => {
-  // Every interceptor set up by a test was used, and nothing else was called.
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-  expect(unexpected).toEqual([]);
-});
+afterEach(() => network.verify());
 
 afterAll(async () => {
-  nock.emitter.removeAllListeners('no match');
-  nock.enableNetConnect();
+  network?.release();
   await store?.close();
 });
 

@@ -1,0 +1,30 @@
+import nock from 'nock';
+import { expect } from 'vitest';
+
+/**
+ * Lets a test file reach only `host` (dynalite); every other request must match an interceptor the test set up.
+ * `verify` (after each test): every interceptor was used and nothing else was called. `release` (after all).
+ */
+export function onlyNetworkTo(host: string) {
+  const unexpected: string[] = [];
+  const onNoMatch = (request: { host?: string; hostname?: string; path?: string; method?: string }) => {
+    const to = request.host ?? request.hostname ?? '';
+    if (to !== host) unexpected.push(`${request.method ?? ''} ${to}${request.path ?? ''}`);
+  };
+  nock.disableNetConnect();
+  nock.enableNetConnect((to: string) => to === host);
+  nock.emitter.on('no match', onNoMatch);
+  return {
+    verify() {
+      const pending = nock.pendingMocks();
+      const stray = unexpected.splice(0);
+      nock.cleanAll();
+      expect(pending).toEqual([]);
+      expect(stray).toEqual([]);
+    },
+    release() {
+      nock.emitter.removeListener('no match', onNoMatch);
+      nock.enableNetConnect();
+    },
+  };
+}
