@@ -90,7 +90,7 @@ async function answerSms(deps: ChannelDeps, sms: InboundSms, callerKey: string):
       deps.log.error('registry unavailable', { error });
       return undefined;
     }),
-    identifier ? deps.reports.getIdentifier(identifier.kind, identifierValue(identifier)) : undefined,
+    identifier ? deps.reports.getIdentifierSummary(identifier.kind, identifierValue(identifier)) : undefined,
   ]);
   // Officers are exempt from the flood limit: on a bad night they text a lot.
   const decision = officer ? 'answer' : floodDecision(countThisHour, deps.config.sms.rateLimitPerHour);

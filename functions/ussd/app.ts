@@ -72,7 +72,7 @@ async function lookUp(deps: ChannelDeps, needs: UssdNeed[], callerKey: string, d
         return;
       }
       const { identifier } = need;
-      const summary = await deps.reports.getIdentifier(identifier.kind, identifierValue(identifier)).catch((error: unknown) => {
+      const summary = await deps.reports.getIdentifierSummary(identifier.kind, identifierValue(identifier)).catch((error: unknown) => {
         deps.log.error('reported identifier lookup failed', { kind: identifier.kind, error });
         return undefined;
       });

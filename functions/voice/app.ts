@@ -365,7 +365,7 @@ async function lookUp(shell: VoiceShell, needs: readonly VoiceNeed[], data: Voic
       switch (need.type) {
         case 'identifier': {
           const { identifier } = need;
-          const summary = await deps.reports.getIdentifier(identifier.kind, identifierValue(identifier)).catch((error: unknown) => {
+          const summary = await deps.reports.getIdentifierSummary(identifier.kind, identifierValue(identifier)).catch((error: unknown) => {
             deps.log.error('reported identifier lookup failed', { kind: identifier.kind, error });
             return undefined;
           });

@@ -187,6 +187,11 @@ export class ReportRepository {
     await Promise.all(report.identifiers.map((identifier) => this.recordIdentifier(identifier, report)));
   }
 
+  /** What a check answers with: how many distinct people reported the identifier, first and last seen (one read). */
+  async getIdentifierSummary(kind: IdentifierKind, value: string): Promise<Omit<ReportedIdentifier, 'references'> | undefined> {
+    return this.summary(kind, value);
+  }
+
   async getIdentifier(kind: IdentifierKind, value: string): Promise<ReportedIdentifier | undefined> {
     const [summary, { Items = [] }] = await Promise.all([
       this.summary(kind, value),
