@@ -4,8 +4,8 @@
  * outbox, the backoff and the dead-letter queue; EventBridge Scheduler for an escalation's first timer) intercepted
  * with nock at the HTTP layer. Nothing else may leave the process.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ReportDraft } from '../shared/domain/report';
@@ -13,6 +13,7 @@ import { phoneKey } from '../shared/privacy';
 import type { JournalEntry } from '../shared/store/journal';
 import { OfficerRepository } from '../shared/store/officers';
 import { ReportRepository } from '../shared/store/reports';
+import { md5, sqsEvent, sqsRecord as record } from './support/sqs';
 import { onlyNetworkTo } from './support/strict-network';
 import { startTestStore, type TestStore } from './support/dynalite';
 import { reportDraft } from './support/reports';
@@ -76,7 +77,6 @@ afterAll(async () => {
   await store?.close();
 });
 
-const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
 
 /** A journal entry as SqsJournal.append writes it when the table refused an intake. */
 function entry(overrides: Partial<ReportDraft> = {}): JournalEntry {
@@ -86,29 +86,8 @@ function entry(overrides: Partial<ReportDraft> = {}): JournalEntry {
   };
 }
 
-/** One SQS record as Lambda's event source mapping delivers it. */
-function sqsRecord(body: string, receiveCount = 1): SQSRecord {
-  const messageId = randomUUID();
-  const now = Date.now();
-  return {
-    messageId,
-    receiptHandle: `AQEB${Buffer.from(`${messageId}:${receiveCount}`).toString('base64')}`,
-    body,
-    attributes: {
-      ApproximateReceiveCount: String(receiveCount),
-      SentTimestamp: String(now - 60_000),
-      SenderId: 'AROAEXAMPLE:SafeJobHotline-UssdFunction',
-      ApproximateFirstReceiveTimestamp: String(now - 30_000),
-    },
-    messageAttributes: {},
-    md5OfBody: md5(body),
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:eu-west-2:123456789012:SafeJobHotline-ReportJournalQueue',
-    awsRegion: 'eu-west-2',
-  };
-}
+const sqsRecord = (body: string, receiveCount = 1) => record('SafeJobHotline-ReportJournalQueue', body, receiveCount);
 
-const event = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 
 /** Expected SQS calls (JSON protocol), answered as SQS does; returns the request bodies received. */
 function sqsApi(action: 'SendMessage' | 'ChangeMessageVisibility', times = 1): Record<string, unknown>[] {
@@ -152,7 +131,7 @@ describe('the intake-replay Lambda handler (SQS event source on the report journ
     const journaled = entry();
     const record = sqsRecord(JSON.stringify(journaled));
 
-    expect(await handler(event(record))).toEqual({ batchItemFailures: [] });
+    expect(await handler(sqsEvent(record))).toEqual({ batchItemFailures: [] });
 
     const stored = await reports.listByReporter(journaled.report.reporterKey, 5);
     expect(stored).toHaveLength(1);
@@ -160,7 +139,7 @@ describe('the intake-replay Lambda handler (SQS event source on the report journ
     expect(lines.some((line) => line.includes('"report journal replayed"'))).toBe(true);
 
     // The same entry again (SQS delivers at least once): the same report, nothing new.
-    expect(await handler(event(sqsRecord(record.body)))).toEqual({ batchItemFailures: [] });
+    expect(await handler(sqsEvent(sqsRecord(record.body)))).toEqual({ batchItemFailures: [] });
     expect(await reports.listByReporter(journaled.report.reporterKey, 5)).toEqual(stored);
   });
 
@@ -171,7 +150,7 @@ describe('the intake-replay Lambda handler (SQS event source on the report journ
     const pages = sqsApi('SendMessage');
     const schedules = schedulerApi();
 
-    expect(await handler(event(sqsRecord(JSON.stringify(journaled))))).toEqual({ batchItemFailures: [] });
+    expect(await handler(sqsEvent(sqsRecord(JSON.stringify(journaled))))).toEqual({ batchItemFailures: [] });
 
     const [report] = await reports.listByReporter(journaled.report.reporterKey, 1);
     expect(report?.urgency.urgent).toBe(true);
@@ -200,7 +179,7 @@ describe('the intake-replay Lambda handler (SQS event source on the report journ
       sqsRecord(JSON.stringify(journaled)),
     ];
 
-    expect(await handler(event(notJson, wrongShape, good))).toEqual({ batchItemFailures: [] });
+    expect(await handler(sqsEvent(notJson, wrongShape, good))).toEqual({ batchItemFailures: [] });
 
     expect(deadLetters.map((body) => body.QueueUrl)).toEqual([JOURNAL_DEAD_LETTER_QUEUE_URL, JOURNAL_DEAD_LETTER_QUEUE_URL]);
     expect(deadLetters.map((body) => body.MessageBody).sort()).toEqual([notJson.body, wrongShape.body].sort());
@@ -215,7 +194,7 @@ describe('the intake-replay Lambda handler (SQS event source on the report journ
     const deadLetters = sqsApi('SendMessage');
     const [first, third, unreadable] = [sqsRecord(JSON.stringify(entry()), 1), sqsRecord(JSON.stringify(entry()), 3), sqsRecord('[]')];
 
-    const result = await handler(event(first, third, unreadable));
+    const result = await handler(sqsEvent(first, third, unreadable));
 
     expect(result.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual([first.messageId, third.messageId].sort());
     expect(deadLetters).toEqual([{ QueueUrl: JOURNAL_DEAD_LETTER_QUEUE_URL, MessageBody: '[]' }]);

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,10 +7,10 @@ import { parseOfficersCsv } from '../shared/escalation/officers-csv';
 import { phoneKey } from '../shared/privacy';
 import { OfficerRepository } from '../shared/store/officers';
 import { startTestStore, type TestStore } from './support/dynalite';
+import { REPO_ROOT, runCommand, runScript } from './support/cli';
 import { createActiveTable } from './support/tables';
 
 const SAMPLE = new URL('../data/officers.sample.csv', import.meta.url).pathname;
-const ROOT = new URL('..', import.meta.url).pathname;
 
 let store: TestStore;
 let dir: string;
@@ -23,28 +22,11 @@ beforeAll(async () => {
 });
 afterAll(async () => store.close());
 
-interface Run {
-  code: number;
-  stdout: string[];
-  /** The command's own lines, without npm's or the AWS SDK's warnings. */
-  stderr: string[];
-}
-
-function run(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(command, args, { cwd, env: { ...process.env, AWS_ENDPOINT_URL_DYNAMODB: store.endpoint, ...env } }, (error, stdout, stderr) => {
-      const lines = (text: string) => text.split('\n').filter((line) => line !== '');
-      resolve({
-        code: error ? Number(error.code) : 0,
-        stdout: lines(stdout),
-        stderr: lines(stderr).filter((line) => /^(line \d+|Cannot|usage|\/|PHONE_HASH_KEY|Invalid)/.test(line)),
-      });
-    });
-  });
-}
+const OWN_LINES = /^(line \d+|Cannot|usage|\/|PHONE_HASH_KEY|Invalid)/;
 
 /** `npx tsx infra/officers-import.ts ARGS` against the test's dynalite. */
-const runImport = (args: string[], env: Record<string, string> = {}) => run('npx', ['tsx', 'infra/officers-import.ts', ...args], ROOT, env);
+const runImport = (args: string[], env: Record<string, string> = {}) =>
+  runScript('infra/officers-import.ts', args, { AWS_ENDPOINT_URL_DYNAMODB: store.endpoint, ...env }, OWN_LINES);
 
 async function freshTable(): Promise<{ TABLE_NAME: string; repo: OfficerRepository }> {
   const TABLE_NAME = `officers-import-${++tables}`;
@@ -173,8 +155,8 @@ describe('npm run officers:import', () => {
     });
     expect(await repo.list()).toEqual([]);
     await writeFile(join(dir, 'rota.csv'), await readFile(SAMPLE, 'utf8'));
-    const args = ['--prefix', ROOT, '--silent', 'run', 'officers:import', '--', 'rota.csv', '--dry-run'];
-    expect((await run('npm', args, dir, { TABLE_NAME })).stdout).toEqual([`${join(dir, 'rota.csv')}: 6 officers, all valid (dry run: nothing written)`]);
+    const args = ['--prefix', REPO_ROOT, '--silent', 'run', 'officers:import', '--', 'rota.csv', '--dry-run'];
+    expect((await runCommand('npm', args, dir, { AWS_ENDPOINT_URL_DYNAMODB: store.endpoint, TABLE_NAME }, OWN_LINES)).stdout).toEqual([`${join(dir, 'rota.csv')}: 6 officers, all valid (dry run: nothing written)`]);
   });
 
   it('needs the phone hash key for a deployed table, and says so', async () => {

@@ -5,12 +5,13 @@
  * the queue URL's host). Nothing else may leave the process: net connect is allowed to dynalite only, and any
  * request nock does not expect fails the test.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { QueuedSms } from '../shared/outbox/types';
 import { MessageRepository } from '../shared/store/messages';
+import { md5, sqsEvent, sqsRecord as record } from './support/sqs';
 import { onlyNetworkTo } from './support/strict-network';
 import { startTestStore, type TestStore } from './support/dynalite';
 
@@ -64,7 +65,6 @@ afterAll(async () => {
   await store?.close();
 });
 
-const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
 
 /** An outbound SMS as the SMS function queues it: recorded as queued in the table, then its JSON in SQS. */
 async function queued(to = '+992927001122', text = 'Салом! Ин паём аз SafeJob аст.'): Promise<QueuedSms> {
@@ -74,29 +74,8 @@ async function queued(to = '+992927001122', text = 'Салом! Ин паём а
   return { id, to, text, createdAt };
 }
 
-/** One SQS record as Lambda's event source mapping delivers it. */
-function sqsRecord(body: string, receiveCount: number): SQSRecord {
-  const messageId = randomUUID();
-  const now = Date.now();
-  return {
-    messageId,
-    receiptHandle: `AQEB${Buffer.from(`${messageId}:${receiveCount}`).toString('base64')}`,
-    body,
-    attributes: {
-      ApproximateReceiveCount: String(receiveCount),
-      SentTimestamp: String(now - 60_000),
-      SenderId: 'AROAEXAMPLE:SafeJobHotline-SmsFunction',
-      ApproximateFirstReceiveTimestamp: String(now - 30_000),
-    },
-    messageAttributes: {},
-    md5OfBody: md5(body),
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:eu-west-2:123456789012:SafeJobHotline-OutboxQueue',
-    awsRegion: 'eu-west-2',
-  };
-}
+const sqsRecord = (body: string, receiveCount = 1) => record('SafeJobHotline-OutboxQueue', body, receiveCount);
 
-const event = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 
 function atReply(statusCode: number, status: string, messageId: string) {
   return {
@@ -156,7 +135,7 @@ describe('the outbox Lambda handler (SQS event source)', () => {
     const at = atApi(201, atReply(101, 'Success', 'ATXid_5f7e0c1a'));
     const record = sqsRecord(JSON.stringify(sms), 1);
 
-    const result = await handler(event(record));
+    const result = await handler(sqsEvent(record));
 
     expect(result).toEqual({ batchItemFailures: [] });
     expect(at).toEqual([expect.objectContaining({ username: 'safejob', to: sms.to, message: sms.text })]);
@@ -174,7 +153,7 @@ describe('the outbox Lambda handler (SQS event source)', () => {
     const visibility = sqsApi('ChangeMessageVisibility');
     const record = sqsRecord(JSON.stringify(sms), 1);
 
-    const result = await handler(event(record));
+    const result = await handler(sqsEvent(record));
 
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
     expect(visibility).toEqual([
@@ -191,7 +170,7 @@ describe('the outbox Lambda handler (SQS event source)', () => {
     const deadLetters = sqsApi('SendMessage');
     const record = sqsRecord(JSON.stringify(sms), MAX_ATTEMPTS);
 
-    const result = await handler(event(record));
+    const result = await handler(sqsEvent(record));
 
     // Not reported as failed: SQS deletes it from the outbox queue, the copy in the DLQ raises the alarm.
     expect(result).toEqual({ batchItemFailures: [] });
@@ -203,7 +182,7 @@ describe('the outbox Lambda handler (SQS event source)', () => {
     const deadLetters = sqsApi('SendMessage');
     const record = sqsRecord(JSON.stringify({ id: 'x', text: 'no destination' }), 1);
 
-    const result = await handler(event(record));
+    const result = await handler(sqsEvent(record));
 
     expect(result).toEqual({ batchItemFailures: [] });
     expect(deadLetters).toEqual([{ QueueUrl: DEAD_LETTER_QUEUE_URL, MessageBody: record.body }]);
@@ -213,7 +192,7 @@ describe('the outbox Lambda handler (SQS event source)', () => {
     const deadLetters = sqsApi('SendMessage');
     const record = sqsRecord('not json {', 1);
 
-    const result = await handler(event(record));
+    const result = await handler(sqsEvent(record));
 
     expect(result).toEqual({ batchItemFailures: [] });
     expect(deadLetters).toEqual([{ QueueUrl: DEAD_LETTER_QUEUE_URL, MessageBody: record.body }]);
@@ -227,7 +206,7 @@ describe('the outbox Lambda handler (SQS event source)', () => {
     const visibility = sqsApi('ChangeMessageVisibility');
     const [sent, failed] = [sqsRecord(JSON.stringify(ok), 1), sqsRecord(JSON.stringify(down), 2)];
 
-    const result = await handler(event(sent, failed));
+    const result = await handler(sqsEvent(sent, failed));
 
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: failed.messageId }] });
     expect(await messages.get(ok.id)).toMatchObject({ status: 'sent', providerMessageId: 'ATXid_batch_ok' });

@@ -1,14 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryRepository } from '../shared/store/registry';
 import { startTestStore, type TestStore } from './support/dynalite';
+import { REPO_ROOT, runCommand, runScript } from './support/cli';
 import { createActiveTable } from './support/tables';
 
 const SAMPLE = new URL('../data/registry.sample.csv', import.meta.url).pathname;
-const ROOT = new URL('..', import.meta.url).pathname;
 
 let store: TestStore;
 let dir: string;
@@ -20,35 +19,11 @@ beforeAll(async () => {
 });
 afterAll(async () => store.close());
 
-interface Run {
-  code: number;
-  stdout: string[];
-  /** The command's own lines, without npm's or the AWS SDK's warnings. */
-  stderr: string[];
-}
+const OWN_LINES = /^(line \d+|Cannot|usage|\/)/;
 
 /** `npx tsx infra/registry-import.ts ARGS` against the test's dynalite. */
-function runImport(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return run('npx', ['tsx', 'infra/registry-import.ts', ...args], ROOT, env);
-}
-
-function run(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      command,
-      args,
-      { cwd, env: { ...process.env, AWS_ENDPOINT_URL_DYNAMODB: store.endpoint, ...env } },
-      (error, stdout, stderr) => {
-        const lines = (text: string) => text.split('\n').filter((line) => line !== '');
-        resolve({
-          code: error ? Number(error.code) : 0,
-          stdout: lines(stdout),
-          stderr: lines(stderr).filter((line) => /^(line \d+|Cannot|usage|\/)/.test(line)),
-        });
-      },
-    );
-  });
-}
+const runImport = (args: string[], env: Record<string, string> = {}) =>
+  runScript('infra/registry-import.ts', args, { AWS_ENDPOINT_URL_DYNAMODB: store.endpoint, ...env }, OWN_LINES);
 
 async function freshTable(): Promise<{ TABLE_NAME: string; repo: RegistryRepository }> {
   const TABLE_NAME = `import-test-${++tables}`;
@@ -115,8 +90,8 @@ describe('npm run registry:import', () => {
   it('is the npm script, and reads a relative path from the folder npm was run in', async () => {
     const { TABLE_NAME } = await freshTable();
     await writeFile(join(dir, 'relative.csv'), await readFile(SAMPLE, 'utf8'));
-    const args = ['--prefix', ROOT, '--silent', 'run', 'registry:import', '--', 'relative.csv', '--dry-run'];
-    const dryRun = await run('npm', args, dir, { TABLE_NAME });
+    const args = ['--prefix', REPO_ROOT, '--silent', 'run', 'registry:import', '--', 'relative.csv', '--dry-run'];
+    const dryRun = await runCommand('npm', args, dir, { AWS_ENDPOINT_URL_DYNAMODB: store.endpoint, TABLE_NAME }, OWN_LINES);
     expect(dryRun.stdout).toEqual([`${join(dir, 'relative.csv')}: 16 entries, all valid (dry run: nothing written)`]);
   });
 
