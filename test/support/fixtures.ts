@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The team's real-format provider requests, in ../shared/fixtures beside the checkout. */
-export const FIXTURES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'fixtures');
+/** Real-format provider requests, one folder per provider (test/fixtures/<provider>/<case>.json). */
+export const FIXTURES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
 export interface Fixture {
   description: string;
