@@ -5,7 +5,7 @@
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const STORAGE_KEY = 'safejob-simulator';
 const POLL_MS = 1000;
-/** Africa's Talking gives up on a response after roughly 10–15 s; sessions last about 180 s (DESIGN.md §6). */
+/** Africa's Talking gives up on a response after roughly 10–15 s; sessions last about 180 s (docs/providers.md). */
 const RESPONSE_TIMEOUT_MS = 15_000;
 const SESSION_TIMEOUT_MS = 180_000;
 const NETWORK_ERROR = 'Connection problem or invalid MMI code.';

@@ -1,5 +1,5 @@
 /**
- * Africa's Talking voice: its callbacks as neutral input, and the voice line's actions as its XML (DESIGN.md §6).
+ * Africa's Talking voice: its callbacks as neutral input, and the voice line's actions as its XML (docs/providers.md).
  * Its SDK builds no XML and escapes nothing, so every text and attribute is escaped here. Africa's Talking signs
  * nothing: every callback URL rendered here carries the route's `?token=` (requireAtToken) with the call's state.
  *

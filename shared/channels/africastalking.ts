@@ -1,5 +1,5 @@
 /**
- * Africa's Talking: parsing and authenticating its webhooks, rendering its replies (DESIGN.md §6).
+ * Africa's Talking: parsing and authenticating its webhooks, rendering its replies (docs/providers.md).
  * Africa's Talking signs nothing, so when a token is configured every one of its routes requires it as `?token=`.
  */
 import type { MiddlewareHandler } from 'hono';

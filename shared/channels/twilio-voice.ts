@@ -53,7 +53,7 @@ export interface VoiceRenderOptions {
   /** The absolute callback URL that carries `state`. */
   actionUrl(state: VoiceState): string;
   recordings: RecordingResolver;
-  /** The number the officers see ringing: the hotline's own, never the caller's (DESIGN.md §4). */
+  /** The number the officers see ringing: the hotline's own, never the caller's (docs/escalation.md). */
   callerId?: string;
 }
 

@@ -1,5 +1,5 @@
 /**
- * On-call escalation as a pure state machine (DESIGN.md §5; anchors PagerDuty, Grafana OnCall, GoAlert). No I/O
+ * On-call escalation as a pure state machine (docs/escalation.md; anchors PagerDuty, Grafana OnCall, GoAlert). No I/O
  * and no clock: every function takes the stored state, the report, the rota and `now`, and returns the next state
  * with the effects the shell (shared/escalation/service.ts) runs: SMS to officers, a scheduled trigger, the
  * report's new status, a reporter notification, an alert, an audit record.

@@ -1,7 +1,7 @@
 /**
  * Verification answers, pure: is this agency, employer or contact in the registry, and has it been reported?
  * Never "safe": an answer is "licensed", a warning, "reported N times", or "no record: be careful, here is why"
- * (DESIGN.md §8). The same texts serve USSD (paged) and SMS (at most three parts).
+ * (docs/domain-facts.md). The same texts serve USSD (paged) and SMS (at most three parts).
  */
 import { t, type Lang, type PromptKey } from './prompts';
 import { standing, type RegistryEntry, type Standing } from './registry';
@@ -76,7 +76,7 @@ export function contactAnswer(
     t(lang, 'contact.official', { value, name: entry.name, status: t(lang, `status.${standing(entry, today)}` as PromptKey) }),
   );
   if (reported && reported.reporters > 0) {
-    // One report alone does not brand a number a scam (DESIGN.md §8).
+    // One report alone does not brand a number a scam (docs/domain-facts.md).
     const key = reported.reporters === 1 ? 'contact.reportedOnce' : 'contact.reported';
     parts.push(t(lang, key, { value, count: reported.reporters, date: reported.lastSeen.slice(0, 10) }));
   }

@@ -460,7 +460,7 @@ function phoneAnswer(ctx: Context, lang: Lang, phone: PhoneIdentifier): Segment[
       prompt(lang, `status.${standing(entry, data.today)}`),
     );
   }
-  // One report alone does not brand a number a scam (DESIGN.md §8).
+  // One report alone does not brand a number a scam (docs/domain-facts.md).
   if (reported && reported.reporters > 1) {
     segments.push(prompt(lang, 'voice.phone.reported'), { kind: 'number', value: reported.reporters, lang }, prompt(lang, 'voice.phone.reportedAdvice'));
   } else if (reported && reported.reporters === 1) {
