@@ -10,6 +10,5 @@ export default defineConfig({
     fileParallelism: false,
     // The hotline's JSON logs only for tests that fail.
     silent: 'passed-only',
-    env: { AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1' },
   },
 });

@@ -99,7 +99,7 @@ function coldInit(outfile: string, runs: number) {
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
       cwd: dirname(outfile),
       encoding: 'utf8',
-      env: { PATH: process.env.PATH, AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1' },
+      env: { PATH: process.env.PATH },
     });
     processes.push(performance.now() - started);
     if (child.status !== 0) throw new Error(`importing ${outfile} failed: ${child.stderr}`);

@@ -27,7 +27,7 @@ export async function startBenchServer(): Promise<BenchServer> {
     cwd: ROOT,
     // The hotline logs one JSON line per event to stdout, as on Lambda; it is written, not shown.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    env: { ...process.env, REGISTRY_ENTRIES: String(REGISTRY_ENTRIES), AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1' },
+    env: { ...process.env, REGISTRY_ENTRIES: String(REGISTRY_ENTRIES) },
   });
   const ready = await new Promise<{ url: string; importMs: number }>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the bench server exited (${code}) before it was ready`)));

@@ -81,7 +81,8 @@ function outbox(): { to: string; text: string }[] {
       return true;
     })
     .matchHeader('x-amz-target', 'AmazonSQS.SendMessage')
-    .reply(200, (_uri, raw) => ({ MessageId: randomUUID(), MD5OfMessageBody: md5(parsed(raw as string | SendMessage).MessageBody) }), {
+    // nock 15 hands a reply function the fetch Request itself.
+    .reply(200, async (request: Request) => ({ MessageId: randomUUID(), MD5OfMessageBody: md5(parsed(await request.text()).MessageBody) }), {
       'Content-Type': 'application/x-amz-json-1.0',
     });
   return queued;

@@ -101,9 +101,10 @@ function sqsApi(action: 'SendMessage' | 'ChangeMessageVisibility', times = 1): R
     .matchHeader('x-amz-target', `AmazonSQS.${action}`)
     .reply(
       200,
-      (_uri, body) => {
+      // nock 15 hands a reply function the fetch Request itself.
+      async (request: Request) => {
         if (action !== 'SendMessage') return {};
-        const input = (typeof body === 'string' ? JSON.parse(body) : body) as { MessageBody: string };
+        const input = (await request.json()) as { MessageBody: string };
         return { MessageId: randomUUID(), MD5OfMessageBody: md5(input.MessageBody) };
       },
       { 'Content-Type': 'application/x-amz-json-1.0' },
@@ -119,8 +120,8 @@ function schedulerApi(): { name: string; body: Record<string, unknown> }[] {
       received.push({ name: '', body });
       return true;
     })
-    .reply(200, (uri) => {
-      received.at(-1)!.name = decodeURIComponent(uri.split('/').pop()!.split('?')[0]!);
+    .reply(200, (request: Request) => {
+      received.at(-1)!.name = decodeURIComponent(new URL(request.url).pathname.split('/').pop()!);
       return { ScheduleArn: `arn:aws:scheduler:eu-west-2:123456789012:schedule/${SCHEDULE_GROUP}/x` };
     });
   return received;

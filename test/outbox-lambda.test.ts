@@ -119,9 +119,10 @@ function sqsApi(action: 'SendMessage' | 'ChangeMessageVisibility'): Record<strin
     .matchHeader('content-type', /application\/x-amz-json-1\.0/)
     .reply(
       200,
-      (_uri, body) => {
+      // nock 15 hands a reply function the fetch Request itself.
+      async (request: Request) => {
         if (action !== 'SendMessage') return {};
-        const input = (typeof body === 'string' ? JSON.parse(body) : body) as { MessageBody: string };
+        const input = (await request.json()) as { MessageBody: string };
         return { MessageId: randomUUID(), MD5OfMessageBody: md5(input.MessageBody) };
       },
       { 'Content-Type': 'application/x-amz-json-1.0' },

@@ -7,9 +7,10 @@ import { expect } from 'vitest';
  */
 export function onlyNetworkTo(host: string) {
   const unexpected: string[] = [];
-  const onNoMatch = (request: { host?: string; hostname?: string; path?: string; method?: string }) => {
-    const to = request.host ?? request.hostname ?? '';
-    if (to !== host) unexpected.push(`${request.method ?? ''} ${to}${request.path ?? ''}`);
+  // nock 15 reports each request that no interceptor matched as a fetch Request.
+  const onNoMatch = (request: Request) => {
+    const url = new URL(request.url);
+    if (url.host !== host) unexpected.push(`${request.method} ${url.host}${url.pathname}`);
   };
   nock.disableNetConnect();
   nock.enableNetConnect((to: string) => to === host);
