@@ -1,0 +1,77 @@
+/**
+ * The layer rules of the layout (README "Layout"), checked by `npm test`. A violation names its rule; a rule that
+ * needs breaking is a design question, not an exception to add here.
+ */
+const RUNTIME = '^(functions|shared|prompts)/';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Modules form a tree: a cycle makes load order and ownership unclear.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'domain-is-pure',
+      severity: 'error',
+      comment:
+        'shared/domain/ is pure conversation and domain logic: it imports only itself, prompts/ and pure libraries ' +
+        '(no Node built-ins, no AWS SDK, no store, channels, outbox or escalation services).',
+      from: { path: '^shared/domain/' },
+      to: {
+        pathNot: ['^shared/domain/', '^prompts/', '^node_modules/(zod|libphonenumber-js)/'],
+      },
+    },
+    {
+      name: 'channels-never-import-store',
+      severity: 'error',
+      comment: 'Channel adapters translate provider formats; the store is reached through the runner and its ports.',
+      from: { path: '^shared/channels/' },
+      to: { path: '^shared/store/' },
+    },
+    {
+      name: 'functions-never-import-store-internals',
+      severity: 'error',
+      comment: 'Entry points parse, authenticate, call the runner and render; repositories come from the composition root.',
+      from: { path: '^functions/' },
+      to: { path: '^shared/store/' },
+    },
+    {
+      name: 'runtime-never-imports-infra',
+      severity: 'error',
+      comment: 'Deployed code never carries the CDK app or the local stack.',
+      from: { path: RUNTIME },
+      to: { path: ['^infra/', '^node_modules/(aws-cdk-lib|aws-cdk|constructs|cdk-nag)/'] },
+    },
+    {
+      name: 'runtime-never-imports-tests-or-tools',
+      severity: 'error',
+      comment: 'Test, benchmark and simulator code stays out of the Lambda bundles.',
+      from: { path: RUNTIME },
+      to: { path: ['^test/', '^bench/', '^simulator/'] },
+    },
+    {
+      name: 'runtime-uses-only-dependencies',
+      severity: 'error',
+      comment: 'A devDependency is not installed where the functions run.',
+      from: { path: RUNTIME },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'shared-never-imports-functions',
+      severity: 'error',
+      comment: 'Functions are the outer shell: shared code never depends on an entry point.',
+      from: { path: '^shared/' },
+      to: { path: '^functions/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};
