@@ -6,5 +6,7 @@ export default defineConfig({
     exclude: ['test/e2e/**', 'node_modules/**'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    // Load-style tests run at a small size here; `npm run test:slow` runs them at full size (test/support/scale.ts).
+    provide: { scale: 'quick' },
   },
 });

@@ -12,6 +12,7 @@ import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../shared/log';
 import { RegistryRepository } from '../shared/store/registry';
+import { sized } from './support/scale';
 import { startTestStore, type TestStore } from './support/dynalite';
 import { fixture } from './support/fixtures';
 import { anyText, HOSTILE } from './support/hostile';
@@ -22,7 +23,7 @@ const TWILIO_TOKEN = 'test-auth-token';
 const PUBLIC_BASE_URL = 'https://hotline.example.org';
 /** Far above any real answer; a request still open then is a hang. */
 const REQUEST_TIMEOUT_MS = 10_000;
-const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
+const RUNS = sized(60, 300);
 
 let store: TestStore;
 let hotline: ReturnType<typeof testHotline>;
