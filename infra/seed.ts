@@ -11,7 +11,7 @@ import { seedSampleOfficers } from './officers-import';
 
 export const SAMPLE_NOTE = 'SAMPLE DATA for local trials: fictional, not for real callers';
 
-/** The UK scheme operators of DESIGN.md §8 (dated, to be re-verified) and fictional Tajik agencies. */
+/** The UK scheme operators of docs/domain-facts.md (dated, to be re-verified) and fictional Tajik agencies. */
 const SAMPLE_REGISTRY_FILE = new URL('../data/registry.sample.csv', import.meta.url);
 
 /** The marker, the sample registry and the fictional on-call rota (phone keys need the hotline's hash key). */

@@ -25,7 +25,7 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const source = (relative: string) => fileURLToPath(new URL(`../${relative}`, import.meta.url));
 
 /**
- * The public webhook routes of the USSD function (DESIGN.md section 3). Local-only `/dev/` routes are never mounted
+ * The public webhook routes of the USSD function (docs/providers.md). Local-only `/dev/` routes are never mounted
  * here: anything not listed gets API Gateway's own 404 without reaching the function.
  */
 export const USSD_ROUTES = [

@@ -192,7 +192,7 @@ describe('the phone simulator in chromium', () => {
     await page.close();
   });
 
-  // Officer ACK (DESIGN.md §5): an urgent USSD report texts the on-call officer its reference; the officer replies
+  // Officer ACK (docs/escalation.md): an urgent USSD report texts the on-call officer its reference; the officer replies
   // ACK <ref> from the second phone and gets a confirmation. The sample rota has +992900009001 on duty at level 1.
   it('an officer ACK from the second phone', async () => {
     const page = await openSimulator();
