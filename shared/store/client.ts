@@ -7,12 +7,34 @@ export interface StoreTarget {
   /** A DynamoDB-compatible endpoint (dynalite locally); undefined for the real service. */
   endpoint?: string;
   tableName: string;
+  /** Tighter limits for tests; the defaults are STORE_TIMEOUTS. */
+  timeouts?: Partial<StoreTimeouts>;
 }
 
+export interface StoreTimeouts {
+  connectionMs: number;
+  requestMs: number;
+  maxAttempts: number;
+}
+
+/**
+ * Without limits, an unresponsive store holds a request past the USSD gateway's deadline (about 10 s) and the
+ * Lambda timeout, and the caller never sees the polite screen. Every attempt is bounded, and all attempts together
+ * (with the SDK's backoff between them, well under a second) stay within the gateway's deadline.
+ */
+export const STORE_TIMEOUTS: StoreTimeouts = { connectionMs: 500, requestMs: 1_500, maxAttempts: 3 };
+
 export function createDocumentClient(target: StoreTarget): DynamoDBDocumentClient {
+  const timeouts = { ...STORE_TIMEOUTS, ...target.timeouts };
   const client = new DynamoDBClient({
     region: target.region,
     endpoint: target.endpoint,
+    maxAttempts: timeouts.maxAttempts,
+    requestHandler: {
+      connectionTimeout: timeouts.connectionMs,
+      requestTimeout: timeouts.requestMs,
+      throwOnRequestTimeout: true,
+    },
     // The local store accepts any credentials; real ones come from the Lambda role or the operator's profile.
     ...(target.endpoint && !process.env.AWS_ACCESS_KEY_ID
       ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
