@@ -3,11 +3,12 @@
 // Every request goes to the REAL webhook routes in the providers' formats; replies are read from the local outbox.
 // The only helpers it uses live under /dev/sim/ (config, screen measure, Twilio signatures, recordings), local only.
 
-import { $, inputField, messageOf, selectField, showStatus } from './dom.js';
+import { $, bindPhoneField, inputField, messageOf, selectField, showStatus } from './dom.js';
 import { showHome, tickClock } from './handset.js';
 import { bindHandset } from './keypad.js';
-import { randomCallerNumber, typedPhone, validPhone } from './phones.js';
+import { randomCallerNumber, validPhone } from './phones.js';
 import { bindCompose, poll, renderThreads, sendSms } from './sms-thread.js';
+import { PROVIDER_NAMES } from './providers.js';
 import { config, load, POLL_MS, save, state } from './state.js';
 import { closeSession } from './ussd-session.js';
 import { bindVoice, hangUp } from './voice-call.js';
@@ -26,39 +27,33 @@ function setCallerNumber(number) {
 }
 
 function bindSettings() {
-  const callerField = inputField('caller-number');
-  callerField.addEventListener('change', () => {
-    const value = typedPhone(callerField.value);
-    if (validPhone(value)) {
-      setCallerNumber(value);
-      showStatus(`Now using ${value}.`);
-    } else {
-      callerField.value = state.callerNumber;
-      showStatus('A phone number is + and 7 to 15 digits, e.g. +992900000001.', true);
-    }
+  bindPhoneField(inputField('caller-number'), {
+    current: () => state.callerNumber,
+    example: '+992900000001',
+    onValid: (number) => {
+      setCallerNumber(number);
+      showStatus(`Now using ${number}.`);
+    },
   });
   $('new-caller').addEventListener('click', () => {
     const number = randomCallerNumber();
     setCallerNumber(number);
     showStatus(`New caller ${number}: the hotline has never heard from this number.`);
   });
-  const officerField = inputField('officer-number');
-  officerField.addEventListener('change', () => {
-    const value = typedPhone(officerField.value);
-    if (validPhone(value)) {
-      state.officerNumber = value;
+  bindPhoneField(inputField('officer-number'), {
+    current: () => state.officerNumber,
+    example: '+992900009001',
+    onValid: (number) => {
+      state.officerNumber = number;
       save();
       renderThreads();
-    } else {
-      officerField.value = state.officerNumber;
-      showStatus('A phone number is + and 7 to 15 digits, e.g. +992900009001.', true);
-    }
+    },
   });
   const provider = selectField('sms-provider');
   provider.addEventListener('change', () => {
     state.provider = provider.value === 'twilio' ? 'twilio' : 'africastalking';
     save();
-    showStatus(`SMS now go through ${state.provider === 'twilio' ? 'Twilio (/sms/twilio, signed)' : "Africa's Talking (/sms/africastalking)"}.`);
+    showStatus(`SMS now go through ${PROVIDER_NAMES[state.provider]} (/sms/${state.provider}${state.provider === 'twilio' ? ', signed' : ''}).`);
   });
   const language = selectField('caller-language');
   language.addEventListener('change', () => {

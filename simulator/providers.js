@@ -8,6 +8,9 @@ import { atDate } from './time.js';
 
 /** @typedef {Record<string, string>} Fields */
 
+/** The providers' names, as the page shows them. @type {Record<import('./state.js').Provider, string>} */
+export const PROVIDER_NAMES = { africastalking: "Africa's Talking", twilio: 'Twilio' };
+
 /** Twilio's fields name an account: a fictional one, all zeros. */
 const TWILIO_ACCOUNT = { AccountSid: `AC${'0'.repeat(32)}`, ApiVersion: '2010-04-01' };
 

@@ -4,7 +4,7 @@
 
 import { $, inputField, messageOf, showStatus } from './dom.js';
 import { samePhone } from './phones.js';
-import { randomHex, sendAfricasTalkingSms, sendTwilioSms } from './providers.js';
+import { PROVIDER_NAMES, randomHex, sendAfricasTalkingSms, sendTwilioSms } from './providers.js';
 import { config, state } from './state.js';
 import { timeOf } from './time.js';
 
@@ -26,7 +26,7 @@ export async function sendSms(from, text) {
     const response = provider === 'twilio' ? await sendTwilioSms(from, text) : await sendAfricasTalkingSms(from, text);
     entry.ok = response.ok;
     entry.status = response.ok
-      ? `to the hotline via ${provider === 'twilio' ? 'Twilio' : "Africa's Talking"}`
+      ? `to the hotline via ${PROVIDER_NAMES[provider]}`
       : `refused: HTTP ${response.status} ${(await response.text()).slice(0, 120)}`;
   } catch (error) {
     entry.ok = false;

@@ -3,10 +3,10 @@
 // Africa's Talking's XML) is played as a script: what is said is shown, recordings get a player, and the script
 // stops where the provider would wait for the caller (keys, a recording, officers ringing).
 
-import { $, inputField, messageOf, selectField, showStatus } from './dom.js';
+import { $, bindPhoneField, inputField, messageOf, selectField, showStatus } from './dom.js';
 import { flash, input } from './handset.js';
 import { samePhone, typedPhone, validPhone } from './phones.js';
-import { atVoiceFields, callStartRequest, ids, postForm, twilioSignature, twilioVoiceFields, withToken } from './providers.js';
+import { atVoiceFields, callStartRequest, ids, postForm, PROVIDER_NAMES, twilioSignature, twilioVoiceFields, withToken } from './providers.js';
 import { config, RESPONSE_TIMEOUT_MS, save, state } from './state.js';
 import { atDate, callClock, secondsBetween } from './time.js';
 import { closeSession } from './ussd-session.js';
@@ -19,7 +19,6 @@ import {
   showVoiceWire,
   shownPath,
   summarise,
-  VOICE_NAMES,
   voiceActions,
   voiceLog,
   voicePhase,
@@ -102,8 +101,8 @@ export async function placeCall(number) {
   voiceActions().replaceChildren();
   voiceActions().hidden = true;
   call.clock = window.setInterval(() => (state.call === call ? renderCallScreen() : clearInterval(call.clock)), 1000);
-  logItem('hop', '', `Calling ${to} from ${call.from} through ${VOICE_NAMES[provider]}${provider === 'twilio' ? '' : ' (its speech is English only)'}…`);
-  voicePhase('busy', `Calling ${to} through ${VOICE_NAMES[provider]}…`);
+  logItem('hop', '', `Calling ${to} from ${call.from} through ${PROVIDER_NAMES[provider]}${provider === 'twilio' ? '' : ' (its speech is English only)'}…`);
+  voicePhase('busy', `Calling ${to} through ${PROVIDER_NAMES[provider]}…`);
   const first = callStartRequest(call);
   await voiceRequest(call, first.path, first.fields);
 }
@@ -743,15 +742,14 @@ export function bindVoice() {
     // The other provider's number follows, unless a number of one's own was typed.
     if (samePhone(number.value, config.voiceNumbers[before])) number.value = config.voiceNumbers[state.voiceProvider];
     save();
-    showStatus(`Calls now go through ${state.voiceProvider === 'twilio' ? 'Twilio (/voice/twilio, signed)' : "Africa's Talking (/voice/africastalking)"}.`);
+    showStatus(`Calls now go through ${PROVIDER_NAMES[state.voiceProvider]} (/voice/${state.voiceProvider}${state.voiceProvider === 'twilio' ? ', signed' : ''}).`);
   });
-  number.addEventListener('change', () => {
-    const value = typedPhone(number.value);
-    if (validPhone(value)) number.value = value;
-    else {
-      number.value = config.voiceNumbers[state.voiceProvider];
-      showStatus('A phone number is + and 7 to 15 digits, e.g. +254711082000.', true);
-    }
+  bindPhoneField(number, {
+    current: () => config.voiceNumbers[state.voiceProvider],
+    example: '+254711082000',
+    onValid: (value) => {
+      number.value = value;
+    },
   });
   $('voice-call').addEventListener('click', () => void placeCall());
   $('voice-hangup').addEventListener('click', () => void hangUp());

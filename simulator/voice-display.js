@@ -4,11 +4,9 @@
 
 import { $, button, inputField, selectField } from './dom.js';
 import { clearCount, input, phase, screen } from './handset.js';
+import { PROVIDER_NAMES } from './providers.js';
 import { state } from './state.js';
 import { callClock } from './time.js';
-
-/** @type {Record<import('./state.js').Provider, string>} */
-export const VOICE_NAMES = { africastalking: "Africa's Talking", twilio: 'Twilio' };
 
 export const voiceLog = () => $('voice-log');
 export const voiceActions = () => $('voice-actions');
@@ -57,7 +55,7 @@ export function renderCallScreen() {
     connected: 'Talking with an officer',
   };
   const heard = call.heard.length ? `\n\n${call.heard.join(' ')}` : '';
-  const text = `${VOICE_NAMES[call.provider]} · ${call.to}\n▸ ${wait ? waiting[wait.kind] : 'Listening…'}${heard}`;
+  const text = `${PROVIDER_NAMES[call.provider]} · ${call.to}\n▸ ${wait ? waiting[wait.kind] : 'Listening…'}${heard}`;
   const display = screen();
   display.classList.remove('home', 'closed');
   display.setAttribute('aria-live', 'off');
@@ -117,7 +115,7 @@ export const shownPath = (path) => path.replace(/([?&]token=)[^&]*/, '$1…');
  * @param {string} [response]
  */
 export function showVoiceWire(call, request, response) {
-  $('vwire-session').textContent = call ? `${call.id} (${VOICE_NAMES[call.provider]})` : '—';
+  $('vwire-session').textContent = call ? `${call.id} (${PROVIDER_NAMES[call.provider]})` : '—';
   $('vwire-hops').textContent = String(voiceHops);
   if (request !== undefined) $('vwire-request').textContent = request;
   if (response !== undefined) $('vwire-response').textContent = response;
