@@ -60,6 +60,13 @@ module.exports = {
       to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'simulator-is-self-contained',
+      comment: 'The phone simulator is browser modules served as they are: they import only each other (no build step).',
+      severity: 'error',
+      from: { path: '^simulator/' },
+      to: { pathNot: '^simulator/' },
+    },
+    {
       name: 'shared-never-imports-functions',
       severity: 'error',
       comment: 'Functions are the outer shell: shared code never depends on an entry point.',

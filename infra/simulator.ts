@@ -7,7 +7,9 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { z } from 'zod';
 import type { Config } from '../shared/config';
@@ -16,12 +18,22 @@ import { measureScreen, smsParts } from '../shared/domain/screen';
 
 const SIMULATOR_DIR = new URL('../simulator/', import.meta.url);
 
-/** The page's files, by the name they are served under, and their types. Nothing else is served from the folder. */
-const ASSETS: Record<string, string> = {
-  'index.html': 'text/html; charset=utf-8',
-  'simulator.js': 'text/javascript; charset=utf-8',
-  'simulator.css': 'text/css; charset=utf-8',
+/** The types of the page's files: its HTML, its stylesheets and its ES modules. Nothing else is served from the folder. */
+const ASSET_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
 };
+
+/** The page's files (the folder's own, not its subfolders), by name, with their types; listed once, at start. */
+export function simulatorAssets(): Map<string, string> {
+  const assets = new Map<string, string>();
+  for (const entry of readdirSync(SIMULATOR_DIR, { withFileTypes: true })) {
+    const type = ASSET_TYPES[extname(entry.name)];
+    if (entry.isFile() && type && /^[a-z][a-z0-9-]*\.[a-z]+$/.test(entry.name)) assets.set(entry.name, type);
+  }
+  return assets;
+}
 
 /** Everything the page loads comes from this server: no CDN, so it works offline, and nothing else may run. */
 const CONTENT_SECURITY_POLICY =
@@ -108,23 +120,23 @@ export function twilioSignatureFor(
   return { url, signature: getExpectedTwilioSignature(authToken, url, params) };
 }
 
-/** The page at `/`, its two assets, and the local-only helpers under `/dev/sim/`. */
+/** The page at `/`, its stylesheet and modules under `/dev/sim/`, and the local-only helpers under `/dev/sim/`. */
 export function simulatorRoutes(deps: { config: Config }): Hono {
   const { config } = deps;
   const app = new Hono();
 
-  const serveAsset = (name: string) =>
+  const serveAsset = (name: string, type: string) =>
     app.get(name === 'index.html' ? '/' : `/dev/sim/${name}`, async (c) => {
       const body = await readFile(new URL(name, SIMULATOR_DIR), 'utf8');
       return c.body(body, 200, {
-        'Content-Type': ASSETS[name]!,
+        'Content-Type': type,
         'Cache-Control': 'no-cache',
         'Content-Security-Policy': CONTENT_SECURITY_POLICY,
         'X-Content-Type-Options': 'nosniff',
         'Referrer-Policy': 'no-referrer',
       });
     });
-  for (const name of Object.keys(ASSETS)) serveAsset(name);
+  for (const [name, type] of simulatorAssets()) serveAsset(name, type);
 
   app.use('/dev/sim/*', localOnly);
 

@@ -13,6 +13,7 @@ import { loadConfig } from '../shared/config';
 import { fixture } from './support/fixtures';
 
 let hotline: LocalHotline;
+const SIMULATOR = new URL('../simulator/', import.meta.url);
 
 beforeAll(async () => {
   hotline = await startLocalHotline({
@@ -55,18 +56,35 @@ describe('the simulator page', () => {
     expect(policy).toContain("script-src 'self'");
     expect(policy).toContain("connect-src 'self'");
     const html = await page.text();
-    expect(html).toContain('src="/dev/sim/simulator.js"');
+    expect(html).toContain('<script type="module" src="/dev/sim/main.js"></script>');
     expect(html).toContain('href="/dev/sim/simulator.css"');
 
-    const script = await fetch(`${hotline.url}/dev/sim/simulator.js`);
-    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     const style = await fetch(`${hotline.url}/dev/sim/simulator.css`);
     expect(style.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    // Every module main.js imports, and the modules they import, is served as JavaScript, and with the same policy.
+    const modules = (await readdir(SIMULATOR)).filter((name) => name.endsWith('.js'));
+    expect(modules).toEqual(expect.arrayContaining(['main.js', 'ussd-session.js', 'sms-thread.js', 'voice-call.js', 'providers.js']));
+    for (const name of modules) {
+      const script = await fetch(`${hotline.url}/dev/sim/${name}`);
+      expect(script.status, name).toBe(200);
+      expect(script.headers.get('content-type'), name).toBe('text/javascript; charset=utf-8');
+      expect(script.headers.get('content-security-policy'), name).toBe(policy);
+      const source = await script.text();
+      expect(source.startsWith('// @ts-check\n'), name).toBe(true);
+      for (const [, imported] of source.matchAll(/^import [^']+ from '\.\/([a-z-]+\.js)';$/gm)) expect(modules, `${name} imports ${imported}`).toContain(imported);
+    }
+    // Nothing else: not the folder's type-checking settings, not a file outside it, not the server's own source.
+    expect((await fetch(`${hotline.url}/dev/sim/tsconfig.json`)).status).toBe(404);
     expect((await fetch(`${hotline.url}/dev/sim/index.ts`)).status).toBe(404);
+    expect((await fetch(`${hotline.url}/dev/sim/simulator.ts`)).status).toBe(404);
+    expect((await fetch(`${hotline.url}/dev/sim/..%2Finfra%2Fsimulator.ts`)).status).toBe(404);
+    expect((await fetch(`${hotline.url}/dev/sim/index.html`)).status).toBe(404);
   });
 
   it('needs no network: no file refers to another origin', async () => {
-    for (const name of ['index.html', 'simulator.js', 'simulator.css']) {
+    const files = (await readdir(SIMULATOR)).filter((name) => /\.(html|js|css)$/.test(name));
+    expect(files.length).toBeGreaterThan(3);
+    for (const name of files) {
       const text = await readFile(new URL(`../simulator/${name}`, import.meta.url), 'utf8');
       // Only the hotline's own address, in the help text for when it is not running.
       expect(text, name).not.toMatch(/https?:\/\/(?!localhost:3000\/)|["'(]\/\/[a-z]|@import/i);
