@@ -1,6 +1,6 @@
 /**
  * Per-function bundle size and cold module initialisation, against a bare Hono Lambda bundle. Each function entry
- * is bundled with esbuild as infra/stack.ts has CDK do it (NodejsFunction bundling: ESM, minified, target node22,
+ * is bundled with esbuild as infra/constructs/function.ts has CDK do it (NodejsFunction bundling: ESM, minified, target node22,
  * mainFields module,main, the createRequire banner, and `@aws-sdk/*` external because the nodejs22.x runtime
  * provides it), then imported by a fresh `node` process N times.
  */
@@ -24,7 +24,7 @@ const FUNCTIONS = readdirSync(join(ROOT, 'functions'))
   .map((name) => ({ name, entry: join(ROOT, 'functions', name, 'index.ts') }))
   .filter((fn) => existsSync(fn.entry));
 
-/** The bundling options of infra/stack.ts `hotlineFunction` (CDK's defaults for what the stack leaves unset). */
+/** The bundling options of infra/constructs/function.ts `HotlineFunction` (CDK's defaults for what the stack leaves unset). */
 const STACK_OPTIONS: BuildOptions = {
   bundle: true,
   platform: 'node',

@@ -2,7 +2,7 @@
  * The CDK app (`npx cdk synth`, `npx cdk deploy`; see cdk.json). Every synthesis runs the cdk-nag AwsSolutions
  * checks (cdk-nag 3 is a CDK policy-validation plugin, no longer an Aspect): an unacknowledged error fails the
  * synthesis, and the report lands in cdk.out/validation-report.json. Accepted findings are acknowledged with their
- * reason (`Validations.of(construct).acknowledge`) next to the resource they concern, in infra/stack.ts.
+ * reason (`Validations.of(construct).acknowledge`) next to the resource they concern, in infra/constructs/.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';

@@ -15,18 +15,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSmsApp } from '../functions/sms/app';
 import { createUssdApp } from '../functions/ussd/app';
 import { createVoiceApp } from '../functions/voice/app';
-import {
-  ESCALATION_METRIC,
-  ESCALATION_SWEEP_RATE,
-  HotlineStack,
-  JOURNAL_MAX_RECEIVES,
-  NUMBER_VAULT_ENCRYPTION_CONTEXT,
-  SMS_MAX_ATTEMPTS,
-  SMS_ROUTES,
-  TABLE_ACTIONS,
-  USSD_ROUTES,
-  VOICE_ROUTES,
-} from '../infra/stack';
+import { ESCALATION_METRIC, ESCALATION_SWEEP_RATE } from '../infra/constructs/escalation';
+import { TABLE_ACTIONS } from '../infra/constructs/function';
+import { SMS_ROUTES, USSD_ROUTES, VOICE_ROUTES } from '../infra/constructs/http-api';
+import { JOURNAL_MAX_RECEIVES } from '../infra/constructs/intake-journal';
+import { NUMBER_VAULT_ENCRYPTION_CONTEXT } from '../infra/constructs/number-vault';
+import { SMS_MAX_ATTEMPTS } from '../infra/constructs/outbox';
+import { HotlineStack } from '../infra/stack';
 import { awsChannelAdapters } from '../shared/aws-adapters';
 import { loadConfig } from '../shared/config';
 import { KmsNumberVault } from '../shared/crypto-kms';

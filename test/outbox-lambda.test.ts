@@ -21,7 +21,7 @@ const AT_API_KEY = 'at-lambda-test-key';
 const SQS_ORIGIN = 'http://127.0.0.1:9324';
 const OUTBOX_QUEUE_URL = `${SQS_ORIGIN}/123456789012/SafeJobHotline-OutboxQueue`;
 const DEAD_LETTER_QUEUE_URL = `${SQS_ORIGIN}/123456789012/SafeJobHotline-OutboxDeadLetterQueue`;
-/** As the stack sets it (infra/stack.ts SMS_MAX_ATTEMPTS); the redrive allows one receive more. */
+/** As the stack sets it (infra/constructs/outbox.ts SMS_MAX_ATTEMPTS); the redrive allows one receive more. */
 const MAX_ATTEMPTS = 4;
 /** functions/outbox: attempt n is retried after 30 × 2^(n-1) seconds. */
 const RETRY_BASE_SECONDS = 30;

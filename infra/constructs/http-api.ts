@@ -1,0 +1,129 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AccessLogField, AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, LogGroupLogDestination, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Stats } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { OperatorAlarms } from './alarms';
+import { LOG_RETENTION } from './logs';
+import { acknowledgeNag } from './nag';
+
+/**
+ * The public webhook routes of the USSD function (docs/providers.md). Local-only `/dev/` routes are never mounted
+ * here: anything not listed gets API Gateway's own 404 without reaching the function.
+ */
+export const USSD_ROUTES = [
+  { method: HttpMethod.POST, path: '/ussd/africastalking' },
+  { method: HttpMethod.POST, path: '/ussd/africastalking/events' },
+  { method: HttpMethod.GET, path: '/health' },
+] as const;
+
+/** The public webhook routes of the SMS function: inbound messages and delivery reports of both providers. */
+export const SMS_ROUTES = [
+  { method: HttpMethod.POST, path: '/sms/africastalking' },
+  { method: HttpMethod.POST, path: '/sms/africastalking/delivery' },
+  { method: HttpMethod.POST, path: '/sms/twilio' },
+  { method: HttpMethod.POST, path: '/sms/twilio/status' },
+] as const;
+
+/**
+ * The public webhook routes of the voice function (functions/voice/app.ts): every callback of a call (answer,
+ * Gather, Record, Dial, Africa's Talking's final `isActive=0`) comes back to one path per provider, its state in the
+ * query string. The app's local-only `GET /audio/...` route (recorded prompts from disk) is never mounted: on AWS the
+ * recordings come from AUDIO_BASE_URL.
+ */
+export const VOICE_ROUTES = [
+  { method: HttpMethod.POST, path: '/voice/africastalking' },
+  { method: HttpMethod.POST, path: '/voice/twilio' },
+] as const;
+
+export interface WebhookFunctions {
+  ussd: IFunction;
+  sms: IFunction;
+  voice: IFunction;
+}
+
+/**
+ * The HTTP API of the provider webhooks. It is created first (the functions need its URL) and serves the functions
+ * once they exist: a throttled `$default` stage with JSON access logs, its 5xx alarm, and exactly the routes above.
+ */
+export class WebhookApi {
+  readonly api: HttpApi;
+  private readonly scope: Construct;
+
+  constructor(scope: Construct) {
+    this.scope = scope;
+    this.api = new HttpApi(scope, 'Api', {
+      apiName: 'safejob-hotline',
+      description: 'SafeJob Hotline provider webhooks',
+      // The default stage is added by serve() with access logging and throttling.
+      createDefaultStage: false,
+    });
+  }
+
+  /** The base URL every webhook is called on (the functions' PUBLIC_BASE_URL). */
+  get endpoint(): string {
+    return this.api.apiEndpoint;
+  }
+
+  serve(functions: WebhookFunctions, alarms: OperatorAlarms): HttpStage {
+    const accessLogs = new LogGroup(this.scope, 'ApiAccessLogs', {
+      retention: LOG_RETENTION,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { burstLimit: 200, rateLimit: 100 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // `path` excludes the query string, so the Africa's Talking `?token=` never reaches the access log.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: AccessLogField.contextRequestId(),
+            requestTime: AccessLogField.contextRequestTime(),
+            sourceIp: AccessLogField.contextIdentitySourceIp(),
+            userAgent: AccessLogField.contextIdentityUserAgent(),
+            routeKey: AccessLogField.contextRouteKey(),
+            path: AccessLogField.contextPath(),
+            status: AccessLogField.contextStatus(),
+            responseLength: AccessLogField.contextResponseLength(),
+            responseLatency: AccessLogField.contextResponseLatency(),
+            integrationStatus: AccessLogField.contextIntegrationStatus(),
+            integrationLatency: AccessLogField.contextIntegrationLatency(),
+            integrationError: AccessLogField.contextIntegrationErrorMessage(),
+            error: AccessLogField.contextErrorMessage(),
+          }),
+        ),
+      },
+    });
+
+    // Any 5xx is a caller or a provider that got no answer (a store outage answers 503 on purpose, so the provider
+    // retries): one in five minutes alarms.
+    alarms.alarm(
+      'ApiServerErrorAlarm',
+      'api-5xx',
+      'The webhooks answered 5xx (a function error, a timeout, or 503 while the table is unavailable): see the API ' +
+        'access logs (status, integrationError) and the function alarms.',
+      this.api.metricServerError({ period: Duration.minutes(5), statistic: Stats.SUM }),
+    );
+
+    const ussd = new HttpLambdaIntegration('UssdIntegration', functions.ussd);
+    const sms = new HttpLambdaIntegration('SmsIntegration', functions.sms);
+    const voice = new HttpLambdaIntegration('VoiceIntegration', functions.voice);
+    const routes = [
+      ...USSD_ROUTES.map((route) => ({ ...route, integration: ussd })),
+      ...SMS_ROUTES.map((route) => ({ ...route, integration: sms })),
+      ...VOICE_ROUTES.map((route) => ({ ...route, integration: voice })),
+    ].flatMap((route) => this.api.addRoutes({ path: route.path, methods: [route.method], integration: route.integration }));
+    for (const route of routes) {
+      acknowledgeNag(route, 'AwsSolutions-APIG4',
+        "Provider webhooks (Africa's Talking, Twilio) cannot send IAM or JWT authorization. Each request is " +
+          "authenticated in the function instead: a secret ?token= compared in constant time for Africa's Talking, " +
+          'the X-Twilio-Signature for Twilio; failures get 403 and change nothing. GET /health reveals nothing.');
+    }
+    return stage;
+  }
+}
