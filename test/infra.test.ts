@@ -159,6 +159,28 @@ describe('HotlineStack: table', () => {
   });
 });
 
+describe('HotlineStack: retained resources', () => {
+  it('keeps the logical id of every retained resource (a new id would orphan it and deploy an empty one)', () => {
+    const retained = Object.entries(template.toJSON().Resources as Resources)
+      .filter(([, resource]) => resource.DeletionPolicy === 'Retain')
+      .map(([id]) => id)
+      .sort();
+    expect(retained).toEqual([
+      'ApiAccessLogsE9DF007D',
+      'EscalationFunctionLogsC093DD0E',
+      'IntakeReplayFunctionLogs8CF7D932',
+      'NumberVaultKey18180F9D',
+      'OutboxFunctionLogs55E7651C',
+      'PhoneHashKeyB0B78BCF',
+      'SmsFunctionLogs87BCF932',
+      'TableCD117FA1',
+      'TableKeyF581D96F',
+      'UssdFunctionLogs665A037F',
+      'VoiceFunctionLogsEB55D928',
+    ]);
+  });
+});
+
 describe('HotlineStack: functions', () => {
   it('has the six functions on Node 22 arm64 with their measured memory and timeouts, each with its own role and log group', () => {
     expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toHaveLength(FUNCTIONS.length);

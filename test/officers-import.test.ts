@@ -7,7 +7,8 @@ import { parseOfficersCsv } from '../shared/escalation/officers-csv';
 import { phoneKey } from '../shared/privacy';
 import { OfficerRepository } from '../shared/store/officers';
 import { startTestStore, type TestStore } from './support/dynalite';
-import { REPO_ROOT, runCommand, runScript } from './support/cli';
+import { runOfficersImport } from '../infra/officers-import';
+import { REPO_ROOT, runCommand, runInProcess } from './support/cli';
 import { createActiveTable } from './support/tables';
 
 const SAMPLE = new URL('../data/officers.sample.csv', import.meta.url).pathname;
@@ -24,9 +25,11 @@ afterAll(async () => store.close());
 
 const OWN_LINES = /^(line \d+|Cannot|usage|\/|PHONE_HASH_KEY|Invalid)/;
 
-/** `npx tsx infra/officers-import.ts ARGS` against the test's dynalite. */
-const runImport = (args: string[], env: Record<string, string> = {}) =>
-  runScript('infra/officers-import.ts', args, { AWS_ENDPOINT_URL_DYNAMODB: store.endpoint, ...env }, OWN_LINES);
+/** `npm run officers:import -- ARGS` in this process, against the test's dynalite. */
+const runImport = async (args: string[], env: Record<string, string> = {}) => {
+  const { code, stdout, stderr } = await runInProcess(runOfficersImport, args, { AWS_ENDPOINT_URL_DYNAMODB: store.endpoint, ...env });
+  return { code, stdout, stderr };
+};
 
 async function freshTable(): Promise<{ TABLE_NAME: string; repo: OfficerRepository }> {
   const TABLE_NAME = `officers-import-${++tables}`;

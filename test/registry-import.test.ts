@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryRepository } from '../shared/store/registry';
 import { startTestStore, type TestStore } from './support/dynalite';
-import { REPO_ROOT, runCommand, runScript } from './support/cli';
+import { runRegistryImport } from '../infra/registry-import';
+import { REPO_ROOT, runCommand, runInProcess } from './support/cli';
 import { createActiveTable } from './support/tables';
 
 const SAMPLE = new URL('../data/registry.sample.csv', import.meta.url).pathname;
@@ -21,9 +22,11 @@ afterAll(async () => store.close());
 
 const OWN_LINES = /^(line \d+|Cannot|usage|\/)/;
 
-/** `npx tsx infra/registry-import.ts ARGS` against the test's dynalite. */
-const runImport = (args: string[], env: Record<string, string> = {}) =>
-  runScript('infra/registry-import.ts', args, { AWS_ENDPOINT_URL_DYNAMODB: store.endpoint, ...env }, OWN_LINES);
+/** `npm run registry:import -- ARGS` in this process, against the test's dynalite. */
+const runImport = async (args: string[], env: Record<string, string> = {}) => {
+  const { code, stdout, stderr } = await runInProcess(runRegistryImport, args, { AWS_ENDPOINT_URL_DYNAMODB: store.endpoint, ...env });
+  return { code, stdout, stderr };
+};
 
 async function freshTable(): Promise<{ TABLE_NAME: string; repo: RegistryRepository }> {
   const TABLE_NAME = `import-test-${++tables}`;

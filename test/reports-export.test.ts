@@ -1,14 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runReportsExport } from '../infra/reports-export';
 import { ReportRepository } from '../shared/store/reports';
+import { REPO_ROOT, runCommand, runInProcess } from './support/cli';
 import { startTestStore, type TestStore } from './support/dynalite';
 import { reportDraft, scriptedRandom } from './support/reports';
 import { createActiveTable } from './support/tables';
 
-const ROOT = new URL('..', import.meta.url).pathname;
 const TABLE_NAME = 'export-test';
 const HEADER =
   'reference,created_at,channel,lang,category,paid,amount,currency,urgent,reasons,status,identifiers,callback_consent,has_recording';
@@ -60,29 +60,11 @@ beforeAll(async () => {
 });
 afterAll(async () => store.close());
 
-interface Run {
-  code: number;
-  stdout: string;
-  /** The command's own lines, without npm's or the AWS SDK's warnings. */
-  stderr: string[];
-}
-
-/** `npx tsx infra/reports-export.ts ARGS` as an analyst runs it, against the test's dynalite. */
-function runExport(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      'npx',
-      ['tsx', 'infra/reports-export.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, AWS_ENDPOINT_URL_DYNAMODB: store.endpoint, TABLE_NAME, ...env } },
-      (error, stdout, stderr) => {
-        resolve({
-          code: error ? Number(error.code) : 0,
-          stdout,
-          stderr: stderr.split('\n').filter((line) => /^(\d+ reports|Cannot|usage|[A-Z_]+:)/.test(line)),
-        });
-      },
-    );
-  });
+/** `npm run reports:export -- ARGS` in this process, as an analyst runs it, against the test's dynalite. */
+async function runExport(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string[] }> {
+  const run = await runInProcess(runReportsExport, args, { AWS_ENDPOINT_URL_DYNAMODB: store.endpoint, TABLE_NAME, ...env });
+  // The summary goes to standard output with --out, the CSV without it (the summary then to standard error).
+  return { code: run.code, stdout: run.text + run.stdout.map((line) => `${line}\n`).join(''), stderr: run.stderr };
 }
 
 describe('reports:export', () => {
@@ -101,6 +83,13 @@ describe('reports:export', () => {
       ].join('\r\n'),
     );
     expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it('is the npm script, writing a relative --out path into the folder npm was run in', async () => {
+    const args = ['--prefix', REPO_ROOT, '--silent', 'run', 'reports:export', '--', '--since', '2026-11-20', '--out', 'relative.csv'];
+    const run = await runCommand('npm', args, dir, { AWS_ENDPOINT_URL_DYNAMODB: store.endpoint, TABLE_NAME }, /^(Cannot|usage)/);
+    expect(run).toEqual({ code: 0, stdout: [`1 reports created since 2026-11-20: ${join(dir, 'relative.csv')}`], stderr: [] });
+    expect((await readFile(join(dir, 'relative.csv'), 'utf8')).split('\r\n').map((line) => line.slice(0, 6))).toEqual(['refere', '444444', '']);
   });
 
   it('writes to standard output without --out, and holds no free text, reporter or full card', async () => {
