@@ -10,6 +10,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readEnvironment } from '../shared/config';
 import { round, summary, verdict, type Verdict } from './stats';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -99,7 +100,7 @@ function coldInit(outfile: string, runs: number) {
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
       cwd: dirname(outfile),
       encoding: 'utf8',
-      env: { PATH: process.env.PATH },
+      env: { PATH: readEnvironment().PATH },
     });
     processes.push(performance.now() - started);
     if (child.status !== 0) throw new Error(`importing ${outfile} failed: ${child.stderr}`);

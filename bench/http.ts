@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readEnvironment } from '../shared/config';
 import type { StoreCall } from '../test/support/faults';
 import { random, syntheticRegistry } from './registry';
 import { round, summary, verdict, type Verdict } from './stats';
@@ -27,7 +28,7 @@ export async function startBenchServer(): Promise<BenchServer> {
     cwd: ROOT,
     // The hotline logs one JSON line per event to stdout, as on Lambda; it is written, not shown.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    env: { ...process.env, REGISTRY_ENTRIES: String(REGISTRY_ENTRIES) },
+    env: { ...readEnvironment(), REGISTRY_ENTRIES: String(REGISTRY_ENTRIES) },
   });
   const ready = await new Promise<{ url: string; importMs: number }>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the bench server exited (${code}) before it was ready`)));

@@ -9,6 +9,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchEnvSchema, readEnvironment } from '../shared/config';
 import { BUDGET, measureBundles } from './bundles';
 import { firstWrong, measureLatency, measureStoreRead, measureRoundTrips, measureThroughput, REGISTRY_ENTRIES, startBenchServer } from './http';
 import { benchmarkRegistry } from './registry';
@@ -17,8 +18,7 @@ import { machine } from './stats';
 /** The baseline's p50 over the whole latency run (each kind measured its own, interleaved). */
 const summaryOfBaselines = (rows: { baselineP50Ms: number }[]) => rows.map((r) => r.baselineP50Ms).sort((a, b) => a - b)[Math.floor(rows.length / 2)]!;
 
-const only = new Set((process.env.BENCH_ONLY ?? 'registry,bundles,http').split(',').map((part) => part.trim()));
-const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const { BENCH_ONLY: only, BENCH_SECONDS: seconds } = benchEnvSchema.parse(readEnvironment());
 const results: Record<string, unknown> = { date: new Date().toISOString(), machine: machine() };
 const targets: { target: string; measured: string; verdict: string }[] = [];
 

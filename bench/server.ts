@@ -13,11 +13,12 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalHotline } from '../infra/local';
+import { benchEnvSchema, readEnvironment } from '../shared/config';
 import { RegistryRepository } from '../shared/store/registry';
 import { recordStoreCalls } from '../test/support/faults';
 import { random, syntheticRegistry } from './registry';
 
-const ENTRIES = Number(process.env.REGISTRY_ENTRIES ?? 10_000);
+const ENTRIES = benchEnvSchema.parse(readEnvironment()).REGISTRY_ENTRIES;
 const TABLE_NAME = 'safejob-bench';
 const journal = join(tmpdir(), `safejob-bench-journal-${process.pid}.jsonl`);
 

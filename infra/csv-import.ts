@@ -4,8 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { storeTargetSchema, type Environment } from '../shared/config';
 import type { StoreTarget } from '../shared/store/client';
-import { storeTargetSchema } from './store-target';
 
 export interface Output {
   log(line: string): void;
@@ -29,7 +29,7 @@ export type PreparedImport<T> = { rows: T[]; target: StoreTarget; flags: Set<str
 export async function prepareCsvImport<T>(
   spec: CsvImportSpec<T>,
   args: readonly string[],
-  env: Record<string, string | undefined>,
+  env: Environment,
   out: Output,
 ): Promise<PreparedImport<T> | number> {
   const known = ['--dry-run', ...(spec.flags ?? [])];

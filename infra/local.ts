@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { createSmsApp } from '../functions/sms/app';
 import { createUssdApp } from '../functions/ussd/app';
 import { createVoiceApp } from '../functions/voice/app';
-import { ConfigError, loadConfig, type Config } from '../shared/config';
+import { ConfigError, loadConfig, readEnvironment, type Config, type Environment } from '../shared/config';
 import { deliver } from '../shared/outbox/deliver';
 import { LocalOutbox, LocalQueue, localSender } from '../shared/outbox/local';
 import { configuredSenders } from '../shared/outbox/senders';
@@ -116,7 +116,7 @@ export function localApp(deps: LocalDeps): Hono {
   return root;
 }
 
-export async function startLocalHotline(env: Record<string, string | undefined> = process.env): Promise<LocalHotline> {
+export async function startLocalHotline(env: Environment = readEnvironment()): Promise<LocalHotline> {
   const config = loadConfig({ ...env, HOTLINE_MODE: 'local' });
   const store = await startDynalite(config);
   // Port 0 (tests) resolves to the port dynalite actually took.

@@ -13,7 +13,7 @@
  * Exit codes: 0 done, 1 invalid file or store failure, 2 wrong usage or configuration.
  */
 import { readFile } from 'node:fs/promises';
-import { ConfigError, loadConfig } from '../shared/config';
+import { ConfigError, loadConfig, readEnvironment, type Environment } from '../shared/config';
 import { parseOfficersCsv } from '../shared/escalation/officers-csv';
 import { phoneKey } from '../shared/privacy';
 import { environmentWithSecrets } from '../shared/secrets';
@@ -27,7 +27,7 @@ const USAGE = 'usage: npm run officers:import -- FILE.csv [--dry-run] [--remove-
 
 
 /** The hotline's phone hash key for this target, or a message saying what is missing. */
-async function hashKeyFor(env: Record<string, string | undefined>): Promise<{ key: string } | { problem: string }> {
+async function hashKeyFor(env: Environment): Promise<{ key: string } | { problem: string }> {
   if (env.HOTLINE_MODE !== 'aws') {
     // The local hotline's own default (or the PHONE_HASH_KEY it was started with).
     try {
@@ -58,7 +58,7 @@ export async function seedSampleOfficers(client: DynamoDBDocumentClient, tableNa
 }
 
 /** Runs the command; resolves to its exit code. */
-export async function runOfficersImport(args: readonly string[], env: Record<string, string | undefined>, out: Output): Promise<number> {
+export async function runOfficersImport(args: readonly string[], env: Environment, out: Output): Promise<number> {
   const prepared = await prepareCsvImport(
     {
       usage: USAGE,
@@ -113,5 +113,5 @@ export async function runOfficersImport(args: readonly string[], env: Record<str
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  process.exitCode = await runOfficersImport(process.argv.slice(2), process.env, console);
+  process.exitCode = await runOfficersImport(process.argv.slice(2), readEnvironment(), console);
 }

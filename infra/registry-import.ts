@@ -6,6 +6,7 @@
  * The whole file is validated first: one bad row and nothing is written. Re-importing is idempotent.
  * Exit codes: 0 done, 1 invalid file or store failure, 2 wrong usage.
  */
+import { readEnvironment, type Environment } from '../shared/config';
 import { parseRegistryCsv } from '../shared/registry/csv';
 import { createDocumentClient } from '../shared/store/client';
 import { RegistryRepository } from '../shared/store/registry';
@@ -18,7 +19,7 @@ const LIST_KEPT_MAX = 20;
 /** Runs the command; resolves to its exit code. */
 export async function runRegistryImport(
   args: readonly string[],
-  env: Record<string, string | undefined>,
+  env: Environment,
   out: Output,
 ): Promise<number> {
   const prepared = await prepareCsvImport(
@@ -57,5 +58,5 @@ export async function runRegistryImport(
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  process.exitCode = await runRegistryImport(process.argv.slice(2), process.env, console);
+  process.exitCode = await runRegistryImport(process.argv.slice(2), readEnvironment(), console);
 }

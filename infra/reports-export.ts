@@ -16,11 +16,12 @@
  */
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { readEnvironment, storeTargetSchema, type Environment } from '../shared/config';
 import { isCalendarDate } from '../shared/domain/registry';
 import type { Identifier, Report } from '../shared/domain/report';
 import { createDocumentClient } from '../shared/store/client';
 import { ReportRepository } from '../shared/store/reports';
-import { describeStoreFailure, storeTargetSchema } from './store-target';
+import { describeStoreFailure } from './store-target';
 
 const USAGE = 'usage: npm run reports:export -- --since YYYY-MM-DD [--out FILE]';
 
@@ -92,7 +93,7 @@ function parseArgs(args: readonly string[]): { since: string; out?: string } | u
 /** Runs the command; resolves to its exit code. */
 export async function runReportsExport(
   args: readonly string[],
-  env: Record<string, string | undefined>,
+  env: Environment,
   out: Output,
 ): Promise<number> {
   const parsed = parseArgs(args);
@@ -133,7 +134,7 @@ export async function runReportsExport(
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  process.exitCode = await runReportsExport(process.argv.slice(2), process.env, {
+  process.exitCode = await runReportsExport(process.argv.slice(2), readEnvironment(), {
     log: (line) => console.log(line),
     error: (line) => console.error(line),
     write: (text) => process.stdout.write(text),

@@ -33,13 +33,45 @@ const smsRoutes = z
     return routes;
   });
 
+/** The environment a process reads everything from: here, and nowhere else (everything else is handed it). */
+export type Environment = Record<string, string | undefined>;
+
+/** The process environment: the one read of `process.env` in the repository (tests pass their own objects). */
+export function readEnvironment(): Environment {
+  return process.env;
+}
+
+/** Whether this process is a Lambda container (the runtime sets AWS_LAMBDA_FUNCTION_NAME). */
+export function runsOnLambda(env: Environment = readEnvironment()): boolean {
+  return !!env.AWS_LAMBDA_FUNCTION_NAME;
+}
+
+/** The store's variables: which table, where. Part of the whole configuration, and all an operator command needs. */
+export const storeEnvShape = {
+  HOTLINE_MODE: z.enum(['local', 'aws']).default('local'),
+  AWS_REGION: z.string().min(1).default('eu-west-2'),
+  AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
+  TABLE_NAME: z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'a DynamoDB table name').default('safejob-hotline'),
+};
+
+/** The local store's default endpoint (`npm start` runs dynalite there). */
+const LOCAL_DYNAMO_ENDPOINT = 'http://127.0.0.1:8000';
+
+/**
+ * The table an operator's command (import, export) works on, from the store's variables only: such commands need
+ * none of the hotline's secrets, which the whole configuration requires in aws mode. By default the running local
+ * hotline; with HOTLINE_MODE=aws and no endpoint, the deployed table TABLE_NAME in AWS_REGION.
+ */
+export const storeTargetSchema = z.object(storeEnvShape).transform((env) => ({
+  region: env.AWS_REGION,
+  endpoint: env.AWS_ENDPOINT_URL_DYNAMODB ?? (env.HOTLINE_MODE === 'local' ? LOCAL_DYNAMO_ENDPOINT : undefined),
+  tableName: env.TABLE_NAME,
+}));
+
 export const configSchema = z
   .object({
-    HOTLINE_MODE: z.enum(['local', 'aws']).default('local'),
+    ...storeEnvShape,
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    AWS_REGION: z.string().min(1).default('eu-west-2'),
-    AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
-    TABLE_NAME: z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'a DynamoDB table name').default('safejob-hotline'),
     /** Shared secret that Africa's Talking sends as `?token=`; it signs nothing, so this is its only proof. */
     AT_WEBHOOK_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
     /** HMAC key for phone numbers: a plain hash of the small Tajik number space could be brute-forced. */
@@ -90,6 +122,8 @@ export const configSchema = z
     REPORT_JOURNAL_PATH: z.string().min(1).default('.data/intake-journal.jsonl'),
     /** AWS: the encrypted queue where intakes the table refused wait to be replayed. */
     REPORT_JOURNAL_QUEUE_URL: z.url().optional(),
+    /** AWS, the intake replay only: where a journal entry that no replay can read is moved at once. */
+    REPORT_JOURNAL_DEAD_LETTER_QUEUE_URL: z.url().optional(),
     ...escalationEnvShape,
     ...voiceEnvShape,
     /** Local only: keep dynalite's data in this folder across restarts (in memory when unset). */
@@ -118,7 +152,7 @@ export const configSchema = z
     port: env.PORT,
     region: env.AWS_REGION,
     dynamoEndpoint:
-      env.AWS_ENDPOINT_URL_DYNAMODB ?? (env.HOTLINE_MODE === 'local' ? 'http://127.0.0.1:8000' : undefined),
+      env.AWS_ENDPOINT_URL_DYNAMODB ?? (env.HOTLINE_MODE === 'local' ? LOCAL_DYNAMO_ENDPOINT : undefined),
     tableName: env.TABLE_NAME,
     atWebhookToken: env.AT_WEBHOOK_TOKEN,
     phoneHashKey: env.PHONE_HASH_KEY ?? LOCAL_PHONE_HASH_KEY,
@@ -170,7 +204,7 @@ export const configSchema = z
         ? ({ kind: 'kms', keyId: env.NUMBER_VAULT_KMS_KEY_ID } as const)
         : ({ kind: 'local', secret: env.NUMBER_VAULT_SECRET ?? LOCAL_NUMBER_VAULT_SECRET } as const),
       journal: env.REPORT_JOURNAL_QUEUE_URL
-        ? ({ kind: 'sqs', queueUrl: env.REPORT_JOURNAL_QUEUE_URL } as const)
+        ? ({ kind: 'sqs', queueUrl: env.REPORT_JOURNAL_QUEUE_URL, deadLetterQueueUrl: env.REPORT_JOURNAL_DEAD_LETTER_QUEUE_URL } as const)
         : ({ kind: 'file', path: env.REPORT_JOURNAL_PATH } as const),
     },
     escalation: toEscalationConfig(env),
@@ -181,10 +215,23 @@ export const configSchema = z
 
 export type Config = z.output<typeof configSchema>;
 
+/**
+ * `npm run bench` (bench/run.ts, bench/server.ts): which parts run, how long the throughput run lasts, and how many
+ * synthetic registry entries the benchmarked hotline holds.
+ */
+export const benchEnvSchema = z.object({
+  BENCH_ONLY: z
+    .string()
+    .default('registry,bundles,http')
+    .transform((value) => new Set(value.split(',').map((part) => part.trim()))),
+  BENCH_SECONDS: positiveInt(10),
+  REGISTRY_ENTRIES: positiveInt(10_000),
+});
+
 export class ConfigError extends Error {}
 
 /** Parses the environment; a wrong or missing variable throws one error that names every such variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(env: Environment = readEnvironment()): Config {
   const parsed = configSchema.safeParse(env);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((issue) => `- ${issue.path.join('.') || '(environment)'}: ${issue.message}`);

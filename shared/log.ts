@@ -11,6 +11,7 @@
  */
 import { Logger as PowertoolsLogger, LogFormatter, LogItem } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
+import { runsOnLambda } from './config';
 
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -75,7 +76,7 @@ class HotlineLogFormatter extends LogFormatter {
     return {
       name: error.name,
       message: error.message,
-      ...(process.env.AWS_LAMBDA_FUNCTION_NAME && error.stack ? { stack: error.stack } : {}),
+      ...(runsOnLambda() && error.stack ? { stack: error.stack } : {}),
       ...(error.cause !== undefined ? { cause: error.cause instanceof Error ? this.formatError(error.cause) : error.cause } : {}),
     };
   }
@@ -123,7 +124,7 @@ class HotlineLogger implements Logger {
  * local hotline) to `console.log`.
  */
 export function createLogger(service: string, write?: (line: string) => void): Logger {
-  const onLambda = !!process.env.AWS_LAMBDA_FUNCTION_NAME;
+  const onLambda = runsOnLambda();
   const sink = write ?? (onLambda ? undefined : (line: string) => console.log(line));
   return new HotlineLogger(new HotlinePowertoolsLogger(service, sink));
 }

@@ -15,7 +15,7 @@
  * `service` is always `hotline`, so each metric sums across functions; each has one small set of dimension values.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { SmsProviderName } from './config';
+import { runsOnLambda, type SmsProviderName } from './config';
 
 export const METRICS_NAMESPACE = 'SafeJobHotline';
 const SERVICE = 'hotline';
@@ -35,7 +35,7 @@ export interface HotlineMetrics {
  * Metrics written to `write`, one EMF line per count. Without `write`: on Lambda to stdout, elsewhere nowhere.
  */
 export function createMetrics(write?: (line: string) => void): HotlineMetrics {
-  const sink = write ?? (process.env.AWS_LAMBDA_FUNCTION_NAME ? (line: string) => void process.stdout.write(`${line}\n`) : undefined);
+  const sink = write ?? (runsOnLambda() ? (line: string) => void process.stdout.write(`${line}\n`) : undefined);
   if (!sink) return { countReport() {}, countVerification() {}, countSms() {} };
 
   const emit = (dimension: [string, string], names: MetricName[]) => {

@@ -1,4 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { readEnvironment, type Environment } from './config';
 
 /** The part of the Secrets Manager client used here (tests pass a stand-in). */
 export interface SecretReader {
@@ -12,7 +13,7 @@ export interface SecretReader {
  * and laid over the environment, in the listed order, before the configuration is parsed.
  */
 export async function environmentWithSecrets(
-  env: Record<string, string | undefined> = process.env,
+  env: Environment = readEnvironment(),
   client?: SecretReader,
 ): Promise<Record<string, string | undefined>> {
   const arns = (env.SECRETS_ARN ?? '')

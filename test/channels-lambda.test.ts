@@ -10,6 +10,7 @@ import type { LambdaEvent } from 'hono/aws-lambda';
 import nock from 'nock';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { stubLambdaEnvironment } from './support/lambda-env';
 import { httpApiEvent } from './support/apigateway';
 import { onlyNetworkTo } from './support/strict-network';
 import { startTestStore, type TestStore } from './support/dynalite';
@@ -29,7 +30,7 @@ let network: ReturnType<typeof onlyNetworkTo>;
 
 beforeAll(async () => {
   store = await startTestStore('safejob-channels-lambda-test');
-  Object.assign(process.env, {
+  stubLambdaEnvironment({
     HOTLINE_MODE: 'aws',
     AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
     TABLE_NAME: store.tableName,

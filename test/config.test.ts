@@ -1,5 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../shared/config';
+import { benchEnvSchema, loadConfig, runsOnLambda, storeTargetSchema } from '../shared/config';
 
 describe('loadConfig', () => {
   it('gives a working local configuration with no variables set', () => {
@@ -38,5 +40,69 @@ describe('loadConfig', () => {
       PUBLIC_BASE_URL: 'https://hotline.example.org',
     });
     expect(config.dynamoEndpoint).toBeUndefined();
+  });
+});
+
+describe('storeTargetSchema (the operator commands)', () => {
+  it('finds the same table as the hotline with the same variables, without needing its secrets', () => {
+    const variables = [
+      {},
+      { TABLE_NAME: 'other-table', AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9000' },
+      { HOTLINE_MODE: 'aws', AWS_REGION: 'eu-central-1', TABLE_NAME: 'deployed' },
+    ];
+    for (const env of variables) {
+      const target = storeTargetSchema.parse(env);
+      const secrets = { AT_WEBHOOK_TOKEN: 'a-token-of-sixteen+', PHONE_HASH_KEY: 'k'.repeat(32), PUBLIC_BASE_URL: 'https://hotline.example.org' };
+      const config = loadConfig({ ...env, ...secrets });
+      expect(target).toEqual({ region: config.region, endpoint: config.dynamoEndpoint, tableName: config.tableName });
+    }
+    expect(storeTargetSchema.parse({ HOTLINE_MODE: 'aws', TABLE_NAME: 'deployed' })).toEqual({ region: 'eu-west-2', endpoint: undefined, tableName: 'deployed' });
+  });
+
+  it('names a wrong table name', () => {
+    const parsed = storeTargetSchema.safeParse({ TABLE_NAME: 'a b' });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([['TABLE_NAME', 'a DynamoDB table name']]);
+  });
+});
+
+describe('the rest of the environment', () => {
+  it('gives the intake replay its dead-letter queue with the journal queue', () => {
+    const journal = 'https://sqs.eu-west-2.amazonaws.com/123456789012/journal';
+    const deadLetters = 'https://sqs.eu-west-2.amazonaws.com/123456789012/journal-dead-letters';
+    expect(loadConfig({ REPORT_JOURNAL_QUEUE_URL: journal, REPORT_JOURNAL_DEAD_LETTER_QUEUE_URL: deadLetters }).reports.journal).toEqual({
+      kind: 'sqs',
+      queueUrl: journal,
+      deadLetterQueueUrl: deadLetters,
+    });
+    expect(() => loadConfig({ REPORT_JOURNAL_DEAD_LETTER_QUEUE_URL: 'journal-dead-letters' })).toThrow(/- REPORT_JOURNAL_DEAD_LETTER_QUEUE_URL: /);
+  });
+
+  it('knows a Lambda container by the variable its runtime sets', () => {
+    expect(runsOnLambda({ AWS_LAMBDA_FUNCTION_NAME: 'SafeJobHotline-UssdFunction' })).toBe(true);
+    expect(runsOnLambda({})).toBe(false);
+  });
+
+  it('reads the benchmark options, with their defaults', () => {
+    expect(benchEnvSchema.parse({})).toEqual({ BENCH_ONLY: new Set(['registry', 'bundles', 'http']), BENCH_SECONDS: 10, REGISTRY_ENTRIES: 10_000 });
+    expect(benchEnvSchema.parse({ BENCH_ONLY: 'http, bundles', BENCH_SECONDS: '3' })).toMatchObject({ BENCH_ONLY: new Set(['http', 'bundles']), BENCH_SECONDS: 3 });
+    expect(benchEnvSchema.safeParse({ BENCH_SECONDS: 'ten' }).success).toBe(false);
+  });
+});
+
+describe('one configuration module', () => {
+  it('is the only code that reads the process environment', () => {
+    const root = new URL('..', import.meta.url).pathname;
+    const sources = (dir: string): string[] =>
+      readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : sources(path);
+        return /\.(ts|js|mjs|cjs)$/.test(entry.name) ? [path] : [];
+      });
+    const topLevel = readdirSync(root).filter((name) => /\.(ts|js|mjs|cjs)$/.test(name));
+    const readers = [...topLevel, ...['functions', 'shared', 'infra', 'bench', 'simulator', 'test'].flatMap(sources)]
+      .filter((path) => /process\.env\b/.test(readFileSync(join(root, path), 'utf8')))
+      .map((path) => relative(root, join(root, path)));
+    expect(readers).toEqual(['shared/config.ts']);
   });
 });

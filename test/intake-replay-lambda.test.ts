@@ -13,6 +13,7 @@ import { phoneKey } from '../shared/privacy';
 import type { JournalEntry } from '../shared/store/journal';
 import { OfficerRepository } from '../shared/store/officers';
 import { ReportRepository } from '../shared/store/reports';
+import { stubLambdaEnvironment } from './support/lambda-env';
 import { md5, sqsEvent, sqsRecord as record } from './support/sqs';
 import { onlyNetworkTo } from './support/strict-network';
 import { startTestStore, type TestStore } from './support/dynalite';
@@ -22,6 +23,7 @@ import { reportDraft } from './support/reports';
 const SQS_ORIGIN = 'http://127.0.0.1:9324';
 const OUTBOX_QUEUE_URL = `${SQS_ORIGIN}/123456789012/SafeJobHotline-OutboxQueue`;
 const JOURNAL_QUEUE_URL = `${SQS_ORIGIN}/123456789012/SafeJobHotline-ReportJournalQueue`;
+const ESCALATION_FUNCTION_ARN = 'arn:aws:lambda:eu-west-2:123456789012:function:SafeJobHotline-EscalationFunction';
 const JOURNAL_DEAD_LETTER_QUEUE_URL = `${SQS_ORIGIN}/123456789012/SafeJobHotline-ReportJournalDeadLetterQueue`;
 const SCHEDULER_ORIGIN = 'https://scheduler.eu-west-2.amazonaws.com';
 const HASH_KEY = 'replay-lambda-test-hash-key-0123456789abcdef';
@@ -41,7 +43,7 @@ beforeAll(async () => {
   store = await startTestStore('safejob-replay-lambda-test');
   // The handler reads its configuration from the environment on first use, as on Lambda (the values Secrets
   // Manager would lay over the environment are set directly).
-  Object.assign(process.env, {
+  stubLambdaEnvironment({
     HOTLINE_MODE: 'aws',
     AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
     TABLE_NAME: store.tableName,
@@ -52,7 +54,7 @@ beforeAll(async () => {
     REPORT_JOURNAL_QUEUE_URL: JOURNAL_QUEUE_URL,
     REPORT_JOURNAL_DEAD_LETTER_QUEUE_URL: JOURNAL_DEAD_LETTER_QUEUE_URL,
     NUMBER_VAULT_KMS_KEY_ID: 'arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-    ESCALATION_FUNCTION_ARN: 'arn:aws:lambda:eu-west-2:123456789012:function:SafeJobHotline-EscalationFunction',
+    ESCALATION_FUNCTION_ARN,
     ESCALATION_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/SafeJobHotline-EscalationSchedulerRole',
     ESCALATION_SCHEDULE_GROUP: SCHEDULE_GROUP,
     AWS_ACCESS_KEY_ID: 'local',
@@ -165,7 +167,7 @@ describe('the intake-replay Lambda handler (SQS event source on the report journ
         name: `esc-${report!.reference}-1`,
         body: expect.objectContaining({
           GroupName: SCHEDULE_GROUP,
-          Target: expect.objectContaining({ Arn: process.env.ESCALATION_FUNCTION_ARN, Input: JSON.stringify({ reference: report!.reference, step: 1 }) }),
+          Target: expect.objectContaining({ Arn: ESCALATION_FUNCTION_ARN, Input: JSON.stringify({ reference: report!.reference, step: 1 }) }),
         }),
       }),
     ]);

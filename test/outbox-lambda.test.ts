@@ -11,6 +11,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { QueuedSms } from '../shared/outbox/types';
 import { MessageRepository } from '../shared/store/messages';
+import { stubLambdaEnvironment } from './support/lambda-env';
 import { md5, sqsEvent, sqsRecord as record } from './support/sqs';
 import { onlyNetworkTo } from './support/strict-network';
 import { startTestStore, type TestStore } from './support/dynalite';
@@ -37,7 +38,7 @@ beforeAll(async () => {
   store = await startTestStore('safejob-outbox-lambda-test');
   // The handler reads its configuration from the environment on first use, as on Lambda (no SECRETS_ARN here:
   // the values Secrets Manager would lay over the environment are set directly).
-  Object.assign(process.env, {
+  stubLambdaEnvironment({
     HOTLINE_MODE: 'aws',
     AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
     TABLE_NAME: store.tableName,

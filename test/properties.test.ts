@@ -18,6 +18,7 @@ import { twilioDeliveryStatus, twilioSmsSchema, twilioStatusSchema } from '../sh
 import { atVoiceSchema, escapeXml } from '../shared/channels/africastalking-voice';
 import { twilioVoiceSchema } from '../shared/channels/twilio-voice';
 import { XMLValidator } from 'fast-xml-parser';
+import { readEnvironment } from '../shared/config';
 import { isOfficerCommand, MAX_NOTE_LENGTH, OFFICER_COMMANDS, parseOfficerCommand } from '../shared/domain/officer';
 import { LANGUAGES, isLang, type Lang } from '../shared/domain/prompts';
 import { E164, registryEntrySchema } from '../shared/domain/registry';
@@ -43,7 +44,7 @@ import { anyText } from './support/hostile';
 import { sampleReport } from './support/reports';
 import { sampleUssdData } from './support/registry';
 
-const RUNS = { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) };
+const RUNS = { numRuns: Number(readEnvironment().PROPERTY_RUNS ?? 300) };
 
 const LIMITS = { gsm: 182, ucs2: 80 };
 

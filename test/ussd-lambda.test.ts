@@ -1,6 +1,7 @@
 import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { LambdaEvent } from 'hono/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stubLambdaEnvironment } from './support/lambda-env';
 import { fixture, formBody } from './support/fixtures';
 import { httpApiEvent } from './support/apigateway';
 import { startTestStore, type TestStore } from './support/dynalite';
@@ -11,7 +12,7 @@ const token = 'lambda-test-token-0123';
 beforeAll(async () => {
   store = await startTestStore('safejob-lambda-test');
   // The handler reads its configuration from the environment on first use, as on Lambda.
-  Object.assign(process.env, {
+  stubLambdaEnvironment({
     HOTLINE_MODE: 'aws',
     AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
     TABLE_NAME: store.tableName,

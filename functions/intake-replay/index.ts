@@ -11,7 +11,6 @@
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
 import { awsChannelDeps } from '../../shared/aws-adapters';
 import { afterReplay } from '../../shared/intake';
 import { powertoolsLoggerOf } from '../../shared/log';
@@ -20,9 +19,6 @@ import { journalEntrySchema, replayJournal } from '../../shared/store/journal';
 
 /** A failed replay waits 60 s, then 120 s, 240 s... (at most 12 h) before the next one. */
 export const RETRY_BASE_SECONDS = 60;
-
-/** Where unreadable entries go (set by the stack; not part of the shared configuration). */
-const deadLetterUrlSchema = z.url();
 
 /** A body that is not JSON is as unusable as one of the wrong shape. */
 function parseJson(body: string): unknown {
@@ -41,11 +37,10 @@ interface Replay {
 
 let replay: Replay | undefined;
 /** The SQS side, built once per container after the channel dependencies (which check the queue variables). */
-function replayOf(journalQueueUrl: string): Replay {
+function replayOf(journalQueueUrl: string, deadLetterQueueUrl: string | undefined): Replay {
   if (!replay) {
-    const deadLetterQueueUrl = deadLetterUrlSchema.parse(process.env.REPORT_JOURNAL_DEAD_LETTER_QUEUE_URL, {
-      error: () => 'REPORT_JOURNAL_DEAD_LETTER_QUEUE_URL must be the URL of the journal dead-letter queue',
-    });
+    // Where unreadable entries go: set by the stack for this function only.
+    if (!deadLetterQueueUrl) throw new Error('REPORT_JOURNAL_DEAD_LETTER_QUEUE_URL must be the URL of the journal dead-letter queue');
     const sqs = new SQSClient({});
     replay = { sqs, journal: new SqsQueue(journalQueueUrl, sqs), deadLetterQueueUrl };
   }
@@ -57,7 +52,7 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
   if (context) powertoolsLoggerOf(deps.log)?.addContext(context);
   const { journal } = deps.config.reports;
   if (journal.kind !== 'sqs') throw new Error('REPORT_JOURNAL_QUEUE_URL is required');
-  const { sqs, journal: journalQueue, deadLetterQueueUrl } = replayOf(journal.queueUrl);
+  const { sqs, journal: journalQueue, deadLetterQueueUrl } = replayOf(journal.queueUrl, journal.deadLetterQueueUrl);
   const failures: SQSBatchResponse['batchItemFailures'] = [];
 
   async function replayRecord(record: SQSRecord): Promise<void> {

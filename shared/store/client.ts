@@ -1,5 +1,6 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { readEnvironment } from '../config';
 import { TABLE_KEYS } from './keys';
 
 export interface StoreTarget {
@@ -36,7 +37,7 @@ export function createDocumentClient(target: StoreTarget): DynamoDBDocumentClien
       throwOnRequestTimeout: true,
     },
     // The local store accepts any credentials; real ones come from the Lambda role or the operator's profile.
-    ...(target.endpoint && !process.env.AWS_ACCESS_KEY_ID
+    ...(target.endpoint && !readEnvironment().AWS_ACCESS_KEY_ID
       ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
   });

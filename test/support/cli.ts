@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readEnvironment } from '../../shared/config';
 
 /** An operator command's exit code and lines. */
 export interface CommandRun {
@@ -24,7 +25,7 @@ export function runCommand(
   ownLines: RegExp,
 ): Promise<CommandRun> {
   return new Promise((resolve) => {
-    execFile(command, args, { cwd, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+    execFile(command, args, { cwd, env: { ...readEnvironment(), ...env } }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code) : 0, stdout: lines(stdout), stderr: lines(stderr).filter((line) => ownLines.test(line)) });
     });
   });
