@@ -78,8 +78,8 @@ export const TABLE_ACTIONS = ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamo
  * function's log group; everything else it may do comes from a `bind…` call, each of which grants exactly what the
  * code behind it uses and sets the variable that tells the code where it is.
  *
- * The log group and role are siblings named `<id>Logs` and `<id>Role`, as before the stack was split, so their
- * logical ids (and the retained log groups) stay the same.
+ * The log group and role are its siblings, `<id>Logs` and `<id>Role`, not its children: their logical ids are
+ * those of the deployed stack, so the retained log groups are kept, not replaced.
  */
 export class HotlineFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: HotlineFunctionProps) {
