@@ -1,12 +1,15 @@
 /**
  * Taking in a fraud report from any channel: find its urgency, seal the call-back number (only with consent),
  * store it once per idempotency key, link its identifiers, and start an escalation when it is urgent. If the table
- * refuses, the intake is journaled and replayed later: nothing a victim tells us is lost.
+ * refuses, the intake is journaled and replayed later: nothing a victim tells us is lost. A reporter who can take an
+ * SMS gets the reference and the advice by SMS, to keep.
  */
 import type { NumberVault } from './crypto';
 import type { Logger } from './log';
 import { metrics } from './metrics';
+import { t } from './domain/prompts';
 import { triage, type Report, type ReportDraft } from './domain/report';
+import { reportAdvice } from './domain/report-texts';
 import type { IntakeJournal, ReplayResult } from './store/journal';
 import type { ReportRepository } from './store/reports';
 
@@ -19,6 +22,8 @@ export interface IntakeDeps {
   triage: { amountThresholdUsd: number; campaignThreshold: number };
   /** Starts the escalation of a newly stored urgent report (the on-call issue's hand-off). */
   onUrgent(report: Report): Promise<void>;
+  /** Where the "report received" SMS goes out (shared/outbox/outbox.ts `Outbox` fits). */
+  outbox: { send(to: string, text: string): Promise<unknown> };
   now?: () => number;
 }
 
@@ -30,7 +35,20 @@ export type IntakeOutcome =
   /** Not stored now; `journaled`: kept for replay (false only if the journal failed too). */
   | { saved: false; journaled: boolean };
 
-export async function submitReport(deps: IntakeDeps, submission: ReportSubmission, idempotencyKey: string): Promise<IntakeOutcome> {
+export interface SubmitOptions {
+  /**
+   * Text the reporter the reference and advice once the report is stored (not again for a retry that finds it).
+   * Off where the channel's own answer says it (an SMS REPORT's reply) or the number cannot take an SMS.
+   */
+  confirmBySms: boolean;
+}
+
+export async function submitReport(
+  deps: IntakeDeps,
+  submission: ReportSubmission,
+  idempotencyKey: string,
+  options: SubmitOptions = { confirmBySms: false },
+): Promise<IntakeOutcome> {
   const { reporterPhone, ...fields } = submission;
   const reporterKey = deps.callerKey(reporterPhone);
   const sealedCallbackNumber = fields.callbackConsent ? await deps.vault.encrypt(reporterPhone) : undefined;
@@ -51,6 +69,7 @@ export async function submitReport(deps: IntakeDeps, submission: ReportSubmissio
     // Every time, not only when created: an attempt that stored the report but failed before its hand-off leaves it
     // to this retry. Starting an escalation twice pages nobody twice.
     if (report.urgency.urgent) await startEscalation(deps, report);
+    if (created && options.confirmBySms) await confirmBySms(deps, reporterPhone, report);
     return { saved: true, report, created };
   } catch (error) {
     deps.log.error('report not stored; journaling it', { channel: draft.channel, error });
@@ -63,6 +82,14 @@ export async function submitReport(deps: IntakeDeps, submission: ReportSubmissio
     );
     return { saved: false, journaled };
   }
+}
+
+/** The reference and advice by SMS; a failed SMS does not undo the report. */
+async function confirmBySms(deps: IntakeDeps, reporterPhone: string, report: Report): Promise<void> {
+  const advice = t(report.lang, reportAdvice(report));
+  await deps.outbox
+    .send(reporterPhone, t(report.lang, 'sms.reportReceived', { ref: report.reference, advice }))
+    .catch((error: unknown) => deps.log.error('report confirmation SMS not queued', { reference: report.reference, error }));
 }
 
 async function startEscalation(deps: IntakeDeps, report: Report): Promise<void> {

@@ -24,11 +24,19 @@ import { LanguageRepository } from './store/languages';
 import { MessageRepository } from './store/messages';
 import { RegistryRepository } from './store/registry';
 import { ReportRepository } from './store/reports';
+import { EscalationRepository } from './store/escalations';
+import { OfficerRepository } from './store/officers';
+import { UrgentCallRepository } from './store/urgent-calls';
+import type { OnCallDirectory } from './domain/voice';
+import { KeypadLicences } from './voice/licences';
+import { officerOnCallDirectory } from './voice/on-call';
 
-export interface Deps {
+/** What every function sees: configuration, log, clock and repositories (never the raw table client). */
+export interface Services {
   config: Config;
   log: Logger;
-  db: DynamoDBDocumentClient;
+  /** The clock (milliseconds): the one place runtime code reads the time of a request. */
+  now(): number;
   languages: LanguageRepository;
   messages: MessageRepository;
   /** The registry index, held in memory and refreshed when an import changes the registry. */
@@ -38,18 +46,36 @@ export interface Deps {
   callerKey(rawPhone: string): string;
   /** The keyed hash a card number is matched on. */
   cardHash(digits: string): string;
+  /** Every registry entry, for indexes built once per registry version (the voice line's keypad licences). */
+  registryEntries: RegistryRepository;
+}
+
+/** The composition root's bundle: the services, and the table client for setting up (creating the table, seeding). */
+export interface Deps extends Services {
+  db: DynamoDBDocumentClient;
 }
 
 /**
- * What the caller-facing channels need beyond the basics: deduplication, flood counters, the outbox, intake, and
- * the on-call escalation (urgent reports start it; officers' SMS commands drive it).
+ * What the caller-facing channels see beyond the basics: deduplication, flood counters, the outbox, intake, the
+ * on-call escalation (urgent reports start it; officers' SMS commands drive it), and the voice line's stores.
  */
-export interface ChannelDeps extends Deps {
+export interface ChannelServices extends Services {
   inbound: InboundRepository;
   outbox: Outbox;
   intake: IntakeDeps;
   escalation: EscalationDeps;
+  /** Opens a sealed call-back number (to dial it for an officer's CALL bridge). */
+  vault: NumberVault;
+  /** The CALL bridges waiting for an officer to pick up (Africa's Talking). */
+  bridgeCalls: Pick<EscalationRepository, 'getBridgeCall' | 'removeBridgeCall'>;
+  urgentCalls: UrgentCallRepository;
+  /** Who the urgent line rings: the officers on duty in the table. */
+  onCall: OnCallDirectory;
+  licences: KeypadLicences;
 }
+
+/** The channels' services as the composition root holds them (with the table client, for setting up). */
+export interface ChannelDeps extends ChannelServices, Deps {}
 
 /** The adapters that differ between AWS and a laptop. */
 export interface ChannelAdapters {
@@ -67,13 +93,16 @@ export type EscalationBase = Omit<EscalationDeps, 'scheduler' | 'escalation' | '
 
 export function createDeps(config: Config, log: Logger = createLogger('hotline')): Deps {
   const db = createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint, tableName: config.tableName });
+  const registryEntries = new RegistryRepository(db, config.tableName);
   return {
     config,
     log,
     db,
+    now: Date.now,
     languages: new LanguageRepository(db, config.tableName),
     messages: new MessageRepository(db, config.tableName),
-    registry: new RegistryCache(new RegistryRepository(db, config.tableName), {
+    registryEntries,
+    registry: new RegistryCache(registryEntries, {
       onRefreshError: (error) => log.warn('registry refresh failed; serving the last index', { error }),
     }),
     reports: new ReportRepository(db, config.tableName, { callbackRetentionDays: config.reports.callbackRetentionDays }),
@@ -95,12 +124,20 @@ export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps
     vault: adapters.vault,
     ...(adapters.callBridge ? { callBridge: adapters.callBridge } : {}),
   });
+  const { db, config } = deps;
+  const escalations = new EscalationRepository(db, config.tableName);
   return {
     ...deps,
-    inbound: new InboundRepository(deps.db, deps.config.tableName, deps.config.sms.claimStaleSeconds),
+    inbound: new InboundRepository(db, config.tableName, config.sms.claimStaleSeconds),
     outbox,
     escalation,
+    vault: adapters.vault,
+    bridgeCalls: escalations,
+    urgentCalls: new UrgentCallRepository(db, config.tableName),
+    onCall: officerOnCallDirectory(new OfficerRepository(db, config.tableName)),
+    licences: new KeypadLicences(() => deps.registryEntries.loadAll()),
     intake: {
+      outbox,
       reports: deps.reports,
       journal: adapters.journal,
       vault: adapters.vault,

@@ -36,7 +36,8 @@ import {
 } from '../shared/domain/report';
 import { fitsScreen, paginate, smsParts } from '../shared/domain/screen';
 import { MAX_SMS_PARTS, parseSmsCommand, smsReply, type SmsContext } from '../shared/domain/sms';
-import { identifierKey, ussdStep, type UssdData, type UssdRequest } from '../shared/domain/ussd';
+import { identifierKey } from '../shared/domain/conversation';
+import { ussdStep, type UssdData, type UssdRequest } from '../shared/domain/ussd';
 import { keypadDigits, phoneFromKeypad, pressedKeys, START, stateFromQuery, stateToQuery, VOICE_STEPS } from '../shared/domain/voice';
 import { normalisePhone, phoneKey } from '../shared/privacy';
 import { parseRegistryCsv, REGISTRY_CSV_HEADER } from '../shared/registry/csv';

@@ -1,8 +1,11 @@
 /**
- * SMS keywords as pure functions: parse what a migrant or officer texted, and answer it. The shell
- * (functions/sms) looks up what a command needs, calls `smsReply`, and sends the reply through the outbox.
+ * SMS keywords as pure functions: parse what a migrant or officer texted, and answer it. `smsStep` is the step the
+ * conversation runner (shared/conversation/runner.ts) runs: it names what a command needs looked up (a CHECK's
+ * identifier, a STATUS's report) and what it does (a REPORT is submitted, a LANG remembered); the SMS service
+ * (shared/sms/service.ts) sends its reply through the outbox.
  */
 import { isLang, t, type Lang } from './prompts';
+import { identifierKey, type CommonEffect, type ConversationData, type Need, type StepOutcome } from './conversation';
 import type { RegistryIndex } from './registry';
 import { extractAmount, extractIdentifiers, normaliseReference, type Identifier, type Report, type ReportDraft } from './report';
 import { reportAdvice, reportStatusText } from './report-texts';
@@ -201,4 +204,52 @@ export function smsReply(command: SmsCommand, context: SmsContext): SmsReply {
 export function floodDecision(countThisHour: number, limitPerHour: number): 'answer' | 'notice' | 'silence' {
   if (countThisHour <= limitPerHour) return 'answer';
   return countThisHour === limitPerHour + 1 ? 'notice' : 'silence';
+}
+
+export type SmsStepEffect =
+  | CommonEffect
+  /** A REPORT with words after it: the runner submits it (`reportFromSms`), then asks again with `data.submitted`. */
+  | { type: 'submitReport'; text: string; lang: Lang };
+
+export interface SmsRequest {
+  command: SmsCommand;
+  /** The sender's remembered language, if any. */
+  storedLang: Lang | undefined;
+  /** The sender's keyed phone hash: STATUS shows a report only to the number that made it. */
+  callerKey: string;
+  ussdServiceCode: string;
+  data: ConversationData;
+}
+
+export interface SmsStep extends StepOutcome<SmsStepEffect> {
+  reply: SmsReply;
+}
+
+/** One inbound SMS of the migrant flow, as a conversation step. */
+export function smsStep(request: SmsRequest): SmsStep {
+  const { command, data } = request;
+  const needs: Need[] = [];
+  const effects: SmsStepEffect[] = [];
+  const target = command.name === 'check' ? checkTarget(command.argument, data.cardHash) : undefined;
+  const identifier = target && 'identifier' in target ? target.identifier : undefined;
+  if (target) effects.push({ type: 'verified', kind: identifier ? identifier.kind : 'name' });
+  if (identifier && !data.reported.has(identifierKey(identifier))) needs.push({ type: 'identifier', identifier });
+  const reference = command.name === 'status' ? normaliseReference(command.argument) : undefined;
+  if (reference && !data.reports?.has(reference)) needs.push({ type: 'report', reference });
+  const lang = replyLanguage(command, request.storedLang);
+  if (command.name === 'report' && command.argument.trim() && !data.submitted) {
+    effects.push({ type: 'submitReport', text: command.argument, lang });
+  }
+  const reply = smsReply(command, {
+    storedLang: request.storedLang,
+    ussdServiceCode: request.ussdServiceCode,
+    registry: data.registry,
+    today: data.today,
+    cardHash: data.cardHash,
+    reported: identifier ? (data.reported.get(identifierKey(identifier)) ?? null) : null,
+    callerKey: request.callerKey,
+    ...(data.submitted ? { submitted: data.submitted } : {}),
+    ...(reference ? { statusReport: data.reports?.get(reference) ?? null } : {}),
+  });
+  return { reply, effects: [...effects, ...reply.effects], needs };
 }

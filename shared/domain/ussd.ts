@@ -5,7 +5,7 @@
  * the session) and runs the effects this returns.
  */
 import { LANGUAGES, PROMPTS, t, type Lang, type PromptKey } from './prompts';
-import type { RegistryIndex } from './registry';
+import { identifierKey, type CommonEffect, type ConversationData, type Need, type StepOutcome } from './conversation';
 import {
   CURRENCIES,
   REPORT_CATEGORIES,
@@ -74,35 +74,15 @@ interface Position {
 }
 
 export type UssdEffect =
-  | { type: 'rememberLanguage'; lang: Lang }
-  /** The caller confirmed a report: the shell submits it, then asks again with `data.submitted` for the last screen. */
-  | { type: 'submitReport'; answers: ReportAnswers; lang: Lang }
-  /** A check was asked (for the operators' metrics): a name or licence, or the kind of contact. */
-  | { type: 'verified'; kind: VerificationKind };
+  | CommonEffect
+  /** The caller confirmed a report: the runner submits it, then asks again with `data.submitted` for the last screen. */
+  | { type: 'submitReport'; answers: ReportAnswers; lang: Lang };
 
-export type VerificationKind = 'name' | Identifier['kind'] | 'unrecognised';
+/** What the runner must look up for the screen reached (and `data` lacks). */
+export type UssdNeed = Extract<Need, { type: 'identifier' | 'myReports' }>;
 
-/** What the shell must look up for the screen reached (and `data` lacks). */
-export type UssdNeed = { type: 'identifier'; identifier: Identifier } | { type: 'myReports' };
-
-/** How a submitted report fared, for its last screen. */
-export type Submitted = { saved: true; report: Report } | { saved: false };
-
-/** What the shell looked up for this request. */
-export interface UssdData {
-  /** The registry index held in memory; undefined when it could not be loaded. */
-  registry?: RegistryIndex;
-  /** The caller's calendar day, `YYYY-MM-DD`: a licence valid until yesterday has expired. */
-  today: string;
-  /** The keyed hash of a card number (cards are never stored or compared whole). */
-  cardHash: (digits: string) => string;
-  /** Reported identifiers looked up so far, by `identifierKey`; null: looked up, never reported. */
-  reported: ReadonlyMap<string, ReportedSummary | null>;
-  /** The caller's own reports, newest first, once looked up. */
-  myReports?: readonly Report[];
-  /** The outcome of the report this request submitted. */
-  submitted?: Submitted;
-}
+/** What the screens answer from (see shared/domain/conversation.ts). */
+export type UssdData = ConversationData;
 
 export interface UssdRequest {
   /** The inputs of this session so far, oldest first (the `text` field split on `*`). */
@@ -113,26 +93,17 @@ export interface UssdRequest {
   data: UssdData;
 }
 
-/** The key under which a reported identifier's summary is passed in `UssdData.reported`. */
-export function identifierKey(identifier: Identifier): string {
-  return `${identifier.kind}:${identifierValue(identifier)}`;
-}
-
 export interface UssdReply {
   /** true: the session ends (`END`); false: the caller may answer (`CON`). */
   end: boolean;
   text: string;
 }
 
-export interface UssdResult {
+export interface UssdResult extends StepOutcome<UssdEffect> {
   reply: UssdReply;
   /** The language the reply is in. */
   lang: Lang | undefined;
-  effects: UssdEffect[];
-  /**
-   * Lookups the reply needs and `data` lacks: the shell looks them up and asks again (reads only for the one
-   * screen that needs them; navigation needs none).
-   */
+  /** Navigation needs no look-up; only the one screen shown may. */
   needs: UssdNeed[];
 }
 

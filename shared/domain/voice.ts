@@ -13,7 +13,7 @@
 import { LANGUAGES, PROMPTS, isLang, type Lang } from './prompts';
 import { licenceKey, standing, type RegistryEntry, type RegistryIndex, type Standing } from './registry';
 import { extractIdentifiers, type Identifier, type Report, type ReportDraft } from './report';
-import type { ReportedSummary } from './verify';
+import { identifierKey, type CommonEffect, type ConversationData, type KeypadLicenceIndex, type Need, type StepOutcome } from './conversation';
 
 // ---------------------------------------------------------------------------------------------------------------
 // What is spoken
@@ -184,46 +184,24 @@ export type VoiceAction =
   | { kind: 'hangup' };
 
 export type VoiceEffect =
-  | { type: 'rememberLanguage'; lang: Lang }
-  /** A voice report: the shell submits it (intake), then asks again with `data.submitted`. */
+  | Extract<CommonEffect, { type: 'rememberLanguage' }>
+  /** A voice report: the runner submits it (intake), then asks again with `data.submitted`. */
   | { type: 'submitReport'; lang: Lang; recording: Recording; callbackConsent: boolean }
   /**
-   * An urgent message that no officer could take live: the shell submits it as an urgent report, whose intake hands
+   * An urgent message that no officer could take live: the runner submits it as an urgent report, whose intake hands
    * it to the on-call SMS escalation (IntakeDeps.onUrgent); then asks again with `data.submitted`.
    */
   | { type: 'startEscalation'; lang: Lang; recording: Recording };
 
-export type VoiceNeed =
-  | { type: 'identifier'; identifier: Identifier }
-  | { type: 'onCall' }
-  | { type: 'licences' };
-
-export type VoiceSubmitted = { saved: true; report: Report } | { saved: false };
-
-/** Licence numbers as typed on a phone keypad (see `buildKeypadLicenceIndex`). */
-export interface KeypadLicenceIndex {
-  find(digits: string): RegistryEntry[];
-}
+export type VoiceNeed = Extract<Need, { type: 'identifier' | 'onCall' | 'licences' }>;
 
 /** The on-call officers' phone numbers, level by level (level 1 first), for the urgent line to ring. */
 export interface OnCallDirectory {
   onCallNumbers(): Promise<string[][]>;
 }
 
-export interface VoiceData {
-  /** The registry index held in memory; undefined when it could not be loaded. */
-  registry?: RegistryIndex;
-  /** The keypad licence index once looked up; null when it could not be. */
-  licences?: KeypadLicenceIndex | null;
-  today: string;
-  cardHash: (digits: string) => string;
-  /** Reported identifiers looked up so far (key: `${kind}:${value}`); null: looked up, never reported. */
-  reported: ReadonlyMap<string, ReportedSummary | null>;
-  /** The on-call numbers, level by level, once looked up (empty when nobody can be rung). */
-  onCall?: readonly (readonly string[])[];
-  /** The outcome of the report this callback submitted. */
-  submitted?: VoiceSubmitted;
-}
+/** What the line answers from (see shared/domain/conversation.ts). */
+export type VoiceData = ConversationData;
 
 export interface VoiceSettings {
   maxRetries: number;
@@ -247,12 +225,10 @@ export interface VoiceRequest {
 /** Moments worth a log line. */
 export type VoiceEvent = 'gave_up' | 'officer_answered' | 'officers_unanswered' | 'no_officer_on_call';
 
-export interface VoiceResult {
+export interface VoiceResult extends StepOutcome<VoiceEffect> {
   actions: VoiceAction[];
   /** The language of what is said, once known. */
   lang: Lang | undefined;
-  effects: VoiceEffect[];
-  /** Look-ups the answer needs and `data` lacks: the shell looks them up and asks again. */
   needs: VoiceNeed[];
   event?: VoiceEvent;
 }
@@ -447,7 +423,7 @@ export function phoneFromKeypad(keys: string, cardHash: (digits: string) => stri
 
 function phoneAnswer(ctx: Context, lang: Lang, phone: PhoneIdentifier): Segment[] {
   const { data } = ctx.request;
-  const key = `phone:${phone.value}`;
+  const key = identifierKey(phone);
   if (!data.reported.has(key)) ctx.needs.push({ type: 'identifier', identifier: phone });
   const reported = data.reported.get(key) ?? undefined;
   const official = data.registry?.findContact('phone', phone.value) ?? [];

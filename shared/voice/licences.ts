@@ -3,8 +3,9 @@
  * (shared/registry/cache.ts) makes a new index only when an import changes the registry, so this reads the entries
  * once per registry version, and only when a caller checks a licence.
  */
-import { buildKeypadLicenceIndex, type KeypadLicenceIndex } from '../../shared/domain/voice';
-import type { RegistryEntry, RegistryIndex } from '../../shared/domain/registry';
+import type { KeypadLicenceIndex } from '../domain/conversation';
+import { buildKeypadLicenceIndex } from '../domain/voice';
+import type { RegistryEntry, RegistryIndex } from '../domain/registry';
 
 export class KeypadLicences {
   private readonly built = new WeakMap<RegistryIndex, Promise<KeypadLicenceIndex>>();

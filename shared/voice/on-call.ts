@@ -2,9 +2,9 @@
  * Who the urgent line rings: the officers on duty, level by level, from the rota in the table (the escalation's
  * own rules decide the chain: levels in order; nobody on duty → the supervisors).
  */
-import { chainOf } from '../../shared/domain/escalation';
-import type { OnCallDirectory } from '../../shared/domain/voice';
-import { rotaView, type OfficerRepository } from '../../shared/store/officers';
+import { chainOf } from '../domain/escalation';
+import type { OnCallDirectory } from '../domain/voice';
+import { rotaView, type OfficerRepository } from '../store/officers';
 
 export function officerOnCallDirectory(officers: Pick<OfficerRepository, 'list'>): OnCallDirectory {
   return {

@@ -1,0 +1,163 @@
+/**
+ * The one conversation runner of every channel (the protocol: shared/domain/conversation.ts). A channel's service
+ * (shared/ussd, shared/sms, shared/voice) describes one turn: the caller, what it already read, its pure step, how
+ * a report the step submits is filed and how the language chosen is kept; `converse` does the rest, the same way
+ * for all: the look-ups in one parallel batch, the step again, the report through intake, the step again with its
+ * outcome, then the effects.
+ */
+import type { CommonEffect, ConversationData, KeypadLicenceIndex, Need, StepOutcome } from '../domain/conversation';
+import { identifierKey } from '../domain/conversation';
+import type { Lang } from '../domain/prompts';
+import type { RegistryIndex } from '../domain/registry';
+import { identifierValue } from '../domain/report';
+import type { OnCallDirectory } from '../domain/voice';
+import { submitReport, type IntakeDeps, type IntakeOutcome, type ReportSubmission } from '../intake';
+import type { Logger } from '../log';
+import { metrics } from '../metrics';
+import type { RegistryCache } from '../registry/cache';
+import type { ReportRepository } from '../store/reports';
+
+/** What the runner reads and writes through. */
+export interface ConversationDeps {
+  log: Logger;
+  reports: Pick<ReportRepository, 'getIdentifierSummary' | 'listByReporter' | 'getByReference'>;
+  intake: IntakeDeps;
+  /** Who the urgent line rings (needed only by the voice line). */
+  onCall?: OnCallDirectory;
+  /** The keypad licence index of a registry version (needed only by the voice line). */
+  licences?: { get(index: RegistryIndex): Promise<KeypadLicenceIndex> };
+}
+
+/** How a turn files the report its step submits. */
+export interface Filing<Effect> {
+  /** The report an effect submits; undefined for any other effect. */
+  reportOf(effect: Effect): Omit<ReportSubmission, 'reporterPhone'> | undefined;
+  /** The same key for a retry of the same request: the same report. */
+  idempotencyKey: string;
+  /** Text the reporter the reference (see intake's SubmitOptions). */
+  confirmBySms: boolean;
+}
+
+export interface Turn<Effect extends { type: string }, Result extends StepOutcome<Effect>> {
+  caller: { phone: string; key: string };
+  /** What the channel read before the step: the registry, the day, the card hash (and nothing looked up yet). */
+  data: ConversationData;
+  step(data: ConversationData): Result;
+  filing: Filing<Effect>;
+  /** Keeps the language the caller chose (each channel decides what a failed write costs). */
+  rememberLanguage(lang: Lang): Promise<void>;
+  /**
+   * A look-up that fails fails the turn (the caller's provider retries it, as SMS does) instead of leaving the
+   * answer without it.
+   */
+  strictLookups?: boolean;
+}
+
+export interface TurnOutcome<Effect, Result> {
+  result: Result;
+  /** The report this turn submitted, if it did: the effect that asked for it and how it fared. */
+  submitted?: { by: Effect; outcome: IntakeOutcome };
+}
+
+/** How many of a caller's reports "My reports" lists, newest first. */
+export const MY_REPORTS_SHOWN = 5;
+
+export async function converse<Effect extends { type: string }, Result extends StepOutcome<Effect>>(
+  deps: ConversationDeps,
+  turn: Turn<Effect, Result>,
+): Promise<TurnOutcome<Effect, Result>> {
+  let data = turn.data;
+  let result = turn.step(data);
+  if (result.needs.length > 0) {
+    data = await lookUp(deps, turn, result.needs, data);
+    result = turn.step(data);
+  }
+  let submitted: TurnOutcome<Effect, Result>['submitted'];
+  const filed = firstReport(turn.filing, result.effects);
+  if (filed) {
+    const outcome = await submitReport(
+      deps.intake,
+      { ...filed.report, reporterPhone: turn.caller.phone },
+      turn.filing.idempotencyKey,
+      { confirmBySms: turn.filing.confirmBySms },
+    );
+    submitted = { by: filed.effect, outcome };
+    data = { ...data, submitted: outcome.saved ? { saved: true, report: outcome.report } : { saved: false } };
+    result = turn.step(data);
+  }
+  for (const effect of result.effects) {
+    if (!isCommon(effect)) continue;
+    if (effect.type === 'verified') metrics.countVerification(effect.kind);
+    else await turn.rememberLanguage(effect.lang);
+  }
+  return { result, ...(submitted ? { submitted } : {}) };
+}
+
+const isCommon = (effect: { type: string }): effect is CommonEffect => effect.type === 'verified' || effect.type === 'rememberLanguage';
+
+function firstReport<Effect>(filing: Filing<Effect>, effects: readonly Effect[]) {
+  for (const effect of effects) {
+    const report = filing.reportOf(effect);
+    if (report) return { effect, report };
+  }
+  return undefined;
+}
+
+/** Every need in one parallel batch. A look-up that fails is logged and left out (unless the turn is strict). */
+async function lookUp(
+  deps: ConversationDeps,
+  turn: Turn<{ type: string }, StepOutcome<{ type: string }>>,
+  needs: readonly Need[],
+  data: ConversationData,
+): Promise<ConversationData> {
+  const found: Partial<ConversationData> = {};
+  const reported = new Map(data.reported);
+  const reports = new Map(data.reports);
+  const soft = <T>(what: string, fallback: T, details: Record<string, unknown> = {}) => (error: unknown): T => {
+    if (turn.strictLookups) throw error;
+    deps.log.error(what, { ...details, error });
+    return fallback;
+  };
+  await Promise.all(
+    needs.map(async (need) => {
+      switch (need.type) {
+        case 'identifier': {
+          const { identifier } = need;
+          const summary = await deps.reports
+            .getIdentifierSummary(identifier.kind, identifierValue(identifier))
+            .catch(soft('reported identifier lookup failed', undefined, { kind: identifier.kind }));
+          reported.set(identifierKey(identifier), summary ? { reporters: summary.reporters, lastSeen: summary.lastSeen } : null);
+          return;
+        }
+        case 'myReports':
+          found.myReports = await deps.reports
+            .listByReporter(turn.caller.key, MY_REPORTS_SHOWN)
+            .catch(soft('my reports lookup failed', undefined, { callerKey: turn.caller.key }));
+          return;
+        case 'report':
+          reports.set(need.reference, (await deps.reports.getByReference(need.reference).catch(soft('report lookup failed', undefined))) ?? null);
+          return;
+        case 'onCall':
+          found.onCall = deps.onCall
+            ? await deps.onCall.onCallNumbers().catch(soft('on-call officers lookup failed; taking a message instead', []))
+            : [];
+          return;
+        case 'licences':
+          found.licences =
+            data.registry && deps.licences
+              ? await deps.licences.get(data.registry).catch(soft('licence keypad index unavailable', null))
+              : null;
+          return;
+      }
+    }),
+  );
+  return { ...data, ...found, reported, reports };
+}
+
+/** The registry index (from memory; a version read at most every 30 s); undefined when it cannot be had. */
+export function readRegistry(deps: { registry: RegistryCache; log: Logger }): Promise<RegistryIndex | undefined> {
+  return deps.registry.get().catch((error: unknown) => {
+    deps.log.error('registry unavailable', { error });
+    return undefined;
+  });
+}

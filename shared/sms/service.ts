@@ -1,0 +1,90 @@
+/**
+ * The inbound SMS service, provider-neutral: each message handled exactly once (claimed by its provider id before
+ * any effect), an officer's command or the migrant flow (the flood limit, then the keyword's step through the
+ * conversation runner), the answer through the outbox.
+ */
+import type { SmsProviderName } from '../config';
+import { converse, readRegistry } from '../conversation/runner';
+import { t } from '../domain/prompts';
+import { floodDecision, parseSmsCommand, replyLanguage, reportFromSms, smsStep, type SmsStepEffect } from '../domain/sms';
+import { dushanbeToday } from '../domain/verify';
+import { handleOfficerSms, isOfficer } from '../escalation/service';
+import type { ChannelServices } from '../runtime';
+
+/** An inbound SMS in provider-neutral form. */
+export interface InboundSms {
+  provider: SmsProviderName;
+  providerMessageId: string;
+  from: string;
+  text: string;
+}
+
+/**
+ * Handles one inbound SMS exactly once: claim its provider id before any effect, answer through the outbox, then
+ * mark it done. Returns false when it could not be handled now (the claim is given back, or left to go stale, so
+ * that the provider's retry handles it).
+ */
+export async function handleInboundSms(deps: ChannelServices, sms: InboundSms): Promise<boolean> {
+  const callerKey = deps.callerKey(sms.from);
+  try {
+    const claim = await deps.inbound.claim(sms.provider, sms.providerMessageId);
+    if (claim !== 'claimed') {
+      deps.log.info('sms retry', { provider: sms.provider, providerMessageId: sms.providerMessageId, claim });
+      // Still being handled by another attempt (or left by one that died): ask the provider to come back.
+      return claim === 'handled';
+    }
+    await answerSms(deps, sms, callerKey);
+  } catch (error) {
+    deps.log.error('sms not handled', { provider: sms.provider, callerKey, error });
+    // Whether or not the claim was written (a lost response leaves it unknown), give it back; if that fails too,
+    // the claim goes stale and a later retry takes it over.
+    await deps.inbound.release(sms.provider, sms.providerMessageId).catch(() => undefined);
+    return false;
+  }
+  // Answered: a failure to mark it done only risks answering a late retry twice, never losing it.
+  await deps.inbound.done(sms.provider, sms.providerMessageId).catch((error: unknown) => {
+    deps.log.warn('sms not marked done', { provider: sms.provider, callerKey, error });
+  });
+  return true;
+}
+
+/** The answer to one claimed SMS: an officer's command, or the migrant flow (flood limit, keywords, reports). */
+async function answerSms(deps: ChannelServices, sms: InboundSms, callerKey: string): Promise<void> {
+  // A message handled again (its first attempt failed after answering) is not answered twice.
+  const replyTo = `${sms.provider}:${sms.providerMessageId}`;
+  // An officer's command (ACK, DONE, WHO…) from a number on the rota; anything else is the migrant flow.
+  if (await handleOfficerSms(deps.escalation, sms.from, sms.text)) return;
+  const command = parseSmsCommand(sms.text);
+  // Independent reads side by side: the sender's language, the flood counter, the rota and the registry (memory).
+  const [stored, countThisHour, officer, registry] = await Promise.all([
+    deps.languages.get(callerKey),
+    deps.inbound.countThisHour(callerKey),
+    isOfficer(deps.escalation, sms.from),
+    readRegistry(deps),
+  ]);
+  // Officers are exempt from the flood limit: on a bad night they text a lot.
+  const decision = officer ? 'answer' : floodDecision(countThisHour, deps.config.sms.rateLimitPerHour);
+  deps.log.info('sms received', { provider: sms.provider, callerKey, command: command.name, decision });
+  if (decision === 'silence') return;
+  if (decision === 'notice') {
+    await deps.outbox.send(sms.from, t(replyLanguage(command, stored?.lang), 'sms.flood'));
+    return;
+  }
+  const { result } = await converse(deps, {
+    caller: { phone: sms.from, key: callerKey },
+    data: { registry, today: dushanbeToday(deps.now()), cardHash: deps.cardHash, reported: new Map() },
+    step: (data) => smsStep({ command, storedLang: stored?.lang, callerKey, ussdServiceCode: deps.config.ussdServiceCode, data }),
+    filing: {
+      reportOf: (effect: SmsStepEffect) =>
+        effect.type === 'submitReport' ? reportFromSms(effect.text, effect.lang, sms.from, deps.cardHash) : undefined,
+      // A provider's retry or a double submission of one message: the same report.
+      idempotencyKey: `sms:${sms.provider}:${sms.providerMessageId}`,
+      // The reply to REPORT is the confirmation.
+      confirmBySms: false,
+    },
+    rememberLanguage: (lang) => deps.languages.put(callerKey, { lang }),
+    // A failed read fails the message: the provider's retry answers it whole.
+    strictLookups: true,
+  });
+  await deps.outbox.send(sms.from, result.reply.text, { replyTo });
+}
