@@ -113,10 +113,13 @@ export function createDeps(config: Config, log: Logger = createLogger('hotline')
 
 export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps {
   const { reports: reportConfig } = deps.config;
+  const { db, config } = deps;
   const outbox = new Outbox(deps.messages, adapters.queue, deps.callerKey);
+  const officers = new OfficerRepository(db, config.tableName);
+  const escalations = new EscalationRepository(db, config.tableName);
   const escalation = adapters.escalation({
-    db: deps.db,
-    tableName: deps.config.tableName,
+    officers,
+    escalations,
     outbox,
     log: deps.log,
     callerKey: deps.callerKey,
@@ -124,8 +127,6 @@ export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps
     vault: adapters.vault,
     ...(adapters.callBridge ? { callBridge: adapters.callBridge } : {}),
   });
-  const { db, config } = deps;
-  const escalations = new EscalationRepository(db, config.tableName);
   return {
     ...deps,
     inbound: new InboundRepository(db, config.tableName, config.sms.claimStaleSeconds),
@@ -134,7 +135,7 @@ export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps
     vault: adapters.vault,
     bridgeCalls: escalations,
     urgentCalls: new UrgentCallRepository(db, config.tableName),
-    onCall: officerOnCallDirectory(new OfficerRepository(db, config.tableName)),
+    onCall: officerOnCallDirectory(officers),
     licences: new KeypadLicences(() => deps.registryEntries.loadAll()),
     intake: {
       outbox,

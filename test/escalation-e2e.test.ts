@@ -230,7 +230,7 @@ describe('an urgent report, end to end with local timers', () => {
     // The hotline stops before the timer fires: its timers are gone.
     await h.deps.scheduler.stop();
     const restarted = createLocalEscalationDeps(
-      { db: h.deps.db, tableName: h.tableName, outbox: h.deps.outbox, log: h.deps.log, callerKey: h.deps.callerKey, reports: h.reports },
+      { officers: h.deps.officers, escalations: h.deps.escalations, outbox: h.deps.outbox, log: h.deps.log, callerKey: h.deps.callerKey, reports: h.reports },
       h.deps.escalation,
     );
     try {

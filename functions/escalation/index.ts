@@ -14,6 +14,8 @@ import { handleEscalationTrigger, sweepOverdue } from '../../shared/escalation/s
 import { Outbox } from '../../shared/outbox/outbox';
 import { SqsQueue } from '../../shared/outbox/sqs';
 import { createDeps } from '../../shared/runtime';
+import { EscalationRepository } from '../../shared/store/escalations';
+import { OfficerRepository } from '../../shared/store/officers';
 import { environmentWithSecrets } from '../../shared/secrets';
 
 const eventSchema = z.union([escalationTriggerSchema, z.object({ sweep: z.literal(true) })]);
@@ -26,8 +28,8 @@ function buildDeps(env: Record<string, string | undefined>, ownArn: string): Esc
   if (!config.sms.outboxQueueUrl) throw new Error('OUTBOX_QUEUE_URL is required for the escalation function');
   const deps = createDeps(config);
   return {
-    db: deps.db,
-    tableName: config.tableName,
+    officers: new OfficerRepository(deps.db, config.tableName),
+    escalations: new EscalationRepository(deps.db, config.tableName),
     outbox: new Outbox(deps.messages, new SqsQueue(config.sms.outboxQueueUrl), deps.callerKey),
     log: deps.log,
     callerKey: deps.callerKey,

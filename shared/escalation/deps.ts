@@ -2,17 +2,20 @@
  * What the escalation service needs, so that the composition root (shared/runtime.ts, infra/local.ts, the
  * Lambda entry points) can build it from its own dependencies.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { NumberVault } from '../crypto';
 import type { Logger } from '../log';
+import type { EscalationRepository } from '../store/escalations';
+import type { OfficerRepository } from '../store/officers';
 import type { ReportRepository } from '../store/reports';
 import type { CallBridge } from './call-bridge';
 import type { EscalationConfig } from './config';
 import type { EscalationScheduler } from './scheduler';
 
 export interface EscalationDeps {
-  db: DynamoDBDocumentClient;
-  tableName: string;
+  /** The rota. */
+  officers: OfficerRepository;
+  /** Open escalations, their audit trail, and the CALL bridges waiting for an officer. */
+  escalations: EscalationRepository;
   /** The one way out for SMS (shared/outbox/outbox.ts `Outbox` fits). */
   outbox: { send(to: string, text: string): Promise<unknown> };
   log: Logger;

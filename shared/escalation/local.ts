@@ -1,7 +1,7 @@
 /**
  * The escalation on one machine (`npm start`, tests): in-process timers wired to the service.
  *
- *   const escalation = createLocalEscalationDeps({ db, tableName, outbox, log, callerKey, reports, vault }, config);
+ *   const escalation = createLocalEscalationDeps({ officers, escalations, outbox, log, callerKey, reports, vault }, config);
  *   await rearmPending(escalation);          // on start
  *   await escalation.scheduler.stop();       // on stop
  */

@@ -32,9 +32,9 @@ import {
 } from '../domain/officer';
 import { t } from '../domain/prompts';
 import type { Report } from '../domain/report';
-import { EscalationRepository, type PendingCall } from '../store/escalations';
+import type { EscalationRepository, PendingCall } from '../store/escalations';
 import { withoutNumbers } from './call-bridge';
-import { OfficerRepository, rotaView, type OfficerRecord } from '../store/officers';
+import { rotaView, type OfficerRecord, type OfficerRepository } from '../store/officers';
 import { ESCALATION_EXHAUSTED_MESSAGE } from './config';
 import type { EscalationDeps } from './deps';
 
@@ -49,11 +49,6 @@ interface Stores {
   officers: OfficerRepository;
   escalations: EscalationRepository;
 }
-
-const storesOf = (deps: EscalationDeps): Stores => ({
-  officers: new OfficerRepository(deps.db, deps.tableName),
-  escalations: new EscalationRepository(deps.db, deps.tableName),
-});
 
 /** Why a CALL could not be placed, as the officer is told (`officer.call.reason.*`). */
 export type CallFailure = 'notConfigured' | 'number' | 'provider';
@@ -230,7 +225,7 @@ async function notifyReporter(deps: EscalationDeps, stores: Stores, report: Repo
  * one that exists already changes nothing (a replayed intake), except that a paging one is scheduled again.
  */
 export async function startEscalation(deps: EscalationDeps, report: Report): Promise<EscalationState> {
-  const stores = storesOf(deps);
+  const stores: Stores = deps;
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
     const existing = await stores.escalations.get(report.reference);
     if (existing) {
@@ -253,7 +248,7 @@ export type TriggerOutcome = 'moved_on' | 'exhausted' | 'ignored';
 
 /** A step's timer fired: decides from the stored state, so a late, repeated or raced trigger changes nothing. */
 export async function handleEscalationTrigger(deps: EscalationDeps, trigger: EscalationTrigger): Promise<TriggerOutcome> {
-  const stores = storesOf(deps);
+  const stores: Stores = deps;
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
     const [state, report] = await Promise.all([
       stores.escalations.get(trigger.reference),
@@ -283,7 +278,7 @@ export async function handleEscalationTrigger(deps: EscalationDeps, trigger: Esc
 
 /** Local start: arms a timer for every escalation still paging (an overdue one fires at once). */
 export async function rearmPending(deps: EscalationDeps): Promise<number> {
-  const stores = storesOf(deps);
+  const stores: Stores = deps;
   let armed = 0;
   for (const entry of await stores.escalations.listOpen()) {
     const state = await stores.escalations.get(entry.reference);
@@ -301,7 +296,7 @@ export async function rearmPending(deps: EscalationDeps): Promise<number> {
 
 /** AWS, every few minutes: handles every paging escalation whose deadline has passed (a lost or failed trigger). */
 export async function sweepOverdue(deps: EscalationDeps): Promise<number> {
-  const stores = storesOf(deps);
+  const stores: Stores = deps;
   let handled = 0;
   for (const entry of await stores.escalations.listOpen()) {
     if (entry.status !== 'paging' || !entry.dueAt || Date.parse(entry.dueAt) > deps.now()) continue;
@@ -329,7 +324,7 @@ export async function sweepOverdue(deps: EscalationDeps): Promise<number> {
 
 /** Whether this number is a registered officer's (officers are exempt from the SMS flood limit). */
 export async function isOfficer(deps: EscalationDeps, phone: string): Promise<boolean> {
-  return (await storesOf(deps).officers.get(deps.callerKey(phone))) !== undefined;
+  return (await deps.officers.get(deps.callerKey(phone))) !== undefined;
 }
 
 /**
@@ -339,7 +334,7 @@ export async function isOfficer(deps: EscalationDeps, phone: string): Promise<bo
  */
 export async function handleOfficerSms(deps: EscalationDeps, fromPhone: string, text: string): Promise<boolean> {
   if (!isOfficerCommand(text)) return false;
-  const stores = storesOf(deps);
+  const stores: Stores = deps;
   const officer = await stores.officers.get(deps.callerKey(fromPhone));
   if (!officer) return false;
   const command = parseOfficerCommand(text)!;
@@ -393,6 +388,6 @@ function callFailedText(officer: OfficerRecord, reference: string, failure: Call
 
 /** A report's audit trail, oldest first (tests, tools). */
 export async function auditTrail(deps: EscalationDeps, reference: string) {
-  return storesOf(deps).escalations.listAudit(reference);
+  return deps.escalations.listAudit(reference);
 }
 

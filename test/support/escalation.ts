@@ -9,6 +9,7 @@ import { deliver } from '../../shared/outbox/deliver';
 import { LocalOutbox, LocalQueue, localSender } from '../../shared/outbox/local';
 import { Outbox } from '../../shared/outbox/outbox';
 import { phoneKey } from '../../shared/privacy';
+import { EscalationRepository } from '../../shared/store/escalations';
 import { MessageRepository } from '../../shared/store/messages';
 import { OfficerRepository, type OfficerImport } from '../../shared/store/officers';
 import { ReportRepository } from '../../shared/store/reports';
@@ -75,8 +76,8 @@ export async function escalationHarness(
   const calls = new LocalCallBridge();
   const deps = createLocalEscalationDeps(
     {
-      db: store.client,
-      tableName,
+      officers: new OfficerRepository(store.client, tableName),
+      escalations: new EscalationRepository(store.client, tableName),
       outbox: new Outbox(messages, queue, callerKey),
       log,
       callerKey,
