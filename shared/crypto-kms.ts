@@ -1,5 +1,6 @@
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { sealedParts, VaultError, type NumberVault } from './crypto';
+import { sealedParts, VaultError } from './crypto';
+import type { NumberVault } from './ports';
 
 const KMS_FORMAT = 'k1';
 /** KMS refuses to decrypt without the same context, and CloudTrail records it with every use of the key. */

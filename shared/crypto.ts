@@ -4,12 +4,8 @@
  * that use it bundle the KMS client.
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import type { NumberVault } from './ports';
 
-/** Seals a phone number for storage and opens it again. Sealed text names its format: `<format>.<parts…>`. */
-export interface NumberVault {
-  encrypt(plain: string): Promise<string>;
-  decrypt(sealed: string): Promise<string>;
-}
 
 export class VaultError extends Error {}
 

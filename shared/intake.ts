@@ -4,14 +4,14 @@
  * refuses, the intake is journaled and replayed later: nothing a victim tells us is lost. A reporter who can take an
  * SMS gets the reference and the advice by SMS, to keep.
  */
-import type { NumberVault } from './crypto';
 import type { Logger } from './log';
 import { metrics } from './metrics';
 import { t } from './domain/prompts';
 import { triage, type Report, type ReportDraft } from './domain/report';
 import { reportAdvice } from './domain/report-texts';
-import type { IntakeJournal, ReplayResult } from './store/journal';
+import type { ReplayResult } from './store/journal';
 import type { ReportRepository } from './store/reports';
+import type { IntakeJournal, NumberVault } from './ports';
 
 export interface IntakeDeps {
   reports: ReportRepository;

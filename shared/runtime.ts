@@ -6,12 +6,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './log';
 import { Outbox } from './outbox/outbox';
-import type { OutboxQueue } from './outbox/types';
-import type { NumberVault } from './crypto';
 import type { Report } from './domain/report';
 import type { IntakeDeps } from './intake';
-import type { IntakeJournal } from './store/journal';
-import type { CallBridge } from './escalation/call-bridge';
 import type { EscalationDeps } from './escalation/deps';
 import { startEscalation } from './escalation/service';
 import { cardKey } from './crypto';
@@ -30,6 +26,7 @@ import { UrgentCallRepository } from './store/urgent-calls';
 import type { OnCallDirectory } from './domain/voice';
 import { KeypadLicences } from './voice/licences';
 import { officerOnCallDirectory } from './voice/on-call';
+import type { CallBridge, IntakeJournal, NumberVault, OutboxQueue } from './ports';
 
 /** What every function sees: configuration, log, clock and repositories (never the raw table client). */
 export interface Services {

@@ -9,7 +9,8 @@ import { africasTalkingCallBridge } from '../shared/channels/africastalking-call
 import { bridgeTwiml, twilioCallBridge } from '../shared/channels/twilio-call-bridge';
 import { LANGUAGES, t } from '../shared/domain/prompts';
 import { smsParts } from '../shared/domain/screen';
-import { routedCallBridge, withoutNumbers, type CallBridge } from '../shared/escalation/call-bridge';
+import { routedCallBridge, withoutNumbers } from '../shared/escalation/call-bridge';
+import type { CallBridge } from '../shared/ports';
 import { auditTrail, handleOfficerSms } from '../shared/escalation/service';
 import { EscalationRepository } from '../shared/store/escalations';
 import { keys } from '../shared/store/keys';

@@ -13,7 +13,7 @@ import { LANGUAGES, t, type Lang } from '../shared/domain/prompts';
 import type { Report } from '../shared/domain/report';
 import { africasTalkingSender } from '../shared/channels/africastalking-sender';
 import { createLogger } from '../shared/log';
-import { PROVIDER_TIMEOUT_MS } from '../shared/outbox/types';
+import { PROVIDER_TIMEOUT_MS } from '../shared/ports';
 import { RegistryRepository } from '../shared/store/registry';
 import { sized } from './support/scale';
 import { startTestStore, type TestStore } from './support/dynalite';

@@ -10,7 +10,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ReportDraft } from '../shared/domain/report';
 import { phoneKey } from '../shared/privacy';
-import type { JournalEntry } from '../shared/store/journal';
+import type { JournalEntry } from '../shared/ports';
 import { OfficerRepository } from '../shared/store/officers';
 import { ReportRepository } from '../shared/store/reports';
 import { stubLambdaEnvironment } from './support/lambda-env';

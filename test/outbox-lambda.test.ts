@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { QueuedSms } from '../shared/outbox/types';
+import type { QueuedSms } from '../shared/ports';
 import { MessageRepository } from '../shared/store/messages';
 import { stubLambdaEnvironment } from './support/lambda-env';
 import { md5, sqsEvent, sqsRecord as record } from './support/sqs';

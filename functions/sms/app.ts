@@ -14,7 +14,7 @@ import {
 } from '../../shared/channels/twilio';
 import type { SmsProviderName } from '../../shared/config';
 import { parseForm } from '../../shared/http';
-import type { OutboundStatus } from '../../shared/outbox/types';
+import type { OutboundStatus } from '../../shared/ports';
 import type { ChannelServices, Provider } from '../../shared/runtime';
 import { handleInboundSms } from '../../shared/sms/service';
 

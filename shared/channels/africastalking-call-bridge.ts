@@ -7,9 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import AfricasTalking from 'africastalking';
 import axios from 'axios';
-import type { BridgeCall } from '../store/escalations';
-import { PROVIDER_TIMEOUT_MS } from '../outbox/types';
-import type { BridgeResult, CallBridge } from '../escalation/call-bridge';
+import { PROVIDER_TIMEOUT_MS, type BridgeCall, type BridgeResult, type CallBridge } from '../ports';
 
 export interface AfricasTalkingCalling {
   username: string;

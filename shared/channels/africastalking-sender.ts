@@ -5,7 +5,7 @@
  */
 import AfricasTalking from 'africastalking';
 import axios from 'axios';
-import { PROVIDER_TIMEOUT_MS, type SendResult, type SmsSender } from '../outbox/types';
+import { PROVIDER_TIMEOUT_MS, type SendResult, type SmsSender } from '../ports';
 
 export interface AfricasTalkingCredentials {
   username: string;

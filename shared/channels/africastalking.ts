@@ -6,7 +6,7 @@ import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { secretsEqual } from '../privacy';
 import type { UssdReply } from '../domain/ussd';
-import type { OutboundStatus } from '../outbox/types';
+import type { OutboundStatus } from '../ports';
 
 export const atUssdRequestSchema = z.object({
   sessionId: z.string().min(1).max(200),

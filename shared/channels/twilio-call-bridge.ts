@@ -4,8 +4,7 @@
  * the TwiML Twilio keeps for the call, never in anything the officer sees or hears.
  */
 import twilio from 'twilio';
-import { PROVIDER_TIMEOUT_MS } from '../outbox/types';
-import type { BridgeResult, CallBridge } from '../escalation/call-bridge';
+import { PROVIDER_TIMEOUT_MS, type BridgeResult, type CallBridge } from '../ports';
 
 export interface TwilioCalling {
   accountSid: string;

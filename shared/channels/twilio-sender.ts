@@ -3,7 +3,7 @@
  * `/sms/twilio/status`. Kept apart from the webhook adapter so that only the outbox function bundles the SDK.
  */
 import twilio from 'twilio';
-import { PROVIDER_TIMEOUT_MS, type SendResult, type SmsSender } from '../outbox/types';
+import { PROVIDER_TIMEOUT_MS, type SendResult, type SmsSender } from '../ports';
 
 export interface TwilioSending {
   accountSid: string;

@@ -5,7 +5,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { validateRequest } from 'twilio/lib/webhooks/webhooks';
 import { z } from 'zod';
-import type { OutboundStatus } from '../outbox/types';
+import type { OutboundStatus } from '../ports';
 
 /** Twilio adds parameters over time; the signature covers whatever arrives, and unknown ones pass. */
 export const twilioSmsSchema = z

@@ -14,7 +14,7 @@ export interface ReportedSummary {
 }
 
 /** Today in Dushanbe (UTC+5, no daylight saving), the calendar most callers live by. */
-export function dushanbeToday(nowMs = Date.now()): string {
+export function dushanbeToday(nowMs: number): string {
   return new Date(nowMs + 5 * 3600_000).toISOString().slice(0, 10);
 }
 

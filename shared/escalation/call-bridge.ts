@@ -1,22 +1,15 @@
 /**
  * The CALL bridge: an officer's phone rings and, once answered, is connected to the reporter, who sees the
  * hotline's number; the officer never sees the reporter's. Providers (shared/channels/*-call-bridge.ts) implement
- * the port; `routedCallBridge` picks one by the officer's number (the SMS routes) and falls back to the others;
- * `LocalCallBridge` only records the bridge (the local hotline, GET /dev/calls).
+ * the port (shared/ports.ts); `routedCallBridge` picks one by the officer's number (the SMS routes) and falls back
+ * to the others; `LocalCallBridge` only records the bridge (the local hotline, GET /dev/calls).
  *
  * A result's `reason` never holds a number: providers' messages may quote the numbers they refused, so every
  * reason passes through `withoutNumbers`.
  */
 import { providersFor, type SmsRoute } from '../outbox/routing';
 import type { SmsProviderName } from '../config';
-
-export type BridgeResult = { ok: true; callId: string } | { ok: false; reason: string };
-
-export interface CallBridge {
-  /** The provider that placed the call (in the result's callId namespace); `routed` for the router. */
-  readonly provider: string;
-  bridge(officerPhone: string, reporterPhone: string, reference: string): Promise<BridgeResult>;
-}
+import type { BridgeResult, CallBridge } from '../ports';
 
 /** A placed call and which provider placed it (the router tells which one succeeded). */
 export type RoutedBridgeResult = (BridgeResult & { provider?: string });

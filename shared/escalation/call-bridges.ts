@@ -6,10 +6,10 @@
 import { africasTalkingCallBridge } from '../channels/africastalking-call-bridge';
 import { twilioCallBridge } from '../channels/twilio-call-bridge';
 import type { Config, SmsProviderName } from '../config';
-import type { NumberVault } from '../crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EscalationRepository } from '../store/escalations';
-import { routedCallBridge, type CallBridge } from './call-bridge';
+import { routedCallBridge } from './call-bridge';
+import type { CallBridge, NumberVault } from '../ports';
 
 /** How long an Africa's Talking bridge waits for the officer to answer before its sealed number is dropped. */
 export const BRIDGE_KEEP_SECONDS = 15 * 60;

@@ -2,14 +2,12 @@
  * What the escalation service needs, so that the composition root (shared/runtime.ts, infra/local.ts, the
  * Lambda entry points) can build it from its own dependencies.
  */
-import type { NumberVault } from '../crypto';
 import type { Logger } from '../log';
 import type { EscalationRepository } from '../store/escalations';
 import type { OfficerRepository } from '../store/officers';
 import type { ReportRepository } from '../store/reports';
-import type { CallBridge } from './call-bridge';
 import type { EscalationConfig } from './config';
-import type { EscalationScheduler } from './scheduler';
+import type { CallBridge, EscalationScheduler, NumberVault } from '../ports';
 
 export interface EscalationDeps {
   /** The rota. */

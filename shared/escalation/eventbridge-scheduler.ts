@@ -12,7 +12,7 @@
 import { ConflictException, CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { EscalationTrigger } from '../domain/escalation';
 import type { EscalationConfig } from './config';
-import type { EscalationScheduler } from './scheduler';
+import type { EscalationScheduler } from '../ports';
 
 /** A schedule must lie in the future when it is created: one less than this ahead is moved to this ahead. */
 export const MIN_LEAD_MS = 60_000;

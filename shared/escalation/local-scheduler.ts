@@ -6,7 +6,7 @@
  */
 import type { EscalationTrigger } from '../domain/escalation';
 import type { Logger } from '../log';
-import type { EscalationScheduler } from './scheduler';
+import type { EscalationScheduler } from '../ports';
 
 export interface LocalSchedulerOptions {
   now?: () => number;

@@ -3,7 +3,7 @@ import type { Logger } from '../log';
 import { metrics } from '../metrics';
 import type { MessageRepository } from '../store/messages';
 import { providersFor, type SmsRoute } from './routing';
-import type { QueuedSms, SmsSender } from './types';
+import type { QueuedSms, SmsSender } from '../ports';
 
 export interface DeliveryContext {
   /** Configured provider senders; when there are none, `fallback` (the local outbox) takes every message. */

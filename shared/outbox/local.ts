@@ -4,7 +4,7 @@
  */
 import type { MessageRepository } from '../store/messages';
 import type { DeliveryOutcome } from './deliver';
-import type { OutboxQueue, QueuedSms, SendResult, SmsSender } from './types';
+import type { OutboxQueue, QueuedSms, SendResult, SmsSender } from '../ports';
 
 export interface OutboundMessageView {
   id: string;

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { MessageRepository } from '../store/messages';
-import type { OutboxQueue } from './types';
+import type { OutboxQueue } from '../ports';
 
 /**
  * The one way out for every SMS the hotline sends (replies, confirmations, alerts): record it as queued, then

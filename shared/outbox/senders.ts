@@ -1,7 +1,7 @@
 import { africasTalkingSender } from '../channels/africastalking-sender';
 import { twilioSender } from '../channels/twilio-sender';
 import type { Config, SmsProviderName } from '../config';
-import type { SmsSender } from './types';
+import type { SmsSender } from '../ports';
 
 /** A sender for every provider whose credentials are configured. */
 export function configuredSenders(config: Config): Partial<Record<SmsProviderName, SmsSender>> {

@@ -1,5 +1,5 @@
 import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { OutboxQueue, QueuedSms } from './types';
+import type { OutboxQueue, QueuedSms } from '../ports';
 
 /** The outbox queue on AWS. The message carries the number to send to; the queue is encrypted (see the stack). */
 export class SqsQueue implements OutboxQueue {

@@ -12,6 +12,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { escalationStateSchema, type AuditAction, type AuditDetail, type EscalationState, type Person } from '../domain/escalation';
+import type { BridgeCall } from '../ports';
 import { collections, keys, type ItemCollection } from './keys';
 import { queryAll } from './query';
 
@@ -44,14 +45,6 @@ export interface PendingCall {
   callId?: string;
   /** Why it failed, without any number. */
   reason?: string;
-}
-
-/** An outbound bridge call waiting for the officer to answer (Africa's Talking asks what to do only then). */
-export interface BridgeCall {
-  requestId: string;
-  reference: string;
-  /** The reporter's number, sealed (NumberVault): opened only to dial it. */
-  sealedNumber: string;
 }
 
 /**

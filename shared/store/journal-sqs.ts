@@ -1,5 +1,6 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { journalEntrySchema, type IntakeJournal, type JournalEntry } from './journal';
+import { journalEntrySchema } from './journal';
+import type { IntakeJournal, JournalEntry } from '../ports';
 
 /**
  * The intake journal on AWS: one SQS message per entry, body the entry as JSON. The queue's consumer parses the

@@ -9,6 +9,7 @@
 import { open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { z } from 'zod';
 import { reportDraftSchema, type Report } from '../domain/report';
+import type { IntakeJournal, JournalEntry } from '../ports';
 import type { ReportRepository } from './reports';
 
 export const journalEntrySchema = z.object({
@@ -16,11 +17,7 @@ export const journalEntrySchema = z.object({
   report: reportDraftSchema,
   sealedCallbackNumber: z.string().optional(),
 });
-export type JournalEntry = z.infer<typeof journalEntrySchema>;
 
-export interface IntakeJournal {
-  append(entry: JournalEntry): Promise<void>;
-}
 
 export interface ReplayResult {
   /** Stored now, or found stored already (`created: false`: the failed call had written it after all). */

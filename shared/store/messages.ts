@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { OutboundStatus } from '../outbox/types';
 import { keys } from './keys';
+import type { OutboundStatus } from '../ports';
 
 const RETENTION_SECONDS = 90 * 24 * 3600;
 
