@@ -13,7 +13,7 @@
  *   ignored.
  */
 import { z } from 'zod';
-import type { Lang } from '../domain/prompts';
+import { BRIDGE_LANG, t, type Lang } from '../domain/prompts';
 import type { Segment, VoiceAction, VoiceInput } from '../domain/voice';
 import type { Rendered, VoiceRenderOptions } from './twilio-voice';
 import { planSpeech, type Fallback, type Speech } from './voice-speech';
@@ -125,13 +125,13 @@ function speechXml(item: Speech): string {
  * the hotline's number as caller ID. Only Africa's Talking hears the reporter's number.
  */
 export function renderAtBridge(reporterPhone: string, reference: string, callerId?: string): string {
-  const say = element('Say', { voice: SAY_VOICE }, escapeXml(`SafeJob hotline: connecting you to the reporter of case ${reference.split('').join(' ')}. Please hold.`));
+  const say = element('Say', { voice: SAY_VOICE }, escapeXml(t(BRIDGE_LANG, 'bridge.connecting', { ref: reference.split('').join(' ') })));
   const dial = element('Dial', { phoneNumbers: reporterPhone, callerId });
   return `<?xml version="1.0" encoding="UTF-8"?><Response>${say}${dial}</Response>`;
 }
 
 /** The answer to an outbound call the hotline no longer knows (expired, or not ours): an apology, then the end. */
-export const AT_BRIDGE_UNAVAILABLE = `<?xml version="1.0" encoding="UTF-8"?><Response>${element('Say', { voice: SAY_VOICE }, 'SafeJob hotline: this call can no longer be connected. Please text CALL again. Goodbye.')}</Response>`;
+export const AT_BRIDGE_UNAVAILABLE = `<?xml version="1.0" encoding="UTF-8"?><Response>${element('Say', { voice: SAY_VOICE }, escapeXml(t(BRIDGE_LANG, 'bridge.expired')))}</Response>`;
 
 /** The answer to a final (`isActive=0`) callback, which Africa's Talking ignores. */
 export const AT_EMPTY_RESPONSE = '<?xml version="1.0" encoding="UTF-8"?><Response/>';

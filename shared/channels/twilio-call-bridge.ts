@@ -4,6 +4,7 @@
  * the TwiML Twilio keeps for the call, never in anything the officer sees or hears.
  */
 import twilio from 'twilio';
+import { BRIDGE_LANG, t } from '../domain/prompts';
 import { PROVIDER_TIMEOUT_MS, type BridgeResult, type CallBridge } from '../ports';
 
 export interface TwilioCalling {
@@ -24,11 +25,11 @@ export function bridgeTwiml(reporterPhone: string, reference: string, hotlineNum
   const response = new twilio.twiml.VoiceResponse();
   response.say(
     { voice: 'alice', language: 'en-GB' },
-    `SafeJob hotline: connecting you to the reporter of case ${spokenReference(reference)}. Please hold.`,
+    t(BRIDGE_LANG, 'bridge.connecting', { ref: spokenReference(reference) }),
   );
   const dial = response.dial({ callerId: hotlineNumber, timeout: BRIDGE_DIAL_TIMEOUT_SECONDS });
   dial.number(reporterPhone);
-  response.say({ voice: 'alice', language: 'en-GB' }, 'The reporter could not be reached. Goodbye.');
+  response.say({ voice: 'alice', language: 'en-GB' }, t(BRIDGE_LANG, 'bridge.unreachable'));
   return response.toString();
 }
 

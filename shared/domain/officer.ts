@@ -7,6 +7,7 @@
  * split in two, as `7K3 Q9M`): ACK ref, DONE ref [note], REFER ref BODY [note], NOTE ref text, INFO ref, CALL ref,
  * ON, OFF, WHO. Only a registered officer's number may use them; anyone else gets the ordinary migrant help.
  */
+import { foldWord, promptWords } from './keywords';
 import { t, type Lang } from './prompts';
 import { normaliseReference, type Report } from './report';
 import { smsParts } from './screen';
@@ -30,14 +31,9 @@ import {
 export const OFFICER_COMMANDS = ['ack', 'done', 'refer', 'note', 'info', 'call', 'on', 'off', 'who'] as const;
 export type OfficerCommandName = (typeof OFFICER_COMMANDS)[number];
 
-/** Bodies a case may be referred to, and the words officers may type for them (Latin or Cyrillic). */
-export const REFERRAL_BODIES = {
-  police: ['POLICE', 'CYBER', 'ПОЛИЦИЯ', 'МИЛИЦИЯ', 'МВД', 'ВКД'],
-  ministry: ['MINISTRY', 'MINLABOUR', 'МИНИСТЕРСТВО', 'МИНТРУД', 'ВАЗОРАТ'],
-  iom: ['IOM', 'МОМ', 'СБМ'],
-  embassy: ['EMBASSY', 'CONSULATE', 'ПОСОЛЬСТВО', 'КОНСУЛЬСТВО', 'САФОРАТ'],
-} as const;
-export type ReferralBody = keyof typeof REFERRAL_BODIES;
+/** Bodies a case may be referred to; the words officers may type for them are prompts/*.json `officer.bodyWords.*`. */
+export const REFERRAL_BODIES = ['police', 'ministry', 'iom', 'embassy'] as const;
+export type ReferralBody = (typeof REFERRAL_BODIES)[number];
 
 /** Officers' notes are kept whole in the audit trail up to this length. */
 export const MAX_NOTE_LENGTH = 500;
@@ -57,12 +53,8 @@ export type OfficerCommand =
   /** Something that is not a reference where one must be: answered "unknown reference". */
   | { name: 'badReference'; typed: string };
 
-/** Tajik letters folded to Russian ones, as in domain/sms.ts (feature phones lack ҳ қ ғ ҷ ӣ ӯ). */
-const FOLD: Record<string, string> = { Ҳ: 'Х', Қ: 'К', Ғ: 'Г', Ҷ: 'Ч', Ӣ: 'И', Ӯ: 'У', Ё: 'Е' };
-const fold = (word: string) => word.normalize('NFC').toUpperCase().replace(/[ҲҚҒҶӢӮЁ]/g, (ch) => FOLD[ch]!);
-
 const BODY_WORDS = new Map<string, ReferralBody>(
-  Object.entries(REFERRAL_BODIES).flatMap(([body, words]) => words.map((word) => [fold(word), body as ReferralBody])),
+  REFERRAL_BODIES.flatMap((body) => promptWords(`officer.bodyWords.${body}`).map(({ word }) => [word, body] as const)),
 );
 
 /** The command word and the rest, or undefined when the text does not start with an officer command. */
@@ -121,7 +113,7 @@ export function parseOfficerCommand(text: string): OfficerCommand | undefined {
     }
     case 'refer': {
       const [word = '', ...more] = ref.rest.split(' ');
-      const body = BODY_WORDS.get(fold(word.replace(/[\p{P}]+$/u, '')));
+      const body = BODY_WORDS.get(foldWord(word.replace(/[\p{P}]+$/u, '')));
       return body ? { name, reference, body, note: note(more.join(' ')) } : { name: 'usage', command: name, typed: word };
     }
   }

@@ -12,6 +12,9 @@ export type Prompts = Record<PromptKey, string>;
 /** Every user-facing text, per language. prompts/*.json share one set of keys (checked by test/prompts.test.ts). */
 export const PROMPTS: Record<Lang, Prompts> = { tg, ru, en };
 
+/** The language officers hear a CALL bridge in (its text-to-speech voice is English). */
+export const BRIDGE_LANG: Lang = 'en';
+
 export function isLang(value: unknown): value is Lang {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 }

@@ -4,7 +4,8 @@
  * identifier, a STATUS's report) and what it does (a REPORT is submitted, a LANG remembered); the SMS service
  * (shared/sms/service.ts) sends its reply through the outbox.
  */
-import { isLang, t, type Lang } from './prompts';
+import { foldWord, promptWords } from './keywords';
+import { LANGUAGES, isLang, t, type Lang } from './prompts';
 import { identifierKey, type CommonEffect, type ConversationData, type Need, type StepOutcome } from './conversation';
 import type { RegistryIndex } from './registry';
 import { extractAmount, extractIdentifiers, normaliseReference, type Identifier, type Report, type ReportDraft } from './report';
@@ -18,44 +19,16 @@ export type SmsCommand =
   | { name: SmsCommandName; keywordLang: Lang; argument: string }
   | { name: 'unknown'; keywordLang: undefined; argument: string };
 
-/**
- * Tajik letters folded to their nearest Russian ones, and ё to е: feature phones often lack ҳ қ ғ ҷ ӣ ӯ, so
- * `ЁРИ`, `ЕРӢ` and `ЁРӢ` are the same keyword.
- */
-const FOLD: Record<string, string> = { Ҳ: 'Х', Қ: 'К', Ғ: 'Г', Ҷ: 'Ч', Ӣ: 'И', Ӯ: 'У', Ё: 'Е' };
-const fold = (word: string) => word.normalize('NFC').toUpperCase().replace(/[ҲҚҒҶӢӮЁ]/g, (ch) => FOLD[ch]!);
+const COMMANDS = ['help', 'language', 'check', 'report', 'status'] as const satisfies readonly SmsCommandName[];
 
+/** Keywords in every language (prompts/*.json `sms.keywords.*`), folded; each says the language it is written in. */
 const KEYWORDS: Record<string, { name: SmsCommandName; lang: Lang }> = Object.fromEntries(
-  (
-    [
-      ['help', 'en', ['HELP', 'INFO', '?']],
-      ['help', 'ru', ['ПОМОЩЬ', 'СПРАВКА']],
-      ['help', 'tg', ['ЁРӢ', 'КӮМАК']],
-      ['language', 'en', ['LANG', 'LANGUAGE']],
-      ['language', 'ru', ['ЯЗЫК']],
-      ['language', 'tg', ['ЗАБОН']],
-      ['check', 'en', ['CHECK', 'VERIFY']],
-      ['check', 'ru', ['ПРОВЕРКА', 'ПРОВЕРИТЬ', 'ПРОВЕРЬ']],
-      ['check', 'tg', ['САНҶИШ', 'САНҶЕД']],
-      ['report', 'en', ['REPORT']],
-      ['report', 'ru', ['ЖАЛОБА', 'СООБЩИТЬ', 'СООБЩЕНИЕ']],
-      ['report', 'tg', ['ШИКОЯТ', 'ХАБАР']],
-      ['status', 'en', ['STATUS']],
-      ['status', 'ru', ['СТАТУС']],
-      ['status', 'tg', ['ҲОЛАТ']],
-    ] as const
-  ).flatMap(([name, lang, words]) => words.map((word) => [fold(word), { name, lang }])),
+  COMMANDS.flatMap((name) => promptWords(`sms.keywords.${name}`).map(({ word, lang }) => [word, { name, lang }])),
 );
 
-/** Language names a caller may put after LANG / ЯЗЫК / ЗАБОН. */
+/** Language names a caller may put after LANG / ЯЗЫК / ЗАБОН (prompts/*.json `sms.languageWords.*`). */
 const LANGUAGE_WORDS: Record<string, Lang> = Object.fromEntries(
-  (
-    [
-      ['tg', ['TG', 'TJ', 'TAJ', 'TAJIK', 'TOJIKI', 'ТОҶИКӢ', 'ТАДЖИКСКИЙ', 'ТЧ', '1']],
-      ['ru', ['RU', 'RUS', 'RUSSIAN', 'РУССКИЙ', 'РУСӢ', 'РУ', '2']],
-      ['en', ['EN', 'ENG', 'ENGLISH', 'АНГЛИЙСКИЙ', 'АНГЛИСӢ', '3']],
-    ] as const
-  ).flatMap(([lang, words]) => words.map((word) => [fold(word), lang])),
+  LANGUAGES.flatMap((named) => promptWords(`sms.languageWords.${named}`).map(({ word }) => [word, named])),
 );
 
 /** Reads the keyword (any case, Latin or Cyrillic, with stray punctuation and spaces) and what follows it. */
@@ -63,14 +36,14 @@ export function parseSmsCommand(text: string): SmsCommand {
   const cleaned = text.normalize('NFC').replace(/\s+/g, ' ').trim();
   // After the keyword, separators go (`CHECK: x`, `check, x`) but not what starts an argument (`@handle`, `+992…`).
   const match = /^[\p{P}\p{S}\s]*([\p{L}\p{M}]+|\?)[\s:;,.!?-]*(.*)$/u.exec(cleaned);
-  const keyword = match ? KEYWORDS[fold(match[1]!)] : undefined;
+  const keyword = match ? KEYWORDS[foldWord(match[1]!)] : undefined;
   if (!match || !keyword) return { name: 'unknown', keywordLang: undefined, argument: cleaned };
   return { name: keyword.name, keywordLang: keyword.lang, argument: match[2]!.trim() };
 }
 
 /** The language named in a LANG command's argument, if any. */
 export function languageArgument(argument: string): Lang | undefined {
-  const word = fold(argument.split(/[\s\p{P}]+/u).filter(Boolean)[0] ?? '');
+  const word = foldWord(argument.split(/[\s\p{P}]+/u).filter(Boolean)[0] ?? '');
   const lang = LANGUAGE_WORDS[word] ?? word.toLowerCase();
   return isLang(lang) ? lang : undefined;
 }

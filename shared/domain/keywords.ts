@@ -1,0 +1,24 @@
+/**
+ * Words people text to the hotline (SMS keywords, language names, referral bodies), read from prompts/*.json: a
+ * comma-separated list per key and language, matched folded so that a feature phone's spelling still counts.
+ */
+import { LANGUAGES, PROMPTS, type Lang, type PromptKey } from './prompts';
+
+/**
+ * Tajik letters folded to their nearest Russian ones, and ё to е: feature phones often lack ҳ қ ғ ҷ ӣ ӯ, so
+ * `ЁРИ`, `ЕРӢ` and `ЁРӢ` are the same keyword.
+ */
+const FOLD: Record<string, string> = { Ҳ: 'Х', Қ: 'К', Ғ: 'Г', Ҷ: 'Ч', Ӣ: 'И', Ӯ: 'У', Ё: 'Е' };
+
+export const foldWord = (word: string) => word.normalize('NFC').toUpperCase().replace(/[ҲҚҒҶӢӮЁ]/g, (ch) => FOLD[ch]!);
+
+/** The words a list prompt holds in every language, folded, each with the language it is written in. */
+export function promptWords(key: PromptKey): { word: string; lang: Lang }[] {
+  return LANGUAGES.flatMap((lang) =>
+    PROMPTS[lang][key]
+      .split(',')
+      .map((word) => word.trim())
+      .filter(Boolean)
+      .map((word) => ({ word: foldWord(word), lang })),
+  );
+}
