@@ -1,0 +1,139 @@
+/**
+ * A call's state (carried in the callback URL), what the caller did, the actions to play, and the step's
+ * request and result.
+ */
+import { isLang, type Lang } from '../prompts';
+import type { CommonEffect, ConversationData, Need, StepOutcome } from '../conversation';
+import type { Segment } from './spoken';
+import { say } from './questions';
+
+/**
+ * The questions of the call. `start` is a call's first callback (no state in its URL); `dial` is the return from
+ * ringing a level of officers.
+ */
+export const VOICE_STEPS = ['start', 'lang', 'main', 'phone', 'licence', 'consent', 'report', 'dial', 'urgent', 'advice'] as const;
+
+export type VoiceStep = (typeof VOICE_STEPS)[number];
+
+export interface VoiceState {
+  step: VoiceStep;
+  /** The call's language once known. */
+  lang?: Lang;
+  /** How many times this question has been asked again after no input or a wrong key. */
+  tries: number;
+  /** dial: the level of officers just rung, from 1. */
+  level?: number;
+  /** report: whether the caller agreed to be called back. */
+  callback?: boolean;
+}
+
+export const START: VoiceState = { step: 'start', tries: 0 };
+
+/** The state as callback URL parameters (short names: the URL is read back by the provider on every callback). */
+export function stateToQuery(state: VoiceState): Record<string, string> {
+  return {
+    s: state.step,
+    ...(state.lang ? { l: state.lang } : {}),
+    t: String(state.tries),
+    ...(state.level !== undefined ? { v: String(state.level) } : {}),
+    ...(state.callback !== undefined ? { c: state.callback ? '1' : '0' } : {}),
+  };
+}
+
+/**
+ * The state a callback URL carries; START when it carries none (a call's first callback, or a provider calling the
+ * number's own URL), undefined when what it carries is not a state (tampered or stale).
+ */
+export function stateFromQuery(query: Record<string, string | undefined>): VoiceState | undefined {
+  const { s, l, t, v, c } = query;
+  if (s === undefined) return START;
+  if (!(VOICE_STEPS as readonly string[]).includes(s)) return undefined;
+  if (l !== undefined && !isLang(l)) return undefined;
+  if (t !== undefined && !/^\d$/.test(t)) return undefined;
+  if (v !== undefined && !/^[1-9]$/.test(v)) return undefined;
+  if (c !== undefined && c !== '0' && c !== '1') return undefined;
+  return {
+    step: s as VoiceStep,
+    ...(l ? { lang: l as Lang } : {}),
+    tries: t ? Number(t) : 0,
+    ...(v ? { level: Number(v) } : {}),
+    ...(c ? { callback: c === '1' } : {}),
+  };
+}
+
+export interface Recording {
+  url: string;
+  durationSeconds?: number;
+}
+
+/** What the caller did since the last callback. */
+export interface VoiceInput {
+  /** The keys pressed (without the finishing `#`); undefined or empty: none. */
+  digits?: string;
+  recording?: Recording;
+  /** After ringing officers: true when one answered, false when none did, undefined when the provider does not say. */
+  dialAnswered?: boolean;
+}
+
+export type VoiceAction =
+  | { kind: 'say'; segments: Segment[] }
+  /**
+   * Plays the segments while listening for keys, then calls back with `next` and the keys. With no key pressed the
+   * provider calls `next` without digits (the renderers add a redirect for providers that fall through).
+   */
+  | { kind: 'gather'; segments: Segment[]; next: VoiceState; numDigits?: number; finishOnKey?: '#'; timeoutSeconds: number }
+  /** Plays the segments, records after a beep until `#` or `maxSeconds`, then calls back with `next` and the recording. */
+  | { kind: 'record'; segments: Segment[]; next: VoiceState; maxSeconds: number }
+  /** Rings these numbers at once; then calls back with `next` (Twilio says whether one answered). */
+  | { kind: 'dial'; numbers: string[]; timeoutSeconds: number; next: VoiceState }
+  | { kind: 'hangup' };
+
+export type VoiceEffect =
+  | Extract<CommonEffect, { type: 'rememberLanguage' }>
+  /** A voice report: the runner submits it (intake), then asks again with `data.submitted`. */
+  | { type: 'submitReport'; lang: Lang; recording: Recording; callbackConsent: boolean }
+  /**
+   * An urgent message that no officer could take live: the runner submits it as an urgent report, whose intake hands
+   * it to the on-call SMS escalation (IntakeDeps.onUrgent); then asks again with `data.submitted`.
+   */
+  | { type: 'startEscalation'; lang: Lang; recording: Recording };
+
+export type VoiceNeed = Extract<Need, { type: 'identifier' | 'onCall' | 'licences' }>;
+
+/** The on-call officers' phone numbers, level by level (level 1 first), for the urgent line to ring. */
+export interface OnCallDirectory {
+  onCallNumbers(): Promise<string[][]>;
+}
+
+/** What the line answers from (see shared/domain/conversation.ts). */
+export type VoiceData = ConversationData;
+
+export interface VoiceSettings {
+  maxRetries: number;
+  maxRecordingSeconds: number;
+  inputTimeoutSeconds: number;
+  /** Seconds each level rings; the last holds for deeper levels. */
+  dialTimeoutSeconds: readonly number[];
+}
+
+export interface VoiceRequest {
+  state: VoiceState;
+  input: VoiceInput;
+  /** The caller's remembered language; undefined for a first-time caller (or when it could not be read). */
+  storedLang?: Lang;
+  /** Whether the caller's number can take an SMS (a withheld number cannot). */
+  canText: boolean;
+  settings: VoiceSettings;
+  data: VoiceData;
+}
+
+/** Moments worth a log line. */
+export type VoiceEvent = 'gave_up' | 'officer_answered' | 'officers_unanswered' | 'no_officer_on_call';
+
+export interface VoiceResult extends StepOutcome<VoiceEffect> {
+  actions: VoiceAction[];
+  /** The language of what is said, once known. */
+  lang: Lang | undefined;
+  needs: VoiceNeed[];
+  event?: VoiceEvent;
+}

@@ -1,0 +1,91 @@
+/**
+ * What the voice line can say: its prompt keys (prompts/*.json) and the segments an answer is made of.
+ */
+import { PROMPTS, type Lang } from '../prompts';
+import type { Standing } from '../registry';
+import { prompt } from './questions';
+
+/** The voice line's own prompts (prompts/*.json, `voice.` keys). */
+export const VOICE_PROMPT_KEYS = [
+  'voice.lang.choose',
+  'voice.welcome',
+  'voice.menu',
+  'voice.invalid',
+  'voice.noInput',
+  'voice.giveUp',
+  'voice.goodbye',
+  'voice.unavailable',
+  'voice.phone.prompt',
+  'voice.phone.invalid',
+  'voice.phone.typed',
+  'voice.phone.official',
+  'voice.phone.reported',
+  'voice.phone.reportedAdvice',
+  'voice.phone.reportedOnce',
+  'voice.phone.none',
+  'voice.status',
+  'voice.licence.prompt',
+  'voice.licence.invalid',
+  'voice.licence.found',
+  'voice.licence.several',
+  'voice.licence.licensedAdvice',
+  'voice.licence.warning',
+  'voice.licence.none',
+  'voice.report.consent',
+  'voice.report.prompt',
+  'voice.report.empty',
+  'voice.report.received',
+  'voice.report.repeat',
+  'voice.report.sms',
+  'voice.report.failed',
+  'voice.urgent.connecting',
+  'voice.urgent.next',
+  'voice.urgent.message',
+  'voice.urgent.received',
+  'voice.urgent.danger',
+  'voice.urgent.ended',
+  'voice.advice.menu',
+  'voice.digit.0',
+  'voice.digit.1',
+  'voice.digit.2',
+  'voice.digit.3',
+  'voice.digit.4',
+  'voice.digit.5',
+  'voice.digit.6',
+  'voice.digit.7',
+  'voice.digit.8',
+  'voice.digit.9',
+] as const;
+
+export type VoicePromptKey = (typeof VOICE_PROMPT_KEYS)[number];
+
+/** The advice read out by the voice line: the same texts as USSD and SMS. */
+export const VOICE_ADVICE_TOPICS = ['redflags', 'nofees', 'visa', 'contacts'] as const;
+
+const STANDINGS = ['licensed', 'suspended', 'revoked', 'expired'] as const satisfies readonly Standing[];
+
+/** Every prompt the voice line can speak: its own, and the advice and status words it shares with USSD and SMS. */
+export type SpokenKey = VoicePromptKey | `advice.${(typeof VOICE_ADVICE_TOPICS)[number]}.text` | `status.${Standing}`;
+
+export const SPOKEN_PROMPT_KEYS: readonly SpokenKey[] = [
+  ...VOICE_PROMPT_KEYS,
+  ...VOICE_ADVICE_TOPICS.map((topic) => `advice.${topic}.text` as const),
+  ...STANDINGS.map((s) => `status.${s}` as const),
+];
+
+/** The text of a spoken prompt (prompts/<lang>.json). */
+export function spokenText(lang: Lang, key: SpokenKey): string {
+  const text = (PROMPTS[lang] as Record<string, string | undefined>)[key];
+  if (text === undefined) throw new Error(`prompts/${lang}.json has no "${key}"`);
+  return text;
+}
+
+export type Segment =
+  /** A text of prompts/*.json: recordable. */
+  | { kind: 'prompt'; key: SpokenKey; lang: Lang }
+  /** Words only speech can say (a registry name). */
+  | { kind: 'text'; text: string; lang: Lang }
+  /** A count. */
+  | { kind: 'number'; value: number; lang: Lang }
+  /** Read one character at a time: a reference, the digits a caller typed. */
+  | { kind: 'chars'; chars: string; lang: Lang };
