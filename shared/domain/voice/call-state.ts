@@ -5,7 +5,6 @@
 import { isLang, type Lang } from '../prompts';
 import type { CommonEffect, ConversationData, Need, StepOutcome } from '../conversation';
 import type { Segment } from './spoken';
-import { say } from './questions';
 
 /**
  * The questions of the call. `start` is a call's first callback (no state in its URL); `dial` is the return from

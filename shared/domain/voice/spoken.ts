@@ -3,7 +3,6 @@
  */
 import { PROMPTS, type Lang } from '../prompts';
 import type { Standing } from '../registry';
-import { prompt } from './questions';
 
 /** The voice line's own prompts (prompts/*.json, `voice.` keys). */
 export const VOICE_PROMPT_KEYS = [

@@ -1,0 +1,108 @@
+/**
+ * The screens of the menu: language, main menu, checks and advice (the report flow is report-flow.ts).
+ */
+import { LANGUAGES, PROMPTS, t, type PromptKey } from '../prompts';
+import { identifierKey } from '../conversation';
+import { extractIdentifiers } from '../report';
+import { contactAnswer, entryAnswer, noRecordAnswer } from '../verify';
+import { ADVICE_TOPICS, type Context, go, home, type View, type Walk } from './walk';
+import { reportView } from './report-flow';
+
+export function view(walk: Walk, ctx: Context): View {
+  const lang = walk.lang;
+  const { screen } = walk.at;
+  const { data } = ctx;
+  switch (screen.name) {
+    case 'language':
+      return {
+        kind: 'menu',
+        // A caller who has not chosen yet sees the question in every language.
+        title: lang ? t(lang, 'lang.title') : LANGUAGES.map((l) => PROMPTS[l]['lang.word']).join(' / '),
+        options: LANGUAGES.map((chosen) => ({
+          label: PROMPTS[chosen]['lang.name'],
+          choose: (w) => ({ ...home({ ...w, lang: chosen }), effects: [{ type: 'rememberLanguage', lang: chosen }] }),
+        })),
+      };
+    case 'main':
+      return {
+        kind: 'menu',
+        title: t(lang!, 'menu.title'),
+        options: [
+          { label: t(lang!, 'menu.check'), choose: (w) => go(w, { name: 'check' }) },
+          { label: t(lang!, 'menu.report'), choose: (w) => go(w, { name: 'reportCategory' }) },
+          { label: t(lang!, 'menu.myReports'), choose: (w) => go(w, { name: 'myReports' }) },
+          { label: t(lang!, 'menu.advice'), choose: (w) => go(w, { name: 'advice' }) },
+          { label: t(lang!, 'menu.language'), choose: (w) => go(w, { name: 'language' }) },
+        ],
+      };
+    case 'check':
+      return {
+        kind: 'menu',
+        title: t(lang!, 'check.title'),
+        options: [
+          { label: t(lang!, 'check.entity'), choose: (w) => go(w, { name: 'checkEntity' }) },
+          { label: t(lang!, 'check.contact'), choose: (w) => go(w, { name: 'checkContact' }) },
+        ],
+      };
+    case 'checkEntity':
+      return {
+        kind: 'prompt',
+        text: t(lang!, 'check.entityPrompt'),
+        options: [],
+        answer: (w, query) => ({ ...go(w, { name: 'entityResult', query }), effects: [{ type: 'verified', kind: 'name' }] }),
+      };
+    case 'entityResult': {
+      if (!data.registry) return { kind: 'text', text: t(lang!, 'common.unavailable'), options: [] };
+      const match = data.registry.findByNameOrLicence(screen.query);
+      if (match.kind === 'none') return { kind: 'text', text: noRecordAnswer(lang!, screen.query), options: [] };
+      if (match.kind === 'one') return { kind: 'text', text: entryAnswer(lang!, match.entry, data.today), options: [] };
+      return {
+        kind: 'menu',
+        title: t(lang!, 'check.pick'),
+        options: match.entries.map((entry) => ({ label: entry.name, choose: (w: Walk) => go(w, { name: 'entityDetail', id: entry.id }) })),
+      };
+    }
+    case 'entityDetail': {
+      const entry = data.registry?.get(screen.id);
+      return { kind: 'text', text: entry ? entryAnswer(lang!, entry, data.today) : t(lang!, 'common.unavailable'), options: [] };
+    }
+    case 'checkContact':
+      return {
+        kind: 'prompt',
+        text: t(lang!, 'check.contactPrompt'),
+        options: [],
+        answer: (w, query) => ({
+          ...go(w, { name: 'contactResult', query }),
+          effects: [{ type: 'verified', kind: extractIdentifiers(query, data.cardHash)[0]?.kind ?? 'unrecognised' }],
+        }),
+      };
+    case 'contactResult': {
+      const identifier = extractIdentifiers(screen.query, data.cardHash)[0];
+      if (!identifier) return { kind: 'text', text: t(lang!, 'contact.invalid'), options: [] };
+      const key = identifierKey(identifier);
+      if (!data.reported.has(key)) ctx.needs.push({ type: 'identifier', identifier });
+      const official =
+        identifier.kind === 'phone' || identifier.kind === 'url'
+          ? (data.registry?.findContact(identifier.kind === 'phone' ? 'phone' : 'website', identifier.value) ?? [])
+          : [];
+      return {
+        kind: 'text',
+        text: contactAnswer(lang!, identifier, official, data.reported.get(key) ?? undefined, data.today),
+        options: [],
+      };
+    }
+    case 'advice':
+      return {
+        kind: 'menu',
+        title: t(lang!, 'advice.title'),
+        options: ADVICE_TOPICS.map((topic) => ({
+          label: t(lang!, `advice.${topic}.title` as PromptKey),
+          choose: (w: Walk) => go(w, { name: 'adviceText', topic }),
+        })),
+      };
+    case 'adviceText':
+      return { kind: 'text', text: t(lang!, `advice.${screen.topic}.text` as PromptKey), options: [] };
+    default:
+      return reportView(walk, screen, ctx);
+  }
+}
