@@ -39,7 +39,8 @@ import { MAX_SMS_PARTS, parseSmsCommand, smsReply, type SmsContext } from '../sh
 import { identifierKey } from '../shared/domain/conversation';
 import { ussdStep, type UssdData, type UssdRequest } from '../shared/domain/ussd';
 import { keypadDigits, phoneFromKeypad, pressedKeys, START, stateFromQuery, stateToQuery, VOICE_STEPS } from '../shared/domain/voice';
-import { normalisePhone, phoneKey } from '../shared/privacy';
+import { normalisePhone } from '../shared/domain/phone';
+import { phoneKey } from '../shared/privacy';
 import { parseRegistryCsv, REGISTRY_CSV_HEADER } from '../shared/registry/csv';
 import { anyText } from './support/hostile';
 import { sampleReport } from './support/reports';

@@ -1,6 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { phoneKey, normalisePhone } from '../shared/privacy';
+import { normalisePhone } from '../shared/domain/phone';
+import { phoneKey } from '../shared/privacy';
 import { ensureTable } from '../shared/store/client';
 import { isLive, keys } from '../shared/store/keys';
 import { LanguageRepository } from '../shared/store/languages';

@@ -8,7 +8,7 @@
  * the edit distance of the whole name written without spaces.
  */
 import { z } from 'zod';
-import { normalisePhone } from '../privacy';
+import { normalisePhone } from './phone';
 
 export const ENTRY_KINDS = ['scheme_operator', 'agency', 'employer'] as const;
 export const ENTRY_STATUSES = ['valid', 'suspended', 'revoked', 'expired'] as const;

@@ -5,7 +5,7 @@
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
-import { normalisePhone } from '../privacy';
+import { normalisePhone } from './phone';
 import { LANGUAGES } from './prompts';
 import { normaliseWebsite } from './registry';
 

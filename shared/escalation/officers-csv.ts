@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { OFFICER_ROLES } from '../domain/escalation';
 import { LANGUAGES, type Lang } from '../domain/prompts';
 import { E164 } from '../domain/registry';
-import { normalisePhone } from '../privacy';
+import { normalisePhone } from '../domain/phone';
 import { parseCsvRecords, type CsvError } from '../registry/csv';
 
 export const OFFICERS_CSV_HEADER = ['name', 'phone', 'role', 'languages', 'escalation_level'] as const;

@@ -4,7 +4,7 @@
  * physical lines (the header is line 1), so a quoted field spanning two lines moves every later row down by one.
  */
 import { z } from 'zod';
-import { normalisePhone } from '../privacy';
+import { normalisePhone } from '../domain/phone';
 import {
   E164,
   ENTRY_KINDS,

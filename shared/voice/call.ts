@@ -19,7 +19,7 @@ import {
   type VoiceSettings,
   type VoiceState,
 } from '../domain/voice';
-import { normalisePhone } from '../privacy';
+import { normalisePhone } from '../domain/phone';
 import type { ChannelServices } from '../runtime';
 
 export type VoiceProvider = 'twilio' | 'africastalking';
