@@ -1,0 +1,29 @@
+/**
+ * What a page tells an officer: the reference, category, amount, why it is urgent, and how to reply.
+ */
+import { t, type Lang } from '../prompts';
+import { URGENCY_REASONS, type Report } from '../report';
+
+export function formatAmount(report: Pick<Report, 'amount'>): string {
+  return report.amount ? `${report.amount.value} ${report.amount.currency}` : '';
+}
+
+/** The reasons a report is urgent, in the officer's language. */
+export function reasonsText(lang: Lang, report: Pick<Report, 'urgency'>): string {
+  const reasons = URGENCY_REASONS.filter((reason) => report.urgency.reasons.includes(reason));
+  return reasons.length > 0 ? reasons.map((reason) => t(lang, `escalation.reason.${reason}`)).join(', ') : '—';
+}
+
+/** The page an officer gets: reference, category, amount, why, the reporter's language, call-back, how to reply. */
+export function pageText(lang: Lang, report: Report, round: number): string {
+  const amount = formatAmount(report);
+  return t(lang, 'escalation.page', {
+    reference: report.reference,
+    repeat: round > 1 ? t(lang, 'escalation.repeat', { round }) : '',
+    category: t(lang, `escalation.category.${report.category}`),
+    amount: amount ? `, ${amount}` : '',
+    reasons: reasonsText(lang, report),
+    language: t(lang, `escalation.language.${report.lang}`),
+    callback: t(lang, report.callbackConsent ? 'escalation.callback.yes' : 'escalation.callback.no'),
+  });
+}
