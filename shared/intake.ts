@@ -9,9 +9,9 @@ import { metrics } from './metrics';
 import { t } from './domain/prompts';
 import { triage, type Report, type ReportDraft } from './domain/report';
 import { reportAdvice } from './domain/report-texts';
-import type { ReplayResult } from './store/journal';
+import { journalEntrySchema, replayJournal, type ReplayResult } from './store/journal';
 import type { ReportRepository } from './store/reports';
-import type { IntakeJournal, NumberVault } from './ports';
+import type { IntakeJournal, JournalEntry, NumberVault } from './ports';
 
 export interface IntakeDeps {
   reports: ReportRepository;
@@ -110,3 +110,16 @@ export async function afterReplay(deps: IntakeDeps, result: ReplayResult): Promi
   }
 }
 
+
+/** A journaled report as the journal queue carries it; undefined when it cannot be read (it is dead-lettered). */
+export function readJournalEntry(value: unknown): JournalEntry | undefined {
+  const entry = journalEntrySchema.safeParse(value);
+  return entry.success ? entry.data : undefined;
+}
+
+/** Replays journaled reports into the table, then starts the escalations of the urgent ones it stored. */
+export async function replayIntake(deps: IntakeDeps, entries: readonly JournalEntry[]): Promise<ReplayResult> {
+  const result = await replayJournal(entries, deps.reports);
+  await afterReplay(deps, result);
+  return result;
+}

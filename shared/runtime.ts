@@ -108,15 +108,18 @@ export function createDeps(config: Config, log: Logger = createLogger('hotline')
   };
 }
 
+/** The escalation's repositories: the rota, and the open escalations with their audit trail and CALL bridges. */
+export function escalationStores({ db, config }: Deps): Pick<EscalationDeps, 'officers' | 'escalations'> {
+  return { officers: new OfficerRepository(db, config.tableName), escalations: new EscalationRepository(db, config.tableName) };
+}
+
 export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps {
   const { reports: reportConfig } = deps.config;
   const { db, config } = deps;
   const outbox = new Outbox(deps.messages, adapters.queue, deps.callerKey);
-  const officers = new OfficerRepository(db, config.tableName);
-  const escalations = new EscalationRepository(db, config.tableName);
+  const stores = escalationStores(deps);
   const escalation = adapters.escalation({
-    officers,
-    escalations,
+    ...stores,
     outbox,
     log: deps.log,
     callerKey: deps.callerKey,
@@ -130,9 +133,9 @@ export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps
     outbox,
     escalation,
     vault: adapters.vault,
-    bridgeCalls: escalations,
+    bridgeCalls: stores.escalations,
     urgentCalls: new UrgentCallRepository(db, config.tableName),
-    onCall: officerOnCallDirectory(officers),
+    onCall: officerOnCallDirectory(stores.officers),
     licences: new KeypadLicences(() => deps.registryEntries.loadAll()),
     intake: {
       outbox,

@@ -13,9 +13,7 @@ import { eventBridgeScheduler } from '../../shared/escalation/eventbridge-schedu
 import { handleEscalationTrigger, sweepOverdue } from '../../shared/escalation/service';
 import { Outbox } from '../../shared/outbox/outbox';
 import { SqsQueue } from '../../shared/outbox/sqs';
-import { createDeps } from '../../shared/runtime';
-import { EscalationRepository } from '../../shared/store/escalations';
-import { OfficerRepository } from '../../shared/store/officers';
+import { createDeps, escalationStores } from '../../shared/runtime';
 import { environmentWithSecrets } from '../../shared/secrets';
 
 const eventSchema = z.union([escalationTriggerSchema, z.object({ sweep: z.literal(true) })]);
@@ -28,8 +26,7 @@ function buildDeps(env: Record<string, string | undefined>, ownArn: string): Esc
   if (!config.sms.outboxQueueUrl) throw new Error('OUTBOX_QUEUE_URL is required for the escalation function');
   const deps = createDeps(config);
   return {
-    officers: new OfficerRepository(deps.db, config.tableName),
-    escalations: new EscalationRepository(deps.db, config.tableName),
+    ...escalationStores(deps),
     outbox: new Outbox(deps.messages, new SqsQueue(config.sms.outboxQueueUrl), deps.callerKey),
     log: deps.log,
     callerKey: deps.callerKey,

@@ -12,10 +12,9 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { awsChannelDeps } from '../../shared/aws-adapters';
-import { afterReplay } from '../../shared/intake';
+import { readJournalEntry, replayIntake } from '../../shared/intake';
 import { powertoolsLoggerOf } from '../../shared/log';
 import { SqsQueue } from '../../shared/outbox/sqs';
-import { journalEntrySchema, replayJournal } from '../../shared/store/journal';
 
 /** A failed replay waits 60 s, then 120 s, 240 s... (at most 12 h) before the next one. */
 export const RETRY_BASE_SECONDS = 60;
@@ -56,16 +55,15 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
   const failures: SQSBatchResponse['batchItemFailures'] = [];
 
   async function replayRecord(record: SQSRecord): Promise<void> {
-    const entry = journalEntrySchema.safeParse(parseJson(record.body));
-    if (!entry.success) {
+    const entry = readJournalEntry(parseJson(record.body));
+    if (!entry) {
       await sqs.send(new SendMessageCommand({ QueueUrl: deadLetterQueueUrl, MessageBody: record.body }));
       deps.log.error('journal entry unreadable; dead-lettered', { messageId: record.messageId });
       return;
     }
-    const result = await replayJournal([entry.data], deps.intake.reports);
     // Urgent reports stored for the first time start their escalation (a failed start is logged, not retried:
     // the report is stored, and the sweeper and the alarms cover an escalation that did not start).
-    await afterReplay(deps.intake, result);
+    const result = await replayIntake(deps.intake, [entry]);
     if (result.failed.length > 0) {
       const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
       deps.log.warn('journaled report still refused; will retry', { messageId: record.messageId, attempt });
