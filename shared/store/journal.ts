@@ -1,6 +1,6 @@
 /**
- * Nothing lost: when the table refuses a report, the intake is journaled and replayed later. The shell journals an
- * intake whenever `create` or `recordIdentifiers` threw, tells the caller plainly to try again or to text, and a
+ * Nothing lost: when the table refuses a report, the intake is journaled and replayed later. Intake journals a
+ * report whenever `create` or `recordIdentifiers` threw, tells the caller plainly to try again or to text, and a
  * later replay (a timer locally, a queue consumer on AWS) stores it exactly once, since both steps are idempotent.
  *
  * The journal holds the report's free text and the sealed call-back number, never a raw number: the local file is

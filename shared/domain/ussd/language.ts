@@ -3,7 +3,7 @@
  */
 import type { Lang } from '../prompts';
 
-/** What the shell knows of the caller's language from the store. */
+/** What the store holds of the caller's language. */
 export interface StoredLanguage {
   lang: Lang;
   sessionId?: string;
