@@ -62,6 +62,10 @@ export interface TurnOutcome<Effect, Result> {
 /** How many of a caller's reports "My reports" lists, newest first. */
 export const MY_REPORTS_SHOWN = 5;
 
+/**
+ * One turn: the step; its needs looked up (one batch) and the step again; a report it submits filed through intake
+ * and the step again with the outcome; then the language and check effects of the last answer.
+ */
 export async function converse<Effect extends { type: string }, Result extends StepOutcome<Effect>>(
   deps: ConversationDeps,
   turn: Turn<Effect, Result>,
