@@ -1,7 +1,7 @@
 /**
  * The voice line's webhooks (Twilio and Africa's Talking): parse a callback and authenticate it, read the call's
  * state from its URL, answer it (shared/voice/call.ts: the conversation runner over the pure step in
- * shared/domain/voice.ts) and render its actions for the provider.
+ * shared/domain/voice/) and render its actions for the provider.
  *
  * Routes: POST /voice/twilio (every Gather, Record and Dial action comes back here with its state in the query,
  * covered by Twilio's signature), POST /voice/africastalking (the same, with `?token=`; also the final `isActive=0`

@@ -1,6 +1,6 @@
 /**
  * Officers' SMS commands as pure functions: parse what an officer texted, decide with the escalation rules
- * (domain/escalation.ts), and word the reply in the officer's first language. The shell
+ * (domain/escalation/), and word the reply in the officer's first language. The shell
  * (shared/escalation/service.ts) looks up the officer, the report and the state, and runs the effects.
  *
  * Commands (any case, stray punctuation and spaces are fine; a reference may be typed with Cyrillic look-alikes or

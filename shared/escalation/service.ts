@@ -1,6 +1,6 @@
 /**
  * The imperative shell of the on-call escalation: read the state, the report and the rota, let the pure rules
- * (domain/escalation.ts, domain/officer.ts) decide, write the new state conditionally, then run the effects.
+ * (domain/escalation/, domain/officer.ts) decide, write the new state conditionally, then run the effects.
  *
  * Entry points:
  * - `startEscalation(deps, report)`: an urgent report was stored (intake's `onUrgent`).

@@ -20,11 +20,11 @@
  * | reported identifier  | `IDENT#<kind>#<value>`   | `SUMMARY` | `reporters` (distinct, only ever raised), `firstSeen`, `lastSeen` |
  * | identifier reporter  | `IDENT#<kind>#<value>`   | `REPORTER#<phoneKey>` | one per distinct reporter (conditional put): `reporters` is their count |
  * | identifier reference | `IDENT#<kind>#<value>`   | `REF#<createdAt>#<reference>` | a report naming the identifier, latest last |
- * | registry entry       | `REGISTRY`               | `ENTRY#<id>` | a licensed body (shared/domain/registry.ts); `contentHash` makes re-import idempotent |
+ * | registry entry       | `REGISTRY`               | `ENTRY#<id>` | a licensed body (shared/domain/registry/); `contentHash` makes re-import idempotent |
  * | registry version     | `REGISTRY`               | `VERSION` | `version` number, bumped when an import adds or changes entries: caches reload |
  * | officer              | `ROTA`                   | `OFFICER#<phoneKey>` | name, raw `phone` (staff data, needed to page them; never logged), role, languages, level, `onDuty`, `contentHash` |
  * | duty audit           | `ROTA`                   | `AUDIT#<at>#<id>` | an officer's ON / OFF / WHO, by `officerKey` and name |
- * | escalation           | `REPORT#<reference>`     | `ESCALATION` | the state machine's state (domain/escalation.ts); every write conditional on `version` |
+ * | escalation           | `REPORT#<reference>`     | `ESCALATION` | the state machine's state (shared/domain/escalation/); every write conditional on `version` |
  * | open escalation      | `ESCALATIONS`            | `OPEN#<reference>` | `status` paging/exhausted, `step`, `dueAt`: what `rearmPending`, the sweeper and ON read; removed once acknowledged |
  * | report audit         | `REPORT#<reference>`     | `AUDIT#<at>#<id>` | every officer action and escalation step on the report (who, what, note); no raw number |
  * | pending call         | `REPORT#<reference>`     | `CALL#<at>#<officerKey>` | an officer's CALL: `status` pending, then placed (`provider`, `callId`) or failed; expires |

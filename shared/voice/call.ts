@@ -1,6 +1,6 @@
 /**
  * The voice line's calls, provider-neutral: one provider callback is one turn of the conversation runner (the
- * pure step: shared/domain/voice.ts); the entry point (functions/voice) parses the callback and renders the
+ * pure step: shared/domain/voice/); the entry point (functions/voice) parses the callback and renders the
  * actions for its provider. Also the calls that are not a caller's turn: Africa's Talking's final callback after
  * hang-up, and the officer's end of a CALL bridge.
  */
