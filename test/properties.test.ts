@@ -67,7 +67,7 @@ const ussdRequest = fc.record({
 
 const data: UssdData = sampleUssdData();
 
-/** Plays the shell: answers what the step needs (a report summary or none, the caller's reports), then asks again. */
+/** Plays the runner: answers what the step needs (a report summary or none, the caller's reports), then asks again. */
 function runLikeTheShell(request: UssdRequest, myReports: Report[]) {
   let result = ussdStep(request);
   if (result.needs.length === 0) return result;

@@ -16,7 +16,7 @@ import {
 import { dushanbeToday } from '../domain/verify';
 import type { ChannelServices } from '../runtime';
 
-export interface UssdRequestIn {
+export interface UssdSessionRequest {
   sessionId: string;
   /** The caller's number as the gateway gives it. */
   phone: string;
@@ -24,7 +24,7 @@ export interface UssdRequestIn {
   path: string[];
 }
 
-export async function answerUssd(deps: ChannelServices, request: UssdRequestIn): Promise<UssdReply> {
+export async function answerUssd(deps: ChannelServices, request: UssdSessionRequest): Promise<UssdReply> {
   const callerKey = deps.callerKey(request.phone);
   const [stored, registry] = await Promise.all([
     deps.languages.get(callerKey).catch((error: unknown) => {
