@@ -8,7 +8,7 @@ export interface StoreTarget {
   /** A DynamoDB-compatible endpoint (dynalite locally); undefined for the real service. */
   endpoint?: string;
   tableName: string;
-  /** Tighter limits for tests; the defaults are STORE_TIMEOUTS. */
+  /** Other limits for tests; the defaults are STORE_TIMEOUTS (LOCAL_STORE_TIMEOUTS for a local endpoint). */
   timeouts?: Partial<StoreTimeouts>;
 }
 
@@ -25,8 +25,14 @@ export interface StoreTimeouts {
  */
 export const STORE_TIMEOUTS: StoreTimeouts = { connectionMs: 500, requestMs: 1_500, maxAttempts: 3 };
 
+/**
+ * The embedded store (dynalite) runs in the hotline's own process: under a load test on a small machine it answers
+ * slowly because the CPU is busy, not because it hangs, so its requests get longer limits.
+ */
+export const LOCAL_STORE_TIMEOUTS: StoreTimeouts = { connectionMs: 2_000, requestMs: 10_000, maxAttempts: 3 };
+
 export function createDocumentClient(target: StoreTarget): DynamoDBDocumentClient {
-  const timeouts = { ...STORE_TIMEOUTS, ...target.timeouts };
+  const timeouts = { ...(target.endpoint ? LOCAL_STORE_TIMEOUTS : STORE_TIMEOUTS), ...target.timeouts };
   const client = new DynamoDBClient({
     region: target.region,
     endpoint: target.endpoint,
