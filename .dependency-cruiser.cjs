@@ -1,5 +1,5 @@
 /**
- * The layer rules of the layout (README "Layout"), checked by `npm test`. A violation names its rule; a rule that
+ * The layer rules of the layout (README "Project layout"), checked by `npm test`. A violation names its rule; a rule that
  * needs breaking is a design question, not an exception to add here.
  */
 const RUNTIME = '^(functions|shared|prompts)/';
