@@ -90,7 +90,7 @@ export function createLocalDeps(config: Config, log?: Logger): LocalDeps {
     journal: journalFile,
     vault: numberVault,
     // Like SMS: the configured voice providers when there are credentials, else the local record.
-    callBridge: configuredCallBridge(config, { db: base.db, vault: numberVault }, localCalls),
+    callBridge: (escalations) => configuredCallBridge(config, { escalations, vault: numberVault }, localCalls),
     escalation: (shared) => (escalation = createLocalEscalationDeps(shared, config.escalation)),
   });
   return { ...channels, escalation: escalation!, localOutbox, localQueue, journalFile, localCalls };

@@ -79,8 +79,11 @@ export interface ChannelAdapters {
   queue: OutboxQueue;
   journal: IntakeJournal;
   vault: NumberVault;
-  /** Officers' CALL: rings them and bridges them to the reporter (only where officers' commands run). */
-  callBridge?: CallBridge;
+  /**
+   * Officers' CALL: rings them and bridges them to the reporter (only where officers' commands run); made with the
+   * escalation repository of the composition root, where a bridge keeps its call.
+   */
+  callBridge?: (escalations: EscalationRepository) => CallBridge;
   /** The escalation's dependencies around its timers (in-process locally, EventBridge Scheduler on AWS). */
   escalation(base: EscalationBase): EscalationDeps;
 }
@@ -125,7 +128,7 @@ export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps
     callerKey: deps.callerKey,
     reports: deps.reports,
     vault: adapters.vault,
-    ...(adapters.callBridge ? { callBridge: adapters.callBridge } : {}),
+    ...(adapters.callBridge ? { callBridge: adapters.callBridge(stores.escalations) } : {}),
   });
   return {
     ...deps,

@@ -11,7 +11,10 @@ import { createSmsApp } from './app';
 const smsChannelDeps = lazyDeps((config) => {
   const deps = createDeps(config);
   const adapters = awsChannelAdapters(config);
-  return withChannels(deps, { ...adapters, callBridge: configuredCallBridge(config, { db: deps.db, vault: adapters.vault }) });
+  return withChannels(deps, {
+    ...adapters,
+    callBridge: (escalations) => configuredCallBridge(config, { escalations, vault: adapters.vault }),
+  });
 });
 
 export const app = createSmsApp(smsChannelDeps);

@@ -6,20 +6,23 @@
 import { africasTalkingCallBridge } from '../channels/africastalking-call-bridge';
 import { twilioCallBridge } from '../channels/twilio-call-bridge';
 import type { Config, SmsProviderName } from '../config';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { EscalationRepository } from '../store/escalations';
+import type { EscalationRepository } from '../store/escalations';
 import { routedCallBridge } from './call-bridge';
 import type { CallBridge, NumberVault } from '../ports';
 
 /** How long an Africa's Talking bridge waits for the officer to answer before its sealed number is dropped. */
 export const BRIDGE_KEEP_SECONDS = 15 * 60;
 
-export function configuredCallBridges(
-  config: Config,
-  store: { db: DynamoDBDocumentClient; vault: Pick<NumberVault, 'encrypt'>; now?: () => number },
-): Partial<Record<SmsProviderName, CallBridge>> {
+/** What a bridge needs of the store: where an Africa's Talking bridge keeps its call (made in shared/runtime.ts). */
+export interface CallBridgeStores {
+  escalations: Pick<EscalationRepository, 'recordBridgeCall'>;
+  vault: Pick<NumberVault, 'encrypt'>;
+  now?: () => number;
+}
+
+export function configuredCallBridges(config: Config, store: CallBridgeStores): Partial<Record<SmsProviderName, CallBridge>> {
   const { twilio, africastalking } = config.calls;
-  const escalations = new EscalationRepository(store.db, config.tableName);
+  const { escalations } = store;
   const now = store.now ?? Date.now;
   return {
     ...(twilio ? { twilio: twilioCallBridge(twilio) } : {}),
@@ -35,11 +38,7 @@ export function configuredCallBridges(
 }
 
 /** The configured providers, routed; `fallback` (the local bridge) when none is configured. */
-export function configuredCallBridge(
-  config: Config,
-  store: { db: DynamoDBDocumentClient; vault: Pick<NumberVault, 'encrypt'>; now?: () => number },
-  fallback?: CallBridge,
-): CallBridge {
+export function configuredCallBridge(config: Config, store: CallBridgeStores, fallback?: CallBridge): CallBridge {
   const bridges = configuredCallBridges(config, store);
   if (Object.keys(bridges).length === 0 && fallback) return fallback;
   return routedCallBridge(bridges, config.sms.routes);
