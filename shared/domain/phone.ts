@@ -1,13 +1,50 @@
+/**
+ * The one reader of phone numbers, for every channel (USSD, SMS, voice keypad, free text, the registry and rota
+ * files): however a migrant writes a number, it becomes the same E.164 string, so that two reports naming one
+ * scammer meet and a check finds the registry's contact.
+ */
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 
 /**
- * A phone number in E.164 when it parses (local forms such as `927001122` are read as Tajik), otherwise the input
- * with everything but digits and a leading + removed.
+ * A written or typed number in E.164, or undefined when it cannot be one. Read as people in Tajikistan and Russia
+ * write them:
+ * - `+…` and `00…` are international (`00992 92 700 1122`, `+7 (916) 123-45-67`);
+ * - `8` and ten digits is a Russian number with its trunk prefix (`8 916 123 45 67`);
+ * - `8` and nine digits is a Tajik one with the old domestic trunk 8 (`8 92 700 1122`), which libphonenumber's
+ *   metadata does not know;
+ * - eleven digits or more otherwise are a country code and number without the `+`: unbroken, as a keypad gives them
+ *   (`447700900123`), or in groups when they make a valid number (`992 92 700 1122`); other groups may well be a
+ *   Tajik number and an amount (`90 000 1234 500`), never a Turkish number;
+ * - anything shorter is a Tajik national number (`927001122`).
+ * Spaces, dashes, dots and brackets are otherwise ignored.
+ */
+export function parsePhone(written: string): string | undefined {
+  const { number, bare } = dialled(written);
+  const parsed = parsePhoneNumberFromString(number, 'TJ');
+  if (!parsed?.isPossible()) return undefined;
+  const inGroups = /\d\D+\d/.test(written.trim());
+  return bare && inGroups && !parsed.isValid() ? undefined : parsed.number;
+}
+
+/**
+ * A number in E.164 when it parses, otherwise its digits (after a `+` if it had one): the form keys and comparisons
+ * use, so that a number that cannot be parsed still has one stable spelling.
  */
 export function normalisePhone(raw: string): string {
-  const cleaned = raw.trim().replace(/(?!^\+)[^\d]/g, '');
-  // Tajikistan's domestic trunk prefix 8 (`8 92 700 1122`) is not in libphonenumber's metadata.
-  const national = /^8\d{9}$/.test(cleaned) ? cleaned.slice(1) : cleaned;
-  const parsed = parsePhoneNumberFromString(national, 'TJ');
-  return parsed?.isPossible() ? parsed.number : cleaned;
+  return parsePhone(raw) ?? (isInternational(raw) ? `+${raw.replace(/\D/g, '')}` : raw.replace(/\D/g, ''));
+}
+
+const isInternational = (written: string) => /^[\s(]*\+/.test(written);
+
+/**
+ * The digits as libphonenumber reads them: with `+` and the country code, or a Tajik national number; `bare` when
+ * the country code was read from the digits alone (no `+`, `00` or trunk).
+ */
+function dialled(written: string): { number: string; bare: boolean } {
+  const digits = written.replace(/\D/g, '');
+  if (isInternational(written)) return { number: `+${digits}`, bare: false };
+  if (digits.startsWith('00')) return { number: `+${digits.slice(2)}`, bare: false };
+  if (/^8\d{10}$/.test(digits)) return { number: `+7${digits.slice(1)}`, bare: false };
+  if (/^8\d{9}$/.test(digits)) return { number: digits.slice(1), bare: false };
+  return digits.length >= 11 ? { number: `+${digits}`, bare: true } : { number: digits, bare: false };
 }

@@ -3,9 +3,8 @@
  * identifiers and the amount), triage, references and the next step shown for STATUS. No I/O: the shell supplies
  * the keyed card hash, the counts it looked up and the random source.
  */
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
-import { normalisePhone } from './phone';
+import { normalisePhone, parsePhone } from './phone';
 import { LANGUAGES } from './prompts';
 import { normaliseWebsite } from './registry';
 
@@ -193,12 +192,6 @@ function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-/** A phone number in E.164 when the digits can be one (local forms read as Tajik), else undefined. */
-function asPhone(digits: string): string | undefined {
-  const e164 = normalisePhone(digits);
-  return parsePhoneNumberFromString(e164)?.isPossible() ? e164 : undefined;
-}
-
 /**
  * Phone numbers in a run of digit groups: from each group, the longest span of groups that is a possible number
  * (so `+992 90 123 4567 3000` is the number and then an amount, not one 16-digit string).
@@ -213,7 +206,8 @@ function phonesInRun(run: string, offset: number): Found[] {
     for (let end = start; end < groups.length; end++) {
       digits += groups[end]![0];
       if (digits.replace('+', '').length > MAX_PHONE_DIGITS) break;
-      const phone = asPhone(digits);
+      // As written, separators included: they tell a number in groups from one typed unbroken.
+      const phone = parsePhone(run.slice(groups[start]!.index, groups[end]!.index + groups[end]![0].length));
       if (phone) best = { phone, end };
     }
     if (best) found.push({ at: offset + groups[start]!.index, identifier: { kind: 'phone', value: best.phone } });

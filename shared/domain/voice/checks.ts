@@ -3,29 +3,18 @@
  */
 import type { Lang } from '../prompts';
 import { standing } from '../registry';
-import { extractIdentifiers, type Identifier } from '../report';
+import { parsePhone } from '../phone';
+import type { Identifier } from '../report';
 import { identifierKey } from '../conversation';
 import type { Segment } from './spoken';
 import { type Context, prompt } from './questions';
 
 type PhoneIdentifier = Extract<Identifier, { kind: 'phone' | 'handle' | 'url' }> & { kind: 'phone' };
 
-/**
- * A phone number typed on a keypad, in E.164: `00` or a country code for international numbers (`992…`, `44…`),
- * a Tajik local number (9 digits, or 10 with the trunk 8), a Russian one with its trunk 8 (11 digits).
- */
-export function phoneFromKeypad(keys: string, cardHash: (digits: string) => string): PhoneIdentifier | undefined {
-  const digits = keys.replace(/\D/g, '');
-  if (digits.length < 7 || digits.length > 17) return undefined;
-  const written = digits.startsWith('00')
-    ? `+${digits.slice(2)}`
-    : /^8\d{10}$/.test(digits)
-      ? `+7${digits.slice(1)}`
-      : digits.length >= 11
-        ? `+${digits}`
-        : digits;
-  const found = extractIdentifiers(written, cardHash)[0];
-  return found?.kind === 'phone' ? { kind: 'phone', value: found.value } : undefined;
+/** A phone number typed on a keypad, in E.164, read as every channel reads one (shared/domain/phone.ts). */
+export function phoneFromKeypad(keys: string): PhoneIdentifier | undefined {
+  const value = parsePhone(keys);
+  return value ? { kind: 'phone', value } : undefined;
 }
 
 export function phoneAnswer(ctx: Context, lang: Lang, phone: PhoneIdentifier): Segment[] {

@@ -66,7 +66,7 @@ function answer(ctx: Context, state: VoiceState): VoiceAction[] {
       }
     case 'phone': {
       if (!keys) return none();
-      const phone = phoneFromKeypad(keys, ctx.request.data.cardHash);
+      const phone = phoneFromKeypad(keys);
       if (!phone) return retry(ctx, state, 'voice.phone.invalid');
       return [say(...phoneAnswer(ctx, lang, phone)), ...ask(ctx, at(state, 'main'))];
     }
