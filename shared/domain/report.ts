@@ -281,7 +281,10 @@ function money(number: string, thousand: string | undefined, currencyWord: strin
 // ---------------------------------------------------------------------------------------------------------------
 // Triage
 
-type KeywordReason = Extract<UrgencyReason, 'documents_held' | 'threats' | 'trafficking_indicators'>;
+type KeywordReason = Extract<
+  UrgencyReason,
+  'about_to_pay' | 'abroad_in_trouble' | 'documents_held' | 'threats' | 'trafficking_indicators'
+>;
 
 const DOCUMENTS = [
   'passport*', 'document*', 'papers',
@@ -290,30 +293,81 @@ const DOCUMENTS = [
 ];
 const TAKEN = [
   'took', 'taken', 'keep', 'keeps', 'keeping', 'kept', 'hold', 'holds', 'holding', 'held', 'confiscat*',
-  'забра*', 'отобра*', 'отня*', 'изъя*', 'держ*',
+  'забра*', 'отобра*', 'отня*', 'изъя*', 'держ*', 'zabra*', 'otobra*', 'derzh*',
   // Tajik `гирифтанд` (they took), not `гирифтам` (I received).
   'гирифтанд*', 'гирифт', 'giriftand*', 'girift', 'нигох*', 'nigoh*', 'намедих*', 'namedih*',
 ];
+/**
+ * Money in any form: every amount with a currency stands in the words as `MONEY_WORD` (see `signalWords`), so
+ * "wants 3000 somoni" reads as "wants money".
+ */
+const MONEY_WORD = 'money';
+const MONEY = [MONEY_WORD, 'деньг*', 'денег', 'пул', 'пулро', 'pul', 'pulro', 'dengi', 'deneg', 'fee', 'fees'];
+/** Someone asks for money: "wants 3000 somoni", "просят 5000 руб", `мехоҳанд` (they want), `талаб` (demand). */
+const ASK = [
+  'want', 'wants', 'wanted', 'ask', 'asks', 'asking', 'asked', 'demand*', 'requir*', 'charg*',
+  'требу*', 'просят', 'просит', 'просил*', 'попросил*', 'хотят', 'хочет',
+  'trebu*', 'prosyat', 'prosit', 'prosil*', 'xotyat', 'hotyat', 'khotyat',
+  'мехох*', 'mexoh*', 'mekhoh*', 'mehoh*', 'талаб*', 'talab*',
+  // Tajik "(money is) needed".
+  'лозим', 'lozim', 'керак', 'kerak',
+];
+/** Someone must pay: "I have to pay", "нужно оплатить", Tajik `бояд` (must). */
+const OBLIGED = [
+  ...ASK, 'need', 'needs', 'must', 'have', 'has', 'should', 'told',
+  'нужно', 'надо', 'должен', 'должна', 'должны', 'сказали', 'nado', 'nuzhno', 'dolzhen', 'dolzhna', 'dolzhny',
+  'бояд', 'boyad', 'гуфтанд', 'guftand',
+];
+/** Paying, in the present or future (not `paid`: money already gone is not the moment to stop). */
+const PAY = [
+  'pay', 'paying', 'payment', 'send', 'transfer', 'deposit',
+  'заплат*', 'оплат*', 'оплач*', 'плат*', 'перевест*', 'перевед*', 'перевод*', 'отправ*', 'скинуть', 'скинь',
+  'zaplat*', 'oplat*', 'perevest*', 'perevod*', 'otprav*',
+  'супор*', 'supor*', 'пардохт*', 'pardoxt*', 'pardokht*', 'дихам', 'дихем', 'дихед', 'diham', 'dihem', 'dihed',
+  'фиристонам', 'firistonam', 'гузаронам', 'guzaronam',
+];
+/** A payment due today or tomorrow. */
+const DEADLINE = [
+  'today', 'tomorrow', 'tonight', 'сегодня', 'завтра', 'срочно', 'segodnya', 'zavtra', 'srochno',
+  'имруз', 'imruz', 'imroz', 'фардо', 'fardo', 'пагох', 'pagoh', 'пагохи', 'зуд', 'zud',
+];
+const STRANDED = [
+  'stranded', 'stuck', 'abandoned', 'застрял*', 'застря*', 'бросил*', 'zastryal*', 'brosil*',
+  // Tajik `монда` (left behind, stuck) and `партофтанд` (they abandoned).
+  'мондем', 'мондам', 'мондаем', 'монданд', 'мондаанд', 'mondem', 'mondam', 'mondand', 'mondaand', 'партофт*', 'partoft*',
+];
+const RETURN_HOME = ['return', 'home', 'вернуться', 'домой', 'vernutsya', 'domoy', 'баргашт*', 'bargasht*', 'ватан', 'vatan'];
+const CANNOT = ['cannot', "can't", 'cant', 'unable', 'не', 'ne', 'наметавон*', 'nametavon*'];
 
 /**
- * Words that signal danger, in Tajik (Cyrillic and Latin), Russian and English, matched after `foldWords`. Each
- * signal is a list of word groups that must all occur within `SIGNAL_WINDOW` words ("забрали у меня паспорт");
- * `stem*` matches any word starting with `stem`, a plain word only itself.
+ * Words that signal danger, in Tajik (Cyrillic and Latin), Russian (Cyrillic and Latin) and English, matched after
+ * `signalWords`. Each signal is a list of word groups that must all occur within `SIGNAL_WINDOW` words ("забрали у
+ * меня паспорт"); `stem*` matches any word starting with `stem`, a plain word only itself.
  */
 const KEYWORD_SIGNALS: [KeywordReason, string[][]][] = [
+  // Asked to pay, not paid yet: "they want me to pay", "требуют заплатить", "бояд супорам", "wants 3000 somoni".
+  ['about_to_pay', [OBLIGED, PAY]],
+  ['about_to_pay', [ASK, MONEY]],
+  ['about_to_pay', [DEADLINE, PAY]],
+  ['about_to_pay', [DEADLINE, MONEY]],
+  ['abroad_in_trouble', [STRANDED]],
+  ['abroad_in_trouble', [CANNOT, RETURN_HOME]],
+  ['abroad_in_trouble', [['no', 'нет', 'net', 'без', 'bez', 'надор*', 'nador*'], MONEY, ['ticket', 'food', 'билет*', 'еду', 'bilet*', 'хурок*', 'xurok*', ...RETURN_HOME]]],
   ['documents_held', [DOCUMENTS, TAKEN]],
   ['documents_held', [['not', "won't", "don't", 'never', 'refuse*', 'не'], ['give', 'return*', 'отда*', 'верн*'], DOCUMENTS]],
-  ['threats', [['threat*', 'intimidat*', 'blackmail*', 'угрож*', 'угроз*', 'запуга*', 'шантаж*']]],
+  ['threats', [['threat*', 'intimidat*', 'blackmail*', 'угрож*', 'угроз*', 'запуга*', 'шантаж*', 'ugrozh*', 'ugroz*']]],
   ['threats', [['тахдид*', 'tahdid*', 'тарсон*', 'tarson*']]],
   // Not Tajik `мекушанд` (they kill): without ӯ it is spelt like `мекӯшанд` (they try).
-  ['threats', [['kill', 'kills', 'killed', 'убь*', 'убить', 'убьем']]],
+  ['threats', [['kill', 'kills', 'killed', 'убь*', 'убить', 'убьем', 'ub\'yut', 'ubyut']]],
   ['threats', [['beat', 'beaten', 'beating', 'избил*', 'избива*', 'бьют', 'латукуб*', 'latukub*']]],
   // Tajik `қулф` (lock) folds to `кулф`; `намемонанд`: they do not let (me go).
-  ['trafficking_indicators', [['locked', 'traffick*', 'заперл*', 'заперт*', 'взаперти', 'кулф*', 'qulf*', 'kulf*']]],
+  ['trafficking_indicators', [['locked', 'traffick*', 'заперл*', 'заперт*', 'взаперти', 'кулф*', 'qulf*', 'kulf*', 'confined', 'zaperl*', 'zapert*']]],
+  ['trafficking_indicators', [['lock', 'locks', 'locking'], ['in', 'up', 'us', 'me', 'inside']]],
+  ['trafficking_indicators', [['закрыва*', 'закрыл*', 'запира*', 'zakryva*', 'zakryl*'], ['нас', 'меня', 'nas', 'menya']]],
   ['trafficking_indicators', [['намемонанд', 'namemonand']]],
   ['trafficking_indicators', [['cannot', "can't", 'cant', 'unable'], ['leave']]],
   ['trafficking_indicators', [['not'], ['allowed', 'let'], ['leave', 'go', 'out']]],
-  ['trafficking_indicators', [['не'], ['выпуска*', 'отпуска*']]],
+  ['trafficking_indicators', [['не', 'ne'], ['выпуска*', 'отпуска*', 'vypuska*', 'otpuska*']]],
   ['trafficking_indicators', [['баромад*', 'baromad*'], ['наметавон*', 'nametavon*']]],
   ['trafficking_indicators', [['forced'], ['work*', 'labour', 'labor']]],
   ['trafficking_indicators', [['заставля*', 'принужда*'], ['работ*']]],
@@ -324,25 +378,35 @@ const SIGNAL_WINDOW = 4;
 
 /** Lower case, with Tajik letters folded to Russian ones: feature phones often lack ҳ қ ғ ҷ ӣ ӯ. */
 const TAJIK_FOLD: Record<string, string> = { ҳ: 'х', қ: 'к', ғ: 'г', ҷ: 'ч', ӣ: 'и', ӯ: 'у', ё: 'е', '’': "'" };
-function foldWords(text: string): string[] {
+
+/** A text's words, folded (lower case, Tajik letters to Russian ones): how every free-text reader compares words. */
+export function foldedWords(text: string): string[] {
   const folded = text.normalize('NFC').toLowerCase().replace(/[ҳқғҷӣӯё’]/g, (ch) => TAJIK_FOLD[ch]!);
   return folded.match(/[\p{L}\p{N}']+/gu) ?? [];
 }
 
-const wordMatches = (word: string, pattern: string) =>
-  pattern.endsWith('*') ? word.startsWith(pattern.slice(0, -1)) : word === pattern;
+/** `stem*` matches any word starting with `stem`, a plain word only itself. */
+export const wordMatches = (word: string, patterns: readonly string[]) =>
+  patterns.some((pattern) => (pattern.endsWith('*') ? word.startsWith(pattern.slice(0, -1)) : word === pattern));
 
-function keywordReasons(text: string): Set<KeywordReason> {
-  const words = foldWords(text);
-  const reasons = new Set<KeywordReason>();
+/** The words as the signals read them: every amount with a currency one `MONEY_WORD`. */
+function signalWords(text: string): string[] {
+  return foldedWords(text.normalize('NFC').replace(AMOUNT_AFTER, ` ${MONEY_WORD} `).replace(AMOUNT_BEFORE, ` ${MONEY_WORD} `));
+}
+
+/** The urgency reasons a text names itself (any language), in `URGENCY_REASONS` order. */
+export function textReasons(text: string): KeywordReason[] {
+  const words = signalWords(text);
+  const found = new Set<KeywordReason>();
   for (const [reason, groups] of KEYWORD_SIGNALS) {
+    if (found.has(reason)) continue;
     const present = words.some((_, start) => {
       const window = words.slice(start, start + SIGNAL_WINDOW + 1);
-      return groups.every((group) => window.some((word) => group.some((pattern) => wordMatches(word, pattern))));
+      return groups.every((group) => window.some((word) => wordMatches(word, group)));
     });
-    if (present) reasons.add(reason);
+    if (present) found.add(reason);
   }
-  return reasons;
+  return URGENCY_REASONS.filter((reason): reason is KeywordReason => found.has(reason as KeywordReason));
 }
 
 export interface TriageContext {
@@ -356,7 +420,7 @@ export interface TriageContext {
 
 /** Whether a report needs a person now, and every reason why (in `URGENCY_REASONS` order). */
 export function triage(report: Pick<ReportDraft, 'category' | 'paid' | 'amount' | 'freeText'>, context: TriageContext): Urgency {
-  const found = new Set<UrgencyReason>(keywordReasons(report.freeText ?? ''));
+  const found = new Set<UrgencyReason>(textReasons(report.freeText ?? ''));
   // The cheapest moment to stop a loss is before the money leaves.
   if (report.paid === 'about_to_pay') found.add('about_to_pay');
   if (report.category === 'abroad_in_trouble') found.add('abroad_in_trouble');

@@ -8,7 +8,7 @@ import { foldWord, promptWords } from './keywords';
 import { LANGUAGES, isLang, t, type Lang } from './prompts';
 import { identifierKey, type CommonEffect, type ConversationData, type Need, type StepOutcome } from './conversation';
 import type { RegistryIndex } from './registry';
-import { extractAmount, extractIdentifiers, normaliseReference, type Identifier, type Report, type ReportDraft } from './report';
+import { extractAmount, extractIdentifiers, normaliseReference, textReasons, type Identifier, type Report, type ReportDraft } from './report';
 import { reportAdvice, reportStatusText } from './report-texts';
 import { smsParts } from './screen';
 import { contactAnswer, entryAnswer, noRecordAnswer, type ReportedSummary } from './verify';
@@ -125,7 +125,8 @@ function checkReply(argument: string, lang: Lang, context: SmsContext): string {
 
 /**
  * The report an SMS makes: its text is kept as the victim's own words, and read for the scammer's identifiers
- * (never the sender's own number) and an amount.
+ * (never the sender's own number), an amount, and what the USSD menu would have asked: whether they are being asked
+ * to pay, and whether they are stranded abroad (the advice the reply gives follows from these).
  */
 export function reportFromSms(
   text: string,
@@ -134,11 +135,12 @@ export function reportFromSms(
   cardHash: (digits: string) => string,
 ): Omit<ReportDraft, 'urgency' | 'createdAt' | 'reporterKey'> {
   const amount = extractAmount(text);
+  const reasons = textReasons(text);
   return {
     channel: 'sms',
     lang,
-    category: 'other',
-    paid: 'unknown',
+    category: reasons.includes('abroad_in_trouble') ? 'abroad_in_trouble' : 'other',
+    paid: reasons.includes('about_to_pay') ? 'about_to_pay' : 'unknown',
     ...(amount ? { amount } : {}),
     freeText: text,
     identifiers: extractIdentifiers(text, cardHash, senderPhone),

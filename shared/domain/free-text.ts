@@ -1,0 +1,122 @@
+/**
+ * A message without a keyword, read as a migrant means it: its language, and whether it tells what happened (a
+ * report to offer), asks whether someone is genuine (a check to answer) or neither (help). Pure: the SMS step
+ * decides what to answer.
+ */
+import type { Lang } from './prompts';
+import { extractAmount, extractIdentifiers, foldedWords, textReasons, wordMatches } from './report';
+
+export type MessageIntent = 'report' | 'check' | 'other';
+
+/** Asking whether someone is genuine: "is it real", "проверьте", "литсензия доранд?", `бовар` (trust). */
+const CHECK_WORDS = [
+  'check*', 'verify', 'real', 'legit*', 'legal', 'genuine', 'fake', 'trust*', 'licen*', 'official', 'scam', 'who',
+  'провер*', 'настоящ*', 'реальн*', 'легальн*', 'лиценз*', 'довер*', 'официальн*', 'мошенник', 'мошенники',
+  'мошенников', 'кто', 'provert*', 'proverk*', 'litsenz*', 'licenz*', 'nastoyashch*', 'kto',
+  'санч*', 'sanj*', 'sanch*', 'бовар*', 'bovar*', 'дуруст*', 'durust*', 'литсенз*', 'ичозат*', 'ijozat*', 'ichozat*',
+  'конуни*', 'qonuni*', 'konuni*', 'каллоб', 'kallob', 'qallob', 'кист', 'kist',
+];
+/**
+ * Telling what happened: someone contacted, offered, promised, took or was paid. With an identifier or an amount,
+ * such a message is a report even without a danger sign.
+ */
+const STORY_WORDS = [
+  'paid', 'sent', 'gave', 'transferred', 'promised', 'offer*', 'contacted', 'called', 'wrote', 'messaged', 'took',
+  'blocked', 'disappeared', 'cheat*', 'scammed', 'deceiv*', 'fraud*', 'stole*', 'lost',
+  'заплатил*', 'оплатил*', 'перевел*', 'перевёл*', 'отправил*', 'отдал*', 'обещал*', 'предлага*', 'предложил*',
+  'написал*', 'звонил*', 'позвонил*', 'пишут', 'взял*', 'забрал*', 'пропал*', 'заблокир*', 'обман*', 'кинул*',
+  'развел*', 'развёл*', 'украл*', 'жалу*',
+  'zaplatil*', 'perevel*', 'otpravil*', 'obeshch*', 'predlaga*', 'napisal*', 'zvonil*', 'obman*', 'kinul*', 'propal*',
+  'додам', 'додем', 'dodam', 'dodem', 'фиристодам', 'firistodam', 'супоридам', 'suporidam', 'гирифтанд', 'giriftand',
+  'навиштанд', 'navishtand', 'навишт', 'navisht', 'занг', 'zang', 'ваъда', 'vada', "va'da", 'пешних*', 'pishnih*',
+  'фиреб*', 'fireb*', 'firib*', 'гум', 'gum', 'намегирад', 'namegirad',
+  // Wages withheld.
+  'unpaid', 'wages', 'salary', 'зарплат*', 'zarplat*', 'маош', 'maosh', 'намедиханд', 'namedihand',
+];
+
+/** The message itself, without its links and accounts: `@work_uk_official` asks nothing, `visa.example` is no English. */
+const prose = (text: string) => text.replace(/\S*(?:@|\/|\.\p{L}{2,})\S*/gu, ' ');
+
+/** What a message without a keyword asks for. */
+export function messageIntent(text: string): MessageIntent {
+  // Only whether there is one: the identifiers are read again, with the real card hash, when the report is made.
+  const named = extractIdentifiers(text, () => 'any').length > 0;
+  const amount = extractAmount(text) !== undefined;
+  const said = foldedWords(prose(text));
+  // A danger sign or a demand for money is a report to take now, whatever else the message asks.
+  if (textReasons(text).length > 0) return 'report';
+  const asksWhether = said.some((word) => wordMatches(word, CHECK_WORDS));
+  const question = text.includes('?');
+  if (asksWhether && (named || question || said.length <= 8)) return 'check';
+  if (said.some((word) => wordMatches(word, STORY_WORDS)) && (named || amount || said.length >= 6)) return 'report';
+  if (named && amount) return 'report';
+  // A bare number, account or link, or a question about one: what does the hotline know of it?
+  if (named) return 'check';
+  return 'other';
+}
+
+/** Words that are not the name a check asks about. */
+const NOT_THE_NAME = [
+  ...CHECK_WORDS, 'is', 'it', 'this', 'that', 'a', 'an', 'the', 'are', 'they', 'please', 'pls', 'plz', 'can', 'you',
+  'do', 'does', 'have', 'has', 'company', 'agency', 'firm', 'ok', 'okay', 'or', 'not', 'and', 'of',
+  'это', 'ли', 'пожалуйста', 'у', 'них', 'есть', 'компания', 'фирма', 'агентство', 'или', 'нет', 'они', 'эта', 'этот',
+  'eto', 'li', 'pozhaluysta', 'pojaluysta', 'kompaniya', 'firma',
+  'оё', 'ое', 'аст', 'хаст', 'лутфан', 'доранд', 'дорад', 'ширкат', 'ширкати', 'ин', 'е', 'ё',
+  'oyo', 'ast', 'hast', 'lutfan', 'dorand', 'dorad', 'shirkat', 'shirkati', 'in', 'yo', 'mumkin', 'мумкин', 'кардан',
+  'kardan',
+];
+
+/** What a message read as a check asks about, for CHECK: its identifiers as written, else the name left over. */
+export function checkQuery(text: string): string {
+  if (extractIdentifiers(text, () => 'any').length > 0) return text;
+  const kept = text
+    .normalize('NFC')
+    .split(/[\s?!.,:;"«»()]+/u)
+    .filter((word) => word && !foldedWords(word).every((w) => wordMatches(w, NOT_THE_NAME)));
+  return kept.join(' ').replace(/^['"]+|['"]+$/g, '').trim() || text.trim();
+}
+
+/** Words that are only English, only Russian written in Latin letters, or only Tajik written in Latin letters. */
+const LATIN_WORDS: Record<Lang, Set<string>> = {
+  en: new Set(
+    ('the a an is are was were i me my we us our you he she they them his her it this that to of for and in on at ' +
+      'with from by want wants asked pay paid money job work visa help please what how who hello hi thanks thx')
+      .split(' '),
+  ),
+  ru: new Set(
+    ('ya mne menya my nas oni on ona eto chto kak ne net da i v na s za do u ot pomogite zdravstvuyte privet ' +
+      'nado nuzhno prosyat trebuyut rabota rabotu raboty dengi deneg nomer nomera zvonili napisali segodnya zavtra ' +
+      'pasport zabral zabrali spasibo')
+      .split(' '),
+  ),
+  tg: new Set(
+    ('man mo shumo vay ba dar va ki az baroi boyad pul kor kerak ast hast nest meni mara maro salom assalom ' +
+      'rahmat giriftand dodam imruz fardo kardand mekunand namedihand nadoram hastem hastam aka oyo in on')
+      .split(' '),
+  ),
+};
+/** Tajik words that are not Russian ones: a Tajik text typed without ҳ қ ғ ҷ ӣ ӯ still reads as Tajik. */
+const TAJIK_IN_CYRILLIC = new Set(
+  ('ман мо шумо вай ба дар ва ки аз барои бояд пул кор аст нест маро мара моро салом ассалом рахмат гирифтанд ' +
+    'додам имруз фардо карданд кардан мекунанд намедиханд надорам надорем хастем хастам ака оё ин мумкин бовар ' +
+    'лозим керак гуфтанд мешавад шуд лутфан ракам нафар чи чаро')
+    .split(' '),
+);
+
+/** The language a message is written in, when nothing else says: the script, then its commonest words. */
+export function guessLanguage(message: string): Lang {
+  const text = prose(message);
+  const said = foldedWords(text);
+  if (/[ҳқғҷӣӯҲҚҒҶӢӮ]/.test(text)) return 'tg';
+  // The script most of the letters are in: a stray Cyrillic letter in Latin words does not make them Russian.
+  const cyrillic = text.match(/\p{Script=Cyrillic}/gu)?.length ?? 0;
+  if (cyrillic > (text.match(/\p{Script=Latin}/gu)?.length ?? 0)) {
+    return said.some((word) => TAJIK_IN_CYRILLIC.has(word)) ? 'tg' : 'ru';
+  }
+  const score = (lang: Lang) => said.filter((word) => LATIN_WORDS[lang].has(word)).length;
+  const [en, ru, tg] = [score('en'), score('ru'), score('tg')];
+  // Latin text from a first-time sender is as likely Tajik written in Latin letters as English: Tajik on a tie.
+  if (en > tg && en > ru) return 'en';
+  if (ru > tg) return 'ru';
+  return 'tg';
+}
