@@ -13,6 +13,7 @@
  * | provider message id  | `PROVIDERMSG#<provider>#<providerId>` | `OUTMSG` | `messageId`: finds the SMS a delivery report is about; expires |
  * | processed inbound id | `INBOUND#<provider>#<providerId>` | `SEEN` | conditional write before any effect: provider retries run once; expires |
  * | SMS flood counter    | `CALLER#<phoneKey>`      | `RATE#<hour>` | `count` of inbound SMS in that UTC hour; expires   |
+ * | pending SMS report   | `CALLER#<phoneKey>`      | `PENDING_REPORT` | a story offered as a report (`text`, `lang`) awaiting the sender's YES; expires |
  * | report intake        | `INTAKE#<idempotencyKey>` | `REPORT` | `reference` of the one report this intake became: written FIRST (store/reports.ts) |
  * | report               | `REPORT#<reference>`     | `REPORT`  | the report (domain/report.ts) and its `idempotencyKey`; conditional put: references are unique |
  * | call-back number     | `REPORT#<reference>`     | `CALLBACK` | `sealedNumber` (NumberVault), only with consent; expires after the retention period |
@@ -58,6 +59,7 @@ export const keys = {
     sk: 'SEEN',
   }),
   smsRateCounter: (callerKey: string, hour: string): ItemKey => ({ pk: `CALLER#${callerKey}`, sk: `RATE#${hour}` }),
+  pendingReport: (callerKey: string): ItemKey => ({ pk: `CALLER#${callerKey}`, sk: 'PENDING_REPORT' }),
   reportIntake: (idempotencyKey: string): ItemKey => ({ pk: `INTAKE#${idempotencyKey}`, sk: 'REPORT' }),
   report: (reference: string): ItemKey => ({ pk: `REPORT#${reference}`, sk: 'REPORT' }),
   reportCallback: (reference: string): ItemKey => ({ pk: `REPORT#${reference}`, sk: 'CALLBACK' }),
