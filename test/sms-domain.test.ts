@@ -3,7 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { LANGUAGES, PROMPTS } from '../shared/domain/prompts';
 import { smsParts } from '../shared/domain/screen';
 import { sampleUssdData } from './support/registry';
-import { floodDecision, languageArgument, parseSmsCommand, replyLanguage, smsReply } from '../shared/domain/sms';
+import type { Report } from '../shared/domain/report';
+import {
+  floodDecision,
+  languageArgument,
+  parseSmsCommand,
+  readSms,
+  replyLanguage,
+  reportTextForKey,
+  smsReply,
+} from '../shared/domain/sms';
 
 describe('parseSmsCommand', () => {
   it.each([
@@ -31,6 +40,12 @@ describe('parseSmsCommand', () => {
     ['status K7QX3M', 'status', 'en', 'K7QX3M'],
     ['ҳолат K7QX3M', 'status', 'tg', 'K7QX3M'],
     ['холат K7QX3M', 'status', 'tg', 'K7QX3M'],
+    ['YES', 'confirm', 'en', ''],
+    ['yes!', 'confirm', 'en', ''],
+    ['Да', 'confirm', 'ru', ''],
+    ['ҲА', 'confirm', 'tg', ''],
+    ['ха', 'confirm', 'tg', ''],
+    ['Ha.', 'confirm', 'tg', ''],
   ])('%j → %s (%s) with %j', (text, name, keywordLang, argument) => {
     expect(parseSmsCommand(text)).toEqual({ name, keywordLang, argument });
   });
@@ -39,13 +54,15 @@ describe('parseSmsCommand', () => {
     expect(parseSmsCommand('Salom, kor kerak')).toEqual({ name: 'unknown', keywordLang: undefined, argument: 'Salom, kor kerak' });
     expect(parseSmsCommand('')).toEqual({ name: 'unknown', keywordLang: undefined, argument: '' });
     expect(parseSmsCommand('HELPME')).toMatchObject({ name: 'unknown' });
+    // A YES with words after it is a story, not a confirmation.
+    expect(parseSmsCommand('Да, у меня забрали паспорт')).toMatchObject({ name: 'unknown' });
   });
 
   it('never throws, whatever arrives (property)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => {
         const command = parseSmsCommand(text);
-        expect(['help', 'language', 'check', 'report', 'status', 'unknown']).toContain(command.name);
+        expect(['help', 'language', 'check', 'report', 'status', 'confirm', 'unknown']).toContain(command.name);
         expect(typeof command.argument).toBe('string');
       }),
     );
@@ -74,13 +91,32 @@ describe('the reply language', () => {
   });
 });
 
+describe('free text read as what it asks (readSms)', () => {
+  it.each([
+    ['a man on Telegram +992 90 000 5678 wants 3000 somoni for a UK visa', { name: 'offer', keywordLang: 'en' }],
+    ['имрӯз бояд 1000 сомонӣ супорам', { name: 'offer', keywordLang: 'tg' }],
+    ['Да, у меня забрали паспорт', { name: 'offer', keywordLang: 'ru' }],
+    ['is Konkordia real?', { name: 'check', keywordLang: 'en', argument: 'Konkordia' }],
+    ['проверьте +992 90 000 1234', { name: 'check', keywordLang: 'ru', argument: 'проверьте +992 90 000 1234' }],
+    ['Salom, kor kerak', { name: 'unknown', keywordLang: undefined }],
+    ['REPORT they took my passport', { name: 'report', keywordLang: 'en' }],
+  ])('%j', (text, command) => {
+    expect(readSms(text)).toMatchObject(command);
+  });
+
+  it('keys a report text by its words, not its case or spacing', () => {
+    expect(reportTextForKey('  They  want\nME to pay ')).toBe(reportTextForKey('they want me to pay'));
+    expect(reportTextForKey('they want me to pay 200$')).not.toBe(reportTextForKey('they want me to pay 200₽'));
+  });
+});
+
 describe('smsReply', () => {
   const { registry, today, cardHash } = sampleUssdData();
   const context = { storedLang: undefined, ussdServiceCode: '*384*1234#', registry, today, cardHash };
 
   it('answers HELP in the keyword’s language with the USSD code', () => {
     expect(smsReply(parseSmsCommand('help'), context)).toEqual({
-      text: 'SafeJob: free help against job and visa fraud. Never pay anyone for a job or a visa. Dial *384*1234# for the menu. To change language, text LANG TG, LANG RU or LANG EN.',
+      text: 'SafeJob: free help against job and visa fraud. Never pay for a job or a visa. Text CHECK and a name or number, REPORT and what happened, STATUS and your reference. Menu: *384*1234#. Language: LANG TG, LANG RU, LANG EN.',
       lang: 'en',
       effects: [],
     });
@@ -101,9 +137,51 @@ describe('smsReply', () => {
     });
   });
 
+  it('offers a story as a report, in its language, and holds it for the YES', () => {
+    const story = 'a man on Telegram +992 90 000 5678 wants 3000 somoni for a UK visa';
+    expect(smsReply(readSms(story), context)).toEqual({
+      text: 'SafeJob: this sounds like fraud. Reply YES within 30 minutes to report this; an officer will look at it. Until then, pay nobody.',
+      lang: 'en',
+      effects: [{ type: 'holdReport', text: story, lang: 'en' }],
+    });
+    expect(smsReply(readSms('имрӯз бояд 1000 сомонӣ супорам'), context)).toEqual({
+      text: 'SafeJob: ин ба фиреб монанд аст. Барои шикоят дар давоми 30 дақиқа ҲА нависед, корманд онро баррасӣ мекунад. То он вақт ба касе пул надиҳед.',
+      lang: 'tg',
+      effects: [{ type: 'holdReport', text: 'имрӯз бояд 1000 сомонӣ супорам', lang: 'tg' }],
+    });
+  });
+
+  it('files the held story on YES and answers with its reference, in the story’s language', () => {
+    const report = { reference: '7K3R9M', paid: 'about_to_pay', category: 'other' } as Report;
+    const held = { text: 'требуют заплатить сегодня', lang: 'ru' } as const;
+    expect(smsReply(readSms('yes'), { ...context, heldReport: held, submitted: { saved: true, report } })).toEqual({
+      text: 'SafeJob: сообщение 7K3R9M принято. Ничего им не платите. Узнать статус: СТАТУС 7K3R9M.',
+      lang: 'ru',
+      effects: [],
+    });
+    expect(smsReply(readSms('yes'), { ...context, heldReport: held, submitted: { saved: false } }).text).toBe(
+      'Не удалось сохранить ваше сообщение. Отправьте его снова через несколько минут.',
+    );
+  });
+
+  it('says there is nothing to file when no story is held (or it expired)', () => {
+    expect(smsReply(readSms('YES'), { ...context, heldReport: null }).text).toBe(
+      'SafeJob: there is nothing waiting to be reported (we keep a message 30 minutes). Text REPORT and what happened.',
+    );
+  });
+
+  it('answers a question about a name or number as the CHECK of it', () => {
+    const checked = smsReply(parseSmsCommand('CHECK Concordia'), context).text;
+    expect(checked).toMatch(/^Concordia \(UK\)/);
+    expect(smsReply(readSms('Is Concordia real?'), context).text).toBe(checked);
+    expect(smsReply(readSms('Please check 00992 90 000 1234'), context).text).toBe(
+      smsReply(parseSmsCommand('CHECK +992900001234'), context).text,
+    );
+  });
+
   it('answers unknown text with the short help, not silence', () => {
     expect(smsReply(parseSmsCommand('hello?'), { ...context, storedLang: 'ru' }).text).toBe(
-      'SafeJob: бесплатная помощь против обмана с работой и визами. Никому не платите за работу или визу. Меню: *384*1234#. Сменить язык: LANG TG, LANG RU или LANG EN.',
+      'SafeJob: помощь против обмана с работой и визами. Не платите за работу или визу. ПРОВЕРКА и имя или номер, ЖАЛОБА и что случилось, СТАТУС и номер жалобы. Меню: *384*1234#. Язык: LANG RU/TG/EN',
     );
   });
 });

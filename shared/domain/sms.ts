@@ -7,19 +7,22 @@
 import { foldWord, promptWords } from './keywords';
 import { LANGUAGES, isLang, t, type Lang } from './prompts';
 import { identifierKey, type CommonEffect, type ConversationData, type Need, type StepOutcome } from './conversation';
+import { checkQuery, guessLanguage, messageIntent } from './free-text';
 import type { RegistryIndex } from './registry';
 import { extractAmount, extractIdentifiers, normaliseReference, textReasons, type Identifier, type Report, type ReportDraft } from './report';
 import { reportAdvice, reportStatusText } from './report-texts';
 import { smsParts } from './screen';
 import { contactAnswer, entryAnswer, noRecordAnswer, type ReportedSummary } from './verify';
 
-export type SmsCommandName = 'help' | 'language' | 'check' | 'report' | 'status';
+export type SmsCommandName = 'help' | 'language' | 'check' | 'report' | 'status' | 'confirm';
 
 export type SmsCommand =
   | { name: SmsCommandName; keywordLang: Lang; argument: string }
+  /** Free text that reads like a report: offered as one, filed on the sender's YES (`confirm`). */
+  | { name: 'offer'; keywordLang: Lang; argument: string }
   | { name: 'unknown'; keywordLang: undefined; argument: string };
 
-const COMMANDS = ['help', 'language', 'check', 'report', 'status'] as const satisfies readonly SmsCommandName[];
+const COMMANDS = ['help', 'language', 'check', 'report', 'status', 'confirm'] as const satisfies readonly SmsCommandName[];
 
 /** Keywords in every language (prompts/*.json `sms.keywords.*`), folded; each says the language it is written in. */
 const KEYWORDS: Record<string, { name: SmsCommandName; lang: Lang }> = Object.fromEntries(
@@ -37,8 +40,33 @@ export function parseSmsCommand(text: string): SmsCommand {
   // After the keyword, separators go (`CHECK: x`, `check, x`) but not what starts an argument (`@handle`, `+992…`).
   const match = /^[\p{P}\p{S}\s]*([\p{L}\p{M}]+|\?)[\s:;,.!?-]*(.*)$/u.exec(cleaned);
   const keyword = match ? KEYWORDS[foldWord(match[1]!)] : undefined;
-  if (!match || !keyword) return { name: 'unknown', keywordLang: undefined, argument: cleaned };
+  // "Да, у меня забрали паспорт" is a story, not a YES.
+  const confirmsAlone = keyword?.name !== 'confirm' || !match![2]!.trim();
+  if (!match || !keyword || !confirmsAlone) return { name: 'unknown', keywordLang: undefined, argument: cleaned };
   return { name: keyword.name, keywordLang: keyword.lang, argument: match[2]!.trim() };
+}
+
+/**
+ * What an SMS asks, free text included: a keyword's command; else a CHECK of what a question names ("is Konkordia
+ * real?"), an offer to file a story as a report, or unknown (answered with help). Read from free text, the
+ * command carries the language the text is written in.
+ */
+export function readSms(text: string): SmsCommand {
+  const command = parseSmsCommand(text);
+  if (command.name !== 'unknown') return command;
+  const intent = messageIntent(command.argument);
+  if (intent === 'other') return command;
+  const keywordLang = guessLanguage(command.argument);
+  if (intent === 'check') return { name: 'check', keywordLang, argument: checkQuery(command.argument) };
+  return { name: 'offer', keywordLang, argument: command.argument };
+}
+
+/**
+ * A report's words as compared for "the same text sent twice": case, spacing and Unicode forms aside. The shell
+ * hashes it, with the sender's key, into the report's idempotency key: the text itself is never a key.
+ */
+export function reportTextForKey(text: string): string {
+  return text.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 /** The language named in a LANG command's argument, if any. */
@@ -48,17 +76,27 @@ export function languageArgument(argument: string): Lang | undefined {
   return isLang(lang) ? lang : undefined;
 }
 
-/** The language to answer in: the remembered one, else the keyword's, else a guess from the script. */
+/** The language to answer in: the remembered one, else the keyword's, else a guess from the words. */
 export function replyLanguage(command: SmsCommand, storedLang: Lang | undefined): Lang {
-  if (storedLang) return storedLang;
-  if (command.keywordLang) return command.keywordLang;
-  if (/[ҳқғҷӣӯҲҚҒҶӢӮ]/.test(command.argument)) return 'tg';
-  if (/\p{Script=Cyrillic}/u.test(command.argument)) return 'ru';
-  // Latin text from a first-time sender is as likely Tajik written in Latin letters as English.
-  return 'tg';
+  return storedLang ?? command.keywordLang ?? guessLanguage(command.argument);
 }
 
-export type SmsEffect = { type: 'rememberLanguage'; lang: Lang };
+export type SmsEffect =
+  | { type: 'rememberLanguage'; lang: Lang }
+  /** Keep a story offered as a report until the sender's YES (or its expiry). */
+  | { type: 'holdReport'; text: string; lang: Lang };
+
+/**
+ * How long a story offered as a report waits for the sender's YES: long enough to read the offer and answer, short
+ * enough that a later YES (to something else) does not file a message the sender no longer has in mind.
+ */
+export const HELD_REPORT_MINUTES = 30;
+
+/** A story offered as a report, awaiting the sender's YES (shared/store/pending-reports.ts keeps it). */
+export interface HeldReport {
+  text: string;
+  lang: Lang;
+}
 
 export interface SmsReply {
   text: string;
@@ -77,8 +115,11 @@ export interface SmsContext {
   reported?: ReportedSummary | null;
   /** The sender's keyed phone hash: STATUS shows a report only to the number that made it. */
   callerKey?: string;
-  /** How the report a REPORT made fared. */
+  /** How the report a REPORT (or a YES to a held story) made fared. */
   submitted?: { saved: true; report: Report } | { saved: false };
+  /** For a YES: the story held for the sender, once looked up (null: none, or expired). */
+  heldReport?: HeldReport | null;
+
   /** The report a STATUS names, once looked up (null: no such reference). */
   statusReport?: Report | null;
 }
@@ -150,6 +191,10 @@ export function reportFromSms(
 
 function reportReply(argument: string, lang: Lang, context: SmsContext): string {
   if (!argument.trim()) return t(lang, 'sms.reportUsage');
+  return submittedReply(lang, context);
+}
+
+function submittedReply(lang: Lang, context: SmsContext): string {
   if (!context.submitted?.saved) return t(lang, 'sms.reportFailed');
   const { report } = context.submitted;
   return fitSms([t(lang, 'sms.reportReceived', { ref: report.reference, advice: t(lang, reportAdvice(report)) })]);
@@ -169,6 +214,16 @@ export function smsReply(command: SmsCommand, context: SmsContext): SmsReply {
   const chosen = command.name === 'language' ? languageArgument(command.argument) : undefined;
   if (chosen) return { text: t(chosen, 'sms.languageSet', vars), lang: chosen, effects: [{ type: 'rememberLanguage', lang: chosen }] };
   const lang = replyLanguage(command, context.storedLang);
+  const minutes = { minutes: HELD_REPORT_MINUTES };
+  if (command.name === 'offer') {
+    return { text: t(lang, 'sms.offerReport', minutes), lang, effects: [{ type: 'holdReport', text: command.argument, lang }] };
+  }
+  if (command.name === 'confirm') {
+    const held = context.heldReport;
+    // Answered in the language of the story it files.
+    if (held) return { text: submittedReply(held.lang, context), lang: held.lang, effects: [] };
+    return { text: t(lang, 'sms.confirmNothing', minutes), lang, effects: [] };
+  }
   if (command.name === 'check') return { text: checkReply(command.argument, lang, context), lang, effects: [] };
   if (command.name === 'report') return { text: reportReply(command.argument, lang, context), lang, effects: [] };
   if (command.name === 'status') return { text: statusReply(command.argument, lang, context), lang, effects: [] };
@@ -183,8 +238,13 @@ export function floodDecision(countThisHour: number, limitPerHour: number): 'ans
 
 export type SmsStepEffect =
   | CommonEffect
-  /** A REPORT with words after it: the runner submits it (`reportFromSms`), then asks again with `data.submitted`. */
-  | { type: 'submitReport'; text: string; lang: Lang };
+  /**
+   * A REPORT with words after it, or the story a YES confirms: the runner submits it (`reportFromSms`), then asks
+   * again with `data.submitted`.
+   */
+  | { type: 'submitReport'; text: string; lang: Lang }
+  /** The SMS service keeps a story offered as a report until the sender's YES. */
+  | Extract<SmsEffect, { type: 'holdReport' }>;
 
 export interface SmsRequest {
   command: SmsCommand;
@@ -193,6 +253,8 @@ export interface SmsRequest {
   /** The sender's keyed phone hash: STATUS shows a report only to the number that made it. */
   callerKey: string;
   ussdServiceCode: string;
+  /** For a YES: the story held for the sender, read by the SMS service (null: none, or expired). */
+  heldReport?: HeldReport | null;
   data: ConversationData;
 }
 
@@ -215,6 +277,8 @@ export function smsStep(request: SmsRequest): SmsStep {
   if (command.name === 'report' && command.argument.trim() && !data.submitted) {
     effects.push({ type: 'submitReport', text: command.argument, lang });
   }
+  const held = command.name === 'confirm' ? request.heldReport : undefined;
+  if (held && !data.submitted) effects.push({ type: 'submitReport', text: held.text, lang: held.lang });
   const reply = smsReply(command, {
     storedLang: request.storedLang,
     ussdServiceCode: request.ussdServiceCode,
@@ -225,6 +289,7 @@ export function smsStep(request: SmsRequest): SmsStep {
     callerKey: request.callerKey,
     ...(data.submitted ? { submitted: data.submitted } : {}),
     ...(reference ? { statusReport: data.reports?.get(reference) ?? null } : {}),
+    ...(command.name === 'confirm' ? { heldReport: request.heldReport ?? null } : {}),
   });
   return { reply, effects: [...effects, ...reply.effects], needs };
 }
