@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { normalisePhone, parsePhone } from '../shared/domain/phone';
 import { E164 } from '../shared/domain/registry';
 import { extractIdentifiers, identifierValue } from '../shared/domain/report';
-import { checkTarget } from '../shared/domain/sms';
+import { checkTarget, reportFromSms } from '../shared/domain/sms';
+import { reportFromAnswers } from '../shared/domain/ussd';
 import { phoneFromKeypad } from '../shared/domain/voice';
 
 const cardHash = (digits: string) => `hash-${digits.slice(-4)}`;
@@ -69,6 +70,13 @@ describe('one phone number parser for every channel', () => {
     ['karta 4276 3800 1234 5678', []],
   ])('in free text, %j names %j', (text, phones) => {
     expect(extractIdentifiers(text, cardHash).map((identifier) => identifierValue(identifier))).toEqual(phones);
+  });
+
+  it('stores a Russian number typed with its trunk 8 as Russian, in a USSD report and an SMS one', () => {
+    const ussd = reportFromAnswers({ category: 'job_offer', paid: 'no', contact: '8 916 123 45 67', callback: false }, 'ru', '+992900009999', cardHash);
+    expect(ussd.identifiers).toEqual([{ kind: 'phone', value: '+79161234567' }]);
+    const sms = reportFromSms('звонили с 8 916 123 45 67', 'ru', '+992900009999', cardHash);
+    expect(sms.identifiers).toEqual([{ kind: 'phone', value: '+79161234567' }]);
   });
 
   it.each(['12345', '', 'no number', '8 916 123'])('reads no number in %j', (written) => {
