@@ -9,6 +9,14 @@ export function phoneKey(secret: string, raw: string): string {
   return createHmac('sha256', secret).update(normalisePhone(raw)).digest('base64url');
 }
 
+/**
+ * The idempotency key of a report text from one sender: "the same text sent twice is one report". Keyed by the
+ * sender's keyed phone hash, so that the key reveals neither the text nor who sent it.
+ */
+export function reportTextKey(callerKey: string, normalisedText: string): string {
+  return createHmac('sha256', callerKey).update(normalisedText).digest('base64url');
+}
+
 /** Compares two secrets in constant time, whatever their lengths. */
 export function secretsEqual(given: string, expected: string): boolean {
   const a = createHash('sha256').update(given).digest();

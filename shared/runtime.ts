@@ -7,6 +7,7 @@ import { loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './log';
 import { Outbox } from './outbox/outbox';
 import type { Report } from './domain/report';
+import { HELD_REPORT_MINUTES } from './domain/sms';
 import type { IntakeDeps } from './intake';
 import type { EscalationDeps } from './escalation/deps';
 import { startEscalation } from './escalation/service';
@@ -17,6 +18,7 @@ import { environmentWithSecrets } from './secrets';
 import { createDocumentClient } from './store/client';
 import { InboundRepository } from './store/inbound';
 import { LanguageRepository } from './store/languages';
+import { PendingReportRepository } from './store/pending-reports';
 import { MessageRepository } from './store/messages';
 import { RegistryRepository } from './store/registry';
 import { ReportRepository } from './store/reports';
@@ -58,6 +60,8 @@ export interface Deps extends Services {
  */
 export interface ChannelServices extends Services {
   inbound: InboundRepository;
+  /** Stories offered as reports by SMS, awaiting their sender's YES. */
+  pendingReports: PendingReportRepository;
   outbox: Outbox;
   intake: IntakeDeps;
   escalation: EscalationDeps;
@@ -133,6 +137,7 @@ export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps
   return {
     ...deps,
     inbound: new InboundRepository(db, config.tableName, config.sms.claimStaleSeconds),
+    pendingReports: new PendingReportRepository(db, config.tableName, HELD_REPORT_MINUTES * 60),
     outbox,
     escalation,
     vault: adapters.vault,

@@ -101,7 +101,8 @@ describe('a report by SMS', () => {
     await hotline.app.request(fixtureRequest(f)); // the provider's retry
     const replies = await sent(hotline, reporter);
     expect(replies).toHaveLength(1);
-    const reference = /^SafeJob: report ([2-9A-Z]{6}) received\. Never pay for a job or a visa\. To follow it, text STATUS \1\.$/.exec(replies[0]!)?.[1];
+    // "talab kard" (they demanded): asked to pay, so the advice is not to.
+    const reference = /^SafeJob: report ([2-9A-Z]{6}) received\. Do not pay them anything\. To follow it, text STATUS \1\.$/.exec(replies[0]!)?.[1];
     expect(reference, replies[0]).toBeDefined();
     expect(await hotline.deps.reports.getByReference(reference!)).toMatchObject({
       channel: 'sms',
@@ -132,6 +133,20 @@ describe('a report by SMS', () => {
     ]);
   });
 
+  it('files the same text from the same number once, however often it is sent', async () => {
+    const hotline = testHotline(store);
+    const from = '+992900000311';
+    await sms(hotline, from, 'REPORT @twice_uk wants 800 somoni', 'twice-1');
+    await sms(hotline, from, 'report  @twice_uk wants 800 SOMONI', 'twice-2');
+    const references = (await sent(hotline, from)).map((text) => /report ([2-9A-Z]{6}) received/.exec(text)?.[1]);
+    expect(references[0]).toBeDefined();
+    expect(references).toEqual([references[0], references[0]]);
+    expect(await hotline.deps.reports.listByReporter(hotline.deps.callerKey(from), 10)).toHaveLength(1);
+    // Another number sending the same words makes its own report.
+    await sms(hotline, '+992900000312', 'REPORT @twice_uk wants 800 somoni', 'twice-3');
+    expect(await hotline.deps.reports.listByReporter(hotline.deps.callerKey('+992900000312'), 10)).toHaveLength(1);
+  });
+
   it('makes CHECK answer how often an identifier was reported, by how many people', async () => {
     const hotline = testHotline(store);
     await sms(hotline, '+992900000401', 'REPORT they want 500 USD, write to @visa_fast_uk', 'campaign-1');
@@ -139,6 +154,76 @@ describe('a report by SMS', () => {
     await sms(hotline, '+992900000403', 'CHECK @visa_fast_uk', 'campaign-check');
     const [answer] = await sent(hotline, '+992900000403');
     expect(answer).toMatch(/^WARNING: @visa_fast_uk was reported to us by 2 people, last on \d{4}-\d\d-\d\d\. Do not pay and do not send documents\.$/);
+  });
+});
+
+describe('a story by SMS, without a keyword', () => {
+  it('is offered as a report, held, and filed on YES with its urgency, once', async () => {
+    const hotline = testHotline(store);
+    const from = '+992900000321';
+    const story = 'a man on Telegram +992 90 000 5678 wants 3000 somoni for a UK visa, I must pay tomorrow';
+    await sms(hotline, from, story, 'story-1');
+    expect(await sent(hotline, from)).toEqual([
+      'SafeJob: this sounds like fraud. Reply YES within 30 minutes to report this; an officer will look at it. Until then, pay nobody.',
+    ]);
+    // Nothing is a report until the sender says so.
+    expect(await hotline.deps.reports.listByReporter(hotline.deps.callerKey(from), 10)).toEqual([]);
+    expect(await hotline.deps.pendingReports.get(hotline.deps.callerKey(from))).toEqual({ text: story, lang: 'en' });
+
+    await sms(hotline, from, 'Yes', 'story-yes');
+    const reply = (await sent(hotline, from)).at(-1)!;
+    const reference = /^SafeJob: report ([2-9A-Z]{6}) received\. Do not pay them anything\. To follow it, text STATUS \1\.$/.exec(reply)?.[1];
+    expect(reference, reply).toBeDefined();
+    expect(await hotline.deps.reports.getByReference(reference!)).toMatchObject({
+      channel: 'sms',
+      lang: 'en',
+      paid: 'about_to_pay',
+      amount: { value: 3000, currency: 'TJS' },
+      identifiers: [{ kind: 'phone', value: '+992900005678' }],
+      freeText: story,
+      urgency: { urgent: true, reasons: ['about_to_pay'] },
+    });
+    expect(await hotline.deps.pendingReports.get(hotline.deps.callerKey(from))).toBeUndefined();
+
+    // A second YES finds nothing held; the same story offered and confirmed again is the same report.
+    await sms(hotline, from, 'YES', 'story-yes-again');
+    expect((await sent(hotline, from)).at(-1)).toBe(
+      'SafeJob: there is nothing waiting to be reported (we keep a message 30 minutes). Text REPORT and what happened.',
+    );
+    await sms(hotline, from, story, 'story-2');
+    await sms(hotline, from, 'yes', 'story-yes-2');
+    expect((await sent(hotline, from)).at(-1)).toBe(reply);
+    expect(await hotline.deps.reports.listByReporter(hotline.deps.callerKey(from), 10)).toHaveLength(1);
+  });
+
+  it('answers in the story’s language, and ДА / ҲА confirm it', async () => {
+    const hotline = testHotline(store);
+    await sms(hotline, '+992900000322', 'Нас запирают на ночь, не выпускают', 'ru-story');
+    await sms(hotline, '+992900000322', 'да', 'ru-yes');
+    await sms(hotline, '+992900000323', 'имрӯз бояд 1000 сомонӣ супорам', 'tg-story');
+    await sms(hotline, '+992900000323', 'ҲА', 'tg-yes');
+    const [ruOffer, ruFiled] = await sent(hotline, '+992900000322');
+    expect(ruOffer).toBe('SafeJob: похоже на обман. Ответьте ДА в течение 30 минут, чтобы подать жалобу, и её рассмотрит сотрудник. Пока никому не платите.');
+    expect(ruFiled).toMatch(/^SafeJob: сообщение [2-9A-Z]{6} принято\./);
+    const [tgOffer, tgFiled] = await sent(hotline, '+992900000323');
+    expect(tgOffer).toMatch(/^SafeJob: ин ба фиреб монанд аст\./);
+    expect(tgFiled).toMatch(/^SafeJob: шикояти [2-9A-Z]{6} қабул шуд\. Ба онҳо ҳеҷ пул надиҳед\./);
+    const [ru] = await hotline.deps.reports.listByReporter(hotline.deps.callerKey('+992900000322'), 1);
+    expect(ru).toMatchObject({ lang: 'ru', urgency: { urgent: true, reasons: ['trafficking_indicators'] } });
+    const [tg] = await hotline.deps.reports.listByReporter(hotline.deps.callerKey('+992900000323'), 1);
+    expect(tg).toMatchObject({ lang: 'tg', paid: 'about_to_pay', urgency: { urgent: true, reasons: ['about_to_pay'] } });
+  });
+
+  it('answers a question as the CHECK it asks, and a greeting with help naming CHECK, REPORT and STATUS', async () => {
+    const hotline = testHotline(store);
+    await sms(hotline, '+992900000324', 'Is Concordia real?', 'question');
+    await sms(hotline, '+992900000325', 'CHECK Concordia', 'keyword');
+    await sms(hotline, '+992900000326', 'hello', 'greeting');
+    expect(await sent(hotline, '+992900000324')).toEqual(await sent(hotline, '+992900000325'));
+    expect(await sent(hotline, '+992900000326')).toEqual([
+      'SafeJob: free help against job and visa fraud. Never pay for a job or a visa. Text CHECK and a name or number, REPORT and what happened, STATUS and your reference. Menu: *384*1234#. Language: LANG TG, LANG RU, LANG EN.',
+    ]);
+    expect(await hotline.deps.pendingReports.get(hotline.deps.callerKey('+992900000326'))).toBeUndefined();
   });
 });
 

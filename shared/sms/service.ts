@@ -6,9 +6,19 @@
 import type { SmsProviderName } from '../config';
 import { converse, readRegistry } from '../conversation/runner';
 import { t } from '../domain/prompts';
-import { floodDecision, parseSmsCommand, replyLanguage, reportFromSms, smsStep, type SmsStepEffect } from '../domain/sms';
+import {
+  floodDecision,
+  readSms,
+  replyLanguage,
+  reportFromSms,
+  reportTextForKey,
+  smsStep,
+  type SmsCommand,
+  type SmsStepEffect,
+} from '../domain/sms';
 import { dushanbeToday } from '../domain/verify';
 import { handleOfficerSms, isOfficer } from '../escalation/service';
+import { reportTextKey } from '../privacy';
 import type { ChannelServices } from '../runtime';
 
 /** An inbound SMS in provider-neutral form. */
@@ -54,13 +64,16 @@ async function answerSms(deps: ChannelServices, sms: InboundSms, callerKey: stri
   const replyTo = `${sms.provider}:${sms.providerMessageId}`;
   // An officer's command (ACK, DONE, WHO…) from a number on the rota; anything else is the migrant flow.
   if (await handleOfficerSms(deps.escalation, sms.from, sms.text)) return;
-  const command = parseSmsCommand(sms.text);
-  // Independent reads side by side: the sender's language, the flood counter, the rota and the registry (memory).
-  const [stored, countThisHour, officer, registry] = await Promise.all([
+  // A keyword, or free text read as the check, report or help it amounts to.
+  const command = readSms(sms.text);
+  // Independent reads side by side: the sender's language, the flood counter, the rota, the registry (memory) and,
+  // for a YES, the story it confirms.
+  const [stored, countThisHour, officer, registry, heldReport] = await Promise.all([
     deps.languages.get(callerKey),
     deps.inbound.countThisHour(callerKey),
     isOfficer(deps.escalation, sms.from),
     readRegistry(deps),
+    command.name === 'confirm' ? deps.pendingReports.get(callerKey).then((held) => held ?? null) : undefined,
   ]);
   // Officers are exempt from the flood limit: on a bad night they text a lot.
   const decision = officer ? 'answer' : floodDecision(countThisHour, deps.config.sms.rateLimitPerHour);
@@ -70,15 +83,15 @@ async function answerSms(deps: ChannelServices, sms: InboundSms, callerKey: stri
     await deps.outbox.send(sms.from, t(replyLanguage(command, stored?.lang), 'sms.flood'));
     return;
   }
-  const { result } = await converse(deps, {
+  const { result, submitted } = await converse(deps, {
     caller: { phone: sms.from, key: callerKey },
     data: { registry, today: dushanbeToday(deps.now()), cardHash: deps.cardHash, reported: new Map() },
-    step: (data) => smsStep({ command, storedLang: stored?.lang, callerKey, ussdServiceCode: deps.config.ussdServiceCode, data }),
+    step: (data) =>
+      smsStep({ command, storedLang: stored?.lang, callerKey, ussdServiceCode: deps.config.ussdServiceCode, heldReport, data }),
     filing: {
       reportOf: (effect: SmsStepEffect) =>
         effect.type === 'submitReport' ? reportFromSms(effect.text, effect.lang, sms.from, deps.cardHash) : undefined,
-      // A provider's retry or a double submission of one message: the same report.
-      idempotencyKey: `sms:${sms.provider}:${sms.providerMessageId}`,
+      idempotencyKey: reportKey(callerKey, command, heldReport?.text, `${sms.provider}:${sms.providerMessageId}`),
       // The reply to REPORT is the confirmation.
       confirmBySms: false,
     },
@@ -86,5 +99,21 @@ async function answerSms(deps: ChannelServices, sms: InboundSms, callerKey: stri
     // A failed read fails the message: the provider's retry answers it whole.
     strictLookups: true,
   });
+  // Held before the offer goes out, so that however fast the YES comes it finds the story.
+  for (const effect of result.effects) {
+    if (effect.type === 'holdReport') await deps.pendingReports.hold(callerKey, { text: effect.text, lang: effect.lang });
+  }
+  // Kept until stored: a YES sent again after a failure files it then (the same report, by its key).
+  if (command.name === 'confirm' && submitted?.outcome.saved) await deps.pendingReports.clear(callerKey);
   await deps.outbox.send(sms.from, result.reply.text, { replyTo });
+}
+
+/**
+ * The idempotency key of the report an SMS may file. The same text from the same number is one report, however it
+ * came (a provider's retry, a REPORT sent twice, a story confirmed with YES twice): the sender's key and a keyed
+ * hash of the normalised text, never the text. A message that files nothing keeps its provider id.
+ */
+function reportKey(callerKey: string, command: SmsCommand, heldText: string | undefined, messageId: string): string {
+  const text = command.name === 'report' ? command.argument : command.name === 'confirm' ? heldText : undefined;
+  return text?.trim() ? `sms:${callerKey}:${reportTextKey(callerKey, reportTextForKey(text))}` : `sms:${messageId}`;
 }
