@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { cardKey } from '../shared/crypto';
-import { guessLanguage, messageIntent } from '../shared/domain/free-text';
+import { checkQuery, guessLanguage, messageIntent } from '../shared/domain/free-text';
 import { LANGUAGES } from '../shared/domain/prompts';
 import { CURRENCIES, URGENCY_REASONS, extractAmount, textReasons, triage } from '../shared/domain/report';
 import { parseSmsCommand, reportFromSms } from '../shared/domain/sms';
@@ -19,6 +19,8 @@ const corpusSchema = z.object({
         /** Empty: the message mixes languages and either answer will do. */
         lang: z.union([z.enum(LANGUAGES), z.literal('')]),
         intent: z.enum(['report', 'check', 'other']),
+        /** For a question about a name: the name it is checked as. */
+        checkName: z.string().optional(),
         urgencyReasons: z.array(z.enum(URGENCY_REASONS)),
         amount: z.object({ value: z.number().positive(), currency: z.enum(CURRENCIES) }).optional(),
         identifiers: z.array(
@@ -58,6 +60,7 @@ describe.each(corpus.messages)('$text', (message) => {
   it(`is read as a ${message.intent}${message.lang ? `, in ${message.lang}` : ''}`, () => {
     expect(messageIntent(message.text)).toBe(message.intent);
     if (message.lang) expect(guessLanguage(message.text)).toBe(message.lang);
+    if (message.checkName) expect(checkQuery(message.text)).toBe(message.checkName);
   });
 
   it(`is ${message.urgencyReasons.length > 0 ? `urgent: ${message.urgencyReasons.join(', ')}` : 'not urgent'}`, () => {

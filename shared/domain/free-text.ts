@@ -60,7 +60,7 @@ const NOT_THE_NAME = [
   ...CHECK_WORDS, 'is', 'it', 'this', 'that', 'a', 'an', 'the', 'are', 'they', 'please', 'pls', 'plz', 'can', 'you',
   'do', 'does', 'have', 'has', 'company', 'agency', 'firm', 'ok', 'okay', 'or', 'not', 'and', 'of',
   'это', 'ли', 'пожалуйста', 'у', 'них', 'есть', 'компания', 'фирма', 'агентство', 'или', 'нет', 'они', 'эта', 'этот',
-  'eto', 'li', 'pozhaluysta', 'pojaluysta', 'kompaniya', 'firma',
+  'скажите', 'подскажите', 'eto', 'li', 'pozhaluysta', 'pojaluysta', 'kompaniya', 'firma', 'skazhite', 'tell', 'me',
   'оё', 'ое', 'аст', 'хаст', 'лутфан', 'доранд', 'дорад', 'ширкат', 'ширкати', 'ин', 'е', 'ё',
   'oyo', 'ast', 'hast', 'lutfan', 'dorand', 'dorad', 'shirkat', 'shirkati', 'in', 'yo', 'mumkin', 'мумкин', 'кардан',
   'kardan',

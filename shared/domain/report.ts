@@ -308,7 +308,7 @@ const ASK = [
   'want', 'wants', 'wanted', 'ask', 'asks', 'asking', 'asked', 'demand*', 'requir*', 'charg*',
   'требу*', 'просят', 'просит', 'просил*', 'попросил*', 'хотят', 'хочет',
   'trebu*', 'prosyat', 'prosit', 'prosil*', 'xotyat', 'hotyat', 'khotyat',
-  'мехох*', 'mexoh*', 'mekhoh*', 'mehoh*', 'талаб*', 'talab*',
+  'мехох*', 'mexoh*', 'mekhoh*', 'mehoh*', 'талаб*', 'talab*', 'мепурс*', 'mepurs*',
   // Tajik "(money is) needed".
   'лозим', 'lozim', 'керак', 'kerak',
 ];
@@ -359,6 +359,7 @@ const KEYWORD_SIGNALS: [KeywordReason, string[][]][] = [
   ['threats', [['тахдид*', 'tahdid*', 'тарсон*', 'tarson*']]],
   // Not Tajik `мекушанд` (they kill): without ӯ it is spelt like `мекӯшанд` (they try).
   ['threats', [['kill', 'kills', 'killed', 'убь*', 'убить', 'убьем', 'ub\'yut', 'ubyut']]],
+  ['threats', [['will', "he'll", "they'll", 'gonna'], ['hurt', 'harm']]],
   ['threats', [['beat', 'beaten', 'beating', 'избил*', 'избива*', 'бьют', 'латукуб*', 'latukub*']]],
   // Tajik `қулф` (lock) folds to `кулф`; `намемонанд`: they do not let (me go).
   ['trafficking_indicators', [['locked', 'traffick*', 'заперл*', 'заперт*', 'взаперти', 'кулф*', 'qulf*', 'kulf*', 'confined', 'zaperl*', 'zapert*']]],
@@ -382,7 +383,8 @@ const TAJIK_FOLD: Record<string, string> = { ҳ: 'х', қ: 'к', ғ: 'г', ҷ: '
 /** A text's words, folded (lower case, Tajik letters to Russian ones): how every free-text reader compares words. */
 export function foldedWords(text: string): string[] {
   const folded = text.normalize('NFC').toLowerCase().replace(/[ҳқғҷӣӯё’]/g, (ch) => TAJIK_FOLD[ch]!);
-  return folded.match(/[\p{L}\p{N}']+/gu) ?? [];
+  // Apostrophes inside a word stay (`can't`, `oplat'`); quotes around one go (`'processing fee'`).
+  return (folded.match(/[\p{L}\p{N}']+/gu) ?? []).map((word) => word.replace(/^'+|'+$/g, '')).filter(Boolean);
 }
 
 /** `stem*` matches any word starting with `stem`, a plain word only itself. */
