@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkQuery, guessLanguage, messageIntent } from '../shared/domain/free-text';
-import { reportFromSms } from '../shared/domain/sms';
+import { LANGUAGES } from '../shared/domain/prompts';
+import { parseSmsCommand, readSms, reportFromSms } from '../shared/domain/sms';
 
 const cardHash = (digits: string) => `hash-${digits.slice(-4)}`;
 
@@ -52,5 +54,21 @@ describe('the report an SMS makes', () => {
       paid: 'unknown',
       category: 'abroad_in_trouble',
     });
+  });
+});
+
+describe('whatever arrives (property)', () => {
+  it('is read as one intent and language without throwing, and a check always asks about something', () => {
+    const words = fc.constantFrom('pay', 'заплатить', 'бояд', 'passport', 'паспорт', 'real?', '+992 90 000 1234', '@uk_jobs', '3000 somoni', 'salom', 'YES', '?', 'да');
+    const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.array(words, { maxLength: 12 }).map((w) => w.join(' ')));
+    fc.assert(
+      fc.property(text, (message) => {
+        expect(['report', 'check', 'other']).toContain(messageIntent(message));
+        expect(LANGUAGES).toContain(guessLanguage(message));
+        const command = readSms(message);
+        // Free text read as a check names what to check: never the empty CHECK that gets the usage reply.
+        if (command.name === 'check' && parseSmsCommand(message).name === 'unknown') expect(command.argument.trim()).not.toBe('');
+      }),
+    );
   });
 });
