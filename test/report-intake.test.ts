@@ -196,6 +196,22 @@ describe('a story by SMS, without a keyword', () => {
     expect(await hotline.deps.reports.listByReporter(hotline.deps.callerKey(from), 10)).toHaveLength(1);
   });
 
+  it('files a story told over several messages as one report', async () => {
+    const hotline = testHotline(store);
+    const from = '+992900000327';
+    await sms(hotline, from, 'Salom, dar Telegram @kor_uk_fast 3000 somoni talab kard', 'parts-1');
+    await sms(hotline, from, 'imruz boyad supoRam, karta 4111 1111 1111 1111', 'parts-2');
+    await sms(hotline, from, 'HA', 'parts-yes');
+    const [report] = await hotline.deps.reports.listByReporter(hotline.deps.callerKey(from), 1);
+    expect(report).toMatchObject({
+      lang: 'tg',
+      freeText: 'Salom, dar Telegram @kor_uk_fast 3000 somoni talab kard\nimruz boyad supoRam, karta 4111 1111 1111 1111',
+      amount: { value: 3000, currency: 'TJS' },
+      identifiers: [{ kind: 'handle', value: 'kor_uk_fast' }, { kind: 'card', hash: hotline.deps.cardHash('4111111111111111'), last4: '1111' }],
+      urgency: { urgent: true, reasons: ['about_to_pay'] },
+    });
+  });
+
   it('answers in the story’s language, and ДА / ҲА confirm it', async () => {
     const hotline = testHotline(store);
     await sms(hotline, '+992900000322', 'Нас запирают на ночь, не выпускают', 'ru-story');

@@ -151,6 +151,16 @@ describe('smsReply', () => {
     });
   });
 
+  it('adds a further message to the story held, and a resend adds nothing', () => {
+    const held = { text: 'a man on Telegram wants 3000 somoni', lang: 'en' } as const;
+    expect(smsReply(readSms('he wrote from @uk_visa_fast, I must pay tomorrow'), { ...context, heldReport: held }).effects).toEqual([
+      { type: 'holdReport', text: 'a man on Telegram wants 3000 somoni\nhe wrote from @uk_visa_fast, I must pay tomorrow', lang: 'en' },
+    ]);
+    expect(smsReply(readSms('A man on Telegram  wants 3000 somoni'), { ...context, heldReport: held }).effects).toEqual([
+      { type: 'holdReport', text: held.text, lang: 'en' },
+    ]);
+  });
+
   it('files the held story on YES and answers with its reference, in the story’s language', () => {
     const report = { reference: '7K3R9M', paid: 'about_to_pay', category: 'other' } as Report;
     const held = { text: 'требуют заплатить сегодня', lang: 'ru' } as const;

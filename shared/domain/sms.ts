@@ -117,9 +117,8 @@ export interface SmsContext {
   callerKey?: string;
   /** How the report a REPORT (or a YES to a held story) made fared. */
   submitted?: { saved: true; report: Report } | { saved: false };
-  /** For a YES: the story held for the sender, once looked up (null: none, or expired). */
+  /** For a YES or a further story: the story held for the sender, once looked up (null: none, or expired). */
   heldReport?: HeldReport | null;
-
   /** The report a STATUS names, once looked up (null: no such reference). */
   statusReport?: Report | null;
 }
@@ -208,6 +207,15 @@ function statusReply(argument: string, lang: Lang, context: SmsContext): string 
   return fitSms([reportStatusText(lang, report)]);
 }
 
+/**
+ * The story to hold after a further message: people tell what happened over several SMS, so a message before the
+ * YES adds to the story held (unless it repeats it: a resend adds nothing).
+ */
+function heldStory(held: HeldReport | null | undefined, message: string): string {
+  if (!held || reportTextForKey(held.text).includes(reportTextForKey(message))) return held?.text ?? message;
+  return `${held.text}\n${message}`;
+}
+
 /** The answer to a keyword: help, language, check, report, status, and anything not understood. */
 export function smsReply(command: SmsCommand, context: SmsContext): SmsReply {
   const vars = { ussdCode: context.ussdServiceCode };
@@ -216,7 +224,8 @@ export function smsReply(command: SmsCommand, context: SmsContext): SmsReply {
   const lang = replyLanguage(command, context.storedLang);
   const minutes = { minutes: HELD_REPORT_MINUTES };
   if (command.name === 'offer') {
-    return { text: t(lang, 'sms.offerReport', minutes), lang, effects: [{ type: 'holdReport', text: command.argument, lang }] };
+    const text = heldStory(context.heldReport, command.argument);
+    return { text: t(lang, 'sms.offerReport', minutes), lang, effects: [{ type: 'holdReport', text, lang }] };
   }
   if (command.name === 'confirm') {
     const held = context.heldReport;
@@ -253,7 +262,7 @@ export interface SmsRequest {
   /** The sender's keyed phone hash: STATUS shows a report only to the number that made it. */
   callerKey: string;
   ussdServiceCode: string;
-  /** For a YES: the story held for the sender, read by the SMS service (null: none, or expired). */
+  /** For a YES or a further story: the story held for the sender, read by the SMS service (null: none, or expired). */
   heldReport?: HeldReport | null;
   data: ConversationData;
 }
@@ -289,7 +298,7 @@ export function smsStep(request: SmsRequest): SmsStep {
     callerKey: request.callerKey,
     ...(data.submitted ? { submitted: data.submitted } : {}),
     ...(reference ? { statusReport: data.reports?.get(reference) ?? null } : {}),
-    ...(command.name === 'confirm' ? { heldReport: request.heldReport ?? null } : {}),
+    ...(command.name === 'confirm' || command.name === 'offer' ? { heldReport: request.heldReport ?? null } : {}),
   });
   return { reply, effects: [...effects, ...reply.effects], needs };
 }

@@ -67,13 +67,13 @@ async function answerSms(deps: ChannelServices, sms: InboundSms, callerKey: stri
   // A keyword, or free text read as the check, report or help it amounts to.
   const command = readSms(sms.text);
   // Independent reads side by side: the sender's language, the flood counter, the rota, the registry (memory) and,
-  // for a YES, the story it confirms.
+  // for a YES or a further story, the story held so far.
   const [stored, countThisHour, officer, registry, heldReport] = await Promise.all([
     deps.languages.get(callerKey),
     deps.inbound.countThisHour(callerKey),
     isOfficer(deps.escalation, sms.from),
     readRegistry(deps),
-    command.name === 'confirm' ? deps.pendingReports.get(callerKey).then((held) => held ?? null) : undefined,
+    command.name === 'confirm' || command.name === 'offer' ? deps.pendingReports.get(callerKey).then((held) => held ?? null) : undefined,
   ]);
   // Officers are exempt from the flood limit: on a bad night they text a lot.
   const decision = officer ? 'answer' : floodDecision(countThisHour, deps.config.sms.rateLimitPerHour);
