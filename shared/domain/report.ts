@@ -326,11 +326,12 @@ const PAY = [
   'супор*', 'supor*', 'пардохт*', 'pardoxt*', 'pardokht*', 'дихам', 'дихем', 'дихед', 'diham', 'dihem', 'dihed',
   'фиристонам', 'firistonam', 'гузаронам', 'guzaronam',
 ];
-/** A payment due today or tomorrow. */
+/** A payment due now: today, tomorrow, urgently. */
 const DEADLINE = [
   'today', 'tomorrow', 'tonight', 'сегодня', 'завтра', 'срочно', 'segodnya', 'zavtra', 'srochno',
   'имруз', 'imruz', 'imroz', 'фардо', 'fardo', 'пагох', 'pagoh', 'пагохи', 'зуд', 'zud',
 ];
+/** Stranded abroad: stuck, abandoned, unable to go home. */
 const STRANDED = [
   'stranded', 'stuck', 'abandoned', 'застрял*', 'застря*', 'бросил*', 'zastryal*', 'brosil*',
   // Tajik `монда` (left behind, stuck) and `партофтанд` (they abandoned).
@@ -352,7 +353,12 @@ const KEYWORD_SIGNALS: [KeywordReason, string[][]][] = [
   ['about_to_pay', [DEADLINE, MONEY]],
   ['abroad_in_trouble', [STRANDED]],
   ['abroad_in_trouble', [CANNOT, RETURN_HOME]],
-  ['abroad_in_trouble', [['no', 'нет', 'net', 'без', 'bez', 'надор*', 'nador*'], MONEY, ['ticket', 'food', 'билет*', 'еду', 'bilet*', 'хурок*', 'xurok*', ...RETURN_HOME]]],
+  // No money for a ticket, food or the way home.
+  ['abroad_in_trouble', [
+    ['no', 'нет', 'net', 'без', 'bez', 'надор*', 'nador*'],
+    MONEY,
+    ['ticket', 'food', 'билет*', 'еду', 'bilet*', 'хурок*', 'xurok*', ...RETURN_HOME],
+  ]],
   ['documents_held', [DOCUMENTS, TAKEN]],
   ['documents_held', [['not', "won't", "don't", 'never', 'refuse*', 'не'], ['give', 'return*', 'отда*', 'верн*'], DOCUMENTS]],
   ['threats', [['threat*', 'intimidat*', 'blackmail*', 'угрож*', 'угроз*', 'запуга*', 'шантаж*', 'ugrozh*', 'ugroz*']]],
