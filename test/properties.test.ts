@@ -35,7 +35,7 @@ import {
   type Report,
 } from '../shared/domain/report';
 import { fitsScreen, paginate, smsParts } from '../shared/domain/screen';
-import { MAX_SMS_PARTS, parseSmsCommand, smsReply, type SmsContext } from '../shared/domain/sms';
+import { MAX_SMS_PARTS, parseSmsCommand, readSms, smsReply, type SmsContext } from '../shared/domain/sms';
 import { identifierKey } from '../shared/domain/conversation';
 import { ussdStep, type UssdData, type UssdRequest } from '../shared/domain/ussd';
 import { keypadDigits, phoneFromKeypad, pressedKeys, START, stateFromQuery, stateToQuery, VOICE_STEPS } from '../shared/domain/voice';
@@ -127,7 +127,7 @@ const KEYWORDS: Record<string, string[]> = {
   report: ['REPORT', 'ШИКОЯТ', 'ХАБАР', 'ЖАЛОБА', 'СООБЩИТЬ'],
   status: ['STATUS', 'ҲОЛАТ', 'ХОЛАТ', 'СТАТУС'],
 };
-const COMMAND_NAMES = ['help', 'language', 'check', 'report', 'status', 'unknown'];
+const COMMAND_NAMES = ['help', 'language', 'check', 'report', 'status', 'confirm', 'unknown'];
 
 const smsContext = (overrides: Partial<SmsContext> = {}): SmsContext => ({
   storedLang: undefined,
@@ -154,6 +154,8 @@ describe('SMS keywords (parseSmsCommand, smsReply)', () => {
           { statusReport: sampleReport({ reporterKey: 'reporter-a' }) },
           { statusReport: null },
           { reported: { reporters: 4, lastSeen: '2026-11-20T09:25:42.000Z' } },
+          { heldReport: { text: 'они хотят 500 долларов', lang: 'ru' } },
+          { heldReport: null },
         ),
         (text, storedLang, extra) => {
           const command = parseSmsCommand(text);
@@ -166,6 +168,12 @@ describe('SMS keywords (parseSmsCommand, smsReply)', () => {
           expect(reply.text.trim()).not.toBe('');
           expect(smsParts(reply.text)).toBeLessThanOrEqual(MAX_SMS_PARTS);
           for (const effect of reply.effects) expect(isLang(effect.lang)).toBe(true);
+          // Free text read as what it asks: a known command, an offer to report, or unknown; answered all the same.
+          const read = readSms(text);
+          expect([...COMMAND_NAMES, 'offer']).toContain(read.name);
+          const answer = smsReply(read, smsContext({ storedLang, ...extra }));
+          expect(answer.text.trim()).not.toBe('');
+          expect(smsParts(answer.text)).toBeLessThanOrEqual(MAX_SMS_PARTS);
         },
       ),
       RUNS,
