@@ -1,0 +1,247 @@
+/**
+ * The hotline behind a real Kannel (Debian's bearerbox + smsbox on loopback ports): SMS through Kannel's fake SMSC
+ * driven by fakesmsc, USSD through Kannel's SMPP client bound to an SMPP server here that plays the operator.
+ * Skipped, saying why, only where Kannel is not installed (CI's .ci/run installs it).
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import * as smpp from 'smpp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../shared/log';
+import { RegistryRepository } from '../shared/store/registry';
+import { startTestStore, type TestStore } from './support/dynalite';
+import { testHotline } from './support/hotline';
+import {
+  SENDSMS_USER,
+  freePort,
+  kannelMissing,
+  startFakeSmsc,
+  eventually,
+  fakeSmscTexts,
+  startKannel,
+  urlEncodeBytes,
+  type Kannel,
+} from './support/kannel';
+import { sampleRegistryEntries } from './support/registry';
+
+const missing = kannelMissing();
+if (missing) console.warn(`Skipping the Kannel gateway tests: ${missing}`);
+
+const TOKEN = 'kannel-test-token-0123456789';
+
+let store: TestStore;
+let hotline: ReturnType<typeof testHotline>;
+let server: ServerType;
+let kannel: Kannel;
+let operator: ReturnType<typeof smpp.createServer>;
+let bound: Promise<smpp.Session>;
+const logLines: string[] = [];
+
+beforeAll(async () => {
+  if (missing) return;
+  store = await startTestStore('safejob-kannel');
+  await new RegistryRepository(store.client, store.tableName).putEntries(sampleRegistryEntries());
+
+  // The operator's USSD gateway: accepts Kannel's transceiver bind and answers its enquire_links.
+  const smppPort = await freePort();
+  operator = smpp.createServer((session) => {
+    session.on('enquire_link', (pdu) => session.send(pdu.response()));
+    session.on('unbind', (pdu) => session.send(pdu.response()));
+    session.on('error', () => undefined);
+  });
+  bound = new Promise((resolve) => {
+    operator.on('session', (session: smpp.Session) => {
+      session.on('bind_transceiver', (pdu) => {
+        session.send(pdu.response());
+        resolve(session);
+      });
+    });
+  });
+  await new Promise<void>((resolve) => operator.listen(smppPort, '127.0.0.1', () => resolve()));
+
+  const hotlinePort = await freePort();
+  const base = `http://127.0.0.1:${hotlinePort}`;
+  kannel = await startKannel({
+    smscs: `
+group = smsc
+smsc = fake
+smsc-id = FAKE
+host = 127.0.0.1
+port = {fakePort}
+connect-allow-ip = 127.0.0.1
+
+group = smsc
+smsc = smpp
+smsc-id = USSD_TEST
+host = 127.0.0.1
+port = ${smppPort}
+transceiver-mode = true
+smsc-username = kannel
+smsc-password = test-bind
+system-type = ""
+# USSD strings are up to 160 octets (182 GSM characters, 80 UCS-2): one submit_sm, never split like an SMS.
+max-sms-octets = 160
+reconnect-delay = 1
+
+group = smpp-tlv
+name = ussd_service_op
+tag = 0x0501
+type = integer
+length = 1
+smsc-id = USSD_TEST
+
+group = smpp-tlv
+name = its_session_info
+tag = 0x1383
+type = octetstring
+length = 2
+smsc-id = USSD_TEST
+`,
+    services: `
+group = sms-service
+keyword-regex = .*
+accepted-smsc = FAKE
+get-url = "${base}/sms/kannel?token=${TOKEN}&from=%p&to=%P&text=%a&id=%I&smsc=%i&ts=%T&coding=%c&charset=%C"
+max-messages = 0
+catch-all = true
+
+group = sms-service
+keyword-regex = .*
+accepted-smsc = USSD_TEST
+get-url = "${base}/ussd/kannel?token=${TOKEN}&from=%p&to=%P&text=%a&id=%I&smsc=%i&meta=%D&coding=%c&charset=%C"
+max-messages = 1
+accept-x-kannel-headers = true
+omit-empty = true
+catch-all = true
+`,
+  });
+  hotline = testHotline(
+    store,
+    {
+      PUBLIC_BASE_URL: base,
+      SMS_ROUTES: '+992=kannel,*=kannel',
+      KANNEL_SENDSMS_URL: kannel.sendsmsUrl,
+      KANNEL_USERNAME: SENDSMS_USER.username,
+      KANNEL_PASSWORD: SENDSMS_USER.password,
+      KANNEL_FROM: '1234',
+      KANNEL_WEBHOOK_TOKEN: TOKEN,
+      KANNEL_SMSC_ROUTES: '*=FAKE',
+    },
+    createLogger('kannel-test', (line) => logLines.push(line)),
+  );
+  server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: hotline.app.fetch, port: hotlinePort, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+}, 60_000);
+
+afterAll(async () => {
+  if (missing) return;
+  await kannel?.stop();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await hotline?.deps.localQueue.drain();
+  await new Promise<void>((resolve) => operator?.close(() => resolve()));
+  await store?.close();
+});
+
+/** The answer to `ПРОВЕРКА SAMPLE-TJ-0001` (a valid licence of the sample registry), in Russian like its keyword. */
+const EXPECTED_ANSWER =
+  'Ширкати Ҷаҳонгир Сафар (SAMPLE): ЛИЦЕНЗИЯ ЕСТЬ (кадровое агентство, TJ, до 2027-06-30). Сверьте с тем, кто вам писал. Оператор не берёт плату за работу.';
+
+const ucs2 = (text: string) => urlEncodeBytes(Buffer.from(text, 'utf16le').swap16());
+
+describe.skipIf(missing)('SMS through a real Kannel and its fake SMSC', () => {
+  it('answers a Cyrillic ПРОВЕРКА from fakesmsc through sendsms, in readable Cyrillic, and applies its delivery reports', async () => {
+    const phone = startFakeSmsc(kannel.fakeSmscPort, [`+992900000501 1234 ucs2 ${ucs2('ПРОВЕРКА SAMPLE-TJ-0001')}`]);
+    try {
+      // The answer is three SMS long in UCS-2: Kannel sends it concatenated, each part UCS-2 (coding=2).
+      const received = await eventually(() => fakeSmscTexts(phone.received, 'ucs-2'), (texts) => texts.length > 0);
+      expect(received, await kannel.logs()).toEqual([EXPECTED_ANSWER]);
+      expect(phone.received.map(({ from, to }) => ({ from, to }))).toEqual(Array(3).fill({ from: '1234', to: '+992900000501' }));
+      await hotline.deps.localQueue.drain();
+      const [sent] = await hotline.deps.localOutbox.list(hotline.deps.messages);
+      expect(sent).toMatchObject({ to: '+992900000501', text: EXPECTED_ANSWER, provider: 'kannel' });
+      // The fake SMSC acknowledges at once: Kannel reports 8 (delivered to the SMSC), then 1 (delivered).
+      const record = await eventually(() => hotline.deps.messages.get(sent!.id), (r) => r?.status === 'delivered');
+      expect(record).toMatchObject({ status: 'delivered', provider: 'kannel', providerMessageId: sent!.id });
+    } finally {
+      await phone.stop();
+    }
+    expect(logLines.filter((line) => line.includes('"level":"error"'))).toEqual([]);
+  });
+});
+
+/** A USSD session over SMPP, from the operator's side: what the caller does, and Kannel's submit_sm back. */
+async function ussdSession(session: smpp.Session, caller: string, sessionInfo: Buffer, inputs: string[]) {
+  const screens: { op: number; text: string; serviceType: string; dataCoding: number; sessionInfo: Buffer }[] = [];
+  const replies: smpp.Pdu[] = [];
+  const onSubmit = (pdu: smpp.Pdu) => {
+    session.send(pdu.response({ message_id: `ussd-${replies.length}` }));
+    replies.push(pdu);
+  };
+  session.on('submit_sm', onSubmit);
+  const nextReply = async () => {
+    const want = screens.length + 1;
+    for (let i = 0; i < 300 && replies.length < want; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    const pdu = replies[want - 1];
+    if (!pdu) throw new Error(`no submit_sm for step ${want}\n${await kannel.logs()}`);
+    const message = pdu.short_message as { message?: string } | Buffer;
+    screens.push({
+      op: Number(pdu.ussd_service_op),
+      text: Buffer.isBuffer(message) ? message.toString() : (message.message ?? ''),
+      serviceType: String(pdu.service_type),
+      dataCoding: Number(pdu.data_coding),
+      sessionInfo: Buffer.from(pdu.its_session_info ?? []),
+    });
+    expect(pdu.destination_addr).toBe(caller);
+  };
+  const deliver = (op: number, text: string) =>
+    new Promise<void>((resolve) =>
+      session.deliver_sm(
+        {
+          service_type: 'USSD',
+          source_addr_ton: 1,
+          source_addr_npi: 1,
+          source_addr: caller,
+          destination_addr: '3841234',
+          short_message: text,
+          ussd_service_op: op,
+          its_session_info: sessionInfo,
+        },
+        () => resolve(),
+      ),
+    );
+  try {
+    await deliver(1, '*384*1234#');
+    await nextReply();
+    for (const input of inputs) {
+      await deliver(18, input);
+      await nextReply();
+    }
+  } finally {
+    session.removeListener('submit_sm', onSubmit);
+  }
+  return screens;
+}
+
+describe.skipIf(missing)('USSD over SMPP through a real Kannel', () => {
+  it('walks a Tajik session from the dial to a licence verdict, each screen a USSD menu in UCS-2 echoing the session', async () => {
+    const session = await bound;
+    const screens = await ussdSession(session, '992900000601', Buffer.from([0x2a, 0x01]), ['1', '1', '1', 'SAMPLE-TJ-0001']);
+    expect(screens.map((s) => s.text)).toEqual([
+      'Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English',
+      '1. Санҷиши ширкат/рақам\n2. Шикоят аз фиреб\n3. Шикоятҳои ман\n98. Давом',
+      expect.stringContaining('1.'),
+      expect.any(String),
+      expect.stringContaining('SAMPLE-TJ-0001'),
+    ]);
+    for (const screen of screens) {
+      expect(screen).toMatchObject({ op: 2, serviceType: 'USSD', dataCoding: 8, sessionInfo: Buffer.from([0x2a, 0x01]) });
+    }
+    console.log(JSON.stringify(screens.map((s) => s.text)));
+  });
+
+  it('walks a Russian session through a report to its last screen (ussd_service_op 17), which ends the stored session', async () => {
+    const session = await bound;
+    const screens = await ussdSession(session, '992900000602', Buffer.from([0x07, 0x00]), ['2']);
+    console.log(JSON.stringify(screens.map((s) => [s.op, s.text])));
+  });
+});
