@@ -81,6 +81,8 @@ system-type = ""
 # USSD strings are up to 160 octets (182 GSM characters, 80 UCS-2): one submit_sm, never split like an SMS.
 max-sms-octets = 160
 reconnect-delay = 1
+# The USSD bind carries only what is addressed to it: an SMS for a number whose own bind is down must not leave here.
+allowed-smsc-id = USSD_TEST
 
 group = smpp-tlv
 name = ussd_service_op
@@ -225,23 +227,55 @@ async function ussdSession(session: smpp.Session, caller: string, sessionInfo: B
 describe.skipIf(missing)('USSD over SMPP through a real Kannel', () => {
   it('walks a Tajik session from the dial to a licence verdict, each screen a USSD menu in UCS-2 echoing the session', async () => {
     const session = await bound;
-    const screens = await ussdSession(session, '992900000601', Buffer.from([0x2a, 0x01]), ['1', '1', '1', 'SAMPLE-TJ-0001']);
+    const screens = await ussdSession(session, '992900000601', Buffer.from([0x2a, 0x01]), ['1', '1', '1', 'SAMPLE-TJ-0001', '98']);
     expect(screens.map((s) => s.text)).toEqual([
       'Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English',
-      '1. Санҷиши ширкат/рақам\n2. Шикоят аз фиреб\n3. Шикоятҳои ман\n98. Давом',
-      expect.stringContaining('1.'),
-      expect.any(String),
-      expect.stringContaining('SAMPLE-TJ-0001'),
+      '1. Санҷиши ширкат/рақам\n2. Шикоят аз фиреб\n98. Давом',
+      '1. Ширкат ё корфармо\n2. Телефон, саҳифа ё пайванд\n0. Бозгашт',
+      'Ном ё рақами иҷозатномаро нависед:\n0. Бозгашт',
+      'Ширкати Ҷаҳонгир Сафар (SAMPLE): ИҶОЗАТНОМА ДОРАД\n98. Давом\n0. Бозгашт',
+      '(агентии кор, TJ, то 2027-06-30). Тамосҳои расмӣ:\n98. Давом\n0. Бозгашт',
     ]);
     for (const screen of screens) {
       expect(screen).toMatchObject({ op: 2, serviceType: 'USSD', dataCoding: 8, sessionInfo: Buffer.from([0x2a, 0x01]) });
     }
-    console.log(JSON.stringify(screens.map((s) => s.text)));
+    // The session's path waits in the store for the next input; the caller's language is remembered.
+    const callerKey = hotline.deps.callerKey('+992900000601');
+    const state = await hotline.deps.ussdSessions.read(callerKey, '2a');
+    expect(state.session?.path).toEqual(['1', '1', '1', 'SAMPLE-TJ-0001', '98']);
+    expect(state.language?.lang).toBe('tg');
   });
 
   it('walks a Russian session through a report to its last screen (ussd_service_op 17), which ends the stored session', async () => {
     const session = await bound;
-    const screens = await ussdSession(session, '992900000602', Buffer.from([0x07, 0x00]), ['2']);
-    console.log(JSON.stringify(screens.map((s) => [s.op, s.text])));
+    // The scammer's number as typed (the test's SMPP client encodes ASCII, which matches GSM 7-bit for these).
+    const inputs = ['2', '2', '3', '1', '1500', '1', '+992900007777', '2', '1'];
+    const screens = await ussdSession(session, '992900000602', Buffer.from([0x07, 0x00]), inputs);
+    expect(screens.slice(0, -1).map((s) => s.text)).toEqual([
+      'Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English',
+      '1. Проверка фирмы/номера\n2. Сообщить об обмане\n98. Далее',
+      '1. Фальшивая работа\n2. Фальшивая виза/документы\n98. Далее\n0. Назад',
+      'Вы уже заплатили?\n1. Да\n2. Ещё нет, но просят\n3. Нет\n0. Назад',
+      'Сколько? Введите сумму цифрами:\n0. Назад',
+      '1. TJS (сомони)\n2. USD (доллары)\n3. RUB (рубли)\n98. Далее\n0. Назад',
+      'Их телефон, @аккаунт, ссылка или карта:\n1. Пропустить\n0. Назад',
+      'Можно вам перезвонить?\n1. Да\n2. Нет\n0. Назад',
+      'Отправить? Просят оплату. Оплата: Да 1500 TJS.\n98. Далее\n0. Назад',
+    ]);
+    expect(screens.slice(0, -1).every((s) => s.op === 2)).toBe(true);
+    const last = screens.at(-1)!;
+    expect(last).toMatchObject({ op: 17, serviceType: 'USSD', dataCoding: 8, sessionInfo: Buffer.from([0x07, 0x00]) });
+    const reference = /^Сообщение ([A-Z0-9]{6}) принято\. Сохраните чеки и переписку\.$/.exec(last.text)?.[1];
+    expect(reference, last.text).toBeDefined();
+
+    const callerKey = hotline.deps.callerKey('+992900000602');
+    expect(await hotline.deps.reports.getByReference(reference!)).toMatchObject({
+      reporterKey: callerKey,
+      lang: 'ru',
+      amount: { value: 1500, currency: 'TJS' },
+      identifiers: [{ kind: 'phone', value: '+992900007777' }],
+    });
+    // The last screen took the session's inputs out of the store.
+    expect((await hotline.deps.ussdSessions.read(callerKey, '07')).session).toBeUndefined();
   });
 });

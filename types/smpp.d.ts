@@ -10,6 +10,7 @@ declare module 'smpp' {
   }
   interface Session {
     on(event: string, listener: (pdu: Pdu) => void): this;
+    removeListener(event: string, listener: (pdu: Pdu) => void): this;
     on(event: 'close' | 'error', listener: (error?: Error) => void): this;
     send(pdu: Pdu): boolean;
     deliver_sm(fields: Record<string, unknown>, callback?: (pdu: Pdu) => void): boolean;
