@@ -219,12 +219,14 @@ describe('HotlineStack: functions', () => {
     const provider = secretId('ProviderCredentials');
     const token = secretId('AtWebhookToken');
     const hashKey = secretId('PhoneHashKey');
+    const kannelToken = secretId('KannelWebhookToken');
     // A generated value is laid over last, so a stray key in the provider credentials cannot replace it.
-    expect(secretsArnOf('UssdFunction')).toEqual([token, hashKey]);
-    expect(secretsArnOf('SmsFunction')).toEqual([provider, token, hashKey]);
+    expect(secretsArnOf('UssdFunction')).toEqual([token, hashKey, kannelToken]);
+    expect(secretsArnOf('SmsFunction')).toEqual([provider, token, hashKey, kannelToken]);
     // Twilio signs voice callbacks with the auth token in the provider credentials.
     expect(secretsArnOf('VoiceFunction')).toEqual([provider, token, hashKey]);
-    expect(secretsArnOf('OutboxFunction')).toEqual([provider, token, hashKey]);
+    // The outbox puts the Kannel token in every delivery report URL it gives Kannel.
+    expect(secretsArnOf('OutboxFunction')).toEqual([provider, token, hashKey, kannelToken]);
     // Page officers and move escalations on: no provider credentials.
     expect(secretsArnOf('EscalationFunction')).toEqual([token, hashKey]);
     expect(secretsArnOf('IntakeReplayFunction')).toEqual([token, hashKey]);
@@ -258,7 +260,7 @@ describe('HotlineStack: functions', () => {
   it('generates the token and hash key and creates the provider credentials empty, so no value is in the template', () => {
     const secrets = template.findResources('AWS::SecretsManager::Secret') as Resources;
     expect(Object.keys(secrets).sort()).toEqual(
-      [secretId('AtWebhookToken'), secretId('PhoneHashKey'), secretId('ProviderCredentials')].sort(),
+      [secretId('AtWebhookToken'), secretId('KannelWebhookToken'), secretId('PhoneHashKey'), secretId('ProviderCredentials')].sort(),
     );
     const generated = (path: string) =>
       (at(path).resource.Properties as { GenerateSecretString?: { GenerateStringKey: string } }).GenerateSecretString;
@@ -561,12 +563,17 @@ describe('HotlineStack: HTTP API', () => {
     const routeKeys = routes.map((route) => (route.Properties as { RouteKey: string }).RouteKey).sort();
     expect(routeKeys).toEqual([
       'GET /health',
+      'GET /sms/kannel',
+      'GET /sms/kannel/delivery',
+      'GET /ussd/kannel',
       'POST /sms/africastalking',
       'POST /sms/africastalking/delivery',
+      'POST /sms/kannel',
       'POST /sms/twilio',
       'POST /sms/twilio/status',
       'POST /ussd/africastalking',
       'POST /ussd/africastalking/events',
+      'POST /ussd/kannel',
       'POST /voice/africastalking',
       'POST /voice/twilio',
     ]);
@@ -716,6 +723,7 @@ describe('HotlineStack: least privilege', () => {
       'ReportJournalQueue',
       'ReportJournalDeadLetterQueue',
       'AtWebhookToken',
+      'KannelWebhookToken',
       'PhoneHashKey',
       'ProviderCredentials',
       'EscalationSchedulerRole',
@@ -756,12 +764,14 @@ describe('HotlineStack: least privilege', () => {
   const sends = (...queues: string[]) => queues.map((queue) => `sqs:SendMessage ${queue}`);
   const generated = ['AtWebhookToken', 'PhoneHashKey'];
   const withProvider = ['AtWebhookToken', 'PhoneHashKey', 'ProviderCredentials'];
+  // Kannel's webhooks (USSD, SMS) and the delivery report URLs the outbox gives Kannel carry its token.
+  const withKannel = (secrets: string[]) => [...secrets, 'KannelWebhookToken'];
 
   const EXPECTED: Record<FunctionName, string[]> = {
-    UssdFunction: [...basics('UssdFunction', generated), ...sends('OutboxQueue', 'ReportJournalQueue'), ...scheduling, ...vault('kms:Encrypt')],
+    UssdFunction: [...basics('UssdFunction', withKannel(generated)), ...sends('OutboxQueue', 'ReportJournalQueue'), ...scheduling, ...vault('kms:Encrypt')],
     // Opens a sealed number: an officer's ACK or DONE by SMS texts the reporter; CALL hands it to the voice bridge.
     SmsFunction: [
-      ...basics('SmsFunction', withProvider),
+      ...basics('SmsFunction', withKannel(withProvider)),
       ...sends('OutboxQueue', 'ReportJournalQueue'),
       ...scheduling,
       ...vault('kms:Decrypt', 'kms:Encrypt'),
@@ -773,7 +783,7 @@ describe('HotlineStack: least privilege', () => {
       ...scheduling,
       ...vault('kms:Decrypt', 'kms:Encrypt'),
     ],
-    OutboxFunction: [...basics('OutboxFunction', withProvider), ...consumes('OutboxQueue'), ...sends('OutboxDeadLetterQueue')],
+    OutboxFunction: [...basics('OutboxFunction', withKannel(withProvider)), ...consumes('OutboxQueue'), ...sends('OutboxDeadLetterQueue')],
     // No vault: pages and timeouts never text a reporter.
     EscalationFunction: [...basics('EscalationFunction', generated), ...sends('OutboxQueue'), ...scheduling],
     // No vault: a journal entry carries the number already sealed, and starting an escalation opens none.
@@ -806,7 +816,7 @@ describe('HotlineStack: least privilege', () => {
       'client-secrets-manager': 'secretsmanager',
     };
     // lib-dynamodb's document commands are the item actions under other names.
-    const documentCommands: Record<string, string> = { Get: 'GetItem', Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', Query: 'Query', Scan: 'Scan' };
+    const documentCommands: Record<string, string> = { BatchGet: 'BatchGetItem', Get: 'GetItem', Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', Query: 'Query', Scan: 'Scan' };
     const callable = new Set<string>();
     for (const [, names, module] of code.matchAll(/import\{([^}]*)\}from"@aws-sdk\/([^"]+)"/g)) {
       const prefix = prefixes[module!];
@@ -1075,6 +1085,11 @@ describe('HotlineStack: cdk-nag AwsSolutions', () => {
     ).toEqual(
       [
       'AwsSolutions-APIG4 SafeJobHotline/Api/GET--health/Resource',
+      'AwsSolutions-APIG4 SafeJobHotline/Api/GET--sms--kannel--delivery/Resource',
+      'AwsSolutions-APIG4 SafeJobHotline/Api/GET--sms--kannel/Resource',
+      'AwsSolutions-APIG4 SafeJobHotline/Api/GET--ussd--kannel/Resource',
+      'AwsSolutions-APIG4 SafeJobHotline/Api/POST--sms--kannel/Resource',
+      'AwsSolutions-APIG4 SafeJobHotline/Api/POST--ussd--kannel/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--sms--africastalking--delivery/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--sms--africastalking/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--sms--twilio--status/Resource',
@@ -1094,6 +1109,7 @@ describe('HotlineStack: cdk-nag AwsSolutions', () => {
       ),
       ...['Escalation', 'IntakeReplay', 'Outbox', 'Sms', 'Ussd', 'Voice'].map((name) => `AwsSolutions-L1 SafeJobHotline/${name}Function/Resource`),
       'AwsSolutions-SMG4 SafeJobHotline/AtWebhookToken/Resource',
+      'AwsSolutions-SMG4 SafeJobHotline/KannelWebhookToken/Resource',
       'AwsSolutions-SMG4 SafeJobHotline/PhoneHashKey/Resource',
       'AwsSolutions-SMG4 SafeJobHotline/ProviderCredentials/Resource',
     ].sort());
