@@ -4,7 +4,6 @@
  * Skipped, saying why, only where Kannel is not installed (CI's .ci/run installs it).
  */
 import { serve, type ServerType } from '@hono/node-server';
-import * as smpp from 'smpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../shared/log';
 import { RegistryRepository } from '../shared/store/registry';
@@ -12,14 +11,18 @@ import { startTestStore, type TestStore } from './support/dynalite';
 import { testHotline } from './support/hotline';
 import {
   SENDSMS_USER,
+  deliverMo,
   freePort,
   kannelMissing,
   startFakeSmsc,
   eventually,
   fakeSmscTexts,
   startKannel,
+  startSmppOperator,
+  submittedText,
   urlEncodeBytes,
   type Kannel,
+  type SmppOperator,
 } from './support/kannel';
 import { sampleRegistryEntries } from './support/registry';
 
@@ -32,8 +35,7 @@ let store: TestStore;
 let hotline: ReturnType<typeof testHotline>;
 let server: ServerType;
 let kannel: Kannel;
-let operator: ReturnType<typeof smpp.createServer>;
-let bound: Promise<smpp.Session>;
+let operator: SmppOperator;
 const logLines: string[] = [];
 
 beforeAll(async () => {
@@ -41,22 +43,8 @@ beforeAll(async () => {
   store = await startTestStore('safejob-kannel');
   await new RegistryRepository(store.client, store.tableName).putEntries(sampleRegistryEntries());
 
-  // The operator's USSD gateway: accepts Kannel's transceiver bind and answers its enquire_links.
-  const smppPort = await freePort();
-  operator = smpp.createServer((session) => {
-    session.on('enquire_link', (pdu) => session.send(pdu.response()));
-    session.on('unbind', (pdu) => session.send(pdu.response()));
-    session.on('error', () => undefined);
-  });
-  bound = new Promise((resolve) => {
-    operator.on('session', (session: smpp.Session) => {
-      session.on('bind_transceiver', (pdu) => {
-        session.send(pdu.response());
-        resolve(session);
-      });
-    });
-  });
-  await new Promise<void>((resolve) => operator.listen(smppPort, '127.0.0.1', () => resolve()));
+  // The operator's USSD gateway, which Kannel's SMPP client binds to.
+  operator = await startSmppOperator();
 
   const hotlinePort = await freePort();
   const base = `http://127.0.0.1:${hotlinePort}`;
@@ -73,7 +61,7 @@ group = smsc
 smsc = smpp
 smsc-id = USSD_TEST
 host = 127.0.0.1
-port = ${smppPort}
+port = ${operator.port}
 transceiver-mode = true
 smsc-username = kannel
 smsc-password = test-bind
@@ -140,7 +128,7 @@ afterAll(async () => {
   await kannel?.stop();
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   await hotline?.deps.localQueue.drain();
-  await new Promise<void>((resolve) => operator?.close(() => resolve()));
+  await operator?.close();
   await store?.close();
 });
 
@@ -171,63 +159,33 @@ describe.skipIf(missing)('SMS through a real Kannel and its fake SMSC', () => {
   });
 });
 
-/** A USSD session over SMPP, from the operator's side: what the caller does, and Kannel's submit_sm back. */
-async function ussdSession(session: smpp.Session, caller: string, sessionInfo: Buffer, inputs: string[]) {
-  const screens: { op: number; text: string; serviceType: string; dataCoding: number; sessionInfo: Buffer }[] = [];
-  const replies: smpp.Pdu[] = [];
-  const onSubmit = (pdu: smpp.Pdu) => {
-    session.send(pdu.response({ message_id: `ussd-${replies.length}` }));
-    replies.push(pdu);
-  };
-  session.on('submit_sm', onSubmit);
-  const nextReply = async () => {
-    const want = screens.length + 1;
-    for (let i = 0; i < 300 && replies.length < want; i++) await new Promise((resolve) => setTimeout(resolve, 50));
-    const pdu = replies[want - 1];
-    if (!pdu) throw new Error(`no submit_sm for step ${want}\n${await kannel.logs()}`);
-    const message = pdu.short_message as { message?: string } | Buffer;
-    screens.push({
+/** A USSD session over SMPP, from the operator's side: what the caller does, and the screens Kannel sends back. */
+async function ussdSession(caller: string, sessionInfo: Buffer, inputs: string[]) {
+  const session = operator.sessions.get('kannel')!;
+  const replies = () => operator.submitted.filter(({ pdu }) => pdu.destination_addr === caller);
+  const step = async (op: number, text: string) => {
+    const before = replies().length;
+    await deliverMo(session, { from: caller, to: '3841234', text, ussd: { op, sessionInfo } });
+    const after = await eventually(replies, (list) => list.length > before);
+    if (after.length !== before + 1) throw new Error(`no single submit_sm after "${text}"\n${await kannel.logs()}`);
+    const { pdu } = after.at(-1)!;
+    return {
       op: Number(pdu.ussd_service_op),
-      text: Buffer.isBuffer(message) ? message.toString() : (message.message ?? ''),
+      text: submittedText(pdu),
       serviceType: String(pdu.service_type),
       dataCoding: Number(pdu.data_coding),
       sessionInfo: Buffer.from(pdu.its_session_info ?? []),
-    });
-    expect(pdu.destination_addr).toBe(caller);
+    };
   };
-  const deliver = (op: number, text: string) =>
-    new Promise<void>((resolve) =>
-      session.deliver_sm(
-        {
-          service_type: 'USSD',
-          source_addr_ton: 1,
-          source_addr_npi: 1,
-          source_addr: caller,
-          destination_addr: '3841234',
-          short_message: text,
-          ussd_service_op: op,
-          its_session_info: sessionInfo,
-        },
-        () => resolve(),
-      ),
-    );
-  try {
-    await deliver(1, '*384*1234#');
-    await nextReply();
-    for (const input of inputs) {
-      await deliver(18, input);
-      await nextReply();
-    }
-  } finally {
-    session.removeListener('submit_sm', onSubmit);
-  }
+  const screens = [await step(1, '*384*1234#')];
+  for (const input of inputs) screens.push(await step(18, input));
   return screens;
 }
 
 describe.skipIf(missing)('USSD over SMPP through a real Kannel', () => {
   it('walks a Tajik session from the dial to a licence verdict, each screen a USSD menu in UCS-2 echoing the session', async () => {
-    const session = await bound;
-    const screens = await ussdSession(session, '992900000601', Buffer.from([0x2a, 0x01]), ['1', '1', '1', 'SAMPLE-TJ-0001', '98']);
+    await operator.bound(['kannel']);
+    const screens = await ussdSession('992900000601', Buffer.from([0x2a, 0x01]), ['1', '1', '1', 'SAMPLE-TJ-0001', '98']);
     expect(screens.map((s) => s.text)).toEqual([
       'Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English',
       '1. Санҷиши ширкат/рақам\n2. Шикоят аз фиреб\n98. Давом',
@@ -247,10 +205,10 @@ describe.skipIf(missing)('USSD over SMPP through a real Kannel', () => {
   });
 
   it('walks a Russian session through a report to its last screen (ussd_service_op 17), which ends the stored session', async () => {
-    const session = await bound;
+    await operator.bound(['kannel']);
     // The scammer's number as typed (the test's SMPP client encodes ASCII, which matches GSM 7-bit for these).
     const inputs = ['2', '2', '3', '1', '1500', '1', '+992900007777', '2', '1'];
-    const screens = await ussdSession(session, '992900000602', Buffer.from([0x07, 0x00]), inputs);
+    const screens = await ussdSession('992900000602', Buffer.from([0x07, 0x00]), inputs);
     expect(screens.slice(0, -1).map((s) => s.text)).toEqual([
       'Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English',
       '1. Проверка фирмы/номера\n2. Сообщить об обмане\n98. Далее',

@@ -10,6 +10,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as smpp from 'smpp';
 
 export const BEARERBOX = '/usr/sbin/bearerbox';
 export const SMSBOX = '/usr/sbin/smsbox';
@@ -32,8 +33,11 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-const ADMIN_PASSWORD = 'test-admin';
+export const ADMIN_PASSWORD = 'test-admin';
 export const SENDSMS_USER = { username: 'hotline', password: 'test-sendsms-password' };
+
+/** The loopback ports of one Kannel: admin page, box connections, sendsms, the fake SMSC. */
+export type KannelPorts = Record<'admin' | 'smsbox' | 'sendsms' | 'fake', number>;
 
 export interface KannelOptions {
   /** `group = smsc` (and `smpp-tlv`) sections; `{fakePort}` is replaced by the fake SMSC's port. */
@@ -52,7 +56,7 @@ export interface Kannel {
   stop(): Promise<void>;
 }
 
-function conf(dir: string, ports: Record<'admin' | 'smsbox' | 'sendsms' | 'fake', number>, options: KannelOptions): string {
+function conf(dir: string, ports: KannelPorts, options: KannelOptions): string {
   return `
 group = core
 admin-port = ${ports.admin}
@@ -107,11 +111,17 @@ async function waitFor(what: string, check: () => Promise<boolean>, logs: () => 
   throw new Error(`Kannel: ${what} not ready within ${ms} ms\n${await logs()}`);
 }
 
-export async function startKannel(options: KannelOptions): Promise<Kannel> {
+/** A Kannel with the test's SMSCs and services around the harness's core, smsbox and sendsms user. */
+export function startKannel(options: KannelOptions): Promise<Kannel> {
+  return startKannelConf((dir, ports) => conf(dir, ports, options));
+}
+
+/** A Kannel on a whole kannel.conf, written for the temporary folder and ports it is given. */
+export async function startKannelConf(build: (dir: string, ports: KannelPorts) => string): Promise<Kannel> {
   const dir = await mkdtemp(join(tmpdir(), 'safejob-kannel-'));
   const ports = { admin: await freePort(), smsbox: await freePort(), sendsms: await freePort(), fake: await freePort() };
   const confPath = join(dir, 'kannel.conf');
-  await writeFile(confPath, conf(dir, ports, options));
+  await writeFile(confPath, build(dir, ports));
   const logs = async () => {
     const read = (name: string) => readFile(join(dir, name), 'utf8').catch(() => '');
     return `--- bearerbox.log\n${(await read('bearerbox.log')).slice(-4000)}\n--- smsbox.log\n${(await read('smsbox.log')).slice(-4000)}`;
@@ -230,4 +240,83 @@ export async function eventually<T>(read: () => T | Promise<T>, ready: (value: T
     value = await read();
   }
   return value;
+}
+
+/** A submit_sm Kannel sent the operator, with the bind (system_id) it came through. */
+export interface Submitted {
+  systemId: string;
+  pdu: smpp.Pdu;
+}
+
+export interface SmppOperator {
+  port: number;
+  /** Kannel's binds, by the system_id each bound with. */
+  sessions: Map<string, smpp.Session>;
+  submitted: Submitted[];
+  /** Resolves once Kannel has bound with each of these system_ids. */
+  bound(systemIds: string[], ms?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The operators' SMPP gateways, played by an SMPP server (the `smpp` package) on a loopback port: it accepts every
+ * transceiver bind, answers enquire_links, and records and acknowledges every submit_sm.
+ */
+export async function startSmppOperator(): Promise<SmppOperator> {
+  const sessions = new Map<string, smpp.Session>();
+  const submitted: Submitted[] = [];
+  const server = smpp.createServer((session) => {
+    let systemId = '';
+    session.on('bind_transceiver', (pdu) => {
+      systemId = String(pdu.system_id);
+      session.send(pdu.response());
+      sessions.set(systemId, session);
+    });
+    session.on('submit_sm', (pdu) => {
+      submitted.push({ systemId, pdu });
+      session.send(pdu.response({ message_id: `op-${submitted.length}` }));
+    });
+    session.on('enquire_link', (pdu) => session.send(pdu.response()));
+    session.on('unbind', (pdu) => session.send(pdu.response()));
+    session.on('error', () => undefined);
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+  return {
+    port,
+    sessions,
+    submitted,
+    async bound(systemIds, ms = 15_000) {
+      await eventually(() => systemIds.every((id) => sessions.has(id)), Boolean, ms);
+      const missing = systemIds.filter((id) => !sessions.has(id));
+      if (missing.length > 0) throw new Error(`Kannel did not bind as ${missing.join(', ')}`);
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A deliver_sm from the operator: the caller's MO (an SMS, or with `ussd` a USSD dial or answer). */
+export function deliverMo(
+  session: smpp.Session,
+  mo: { from: string; to: string; text: string; ussd?: { op: number; sessionInfo: Buffer } },
+): Promise<void> {
+  return new Promise((resolve) =>
+    session.deliver_sm(
+      {
+        source_addr_ton: 1,
+        source_addr_npi: 1,
+        source_addr: mo.from,
+        destination_addr: mo.to,
+        short_message: mo.text,
+        ...(mo.ussd ? { service_type: 'USSD', ussd_service_op: mo.ussd.op, its_session_info: mo.ussd.sessionInfo } : {}),
+      },
+      () => resolve(),
+    ),
+  );
+}
+
+/** A submit_sm's text as the phone would show it (the smpp package decodes UCS-2 by data_coding). */
+export function submittedText(pdu: smpp.Pdu): string {
+  const message = pdu.short_message as { message?: string } | Buffer;
+  return Buffer.isBuffer(message) ? message.toString() : (message.message ?? '');
 }
