@@ -159,6 +159,15 @@ describe('GET /sms/kannel/delivery', () => {
     expect((await hotline.deps.messages.get('dlr-0001'))?.status).toBe('delivered');
   });
 
+  it('applies a report that overtakes the outbox recording the send (Kannel reports within milliseconds)', async () => {
+    const hotline = hotlineWith();
+    await hotline.deps.messages.recordQueued({ id: 'dlr-early', toKey: 'k', toLast4: '0001', createdAt: new Date().toISOString() });
+    expect((await report(hotline, 'dlr-early', '8')).status).toBe(200);
+    expect((await hotline.deps.messages.get('dlr-early'))?.status).toBe('sent');
+    expect((await report(hotline, 'dlr-unknown', '1')).status).toBe(200);
+    expect(await hotline.deps.messages.get('dlr-unknown')).toBeUndefined();
+  });
+
   it.each([
     ['2', 'failed'],
     ['16', 'failed'],
