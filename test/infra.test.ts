@@ -687,8 +687,19 @@ describe('HotlineStack: HTTP API', () => {
     const match = /^ --secret-string '(\{[^']*\})'$/.exec(parts[2] as string);
     expect(match, parts[2] as string).not.toBeNull();
     const keys = Object.keys(JSON.parse(match![1]!) as Record<string, string>);
-    expect(keys).toEqual(['AT_USERNAME', 'AT_API_KEY', 'AT_SENDER_ID', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM']);
-    // Filled in with well-formed values, these keys configure both senders (a misspelt key would be ignored).
+    expect(keys).toEqual([
+      'AT_USERNAME',
+      'AT_API_KEY',
+      'AT_SENDER_ID',
+      'TWILIO_ACCOUNT_SID',
+      'TWILIO_AUTH_TOKEN',
+      'TWILIO_FROM',
+      'KANNEL_SENDSMS_URL',
+      'KANNEL_USERNAME',
+      'KANNEL_PASSWORD',
+      'KANNEL_SMSC_ROUTES',
+    ]);
+    // Filled in with well-formed values, these keys configure every sender (a misspelt key would be ignored).
     const example: Record<string, string> = {
       AT_USERNAME: 'safejob',
       AT_API_KEY: 'atsk_0123456789',
@@ -696,16 +707,23 @@ describe('HotlineStack: HTTP API', () => {
       TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
       TWILIO_AUTH_TOKEN: 'twilio-auth-token',
       TWILIO_FROM: '+447700900123',
+      KANNEL_SENDSMS_URL: 'https://sms.example.org/cgi-bin/sendsms',
+      KANNEL_USERNAME: 'hotline',
+      KANNEL_PASSWORD: 'sendsms-password',
+      KANNEL_SMSC_ROUTES: 'tcell=SMPP_TCELL,megafon=SMPP_MEGAFON,zet-mobile=SMPP_ZET,babilon-m=SMPP_BABILON,o-mobile=SMPP_OMOBILE',
     };
     const config = loadConfig({
       HOTLINE_MODE: 'aws',
       AT_WEBHOOK_TOKEN: 'x'.repeat(48),
+      // The Kannel token comes from its own generated secret.
+      KANNEL_WEBHOOK_TOKEN: 'z'.repeat(48),
       PHONE_HASH_KEY: 'y'.repeat(64),
       PUBLIC_BASE_URL: 'https://abc123.execute-api.eu-west-2.amazonaws.com',
       ...Object.fromEntries(keys.map((key) => [key, example[key]])),
     });
     expect(config.africastalking).toEqual({ username: 'safejob', apiKey: 'atsk_0123456789', senderId: 'SafeJob' });
     expect(config.twilio.sending).toBeDefined();
+    expect(config.kannel.sending?.smscRoutes).toEqual({ tcell: 'SMPP_TCELL', megafon: 'SMPP_MEGAFON', 'zet-mobile': 'SMPP_ZET', 'babilon-m': 'SMPP_BABILON', 'o-mobile': 'SMPP_OMOBILE' });
   });
 });
 
