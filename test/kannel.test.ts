@@ -4,9 +4,11 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { kannelParams, parseKannelSms, parseKannelUssd, parseMetaData, ussdReplyMetaData, type KannelUssd } from '../shared/channels/kannel';
 import { KANNEL_DLR_MASK, kannelSender, kannelSmscFor, type KannelSending } from '../shared/channels/kannel-sender';
 import { TAJIK_OPERATOR_PREFIXES, TAJIK_OPERATORS, tajikOperatorOf } from '../shared/channels/tajik-operators';
@@ -16,6 +18,7 @@ import { PROVIDER_TIMEOUT_MS } from '../shared/outbox/types';
 import { RegistryRepository } from '../shared/store/registry';
 import { startTestStore, type TestStore } from './support/dynalite';
 import { injectTargetedFaults, recordStoreCalls } from './support/faults';
+import { freePort } from './support/kannel';
 import { FIXTURES_DIR } from './support/fixtures';
 import { testHotline } from './support/hotline';
 import { sampleRegistryEntries } from './support/registry';
@@ -349,18 +352,41 @@ describe('the Kannel sender', () => {
     expect(await sender.send('+992930000722', 'HELP', 'msg-0003')).toEqual({ ok: false, retryable, reason: `HTTP ${status}: ${body}` });
   });
 
-  it('a connection that fails is retryable', async () => {
-    nock(KANNEL).get('/cgi-bin/sendsms').query(true).replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
-    expect(await sender.send('+992930000723', 'HELP', 'msg-0004')).toMatchObject({ ok: false, retryable: true });
+  it('a Kannel that refuses the connection is retryable', async () => {
+    // A real refusal: a loopback port nobody listens on.
+    nock.enableNetConnect('127.0.0.1');
+    try {
+      const down = kannelSender({ ...sending, sendsmsUrl: `http://127.0.0.1:${await freePort()}/cgi-bin/sendsms` }, { publicBaseUrl: 'https://hotline.example.org' });
+      expect(await down.send('+992930000723', 'HELP', 'msg-0004')).toMatchObject({ ok: false, retryable: true, reason: expect.stringMatching(/fetch failed|ECONNREFUSED/) });
+    } finally {
+      nock.disableNetConnect();
+    }
   });
 
-  it('a Kannel that hangs is given up after PROVIDER_TIMEOUT_MS', { timeout: PROVIDER_TIMEOUT_MS + 10_000 }, async () => {
-    nock(KANNEL).get('/cgi-bin/sendsms').query(true).delay(PROVIDER_TIMEOUT_MS + 3000).reply(202, '0: Accepted for delivery');
-    expect(await sender.send('+992930000724', 'HELP', 'msg-0005')).toEqual({
-      ok: false,
-      retryable: true,
-      reason: `no answer within ${PROVIDER_TIMEOUT_MS} ms`,
-    });
+  it('a Kannel that hangs is given up after PROVIDER_TIMEOUT_MS, not before', async () => {
+    // A real sendsms that takes the request and never answers, on loopback.
+    const hanging = createServer(() => undefined);
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', () => resolve()));
+    const url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/cgi-bin/sendsms`;
+    nock.enableNetConnect('127.0.0.1');
+    // A fake clock, as for the other senders (test/faults.test.ts).
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const sent = kannelSender({ ...sending, sendsmsUrl: url }, { publicBaseUrl: 'https://hotline.example.org' }).send('+992930000724', 'HELP', 'msg-0005');
+      // The request reaches the server before the clock moves.
+      await new Promise((resolve) => hanging.once('request', resolve));
+      let settled = false;
+      void sent.then(() => (settled = true));
+      await vi.advanceTimersByTimeAsync(PROVIDER_TIMEOUT_MS - 1);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await sent).toEqual({ ok: false, retryable: true, reason: `no answer within ${PROVIDER_TIMEOUT_MS} ms` });
+    } finally {
+      vi.useRealTimers();
+      nock.disableNetConnect();
+      hanging.closeAllConnections();
+      await new Promise<void>((resolve) => hanging.close(() => resolve()));
+    }
   });
 });
 
