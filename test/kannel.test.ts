@@ -14,7 +14,7 @@ import { KANNEL_DLR_MASK, kannelSender, kannelSmscFor, type KannelSending } from
 import { TAJIK_OPERATOR_PREFIXES, TAJIK_OPERATORS, tajikOperatorOf } from '../shared/channels/tajik-operators';
 import { loadConfig } from '../shared/config';
 import { createLogger } from '../shared/log';
-import { PROVIDER_TIMEOUT_MS } from '../shared/outbox/types';
+import { PROVIDER_TIMEOUT_MS } from '../shared/ports';
 import { RegistryRepository } from '../shared/store/registry';
 import { startTestStore, type TestStore } from './support/dynalite';
 import { injectTargetedFaults, recordStoreCalls } from './support/faults';

@@ -246,7 +246,7 @@ export function parseKannelUssd(params: Map<string, Buffer>): Parsed<KannelUssd>
   return { ok: true, data: { ...mo, text: mo.text.trim(), op, sessionInfo } };
 }
 
-/** What the caller did, for the session's path (domain/ussd-session.ts). */
+/** What the caller did, for the session's path (domain/ussd/input-path.ts). */
 export function ussdSessionEvent(message: KannelUssd): UssdSessionEvent {
   return message.op === USSD_OP.dialled
     ? { kind: 'dialled', messageId: message.id }
