@@ -11,6 +11,7 @@ import { SmsOutbox } from './constructs/outbox';
 import { addOperatorOutputs } from './constructs/outputs';
 import { HotlineSecrets } from './constructs/secrets';
 import { HotlineTable } from './constructs/table';
+import { KannelHost, kannelHostContext } from './kannel-host';
 
 /**
  * The SafeJob Hotline on AWS: one table, the USSD, SMS and voice functions behind an HTTP API, the SMS outbox, the
@@ -49,6 +50,9 @@ export class HotlineStack extends Stack {
     for (const [name, fn] of Object.entries(watched)) alarms.watchFunction(name, fn);
 
     const stage = api.serve(channels, alarms);
+    // The optional always-on Kannel host (-c kannelHost=true -c kannelDomain=…), for the operators' SMPP binds.
+    const kannelHost = kannelHostContext(this);
+    if (kannelHost) new KannelHost(this, 'KannelHost', { ...kannelHost, apiEndpoint: api.endpoint, webhookToken: secrets.kannelWebhookToken, alarms });
     addOperatorOutputs(this, { api, stage, secrets, table, alarms, outbox, journal });
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { escalationEnvShape, toEscalationConfig } from './escalation/config';
 import { toVoiceConfig, voiceEnvShape } from './channels/voice-config';
+import { TAJIK_OPERATORS, isTajikOperator, type TajikOperator } from './channels/tajik-operators';
 
 /**
  * The whole configuration of the hotline, read from environment variables.
@@ -13,10 +14,10 @@ const LOCAL_TWILIO_AUTH_TOKEN = 'local-twilio-auth-token';
 const LOCAL_NUMBER_VAULT_SECRET = 'local-development-only-number-vault-secret';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-const PROVIDERS = ['africastalking', 'twilio'] as const;
+const PROVIDERS = ['africastalking', 'twilio', 'kannel'] as const;
 export type SmsProviderName = (typeof PROVIDERS)[number];
 
-/** `+992=africastalking,+44=twilio,*=africastalking`: which provider sends to which destination prefix. */
+/** `+992=kannel,+44=twilio,*=africastalking`: which provider sends to which destination prefix. */
 const smsRoutes = z
   .string()
   .default('+992=africastalking,+996=africastalking,+998=africastalking,+7=africastalking,+44=twilio,*=africastalking')
@@ -25,7 +26,7 @@ const smsRoutes = z
     for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
       const [prefix, provider] = part.split('=').map((p) => p.trim());
       if (!prefix || !/^(\*|\+\d{1,6})$/.test(prefix) || !PROVIDERS.includes(provider as SmsProviderName)) {
-        ctx.addIssue({ code: 'custom', message: `"${part}" is not PREFIX=PROVIDER (e.g. +992=africastalking, *=twilio)` });
+        ctx.addIssue({ code: 'custom', message: `"${part}" is not PREFIX=PROVIDER (e.g. +992=kannel, *=twilio)` });
         return z.NEVER;
       }
       routes.push({ prefix, provider: provider as SmsProviderName });
@@ -68,6 +69,30 @@ export const storeTargetSchema = z.object(storeEnvShape).transform((env) => ({
   tableName: env.TABLE_NAME,
 }));
 
+/**
+ * `tcell=SMPP_TCELL,megafon=SMPP_MEGAFON,*=SMPP_DEFAULT`: the Kannel `smsc-id` (one SMPP bind per operator) that
+ * sends to each Tajik operator's numbers, the operator told by the number's prefix (shared/channels/tajik-operators.ts).
+ * `*` is every other number; unset, Kannel routes by its own configuration.
+ */
+const kannelSmscRoutes = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const routes: Partial<Record<TajikOperator | '*', string>> = {};
+    for (const part of (value ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+      const [operator, smsc] = part.split('=').map((p) => p.trim());
+      if (!operator || !(operator === '*' || isTajikOperator(operator)) || !smsc || !/^[A-Za-z0-9_.-]{1,40}$/.test(smsc)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${part}" is not OPERATOR=SMSC_ID (operators: ${TAJIK_OPERATORS.join(', ')} or *; e.g. tcell=SMPP_TCELL)`,
+        });
+        return z.NEVER;
+      }
+      routes[operator as TajikOperator | '*'] = smsc;
+    }
+    return routes;
+  });
+
 export const configSchema = z
   .object({
     ...storeEnvShape,
@@ -92,6 +117,15 @@ export const configSchema = z
     /** A Twilio number (+447…) or messaging service SID (MG…) to send from. */
     TWILIO_FROM: z.string().regex(/^(\+\d{6,15}|MG[0-9a-fA-F]{32})$/, 'a +number or an MG… messaging service SID').optional(),
     SMS_ROUTES: smsRoutes,
+    /** Kannel's sendsms CGI (`http://kannel-host:13013/cgi-bin/sendsms`, over TLS when it crosses the internet). */
+    KANNEL_SENDSMS_URL: z.url({ protocol: /^https?$/, error: 'an http(s) URL of the sendsms CGI' }).optional(),
+    KANNEL_USERNAME: z.string().min(1).max(100).optional(),
+    KANNEL_PASSWORD: z.string().min(1).max(200).optional(),
+    /** The sender (short code or approved sender ID) Kannel's messages carry; Kannel's own default when unset. */
+    KANNEL_FROM: z.string().regex(/^(\+?\d{3,15}|[A-Za-z0-9 ]{1,11})$/, 'a short code, a +number or an alphanumeric sender ID of at most 11').optional(),
+    /** The `token=` every URL of Kannel's sms-services and delivery reports carries: Kannel signs nothing. */
+    KANNEL_WEBHOOK_TOKEN: z.string().min(16, 'at least 16 characters').regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ (it travels in URLs)').optional(),
+    KANNEL_SMSC_ROUTES: kannelSmscRoutes,
     /** The Twilio number officers' CALL bridges ring from (and the reporter sees); by default TWILIO_FROM when a +number. */
     TWILIO_VOICE_FROM: z.string().regex(/^\+\d{6,15}$/, 'a +number').optional(),
     /** The Africa's Talking voice number officers' CALL bridges ring from (and the reporter sees); no AT bridge without it. */
@@ -141,7 +175,17 @@ export const configSchema = z
     if (env.TWILIO_ACCOUNT_SID && !(env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM)) {
       ctx.addIssue({ code: 'custom', path: ['TWILIO_ACCOUNT_SID'], message: 'sending through Twilio also needs TWILIO_AUTH_TOKEN and TWILIO_FROM' });
     }
+    const kannelSending = [env.KANNEL_SENDSMS_URL, env.KANNEL_USERNAME, env.KANNEL_PASSWORD];
+    if (kannelSending.some(Boolean) && !kannelSending.every(Boolean)) {
+      for (const [name, value] of [['KANNEL_SENDSMS_URL', env.KANNEL_SENDSMS_URL], ['KANNEL_USERNAME', env.KANNEL_USERNAME], ['KANNEL_PASSWORD', env.KANNEL_PASSWORD]] as const) {
+        if (!value) ctx.addIssue({ code: 'custom', path: [name], message: 'KANNEL_SENDSMS_URL, KANNEL_USERNAME and KANNEL_PASSWORD go together' });
+      }
+    }
     if (env.HOTLINE_MODE !== 'aws') return;
+    // Kannel's webhooks would be open to anyone who guessed the URL.
+    if (env.KANNEL_SENDSMS_URL && !env.KANNEL_WEBHOOK_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['KANNEL_WEBHOOK_TOKEN'], message: 'required when HOTLINE_MODE=aws and Kannel sends SMS' });
+    }
     // Every function needs these; what only some need (queues, the KMS key) is checked where it is used.
     for (const name of ['AT_WEBHOOK_TOKEN', 'PHONE_HASH_KEY', 'PUBLIC_BASE_URL'] as const) {
       if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'required when HOTLINE_MODE=aws' });
@@ -163,6 +207,19 @@ export const configSchema = z
       env.AT_USERNAME && env.AT_API_KEY
         ? { username: env.AT_USERNAME, apiKey: env.AT_API_KEY, senderId: env.AT_SENDER_ID }
         : undefined,
+    kannel: {
+      webhookToken: env.KANNEL_WEBHOOK_TOKEN,
+      sending:
+        env.KANNEL_SENDSMS_URL && env.KANNEL_USERNAME && env.KANNEL_PASSWORD
+          ? {
+              sendsmsUrl: env.KANNEL_SENDSMS_URL,
+              username: env.KANNEL_USERNAME,
+              password: env.KANNEL_PASSWORD,
+              from: env.KANNEL_FROM,
+              smscRoutes: env.KANNEL_SMSC_ROUTES,
+            }
+          : undefined,
+    },
     twilio: {
       // Locally a fixed token keeps signatures checked (the phone simulator signs with it); on AWS no token means
       // every Twilio webhook is refused.

@@ -1,5 +1,20 @@
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
+import { secretsEqual } from './privacy';
+
+/**
+ * 403 unless the request carries the configured `?token=` (compared in constant time), for gateways that sign
+ * nothing; passes everything when none is configured (local).
+ */
+export function requireQueryToken(getToken: () => Promise<string | undefined>): MiddlewareHandler {
+  return async (c, next) => {
+    const expected = await getToken();
+    if (expected !== undefined && !secretsEqual(c.req.query('token') ?? '', expected)) {
+      return c.text('Forbidden', 403);
+    }
+    await next();
+  };
+}
 
 /** A provider's form-encoded webhook body, validated: the data, or a 400 response with a short reason. */
 export async function parseForm<S extends z.ZodType>(

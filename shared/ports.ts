@@ -28,7 +28,8 @@ export type SendResult =
 /** One way out: a provider's SDK, or the local outbox when no provider is configured. */
 export interface SmsSender {
   provider: SmsProviderName | 'local';
-  send(to: string, text: string): Promise<SendResult>;
+  /** `messageId`: the outbox's own id, for a provider whose delivery reports come back to a URL we give it. */
+  send(to: string, text: string, messageId?: string): Promise<SendResult>;
 }
 
 /** The queue half of the outbox: hands a message to whatever sends it, now or after a retry. */

@@ -25,6 +25,7 @@ import { ReportRepository } from './store/reports';
 import { EscalationRepository } from './store/escalations';
 import { OfficerRepository } from './store/officers';
 import { UrgentCallRepository } from './store/urgent-calls';
+import { UssdSessionRepository } from './store/ussd-sessions';
 import type { OnCallDirectory } from './domain/voice';
 import { KeypadLicences } from './voice/licences';
 import { officerOnCallDirectory } from './voice/on-call';
@@ -70,6 +71,8 @@ export interface ChannelServices extends Services {
   /** The CALL bridges waiting for an officer to pick up (Africa's Talking). */
   bridgeCalls: Pick<EscalationRepository, 'getBridgeCall' | 'removeBridgeCall'>;
   urgentCalls: UrgentCallRepository;
+  /** The input paths of live USSD sessions whose gateway sends one input at a time (Kannel). */
+  ussdSessions: UssdSessionRepository;
   /** Who the urgent line rings: the officers on duty in the table. */
   onCall: OnCallDirectory;
   licences: KeypadLicences;
@@ -143,6 +146,7 @@ export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps
     vault: adapters.vault,
     bridgeCalls: stores.escalations,
     urgentCalls: new UrgentCallRepository(db, config.tableName),
+    ussdSessions: new UssdSessionRepository(db, config.tableName, deps.now),
     onCall: officerOnCallDirectory(stores.officers),
     licences: new KeypadLicences(() => deps.registryEntries.loadAll()),
     intake: {

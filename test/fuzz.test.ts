@@ -7,14 +7,16 @@
 import { serve, type ServerType } from '@hono/node-server';
 import fc from 'fast-check';
 import { XMLValidator } from 'fast-xml-parser';
+import { readFileSync } from 'node:fs';
 import { connect, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../shared/log';
 import { RegistryRepository } from '../shared/store/registry';
 import { sized } from './support/scale';
 import { startTestStore, type TestStore } from './support/dynalite';
-import { fixture } from './support/fixtures';
+import { FIXTURES_DIR, fixture } from './support/fixtures';
 import { anyText, HOSTILE } from './support/hostile';
 import { testHotline } from './support/hotline';
 import { sampleRegistryEntries } from './support/registry';
@@ -58,6 +60,14 @@ interface Route {
   label?: string;
 }
 
+/** A Kannel fixture's query parameters (test/fixtures/kannel/), without its token. */
+function kannelFields(name: string): Record<string, string> {
+  const { path } = JSON.parse(readFileSync(join(FIXTURES_DIR, 'kannel', `${name}.json`), 'utf8')) as { path: string };
+  const fields = Object.fromEntries(new URLSearchParams(path.split('?')[1]));
+  delete fields.token;
+  return fields;
+}
+
 const VOICE_QUERIES = ['?s=main&l=en&t=0', '?s=lang&t=1', '?s=phone&l=tg&t=2', '?s=report&l=ru&t=0&c=1', '?s=urgent&l=en&t=0&v=2', '?s=dial&l=tg&t=0&v=9', '?s=nope', '?s=main&l=xx', '?s=main&t=99', '?s=__proto__'];
 
 const ROUTES: Route[] = [
@@ -65,6 +75,9 @@ const ROUTES: Route[] = [
   { path: '/ussd/africastalking/events', fields: fixture('africastalking/ussd-session-event').body, twilio: false, reply: 'text' },
   { path: '/sms/africastalking', fields: fixture('africastalking/sms-incoming').body, twilio: false, reply: 'text' },
   { path: '/sms/africastalking/delivery', fields: fixture('africastalking/sms-delivery-failed').body, twilio: false, reply: 'text' },
+  // Kannel's post-url form: the fixture's query as form fields.
+  { path: '/sms/kannel', fields: kannelFields('sms-incoming'), twilio: false, reply: 'text' },
+  { path: '/ussd/kannel', fields: kannelFields('ussd-dial'), twilio: false, reply: 'text' },
   { path: '/sms/twilio', fields: fixture('twilio/sms-incoming').body, twilio: true, reply: 'twiml' },
   { path: '/sms/twilio/status', fields: fixture('twilio/sms-status').body, twilio: true, reply: 'twiml' },
   ...(['voice-incoming', 'voice-digits', 'voice-ended-recording'] as const).map(

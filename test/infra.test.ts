@@ -219,12 +219,14 @@ describe('HotlineStack: functions', () => {
     const provider = secretId('ProviderCredentials');
     const token = secretId('AtWebhookToken');
     const hashKey = secretId('PhoneHashKey');
+    const kannelToken = secretId('KannelWebhookToken');
     // A generated value is laid over last, so a stray key in the provider credentials cannot replace it.
-    expect(secretsArnOf('UssdFunction')).toEqual([token, hashKey]);
-    expect(secretsArnOf('SmsFunction')).toEqual([provider, token, hashKey]);
+    expect(secretsArnOf('UssdFunction')).toEqual([token, hashKey, kannelToken]);
+    expect(secretsArnOf('SmsFunction')).toEqual([provider, token, hashKey, kannelToken]);
     // Twilio signs voice callbacks with the auth token in the provider credentials.
     expect(secretsArnOf('VoiceFunction')).toEqual([provider, token, hashKey]);
-    expect(secretsArnOf('OutboxFunction')).toEqual([provider, token, hashKey]);
+    // The outbox puts the Kannel token in every delivery report URL it gives Kannel.
+    expect(secretsArnOf('OutboxFunction')).toEqual([provider, token, hashKey, kannelToken]);
     // Page officers and move escalations on: no provider credentials.
     expect(secretsArnOf('EscalationFunction')).toEqual([token, hashKey]);
     expect(secretsArnOf('IntakeReplayFunction')).toEqual([token, hashKey]);
@@ -258,7 +260,7 @@ describe('HotlineStack: functions', () => {
   it('generates the token and hash key and creates the provider credentials empty, so no value is in the template', () => {
     const secrets = template.findResources('AWS::SecretsManager::Secret') as Resources;
     expect(Object.keys(secrets).sort()).toEqual(
-      [secretId('AtWebhookToken'), secretId('PhoneHashKey'), secretId('ProviderCredentials')].sort(),
+      [secretId('AtWebhookToken'), secretId('KannelWebhookToken'), secretId('PhoneHashKey'), secretId('ProviderCredentials')].sort(),
     );
     const generated = (path: string) =>
       (at(path).resource.Properties as { GenerateSecretString?: { GenerateStringKey: string } }).GenerateSecretString;
@@ -561,12 +563,17 @@ describe('HotlineStack: HTTP API', () => {
     const routeKeys = routes.map((route) => (route.Properties as { RouteKey: string }).RouteKey).sort();
     expect(routeKeys).toEqual([
       'GET /health',
+      'GET /sms/kannel',
+      'GET /sms/kannel/delivery',
+      'GET /ussd/kannel',
       'POST /sms/africastalking',
       'POST /sms/africastalking/delivery',
+      'POST /sms/kannel',
       'POST /sms/twilio',
       'POST /sms/twilio/status',
       'POST /ussd/africastalking',
       'POST /ussd/africastalking/events',
+      'POST /ussd/kannel',
       'POST /voice/africastalking',
       'POST /voice/twilio',
     ]);
@@ -680,8 +687,19 @@ describe('HotlineStack: HTTP API', () => {
     const match = /^ --secret-string '(\{[^']*\})'$/.exec(parts[2] as string);
     expect(match, parts[2] as string).not.toBeNull();
     const keys = Object.keys(JSON.parse(match![1]!) as Record<string, string>);
-    expect(keys).toEqual(['AT_USERNAME', 'AT_API_KEY', 'AT_SENDER_ID', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM']);
-    // Filled in with well-formed values, these keys configure both senders (a misspelt key would be ignored).
+    expect(keys).toEqual([
+      'AT_USERNAME',
+      'AT_API_KEY',
+      'AT_SENDER_ID',
+      'TWILIO_ACCOUNT_SID',
+      'TWILIO_AUTH_TOKEN',
+      'TWILIO_FROM',
+      'KANNEL_SENDSMS_URL',
+      'KANNEL_USERNAME',
+      'KANNEL_PASSWORD',
+      'KANNEL_SMSC_ROUTES',
+    ]);
+    // Filled in with well-formed values, these keys configure every sender (a misspelt key would be ignored).
     const example: Record<string, string> = {
       AT_USERNAME: 'safejob',
       AT_API_KEY: 'atsk_0123456789',
@@ -689,16 +707,23 @@ describe('HotlineStack: HTTP API', () => {
       TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
       TWILIO_AUTH_TOKEN: 'twilio-auth-token',
       TWILIO_FROM: '+447700900123',
+      KANNEL_SENDSMS_URL: 'https://sms.example.org/cgi-bin/sendsms',
+      KANNEL_USERNAME: 'hotline',
+      KANNEL_PASSWORD: 'sendsms-password',
+      KANNEL_SMSC_ROUTES: 'tcell=SMPP_TCELL,megafon=SMPP_MEGAFON,zet-mobile=SMPP_ZET,babilon-m=SMPP_BABILON,o-mobile=SMPP_OMOBILE',
     };
     const config = loadConfig({
       HOTLINE_MODE: 'aws',
       AT_WEBHOOK_TOKEN: 'x'.repeat(48),
+      // The Kannel token comes from its own generated secret.
+      KANNEL_WEBHOOK_TOKEN: 'z'.repeat(48),
       PHONE_HASH_KEY: 'y'.repeat(64),
       PUBLIC_BASE_URL: 'https://abc123.execute-api.eu-west-2.amazonaws.com',
       ...Object.fromEntries(keys.map((key) => [key, example[key]])),
     });
     expect(config.africastalking).toEqual({ username: 'safejob', apiKey: 'atsk_0123456789', senderId: 'SafeJob' });
     expect(config.twilio.sending).toBeDefined();
+    expect(config.kannel.sending?.smscRoutes).toEqual({ tcell: 'SMPP_TCELL', megafon: 'SMPP_MEGAFON', 'zet-mobile': 'SMPP_ZET', 'babilon-m': 'SMPP_BABILON', 'o-mobile': 'SMPP_OMOBILE' });
   });
 });
 
@@ -716,6 +741,7 @@ describe('HotlineStack: least privilege', () => {
       'ReportJournalQueue',
       'ReportJournalDeadLetterQueue',
       'AtWebhookToken',
+      'KannelWebhookToken',
       'PhoneHashKey',
       'ProviderCredentials',
       'EscalationSchedulerRole',
@@ -756,12 +782,14 @@ describe('HotlineStack: least privilege', () => {
   const sends = (...queues: string[]) => queues.map((queue) => `sqs:SendMessage ${queue}`);
   const generated = ['AtWebhookToken', 'PhoneHashKey'];
   const withProvider = ['AtWebhookToken', 'PhoneHashKey', 'ProviderCredentials'];
+  // Kannel's webhooks (USSD, SMS) and the delivery report URLs the outbox gives Kannel carry its token.
+  const withKannel = (secrets: string[]) => [...secrets, 'KannelWebhookToken'];
 
   const EXPECTED: Record<FunctionName, string[]> = {
-    UssdFunction: [...basics('UssdFunction', generated), ...sends('OutboxQueue', 'ReportJournalQueue'), ...scheduling, ...vault('kms:Encrypt')],
+    UssdFunction: [...basics('UssdFunction', withKannel(generated)), ...sends('OutboxQueue', 'ReportJournalQueue'), ...scheduling, ...vault('kms:Encrypt')],
     // Opens a sealed number: an officer's ACK or DONE by SMS texts the reporter; CALL hands it to the voice bridge.
     SmsFunction: [
-      ...basics('SmsFunction', withProvider),
+      ...basics('SmsFunction', withKannel(withProvider)),
       ...sends('OutboxQueue', 'ReportJournalQueue'),
       ...scheduling,
       ...vault('kms:Decrypt', 'kms:Encrypt'),
@@ -773,7 +801,7 @@ describe('HotlineStack: least privilege', () => {
       ...scheduling,
       ...vault('kms:Decrypt', 'kms:Encrypt'),
     ],
-    OutboxFunction: [...basics('OutboxFunction', withProvider), ...consumes('OutboxQueue'), ...sends('OutboxDeadLetterQueue')],
+    OutboxFunction: [...basics('OutboxFunction', withKannel(withProvider)), ...consumes('OutboxQueue'), ...sends('OutboxDeadLetterQueue')],
     // No vault: pages and timeouts never text a reporter.
     EscalationFunction: [...basics('EscalationFunction', generated), ...sends('OutboxQueue'), ...scheduling],
     // No vault: a journal entry carries the number already sealed, and starting an escalation opens none.
@@ -806,7 +834,7 @@ describe('HotlineStack: least privilege', () => {
       'client-secrets-manager': 'secretsmanager',
     };
     // lib-dynamodb's document commands are the item actions under other names.
-    const documentCommands: Record<string, string> = { Get: 'GetItem', Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', Query: 'Query', Scan: 'Scan' };
+    const documentCommands: Record<string, string> = { BatchGet: 'BatchGetItem', Get: 'GetItem', Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', Query: 'Query', Scan: 'Scan' };
     const callable = new Set<string>();
     for (const [, names, module] of code.matchAll(/import\{([^}]*)\}from"@aws-sdk\/([^"]+)"/g)) {
       const prefix = prefixes[module!];
@@ -1075,6 +1103,11 @@ describe('HotlineStack: cdk-nag AwsSolutions', () => {
     ).toEqual(
       [
       'AwsSolutions-APIG4 SafeJobHotline/Api/GET--health/Resource',
+      'AwsSolutions-APIG4 SafeJobHotline/Api/GET--sms--kannel--delivery/Resource',
+      'AwsSolutions-APIG4 SafeJobHotline/Api/GET--sms--kannel/Resource',
+      'AwsSolutions-APIG4 SafeJobHotline/Api/GET--ussd--kannel/Resource',
+      'AwsSolutions-APIG4 SafeJobHotline/Api/POST--sms--kannel/Resource',
+      'AwsSolutions-APIG4 SafeJobHotline/Api/POST--ussd--kannel/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--sms--africastalking--delivery/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--sms--africastalking/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--sms--twilio--status/Resource',
@@ -1094,6 +1127,7 @@ describe('HotlineStack: cdk-nag AwsSolutions', () => {
       ),
       ...['Escalation', 'IntakeReplay', 'Outbox', 'Sms', 'Ussd', 'Voice'].map((name) => `AwsSolutions-L1 SafeJobHotline/${name}Function/Resource`),
       'AwsSolutions-SMG4 SafeJobHotline/AtWebhookToken/Resource',
+      'AwsSolutions-SMG4 SafeJobHotline/KannelWebhookToken/Resource',
       'AwsSolutions-SMG4 SafeJobHotline/PhoneHashKey/Resource',
       'AwsSolutions-SMG4 SafeJobHotline/ProviderCredentials/Resource',
     ].sort());

@@ -2,7 +2,9 @@ import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { LambdaEvent } from 'hono/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stubLambdaEnvironment } from './support/lambda-env';
-import { fixture, formBody } from './support/fixtures';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIXTURES_DIR, fixture, formBody } from './support/fixtures';
 import { httpApiEvent } from './support/apigateway';
 import { startTestStore, type TestStore } from './support/dynalite';
 
@@ -17,6 +19,8 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
     TABLE_NAME: store.tableName,
     AT_WEBHOOK_TOKEN: token,
+    // The token of the Kannel fixtures.
+    KANNEL_WEBHOOK_TOKEN: 'kannel-fixture-token-0123456789',
     PHONE_HASH_KEY: 'lambda-test-hash-key-0123456789abcdef',
     PUBLIC_BASE_URL: 'https://abc123.execute-api.eu-west-2.amazonaws.com',
     // Queues and the key are only touched by a report or a reply, which these requests do not make.
@@ -51,6 +55,16 @@ describe('the USSD Lambda handler behind an HTTP API', () => {
   it('refuses a request without the token', async () => {
     const f = fixture('africastalking/ussd-first-dial');
     expect((await invoke(httpApiEvent('POST', f.path, formBody(f.body)))).statusCode).toBe(403);
+  });
+
+  it("keeps Kannel's raw query bytes (the TLVs in %D) and answers with its headers", async () => {
+    const { path } = JSON.parse(readFileSync(join(FIXTURES_DIR, 'kannel', 'ussd-dial.json'), 'utf8')) as { path: string };
+    const [route, query] = path.split('?') as [string, string];
+    const result = await invoke(httpApiEvent('GET', route, undefined, query));
+    expect(result.statusCode).toBe(200);
+    expect(result.headers).toMatchObject({ 'x-kannel-meta-data': '?smpp?ussd_service_op=02&its_session_info=%2A%01', 'x-kannel-coding': '2' });
+    const body = result.isBase64Encoded ? Buffer.from(result.body!, 'base64').toString('utf8') : result.body;
+    expect(body).toBe('Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English');
   });
 
   it('answers the health check', async () => {

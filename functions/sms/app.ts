@@ -12,8 +12,14 @@ import {
   twilioSmsSchema,
   twilioStatusSchema,
 } from '../../shared/channels/twilio';
+import {
+  kannelDeliveryReportSchema,
+  kannelDeliveryStatus,
+  kannelParams,
+  parseKannelSms,
+} from '../../shared/channels/kannel';
 import type { SmsProviderName } from '../../shared/config';
-import { parseForm } from '../../shared/http';
+import { parseForm, requireQueryToken } from '../../shared/http';
 import type { OutboundStatus } from '../../shared/ports';
 import type { ChannelServices, Provider } from '../../shared/runtime';
 import { handleInboundSms } from '../../shared/sms/service';
@@ -26,13 +32,18 @@ export function createSmsApp(getDeps: Provider<ChannelServices>): Hono {
     const { config } = await getDeps();
     return { authToken: config.twilio.authToken, publicBaseUrl: config.publicBaseUrl };
   });
+  const kannelGuard = requireQueryToken(async () => (await getDeps()).config.kannel.webhookToken);
   // A store outage: 503 asks the provider to try again later; nothing was half done.
   const unavailable = (c: Context) => c.text('Service unavailable, try again later', 503, { 'Retry-After': '60' });
 
-  async function applyReport(provider: SmsProviderName, id: string, status: OutboundStatus | undefined, error?: string) {
+  /** `id` is the provider's message id, or with `ownId` the outbox's (Kannel's dlr-url carries ours). */
+  async function applyReport(provider: SmsProviderName, id: string, status: OutboundStatus | undefined, error?: string, ownId = false) {
     const deps = await getDeps();
     if (!status) return true;
-    return deps.messages.applyDeliveryReport(provider, id, status, error).then(
+    const applied = ownId
+      ? deps.messages.applyDeliveryReportToMessage(id, status, error)
+      : deps.messages.applyDeliveryReport(provider, id, status, error);
+    return applied.then(
       () => true,
       (failure: unknown) => {
         deps.log.error('delivery report not applied', { provider, providerMessageId: id, error: failure });
@@ -54,6 +65,27 @@ export function createSmsApp(getDeps: Provider<ChannelServices>): Hono {
     if (!parsed.ok) return parsed.response;
     const { id, status, failureReason } = parsed.data;
     return (await applyReport('africastalking', id, atDeliveryStatus(status), failureReason)) ? c.text('OK') : unavailable(c);
+  });
+
+  // Kannel's sms-service (`get-url`, or `post-url`): the reply leaves through the outbox, so the answer is empty
+  // (the sample kannel.conf sets max-messages = 0); `%I` makes Kannel's retry of one message a duplicate.
+  app.on(['GET', 'POST'], '/sms/kannel', kannelGuard, async (c) => {
+    const parsed = parseKannelSms(await kannelParams(c.req.raw));
+    if (!parsed.ok) return c.text(`Bad request: ${parsed.reason}`, 400);
+    const { id, from, text } = parsed.data;
+    const handled = await handleInboundSms(await getDeps(), { provider: 'kannel', providerMessageId: id, from, text });
+    return handled ? c.body(null, 200) : unavailable(c);
+  });
+
+  // The dlr-url of every SMS sent through Kannel: `id` is the outbox's message id, `type` Kannel's `%d`.
+  app.on(['GET', 'POST'], '/sms/kannel/delivery', kannelGuard, async (c) => {
+    const params = Object.fromEntries([...(await kannelParams(c.req.raw))].map(([name, value]) => [name, value.toString('utf8')]));
+    const parsed = kannelDeliveryReportSchema.safeParse(params);
+    if (!parsed.success) return c.text('Bad request: id and type (%d) are required', 400);
+    const { id, type } = parsed.data;
+    const status = kannelDeliveryStatus(Number(type));
+    const applied = await applyReport('kannel', id, status, status === 'failed' ? `Kannel DLR type ${type}` : undefined, true);
+    return applied ? c.body(null, 200) : unavailable(c);
   });
 
   app.post('/sms/twilio', twilioGuard, async (c) => {

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import {
   atUssdEventSchema,
   atUssdRequestSchema,
@@ -6,20 +6,36 @@ import {
   requireAtToken,
   ussdPath,
 } from '../../shared/channels/africastalking';
-import { unavailableReply } from '../../shared/domain/ussd';
-import { parseForm } from '../../shared/http';
+import {
+  KANNEL_USSD_LIMITS,
+  kannelParams,
+  kannelUssdResponse,
+  parseKannelUssd,
+  ussdSessionEvent,
+  ussdSessionInfoOf,
+  ussdSessionNumber,
+} from '../../shared/channels/kannel';
+import { unavailableReply, type UssdReply } from '../../shared/domain/ussd';
+import { parseForm, requireQueryToken } from '../../shared/http';
 import type { ChannelServices, Provider } from '../../shared/runtime';
-import { answerUssd } from '../../shared/ussd/service';
+import { answerUssd, answerUssdInput } from '../../shared/ussd/service';
+
+function kannelScreen(c: Context, reply: UssdReply, sessionInfo: Buffer): Response {
+  const { body, headers } = kannelUssdResponse(reply, sessionInfo);
+  return c.body(body, 200, headers);
+}
 
 /** The USSD webhooks: parse, authenticate, answer (shared/ussd/service.ts), render. */
 export function createUssdApp(getDeps: Provider<ChannelServices>): Hono {
   const app = new Hono();
   const guard = requireAtToken(async () => (await getDeps()).config.atWebhookToken);
+  const kannelGuard = requireQueryToken(async () => (await getDeps()).config.kannel.webhookToken);
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   // A gateway ends the session on any non-200 answer; a caller hit by a bug still gets a polite last screen.
   app.onError(async (error, c) => {
     (await getDeps().catch(() => undefined))?.log.error('unexpected error', { path: c.req.path, error });
+    if (c.req.path.startsWith('/ussd/kannel')) return kannelScreen(c, unavailableReply(undefined), ussdSessionInfoOf(c.req.url));
     return c.text(renderUssd(unavailableReply(undefined)));
   });
 
@@ -29,6 +45,21 @@ export function createUssdApp(getDeps: Provider<ChannelServices>): Hono {
     const { sessionId, phoneNumber, text } = parsed.data;
     const reply = await answerUssd(await getDeps(), { sessionId, phone: phoneNumber, path: ussdPath(text) });
     return c.text(renderUssd(reply));
+  });
+
+  // SMPP USSD through Kannel: one input per message, the session's path kept in the store (docs/kannel.md); the
+  // screen goes back in this answer, with its coding and TLVs in X-Kannel headers.
+  app.on(['GET', 'POST'], '/ussd/kannel', kannelGuard, async (c) => {
+    const parsed = parseKannelUssd(await kannelParams(c.req.raw));
+    if (!parsed.ok) return c.text(`Bad request: ${parsed.reason}`, 400);
+    const message = parsed.data;
+    const reply = await answerUssdInput(await getDeps(), {
+      phone: message.from,
+      session: ussdSessionNumber(message.sessionInfo),
+      event: ussdSessionEvent(message),
+      maxLimits: KANNEL_USSD_LIMITS,
+    });
+    return kannelScreen(c, reply, message.sessionInfo);
   });
 
   app.post('/ussd/africastalking/events', guard, async (c) => {

@@ -59,8 +59,11 @@ export class OperatorAlarms {
     this.action = new SnsAction(this.topic);
   }
 
-  /** An alarm to the operators: at or above `threshold` in one period; no data is not a breach. */
-  alarm(id: string, name: string, description: string, metric: IMetric, threshold = 1): Alarm {
+  /**
+   * An alarm to the operators: at or above `threshold` in one period; no data is not a breach unless
+   * `missingDataBreaches` (a metric that something must keep putting, such as a heartbeat).
+   */
+  alarm(id: string, name: string, description: string, metric: IMetric, threshold = 1, missingDataBreaches = false): Alarm {
     const created = new Alarm(this.scope, id, {
       alarmName: `${this.namePrefix}${name}`,
       alarmDescription: description,
@@ -68,7 +71,7 @@ export class OperatorAlarms {
       threshold,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      treatMissingData: missingDataBreaches ? TreatMissingData.BREACHING : TreatMissingData.NOT_BREACHING,
     });
     created.addAlarmAction(this.action);
     return created;

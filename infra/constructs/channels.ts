@@ -55,7 +55,8 @@ export class ReportChannels {
       publicBaseUrl,
     })
       .bindTable(table)
-      .bindSecrets(secrets.generated);
+      // The Kannel token guards /ussd/kannel.
+      .bindSecrets([...secrets.generated, secrets.kannelWebhookToken]);
     takeReports(this.ussd, intake, ['kms:Encrypt']);
 
     this.sms = new HotlineFunction(scope, 'SmsFunction', {
@@ -67,8 +68,8 @@ export class ReportChannels {
       publicBaseUrl,
     })
       .bindTable(table)
-      // TWILIO_AUTH_TOKEN (in the provider credentials) checks Twilio's signatures.
-      .bindSecrets(secrets.withProviderCredentials);
+      // TWILIO_AUTH_TOKEN (in the provider credentials) checks Twilio's signatures; the Kannel token guards /sms/kannel.
+      .bindSecrets([...secrets.withProviderCredentials, secrets.kannelWebhookToken]);
     // Officers' commands (ACK, DONE…) and urgent SMS reports go through the escalation service. Decrypt too: an
     // officer's ACK or DONE by SMS texts the reporter, whose number is sealed (escalation/service.ts
     // notifyReporter), and an officer's CALL hands it to the voice bridge (placeCall).

@@ -69,7 +69,15 @@ export interface HotlineFunctionProps {
  * credentials), nor the batch, stream or table-management actions of `grantReadWriteData`. test/infra.test.ts checks
  * these against the commands each function's bundle imports.
  */
-export const TABLE_ACTIONS = ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
+export const TABLE_ACTIONS = [
+  // BatchGetItem: a Kannel USSD step reads the session's path and the caller's language in one round-trip.
+  'dynamodb:BatchGetItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:Query',
+  'dynamodb:UpdateItem',
+];
 
 /**
  * One hotline function (after the Powertools example app's FunctionWithLogGroup): a Node 22 arm64 function bundled

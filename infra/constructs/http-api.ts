@@ -17,15 +17,22 @@ import { acknowledgeNag } from './nag';
 export const USSD_ROUTES = [
   { method: HttpMethod.POST, path: '/ussd/africastalking' },
   { method: HttpMethod.POST, path: '/ussd/africastalking/events' },
+  // Kannel's USSD sms-service (get-url, or post-url).
+  { method: HttpMethod.GET, path: '/ussd/kannel' },
+  { method: HttpMethod.POST, path: '/ussd/kannel' },
   { method: HttpMethod.GET, path: '/health' },
 ] as const;
 
-/** The public webhook routes of the SMS function: inbound messages and delivery reports of both providers. */
+/** The public webhook routes of the SMS function: inbound messages and delivery reports of the providers. */
 export const SMS_ROUTES = [
   { method: HttpMethod.POST, path: '/sms/africastalking' },
   { method: HttpMethod.POST, path: '/sms/africastalking/delivery' },
   { method: HttpMethod.POST, path: '/sms/twilio' },
   { method: HttpMethod.POST, path: '/sms/twilio/status' },
+  // Kannel's SMS sms-service (get-url, or post-url) and its delivery reports (dlr-url, always a GET).
+  { method: HttpMethod.GET, path: '/sms/kannel' },
+  { method: HttpMethod.POST, path: '/sms/kannel' },
+  { method: HttpMethod.GET, path: '/sms/kannel/delivery' },
 ] as const;
 
 /**

@@ -75,7 +75,8 @@ export class SmsOutbox {
       },
     })
       .bindTable(table)
-      .bindSecrets(secrets.withProviderCredentials);
+      // The Kannel token goes into the delivery report URL of every SMS sent through Kannel.
+      .bindSecrets([...secrets.withProviderCredentials, secrets.kannelWebhookToken]);
     // Receive, delete and change visibility on the outbox queue (granted by the event source); send only to the DLQ.
     this.function.addEventSource(
       new SqsEventSource(this.queue, {

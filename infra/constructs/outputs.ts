@@ -44,6 +44,22 @@ export function addOperatorOutputs(scope: Construct, { api, stage, secrets, tabl
     value: `${endpoint}/sms/africastalking/delivery?token=`,
     description: "Africa's Talking SMS delivery reports callback URL: append the AT_WEBHOOK_TOKEN",
   });
+  new CfnOutput(scope, 'KannelSmsServiceUrl', {
+    value: `${endpoint}/sms/kannel?token=`,
+    description:
+      'Kannel SMS sms-service get-url: append the KANNEL_WEBHOOK_TOKEN (see KannelWebhookTokenCommand) and ' +
+      '&from=%p&to=%P&text=%a&id=%I&smsc=%i&ts=%T&coding=%c&charset=%C (infra/kannel/kannel.conf)',
+  });
+  new CfnOutput(scope, 'KannelUssdServiceUrl', {
+    value: `${endpoint}/ussd/kannel?token=`,
+    description:
+      'Kannel USSD sms-service get-url: append the KANNEL_WEBHOOK_TOKEN and ' +
+      '&from=%p&to=%P&text=%a&id=%I&smsc=%i&meta=%D&coding=%c&charset=%C (infra/kannel/kannel.conf)',
+  });
+  new CfnOutput(scope, 'KannelWebhookTokenCommand', {
+    value: `aws secretsmanager get-secret-value --secret-id ${secrets.kannelWebhookToken.secretArn} --query SecretString --output text`,
+    description: 'Prints {"KANNEL_WEBHOOK_TOKEN": ...}: the token of the Kannel URLs (the Kannel host reads it itself)',
+  });
   new CfnOutput(scope, 'TwilioSmsWebhookUrl', {
     value: `${endpoint}/sms/twilio`,
     description:

@@ -14,6 +14,10 @@ export const PROVIDER_CREDENTIALS_TEMPLATE = {
   TWILIO_ACCOUNT_SID: 'AC<32 hex digits>',
   TWILIO_AUTH_TOKEN: '<Twilio auth token>',
   TWILIO_FROM: '<+447... number or MG... messaging service SID>',
+  KANNEL_SENDSMS_URL: '<https://kannel-host/cgi-bin/sendsms>',
+  KANNEL_USERNAME: 'hotline',
+  KANNEL_PASSWORD: '<the sendsms-user password of kannel.conf>',
+  KANNEL_SMSC_ROUTES: 'tcell=SMPP_TCELL,megafon=SMPP_MEGAFON,zet-mobile=SMPP_ZET,babilon-m=SMPP_BABILON,o-mobile=SMPP_OMOBILE',
 };
 
 /**
@@ -26,6 +30,8 @@ export class HotlineSecrets {
   readonly atWebhookToken: Secret;
   readonly phoneHashKey: Secret;
   readonly providerCredentials: Secret;
+  /** KANNEL_WEBHOOK_TOKEN: Kannel signs nothing either, so every URL of its sms-services and DLRs carries it. */
+  readonly kannelWebhookToken: Secret;
   /**
    * What a function that sends nothing through a provider itself needs, in the order laid over the environment: a
    * generated value always wins over a stray key of the same name pasted into the provider credentials.
@@ -69,9 +75,21 @@ export class HotlineSecrets {
     this.providerCredentials = new Secret(scope, 'ProviderCredentials', {
       description:
         'SafeJob Hotline: SMS provider credentials (JSON keys AT_USERNAME, AT_API_KEY, AT_SENDER_ID, ' +
-        'TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM), filled by the operator',
+        'TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM, KANNEL_SENDSMS_URL, KANNEL_USERNAME, KANNEL_PASSWORD, ' +
+        'KANNEL_SMSC_ROUTES), filled by the operator',
       secretObjectValue: {},
       removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.kannelWebhookToken = new Secret(scope, 'KannelWebhookToken', {
+      description: 'SafeJob Hotline: JSON key KANNEL_WEBHOOK_TOKEN, the token= that Kannel webhooks carry',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({}),
+        generateStringKey: 'KANNEL_WEBHOOK_TOKEN',
+        excludePunctuation: true,
+        includeSpace: false,
+        passwordLength: 48,
+      },
     });
 
     this.generated = [this.atWebhookToken, this.phoneHashKey];
@@ -80,6 +98,9 @@ export class HotlineSecrets {
     acknowledgeNag(this.atWebhookToken, 'AwsSolutions-SMG4',
       "Rotating the token means updating the callback URLs configured at Africa's Talking at the same moment, or " +
         'every USSD session fails with 403; it is a manual runbook step, not an automatic schedule.');
+    acknowledgeNag(this.kannelWebhookToken, 'AwsSolutions-SMG4',
+      'Rotating it would break every URL in kannel.conf until the Kannel host renders its configuration again; it ' +
+        'is replaced by hand, together with the host.');
     acknowledgeNag(this.phoneHashKey, 'AwsSolutions-SMG4',
       'The HMAC key behind every stored phone hash: rotating it would orphan every caller key, report link and ' +
         'rate-limit counter in the table. It is generated once and never rotated (re-keying would be a migration).');

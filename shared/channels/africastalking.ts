@@ -2,9 +2,8 @@
  * Africa's Talking: parsing and authenticating its webhooks, rendering its replies (docs/providers.md).
  * Africa's Talking signs nothing, so when a token is configured every one of its routes requires it as `?token=`.
  */
-import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import { secretsEqual } from '../privacy';
+import { requireQueryToken } from '../http';
 import type { UssdReply } from '../domain/ussd';
 import type { OutboundStatus } from '../ports';
 
@@ -43,15 +42,7 @@ export function renderUssd(reply: UssdReply): string {
 }
 
 /** 403 unless the request carries the configured token; passes everything when none is configured (local). */
-export function requireAtToken(getToken: () => Promise<string | undefined>): MiddlewareHandler {
-  return async (c, next) => {
-    const expected = await getToken();
-    if (expected !== undefined && !secretsEqual(c.req.query('token') ?? '', expected)) {
-      return c.text('Forbidden', 403);
-    }
-    await next();
-  };
-}
+export const requireAtToken = requireQueryToken;
 
 /** An inbound SMS. `date` comes as `2026-11-20 09:20:11` or in ISO form; both are kept as given. */
 export const atSmsSchema = z.object({

@@ -27,6 +27,11 @@ function gsmLength(text: string): number | undefined {
   return length;
 }
 
+/** Whether a text can go in GSM 7-bit (else it needs UCS-2: any Cyrillic does). */
+export function isGsmText(text: string): boolean {
+  return gsmLength(text.normalize('NFC')) !== undefined;
+}
+
 export interface ScreenMeasure {
   encoding: 'gsm' | 'ucs2';
   length: number;

@@ -42,7 +42,7 @@ export async function deliver(ctx: DeliveryContext, message: QueuedSms, attempt:
   const errors: string[] = [];
   let retryable = senders.length === 0;
   for (const sender of senders) {
-    const result = await sender.send(message.to, message.text).catch((error: unknown) => ({
+    const result = await sender.send(message.to, message.text, message.id).catch((error: unknown) => ({
       ok: false as const,
       retryable: true,
       reason: error instanceof Error ? error.message : String(error),

@@ -1,4 +1,5 @@
 import { africasTalkingSender } from '../channels/africastalking-sender';
+import { kannelSender } from '../channels/kannel-sender';
 import { twilioSender } from '../channels/twilio-sender';
 import type { Config, SmsProviderName } from '../config';
 import type { SmsSender } from '../ports';
@@ -8,5 +9,8 @@ export function configuredSenders(config: Config): Partial<Record<SmsProviderNam
   return {
     ...(config.africastalking ? { africastalking: africasTalkingSender(config.africastalking) } : {}),
     ...(config.twilio.sending ? { twilio: twilioSender(config.twilio.sending, config.publicBaseUrl) } : {}),
+    ...(config.kannel.sending
+      ? { kannel: kannelSender(config.kannel.sending, { publicBaseUrl: config.publicBaseUrl, webhookToken: config.kannel.webhookToken }) }
+      : {}),
   };
 }

@@ -31,6 +31,8 @@
  * | pending call         | `REPORT#<reference>`     | `CALL#<at>#<officerKey>` | an officer's CALL: `status` pending, then placed (`provider`, `callId`) or failed; expires |
  * | outbound bridge call | `BRIDGE#<requestId>`     | `CALL`    | an Africa's Talking CALL bridge: `reference`, `sealedNumber` opened when the officer answers; expires |
  *
+ * | USSD session path    | `CALLER#<phoneKey>`      | `USSD#<session>` | `path` (inputs so far), `uid`, `lastMessageId`: SMPP USSD sends one input at a time (Kannel); expires after minutes |
+ *
  * | urgent voice call     | `VOICECALL#<provider>#<callId>` | `URGENT` | `lang`: the call reached the urgent line, for a final callback that carries no state; expires |
  *
  * `<phoneKey>` is the keyed hash of a phone number (shared/privacy.ts): no item key holds a raw number.
@@ -48,6 +50,7 @@ const identifierPk = (kind: string, value: string) => `IDENT#${kind}#${value}`;
 export const keys = {
   urgentVoiceCall: (provider: string, callId: string): ItemKey => ({ pk: `VOICECALL#${provider}#${callId}`, sk: 'URGENT' }),
   languagePreference: (callerKey: string): ItemKey => ({ pk: `CALLER#${callerKey}`, sk: 'LANG' }),
+  ussdSession: (callerKey: string, session: string): ItemKey => ({ pk: `CALLER#${callerKey}`, sk: `USSD#${session}` }),
   sampleMarker: (): ItemKey => ({ pk: 'META', sk: 'SAMPLE' }),
   outboundMessage: (id: string): ItemKey => ({ pk: `OUTMSG#${id}`, sk: 'STATUS' }),
   providerMessage: (provider: string, providerId: string): ItemKey => ({

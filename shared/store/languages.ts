@@ -3,6 +3,16 @@ import { isLang } from '../domain/prompts';
 import type { StoredLanguage } from '../domain/ussd';
 import { keys } from './keys';
 
+/** A language preference item as the domain sees it; undefined when absent or not a language. */
+export function storedLanguageOf(Item: Record<string, unknown> | undefined): StoredLanguage | undefined {
+  if (!Item || !isLang(Item.lang)) return undefined;
+  return {
+    lang: Item.lang,
+    sessionId: typeof Item.sessionId === 'string' ? Item.sessionId : undefined,
+    sessionStartLang: isLang(Item.sessionStartLang) ? Item.sessionStartLang : undefined,
+  };
+}
+
 /** Language preferences per caller, keyed by the caller's keyed phone hash. */
 export class LanguageRepository {
   constructor(
@@ -14,12 +24,7 @@ export class LanguageRepository {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.languagePreference(callerKey) }),
     );
-    if (!Item || !isLang(Item.lang)) return undefined;
-    return {
-      lang: Item.lang,
-      sessionId: typeof Item.sessionId === 'string' ? Item.sessionId : undefined,
-      sessionStartLang: isLang(Item.sessionStartLang) ? Item.sessionStartLang : undefined,
-    };
+    return storedLanguageOf(Item);
   }
 
   async put(callerKey: string, preference: StoredLanguage): Promise<void> {

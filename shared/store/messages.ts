@@ -132,6 +132,15 @@ export class MessageRepository {
     return this.update(Item.messageId, status, error ? { lastError: error } : {});
   }
 
+  /**
+   * Applies a delivery report that names the message by our own id (Kannel's dlr-url carries it): no index to
+   * look up, so a report that overtakes `recordSent` (Kannel reports "delivered to the SMSC" within milliseconds)
+   * still applies. False when the message is unknown or the report would move it backwards.
+   */
+  async applyDeliveryReportToMessage(id: string, status: OutboundStatus, error?: string): Promise<boolean> {
+    return this.update(id, status, error ? { lastError: error } : {});
+  }
+
   /** Moves the status forward only: the condition refuses a lower-ranked status. */
   private async update(id: string, status: OutboundStatus, fields: Record<string, string | number>): Promise<boolean> {
     const lower = (Object.keys(STATUS_RANK) as OutboundStatus[]).filter(

@@ -1,17 +1,24 @@
 /**
  * One USSD request, provider-neutral: the caller's language and the registry side by side, then the session's
- * step through the conversation runner. The session's navigation lives in its input path; nothing is written but
- * a language choice and a submitted report.
+ * step through the conversation runner. The session's navigation lives in its input path: sent whole by the
+ * gateway (Africa's Talking), so nothing is written but a language choice and a submitted report; or one input at
+ * a time (SMPP through Kannel), so the path is kept in the store, one read and one write per step.
  */
+import { randomUUID } from 'node:crypto';
 import { converse, readRegistry } from '../conversation/runner';
+import type { RegistryIndex } from '../domain/registry';
+import type { ScreenLimits } from '../domain/screen';
 import {
+  advanceUssdSession,
   chosenLanguage,
   reportFromAnswers,
   sessionStartLanguage,
   unavailableReply,
   ussdStep,
+  type StoredLanguage,
   type UssdEffect,
   type UssdReply,
+  type UssdSessionEvent,
 } from '../domain/ussd';
 import { dushanbeToday } from '../domain/verify';
 import type { ChannelServices } from '../runtime';
@@ -35,23 +42,95 @@ export async function answerUssd(deps: ChannelServices, request: UssdSessionRequ
   ]);
   // The store is down: the caller gets a polite last screen rather than a menu that would fail further on.
   if (stored === null) return unavailableReply(undefined);
-  const startLang = sessionStartLanguage(stored, request.sessionId);
+  return ussdTurn(deps, {
+    ...request,
+    callerKey,
+    stored,
+    registry,
+    // A gateway's retry of the final step carries the same session and path: the same report.
+    idempotencyKey: `ussd:${request.sessionId}:${request.path.join('*')}`,
+    limits: deps.config.ussdLimits,
+  });
+}
+
+/** A USSD message from a gateway that sends one input at a time (SMPP USSD through Kannel). */
+export interface UssdInputRequest {
+  phone: string;
+  /** The gateway's session, per caller (SMPP: its_session_info's session number). */
+  session: string;
+  event: UssdSessionEvent;
+  /** What one screen may hold on this gateway, when less than the configured limits. */
+  maxLimits: ScreenLimits;
+}
+
+/**
+ * One step of a session whose path is kept in the store: one read (the path with the caller's language), the
+ * same step as above, one write (the path for the next input, or the session gone with its last screen). The
+ * path is written only once the step has its screen, and the screen shown only if the write succeeded: a
+ * failure of either gets the polite last screen and leaves no half-stored session.
+ */
+export async function answerUssdInput(deps: ChannelServices, request: UssdInputRequest): Promise<UssdReply> {
+  const callerKey = deps.callerKey(request.phone);
+  const [state, registry] = await Promise.all([
+    deps.ussdSessions.read(callerKey, request.session).catch((error: unknown) => {
+      deps.log.error('ussd session lookup failed', { callerKey, error });
+      return null;
+    }),
+    readRegistry(deps),
+  ]);
+  if (state === null) return unavailableReply(undefined);
+  const session = advanceUssdSession(state.session, request.event, randomUUID);
+  // An answer to a session the store no longer holds (expired, or never seen): a polite last screen.
+  if (!session) return unavailableReply(state.language?.lang);
+  const { gsm, ucs2 } = deps.config.ussdLimits;
+  const reply = await ussdTurn(deps, {
+    phone: request.phone,
+    sessionId: session.uid,
+    path: session.path,
+    callerKey,
+    stored: state.language,
+    registry,
+    idempotencyKey: `ussd:${session.uid}:${session.path.join('*')}`,
+    limits: { gsm: Math.min(gsm, request.maxLimits.gsm), ucs2: Math.min(ucs2, request.maxLimits.ucs2) },
+  });
+  const saved = await (reply.end ? deps.ussdSessions.end(callerKey, request.session) : deps.ussdSessions.save(callerKey, request.session, session)).then(
+    () => true,
+    (error: unknown) => {
+      deps.log.error('ussd session write failed', { callerKey, error });
+      return false;
+    },
+  );
+  return saved ? reply : unavailableReply(state.language?.lang);
+}
+
+/** One step of a session whose path and caller are known: the pure step through the conversation runner. */
+async function ussdTurn(
+  deps: ChannelServices,
+  turn: UssdSessionRequest & {
+    callerKey: string;
+    stored: StoredLanguage | undefined;
+    registry: RegistryIndex | undefined;
+    idempotencyKey: string;
+    limits: ScreenLimits;
+  },
+): Promise<UssdReply> {
+  const { callerKey, stored } = turn;
+  const startLang = sessionStartLanguage(stored, turn.sessionId);
   const { result } = await converse(deps, {
-    caller: { phone: request.phone, key: callerKey },
-    data: { registry, today: dushanbeToday(deps.now()), cardHash: deps.cardHash, reported: new Map() },
-    step: (data) => ussdStep({ path: request.path, startLang, limits: deps.config.ussdLimits, data }),
+    caller: { phone: turn.phone, key: callerKey },
+    data: { registry: turn.registry, today: dushanbeToday(deps.now()), cardHash: deps.cardHash, reported: new Map() },
+    step: (data) => ussdStep({ path: turn.path, startLang, limits: turn.limits, data }),
     filing: {
       reportOf: (effect: UssdEffect) =>
-        effect.type === 'submitReport' ? reportFromAnswers(effect.answers, effect.lang, request.phone, deps.cardHash) : undefined,
-      // A gateway's retry of the final step carries the same session and path: the same report.
-      idempotencyKey: `ussd:${request.sessionId}:${request.path.join('*')}`,
+        effect.type === 'submitReport' ? reportFromAnswers(effect.answers, effect.lang, turn.phone, deps.cardHash) : undefined,
+      idempotencyKey: turn.idempotencyKey,
       confirmBySms: true,
     },
     // A lost language choice costs the caller nothing in this session (the path still holds it), so the reply
     // goes out even when the write fails.
     rememberLanguage: (lang) =>
       deps.languages
-        .put(callerKey, chosenLanguage(stored, request.sessionId, lang))
+        .put(callerKey, chosenLanguage(stored, turn.sessionId, lang))
         .catch((error: unknown) => deps.log.error('language write failed', { callerKey, error })),
   });
   return result.reply;

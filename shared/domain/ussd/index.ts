@@ -22,3 +22,4 @@ export { reportFromAnswers } from './report-flow';
 export { unavailableReply } from './pages';
 export { ussdStep } from './step';
 export { sessionStartLanguage, chosenLanguage, type StoredLanguage } from './language';
+export { advanceUssdSession, type UssdSession, type UssdSessionEvent } from './input-path';
