@@ -9,5 +9,10 @@ declare module 'vitest' {
 
 /** The size of a load-style test: small enough for the inner loop, the full size in `npm run test:slow`. */
 export function sized(quick: number, full: number): number {
-  return inject('scale') === 'full' ? full : quick;
+  return fullSize() ? full : quick;
+}
+
+/** Whether this run is `npm run test:slow`. */
+export function fullSize(): boolean {
+  return inject('scale') === 'full';
 }
