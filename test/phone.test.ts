@@ -55,6 +55,12 @@ describe('one phone number parser for every channel', () => {
     });
   }
 
+  it.each(['+430000', '00430000', '+43 0000'])('%s is too short to be a number anyone calls from', (written) => {
+    // libphonenumber calls Austria's +43 0000 "possible"; the store's E.164 shape needs 7 digits or more.
+    expect(parsePhone(written)).toBeUndefined();
+    expect(phoneFromKeypad(written.replace(/\D/g, '').replace(/^43/, '0043'))).toBeUndefined();
+  });
+
   it.each(rows)('voice keypad: %s', (written, e164) => {
     // A keypad has no +: callers press 00 for it.
     const keys = `${written.startsWith('+') ? '00' : ''}${written.replace(/\D/g, '')}`;

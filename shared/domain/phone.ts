@@ -5,6 +5,9 @@
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 
+/** A phone number as the store keeps it: `+`, a country code and 7 to 15 digits in all. */
+export const E164 = /^\+[1-9]\d{6,14}$/;
+
 /**
  * A written or typed number in E.164, or undefined when it cannot be one. Read as people in Tajikistan and Russia
  * write them:
@@ -21,7 +24,8 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 export function parsePhone(written: string): string | undefined {
   const { number, bare } = dialled(written);
   const parsed = parsePhoneNumberFromString(number, 'TJ');
-  if (!parsed?.isPossible()) return undefined;
+  // Some countries' short numbers are "possible" (Austria's +43 0000), but not a number anyone is called from.
+  if (!parsed?.isPossible() || !E164.test(parsed.number)) return undefined;
   const inGroups = /\d\D+\d/.test(written.trim());
   return bare && inGroups && !parsed.isValid() ? undefined : parsed.number;
 }

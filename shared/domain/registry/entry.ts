@@ -3,6 +3,7 @@
  * licence number's key, its contacts normalised, and its standing on a given day.
  */
 import { z } from 'zod';
+import { E164 } from '../phone';
 
 export const ENTRY_KINDS = ['scheme_operator', 'agency', 'employer'] as const;
 
@@ -21,7 +22,7 @@ export function isCalendarDate(value: string): boolean {
 
 const isoDate = z.string().refine(isCalendarDate, 'a calendar date YYYY-MM-DD');
 
-export const E164 = /^\+[1-9]\d{6,14}$/;
+export { E164 };
 
 /** One licensed (or formerly licensed) body, as stored and as indexed. */
 export const registryEntrySchema = z.object({
