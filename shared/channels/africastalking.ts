@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { requireQueryToken } from '../http';
+import { senderPhoneField } from '../domain/phone';
 import type { UssdReply } from '../domain/ussd';
 import type { OutboundStatus } from '../ports';
 
@@ -46,9 +47,10 @@ export const requireAtToken = requireQueryToken;
 
 /** An inbound SMS. `date` comes as `2026-11-20 09:20:11` or in ISO form; both are kept as given. */
 export const atSmsSchema = z.object({
-  from: z.string().min(3).max(32),
+  from: senderPhoneField,
   to: z.string().min(1).max(32),
-  text: z.string().max(2000).default(''),
+  /** Required, as in RapidPro's courier: a message without it is not one Africa's Talking sent. */
+  text: z.string().max(2000),
   date: z.string().max(50).optional(),
   id: z.string().min(1).max(200),
   linkId: z.string().max(200).optional(),

@@ -5,15 +5,16 @@
 import type { MiddlewareHandler } from 'hono';
 import { validateRequest } from 'twilio/lib/webhooks/webhooks';
 import { z } from 'zod';
+import { senderPhoneField } from '../domain/phone';
 import type { OutboundStatus } from '../ports';
 
 /** Twilio adds parameters over time; the signature covers whatever arrives, and unknown ones pass. */
 export const twilioSmsSchema = z
   .object({
     MessageSid: z.string().min(1).max(64),
-    From: z.string().min(3).max(64),
+    From: senderPhoneField,
     To: z.string().min(1).max(64),
-    Body: z.string().max(2000).default(''),
+    Body: z.string().max(2000),
     NumMedia: z.string().max(3).optional(),
   })
   .passthrough();

@@ -4,6 +4,7 @@
  * scammer meet and a check finds the registry's contact.
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { z } from 'zod';
 
 /** A phone number as the store keeps it: `+`, a country code and 7 to 15 digits in all. */
 export const E164 = /^\+[1-9]\d{6,14}$/;
@@ -52,3 +53,24 @@ function dialled(written: string): { number: string; bare: boolean } {
   if (/^8\d{9}$/.test(digits)) return { number: digits.slice(1), bare: false };
   return digits.length >= 11 ? { number: `+${digits}`, bare: true } : { number: digits, bare: false };
 }
+
+/**
+ * The sender's number in E.164 when it is a phone number at all: digits with an optional leading +, spaces,
+ * dots, dashes and brackets, of a possible length for its country. Undefined for alphanumeric sender IDs
+ * (`T900000101`, `OFFICER-900000101`, `MTN`) and short codes (`000`), which bulk-SMS services let anyone choose:
+ * such a sender is never an officer, never answered, and its message never stored.
+ */
+export function senderPhone(raw: string): string | undefined {
+  const trimmed = raw.trim();
+  return /^\+?[\d\s().-]+$/.test(trimmed) ? parsePhone(trimmed) : undefined;
+}
+
+/** A webhook's sender field: a phone number (answered with 400 otherwise, as RapidPro's courier does), in E.164. */
+export const senderPhoneField = z
+  .string()
+  .max(64)
+  .transform((raw, context) => {
+    const phone = senderPhone(raw);
+    if (phone === undefined) context.addIssue({ code: 'custom', message: 'not a phone number' });
+    return phone ?? raw;
+  });

@@ -30,6 +30,7 @@ import {
   type OfficerCommand,
   type OfficerEffect,
 } from '../domain/officer';
+import { senderPhone } from '../domain/phone';
 import { t } from '../domain/prompts';
 import type { Report } from '../domain/report';
 import type { EscalationRepository, PendingCall } from '../store/escalations';
@@ -324,7 +325,13 @@ export async function sweepOverdue(deps: EscalationDeps): Promise<number> {
 
 /** Whether this number is a registered officer's (officers are exempt from the SMS flood limit). */
 export async function isOfficer(deps: EscalationDeps, phone: string): Promise<boolean> {
-  return (await deps.officers.get(deps.callerKey(phone))) !== undefined;
+  return (await officerBySender(deps, phone)) !== undefined;
+}
+
+/** The officer whose number sent this, found only by an exact phone number (never by digits in a sender ID). */
+async function officerBySender(deps: EscalationDeps, fromPhone: string): Promise<OfficerRecord | undefined> {
+  const phone = senderPhone(fromPhone);
+  return phone === undefined ? undefined : deps.officers.get(deps.callerKey(phone));
 }
 
 /**
@@ -335,7 +342,7 @@ export async function isOfficer(deps: EscalationDeps, phone: string): Promise<bo
 export async function handleOfficerSms(deps: EscalationDeps, fromPhone: string, text: string): Promise<boolean> {
   if (!isOfficerCommand(text)) return false;
   const stores: Stores = deps;
-  const officer = await stores.officers.get(deps.callerKey(fromPhone));
+  const officer = await officerBySender(deps, fromPhone);
   if (!officer) return false;
   const command = parseOfficerCommand(text)!;
   const logged = { officerKey: officer.key, officer: officer.name, command: command.name };
