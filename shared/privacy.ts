@@ -23,3 +23,12 @@ export function secretsEqual(given: string, expected: string): boolean {
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);
 }
+
+/**
+ * An officer's code for one scope (a case, or an hour of duty changes): six digits from an HMAC with the secret, so
+ * it is known only to the hotline and to the phone it was texted to, and needs no storage (docs/security.md).
+ */
+export function officerCommandCode(secret: string, officerKey: string, scope: string, digits: number): string {
+  const mac = createHmac('sha256', secret).update(`officer-code\u0000${officerKey}\u0000${scope}`).digest();
+  return (mac.readBigUInt64BE(0) % 10n ** BigInt(digits)).toString().padStart(digits, '0');
+}

@@ -12,7 +12,8 @@ import type { IntakeDeps } from './intake';
 import type { EscalationDeps } from './escalation/deps';
 import { startEscalation } from './escalation/service';
 import { cardKey } from './crypto';
-import { phoneKey } from './privacy';
+import { COMMAND_CODE_LENGTH } from './domain/officer';
+import { officerCommandCode, phoneKey } from './privacy';
 import { RegistryCache } from './registry/cache';
 import { environmentWithSecrets } from './secrets';
 import { createDocumentClient } from './store/client';
@@ -46,6 +47,8 @@ export interface Services {
   callerKey(rawPhone: string): string;
   /** The keyed hash a card number is matched on. */
   cardHash(digits: string): string;
+  /** An officer's code for a case or an hour of duty changes (docs/security.md). */
+  commandCode(officerKey: string, scope: string): string;
   /** Every registry entry, for indexes built once per registry version (the voice line's keypad licences). */
   registryEntries: RegistryRepository;
 }
@@ -114,6 +117,7 @@ export function createDeps(config: Config, log: Logger = createLogger('hotline')
     }),
     reports: new ReportRepository(db, config.tableName, { callbackRetentionDays: config.reports.callbackRetentionDays }),
     callerKey: (raw) => phoneKey(config.phoneHashKey, raw),
+    commandCode: (officerKey, scope) => officerCommandCode(config.phoneHashKey, officerKey, scope, COMMAND_CODE_LENGTH),
     cardHash: (digits) => cardKey(config.phoneHashKey, digits),
   };
 }
@@ -133,6 +137,7 @@ export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps
     outbox,
     log: deps.log,
     callerKey: deps.callerKey,
+    commandCode: deps.commandCode,
     reports: deps.reports,
     vault: adapters.vault,
     ...(adapters.callBridge ? { callBridge: adapters.callBridge(stores.escalations) } : {}),

@@ -108,14 +108,27 @@ export function renderThreads() {
   renderOfficerChips();
 }
 
-/** Quick replies for the references in the officer's latest message: they fill the box, the officer sends. */
+/**
+ * Quick replies for the references in the officer's latest message: they fill the box, the officer sends. A page
+ * carries the officer's code after the reference (`ACK 7K3R9M 482193`); the chips that change a case carry it too.
+ */
 function renderOfficerChips() {
   const chips = $('officer-chips');
   const latest = threadItems(state.officerNumber).filter((item) => item.direction === 'in').at(-1);
   const { alphabet, length } = config.reference;
-  const pattern = new RegExp(`(?<![A-Za-z0-9])[${alphabet}]{${length}}(?![A-Za-z0-9])`, 'g');
-  const references = [...new Set(latest ? latest.text.match(pattern) ?? [] : [])].slice(0, 2);
-  const fills = [...(references.length ? references.flatMap((ref) => [`ACK ${ref}`, `DONE ${ref}`, `INFO ${ref}`]) : ['ACK ', 'DONE ']), 'WHO'];
+  const pattern = new RegExp(`(?<![A-Za-z0-9])([${alphabet}]{${length}})(?: (\\d{6}))?(?![A-Za-z0-9])`, 'g');
+  /** @type {Map<string, string | undefined>} */
+  const found = new Map();
+  for (const [, ref = '', code] of latest ? latest.text.matchAll(pattern) : []) if (!found.get(ref)) found.set(ref, code);
+  const references = [...found].slice(0, 2);
+  /** @type {(command: string, ref: string, code: string | undefined) => string} */
+  const coded = (command, ref, code) => (code ? `${command} ${ref} ${code}` : `${command} ${ref}`);
+  const fills = [
+    ...(references.length
+      ? references.flatMap(([ref, code]) => [coded('ACK', ref, code), coded('DONE', ref, code), `INFO ${ref}`])
+      : ['ACK ', 'DONE ']),
+    'WHO',
+  ];
   const key = fills.join('|');
   if (chips.dataset.key === key) return;
   chips.dataset.key = key;

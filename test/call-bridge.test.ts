@@ -17,7 +17,7 @@ import { keys } from '../shared/store/keys';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { OfficerRepository, type OfficerImport } from '../shared/store/officers';
 import { startTestStore, type TestStore } from './support/dynalite';
-import { escalationHarness, OFFICERS, officerImport, storeReport, urgentDraft, type EscalationHarness } from './support/escalation';
+import { caseCode, escalationHarness, OFFICERS, officerImport, storeReport, urgentDraft, type EscalationHarness } from './support/escalation';
 import { formBody } from './support/fixtures';
 import { testHotline } from './support/hotline';
 
@@ -131,7 +131,7 @@ describe('CALL by SMS, bridged', () => {
         return form(body).To === UK_OFFICER.phone;
       })
       .reply(201, { sid: 'CAcall1', status: 'queued' });
-    expect(await officerText(h, UK_OFFICER.phone, `CALL ${report.reference}`)).toEqual([
+    expect(await officerText(h, UK_OFFICER.phone, `CALL ${report.reference} ${caseCode(UK_OFFICER.phone, report.reference)}`)).toEqual([
       `Calling you now to connect you to the reporter of ${report.reference}: answer your phone. Neither of you sees the other's number.`,
     ]);
     expect(twiml).toContain(`<Number>${REPORTER}</Number>`);
@@ -148,7 +148,7 @@ describe('CALL by SMS, bridged', () => {
     const report = await storeReport(h, 'call-failover', {}, REPORTER);
     nock(AT_VOICE_API).post('/call').reply(500, 'down');
     nock(TWILIO_API).post(`/2010-04-01/Accounts/${ACCOUNT}/Calls.json`).reply(201, { sid: 'CAfailover', status: 'queued' });
-    const [reply] = await officerText(h, emma.phone, `CALL ${report.reference}`);
+    const [reply] = await officerText(h, emma.phone, `CALL ${report.reference} ${caseCode(emma.phone, report.reference)}`);
     expect(reply).toMatch(/^Calling you now/);
     const [call] = await new EscalationRepository(store.client, h.tableName).listPendingCalls(report.reference);
     expect(call).toMatchObject({ status: 'placed', provider: 'twilio', callId: 'CAfailover' });
@@ -163,8 +163,8 @@ describe('CALL by SMS, bridged', () => {
       .post(`/2010-04-01/Accounts/${ACCOUNT}/Calls.json`)
       .reply(400, { code: 21215, message: `Account not authorized to call ${aziz.phone}`, status: 400 });
     // Aziz writes Tajik.
-    expect(await officerText(h, aziz.phone, `CALL ${report.reference}`)).toEqual([
-      `Занг оид ба ${report.reference} гузошта нашуд: оператори алоқа зангро қабул накард. Баъдтар боз CALL ${report.reference} нависед.`,
+    expect(await officerText(h, aziz.phone, `CALL ${report.reference} ${caseCode(aziz.phone, report.reference)}`)).toEqual([
+      `Занг оид ба ${report.reference} гузошта нашуд: оператори алоқа зангро қабул накард. Баъдтар боз CALL ${report.reference} ${caseCode(aziz.phone, report.reference)} нависед.`,
     ]);
     const [call] = await new EscalationRepository(store.client, h.tableName).listPendingCalls(report.reference);
     expect(call).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^africastalking: InvalidPhoneNumber.*; twilio: 400 \(21215\)/) });
@@ -178,7 +178,7 @@ describe('CALL by SMS, bridged', () => {
   it('without consent: refused, nobody is called, nothing recorded', async () => {
     const h = await hotline(() => routedCallBridge({ twilio: twilio() }, routes));
     const report = await storeReport(h, 'call-no-consent', { callbackConsent: false }, REPORTER);
-    expect(await officerText(h, UK_OFFICER.phone, `CALL ${report.reference}`)).toEqual([
+    expect(await officerText(h, UK_OFFICER.phone, `CALL ${report.reference} ${caseCode(UK_OFFICER.phone, report.reference)}`)).toEqual([
       `The reporter of ${report.reference} did not agree to a call-back (or the number is no longer kept): no call is possible.`,
     ]);
     expect(await new EscalationRepository(store.client, h.tableName).listPendingCalls(report.reference)).toEqual([]);
@@ -189,8 +189,8 @@ describe('CALL by SMS, bridged', () => {
     const h = await hotline();
     h.deps.callBridge = undefined;
     const report = await storeReport(h, 'call-unconfigured', {}, REPORTER);
-    expect(await officerText(h, malika.phone, `CALL ${report.reference}`)).toEqual([
-      `Could not place the call for ${report.reference}: no voice line is set up. Try CALL ${report.reference} again later.`,
+    expect(await officerText(h, malika.phone, `CALL ${report.reference} ${caseCode(malika.phone, report.reference)}`)).toEqual([
+      `Could not place the call for ${report.reference}: no voice line is set up. Try CALL ${report.reference} ${caseCode(malika.phone, report.reference)} again later.`,
     ]);
     expect((await auditTrail(h.deps, report.reference)).at(-1)).toMatchObject({ action: 'call_failed', detail: { failure: 'notConfigured' } });
   });
@@ -242,7 +242,7 @@ describe("Africa's Talking: the call, then the outbound callback dialling the re
       .times(2)
       .reply(201, { SMSMessageData: { Message: 'Sent', Recipients: [{ statusCode: 101, number: aziz.phone, status: 'Success', messageId: 'ATXid_1' }] } });
 
-    expect(await handleOfficerSms(deps.escalation, aziz.phone, `CALL ${report.reference}`)).toBe(true);
+    expect(await handleOfficerSms(deps.escalation, aziz.phone, `CALL ${report.reference} ${deps.escalation.commandCode(deps.callerKey(aziz.phone), `case:${report.reference}`)}`)).toBe(true);
     await deps.localQueue.drain();
     // The officer (Tajik) is told they are being called; the reporter is told an officer has the case.
     expect(sms.find((m) => m.to === aziz.phone)?.message).toBe(
@@ -295,7 +295,7 @@ describe('the local bridge', () => {
     await new OfficerRepository(deps.db, deps.config.tableName).putOfficers([{ ...emma, languages: [...emma.languages], key: deps.callerKey(emma.phone) }]);
     const sealed = await deps.intake.vault.encrypt(REPORTER);
     const { report } = await deps.reports.create(urgentDraft({ reporterKey: deps.callerKey(REPORTER) }), 'local-bridge-1', sealed);
-    expect(await handleOfficerSms(deps.escalation, emma.phone, `CALL ${report.reference}`)).toBe(true);
+    expect(await handleOfficerSms(deps.escalation, emma.phone, `CALL ${report.reference} ${deps.escalation.commandCode(deps.callerKey(emma.phone), `case:${report.reference}`)}`)).toBe(true);
     const calls = (await (await app.request('/dev/calls')).json()) as unknown[];
     expect(calls).toContainEqual(
       expect.objectContaining({ reference: report.reference, officerPhone: emma.phone, reporterPhone: REPORTER, callId: expect.stringMatching(/^LOCALCALL/) }),

@@ -18,7 +18,7 @@ import {
 } from '../shared/escalation/service';
 import { EscalationRepository } from '../shared/store/escalations';
 import { startTestStore, type TestStore } from './support/dynalite';
-import { escalationHarness, eventually, OFFICERS, officerImport, storeReport, type EscalationHarness } from './support/escalation';
+import { caseCode, dutyCode, escalationHarness, eventually, OFFICERS, officerImport, storeReport, type EscalationHarness } from './support/escalation';
 
 let store: TestStore;
 const harnesses: EscalationHarness[] = [];
@@ -61,7 +61,7 @@ describe('an urgent report, end to end with local timers', () => {
     await startEscalation(h.deps, report);
     let sent = await h.sent();
     expect(textsTo(sent, emma.phone)).toEqual([
-      `SafeJob URGENT ${ref}: fee demanded, 3000 TJS. Why: about to pay, large amount. Reporter speaks Tajik; call-back allowed. Reply ACK ${ref}`,
+      `SafeJob URGENT ${ref}: fee demanded, 3000 TJS. Why: about to pay, large amount. Reporter speaks Tajik; call-back allowed. Reply ACK ${ref} ${caseCode(emma.phone, ref)}`,
     ]);
     expect(textsTo(sent, aziz.phone)[0]).toMatch(new RegExp(`^SafeJob ФАВРӢ ${ref}: `));
     expect(textsTo(sent, farrukh.phone)).toEqual([]);
@@ -73,9 +73,9 @@ describe('an urgent report, end to end with local timers', () => {
       return textsTo(all, farrukh.phone).length > 0 && all;
     });
     expect(textsTo(sent, farrukh.phone)).toEqual([
-      `SafeJob СРОЧНО ${ref}: требуют плату, 3000 TJS. Почему: вот-вот заплатит, крупная сумма. Язык заявителя: таджикский; перезвонить можно. Ответьте ACK ${ref}`,
+      `SafeJob СРОЧНО ${ref}: требуют плату, 3000 TJS. Почему: вот-вот заплатит, крупная сумма. Язык: таджикский; перезвонить можно. Ответ: ACK ${ref} ${caseCode(farrukh.phone, ref)}`,
     ]);
-    expect(textsTo(sent, emma.phone)[1]).toBe(`SafeJob ${ref}: no ACK, passed to level 2. You can still reply ACK ${ref}.`);
+    expect(textsTo(sent, emma.phone)[1]).toBe(`SafeJob ${ref}: no ACK, passed to level 2. You can still reply ACK ${ref} ${caseCode(emma.phone, ref)}.`);
 
     // 3. A stranger's ACK is not an officer's: false, nothing sent, nothing changed.
     const stranger = await text(h, STRANGER, `ACK ${ref}`);
@@ -87,10 +87,10 @@ describe('an urgent report, end to end with local timers', () => {
 
     // 4. Level 2 acknowledges: confirmed, the others told who has it, the reporter told (consented number).
     const beforeAck = (await h.sent()).length;
-    const ack = await text(h, farrukh.phone, `ack ${ref.toLowerCase()}`);
+    const ack = await text(h, farrukh.phone, `ack ${ref.toLowerCase()} ${caseCode(farrukh.phone, ref)}`);
     expect(ack.handled).toBe(true);
     expect(ack.replies).toEqual([
-      `${ref} ваше; оповещение остановлено, заявителю сообщено. Подробно: INFO ${ref}. Когда готово: DONE ${ref} заметка.`,
+      `${ref} ваше; оповещение остановлено, заявителю сообщено. Подробно: INFO ${ref}. Когда готово: DONE ${ref} ${caseCode(farrukh.phone, ref)} заметка.`,
     ]);
     sent = await h.sent();
     expect(textsTo(sent, emma.phone, beforeAck)).toEqual([`SafeJob ${ref} is being handled by Farrukh. No action needed.`]);
@@ -107,38 +107,38 @@ describe('an urgent report, end to end with local timers', () => {
     expect(h.deps.scheduler.pending()).toEqual([]);
 
     // 6. A second or late ACK, an unknown reference.
-    expect((await text(h, emma.phone, `ACK ${ref}`)).replies).toEqual([`${ref} was already acknowledged by Farrukh.`]);
+    expect((await text(h, emma.phone, `ACK ${ref} ${caseCode(emma.phone, ref)}`)).replies).toEqual([`${ref} was already acknowledged by Farrukh.`]);
     expect((await text(h, emma.phone, 'ACK 2345AB')).replies).toEqual(['Unknown reference 2345AB. Check it and try again.']);
 
     // 7. NOTE, INFO (never the reporter's number), REFER, CALL (bridged by the local bridge), DONE.
-    expect((await text(h, emma.phone, `NOTE ${ref} rang the agency, no answer`)).replies).toEqual([`Note added to ${ref}.`]);
+    expect((await text(h, emma.phone, `NOTE ${ref} ${caseCode(emma.phone, ref)} rang the agency, no answer`)).replies).toEqual([`Note added to ${ref}.`]);
     const info = (await text(h, emma.phone, `INFO ${ref}`)).replies[0]!;
     expect(info).toMatch(new RegExp(`^${ref}: acknowledged, by Farrukh\\. fee demanded, 3000 TJS, about to pay\\.`));
     expect(info).toContain('Named: +992927001122.');
     expect(info).not.toContain('900000777');
-    expect((await text(h, malika.phone, `REFER ${ref} POLICE screenshots sent`)).replies).toEqual([`${ref} referred to the police cyber unit.`]);
+    expect((await text(h, malika.phone, `REFER ${ref} ${caseCode(malika.phone, ref)} POLICE screenshots sent`)).replies).toEqual([`${ref} referred to the police cyber unit.`]);
     expect(await h.reports.getByReference(ref)).toMatchObject({ status: 'referred', referredTo: 'police', statusNote: 'screenshots sent' });
-    expect((await text(h, emma.phone, `CALL ${ref}`)).replies).toEqual([
+    expect((await text(h, emma.phone, `CALL ${ref} ${caseCode(emma.phone, ref)}`)).replies).toEqual([
       `${ref} is handled by Farrukh: only they or a supervisor can call the reporter.`,
     ]);
-    expect((await text(h, farrukh.phone, `CALL ${ref}`)).replies[0]).toMatch(new RegExp(`^Сейчас вам позвоним и соединим с заявителем ${ref}:`));
+    expect((await text(h, farrukh.phone, `CALL ${ref} ${caseCode(farrukh.phone, ref)}`)).replies[0]).toMatch(new RegExp(`^Сейчас вам позвоним и соединим с заявителем ${ref}:`));
     expect(h.calls.list()).toEqual([expect.objectContaining({ reference: ref, officerPhone: farrukh.phone, reporterPhone: REPORTER })]);
     const calls = await new EscalationRepository(store.client, h.tableName).listPendingCalls(ref);
     expect(calls).toEqual([
       expect.objectContaining({ reference: ref, officerKey: officerImport(farrukh).key, status: 'placed', provider: 'local', callId: h.calls.list()[0]!.callId }),
     ]);
     const beforeDone = (await h.sent()).length;
-    expect((await text(h, farrukh.phone, `DONE ${ref} card blocked`)).replies).toEqual([`${ref} закрыто. Спасибо.`]);
+    expect((await text(h, farrukh.phone, `DONE ${ref} ${caseCode(farrukh.phone, ref)} card blocked`)).replies).toEqual([`${ref} закрыто. Спасибо.`]);
     expect(textsTo(await h.sent(), REPORTER, beforeDone)).toEqual([
       `SafeJob: оид ба шикояти шумо ${ref} чора дида шуд ва он баста шуд. Ташаккур. Агар боз ба шумо нависанд, боз хабар диҳед.`,
     ]);
     expect(await h.reports.getByReference(ref)).toMatchObject({ status: 'closed', statusNote: 'card blocked' });
-    expect((await text(h, emma.phone, `ACK ${ref}`)).replies).toEqual([`${ref} is already closed (by Farrukh).`]);
+    expect((await text(h, emma.phone, `ACK ${ref} ${caseCode(emma.phone, ref)}`)).replies).toEqual([`${ref} is already closed (by Farrukh).`]);
 
     // 8. Duty: OFF, WHO, ON.
-    expect((await text(h, emma.phone, 'OFF')).replies).toEqual(['You are off duty. Text ON to come back.']);
+    expect((await text(h, emma.phone, `OFF ${dutyCode(emma.phone)}`)).replies).toEqual(['You are off duty. Text ON to come back.']);
     expect((await text(h, malika.phone, 'WHO')).replies).toEqual(['On duty: level 1: Aziz; level 2: Farrukh; level 3: Malika.']);
-    expect((await text(h, emma.phone, 'on')).replies).toEqual(['Emma, you are on duty (level 1). Text OFF when you stop.']);
+    expect((await text(h, emma.phone, `on ${dutyCode(emma.phone)}`)).replies).toEqual(['Emma, you are on duty (level 1). Text OFF when you stop.']);
 
     // 9. Everything officers did is in the audit trail, by name; no raw number anywhere in it or in the logs.
     const trail = await auditTrail(h.deps, ref);
@@ -169,7 +169,7 @@ describe('an urgent report, end to end with local timers', () => {
       // Pretend the deadline has passed for the trigger (the rules re-arm an early one otherwise).
       h.deps.now = () => Date.parse(state.dueAt!) + 1;
       const [handled, outcome] = await Promise.all([
-        handleOfficerSms(h.deps, aziz.phone, `ACK ${report.reference}`),
+        handleOfficerSms(h.deps, aziz.phone, `ACK ${report.reference} ${caseCode(aziz.phone, report.reference)}`),
         handleEscalationTrigger(h.deps, { reference: report.reference, step: 1 }),
       ]);
       h.deps.now = Date.now;
@@ -202,8 +202,8 @@ describe('an urgent report, end to end with local timers', () => {
 
   it('pages the supervisors at once when nobody is on duty, and alerts when an escalation is left open', async () => {
     const h = await hotline({ ESCALATION_REPEAT_COUNT: '0' }, [aziz, malika]);
-    await text(h, aziz.phone, 'OFF');
-    expect((await text(h, malika.phone, 'OFF')).replies).toEqual([
+    await text(h, aziz.phone, `OFF ${dutyCode(aziz.phone)}`);
+    expect((await text(h, malika.phone, `OFF ${dutyCode(malika.phone)}`)).replies).toEqual([
       'You are off duty. Text ON to come back. Nobody is on duty now: urgent reports go to the supervisors.',
     ]);
     const report = await storeReport(h, 'nobody-1', { callbackConsent: false });
@@ -213,14 +213,14 @@ describe('an urgent report, end to end with local timers', () => {
     // One round only: the next timeout leaves it open, alerts, and tells the supervisor.
     await eventually(async () => h.logLines.some((line) => line.includes('"escalation exhausted"')));
     expect(textsTo(await h.sent(), malika.phone).at(-1)).toBe(
-      `SafeJob ${report.reference}: nobody acknowledged after 1 round(s). It stays open: reply ACK ${report.reference} to take it.`,
+      `SafeJob ${report.reference}: nobody acknowledged after 1 round(s). It stays open: reply ACK ${report.reference} ${caseCode(malika.phone, report.reference)} to take it.`,
     );
     // Open and visible: ON lists it; an ACK still takes it; without consent the reporter is not texted, and that is recorded.
-    expect((await text(h, aziz.phone, 'ON')).replies[0]).toContain(`Қабул нашудаанд: ${report.reference}.`);
-    expect((await text(h, aziz.phone, `ACK ${report.reference}`)).replies[0]).toMatch(new RegExp(`^${report.reference} аз они шумо`));
+    expect((await text(h, aziz.phone, `ON ${dutyCode(aziz.phone)}`)).replies[0]).toContain(`Қабул нашудаанд: ${report.reference}.`);
+    expect((await text(h, aziz.phone, `ACK ${report.reference} ${caseCode(aziz.phone, report.reference)}`)).replies[0]).toMatch(new RegExp(`^${report.reference} аз они шумо`));
     const trail = await auditTrail(h.deps, report.reference);
     expect(trail.find((r) => r.action === 'reporter_not_notified')).toMatchObject({ detail: { event: 'acknowledged', reason: 'no_consent' } });
-    expect((await text(h, aziz.phone, 'ON')).replies[0]).not.toContain('Қабул нашудаанд');
+    expect((await text(h, aziz.phone, `ON ${dutyCode(aziz.phone)}`)).replies[0]).not.toContain('Қабул нашудаанд');
   });
 
   it('re-arms pending escalations after a restart, and the sweeper handles an overdue one', async () => {
@@ -230,7 +230,7 @@ describe('an urgent report, end to end with local timers', () => {
     // The hotline stops before the timer fires: its timers are gone.
     await h.deps.scheduler.stop();
     const restarted = createLocalEscalationDeps(
-      { officers: h.deps.officers, escalations: h.deps.escalations, outbox: h.deps.outbox, log: h.deps.log, callerKey: h.deps.callerKey, reports: h.reports },
+      { officers: h.deps.officers, escalations: h.deps.escalations, outbox: h.deps.outbox, log: h.deps.log, callerKey: h.deps.callerKey, commandCode: h.deps.commandCode, reports: h.reports },
       h.deps.escalation,
     );
     try {
@@ -241,7 +241,7 @@ describe('an urgent report, end to end with local timers', () => {
       await restarted.scheduler.stop();
     }
 
-    await handleOfficerSms(h.deps, aziz.phone, `ACK ${report.reference}`);
+    await handleOfficerSms(h.deps, aziz.phone, `ACK ${report.reference} ${caseCode(aziz.phone, report.reference)}`);
 
     // On AWS, a lost trigger: the sweeper finds the overdue step and moves it on.
     const lost = await storeReport(h, 'lost-1');

@@ -71,7 +71,7 @@ describe('OfficerRepository', () => {
 
 describe('EscalationRepository', () => {
   const report = { reference: '7K3R9M', category: 'other', urgency: { urgent: true, reasons: ['threats'] }, lang: 'ru', callbackConsent: false } as Report;
-  const first = () => start(report, [rotaOfficer(OFFICERS.aziz)], { ackTimeoutSeconds: 600, repeatCount: 0 }, NOW.getTime()).state;
+  const first = () => start(report, [rotaOfficer(OFFICERS.aziz)], { ackTimeoutSeconds: 600, repeatCount: 0, codeFor: () => '482193' }, NOW.getTime()).state;
 
   it('creates a state once and then writes only on the version it was computed from', async () => {
     const repo = new EscalationRepository(store.client, await freshTable());

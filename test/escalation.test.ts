@@ -22,7 +22,9 @@ import { smsParts } from '../shared/domain/screen';
 
 const T0 = Date.parse('2026-11-25T08:00:00.000Z');
 const MIN = 60_000;
-const settings = { ackTimeoutSeconds: 600, repeatCount: 1 };
+/** The officer's code for the case, as the shell would compute it. */
+const CODE = '482193';
+const settings = { ackTimeoutSeconds: 600, repeatCount: 1, codeFor: () => CODE };
 
 const officer = (key: string, level: number, overrides: Partial<RotaOfficer> = {}): RotaOfficer => ({
   key,
@@ -86,13 +88,13 @@ describe('start', () => {
     const t = start(report, ROTA, settings, T0);
     expect(smsText(t.effects, 'a1')).toBe(
       'SafeJob URGENT 7K3R9M: fee demanded, 3000 TJS. Why: about to pay, large amount. Reporter speaks Tajik; ' +
-        'call-back allowed. Reply ACK 7K3R9M',
+        'call-back allowed. Reply ACK 7K3R9M 482193',
     );
-    expect(smsText(t.effects, 'a2')).toMatch(/^SafeJob ФАВРӢ 7K3R9M: .*ACK 7K3R9M$/);
-    const noCallback = pageText('en', { ...report, callbackConsent: false, amount: undefined }, 2);
+    expect(smsText(t.effects, 'a2')).toMatch(/^SafeJob ФАВРӢ 7K3R9M: .*ACK 7K3R9M 482193$/);
+    const noCallback = pageText('en', { ...report, callbackConsent: false, amount: undefined }, 2, CODE);
     expect(noCallback).toBe(
       'SafeJob URGENT 7K3R9M (round 2): fee demanded. Why: about to pay, large amount. Reporter speaks Tajik; ' +
-        'call-back not allowed. Reply ACK 7K3R9M',
+        'call-back not allowed. Reply ACK 7K3R9M 482193',
     );
   });
 
@@ -106,7 +108,7 @@ describe('start', () => {
         reasons: ['about_to_pay', 'abroad_in_trouble', 'documents_held', 'threats', 'trafficking_indicators', 'large_amount', 'campaign'],
       },
     };
-    for (const lang of LANGUAGES) expect(smsParts(pageText(lang, worst, 3)), lang).toBeLessThanOrEqual(4);
+    for (const lang of LANGUAGES) expect(smsParts(pageText(lang, worst, 3, CODE)), lang).toBeLessThanOrEqual(4);
   });
 
   it('skips a level with nobody on duty', () => {
@@ -138,7 +140,7 @@ describe('onTimeout', () => {
     const t1 = start(report, ROTA, settings, T0);
     const t2 = timeout(t1);
     expect(t2.state).toMatchObject({ status: 'paging', step: 2, round: 1, level: 2, version: 2, dueAt: '2026-11-25T08:20:00.000Z' });
-    expect(smsText(t2.effects, 'a1')).toBe('SafeJob 7K3R9M: no ACK, passed to level 2. You can still reply ACK 7K3R9M.');
+    expect(smsText(t2.effects, 'a1')).toBe('SafeJob 7K3R9M: no ACK, passed to level 2. You can still reply ACK 7K3R9M 482193.');
     expect(smsText(t2.effects, 'a2')).toMatch(/ба сатҳи 2 дода шуд/);
     expect(smsText(t2.effects, 'b1')).toMatch(/^SafeJob СРОЧНО 7K3R9M: /);
     expect(of(t2.effects, 'schedule')[0]).toMatchObject({ trigger: { step: 2 } });
@@ -157,7 +159,7 @@ describe('onTimeout', () => {
     expect(levels).toEqual([1, 2, 3, 1, 2, 3, 3]);
     expect(t.state).toMatchObject({ status: 'exhausted', round: 2, dueAt: undefined });
     expect(of(t.effects, 'alert')).toEqual([{ type: 'alert', reason: 'exhausted' }]);
-    expect(smsText(t.effects, 's1')).toBe('SafeJob 7K3R9M: nobody acknowledged after 2 round(s). It stays open: reply ACK 7K3R9M to take it.');
+    expect(smsText(t.effects, 's1')).toBe('SafeJob 7K3R9M: nobody acknowledged after 2 round(s). It stays open: reply ACK 7K3R9M 482193 to take it.');
     expect(of(t.effects, 'schedule')).toEqual([]);
   });
 
@@ -202,7 +204,7 @@ describe('onTimeout', () => {
     const nobody = ROTA.map((o) => ({ ...o, onDuty: false }));
     const t2 = timeout(t1, nobody);
     expect(t2.state).toMatchObject({ level: null, round: 2 });
-    expect(smsText(t2.effects, 'a1')).toBe('SafeJob 7K3R9M: no ACK, passed to the supervisors. You can still reply ACK 7K3R9M.');
+    expect(smsText(t2.effects, 'a1')).toBe('SafeJob 7K3R9M: no ACK, passed to the supervisors. You can still reply ACK 7K3R9M 482193.');
     expect(smsText(t2.effects, 's1')).toMatch(/URGENT/);
   });
 

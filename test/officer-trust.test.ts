@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, fixtureRequest } from './support/fixtures';
 import { startTestStore, type TestStore } from './support/dynalite';
 import { testHotline } from './support/hotline';
+import { auditTrail, handleOfficerSms } from '../shared/escalation/service';
+import { caseCode, dutyCode, escalationHarness, OFFICERS, officerImport, storeReport } from './support/escalation';
 
 let store: TestStore;
 beforeAll(async () => {
@@ -77,5 +79,51 @@ describe('a sender that is not a phone number', () => {
     const f = fixture('africastalking/sms-incoming');
     expect((await send(hotline, fixtureRequest(f, { id: 'national-1', from: '8 92 700 1122', text: 'HELP' }))).status).toBe(200);
     expect((await outbox(hotline)).map((m) => m.to)).toEqual(['+992927001122']);
+  });
+});
+
+describe("a forged sender with an officer's exact number", () => {
+  it('changes no case and no duty: the officer is asked, on their own phone, to send the code; with it, it works', async () => {
+    const h = await escalationHarness(store, { ESCALATION_ACK_TIMEOUT_SECONDS: '600' });
+    try {
+      const { emma, farrukh } = OFFICERS;
+      await h.officers.putOfficers([emma, farrukh].map(officerImport));
+      const report = await storeReport(h, 'forged-1');
+      const ref = report.reference;
+      await h.deps.reports.updateStatus(ref, 'escalated', {});
+      const sentBefore = (await h.sent()).length;
+
+      // The forger knows Emma's number and the reference, not the code her phone received.
+      expect(await handleOfficerSms(h.deps, emma.phone, `DONE ${ref} nothing to see`)).toBe(true);
+      expect(await handleOfficerSms(h.deps, emma.phone, `ACK ${ref} 123456`)).toBe(true);
+      expect(await handleOfficerSms(h.deps, emma.phone, 'OFF')).toBe(true);
+      expect((await h.reports.getByReference(ref))?.status).toBe('escalated');
+      expect(await h.deps.escalations.get(ref)).toBeUndefined();
+      expect((await h.officers.get(officerImport(emma).key))?.onDuty).toBe(true);
+      // Every answer went to Emma's own phone (a forger does not receive it) and says what to send back.
+      const answers = (await h.sent()).slice(sentBefore);
+      expect(answers.map((m) => m.to)).toEqual([emma.phone, emma.phone, emma.phone]);
+      expect(answers.map((m) => m.text)).toEqual([
+        `To confirm, reply: DONE ${ref} ${caseCode(emma.phone, ref)} nothing to see. If you did not send this, tell your supervisor.`,
+        `Wrong code. To confirm, reply: ACK ${ref} ${caseCode(emma.phone, ref)}. If you did not send this, tell your supervisor.`,
+        `To confirm, reply: OFF ${dutyCode(emma.phone)}. If you did not send this, tell your supervisor.`,
+      ]);
+      // A level-2 officer may not act on a level-1 case, even with their own code for it.
+      expect(await handleOfficerSms(h.deps, farrukh.phone, `ACK ${ref} ${caseCode(farrukh.phone, ref)}`)).toBe(true);
+      expect(await h.deps.escalations.get(ref)).toBeUndefined();
+      // With the code, Emma takes it; every refusal is in the audit trail.
+      expect(await handleOfficerSms(h.deps, emma.phone, `ACK ${ref} ${caseCode(emma.phone, ref)}`)).toBe(true);
+      expect((await h.deps.escalations.get(ref))?.acknowledgedBy?.name).toBe('Emma');
+      expect((await auditTrail(h.deps, ref)).map((r) => [r.action, r.actor?.name])).toEqual([
+        ['code_requested', 'Emma'],
+        ['code_rejected', 'Emma'],
+        ['denied', 'Farrukh'],
+        ['ack', 'Emma'],
+        ['reporter_notified', undefined],
+      ]);
+      expect((await h.officers.listDutyAudit()).map((r) => r.action)).toEqual(['code_requested']);
+    } finally {
+      await h.stop();
+    }
   });
 });

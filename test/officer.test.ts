@@ -18,7 +18,11 @@ import type { Report } from '../shared/domain/report';
 import { smsParts } from '../shared/domain/screen';
 
 const T0 = Date.parse('2026-11-25T08:00:00.000Z');
-const settings = { ackTimeoutSeconds: 600, repeatCount: 2 };
+/** The officer's code for the case, as the shell would compute it. */
+const CODE = '482193';
+const settings = { ackTimeoutSeconds: 600, repeatCount: 2, codeFor: () => CODE };
+/** The officer's duty codes now: the one accepted this hour and the last hour's. */
+const DUTY_CODES = { accepted: ['111111', '222222'], offered: '111111' };
 
 const ROTA: RotaOfficer[] = [
   { key: 'aziz', name: 'Aziz', role: 'officer', languages: ['tg', 'ru'], level: 1, onDuty: true },
@@ -71,6 +75,16 @@ describe('parseOfficerCommand', () => {
     ['INFO K7RX3M', { name: 'info', reference: 'K7RX3M' }],
     ['INFO', { name: 'usage', command: 'info', typed: '' }],
     ['CALL K7RX3M', { name: 'call', reference: 'K7RX3M' }],
+    // The code follows the reference (or ON and OFF).
+    ['ACK K7RX3M 482193', { name: 'ack', reference: 'K7RX3M', code: '482193' }],
+    ['ack k7r x3m 482193.', { name: 'ack', reference: 'K7RX3M', code: '482193' }],
+    ['DONE K7RX3M 482193 card blocked', { name: 'done', reference: 'K7RX3M', code: '482193', note: 'card blocked' }],
+    ['REFER K7RX3M 482193 POLICE', { name: 'refer', reference: 'K7RX3M', code: '482193', body: 'police', note: undefined }],
+    ['NOTE K7RX3M 482193 rang them', { name: 'note', reference: 'K7RX3M', code: '482193', text: 'rang them' }],
+    ['CALL K7RX3M 482193', { name: 'call', reference: 'K7RX3M', code: '482193' }],
+    ['ON 482193', { name: 'on', code: '482193' }],
+    ['off 482193', { name: 'off', code: '482193' }],
+    ['ON 4821', undefined],
     ['ON', { name: 'on' }],
     ['off.', { name: 'off' }],
     ['Who?', { name: 'who' }],
@@ -96,66 +110,66 @@ describe('parseOfficerCommand', () => {
 
 describe('replies about a report', () => {
   const paging = () => start(report, ROTA, settings, T0).state;
-  const context = (state: EscalationState | undefined, overrides = {}) => ({ report, state, callbackAvailable: true, ...overrides });
+  const context = (state: EscalationState | undefined, overrides = {}) => ({ report, state, callbackAvailable: true, code: CODE, ...overrides });
   const reply = (text: string, by: RotaOfficer, state: EscalationState | undefined = paging(), overrides = {}) =>
     reportCommandReply(parseOfficerCommand(text) as never, by, ROTA, context(state, overrides), T0 + 60_000);
 
   it('ACK: confirmed in the officer’s first language, with the transition to write', () => {
-    const english = reply('ACK K7RX3M', EMMA);
+    const english = reply('ACK K7RX3M 482193', EMMA);
     expect(english.text).toBe(
-      'K7RX3M is yours; paging stopped and the reporter is told. Details: INFO K7RX3M. When done: DONE K7RX3M note.',
+      'K7RX3M is yours; paging stopped and the reporter is told. Details: INFO K7RX3M. When done: DONE K7RX3M 482193 note.',
     );
     expect(english.transition?.state).toMatchObject({ status: 'acknowledged', acknowledgedBy: { key: 'emma' } });
-    expect(reply('ACK K7RX3M', AZIZ).text).toMatch(/^K7RX3M аз они шумо;/);
+    expect(reply('ACK K7RX3M 482193', AZIZ).text).toMatch(/^K7RX3M аз они шумо;/);
   });
 
   it('a second ACK: "already acknowledged by NAME", and nothing to write', () => {
     const acked = onAck(paging(), report, EMMA, ROTA, T0);
     if (acked.outcome !== 'taken') throw new Error(acked.outcome);
-    const second = reply('ACK K7RX3M', MALIKA, acked.transition.state);
+    const second = reply('ACK K7RX3M 482193', MALIKA, acked.transition.state);
     expect(second).toEqual({ text: 'K7RX3M was already acknowledged by Emma.', effects: [] });
-    expect(reply('ACK K7RX3M', AZIZ, acked.transition.state).text).toBe('K7RX3M-ро аллакай Emma қабул кардааст.');
+    expect(reply('ACK K7RX3M 482193', AZIZ, acked.transition.state).text).toBe('K7RX3M-ро аллакай Emma қабул кардааст.');
   });
 
   it('an unknown reference, or something that is not one: "unknown reference"', () => {
-    expect(reportCommandReply({ name: 'ack', reference: 'ZZZZZZ' }, EMMA, ROTA, { report: undefined, state: undefined, callbackAvailable: false }, T0))
+    expect(reportCommandReply({ name: 'ack', reference: 'ZZZZZZ' }, EMMA, ROTA, { report: undefined, state: undefined, callbackAvailable: false, code: CODE }, T0))
       .toEqual({ text: 'Unknown reference ZZZZZZ. Check it and try again.', effects: [] });
     expect(reply('DONE hello', EMMA).text).toBe('Unknown reference hello. Check it and try again.');
   });
 
   it('DONE, REFER, NOTE confirm; closed cases say so', () => {
-    const done = reply('DONE K7RX3M card blocked', EMMA);
+    const done = reply('DONE K7RX3M 482193 card blocked', EMMA);
     expect(done.text).toBe('K7RX3M closed. Thank you.');
     expect(done.transition?.state.status).toBe('closed');
-    expect(reply('ACK K7RX3M', MALIKA, done.transition!.state).text).toBe('K7RX3M is already closed (by Emma).');
-    expect(reply('REFER K7RX3M POLICE', EMMA).text).toBe('K7RX3M referred to the police cyber unit.');
-    expect(reply('REFER K7RX3M POLICE', AZIZ).text).toBe('K7RX3M ба шӯъбаи киберии милиса дода шуд.');
-    expect(reply('NOTE K7RX3M rang the agency', EMMA)).toEqual({
+    expect(reply('ACK K7RX3M 482193', MALIKA, done.transition!.state).text).toBe('K7RX3M is already closed (by Emma).');
+    expect(reply('REFER K7RX3M 482193 POLICE', EMMA).text).toBe('K7RX3M referred to the police cyber unit.');
+    expect(reply('REFER K7RX3M 482193 POLICE', AZIZ).text).toBe('K7RX3M ба шӯъбаи киберии милиса дода шуд.');
+    expect(reply('NOTE K7RX3M 482193 rang the agency', EMMA)).toEqual({
       text: 'Note added to K7RX3M.',
       effects: [{ type: 'audit', action: 'note', actor: { key: 'emma', name: 'Emma' }, detail: { note: 'rang the agency' } }],
     });
   });
 
   it('usage: a short how-to per command; INFO alone lists the commands', () => {
-    expect(reply('REFER K7RX3M interpol', EMMA).text).toBe(
+    expect(reply('REFER K7RX3M 482193 interpol', EMMA).text).toBe(
       'Write REFER, the reference and POLICE, MINISTRY, IOM or EMBASSY, then a note, e.g. REFER 7K3R9M POLICE.',
     );
     expect(reply('ACK', EMMA).text).toBe('Write ACK and the reference, e.g. ACK 7K3R9M.');
-    expect(reply('INFO', EMMA).text).toMatch(/^Officer commands: ACK ref, DONE ref note, /);
+    expect(reply('INFO', EMMA).text).toMatch(/^Officer commands: ACK ref code, DONE ref code note, /);
   });
 
   it('CALL: asks the shell to bridge the call, refused without consent or to a non-holder', () => {
-    const call = reply('CALL K7RX3M', EMMA);
+    const call = reply('CALL K7RX3M 482193', EMMA);
     expect(call.text).toBe(
       "Calling you now to connect you to the reporter of K7RX3M: answer your phone. Neither of you sees the other's number.",
     );
     expect(call.transition?.effects).toContainEqual({ type: 'bridgeCall', officerKey: 'emma' });
-    expect(reply('CALL K7RX3M', EMMA, paging(), { callbackAvailable: false }).text).toBe(
+    expect(reply('CALL K7RX3M 482193', EMMA, paging(), { callbackAvailable: false }).text).toBe(
       'The reporter of K7RX3M did not agree to a call-back (or the number is no longer kept): no call is possible.',
     );
     const taken = call.transition!.state;
-    expect(reply('CALL K7RX3M', AZIZ, taken).text).toBe('K7RX3M-ро Emma пеш мебарад: танҳо ӯ ё роҳбар ба шикояткунанда занг зада метавонад.');
-    expect(reply('CALL K7RX3M', MALIKA, taken).text).toMatch(/^Calling you now to connect you to the reporter of K7RX3M/);
+    expect(reply('CALL K7RX3M 482193', AZIZ, taken).text).toBe('K7RX3M-ро Emma пеш мебарад: танҳо ӯ ё роҳбар ба шикояткунанда занг зада метавонад.');
+    expect(reply('CALL K7RX3M 482193', MALIKA, taken).text).toMatch(/^Calling you now to connect you to the reporter of K7RX3M/);
   });
 
   it('INFO: the summary, the scammer’s identifiers and the words with numbers hidden, never the reporter’s number', () => {
@@ -176,19 +190,91 @@ describe('replies about a report', () => {
   });
 });
 
+describe('the code and the case: a forged sender changes nothing', () => {
+  const paging = () => start(report, ROTA, settings, T0).state;
+  const reply = (text: string, by: RotaOfficer, state: EscalationState | undefined = paging()) =>
+    reportCommandReply(parseOfficerCommand(text) as never, by, ROTA, { report, state, callbackAvailable: true, code: CODE }, T0 + 60_000);
+
+  it('a command that changes a case without its code changes nothing: the officer is sent the command to send back', () => {
+    for (const [text, back] of [
+      ['ACK K7RX3M', 'ACK K7RX3M 482193'],
+      ['DONE K7RX3M card blocked', 'DONE K7RX3M 482193 card blocked'],
+      ['REFER K7RX3M полиция screenshots', 'REFER K7RX3M 482193 POLICE screenshots'],
+      ['NOTE K7RX3M rang them', 'NOTE K7RX3M 482193 rang them'],
+      ['CALL K7RX3M', 'CALL K7RX3M 482193'],
+    ]) {
+      const answer = reply(text!, EMMA);
+      expect(answer).toEqual({
+        text: `To confirm, reply: ${back}. If you did not send this, tell your supervisor.`,
+        effects: [{ type: 'audit', action: 'code_requested', actor: { key: 'emma', name: 'Emma' }, detail: { command: text!.split(' ')[0]!.toLowerCase() } }],
+      });
+      // The command sent back is read as the command with its code.
+      expect(parseOfficerCommand(back!)).toMatchObject({ ...parseOfficerCommand(text!), code: CODE });
+    }
+  });
+
+  it('a wrong code changes nothing, is answered in the officer’s language and recorded', () => {
+    expect(reply('ACK K7RX3M 000000', AZIZ)).toEqual({
+      text: 'Рамз нодуруст. Барои тасдиқ ҷавоб диҳед: ACK K7RX3M 482193. Агар ин шумо набошед, ба роҳбар хабар диҳед.',
+      effects: [{ type: 'audit', action: 'code_rejected', actor: { key: 'aziz', name: 'Aziz' }, detail: { command: 'ack' } }],
+    });
+  });
+
+  it('INFO needs no code, but an officer reads and acts only on the cases of their level or paged or given to them', () => {
+    const farrukh = { ...ROTA[2]!, onDuty: true };
+    // Paging level 1: Farrukh (level 2) was never paged.
+    for (const text of ['INFO K7RX3M', 'ACK K7RX3M 482193', 'DONE K7RX3M 482193']) {
+      expect(reply(text, farrukh)).toEqual({
+        text: 'K7RX3M — не ваше дело (не ваш уровень и не назначено вам). Обратитесь к руководителю.',
+        effects: [{ type: 'audit', action: 'denied', actor: { key: 'farrukh', name: 'Farrukh' }, detail: { command: text.split(' ')[0]!.toLowerCase() } }],
+      });
+    }
+    // The supervisor always may; a report never escalated belongs to level 1.
+    expect(reply('INFO K7RX3M', MALIKA).text).toMatch(/^K7RX3M: paging/);
+    expect(reply('ACK K7RX3M 482193', EMMA, undefined).transition?.state.acknowledgedBy?.key).toBe('emma');
+    expect(reply('ACK K7RX3M 482193', farrukh, undefined).text).toMatch(/не ваше дело/);
+  });
+
+  it('ON and OFF need the duty code (this hour’s or the last); WHO does not', () => {
+    const context = { rota: ROTA, codes: DUTY_CODES, open: [] };
+    expect(dutyReply({ name: 'off' }, EMMA, context)).toEqual({
+      text: 'To confirm, reply: OFF 111111. If you did not send this, tell your supervisor.',
+      effects: [{ type: 'audit', action: 'code_requested', actor: { key: 'emma', name: 'Emma' }, detail: { command: 'off' } }],
+    });
+    expect(dutyReply({ name: 'on', code: '333333' }, EMMA, context).text).toBe(
+      'Wrong code. To confirm, reply: ON 111111. If you did not send this, tell your supervisor.',
+    );
+    expect(dutyReply({ name: 'off', code: '222222' }, EMMA, context).effects).toContainEqual({ type: 'setDuty', onDuty: false });
+    expect(dutyReply({ name: 'who' }, EMMA, context).text).toMatch(/^On duty:/);
+  });
+
+  it('ON lists only the open cases the officer may take', () => {
+    const atLevel2 = { ...paging(), reference: 'AB2C3D', level: 2, paged: [], notified: [] };
+    const reply = dutyReply({ name: 'on', code: '111111' }, EMMA, {
+      rota: ROTA,
+      codes: DUTY_CODES,
+      open: [
+        { reference: 'K7RX3M', state: paging() },
+        { reference: 'AB2C3D', state: atLevel2 },
+      ],
+    });
+    expect(reply.text).toBe('Emma, you are on duty (level 1). Text OFF when you stop. Not acknowledged: K7RX3M. Reply ACK and the reference.');
+  });
+});
+
 describe('ON, OFF, WHO', () => {
   it('WHO lists who is on duty per level; with nobody on duty it names the supervisors', () => {
     expect(whoText('en', ROTA)).toBe('On duty: level 1: Aziz, Emma; level 3: Malika.');
     expect(whoText('ru', ROTA.map((o) => ({ ...o, onDuty: false })))).toBe(
       'Никто не дежурит: срочные сообщения идут руководителям (Malika).',
     );
-    expect(dutyReply({ name: 'who' }, EMMA, { rota: ROTA, openReferences: [] }).effects).toEqual([
+    expect(dutyReply({ name: 'who' }, EMMA, { rota: ROTA, codes: DUTY_CODES, open: [] }).effects).toEqual([
       { type: 'audit', action: 'who', actor: { key: 'emma', name: 'Emma' } },
     ]);
   });
 
   it('ON puts the officer on duty and lists cases nobody has acknowledged', () => {
-    const reply = dutyReply({ name: 'on' }, EMMA, { rota: ROTA, openReferences: ['K7RX3M', 'AB2C3D'] });
+    const reply = dutyReply({ name: 'on', code: '111111' }, EMMA, { rota: ROTA, codes: DUTY_CODES, open: [{ reference: 'K7RX3M', state: undefined }, { reference: 'AB2C3D', state: undefined }] });
     expect(reply.text).toBe('Emma, you are on duty (level 1). Text OFF when you stop. Not acknowledged: K7RX3M, AB2C3D. Reply ACK and the reference.');
     expect(reply.effects).toEqual([
       { type: 'setDuty', onDuty: true },
@@ -197,9 +283,9 @@ describe('ON, OFF, WHO', () => {
   });
 
   it('OFF warns the last one on duty that urgent reports go to the supervisors', () => {
-    expect(dutyReply({ name: 'off' }, EMMA, { rota: ROTA, openReferences: [] }).text).toBe('You are off duty. Text ON to come back.');
+    expect(dutyReply({ name: 'off', code: '111111' }, EMMA, { rota: ROTA, codes: DUTY_CODES, open: [] }).text).toBe('You are off duty. Text ON to come back.');
     const lastOne = ROTA.map((o) => ({ ...o, onDuty: o.key === 'emma' }));
-    expect(dutyReply({ name: 'off' }, EMMA, { rota: lastOne, openReferences: [] }).text).toBe(
+    expect(dutyReply({ name: 'off', code: '111111' }, EMMA, { rota: lastOne, codes: DUTY_CODES, open: [] }).text).toBe(
       'You are off duty. Text ON to come back. Nobody is on duty now: urgent reports go to the supervisors.',
     );
   });

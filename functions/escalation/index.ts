@@ -30,6 +30,7 @@ function buildDeps(env: Record<string, string | undefined>, ownArn: string): Esc
     outbox: new Outbox(deps.messages, new SqsQueue(config.sms.outboxQueueUrl), deps.callerKey),
     log: deps.log,
     callerKey: deps.callerKey,
+    commandCode: deps.commandCode,
     reports: deps.reports,
     escalation,
     scheduler: eventBridgeScheduler(escalation, escalation.scheduler.functionArn ?? ownArn),

@@ -4,8 +4,15 @@
  * (shared/escalation/service.ts) looks up the officer, the report and the state, and runs the effects.
  *
  * Commands (any case, stray punctuation and spaces are fine; a reference may be typed with Cyrillic look-alikes or
- * split in two, as `7K3 Q9M`): ACK ref, DONE ref [note], REFER ref BODY [note], NOTE ref text, INFO ref, CALL ref,
- * ON, OFF, WHO. Only a registered officer's number may use them; anyone else gets the ordinary migrant help.
+ * split in two, as `7K3 Q9M`): ACK ref code, DONE ref code [note], REFER ref code BODY [note], NOTE ref code text,
+ * INFO ref, CALL ref code, ON code, OFF code, WHO. Only a registered officer's number may use them; anyone else gets
+ * the ordinary migrant help.
+ *
+ * A sender number can be forged, so every command that changes a case, a duty or the audit trail carries a code
+ * that only the officer's own phone received (docs/security.md): the page carries the case's code; a command
+ * without it (or with a wrong one) changes nothing and is answered, on the officer's registered number, with the
+ * command to send back. An officer acts only on the cases of their level or paged or assigned to them, unless a
+ * supervisor.
  */
 import { foldWord, promptWords } from './keywords';
 import { t, type Lang } from './prompts';
@@ -40,13 +47,18 @@ export const MAX_NOTE_LENGTH = 500;
 /** An officer's reply may run longer than a caller's: INFO and WHO up to this many SMS parts. */
 export const OFFICER_SMS_MAX_PARTS = 5;
 
+/** A command's code: six digits (docs/security.md). */
+export const COMMAND_CODE_LENGTH = 6;
+const CODE = new RegExp(`^\\d{${COMMAND_CODE_LENGTH}}$`);
+
 export type OfficerCommand =
-  | { name: 'ack' | 'info' | 'call'; reference: string }
-  | { name: 'done'; reference: string; note?: string }
-  | { name: 'refer'; reference: string; body: ReferralBody; note?: string }
-  | { name: 'note'; reference: string; text: string }
-  | { name: 'on' }
-  | { name: 'off' }
+  | { name: 'info'; reference: string }
+  | { name: 'ack' | 'call'; reference: string; code?: string }
+  | { name: 'done'; reference: string; code?: string; note?: string }
+  | { name: 'refer'; reference: string; code?: string; body: ReferralBody; note?: string }
+  | { name: 'note'; reference: string; code?: string; text: string }
+  | { name: 'on'; code?: string }
+  | { name: 'off'; code?: string }
   | { name: 'who' }
   /** The command word, but not what must follow it (a missing reference, an unknown body, an empty note). */
   | { name: 'usage'; command: Exclude<OfficerCommandName, 'on' | 'off' | 'who'>; typed: string }
@@ -65,8 +77,9 @@ function split(text: string): { name: OfficerCommandName; rest: string } | undef
   const name = match[1]!.toLowerCase() as OfficerCommandName;
   const rest = match[2]!.trim();
   if (!OFFICER_COMMANDS.includes(name)) return undefined;
-  // ON, OFF and WHO stand alone: "on my way" is a message, not a duty change.
-  if ((name === 'on' || name === 'off' || name === 'who') && /[\p{L}\p{N}]/u.test(rest)) return undefined;
+  // ON, OFF and WHO stand alone (ON and OFF with their code): "on my way" is a message, not a duty change.
+  const standsAlone = name === 'who' ? rest : rest.replace(/[\p{P}\s]+$/u, '').replace(CODE, '');
+  if ((name === 'on' || name === 'off' || name === 'who') && /[\p{L}\p{N}]/u.test(standsAlone)) return undefined;
   return { name, rest };
 }
 
@@ -91,32 +104,98 @@ const note = (text: string) => {
   return trimmed === '' ? undefined : trimmed;
 };
 
+/** The code at the start of `rest`, if there is one, and what follows it. */
+function takeCode(rest: string): { code?: string; rest: string } {
+  const [first = '', ...more] = rest.split(' ');
+  const word = first.replace(/[\p{P}]+$/u, '');
+  return CODE.test(word) ? { code: word, rest: more.join(' ') } : { rest };
+}
+
+const withCode = <T extends object>(command: T, code: string | undefined): T & { code?: string } =>
+  code === undefined ? command : { ...command, code };
+
 export function parseOfficerCommand(text: string): OfficerCommand | undefined {
   const command = split(text);
   if (!command) return undefined;
   const { name, rest } = command;
-  if (name === 'on' || name === 'off' || name === 'who') return { name };
+  if (name === 'who') return { name };
+  if (name === 'on' || name === 'off') return withCode({ name }, takeCode(rest.replace(/[\p{P}\s]+$/u, '')).code);
   const ref = takeReference(rest);
   if (!ref) return { name: 'usage', command: name, typed: '' };
   if ('typed' in ref) return { name: 'badReference', typed: ref.typed };
   const { reference } = ref;
+  if (name === 'info') return { name, reference };
+  const { code, rest: after } = takeCode(ref.rest);
   switch (name) {
     case 'ack':
-    case 'info':
     case 'call':
-      return { name, reference };
+      return withCode({ name, reference }, code);
     case 'done':
-      return { name, reference, note: note(ref.rest) };
+      return withCode({ name, reference, note: note(after) }, code);
     case 'note': {
-      const body = note(ref.rest);
-      return body ? { name, reference, text: body } : { name: 'usage', command: name, typed: reference };
+      const body = note(after);
+      return body ? withCode({ name, reference, text: body }, code) : { name: 'usage', command: name, typed: reference };
     }
     case 'refer': {
-      const [word = '', ...more] = ref.rest.split(' ');
+      const [word = '', ...more] = after.split(' ');
       const body = BODY_WORDS.get(foldWord(word.replace(/[\p{P}]+$/u, '')));
-      return body ? { name, reference, body, note: note(more.join(' ')) } : { name: 'usage', command: name, typed: word };
+      return body ? withCode({ name, reference, body, note: note(more.join(' ')) }, code) : { name: 'usage', command: name, typed: word };
     }
   }
+}
+
+/** A command that changes a case, a duty or the audit trail, and so must carry the officer's code. */
+export type CodedCommand = Extract<OfficerCommand, { code?: string }>;
+
+export function needsCode(command: OfficerCommand): command is CodedCommand {
+  return ['ack', 'done', 'refer', 'note', 'call', 'on', 'off'].includes(command.name);
+}
+
+/** The command as the officer should send it, with the code: what a confirmation asks them to send back. */
+export function commandWithCode(command: CodedCommand, code: string): string {
+  const name = command.name.toUpperCase();
+  if (command.name === 'on' || command.name === 'off') return `${name} ${code}`;
+  const words = [name, command.reference, code];
+  if (command.name === 'refer') words.push(command.body.toUpperCase());
+  if (command.name === 'note') words.push(command.text);
+  else if ('note' in command && command.note) words.push(command.note);
+  return words.join(' ');
+}
+
+/**
+ * The code check: undefined when the command carries one of the accepted codes; otherwise the answer, which asks
+ * for the command back with the code (it goes to the officer's registered number, which a forger does not hold)
+ * and is recorded in the audit trail.
+ */
+export function codeCheck(command: CodedCommand, officer: RotaOfficer, codes: { accepted: readonly string[]; offered: string }): OfficerReply | undefined {
+  if (command.code !== undefined && codes.accepted.includes(command.code)) return undefined;
+  const lang = officerLanguage(officer);
+  const wrong = command.code !== undefined;
+  return {
+    text: t(lang, wrong ? 'officer.codeWrong' : 'officer.confirm', { command: commandWithCode(command, codes.offered) }),
+    effects: [
+      {
+        type: 'audit',
+        action: wrong ? 'code_rejected' : 'code_requested',
+        actor: { key: officer.key, name: officer.name },
+        detail: { command: command.name },
+      },
+    ],
+  };
+}
+
+/**
+ * Whether the officer may act on (or read) this case: a supervisor always; otherwise the case's current level is
+ * theirs, or they were paged for it or hold it. A report never escalated, or paged to the supervisors because
+ * nobody was on duty, is level 1's: the first line takes it when they come back.
+ */
+export function mayActOn(officer: RotaOfficer, state: EscalationState | undefined): boolean {
+  if (officer.role === 'supervisor') return true;
+  return (
+    (state?.level ?? 1) === officer.level ||
+    state?.notified.some((p) => p.key === officer.key) === true ||
+    state?.acknowledgedBy?.key === officer.key
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -140,13 +219,17 @@ export interface ReportContext {
   state: EscalationState | undefined;
   /** A consented call-back number is still kept for this report. */
   callbackAvailable: boolean;
+  /** This officer's code for this case (for the replies that show the next command). */
+  code: string;
 }
 
 /** What the shell looked up for ON, OFF and WHO. */
 export interface RotaContext {
   rota: RotaOfficer[];
-  /** References of escalations nobody has acknowledged (paging or exhausted), oldest first. */
-  openReferences: string[];
+  /** The officer's duty codes: those accepted now, and the one a confirmation offers. */
+  codes: { accepted: readonly string[]; offered: string };
+  /** Escalations nobody has acknowledged (paging or exhausted), oldest first: ON lists those the officer may take. */
+  open: { reference: string; state: EscalationState | undefined }[];
 }
 
 /** The first candidate that fits `maxParts` SMS parts; the last one cut to fit if none does. */
@@ -229,8 +312,12 @@ function openText(lang: Lang, openReferences: readonly string[]): string {
 }
 
 /** ON, OFF and WHO. */
-export function dutyReply(command: { name: 'on' | 'off' | 'who' }, officer: RotaOfficer, context: RotaContext): OfficerReply {
+export function dutyReply(command: Extract<OfficerCommand, { name: 'on' | 'off' | 'who' }>, officer: RotaOfficer, context: RotaContext): OfficerReply {
   const lang = officerLanguage(officer);
+  if (command.name !== 'who') {
+    const refused = codeCheck(command, officer, context.codes);
+    if (refused) return refused;
+  }
   if (command.name === 'who') {
     return { text: whoText(lang, context.rota), effects: [{ type: 'audit', action: 'who', actor: { key: officer.key, name: officer.name } }] };
   }
@@ -238,7 +325,8 @@ export function dutyReply(command: { name: 'on' | 'off' | 'who' }, officer: Rota
   const rotaAfter = context.rota.map((o) => (o.key === officer.key ? { ...o, onDuty } : o));
   let text: string;
   if (onDuty) {
-    text = t(lang, 'officer.on', { name: officer.name, level: officer.level }) + openText(lang, context.openReferences);
+    const theirs = context.open.filter(({ state }) => mayActOn(officer, state)).map(({ reference }) => reference);
+    text = t(lang, 'officer.on', { name: officer.name, level: officer.level }) + openText(lang, theirs);
   } else {
     const nobodyLeft = chainOf(rotaAfter).every((step) => step.level === null);
     text = t(lang, 'officer.off') + (nobodyLeft ? ` ${t(lang, 'officer.off.nobodyLeft')}` : '');
@@ -282,6 +370,16 @@ export function reportCommandReply(
   const { report, state } = context;
   if (!report) return { text: t(lang, 'officer.unknownReference', { reference }), effects: [] };
   const actor = { key: officer.key, name: officer.name };
+  if (!mayActOn(officer, state)) {
+    return {
+      text: t(lang, 'officer.notYourCase', { reference }),
+      effects: [{ type: 'audit', action: 'denied', actor, detail: { command: command.name } }],
+    };
+  }
+  if (needsCode(command)) {
+    const refused = codeCheck(command, officer, { accepted: [context.code], offered: context.code });
+    if (refused) return refused;
+  }
 
   const fromTake = (outcome: TakeOutcome, ok: () => string): OfficerReply =>
     outcome.outcome === 'taken'
@@ -290,7 +388,7 @@ export function reportCommandReply(
 
   switch (command.name) {
     case 'ack':
-      return fromTake(onAck(state, report, officer, rota, now), () => t(lang, 'officer.ack', { reference }));
+      return fromTake(onAck(state, report, officer, rota, now), () => t(lang, 'officer.ack', { reference, code: context.code }));
     case 'done':
       return fromTake(onDone(state, report, officer, rota, command.note, now), () => t(lang, 'officer.done', { reference }));
     case 'refer':

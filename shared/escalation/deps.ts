@@ -19,6 +19,8 @@ export interface EscalationDeps {
   log: Logger;
   /** The keyed phone hash (shared/privacy.ts `phoneKey` with the configured key): officers are found by it. */
   callerKey(rawPhone: string): string;
+  /** An officer's code for a scope (shared/privacy.ts `officerCommandCode` with the configured key). */
+  commandCode(officerKey: string, scope: string): string;
   reports: ReportRepository;
   escalation: EscalationConfig;
   scheduler: EscalationScheduler;

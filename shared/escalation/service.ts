@@ -13,11 +13,13 @@
  * Logs carry references, officers' keys and names, never a phone number or a note.
  */
 import {
+  type AuditAction,
   changed,
   officerLanguage,
   onTimeout,
   start,
   type EscalationEffect,
+  type EscalationSettings,
   type EscalationState,
   type EscalationTrigger,
   type Transition,
@@ -35,7 +37,7 @@ import { t } from '../domain/prompts';
 import type { Report } from '../domain/report';
 import type { EscalationRepository, PendingCall } from '../store/escalations';
 import { withoutNumbers } from './call-bridge';
-import { rotaView, type OfficerRecord, type OfficerRepository } from '../store/officers';
+import { rotaView, type DutyAuditRecord, type OfficerRecord, type OfficerRepository } from '../store/officers';
 import { ESCALATION_EXHAUSTED_MESSAGE } from './config';
 import type { EscalationDeps } from './deps';
 
@@ -60,10 +62,21 @@ interface EffectOutcomes {
   call?: CallPlaced;
 }
 
-const settingsOf = (deps: EscalationDeps) => ({
+const settingsOf = (deps: EscalationDeps): EscalationSettings => ({
   ackTimeoutSeconds: deps.escalation.ackTimeoutSeconds,
   repeatCount: deps.escalation.repeatCount,
+  codeFor: (officerKey, reference) => caseCode(deps, officerKey, reference),
 });
+
+/** An officer's code for one case: the same in every page and confirmation about it. */
+const caseCode = (deps: EscalationDeps, officerKey: string, reference: string) => deps.commandCode(officerKey, `case:${reference}`);
+
+/** Duty codes change every hour; the last hour's is still accepted, so a confirmation does not expire at once. */
+function dutyCodes(deps: EscalationDeps, officerKey: string): { accepted: string[]; offered: string } {
+  const hour = Math.floor(deps.now() / 3_600_000);
+  const offered = deps.commandCode(officerKey, `duty:${hour}`);
+  return { accepted: [offered, deps.commandCode(officerKey, `duty:${hour - 1}`)], offered };
+}
 
 /**
  * Writes a transition's state on condition that `before` is still stored, keeping the open index a superset of
@@ -89,6 +102,9 @@ async function commit(
   await runEffects(deps, stores, transition.effects, report, rota, officer, outcomes);
   return true;
 }
+
+const isDutyAuditAction = (action: AuditAction): action is DutyAuditRecord['action'] =>
+  ['duty_on', 'duty_off', 'who', 'code_requested', 'code_rejected'].includes(action);
 
 /**
  * Runs effects in order. Each failure is logged and the others still run: the state is already written, the next
@@ -132,7 +148,7 @@ async function runEffects(
           break;
         case 'audit':
           if (reference) await stores.escalations.audit(reference, at(), effect.action, effect.actor, effect.detail);
-          else if (effect.actor && (effect.action === 'duty_on' || effect.action === 'duty_off' || effect.action === 'who')) {
+          else if (effect.actor && isDutyAuditAction(effect.action)) {
             await stores.officers.recordDuty({ at: at(), action: effect.action, actor: effect.actor, detail: effect.detail });
           }
           break;
@@ -348,11 +364,8 @@ export async function handleOfficerSms(deps: EscalationDeps, fromPhone: string, 
   const logged = { officerKey: officer.key, officer: officer.name, command: command.name };
 
   if (command.name === 'on' || command.name === 'off' || command.name === 'who') {
-    const [rota, open] = await Promise.all([stores.officers.list(), command.name === 'on' ? stores.escalations.listOpen() : []]);
-    const reply = dutyReply(command, rotaView(officer), {
-      rota: rota.map(rotaView),
-      openReferences: open.map((entry) => entry.reference),
-    });
+    const [rota, open] = await Promise.all([stores.officers.list(), command.name === 'on' ? openWithStates(stores) : []]);
+    const reply = dutyReply(command, rotaView(officer), { rota: rota.map(rotaView), codes: dutyCodes(deps, officer.key), open });
     await runEffects(deps, stores, reply.effects, undefined, rota, officer);
     await deps.outbox.send(fromPhone, reply.text);
     deps.log.info('officer command', logged);
@@ -369,7 +382,8 @@ export async function handleOfficerSms(deps: EscalationDeps, fromPhone: string, 
     ]);
     const callbackAvailable =
       report?.callbackConsent === true && (await deps.reports.getSealedCallbackNumber(report.reference)) !== undefined;
-    const reply = reportCommandReply(reportCommand, rotaView(officer), rota.map(rotaView), { report, state, callbackAvailable }, deps.now());
+    const code = caseCode(deps, officer.key, report?.reference ?? '');
+    const reply = reportCommandReply(reportCommand, rotaView(officer), rota.map(rotaView), { report, state, callbackAvailable, code }, deps.now());
     const outcomes: EffectOutcomes = {};
     if (reply.transition && report) {
       if (!(await commit(deps, stores, state, reply.transition, report, rota, officer, outcomes))) continue;
@@ -379,7 +393,7 @@ export async function handleOfficerSms(deps: EscalationDeps, fromPhone: string, 
     // The CALL reply says what happened, not what was meant to: a bridge that failed (or never ran) is reported.
     const text =
       callRequested && reference && !outcomes.call?.ok
-        ? callFailedText(officer, reference, outcomes.call?.failure ?? 'provider')
+        ? callFailedText(officer, reference, code, outcomes.call?.failure ?? 'provider')
         : reply.text;
     await deps.outbox.send(fromPhone, text);
     deps.log.info('officer command', { ...logged, reference });
@@ -388,9 +402,15 @@ export async function handleOfficerSms(deps: EscalationDeps, fromPhone: string, 
   throw new EscalationConflictError(`officer command ${command.name}: the state kept changing`);
 }
 
-function callFailedText(officer: OfficerRecord, reference: string, failure: CallFailure): string {
+/** The open escalations with their states, for ON to list those the officer may take. */
+async function openWithStates(stores: Stores): Promise<{ reference: string; state: EscalationState | undefined }[]> {
+  const open = await stores.escalations.listOpen();
+  return Promise.all(open.map(async ({ reference }) => ({ reference, state: await stores.escalations.get(reference) })));
+}
+
+function callFailedText(officer: OfficerRecord, reference: string, code: string, failure: CallFailure): string {
   const lang = officerLanguage(rotaView(officer));
-  return t(lang, 'officer.call.failed', { reference, reason: t(lang, `officer.call.reason.${failure}`) });
+  return t(lang, 'officer.call.failed', { reference, code, reason: t(lang, `officer.call.reason.${failure}`) });
 }
 
 /** A report's audit trail, oldest first (tests, tools). */

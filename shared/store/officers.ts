@@ -37,7 +37,7 @@ export interface PutOfficersResult {
 
 export interface DutyAuditRecord {
   at: string;
-  action: Extract<AuditAction, 'duty_on' | 'duty_off' | 'who'>;
+  action: Extract<AuditAction, 'duty_on' | 'duty_off' | 'who' | 'code_requested' | 'code_rejected'>;
   actor: Person;
   detail?: AuditDetail;
 }

@@ -193,7 +193,7 @@ describe('the phone simulator in chromium', () => {
   });
 
   // Officer ACK (docs/escalation.md): an urgent USSD report texts the on-call officer its reference; the officer replies
-  // ACK <ref> from the second phone and gets a confirmation. The sample rota has +992900009001 on duty at level 1.
+  // ACK <ref> <code> from the second phone and gets a confirmation. The sample rota has +992900009001 on duty at level 1.
   it('an officer ACK from the second phone', async () => {
     const page = await openSimulator();
     await send(page, '*384*1234#');
@@ -208,9 +208,12 @@ describe('the phone simulator in chromium', () => {
     const reference = REFERENCE.exec(await choose(page, 'Send'))![0];
     const officer = thread(page, 'officer');
     await officer.locator('.sms.in').filter({ hasText: reference }).first().waitFor();
-    await page.getByRole('button', { name: `ACK ${reference}`, exact: true }).click();
+    // The page carries the officer's code after the reference; the ACK chip sends it back with it.
+    const ack = page.getByRole('button', { name: new RegExp(`^ACK ${reference} \\d{6}$`) });
+    const command = (await ack.textContent())!;
+    await ack.click();
     await page.getByLabel('Message from the officer').press('Enter');
-    await officer.locator('.sms.out').filter({ hasText: `ACK ${reference}` }).waitFor();
+    await officer.locator('.sms.out').filter({ hasText: command }).waitFor();
     // The page was the first message naming the reference; the confirmation of the ACK is the second.
     const confirmation = officer.locator('.sms.in').filter({ hasText: reference }).nth(1);
     await confirmation.waitFor();

@@ -9,7 +9,8 @@ import { createLogger } from '../../shared/log';
 import { deliver } from '../../shared/outbox/deliver';
 import { LocalOutbox, LocalQueue, localSender } from '../../shared/outbox/local';
 import { Outbox } from '../../shared/outbox/outbox';
-import { phoneKey } from '../../shared/privacy';
+import { officerCommandCode, phoneKey } from '../../shared/privacy';
+import { COMMAND_CODE_LENGTH } from '../../shared/domain/officer';
 import { EscalationRepository } from '../../shared/store/escalations';
 import { MessageRepository } from '../../shared/store/messages';
 import { OfficerRepository, type OfficerImport } from '../../shared/store/officers';
@@ -20,6 +21,11 @@ import { createActiveTable } from './tables';
 export const HASH_KEY = 'test-phone-hash-key-0123456789abcdef';
 export const VAULT_SECRET = 'test-number-vault-secret-0123456789ab';
 export const callerKey = (phone: string) => phoneKey(HASH_KEY, phone);
+export const commandCode = (officerKey: string, scope: string) => officerCommandCode(HASH_KEY, officerKey, scope, COMMAND_CODE_LENGTH);
+/** The code the officer with this phone got in the pages about this case. */
+export const caseCode = (phone: string, reference: string) => commandCode(callerKey(phone), `case:${reference}`);
+/** The officer's code for ON and OFF at this time. */
+export const dutyCode = (phone: string, now = Date.now()) => commandCode(callerKey(phone), `duty:${Math.floor(now / 3_600_000)}`);
 
 /** A fictional rota: two at level 1, one at level 2, a supervisor at level 3. */
 export const OFFICERS = {
@@ -82,6 +88,7 @@ export async function escalationHarness(
       outbox: new Outbox(messages, queue, callerKey),
       log,
       callerKey,
+      commandCode,
       reports,
       vault,
       callBridge: options.callBridge ?? calls,

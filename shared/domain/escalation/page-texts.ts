@@ -14,11 +14,12 @@ export function reasonsText(lang: Lang, report: Pick<Report, 'urgency'>): string
   return reasons.length > 0 ? reasons.map((reason) => t(lang, `escalation.reason.${reason}`)).join(', ') : '—';
 }
 
-/** The page an officer gets: reference, category, amount, why, the reporter's language, call-back, how to reply. */
-export function pageText(lang: Lang, report: Report, round: number): string {
+/** The page an officer gets: reference, category, amount, why, the reporter's language, call-back, how to reply (with their code). */
+export function pageText(lang: Lang, report: Report, round: number, code: string): string {
   const amount = formatAmount(report);
   return t(lang, 'escalation.page', {
     reference: report.reference,
+    code,
     repeat: round > 1 ? t(lang, 'escalation.repeat', { round }) : '',
     category: t(lang, `escalation.category.${report.category}`),
     amount: amount ? `, ${amount}` : '',

@@ -15,11 +15,15 @@ export const iso = (ms: number) => new Date(ms).toISOString();
 const rotaMap = (rota: readonly RotaOfficer[]) => new Map(rota.map((officer) => [officer.key, officer]));
 
 /** SMS to these people, each in their language, skipping anyone no longer on the rota. */
-export function smsTo(people: readonly Person[], rota: readonly RotaOfficer[], text: (lang: Lang) => string): EscalationEffect[] {
+export function smsTo(
+  people: readonly Person[],
+  rota: readonly RotaOfficer[],
+  text: (lang: Lang, officer: RotaOfficer) => string,
+): EscalationEffect[] {
   const byKey = rotaMap(rota);
   return people.flatMap((p) => {
     const officer = byKey.get(p.key);
-    return officer ? [{ type: 'sms' as const, officerKey: officer.key, text: text(officerLanguage(officer)) }] : [];
+    return officer ? [{ type: 'sms' as const, officerKey: officer.key, text: text(officerLanguage(officer), officer) }] : [];
   });
 }
 
@@ -46,7 +50,7 @@ function pageStep(
     effects: [
       // The trigger first: if sending fails half-way, the chain still moves on.
       { type: 'schedule', trigger: { reference: report.reference, step: stepNumber }, at: dueAt },
-      ...smsTo(paged, rota, (lang) => pageText(lang, report, round)),
+      ...smsTo(paged, rota, (lang, officer) => pageText(lang, report, round, settings.codeFor(officer.key, report.reference))),
       {
         type: 'audit',
         action: 'paged',
@@ -117,7 +121,9 @@ export function onTimeout(
     return {
       state: { ...state, ...updated, status: 'exhausted', dueAt: undefined },
       effects: [
-        ...smsTo(state.paged, rota, (lang) => t(lang, 'escalation.exhausted', { reference: report.reference, rounds })),
+        ...smsTo(state.paged, rota, (lang, officer) =>
+          t(lang, 'escalation.exhausted', { reference: report.reference, rounds, code: settings.codeFor(officer.key, report.reference) }),
+        ),
         { type: 'alert', reason: 'exhausted' },
         { type: 'audit', action: 'exhausted', detail: { rounds } },
       ],
@@ -127,10 +133,12 @@ export function onTimeout(
   const paging = pageStep(report, rota, next.step, next.round, step, settings, now);
   // Those paged at the step that timed out learn it moved on, unless they are paged again now.
   const movedOnTo = state.paged.filter((p) => !paging.paged.some((q) => q.key === p.key));
-  const movedOn = (lang: Lang) =>
-    next.step.level === null
-      ? t(lang, 'escalation.movedOnSupervisors', { reference: report.reference })
-      : t(lang, 'escalation.movedOn', { reference: report.reference, level: next.step.level });
+  const movedOn = (lang: Lang, officer: RotaOfficer) => {
+    const code = settings.codeFor(officer.key, report.reference);
+    return next.step.level === null
+      ? t(lang, 'escalation.movedOnSupervisors', { reference: report.reference, code })
+      : t(lang, 'escalation.movedOn', { reference: report.reference, level: next.step.level, code });
+  };
   return {
     state: {
       ...state,

@@ -44,6 +44,8 @@ export type EscalationState = z.infer<typeof escalationStateSchema>;
 export interface EscalationSettings {
   ackTimeoutSeconds: number;
   repeatCount: number;
+  /** An officer's code for a case, printed in the pages they get (docs/security.md). */
+  codeFor(officerKey: string, reference: string): string;
 }
 
 /** What a scheduled trigger carries: the report and the step it was scheduled for. */
@@ -67,6 +69,12 @@ export const AUDIT_ACTIONS = [
   'duty_on',
   'duty_off',
   'who',
+  /** A command without its code: the officer was sent the command to send back. */
+  'code_requested',
+  /** A command with a wrong code. */
+  'code_rejected',
+  /** A command on a case that is not the officer's. */
+  'denied',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
