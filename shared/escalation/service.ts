@@ -17,6 +17,7 @@ import {
   changed,
   officerLanguage,
   onTimeout,
+  repage,
   start,
   type EscalationEffect,
   type EscalationSettings,
@@ -255,6 +256,8 @@ export async function startEscalation(deps: EscalationDeps, report: Report): Pro
     const transition = start(report, rota.map(rotaView), settingsOf(deps), deps.now());
     if (await commit(deps, stores, undefined, transition, report, rota)) {
       deps.log.info('escalation started', { reference: report.reference, status: transition.state.status, level: transition.state.level });
+      // Paged (the effects ran): no longer due. If this fails, the sweeper finds it started and pages again.
+      await stores.escalations.clearDue(report.reference);
       return transition.state;
     }
   }
@@ -293,9 +296,10 @@ export async function handleEscalationTrigger(deps: EscalationDeps, trigger: Esc
   throw new EscalationConflictError(`escalation ${trigger.reference}: the state kept changing`);
 }
 
-/** Local start: arms a timer for every escalation still paging (an overdue one fires at once). */
+/** Local start: starts the due escalations, and arms a timer for every one still paging (an overdue one fires at once). */
 export async function rearmPending(deps: EscalationDeps): Promise<number> {
   const stores: Stores = deps;
+  await startDue(deps);
   let armed = 0;
   for (const entry of await stores.escalations.listOpen()) {
     const state = await stores.escalations.get(entry.reference);
@@ -311,10 +315,52 @@ export async function rearmPending(deps: EscalationDeps): Promise<number> {
   return armed;
 }
 
-/** AWS, every few minutes: handles every paging escalation whose deadline has passed (a lost or failed trigger). */
+/** A due escalation still not paged after this long raises the operators' alarm (the sweeper runs every 2 minutes). */
+const DUE_ALARM_MS = 5 * 60_000;
+/** A due marker whose report was never written (its write failed after the marker's) is dropped after this long. */
+const DUE_ORPHAN_MS = 60 * 60_000;
+
+/**
+ * Starts every urgent report's escalation that is due and not known to have paged: its start failed (a throttled
+ * rota read, a failed write) or its response was lost after the state was written, so its pages may not have left.
+ * A started one has its current step's pages sent again: a page twice is better than none. Returns how many.
+ */
+export async function startDue(deps: EscalationDeps): Promise<number> {
+  const stores: Stores = deps;
+  let started = 0;
+  for (const { reference, since } of await stores.escalations.listDue()) {
+    const age = deps.now() - Date.parse(since);
+    try {
+      const [report, state] = await Promise.all([deps.reports.getByReference(reference), stores.escalations.get(reference)]);
+      if (!report || !report.urgency.urgent) {
+        // The report's write failed after the marker's (its intake retry or the journal writes it again), or the
+        // reference moved on a collision: nothing to start here.
+        if (!report && age < DUE_ORPHAN_MS) continue;
+        await stores.escalations.clearDue(reference);
+        continue;
+      }
+      if (!state) await startEscalation(deps, report);
+      else {
+        if (state.status === 'paging') {
+          const rota = await stores.officers.list();
+          await runEffects(deps, stores, repage(state, report, rota.map(rotaView), settingsOf(deps)), report, rota);
+        }
+        await stores.escalations.clearDue(reference);
+      }
+      started++;
+      deps.log.warn('due escalation started by the sweeper', { reference, alreadyStarted: state !== undefined });
+    } catch (error) {
+      deps.log.error('due escalation not started', { reference, error });
+      if (age > DUE_ALARM_MS) deps.log.error(ESCALATION_EXHAUSTED_MESSAGE, { reference, reason: 'start_overdue' });
+    }
+  }
+  return started;
+}
+
+/** AWS, every few minutes: starts the due escalations, then handles every paging one whose deadline has passed. */
 export async function sweepOverdue(deps: EscalationDeps): Promise<number> {
   const stores: Stores = deps;
-  let handled = 0;
+  let handled = await startDue(deps);
   for (const entry of await stores.escalations.listOpen()) {
     if (entry.status !== 'paging' || !entry.dueAt || Date.parse(entry.dueAt) > deps.now()) continue;
     try {

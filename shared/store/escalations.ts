@@ -25,6 +25,8 @@ export const openEscalationSchema = z.object({
 });
 export type OpenEscalation = z.infer<typeof openEscalationSchema>;
 
+const escalationDueSchema = z.object({ reference: z.string().min(1), since: z.iso.datetime() });
+
 export const auditRecordSchema = z.object({
   reference: z.string().min(1),
   at: z.iso.datetime(),
@@ -110,6 +112,18 @@ export class EscalationRepository {
     return items
       .map((item) => openEscalationSchema.parse(item))
       .sort((a, b) => (a.dueAt ?? '').localeCompare(b.dueAt ?? '') || a.reference.localeCompare(b.reference));
+  }
+
+  /** Urgent reports whose escalation has not yet paged (the marker is written before the report), oldest first. */
+  async listDue(): Promise<{ reference: string; since: string }[]> {
+    const items = await this.query(collections.escalationsDue());
+    return items
+      .map((item) => escalationDueSchema.parse(item))
+      .sort((a, b) => a.since.localeCompare(b.since));
+  }
+
+  async clearDue(reference: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keys.escalationDue(reference) }));
   }
 
   async audit(reference: string, at: string, action: AuditAction, actor?: Person, detail?: AuditDetail): Promise<void> {

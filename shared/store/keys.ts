@@ -85,6 +85,8 @@ export const keys = {
   dutyAudit: (at: string, id: string): ItemKey => ({ pk: 'ROTA', sk: `AUDIT#${at}#${id}` }),
   escalation: (reference: string): ItemKey => ({ pk: `REPORT#${reference}`, sk: 'ESCALATION' }),
   openEscalation: (reference: string): ItemKey => ({ pk: 'ESCALATIONS', sk: `OPEN#${reference}` }),
+  /** An urgent report's escalation is due: written before the report, cleared once it has paged (docs/security.md). */
+  escalationDue: (reference: string): ItemKey => ({ pk: 'ESCALATIONS', sk: `DUE#${reference}` }),
   reportAudit: (reference: string, at: string, id: string): ItemKey => ({ pk: `REPORT#${reference}`, sk: `AUDIT#${at}#${id}` }),
   pendingCall: (reference: string, at: string, officerKey: string): ItemKey => ({
     pk: `REPORT#${reference}`,
@@ -107,6 +109,7 @@ export const collections = {
   officers: (): ItemCollection => ({ pk: 'ROTA', skPrefix: 'OFFICER#' }),
   dutyAudit: (): ItemCollection => ({ pk: 'ROTA', skPrefix: 'AUDIT#' }),
   openEscalations: (): ItemCollection => ({ pk: 'ESCALATIONS', skPrefix: 'OPEN#' }),
+  escalationsDue: (): ItemCollection => ({ pk: 'ESCALATIONS', skPrefix: 'DUE#' }),
   reportAudit: (reference: string): ItemCollection => ({ pk: `REPORT#${reference}`, skPrefix: 'AUDIT#' }),
   pendingCalls: (reference: string): ItemCollection => ({ pk: `REPORT#${reference}`, skPrefix: 'CALL#' }),
 };

@@ -100,6 +100,8 @@ export class ReportRepository {
     }
     let reference = await this.claimIntake(idempotencyKey);
     for (let attempt = 1; ; attempt++) {
+      // Before the report: an urgent report is never stored without its escalation being due (the sweeper starts it).
+      if (draft.urgency.urgent) await this.markEscalationDue(reference, draft.createdAt);
       const result = await this.putReport({ ...draft, reference, status: 'received', updatedAt: draft.createdAt }, idempotencyKey);
       if (result) {
         await this.writeReportIndexes(result.report, sealedCallbackNumber);
@@ -292,6 +294,10 @@ export class ReportRepository {
   }
 
   /** Step 2: the report as stored for this key, or undefined when another key's report holds the reference. */
+  private async markEscalationDue(reference: string, since: string): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.escalationDue(reference), reference, since } }));
+  }
+
   private async putReport(report: Report, idempotencyKey: string): Promise<CreateResult | undefined> {
     const key = keys.report(report.reference);
     if (await this.putIfAbsent(key, { ...report, idempotencyKey })) return { report, created: true };

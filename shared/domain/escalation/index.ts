@@ -40,5 +40,5 @@ export {
   type Ignored,
 } from './state';
 export { formatAmount, reasonsText, pageText } from './page-texts';
-export { start, onTimeout, changed } from './paging';
+export { start, onTimeout, changed, repage } from './paging';
 export { onAck, onDone, onRefer, onCall, type TakeOutcome, type CallOutcome } from './officer-actions';

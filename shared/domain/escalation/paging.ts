@@ -158,3 +158,8 @@ export function onTimeout(
 export function changed(before: EscalationState | undefined, after: EscalationState): boolean {
   return before === undefined || before.version !== after.version;
 }
+
+/** The current step's pages again (a start whose pages may have been lost): the same text, to the same officers. */
+export function repage(state: EscalationState, report: Report, rota: readonly RotaOfficer[], settings: EscalationSettings): EscalationEffect[] {
+  return smsTo(state.paged, rota, (lang, officer) => pageText(lang, report, state.round, settings.codeFor(officer.key, report.reference)));
+}
