@@ -27,7 +27,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ensureTable } from '../shared/store/client';
 import { seedSampleData } from './seed';
-import { simulatorRoutes } from './simulator';
+import { loopbackOnly, simulatorRoutes } from './simulator';
 
 export interface LocalHotline {
   url: string;
@@ -109,14 +109,17 @@ export function localApp(deps: LocalDeps): Hono {
   root.route('/', createUssdApp(getDeps));
   root.route('/', createSmsApp(getDeps));
   root.route('/', createVoiceApp(getDeps, { serveAudio: true }));
-  root.get('/dev/outbox', async (c) => c.json(await deps.localOutbox.list(deps.messages)));
+  // The messages and call bridges hold phone numbers: for a page on this machine only (no DNS rebinding).
+  root.get('/dev/outbox', loopbackOnly, async (c) => c.json(await deps.localOutbox.list(deps.messages)));
   // Officers' CALL bridges the local hotline would have placed: which phone rings, to whom it connects.
-  root.get('/dev/calls', (c) => c.json(deps.localCalls.list()));
+  root.get('/dev/calls', loopbackOnly, (c) => c.json(deps.localCalls.list()));
   root.route('/', simulatorRoutes(deps));
   return root;
 }
 
 export async function startLocalHotline(env: Environment = readEnvironment()): Promise<LocalHotline> {
+  // The local hotline has open routes and no secrets: it must never be mistaken for a deployed one.
+  if (env.HOTLINE_MODE === 'aws') throw new Error('HOTLINE_MODE=aws is a deployed Lambda: npm start runs the local hotline only (unset HOTLINE_MODE)');
   const config = loadConfig({ ...env, HOTLINE_MODE: 'local' });
   const store = await startDynalite(config);
   // Port 0 (tests) resolves to the port dynalite actually took.

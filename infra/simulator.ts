@@ -87,6 +87,15 @@ const measureRequestSchema = z.object({ text: z.string().max(4000) });
 /** The media type of a Content-Type header, lower case, without its parameters. */
 const mediaType = (header: string | undefined) => (header ?? '').split(';')[0]!.trim().toLowerCase();
 
+const isLoopbackHost = (header: string | undefined) =>
+  ['localhost', '127.0.0.1', '[::1]'].includes((header ?? '').replace(/:\d+$/, '').toLowerCase());
+
+/** The local hotline's other `/dev/*` views (the outbox, the CALL bridges) answer a page on this machine only. */
+export const loopbackOnly: MiddlewareHandler = async (c, next) => {
+  if (!isLoopbackHost(c.req.header('host') ?? new URL(c.req.url).host)) return c.text('Forbidden: the local views answer localhost only', 403);
+  await next();
+};
+
 /**
  * `/dev/sim/*` answers only a page on this machine: the Host must be a loopback name (a DNS-rebinding page on
  * another site cannot read the Africa's Talking token or use the signer), a browser must not flag the request as
@@ -94,8 +103,7 @@ const mediaType = (header: string | undefined) => (header ?? '').split(';')[0]!.
  * or, for a recording upload, an audio type (not a CORS-safelisted type either: it needs the same preflight).
  */
 const localOnly: MiddlewareHandler = async (c, next) => {
-  const host = (c.req.header('host') ?? '').replace(/:\d+$/, '').toLowerCase();
-  if (!['localhost', '127.0.0.1', '[::1]'].includes(host)) return c.text('Forbidden: the simulator helpers answer localhost only', 403);
+  if (!isLoopbackHost(c.req.header('host'))) return c.text('Forbidden: the simulator helpers answer localhost only', 403);
   if (c.req.header('sec-fetch-site') === 'cross-site') return c.text('Forbidden: cross-site request', 403);
   if (c.req.method === 'POST') {
     const type = mediaType(c.req.header('content-type'));

@@ -36,6 +36,30 @@ describe('npm start (the local hotline)', () => {
     expect(await response.json()).toEqual([]);
   });
 
+  it('serves the outbox and the CALL bridges (they hold phone numbers) to a page on this machine only', async () => {
+    const { request } = await import('node:http');
+    const status = (path: string, host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(`${hotline.url}${path}`, { headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    // A DNS-rebinding page reaches 127.0.0.1 under its own name.
+    expect(await status('/dev/outbox', 'attacker.example')).toBe(403);
+    expect(await status('/dev/calls', 'attacker.example:3000')).toBe(403);
+    expect(await status('/dev/outbox', 'localhost:3000')).toBe(200);
+    expect(await status('/dev/calls', '127.0.0.1')).toBe(200);
+  });
+
+  it('refuses to start with HOTLINE_MODE=aws: the local hotline is never taken for a deployed one', async () => {
+    await expect(startLocalHotline({ HOTLINE_MODE: 'aws', PORT: '0', AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:0' })).rejects.toThrow(
+      /HOTLINE_MODE=aws/,
+    );
+  });
+
   it('walks the USSD menu over HTTP', async () => {
     expect(await ussd('')).toEqual({ status: 200, body: 'CON Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English' });
     const menu =
