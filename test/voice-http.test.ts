@@ -337,6 +337,24 @@ describe('Twilio voice, every branch', () => {
     expect((await outbox(hotline)).map((m) => m.to)).toEqual([from]);
   });
 
+  it('4 from a withheld number (Twilio’s placeholder): the urgent message is taken, but no call-back is consented or kept', async () => {
+    const hotline = hotlineWith();
+    const onUrgent = vi.fn(async (_report: Report) => {});
+    hotline.deps.intake.onUrgent = onUrgent;
+    const call = twilioCall(hotline.app, '+266696687', 'CA-urgent-withheld');
+    await call.start();
+    await call.press('1');
+    await call.press('4');
+    await call.dialed('no-answer');
+    await call.dialed('busy');
+    await call.record('https://api.twilio.com/Recordings/RE-withheld', '18');
+    expect(onUrgent).toHaveBeenCalledTimes(1);
+    const urgent = onUrgent.mock.calls[0]![0];
+    expect(urgent).toMatchObject({ channel: 'voice', callbackConsent: false, urgency: { urgent: true } });
+    expect(await hotline.deps.reports.getSealedCallbackNumber(urgent.reference)).toBeUndefined();
+    expect(await outbox(hotline)).toEqual([]);
+  });
+
   it('4: the message left when nobody answered pages the on-call officers by SMS (the escalation, unmocked)', async () => {
     const hotline = hotlineWith();
     const from = '+447700900309';

@@ -235,7 +235,7 @@ describe('3: a report left as a message', () => {
   });
 
   it('makes a voice report: the recording, no text; urgent ones are urgent by triage, with consent', () => {
-    const plain = reportFromVoice({ type: 'submitReport', lang: 'tg', recording, callbackConsent: false });
+    const plain = reportFromVoice({ type: 'submitReport', lang: 'tg', recording, callbackConsent: false }, true);
     expect(plain).toEqual({
       channel: 'voice',
       lang: 'tg',
@@ -246,8 +246,11 @@ describe('3: a report left as a message', () => {
       recordingUrl: recording.url,
       recordingDurationSeconds: 37,
     });
-    const urgent = reportFromVoice({ type: 'startEscalation', lang: 'tg', recording: { url: recording.url } });
+    const urgent = reportFromVoice({ type: 'startEscalation', lang: 'tg', recording: { url: recording.url } }, true);
     expect(urgent).toMatchObject({ category: 'abroad_in_trouble', callbackConsent: true });
+    // A withheld number (the provider's placeholder) never consents, even to the urgent call-back it was promised.
+    expect(reportFromVoice({ type: 'startEscalation', lang: 'tg', recording: { url: recording.url } }, false).callbackConsent).toBe(false);
+    expect(reportFromVoice({ type: 'submitReport', lang: 'tg', recording, callbackConsent: true }, false).callbackConsent).toBe(false);
     expect(urgent).not.toHaveProperty('recordingDurationSeconds');
     const context = { amountThresholdUsd: 500, otherReportersOfSameIdentifiers: 0, campaignThreshold: 3 };
     expect(triage(urgent, context).urgent).toBe(true);

@@ -65,7 +65,7 @@ export async function answerCall(deps: ChannelServices, line: VoiceLine, call: V
     step: (data) =>
       voiceStep({ state: call.state, input: call.input, ...(storedLang ? { storedLang } : {}), canText: reachable, settings: line.settings, data }),
     filing: {
-      reportOf: (effect: VoiceEffect) => (effect.type === 'rememberLanguage' ? undefined : reportFromVoice(effect)),
+      reportOf: (effect: VoiceEffect) => (effect.type === 'rememberLanguage' ? undefined : reportFromVoice(effect, reachable)),
       // One report per call: a provider's retry, or the final callback repeating the recording, finds the same one.
       idempotencyKey: `voice:${call.provider}:${call.callId}`,
       confirmBySms: reachable,

@@ -70,10 +70,13 @@ export function afterDial(ctx: Context, state: VoiceState, lang: Lang): VoiceAct
 /**
  * The report a voice message makes: what happened is in the recording, for an officer to hear. An urgent message
  * is filed as "abroad and in trouble", which triage always finds urgent, and with consent to a call-back: the
- * caller was told before the beep that an officer would call back on this number.
+ * caller was told before the beep that an officer would call back on this number. A caller whose number is withheld
+ * (`canCallBack` false: the provider's placeholder, not a number) never consents: nothing is dialled or texted to a
+ * placeholder.
  */
 export function reportFromVoice(
   effect: Extract<VoiceEffect, { type: 'submitReport' | 'startEscalation' }>,
+  canCallBack: boolean,
 ): Omit<ReportDraft, 'urgency' | 'createdAt' | 'reporterKey'> {
   const urgent = effect.type === 'startEscalation';
   const { url, durationSeconds } = effect.recording;
@@ -83,7 +86,7 @@ export function reportFromVoice(
     category: urgent ? 'abroad_in_trouble' : 'other',
     paid: 'unknown',
     identifiers: [],
-    callbackConsent: urgent ? true : effect.callbackConsent,
+    callbackConsent: canCallBack && (urgent || effect.callbackConsent),
     recordingUrl: url,
     ...(durationSeconds !== undefined ? { recordingDurationSeconds: durationSeconds } : {}),
   };
