@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { secretsEqual } from './privacy';
 
@@ -35,3 +36,12 @@ export async function parseForm<S extends z.ZodType>(
     .join('; ');
   return { ok: false, response: c.text(`Bad request: ${reason}`, 400) };
 }
+
+/** No provider's webhook comes near this; a bigger body is refused before anything reads or parses it. */
+export const MAX_WEBHOOK_BODY_BYTES = 64 * 1024;
+
+/** 413 for a webhook body over MAX_WEBHOOK_BODY_BYTES, counted as it streams in (a lying Content-Length too). */
+export const webhookBodyLimit: MiddlewareHandler = bodyLimit({
+  maxSize: MAX_WEBHOOK_BODY_BYTES,
+  onError: (c) => c.text('Payload too large', 413),
+});

@@ -127,3 +127,24 @@ describe("a forged sender with an officer's exact number", () => {
     }
   });
 });
+
+describe('a webhook body over 64 KB', () => {
+  it('is refused with 413 before any guard or parser reads it, nothing stored', async () => {
+    const hotline = testHotline(store);
+    const before = await itemCount();
+    const huge = new URLSearchParams({ from: '+992927001122', to: '21525', id: 'huge-1', text: 'x'.repeat(70 * 1024) }).toString();
+    for (const path of ['/sms/africastalking', '/sms/twilio', '/ussd/africastalking', '/voice/twilio']) {
+      const response = await hotline.app.request(
+        new Request(`http://localhost${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: huge }),
+      );
+      expect({ path, status: response.status }).toEqual({ path, status: 413 });
+    }
+    // A body within the limit is read as usual.
+    const fits = new URLSearchParams({ from: '+992927001122', to: '21525', id: 'fits-1', text: 'HELP' }).toString();
+    const ok = await hotline.app.request(
+      new Request('http://localhost/sms/africastalking', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: fits }),
+    );
+    expect(ok.status).toBe(200);
+    expect(await itemCount()).toBeGreaterThan(before);
+  });
+});

@@ -19,7 +19,7 @@ import {
   parseKannelSms,
 } from '../../shared/channels/kannel';
 import type { SmsProviderName } from '../../shared/config';
-import { parseForm, requireQueryToken } from '../../shared/http';
+import { parseForm, requireQueryToken, webhookBodyLimit } from '../../shared/http';
 import type { OutboundStatus } from '../../shared/ports';
 import type { ChannelServices, Provider } from '../../shared/runtime';
 import { handleInboundSms } from '../../shared/sms/service';
@@ -27,6 +27,8 @@ import { handleInboundSms } from '../../shared/sms/service';
 /** The SMS webhooks of both providers: inbound messages (shared/sms/service.ts) and delivery reports. */
 export function createSmsApp(getDeps: Provider<ChannelServices>): Hono {
   const app = new Hono();
+  // Before any guard or parser: a signature check reads the body too.
+  app.use('/sms/*', webhookBodyLimit);
   const atGuard = requireAtToken(async () => (await getDeps()).config.atWebhookToken);
   const twilioGuard = requireTwilioSignature(async () => {
     const { config } = await getDeps();

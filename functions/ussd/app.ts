@@ -16,7 +16,7 @@ import {
   ussdSessionNumber,
 } from '../../shared/channels/kannel';
 import { unavailableReply, type UssdReply } from '../../shared/domain/ussd';
-import { parseForm, requireQueryToken } from '../../shared/http';
+import { parseForm, requireQueryToken, webhookBodyLimit } from '../../shared/http';
 import type { ChannelServices, Provider } from '../../shared/runtime';
 import { answerUssd, answerUssdInput } from '../../shared/ussd/service';
 
@@ -28,6 +28,8 @@ function kannelScreen(c: Context, reply: UssdReply, sessionInfo: Buffer): Respon
 /** The USSD webhooks: parse, authenticate, answer (shared/ussd/service.ts), render. */
 export function createUssdApp(getDeps: Provider<ChannelServices>): Hono {
   const app = new Hono();
+  // Before any guard or parser: a signature check reads the body too.
+  app.use('/ussd/*', webhookBodyLimit);
   const guard = requireAtToken(async () => (await getDeps()).config.atWebhookToken);
   const kannelGuard = requireQueryToken(async () => (await getDeps()).config.kannel.webhookToken);
 

@@ -29,7 +29,7 @@ import type { VoiceConfig } from '../../shared/channels/voice-config';
 import { AUDIO_MANIFEST, recordingResolver, type AudioManifest, type Fallback, type RecordingResolver } from '../../shared/channels/voice-speech';
 import { LANGUAGES } from '../../shared/domain/prompts';
 import { stateFromQuery, stateToQuery, START, type OnCallDirectory, type VoiceAction, type VoiceResult, type VoiceState } from '../../shared/domain/voice';
-import { parseForm } from '../../shared/http';
+import { parseForm, webhookBodyLimit } from '../../shared/http';
 import type { ChannelServices, Provider } from '../../shared/runtime';
 import {
   answerBridge,
@@ -67,6 +67,8 @@ interface VoiceShell {
 
 export function createVoiceApp(getDeps: Provider<ChannelServices>, options: VoiceAppOptions = {}): Hono {
   const app = new Hono();
+  // Before any guard or parser: a signature check reads the body too.
+  app.use('/voice/*', webhookBodyLimit);
   // Only the local server serves recordings from disk; on Lambda there is no prompts/ folder.
   const audioDir = options.serveAudio ? (options.audioDir ?? fileURLToPath(new URL('../../prompts/audio/', import.meta.url))) : '';
   const shells = new WeakMap<ChannelServices, VoiceShell>();
