@@ -1,5 +1,4 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { secretsEqual } from './privacy';
 
@@ -37,11 +36,30 @@ export async function parseForm<S extends z.ZodType>(
   return { ok: false, response: c.text(`Bad request: ${reason}`, 400) };
 }
 
-/** No provider's webhook comes near this; a bigger body is refused before anything reads or parses it. */
+/** No provider's webhook comes near this; a bigger body is refused before anything parses it. */
 export const MAX_WEBHOOK_BODY_BYTES = 64 * 1024;
 
-/** 413 for a webhook body over MAX_WEBHOOK_BODY_BYTES, counted as it streams in (a lying Content-Length too). */
-export const webhookBodyLimit: MiddlewareHandler = bodyLimit({
-  maxSize: MAX_WEBHOOK_BODY_BYTES,
-  onError: (c) => c.text('Payload too large', 413),
-});
+/**
+ * 413 for a webhook body over MAX_WEBHOOK_BODY_BYTES, counted as it streams in (a lying Content-Length does not
+ * help). The rest of an oversized body is read and dropped, never kept, so that the sender gets its 413 instead of a
+ * connection closed under it.
+ */
+export const webhookBodyLimit: MiddlewareHandler = async (c, next) => {
+  const body = c.req.raw.body;
+  if (!body) return next();
+  const kept: Uint8Array[] = [];
+  let size = 0;
+  const reader = body.getReader();
+  try {
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      size += chunk.value.byteLength;
+      if (size <= MAX_WEBHOOK_BODY_BYTES) kept.push(chunk.value);
+    }
+  } catch {
+    // A body cut short or badly chunked: nothing to parse.
+    return c.text('Bad request: the body could not be read', 400);
+  }
+  if (size > MAX_WEBHOOK_BODY_BYTES) return c.text('Payload too large', 413);
+  c.req.raw = new Request(c.req.raw, { body: Buffer.concat(kept) });
+  await next();
+};
