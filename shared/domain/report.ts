@@ -469,12 +469,17 @@ export function generateReference(random: () => number): string {
  * a reference, and guessing could show someone a report that is not theirs to see.
  */
 export function normaliseReference(typed: string): string | undefined {
+  return canonicalCode(typed, REFERENCE_LENGTH);
+}
+
+/** A code of `length` characters of REFERENCE_ALPHABET as a person typed it, canonical; undefined if it is not one. */
+export function canonicalCode(typed: string, length: number): string | undefined {
   const canonical = typed
     .normalize('NFC')
     .toUpperCase()
     .replace(/[\s-]/g, '')
     .replace(/[АВЕКМНРСТХУЗ]/g, (ch) => TYPED_LOOKALIKES[ch]!);
-  const valid = canonical.length === REFERENCE_LENGTH && [...canonical].every((ch) => REFERENCE_ALPHABET.includes(ch));
+  const valid = canonical.length === length && [...canonical].every((ch) => REFERENCE_ALPHABET.includes(ch));
   return valid ? canonical : undefined;
 }
 

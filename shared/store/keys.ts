@@ -35,6 +35,17 @@
  *
  * | urgent voice call     | `VOICECALL#<provider>#<callId>` | `URGENT` | `lang`: the call reached the urgent line, for a final callback that carries no state; expires |
  *
+ * The pre-departure quiz (shared/store/quiz.ts); no quiz item holds an answer together with a number:
+ *
+ * | entity               | pk                       | sk        | notes                                           |
+ * |----------------------|--------------------------|-----------|-------------------------------------------------|
+ * | quiz attempt         | `QUIZATTEMPT#<attemptId>` | `ATTEMPT` | a finished taking once per request (`ussd:<session>:<path>`, `sms:<provider>:<id>`, `voice:…`): `passed`, `code`, `lang`; conditional put; expires |
+ * | completion code      | `QUIZCODE#<code>`        | `CODE`    | `earnedAt`, `lang` only (what VERIFY tells); conditional put: codes are unique |
+ * | quiz statistics      | `QUIZ`                   | `STATS`   | running counters over every taking: `attempts`, `passes`, `answered_<q>`, `missed_<q>`, `chose_<q>_<n>` |
+ * | group (cohort)       | `COHORT#<code>`          | `COHORT`  | `name`, `size`, `trainerKey`, counters `takers`, `passers`, `missed_<q>`; conditional put: codes unique |
+ * | group participant    | `COHORT#<code>`          | `TAKER#<phoneKey>` | `passed`: counts each participant once in `takers` and once in `passers` |
+ * | SMS quiz in progress | `CALLER#<phoneKey>`      | `QUIZ`    | `answers` so far, `lang`, `cohort`: SMS has no path to carry them; expires |
+ *
  * `<phoneKey>` is the keyed hash of a phone number (shared/privacy.ts): no item key holds a raw number.
  * An identifier's `<value>` is its normalised value (E.164, handle, host and path), or for a card its keyed hash.
  */
@@ -93,6 +104,12 @@ export const keys = {
     sk: `CALL#${at}#${officerKey}`,
   }),
   bridgeCall: (requestId: string): ItemKey => ({ pk: `BRIDGE#${requestId}`, sk: 'CALL' }),
+  quizAttempt: (attemptId: string): ItemKey => ({ pk: `QUIZATTEMPT#${attemptId}`, sk: 'ATTEMPT' }),
+  completionCode: (code: string): ItemKey => ({ pk: `QUIZCODE#${code}`, sk: 'CODE' }),
+  quizStatistics: (): ItemKey => ({ pk: 'QUIZ', sk: 'STATS' }),
+  cohort: (code: string): ItemKey => ({ pk: `COHORT#${code}`, sk: 'COHORT' }),
+  cohortTaker: (code: string, callerKey: string): ItemKey => ({ pk: `COHORT#${code}`, sk: `TAKER#${callerKey}` }),
+  smsQuiz: (callerKey: string): ItemKey => ({ pk: `CALLER#${callerKey}`, sk: 'QUIZ' }),
 };
 
 /** Item collections read by Query: a partition, and the sort-key prefix its items share (rows above). */
