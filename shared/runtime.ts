@@ -27,6 +27,8 @@ import { EscalationRepository } from './store/escalations';
 import { OfficerRepository } from './store/officers';
 import { UrgentCallRepository } from './store/urgent-calls';
 import { UssdSessionRepository } from './store/ussd-sessions';
+import { QuizRepository } from './store/quiz';
+import { QuizTakings } from './quiz/takings';
 import type { OnCallDirectory } from './domain/voice';
 import { KeypadLicences } from './voice/licences';
 import { officerOnCallDirectory } from './voice/on-call';
@@ -79,6 +81,9 @@ export interface ChannelServices extends Services {
   /** Who the urgent line rings: the officers on duty in the table. */
   onCall: OnCallDirectory;
   licences: KeypadLicences;
+  /** The pre-departure quiz: its store, and the recorder of finished takings (texts the completion code). */
+  quiz: QuizRepository;
+  quizTakings: QuizTakings;
 }
 
 /** The channels' services as the composition root holds them (with the table client, for setting up). */
@@ -132,6 +137,7 @@ export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps
   const { db, config } = deps;
   const outbox = new Outbox(deps.messages, adapters.queue, deps.callerKey);
   const stores = escalationStores(deps);
+  const quiz = new QuizRepository(db, config.tableName);
   const escalation = adapters.escalation({
     ...stores,
     outbox,
@@ -154,6 +160,8 @@ export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps
     ussdSessions: new UssdSessionRepository(db, config.tableName, deps.now),
     onCall: officerOnCallDirectory(stores.officers),
     licences: new KeypadLicences(() => deps.registryEntries.loadAll()),
+    quiz,
+    quizTakings: new QuizTakings({ quiz, outbox, log: deps.log, now: deps.now }),
     intake: {
       outbox,
       reports: deps.reports,

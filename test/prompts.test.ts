@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LANGUAGES, PROMPTS } from '../shared/domain/prompts';
+import { LANGUAGES, PROMPTS, t } from '../shared/domain/prompts';
 import { measureScreen } from '../shared/domain/screen';
 import { KEY_BACK, KEY_HOME, KEY_MORE, ussdStep, type UssdData } from '../shared/domain/ussd';
 import { sampleReport } from './support/reports';
@@ -36,7 +36,7 @@ describe('prompts', () => {
 function reachableScreens(startLang: (typeof LANGUAGES)[number] | undefined, data: UssdData): Map<string, string[]> {
   const seen = new Map<string, string[]>();
   let frontier: string[][] = [[]];
-  for (let depth = 0; depth < 12 && frontier.length > 0; depth++) {
+  for (let depth = 0; depth < 60 && frontier.length > 0; depth++) {
     const next: string[][] = [];
     for (const path of frontier) {
       const { reply } = ussdStep({ path, startLang, limits, data });
@@ -51,13 +51,18 @@ function reachableScreens(startLang: (typeof LANGUAGES)[number] | undefined, dat
 }
 
 describe('every USSD screen', () => {
-  // With a caller who has reports, and with a submitted report saved, so that those screens are walked too.
+  // With a caller who has reports, a submitted report saved and a quiz taking recorded, so that those screens are walked too.
   const report = sampleReport({ paid: 'about_to_pay', category: 'abroad_in_trouble' });
-  const data = sampleUssdData({ myReports: [report], submitted: { saved: true, report } });
+  const data = sampleUssdData({ myReports: [report], submitted: { saved: true, report }, quizRecorded: { saved: true, passed: false } });
   for (const startLang of [undefined, ...LANGUAGES]) {
     it(`fits the gateway limit, starting in ${startLang ?? 'no language'}`, () => {
       const screens = new Map([...reachableScreens(startLang, sampleUssdData()), ...reachableScreens(startLang, data)]);
       expect(screens.size).toBeGreaterThan(20);
+      // The quiz is walked to its end: every question, and a result (all answers 1: not passed, topics to revisit).
+      const quizPaths = [...screens.values()].filter((path) => path.length > 0 && /^9\/9 /.test(ussdStep({ path, startLang, limits, data }).reply.text));
+      expect(quizPaths.length, 'the last quiz question').toBeGreaterThan(0);
+      const results = [...screens.keys()].filter((text) => text.includes(startLang ? t(startLang, 'quiz.retry') : '\u0000'));
+      if (startLang) expect(results.length, 'a quiz result').toBeGreaterThan(0);
       for (const [text, path] of screens) {
         const m = measureScreen(text, limits);
         expect(m.length, `path ${path.join('*')}:\n${text}`).toBeLessThanOrEqual(m.limit);

@@ -95,9 +95,11 @@ describe('USSD paths (ussdStep)', () => {
         expect(result.lang === undefined || isLang(result.lang)).toBe(true);
         if (startLang) expect(result.lang).toBeDefined();
         for (const effect of result.effects) {
-          expect(['rememberLanguage', 'submitReport', 'verified']).toContain(effect.type);
+          expect(['rememberLanguage', 'submitReport', 'verified', 'finishQuiz']).toContain(effect.type);
           if (effect.type === 'verified') continue;
-          expect(isLang(effect.lang)).toBe(true);
+          const lang = effect.type === 'finishQuiz' ? effect.finish.lang : effect.lang;
+          expect(isLang(lang)).toBe(true);
+          if (effect.type === 'finishQuiz') expect(result.lang).toBe(lang);
           if (effect.type === 'submitReport') expect(result.lang).toBe(effect.lang);
         }
         // Pure: the same request, the same answer.

@@ -5,7 +5,8 @@
  * for all: the look-ups in one parallel batch, the step again, the report through intake, the step again with its
  * outcome, then the effects.
  */
-import type { CommonEffect, ConversationData, KeypadLicenceIndex, Need, StepOutcome } from '../domain/conversation';
+import type { CommonEffect, ConversationData, KeypadLicenceIndex, Need, QuizEffect, StepOutcome } from '../domain/conversation';
+import type { QuizChannel, QuizFinish, QuizRecorded } from '../domain/quiz';
 import { identifierKey } from '../domain/conversation';
 import type { Lang } from '../domain/prompts';
 import type { RegistryIndex } from '../domain/registry';
@@ -26,6 +27,23 @@ export interface ConversationDeps {
   onCall?: OnCallDirectory;
   /** The keypad licence index of a registry version (needed only by the voice line). */
   licences?: { get(index: RegistryIndex): Promise<KeypadLicenceIndex> };
+  /** Records finished quiz takings (shared/quiz/takings.ts). */
+  quizTakings?: QuizRecorder;
+}
+
+/** A finished quiz taking as the runner hands it on. */
+export interface QuizTaking {
+  /** The same for a retry of the same request: the taking is recorded once. */
+  attemptId: string;
+  channel: QuizChannel;
+  caller: { phone: string; key: string };
+  /** Whether the completion code may be texted to the caller (a withheld number cannot take an SMS). */
+  canText: boolean;
+  finish: QuizFinish;
+}
+
+export interface QuizRecorder {
+  record(taking: QuizTaking): Promise<QuizRecorded>;
 }
 
 /** How a turn files the report its step submits. */
@@ -51,6 +69,8 @@ export interface Turn<Effect extends { type: string }, Result extends StepOutcom
    * answer without it.
    */
   strictLookups?: boolean;
+  /** How a quiz taking the step finishes is recorded: its attempt id and channel (channels with a quiz). */
+  quiz?: Omit<QuizTaking, 'caller' | 'finish'>;
 }
 
 export interface TurnOutcome<Effect, Result> {
@@ -64,7 +84,8 @@ export const MY_REPORTS_SHOWN = 5;
 
 /**
  * One turn: the step; its needs looked up (one batch) and the step again; a report it submits filed through intake
- * and the step again with the outcome; then the language and check effects of the last answer.
+ * (or a quiz it finishes recorded) and the step again with the outcome; then the language and check effects of the
+ * last answer.
  */
 export async function converse<Effect extends { type: string }, Result extends StepOutcome<Effect>>(
   deps: ConversationDeps,
@@ -89,12 +110,24 @@ export async function converse<Effect extends { type: string }, Result extends S
     data = { ...data, submitted: outcome.saved ? { saved: true, report: outcome.report } : { saved: false } };
     result = turn.step(data);
   }
+  const finished = (result.effects as readonly { type: string }[]).find(isQuizFinish);
+  if (finished) {
+    data = { ...data, quizRecorded: await recordTaking(deps, turn, finished) };
+    result = turn.step(data);
+  }
   for (const effect of result.effects) {
     if (!isCommon(effect)) continue;
     if (effect.type === 'verified') metrics.countVerification(effect.kind);
     else await turn.rememberLanguage(effect.lang);
   }
   return { result, ...(submitted ? { submitted } : {}) };
+}
+
+const isQuizFinish = (effect: { type: string }): effect is QuizEffect => effect.type === 'finishQuiz';
+
+async function recordTaking(deps: ConversationDeps, turn: Turn<{ type: string }, StepOutcome<{ type: string }>>, effect: QuizEffect): Promise<QuizRecorded> {
+  if (!deps.quizTakings || !turn.quiz) return { saved: false };
+  return deps.quizTakings.record({ ...turn.quiz, caller: turn.caller, finish: effect.finish });
 }
 
 const isCommon = (effect: { type: string }): effect is CommonEffect => effect.type === 'verified' || effect.type === 'rememberLanguage';

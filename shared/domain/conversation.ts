@@ -6,10 +6,12 @@
  * 1. looks up every need in one parallel batch and runs the step again with the results (a look-up that fails is
  *    left out: the step answers without it);
  * 2. if the step submits a report, files it through intake and runs the step again with `submitted` (the outcome,
- *    whose reference the last answer reads out): the only second round, and always the last;
+ *    whose reference the last answer reads out); if it finishes a quiz, records the taking and runs the step again
+ *    with `quizRecorded` (its completion code): the only second round, and always the last;
  * 3. runs the remaining effects (the language chosen, the checks counted).
  */
 import type { Lang } from './prompts';
+import type { QuizFinish, QuizRecorded } from './quiz';
 import type { RegistryEntry, RegistryIndex } from './registry';
 import { identifierValue, type Identifier, type Report } from './report';
 import type { ReportedSummary } from './verify';
@@ -55,7 +57,12 @@ export interface ConversationData {
   licences?: KeypadLicenceIndex | null;
   /** The outcome of the report this request submitted. */
   submitted?: Submitted;
+  /** How recording the quiz taking this request finished fared. */
+  quizRecorded?: QuizRecorded;
 }
+
+/** A finished quiz taking: the runner records it (once per request), then asks again with `quizRecorded`. */
+export type QuizEffect = { type: 'finishQuiz'; finish: QuizFinish };
 
 /** The effects every channel's step may ask for, beside its own report submission. */
 export type CommonEffect =

@@ -1,7 +1,7 @@
 /**
  * One USSD request, provider-neutral: the caller's language and the registry side by side, then the session's
  * step through the conversation runner. The session's navigation lives in its input path: sent whole by the
- * gateway (Africa's Talking), so nothing is written but a language choice and a submitted report; or one input at
+ * gateway (Africa's Talking), so nothing is written but a language choice, a submitted report and a finished quiz; or one input at
  * a time (SMPP through Kannel), so the path is kept in the store, one read and one write per step.
  */
 import { randomUUID } from 'node:crypto';
@@ -126,6 +126,8 @@ async function ussdTurn(
       idempotencyKey: turn.idempotencyKey,
       confirmBySms: true,
     },
+    // The same for a gateway's retry of the last screen: the taking is recorded (and its code texted) once.
+    quiz: { attemptId: turn.idempotencyKey, channel: 'ussd', canText: true },
     // A lost language choice costs the caller nothing in this session (the path still holds it), so the reply
     // goes out even when the write fails.
     rememberLanguage: (lang) =>

@@ -7,6 +7,7 @@ import { extractIdentifiers } from '../report';
 import { contactAnswer, entryAnswer, noRecordAnswer } from '../verify';
 import { ADVICE_TOPICS, type Context, go, home, type View, type Walk } from './walk';
 import { reportView } from './report-flow';
+import { isQuizScreen, quizView } from './quiz-flow';
 
 export function view(walk: Walk, ctx: Context): View {
   const lang = walk.lang;
@@ -33,6 +34,7 @@ export function view(walk: Walk, ctx: Context): View {
           { label: t(lang!, 'menu.myReports'), choose: (w) => go(w, { name: 'myReports' }) },
           { label: t(lang!, 'menu.advice'), choose: (w) => go(w, { name: 'advice' }) },
           { label: t(lang!, 'menu.language'), choose: (w) => go(w, { name: 'language' }) },
+          { label: t(lang!, 'menu.quiz'), choose: (w) => go(w, { name: 'quizIntro' }) },
         ],
       };
     case 'check':
@@ -103,6 +105,6 @@ export function view(walk: Walk, ctx: Context): View {
     case 'adviceText':
       return { kind: 'text', text: t(lang!, `advice.${screen.topic}.text` as PromptKey), options: [] };
     default:
-      return reportView(walk, screen, ctx);
+      return isQuizScreen(screen) ? quizView(walk, screen, ctx) : reportView(walk, screen, ctx);
   }
 }

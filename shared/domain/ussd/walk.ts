@@ -3,7 +3,7 @@
  * accepts, and the step's request and result.
  */
 import type { Lang } from '../prompts';
-import type { CommonEffect, ConversationData, Need, StepOutcome } from '../conversation';
+import type { CommonEffect, ConversationData, Need, QuizEffect, StepOutcome } from '../conversation';
 import type { Currency, PaidAnswer, ReportCategory } from '../report';
 import type { ScreenLimits } from '../screen';
 
@@ -39,7 +39,12 @@ export type Screen =
   | { name: 'reportSent'; draft: ReportAnswers }
   | { name: 'reportCancelled' }
   | { name: 'myReports' }
-  | { name: 'myReport'; reference: string };
+  | { name: 'myReport'; reference: string }
+  /** The quiz (quiz-flow.ts): `answers` are the choices so far, one digit per question; `cohort` a group code. */
+  | { name: 'quizIntro' }
+  | { name: 'quizQuestion'; answers: string; cohort?: string }
+  | { name: 'quizFeedback'; answers: string; cohort?: string }
+  | { name: 'quizResult'; answers: string; cohort?: string };
 
 /** The answers of the guided report flow so far. */
 export interface ReportAnswers {
@@ -60,6 +65,7 @@ interface Position {
 
 export type UssdEffect =
   | CommonEffect
+  | QuizEffect
   /** The caller confirmed a report: the runner submits it, then asks again with `data.submitted` for the last screen. */
   | { type: 'submitReport'; answers: ReportAnswers; lang: Lang };
 
