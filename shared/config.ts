@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { escalationEnvShape, toEscalationConfig } from './escalation/config';
 import { toVoiceConfig, voiceEnvShape } from './channels/voice-config';
 import { TAJIK_OPERATORS, isTajikOperator, type TajikOperator } from './channels/tajik-operators';
+import { quizEnvShape, toQuizConfig } from './quiz/config';
 
 /**
  * The whole configuration of the hotline, read from environment variables.
@@ -160,6 +161,7 @@ export const configSchema = z
     REPORT_JOURNAL_DEAD_LETTER_QUEUE_URL: z.url().optional(),
     ...escalationEnvShape,
     ...voiceEnvShape,
+    ...quizEnvShape,
     /** Local only: keep dynalite's data in this folder across restarts (in memory when unset). */
     DYNALITE_PATH: z.string().min(1).optional(),
     SEED_SAMPLE_DATA: z
@@ -266,6 +268,7 @@ export const configSchema = z
     },
     escalation: toEscalationConfig(env),
     voice: toVoiceConfig(env),
+    quiz: toQuizConfig(env),
     dynalitePath: env.DYNALITE_PATH,
     seedSampleData: env.SEED_SAMPLE_DATA,
   }));

@@ -12,9 +12,10 @@ import type { RegistryIndex } from './registry';
 import { extractAmount, extractIdentifiers, normaliseReference, textReasons, type Identifier, type Report, type ReportDraft } from './report';
 import { reportAdvice, reportStatusText } from './report-texts';
 import { smsParts } from './screen';
+import { normaliseCompletionCode } from './quiz';
 import { contactAnswer, entryAnswer, noRecordAnswer, type ReportedSummary } from './verify';
 
-export type SmsCommandName = 'help' | 'language' | 'check' | 'report' | 'status' | 'confirm';
+export type SmsCommandName = 'help' | 'language' | 'check' | 'report' | 'status' | 'confirm' | 'quiz' | 'verify' | 'cohort';
 
 export type SmsCommand =
   | { name: SmsCommandName; keywordLang: Lang; argument: string }
@@ -22,7 +23,7 @@ export type SmsCommand =
   | { name: 'offer'; keywordLang: Lang; argument: string }
   | { name: 'unknown'; keywordLang: undefined; argument: string };
 
-const COMMANDS = ['help', 'language', 'check', 'report', 'status', 'confirm'] as const satisfies readonly SmsCommandName[];
+const COMMANDS = ['help', 'language', 'check', 'report', 'status', 'confirm', 'quiz', 'verify', 'cohort'] as const satisfies readonly SmsCommandName[];
 
 /** Keywords in every language (prompts/*.json `sms.keywords.*`), folded; each says the language it is written in. */
 const KEYWORDS: Record<string, { name: SmsCommandName; lang: Lang }> = Object.fromEntries(
@@ -43,7 +44,10 @@ export function parseSmsCommand(text: string): SmsCommand {
   // "Да, у меня забрали паспорт" is a story, not a YES.
   const confirmsAlone = keyword?.name !== 'confirm' || !match![2]!.trim();
   if (!match || !keyword || !confirmsAlone) return { name: 'unknown', keywordLang: undefined, argument: cleaned };
-  return { name: keyword.name, keywordLang: keyword.lang, argument: match[2]!.trim() };
+  const argument = match[2]!.trim();
+  // VERIFY of anything but a completion code is the check it always was (`VERIFY Konkordia`).
+  if (keyword.name === 'verify' && argument && !normaliseCompletionCode(argument)) return { name: 'check', keywordLang: keyword.lang, argument };
+  return { name: keyword.name, keywordLang: keyword.lang, argument };
 }
 
 /**

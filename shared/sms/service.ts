@@ -1,7 +1,7 @@
 /**
  * The inbound SMS service, provider-neutral: each message handled exactly once (claimed by its provider id before
  * any effect), an officer's command or the migrant flow (the flood limit, then the keyword's step through the
- * conversation runner), the answer through the outbox.
+ * conversation runner; the quiz's commands and answers first, shared/quiz/sms.ts), the answer through the outbox.
  */
 import type { SmsProviderName } from '../config';
 import { converse, readRegistry } from '../conversation/runner';
@@ -20,6 +20,7 @@ import { dushanbeToday } from '../domain/verify';
 import { handleOfficerSms, isOfficer } from '../escalation/service';
 import { reportTextKey } from '../privacy';
 import type { ChannelServices } from '../runtime';
+import { answerQuizSms } from '../quiz/sms';
 
 /** An inbound SMS in provider-neutral form. */
 export interface InboundSms {
@@ -81,6 +82,18 @@ async function answerSms(deps: ChannelServices, sms: InboundSms, callerKey: stri
   if (decision === 'silence') return;
   if (decision === 'notice') {
     await deps.outbox.send(sms.from, t(replyLanguage(command, stored?.lang), 'sms.flood'));
+    return;
+  }
+  const quizReply = await answerQuizSms(deps, {
+    from: sms.from,
+    callerKey,
+    text: sms.text,
+    command,
+    storedLang: stored?.lang,
+    attemptId: `sms:${sms.provider}:${sms.providerMessageId}`,
+  });
+  if (quizReply !== undefined) {
+    await deps.outbox.send(sms.from, quizReply, { replyTo });
     return;
   }
   const { result, submitted } = await converse(deps, {

@@ -31,3 +31,4 @@ export {
   type QuizStatistics,
 } from './results';
 export { feedbackLine, questionSms, smsQuizChoice, smsQuizStep, type SmsQuizInput, type SmsQuizState, type SmsQuizTurn } from './sms';
+export { MAX_COHORT_SIZE, parseCohortCommand, type CohortCommand } from './trainer';

@@ -2,7 +2,7 @@
  * What the quiz records and reports: an attempt as the channels hand it over, how recording it fared, and the
  * figures trainers and analysts see (counts only: never who answered what).
  */
-import { PROMPTS, t, type Lang } from '../prompts';
+import { t, type Lang } from '../prompts';
 import { PASS_SCORE, type QuizScore } from './scoring';
 import { QUIZ_QUESTIONS, type QuizQuestionId } from './questions';
 
@@ -71,7 +71,7 @@ export function verifyText(lang: Lang, typed: string, record: CompletionRecord |
   return t(lang, 'quiz.verify.valid', {
     code: record.code,
     date: record.earnedAt.slice(0, 10),
-    language: PROMPTS[record.lang]['_meta.language'],
+    language: t(lang, `quiz.lang.${record.lang}`),
   });
 }
 

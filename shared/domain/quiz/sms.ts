@@ -63,5 +63,7 @@ export function smsQuizStep(input: SmsQuizInput, recorded?: QuizRecorded): SmsQu
   const score = scoreQuiz(answers);
   const retry = recorded.saved && !score.passed ? ` ${t(lang, 'quiz.sms.retry')}` : '';
   // A result that could not be saved keeps the state: the same last answer again records it.
-  return { text: `${feedback}\n${resultText(lang, score, recorded)}${retry}`, ...(recorded.saved ? { state: null } : {}), finish };
+  // The code comes in an SMS of its own (easy to find and show a trainer), so the result does not repeat it.
+  const result = resultText(lang, score, recorded.saved ? { saved: true, passed: recorded.passed } : recorded);
+  return { text: `${feedback}\n${result}${retry}`, ...(recorded.saved ? { state: null } : {}), finish };
 }
