@@ -19,6 +19,7 @@ import {
 import { measureScreen } from '../shared/domain/screen';
 import { parseSmsCommand } from '../shared/domain/sms';
 import { ussdStep } from '../shared/domain/ussd';
+import { stateFromQuery, stateToQuery, voiceStep, type VoiceAction, type VoiceData, type VoiceState } from '../shared/domain/voice';
 import { newCohortCode, newCompletionCode } from '../shared/quiz/takings';
 import { QuizRepository, type ScoredAttempt } from '../shared/store/quiz';
 import { startTestStore, type TestStore } from './support/dynalite';
@@ -233,5 +234,45 @@ describe('the quiz by SMS (HTTP route)', () => {
     const [codeSms, result] = sent.slice(-2);
     expect(result).toMatch(/\nСдано: 9 из 9\. Молодец!$/);
     expect(codeSms).toMatch(/^SafeJob: вы сдали тест «Распознай обман»\. Код: [2-9A-HJKMNP-TV-Z]{8}\. Покажите его тренеру\.$/);
+  });
+});
+
+describe('the quiz by voice (keypad)', () => {
+  const settings = { maxRetries: 2, maxRecordingSeconds: 120, inputTimeoutSeconds: 8, dialTimeoutSeconds: [20, 30] };
+  const press = (state: VoiceState, digits: string, overrides: Partial<VoiceData> = {}) =>
+    voiceStep({ state, input: { digits }, canText: true, settings, data: { ...sampleUssdData(), ...overrides } });
+  const gather = (actions: readonly VoiceAction[]) => actions.find((a) => a.kind === 'gather') as Extract<VoiceAction, { kind: 'gather' }>;
+  const keysOf = (actions: readonly VoiceAction[]) =>
+    actions.flatMap((a) => ('segments' in a ? a.segments : [])).map((s) => (s.kind === 'prompt' ? s.key : `${s.kind}:${'chars' in s ? s.chars : ''}`));
+
+  it('takes the group code, reads each question, gives feedback, and reads out the code on a pass', () => {
+    const group = newCohortCode();
+    let result = press({ step: 'main', lang: 'tg', tries: 0 }, '6');
+    expect(gather(result.actions)).toMatchObject({ next: { step: 'quizCohort', lang: 'tg' }, finishOnKey: '#' });
+    result = press(gather(result.actions).next, group);
+    expect(gather(result.actions).next).toEqual({ step: 'quiz', lang: 'tg', tries: 0, answers: '', cohort: group });
+    expect(keysOf(result.actions)).toEqual(['chars:1', 'quiz.q.telegramFee.text', 'chars:1', 'quiz.q.telegramFee.c1', 'chars:2', 'quiz.q.telegramFee.c2', 'voice.quiz.choose']);
+    // The state survives its trip through the callback URL.
+    expect(stateFromQuery(stateToQuery(gather(result.actions).next))).toEqual(gather(result.actions).next);
+    result = press(gather(result.actions).next, '1');
+    expect(keysOf(result.actions).slice(0, 2)).toEqual(['quiz.wrong', 'quiz.q.telegramFee.why']);
+    let state = gather(result.actions).next;
+    for (const answer of RIGHT.slice(1, -1)) state = gather(press(state, answer).actions).next;
+    expect(state).toMatchObject({ step: 'quiz', answers: `1${RIGHT.slice(1, -1)}` });
+    const last = press(state, RIGHT.at(-1)!, { quizRecorded: { saved: true, passed: true, code: 'K7M3XR9A' } });
+    expect(last.effects).toEqual([{ type: 'finishQuiz', finish: { answers: `1${RIGHT.slice(1)}`, lang: 'tg', cohort: group } }]);
+    expect(keysOf(last.actions)).toEqual(['quiz.right', 'quiz.q.realOperator.why', 'voice.quiz.passed', 'chars:K7M3XR9A', 'voice.quiz.codeSms', 'voice.quiz.again']);
+    expect(gather(press(gather(last.actions).next, '0').actions).next).toMatchObject({ step: 'main' });
+  });
+
+  it('on a fail names the topics to revisit; a wrong key asks again; a bad group code is refused', () => {
+    const state: VoiceState = { step: 'quiz', lang: 'en', tries: 0, answers: WRONG.slice(0, -1) };
+    const last = press(state, WRONG.at(-1)!, { quizRecorded: { saved: true, passed: false } });
+    expect(keysOf(last.actions)).toContain('voice.quiz.failed');
+    expect(keysOf(last.actions)).toContain('quiz.topic.passport');
+    expect(keysOf(press(state, '7').actions)[0]).toBe('voice.invalid');
+    expect(keysOf(press({ step: 'quizCohort', lang: 'en', tries: 0 }, '123456').actions)[0]).toBe('voice.invalid');
+    expect(stateFromQuery({ s: 'quiz', a: '19' })).toBeUndefined();
+    expect(stateFromQuery({ s: 'quiz', k: '123456' })).toBeUndefined();
   });
 });

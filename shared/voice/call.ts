@@ -10,6 +10,7 @@ import { E164 } from '../domain/registry';
 import { dushanbeToday } from '../domain/verify';
 import {
   START,
+  pressedKeys,
   reportFromVoice,
   voiceStep,
   type OnCallDirectory,
@@ -65,11 +66,14 @@ export async function answerCall(deps: ChannelServices, line: VoiceLine, call: V
     step: (data) =>
       voiceStep({ state: call.state, input: call.input, ...(storedLang ? { storedLang } : {}), canText: reachable, settings: line.settings, data }),
     filing: {
-      reportOf: (effect: VoiceEffect) => (effect.type === 'rememberLanguage' ? undefined : reportFromVoice(effect, reachable)),
+      reportOf: (effect: VoiceEffect) =>
+        effect.type === 'rememberLanguage' || effect.type === 'finishQuiz' ? undefined : reportFromVoice(effect, reachable),
       // One report per call: a provider's retry, or the final callback repeating the recording, finds the same one.
       idempotencyKey: `voice:${call.provider}:${call.callId}`,
       confirmBySms: reachable,
     },
+    // One taking per call and answers: a provider's retry of the last key records it once.
+    quiz: { attemptId: `voice:${call.provider}:${call.callId}:${call.state.answers ?? ''}${pressedKeys(call.input.digits)}`, channel: 'voice', canText: reachable },
     rememberLanguage: async (lang) => {
       if (!reachable) return;
       await deps.languages

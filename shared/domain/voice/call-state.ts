@@ -3,14 +3,15 @@
  * request and result.
  */
 import { isLang, type Lang } from '../prompts';
-import type { CommonEffect, ConversationData, Need, StepOutcome } from '../conversation';
+import type { CommonEffect, ConversationData, Need, QuizEffect, StepOutcome } from '../conversation';
+import { QUIZ_LENGTH, isAnswers, parseCohortCode } from '../quiz';
 import type { Segment } from './spoken';
 
 /**
  * The questions of the call. `start` is a call's first callback (no state in its URL); `dial` is the return from
  * ringing a level of officers.
  */
-export const VOICE_STEPS = ['start', 'lang', 'main', 'phone', 'licence', 'consent', 'report', 'dial', 'urgent', 'advice'] as const;
+export const VOICE_STEPS = ['start', 'lang', 'main', 'phone', 'licence', 'consent', 'report', 'dial', 'urgent', 'advice', 'quizCohort', 'quiz', 'quizEnd'] as const;
 
 export type VoiceStep = (typeof VOICE_STEPS)[number];
 
@@ -24,6 +25,10 @@ export interface VoiceState {
   level?: number;
   /** report: whether the caller agreed to be called back. */
   callback?: boolean;
+  /** quiz: the choices so far, one digit per question (the quiz's state travels in the URL, as the menus' does). */
+  answers?: string;
+  /** quiz: the group code entered at the start. */
+  cohort?: string;
 }
 
 export const START: VoiceState = { step: 'start', tries: 0 };
@@ -36,6 +41,8 @@ export function stateToQuery(state: VoiceState): Record<string, string> {
     t: String(state.tries),
     ...(state.level !== undefined ? { v: String(state.level) } : {}),
     ...(state.callback !== undefined ? { c: state.callback ? '1' : '0' } : {}),
+    ...(state.answers !== undefined ? { a: state.answers } : {}),
+    ...(state.cohort !== undefined ? { k: state.cohort } : {}),
   };
 }
 
@@ -44,19 +51,23 @@ export function stateToQuery(state: VoiceState): Record<string, string> {
  * number's own URL), undefined when what it carries is not a state (tampered or stale).
  */
 export function stateFromQuery(query: Record<string, string | undefined>): VoiceState | undefined {
-  const { s, l, t, v, c } = query;
+  const { s, l, t, v, c, a, k } = query;
   if (s === undefined) return START;
   if (!(VOICE_STEPS as readonly string[]).includes(s)) return undefined;
   if (l !== undefined && !isLang(l)) return undefined;
   if (t !== undefined && !/^\d$/.test(t)) return undefined;
   if (v !== undefined && !/^[1-9]$/.test(v)) return undefined;
   if (c !== undefined && c !== '0' && c !== '1') return undefined;
+  if (a !== undefined && (!isAnswers(a) || a.length === QUIZ_LENGTH)) return undefined;
+  if (k !== undefined && parseCohortCode(k) !== k) return undefined;
   return {
     step: s as VoiceStep,
     ...(l ? { lang: l as Lang } : {}),
     tries: t ? Number(t) : 0,
     ...(v ? { level: Number(v) } : {}),
     ...(c ? { callback: c === '1' } : {}),
+    ...(a !== undefined ? { answers: a } : {}),
+    ...(k !== undefined ? { cohort: k } : {}),
   };
 }
 
@@ -89,6 +100,7 @@ export type VoiceAction =
 
 export type VoiceEffect =
   | Extract<CommonEffect, { type: 'rememberLanguage' }>
+  | QuizEffect
   /** A voice report: the runner submits it (intake), then asks again with `data.submitted`. */
   | { type: 'submitReport'; lang: Lang; recording: Recording; callbackConsent: boolean }
   /**

@@ -7,6 +7,7 @@ import type { VoiceAction, VoiceRequest, VoiceResult, VoiceState } from './call-
 import { ask, at, type Context, pressedKeys, prompt, retry, say } from './questions';
 import { licenceAnswer, phoneAnswer, phoneFromKeypad } from './checks';
 import { afterDial, recorded, urgentHelp } from './reports';
+import { answerCohort, answerEnd, answerQuestion } from './quiz';
 
 export function voiceStep(request: VoiceRequest): VoiceResult {
   const ctx: Context = { request, effects: [], needs: [] };
@@ -56,6 +57,8 @@ function answer(ctx: Context, state: VoiceState): VoiceAction[] {
           return urgentHelp(ctx, lang);
         case '5':
           return ask(ctx, at(state, 'advice'));
+        case '6':
+          return ask(ctx, at(state, 'quizCohort'));
         case '9':
           return ask(ctx, { step: 'lang', tries: 0 });
         case '0':
@@ -92,5 +95,11 @@ function answer(ctx: Context, state: VoiceState): VoiceAction[] {
       return recorded(ctx, state, lang);
     case 'dial':
       return afterDial(ctx, state, lang);
+    case 'quizCohort':
+      return answerCohort(ctx, state);
+    case 'quiz':
+      return answerQuestion(ctx, state, lang);
+    case 'quizEnd':
+      return answerEnd(ctx, state);
   }
 }

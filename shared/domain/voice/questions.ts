@@ -4,6 +4,7 @@
  */
 import { LANGUAGES, type Lang } from '../prompts';
 import type { Segment, SpokenKey, VoicePromptKey } from './spoken';
+import { QUIZ_QUESTIONS } from '../quiz';
 import type { VoiceAction, VoiceEffect, VoiceEvent, VoiceNeed, VoiceRequest, VoiceState, VoiceStep } from './call-state';
 
 export interface Context {
@@ -58,6 +59,12 @@ export function ask(ctx: Context, state: VoiceState): VoiceAction[] {
       return [{ kind: 'record', segments: [prompt(lang, 'voice.urgent.message')], next: state, maxSeconds: settings.maxRecordingSeconds }];
     case 'dial':
       return ringLevel(ctx, lang, state.level ?? 1);
+    case 'quizCohort':
+      return keys([prompt(lang, 'voice.quiz.cohort')], true);
+    case 'quiz':
+      return keys(questionSegments(lang, state.answers?.length ?? 0));
+    case 'quizEnd':
+      return keys([prompt(lang, 'voice.quiz.again')]);
   }
 }
 
@@ -95,5 +102,17 @@ export function ringLevel(ctx: Context, lang: Lang, level: number): VoiceAction[
       timeoutSeconds: timeouts[Math.min(level, timeouts.length) - 1] ?? 20,
       next: { step: 'dial', lang, tries: 0, level },
     },
+  ];
+}
+
+/** The question the state is at, read with its numbered choices. */
+export function questionSegments(lang: Lang, index: number): Segment[] {
+  const question = QUIZ_QUESTIONS[index]!;
+  const key = (part: string) => `quiz.q.${question.id}.${part}` as SpokenKey;
+  return [
+    { kind: 'chars', chars: String(index + 1), lang },
+    prompt(lang, key('text')),
+    ...Array.from({ length: question.choices }, (_, i): Segment[] => [{ kind: 'chars', chars: String(i + 1), lang }, prompt(lang, key(`c${i + 1}`))]).flat(),
+    prompt(lang, 'voice.quiz.choose'),
   ];
 }

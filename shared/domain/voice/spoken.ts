@@ -3,6 +3,7 @@
  */
 import { PROMPTS, type Lang } from '../prompts';
 import type { Standing } from '../registry';
+import { QUIZ_QUESTIONS, type QuizQuestionId } from '../quiz';
 
 /** The voice line's own prompts (prompts/*.json, `voice.` keys). */
 export const VOICE_PROMPT_KEYS = [
@@ -44,6 +45,12 @@ export const VOICE_PROMPT_KEYS = [
   'voice.urgent.danger',
   'voice.urgent.ended',
   'voice.advice.menu',
+  'voice.quiz.cohort',
+  'voice.quiz.choose',
+  'voice.quiz.passed',
+  'voice.quiz.codeSms',
+  'voice.quiz.failed',
+  'voice.quiz.again',
   'voice.digit.0',
   'voice.digit.1',
   'voice.digit.2',
@@ -63,13 +70,28 @@ export const VOICE_ADVICE_TOPICS = ['redflags', 'nofees', 'visa', 'contacts'] as
 
 const STANDINGS = ['licensed', 'suspended', 'revoked', 'expired'] as const satisfies readonly Standing[];
 
-/** Every prompt the voice line can speak: its own, and the advice and status words it shares with USSD and SMS. */
-export type SpokenKey = VoicePromptKey | `advice.${(typeof VOICE_ADVICE_TOPICS)[number]}.text` | `status.${Standing}`;
+/** The quiz's texts the voice line reads out: the same as USSD and SMS. */
+type QuizSpokenKey =
+  | 'quiz.right'
+  | 'quiz.wrong'
+  | `quiz.q.${QuizQuestionId}.${'text' | 'why' | 'c1' | 'c2' | 'c3'}`
+  | `quiz.topic.${QuizQuestionId}`;
+
+/** Every prompt the voice line can speak: its own, and the advice, status and quiz words it shares with USSD and SMS. */
+export type SpokenKey = VoicePromptKey | `advice.${(typeof VOICE_ADVICE_TOPICS)[number]}.text` | `status.${Standing}` | QuizSpokenKey;
 
 export const SPOKEN_PROMPT_KEYS: readonly SpokenKey[] = [
   ...VOICE_PROMPT_KEYS,
   ...VOICE_ADVICE_TOPICS.map((topic) => `advice.${topic}.text` as const),
   ...STANDINGS.map((s) => `status.${s}` as const),
+  'quiz.right',
+  'quiz.wrong',
+  ...QUIZ_QUESTIONS.flatMap((q) => [
+    `quiz.q.${q.id}.text` as const,
+    ...Array.from({ length: q.choices }, (_, i) => `quiz.q.${q.id}.c${i + 1}` as `quiz.q.${QuizQuestionId}.c1`),
+    `quiz.q.${q.id}.why` as const,
+    `quiz.topic.${q.id}` as const,
+  ]),
 ];
 
 /** The text of a spoken prompt (prompts/<lang>.json). */
