@@ -536,7 +536,7 @@ describe("Africa's Talking voice, every branch", () => {
     expect(heardText((await call.press('4')).body)[0]).toBe(text('en', 'advice.contacts.text'));
     await call.press('0');
     await call.redirect();
-    await call.press('6');
+    await call.press('7');
     const gone = await call.redirect();
     expect(heardText(gone.body)).toEqual([`${text('en', 'voice.giveUp')} ${text('en', 'voice.goodbye')}`]);
     expect(gone.xml.GetDigits).toBeUndefined();
