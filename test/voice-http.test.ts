@@ -525,6 +525,29 @@ describe("Africa's Talking voice, every branch", () => {
     expect(heardText(cyrillic.body).join(' ')).toContain('Shirkati Jahongir Safar (SAMPLE)');
   });
 
+  it('the quiz on the keypad: no group code, nine answers, the code read out and texted once', async () => {
+    const hotline = hotlineWith();
+    const caller = '+992900000817';
+    const call = atCall(hotline.app, caller, 'ATVId_quiz');
+    await call.start();
+    await call.press('3');
+    expect(heardText((await call.press('6')).body)).toEqual([text('en', 'voice.quiz.cohort')]);
+    const first = await call.press('');
+    expect(heardText(first.body).join(' ')).toContain(text('en', 'quiz.q.telegramFee.text'));
+    for (const answer of '22212213') await call.press(answer);
+    const last = await call.press('2');
+    const heard = heardText(last.body).join(' ');
+    expect(heard).toContain(`${text('en', 'quiz.right')} ${text('en', 'quiz.q.realOperator.why')}`);
+    expect(heard).toContain(text('en', 'voice.quiz.passed'));
+    const sms = (await outbox(hotline)).filter((m) => m.to === caller).map((m) => m.text);
+    expect(sms).toHaveLength(1);
+    const code = /Completion code: ([2-9A-HJKMNP-TV-Z]{8})\./.exec(sms[0]!)?.[1];
+    expect(code).toBeDefined();
+    // The code is read out character by character.
+    expect(heard).toContain(`${text('en', 'voice.quiz.passed')} ${[...code!].join(', ')}.`);
+    expect(await hotline.deps.quiz.completion(code!)).toMatchObject({ code, lang: 'en' });
+  });
+
   it('a licence, advice, retries and goodbye', async () => {
     const hotline = hotlineWith();
     const call = atCall(hotline.app, '+992900000804', 'ATVId_misc');
