@@ -5,11 +5,13 @@ import type { Construct } from 'constructs';
  * - `audioBaseUrl`: where the recorded voice prompts are served (AUDIO_BASE_URL); unset, every prompt is spoken.
  * - `alarmEmail`: an address subscribed to the alarm topic (it must confirm the subscription by e-mail).
  * - `ussdReservedConcurrency`: concurrency reserved for the USSD function (see infra/constructs/channels.ts).
+ * - `quizTrainerPhones`: the quiz trainers' numbers, comma-separated (QUIZ_TRAINER_PHONES of the SMS function).
  */
 export interface HotlineContext {
   audioBaseUrl?: string;
   alarmEmail?: string;
   ussdReservedConcurrency?: number;
+  quizTrainerPhones?: string;
 }
 
 /** The context values, checked: a value that would deploy a broken stack stops the synthesis with its name. */
@@ -31,5 +33,9 @@ export function contextOf(scope: Construct): HotlineContext {
   if (ussdReservedConcurrency !== undefined && !(Number.isInteger(ussdReservedConcurrency) && ussdReservedConcurrency >= 1)) {
     throw new Error(`context ussdReservedConcurrency must be a whole number of at least 1, not "${reserved}"`);
   }
-  return { audioBaseUrl, alarmEmail, ussdReservedConcurrency };
+  const quizTrainerPhones = value('quizTrainerPhones');
+  if (quizTrainerPhones !== undefined && !/^\+\d{7,15}(\s*,\s*\+\d{7,15})*$/.test(quizTrainerPhones.trim())) {
+    throw new Error('context quizTrainerPhones must be +numbers separated by commas');
+  }
+  return { audioBaseUrl, alarmEmail, ussdReservedConcurrency, quizTrainerPhones };
 }

@@ -1074,6 +1074,15 @@ describe('HotlineStack: deploy-time context', () => {
     expect(functionNamed(t, 'SmsFunction')).not.toHaveProperty('ReservedConcurrentExecutions');
   });
 
+  it("gives the SMS function the quiz trainers' numbers when given, and refuses anything else", () => {
+    const t = synthWith({ quizTrainerPhones: '+992900000901,+992900000902' });
+    expect((functionNamed(t, 'SmsFunction').Environment as { Variables: Record<string, unknown> }).Variables.QUIZ_TRAINER_PHONES).toBe(
+      '+992900000901,+992900000902',
+    );
+    expect(variablesOf('SmsFunction')).not.toHaveProperty('QUIZ_TRAINER_PHONES');
+    expect(() => synthWith({ quizTrainerPhones: 'trainer@example.org' })).toThrow(/quizTrainerPhones/);
+  });
+
   it('refuses values that would deploy a broken stack', () => {
     expect(() => synthWith({ audioBaseUrl: 'http://prompts.example.org' })).toThrow(/audioBaseUrl/);
     expect(() => synthWith({ alarmEmail: 'ops' })).toThrow(/alarmEmail/);

@@ -15,6 +15,8 @@ export interface ChannelOptions {
   audioBaseUrl?: string;
   /** Concurrency reserved for the USSD function (see below). */
   ussdReservedConcurrency?: number;
+  /** The quiz trainers' numbers, comma-separated: who may send COHORT commands (QUIZ_TRAINER_PHONES). */
+  quizTrainerPhones?: string;
 }
 
 /** What a function that takes reports is wired to. */
@@ -66,6 +68,7 @@ export class ReportChannels {
       // Twilio waits about 15 s for a webhook answer; the reply itself leaves through the outbox.
       timeout: WEBHOOK_TIMEOUT,
       publicBaseUrl,
+      environment: options.quizTrainerPhones ? { QUIZ_TRAINER_PHONES: options.quizTrainerPhones } : {},
     })
       .bindTable(table)
       // TWILIO_AUTH_TOKEN (in the provider credentials) checks Twilio's signatures; the Kannel token guards /sms/kannel.
