@@ -4,7 +4,7 @@
  * group's figures. The USSD screens are shared/domain/ussd/quiz-flow.ts, the voice questions
  * shared/domain/voice/quiz.ts; the shell that records takings is shared/quiz/.
  */
-export { QUIZ_QUESTIONS, QUIZ_QUESTION_IDS, QUIZ_LENGTH, quizQuestionText, type QuizQuestion, type QuizQuestionId, type QuizQuestionText } from './questions';
+export { QUIZ_QUESTIONS, QUIZ_LENGTH, quizQuestionText, type QuizQuestion, type QuizQuestionId, type QuizQuestionText } from './questions';
 export { PASS_MARK, PASS_SCORE, acceptsChoice, isAnswers, isRight, scoreQuiz, type QuizScore } from './scoring';
 export {
   COMPLETION_CODE_ALPHABET,

@@ -27,8 +27,6 @@ export const QUIZ_QUESTIONS = [
 
 export type QuizQuestionId = (typeof QUIZ_QUESTIONS)[number]['id'];
 
-export const QUIZ_QUESTION_IDS: readonly QuizQuestionId[] = QUIZ_QUESTIONS.map((q) => q.id);
-
 export const QUIZ_LENGTH = QUIZ_QUESTIONS.length;
 
 /** A scenario as a caller reads or hears it, in `lang`. */
