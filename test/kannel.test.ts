@@ -167,6 +167,15 @@ describe('GET /sms/kannel/delivery', () => {
     await hotline.deps.messages.recordQueued({ id: 'dlr-early', toKey: 'k', toLast4: '0001', createdAt: new Date().toISOString() });
     expect((await report(hotline, 'dlr-early', '8')).status).toBe(200);
     expect((await hotline.deps.messages.get('dlr-early'))?.status).toBe('sent');
+    // "Delivered" arrives before the outbox records the send: the status stays, and who sent it is still recorded.
+    expect((await report(hotline, 'dlr-early', '1')).status).toBe(200);
+    await hotline.deps.messages.recordSent('dlr-early', 'kannel', 'dlr-early', 1);
+    expect(await hotline.deps.messages.get('dlr-early')).toMatchObject({
+      status: 'delivered',
+      provider: 'kannel',
+      providerMessageId: 'dlr-early',
+      attempts: 1,
+    });
     expect((await report(hotline, 'dlr-unknown', '1')).status).toBe(200);
     expect(await hotline.deps.messages.get('dlr-unknown')).toBeUndefined();
   });

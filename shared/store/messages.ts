@@ -74,7 +74,20 @@ export class MessageRepository {
         Item: { ...keys.providerMessage(provider, providerMessageId), messageId: id, expiresAt: this.expiresAt() },
       }),
     );
-    await this.update(id, 'sent', { provider, providerMessageId, attempts });
+    const sent = { provider, providerMessageId, attempts };
+    if (await this.update(id, 'sent', sent)) return;
+    // A delivery report overtook this record (Kannel's comes within milliseconds) and moved the status on: keep
+    // that status, but still record who sent the message.
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.outboundMessage(id),
+        UpdateExpression: 'SET #provider = :provider, #providerMessageId = :providerMessageId, #attempts = :attempts',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#provider': 'provider', '#providerMessageId': 'providerMessageId', '#attempts': 'attempts' },
+        ExpressionAttributeValues: { ':provider': provider, ':providerMessageId': providerMessageId, ':attempts': attempts },
+      }),
+    );
   }
 
   async recordAttemptFailed(id: string, attempts: number, error: string, final: boolean): Promise<void> {
