@@ -22,6 +22,9 @@ import { createLocalEscalationDeps, type LocalEscalationDeps } from '../shared/e
 import { LocalCallBridge } from '../shared/escalation/call-bridge';
 import { configuredCallBridge } from '../shared/escalation/call-bridges';
 import { rearmPending } from '../shared/escalation/service';
+import { broadcastReport, listAlerts, listBroadcasts, runDueBroadcasts, sendDueTips } from '../shared/outreach/service';
+import { SegmentThrottle } from '../shared/outbox/throttle';
+import { SubscriptionRepository } from '../shared/store/outreach';
 import { FileJournal } from '../shared/store/journal';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -38,6 +41,8 @@ export interface LocalHotline {
 
 /** How often the local hotline replays reports the table refused. */
 const JOURNAL_REPLAY_EVERY_MS = 60_000;
+/** How often the local hotline looks for due broadcasts and timed tips (a schedule does this on AWS). */
+const BROADCASTS_EVERY_MS = 30_000;
 
 type Closable = { close(callback: (error?: Error) => void): unknown };
 const closeServer = (server: Closable) => new Promise<void>((resolve) => server.close(() => resolve()));
@@ -73,6 +78,8 @@ export function createLocalDeps(config: Config, log?: Logger): LocalDeps {
     messages: base.messages,
     maxAttempts: config.sms.maxAttempts,
     log: base.log,
+    subscribers: new SubscriptionRepository(base.db, config.tableName),
+    throttle: new SegmentThrottle(config.outreach.segmentsPerSecond),
   };
   const localQueue = new LocalQueue((message, attempt) => deliver(context, message, attempt), {
     maxAttempts: config.sms.maxAttempts,
@@ -113,6 +120,14 @@ export function localApp(deps: LocalDeps): Hono {
   root.get('/dev/outbox', loopbackOnly, async (c) => c.json(await deps.localOutbox.list(deps.messages)));
   // Officers' CALL bridges the local hotline would have placed: which phone rings, to whom it connects.
   root.get('/dev/calls', loopbackOnly, (c) => c.json(deps.localCalls.list()));
+  // Scam alerts and broadcasts with their delivery reports, and one run of the broadcast schedule (AWS: every minute).
+  root.get('/dev/alerts', loopbackOnly, async (c) => c.json(await listAlerts(deps.campaigns)));
+  root.get('/dev/broadcasts', loopbackOnly, async (c) => c.json(await listBroadcasts(deps.campaigns)));
+  root.get('/dev/broadcasts/:id', loopbackOnly, async (c) => {
+    const broadcast = await broadcastReport(deps.campaigns, c.req.param('id'));
+    return broadcast ? c.json(broadcast) : c.json({ error: 'no such broadcast' }, 404);
+  });
+  root.post('/dev/broadcasts/run', loopbackOnly, async (c) => c.json({ fannedOut: await runDueBroadcasts(deps.campaigns), tips: await sendDueTips(deps.campaigns) }));
   root.route('/', simulatorRoutes(deps));
   return root;
 }
@@ -132,6 +147,12 @@ export async function startLocalHotline(env: Environment = readEnvironment()): P
     replayLocalJournal(deps).catch((error: unknown) => deps.log.error('journal replay failed', { error }));
   }, JOURNAL_REPLAY_EVERY_MS);
   replayTimer.unref();
+  const broadcastTimer = setInterval(() => {
+    runDueBroadcasts(deps.campaigns)
+      .then(() => sendDueTips(deps.campaigns))
+      .catch((error: unknown) => deps.log.error('broadcast run failed', { error }));
+  }, BROADCASTS_EVERY_MS);
+  broadcastTimer.unref();
   // Escalations waiting for an ACK when the hotline last stopped get their timers back.
   await rearmPending(deps.escalation);
 
@@ -145,6 +166,7 @@ export async function startLocalHotline(env: Environment = readEnvironment()): P
     deps,
     async stop() {
       clearInterval(replayTimer);
+      clearInterval(broadcastTimer);
       await closeServer(http);
       await deps.escalation.scheduler.stop();
       await deps.localQueue.drain();

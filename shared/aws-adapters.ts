@@ -16,7 +16,7 @@ export function awsChannelAdapters(config: Config): ChannelAdapters {
   if (journal.kind !== 'sqs') throw new Error('REPORT_JOURNAL_QUEUE_URL is required on AWS');
   if (vault.kind !== 'kms') throw new Error('NUMBER_VAULT_KMS_KEY_ID is required on AWS');
   return {
-    queue: new SqsQueue(outboxQueueUrl),
+    queue: new SqsQueue(outboxQueueUrl, undefined, config.outreach.bulkQueueUrl),
     journal: new SqsJournal(journal.queueUrl),
     vault: new KmsNumberVault(vault.keyId),
     escalation: (base) => ({

@@ -3,6 +3,7 @@ import { escalationEnvShape, toEscalationConfig } from './escalation/config';
 import { toVoiceConfig, voiceEnvShape } from './channels/voice-config';
 import { TAJIK_OPERATORS, isTajikOperator, type TajikOperator } from './channels/tajik-operators';
 import { quizEnvShape, toQuizConfig } from './quiz/config';
+import { outreachEnvShape, toOutreachConfig } from './outreach/config';
 
 /**
  * The whole configuration of the hotline, read from environment variables.
@@ -162,6 +163,7 @@ export const configSchema = z
     ...escalationEnvShape,
     ...voiceEnvShape,
     ...quizEnvShape,
+    ...outreachEnvShape,
     /** Local only: keep dynalite's data in this folder across restarts (in memory when unset). */
     DYNALITE_PATH: z.string().min(1).optional(),
     SEED_SAMPLE_DATA: z
@@ -269,6 +271,7 @@ export const configSchema = z
     escalation: toEscalationConfig(env),
     voice: toVoiceConfig(env),
     quiz: toQuizConfig(env),
+    outreach: toOutreachConfig(env),
     dynalitePath: env.DYNALITE_PATH,
     seedSampleData: env.SEED_SAMPLE_DATA,
   }));

@@ -18,6 +18,13 @@ export interface QueuedSms {
   to: string;
   text: string;
   createdAt: string;
+  /**
+   * `bulk`: part of a broadcast, sent after every reply and page waiting (a lane of its own: a separate queue on
+   * AWS, a throttled lane locally), and only while `toKey` is still subscribed.
+   */
+  priority?: 'bulk';
+  /** The recipient's keyed hash (bulk messages: the outbox checks the subscription before sending). */
+  toKey?: string;
 }
 
 export type SendResult =
@@ -35,6 +42,8 @@ export interface SmsSender {
 /** The queue half of the outbox: hands a message to whatever sends it, now or after a retry. */
 export interface OutboxQueue {
   enqueue(message: QueuedSms): Promise<void>;
+  /** Many at once (a broadcast's batch): SQS takes ten to a call. */
+  enqueueMany(messages: readonly QueuedSms[]): Promise<void>;
 }
 
 /**

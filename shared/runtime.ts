@@ -33,6 +33,9 @@ import type { OnCallDirectory } from './domain/voice';
 import { KeypadLicences } from './voice/licences';
 import { officerOnCallDirectory } from './voice/on-call';
 import type { CallBridge, IntakeJournal, NumberVault, OutboxQueue } from './ports';
+import type { ConversationOutreach } from './conversation/runner';
+import { conversationOutreach, type OutreachDeps } from './outreach/service';
+import { AlertRepository, SubscriptionRepository } from './store/outreach';
 
 /** What every function sees: configuration, log, clock and repositories (never the raw table client). */
 export interface Services {
@@ -84,6 +87,10 @@ export interface ChannelServices extends Services {
   /** The pre-departure quiz: its store, and the recorder of finished takings (texts the completion code). */
   quiz: QuizRepository;
   quizTakings: QuizTakings;
+  /** Subscriptions and confirmed scams, as the conversation runner asks for them. */
+  outreach: ConversationOutreach;
+  /** Subscriptions, scam alerts and broadcasts (officers' SCAM / APPROVE, the console, the fan-out). */
+  campaigns: OutreachDeps;
 }
 
 /** The channels' services as the composition root holds them (with the table client, for setting up). */
@@ -148,8 +155,23 @@ export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps
     vault: adapters.vault,
     ...(adapters.callBridge ? { callBridge: adapters.callBridge(stores.escalations) } : {}),
   });
+  const campaigns: OutreachDeps = {
+    subscriptions: new SubscriptionRepository(db, config.tableName),
+    alerts: new AlertRepository(db, config.tableName),
+    officers: stores.officers,
+    outbox,
+    vault: adapters.vault,
+    callerKey: deps.callerKey,
+    cardHash: deps.cardHash,
+    log: deps.log,
+    now: () => deps.now(),
+    config: config.outreach,
+    ussdServiceCode: config.ussdServiceCode,
+  };
   return {
     ...deps,
+    campaigns,
+    outreach: conversationOutreach(campaigns),
     inbound: new InboundRepository(db, config.tableName, config.sms.claimStaleSeconds),
     pendingReports: new PendingReportRepository(db, config.tableName, HELD_REPORT_MINUTES * 60),
     outbox,

@@ -30,6 +30,7 @@ function setUp(logLines: string[] = []) {
   const remembered: Lang[] = [];
   const turn = (step: (data: ConversationData) => Result, key = 'runner:1'): Turn<Effect, Result> => ({
     caller: { phone: CALLER, key: deps.callerKey(CALLER) },
+    channel: 'sms',
     data: { today: '2026-11-25', cardHash: deps.cardHash, reported: new Map() },
     step: (data) => {
       seen.push(data);

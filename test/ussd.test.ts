@@ -12,7 +12,7 @@ const step = (path: string[], startLang?: 'tg' | 'ru' | 'en', withData: UssdData
   ussdStep({ path, startLang, limits, data: withData });
 
 const MAIN_EN =
-  'SafeJob: free help for migrants\n1. Check an agency or number\n2. Report a fraud\n3. My reports\n4. Safe migration advice\n5. Language\n6. Spot the scam quiz';
+  'SafeJob: free help for migrants\n1. Check an agency or number\n2. Report a fraud\n3. My reports\n4. Safe migration advice\n5. Language\n6. Spot the scam quiz\n7. Scam alerts by SMS';
 const MAIN_TG = '1. Санҷиши ширкат/рақам\n2. Шикоят аз фиреб\n3. Шикоятҳои ман\n98. Давом';
 const MAIN_RU = '1. Проверка фирмы/номера\n2. Сообщить об обмане\n98. Далее';
 
@@ -34,7 +34,7 @@ describe('USSD conversation', () => {
       needs: [],
     });
     expect(step(['2', '98']).reply.text).toBe('3. Мои сообщения\n4. Безопасная миграция\n5. Язык (Language)\n98. Далее\n0. Назад');
-    expect(step(['2', '98', '98']).reply.text).toBe('6. Тест на обман\n0. Назад');
+    expect(step(['2', '98', '98']).reply.text).toBe('6. Тест на обман\n7. Оповещения по SMS\n0. Назад');
   });
 
   it('greets a returning caller in their language with no write', () => {

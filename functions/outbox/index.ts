@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { deliver, type DeliveryContext } from '../../shared/outbox/deliver';
 import { configuredSenders } from '../../shared/outbox/senders';
 import { SqsQueue } from '../../shared/outbox/sqs';
+import { SegmentThrottle } from '../../shared/outbox/throttle';
+import { SubscriptionRepository } from '../../shared/store/outreach';
 import { createDeps, lazyDeps } from '../../shared/runtime';
 
 const queuedSmsSchema = z.object({
@@ -15,9 +17,14 @@ const queuedSmsSchema = z.object({
   to: z.string().min(3),
   text: z.string(),
   createdAt: z.string(),
+  priority: z.literal('bulk').optional(),
+  toKey: z.string().min(1).optional(),
 });
 
 const RETRY_BASE_SECONDS = 30;
+
+/** The bulk queue's event source maximum concurrency (infra/constructs/outbox.ts). */
+export const BULK_CONCURRENCY = 2;
 
 /** A body that is not JSON is as unusable as one of the wrong shape: it is dead-lettered, not retried. */
 function parseJson(body: string): unknown {
@@ -37,8 +44,13 @@ const getContext = lazyDeps((config) => {
     messages: deps.messages,
     maxAttempts: config.sms.maxAttempts,
     log: deps.log,
+    subscribers: new SubscriptionRepository(deps.db, config.tableName),
+    // Each container's share of the provider's limit: the bulk queue's event source runs at most two at once.
+    throttle: new SegmentThrottle(
+      Object.fromEntries(Object.entries(config.outreach.segmentsPerSecond).map(([provider, rate]) => [provider, rate / BULK_CONCURRENCY])),
+    ),
   };
-  return { deps, sqs, context, queue: new SqsQueue(config.sms.outboxQueueUrl ?? '', sqs) };
+  return { deps, sqs, context, queue: new SqsQueue(config.sms.outboxQueueUrl ?? '', sqs, config.outreach.bulkQueueUrl) };
 });
 
 export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {

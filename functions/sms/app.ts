@@ -93,8 +93,15 @@ export function createSmsApp(getDeps: Provider<ChannelServices>): Hono {
   app.post('/sms/twilio', twilioGuard, async (c) => {
     const parsed = await parseForm(c, twilioSmsSchema);
     if (!parsed.ok) return parsed.response;
-    const { MessageSid, From, Body } = parsed.data;
-    const handled = await handleInboundSms(await getDeps(), { provider: 'twilio', providerMessageId: MessageSid, from: From, text: Body });
+    const { MessageSid, From, Body, OptOutType } = parsed.data;
+    const optOut = OptOutType === 'STOP' ? 'stop' : OptOutType === 'START' ? 'start' : undefined;
+    const handled = await handleInboundSms(await getDeps(), {
+      provider: 'twilio',
+      providerMessageId: MessageSid,
+      from: From,
+      text: Body,
+      ...(optOut ? { optOut } : {}),
+    });
     return handled ? c.body(EMPTY_TWIML, 200, { 'Content-Type': 'text/xml' }) : unavailable(c);
   });
 

@@ -16,6 +16,8 @@ export const twilioSmsSchema = z
     To: z.string().min(1).max(64),
     Body: z.string().max(2000),
     NumMedia: z.string().max(3).optional(),
+    /** Twilio's Advanced Opt-Out handled the keyword (and answered it): STOP, START or HELP. */
+    OptOutType: z.string().max(20).optional(),
   })
   .passthrough();
 

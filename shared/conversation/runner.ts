@@ -8,7 +8,9 @@
 import type { CommonEffect, ConversationData, KeypadLicenceIndex, Need, QuizEffect, StepOutcome } from '../domain/conversation';
 import type { QuizChannel, QuizFinish, QuizRecorded } from '../domain/quiz';
 import { identifierKey } from '../domain/conversation';
+import type { SubscriptionChoice } from '../domain/outreach/subscription';
 import type { Lang } from '../domain/prompts';
+import type { ReportChannel } from '../domain/report';
 import type { RegistryIndex } from '../domain/registry';
 import { identifierValue } from '../domain/report';
 import type { OnCallDirectory } from '../domain/voice';
@@ -29,6 +31,8 @@ export interface ConversationDeps {
   licences?: { get(index: RegistryIndex): Promise<KeypadLicenceIndex> };
   /** Records finished quiz takings (shared/quiz/takings.ts). */
   quizTakings?: QuizRecorder;
+  /** Subscriptions and confirmed scams (shared/outreach/service.ts `outreachOf`). */
+  outreach: ConversationOutreach;
 }
 
 /** A finished quiz taking as the runner hands it on. */
@@ -46,6 +50,15 @@ export interface QuizRecorder {
   record(taking: QuizTaking): Promise<QuizRecorded>;
 }
 
+/** What the runner asks of the outreach: look-ups for the answer, and the opt-in and opt-out effects. */
+export interface ConversationOutreach {
+  subscriptionStatus(callerKey: string): Promise<'active' | 'stopped' | undefined>;
+  /** The day officers confirmed this identifier a scam, if they did. */
+  confirmedOn(kind: string, value: string): Promise<string | undefined>;
+  subscribe(caller: { phone: string; key: string }, choice: SubscriptionChoice | undefined, lang: Lang, channel: ReportChannel): Promise<void>;
+  unsubscribe(caller: { phone: string; key: string }, lang: Lang, channel: ReportChannel): Promise<void>;
+}
+
 /** How a turn files the report its step submits. */
 export interface Filing<Effect> {
   /** The report an effect submits; undefined for any other effect. */
@@ -58,6 +71,8 @@ export interface Filing<Effect> {
 
 export interface Turn<Effect extends { type: string }, Result extends StepOutcome<Effect>> {
   caller: { phone: string; key: string };
+  /** Where the turn happens: the channel a consent is recorded on. */
+  channel: ReportChannel;
   /** What the channel read before the step: the registry, the day, the card hash (and nothing looked up yet). */
   data: ConversationData;
   step(data: ConversationData): Result;
@@ -118,6 +133,8 @@ export async function converse<Effect extends { type: string }, Result extends S
   for (const effect of result.effects) {
     if (!isCommon(effect)) continue;
     if (effect.type === 'verified') metrics.countVerification(effect.kind);
+    else if (effect.type === 'subscribe') await deps.outreach.subscribe(turn.caller, effect.choice, effect.lang, turn.channel);
+    else if (effect.type === 'unsubscribe') await deps.outreach.unsubscribe(turn.caller, effect.lang, turn.channel);
     else await turn.rememberLanguage(effect.lang);
   }
   return { result, ...(submitted ? { submitted } : {}) };
@@ -130,7 +147,8 @@ async function recordTaking(deps: ConversationDeps, turn: Turn<{ type: string },
   return deps.quizTakings.record({ ...turn.quiz, caller: turn.caller, finish: effect.finish });
 }
 
-const isCommon = (effect: { type: string }): effect is CommonEffect => effect.type === 'verified' || effect.type === 'rememberLanguage';
+const COMMON_EFFECTS = new Set<string>(['verified', 'rememberLanguage', 'subscribe', 'unsubscribe'] satisfies CommonEffect['type'][]);
+const isCommon = (effect: { type: string }): effect is CommonEffect => COMMON_EFFECTS.has(effect.type);
 
 function firstReport<Effect>(filing: Filing<Effect>, effects: readonly Effect[]) {
   for (const effect of effects) {
@@ -160,10 +178,24 @@ async function lookUp(
       switch (need.type) {
         case 'identifier': {
           const { identifier } = need;
-          const summary = await deps.reports
-            .getIdentifierSummary(identifier.kind, identifierValue(identifier))
-            .catch(soft('reported identifier lookup failed', undefined, { kind: identifier.kind }));
-          reported.set(identifierKey(identifier), summary ? { reporters: summary.reporters, lastSeen: summary.lastSeen } : null);
+          const value = identifierValue(identifier);
+          const [summary, confirmedOn] = await Promise.all([
+            deps.reports
+              .getIdentifierSummary(identifier.kind, value)
+              .catch(soft('reported identifier lookup failed', undefined, { kind: identifier.kind })),
+            deps.outreach.confirmedOn(identifier.kind, value).catch(soft('confirmed scam lookup failed', undefined, { kind: identifier.kind })),
+          ]);
+          reported.set(
+            identifierKey(identifier),
+            summary || confirmedOn
+              ? { reporters: summary?.reporters ?? 0, lastSeen: summary?.lastSeen ?? '', ...(confirmedOn ? { confirmedOn } : {}) }
+              : null,
+          );
+          return;
+        }
+        case 'subscription': {
+          const status = await deps.outreach.subscriptionStatus(turn.caller.key).catch(soft('subscription lookup failed', undefined));
+          found.subscription = status ?? null;
           return;
         }
         case 'myReports':

@@ -15,6 +15,7 @@ import type { QuizFinish, QuizRecorded } from './quiz';
 import type { RegistryEntry, RegistryIndex } from './registry';
 import { identifierValue, type Identifier, type Report } from './report';
 import type { ReportedSummary } from './verify';
+import type { SubscriptionEffect } from './outreach/subscription';
 
 /** What a step asks the runner to look up before it can answer. */
 export type Need =
@@ -27,7 +28,9 @@ export type Need =
   /** The on-call officers' numbers, level by level (the voice line's urgent help). */
   | { type: 'onCall' }
   /** Licence numbers as typed on a keypad (the voice line's licence check). */
-  | { type: 'licences' };
+  | { type: 'licences' }
+  /** Whether the caller is subscribed to the outreach (STOP is confirmed once, JOIN after STOP resumes). */
+  | { type: 'subscription' };
 
 /** How a submitted report fared, for the answer that follows it. */
 export type Submitted = { saved: true; report: Report } | { saved: false };
@@ -45,7 +48,10 @@ export interface ConversationData {
   today: string;
   /** The keyed hash of a card number (cards are never stored or compared whole). */
   cardHash: (digits: string) => string;
-  /** Reported identifiers looked up so far, by `identifierKey`; null: looked up, never reported. */
+  /**
+   * Reported identifiers looked up so far, by `identifierKey`; null: looked up, never reported nor confirmed. A
+   * summary carries `confirmedOn` when officers confirmed the identifier a scam (an approved alert).
+   */
   reported: ReadonlyMap<string, ReportedSummary | null>;
   /** The caller's own reports, newest first, once looked up. */
   myReports?: readonly Report[];
@@ -59,6 +65,8 @@ export interface ConversationData {
   submitted?: Submitted;
   /** How recording the quiz taking this request finished fared. */
   quizRecorded?: QuizRecorded;
+  /** The caller's subscription once looked up: null when they never subscribed. */
+  subscription?: 'active' | 'stopped' | null;
 }
 
 /** A finished quiz taking: the runner records it (once per request), then asks again with `quizRecorded`. */
@@ -67,6 +75,8 @@ export type QuizEffect = { type: 'finishQuiz'; finish: QuizFinish };
 /** The effects every channel's step may ask for, beside its own report submission. */
 export type CommonEffect =
   | { type: 'rememberLanguage'; lang: Lang }
+  /** An opt-in (choice undefined: resume the earlier one) or an opt-out of every broadcast. */
+  | SubscriptionEffect
   /** A check was asked (for the operators' metrics): a name or licence, or the kind of contact. */
   | { type: 'verified'; kind: VerificationKind };
 

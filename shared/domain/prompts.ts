@@ -1,16 +1,26 @@
 import en from '../../prompts/en.json';
 import ru from '../../prompts/ru.json';
 import tg from '../../prompts/tg.json';
+import enOutreach from '../../prompts/outreach/en.json';
+import ruOutreach from '../../prompts/outreach/ru.json';
+import tgOutreach from '../../prompts/outreach/tg.json';
 
 /** The hotline's languages, in the order the language menu offers them. Uzbek is the next one planned. */
 export const LANGUAGES = ['tg', 'ru', 'en'] as const;
 export type Lang = (typeof LANGUAGES)[number];
 
-export type PromptKey = keyof typeof en;
+export type PromptKey = keyof typeof en | keyof typeof enOutreach;
 export type Prompts = Record<PromptKey, string>;
 
-/** Every user-facing text, per language. prompts/*.json share one set of keys (checked by test/prompts.test.ts). */
-export const PROMPTS: Record<Lang, Prompts> = { tg, ru, en };
+/**
+ * Every user-facing text, per language. prompts/*.json share one set of keys (checked by test/prompts.test.ts); the
+ * subscriptions', alerts' and campaigns' texts are in prompts/outreach/*.json, with their own review marker.
+ */
+export const PROMPTS: Record<Lang, Prompts> = {
+  tg: { ...tg, ...tgOutreach },
+  ru: { ...ru, ...ruOutreach },
+  en: { ...en, ...enOutreach },
+};
 
 /** The language officers hear a CALL bridge in (its text-to-speech voice is English). */
 export const BRIDGE_LANG: Lang = 'en';

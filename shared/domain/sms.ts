@@ -14,8 +14,9 @@ import { reportAdvice, reportStatusText } from './report-texts';
 import { smsParts } from './screen';
 import { normaliseCompletionCode } from './quiz';
 import { contactAnswer, entryAnswer, noRecordAnswer, type ReportedSummary } from './verify';
+import { joinChoice, topicsText, type SubscriptionEffect } from './outreach/subscription';
 
-export type SmsCommandName = 'help' | 'language' | 'check' | 'report' | 'status' | 'confirm' | 'quiz' | 'verify' | 'cohort';
+export type SmsCommandName = 'help' | 'language' | 'check' | 'report' | 'status' | 'confirm' | 'quiz' | 'verify' | 'cohort' | 'join' | 'stop' | 'start';
 
 export type SmsCommand =
   | { name: SmsCommandName; keywordLang: Lang; argument: string }
@@ -23,7 +24,7 @@ export type SmsCommand =
   | { name: 'offer'; keywordLang: Lang; argument: string }
   | { name: 'unknown'; keywordLang: undefined; argument: string };
 
-const COMMANDS = ['help', 'language', 'check', 'report', 'status', 'confirm', 'quiz', 'verify', 'cohort'] as const satisfies readonly SmsCommandName[];
+const COMMANDS = ['help', 'language', 'check', 'report', 'status', 'confirm', 'quiz', 'verify', 'cohort', 'join', 'stop', 'start'] as const satisfies readonly SmsCommandName[];
 
 /** Keywords in every language (prompts/*.json `sms.keywords.*`), folded; each says the language it is written in. */
 const KEYWORDS: Record<string, { name: SmsCommandName; lang: Lang }> = Object.fromEntries(
@@ -88,7 +89,8 @@ export function replyLanguage(command: SmsCommand, storedLang: Lang | undefined)
 export type SmsEffect =
   | { type: 'rememberLanguage'; lang: Lang }
   /** Keep a story offered as a report until the sender's YES (or its expiry). */
-  | { type: 'holdReport'; text: string; lang: Lang };
+  | { type: 'holdReport'; text: string; lang: Lang }
+  | SubscriptionEffect;
 
 /**
  * How long a story offered as a report waits for the sender's YES: long enough to read the offer and answer, short
@@ -125,6 +127,25 @@ export interface SmsContext {
   heldReport?: HeldReport | null;
   /** The report a STATUS names, once looked up (null: no such reference). */
   statusReport?: Report | null;
+  /** The sender's subscription, for STOP, START and JOIN (null: never subscribed). */
+  subscription?: 'active' | 'stopped' | null;
+}
+
+/**
+ * JOIN (topics, destination, month), START (resume the earlier choice) and STOP (every broadcast ends; confirmed
+ * once: a STOP with nothing to stop gets no answer, an empty text). None of them touches checking or reporting.
+ */
+function subscriptionReply(command: SmsCommand & { name: 'join' | 'stop' | 'start' }, lang: Lang, context: SmsContext): SmsReply {
+  if (command.name === 'stop') {
+    return context.subscription === 'active'
+      ? { text: t(lang, 'outreach.stopped'), lang, effects: [{ type: 'unsubscribe', lang }] }
+      : { text: '', lang, effects: [] };
+  }
+  if (command.name === 'start' && context.subscription) {
+    return { text: t(lang, 'outreach.resumed'), lang, effects: [{ type: 'subscribe', lang }] };
+  }
+  const choice = joinChoice(command.argument);
+  return { text: fitSms([t(lang, 'outreach.joined', { topics: topicsText(lang, choice.topics) })]), lang, effects: [{ type: 'subscribe', choice, lang }] };
 }
 
 /** Replies are held to three SMS parts (201 characters of Tajik or Russian). */
@@ -240,6 +261,9 @@ export function smsReply(command: SmsCommand, context: SmsContext): SmsReply {
   if (command.name === 'check') return { text: checkReply(command.argument, lang, context), lang, effects: [] };
   if (command.name === 'report') return { text: reportReply(command.argument, lang, context), lang, effects: [] };
   if (command.name === 'status') return { text: statusReply(command.argument, lang, context), lang, effects: [] };
+  if (command.name === 'join' || command.name === 'stop' || command.name === 'start') {
+    return subscriptionReply({ ...command, name: command.name }, lang, context);
+  }
   return { text: t(lang, command.name === 'language' ? 'sms.languageAsk' : 'sms.help', vars), lang, effects: [] };
 }
 
@@ -286,6 +310,7 @@ export function smsStep(request: SmsRequest): SmsStep {
   if (identifier && !data.reported.has(identifierKey(identifier))) needs.push({ type: 'identifier', identifier });
   const reference = command.name === 'status' ? normaliseReference(command.argument) : undefined;
   if (reference && !data.reports?.has(reference)) needs.push({ type: 'report', reference });
+  if ((command.name === 'stop' || command.name === 'start') && data.subscription === undefined) needs.push({ type: 'subscription' });
   const lang = replyLanguage(command, request.storedLang);
   if (command.name === 'report' && command.argument.trim() && !data.submitted) {
     effects.push({ type: 'submitReport', text: command.argument, lang });
@@ -303,6 +328,7 @@ export function smsStep(request: SmsRequest): SmsStep {
     ...(data.submitted ? { submitted: data.submitted } : {}),
     ...(reference ? { statusReport: data.reports?.get(reference) ?? null } : {}),
     ...(command.name === 'confirm' || command.name === 'offer' ? { heldReport: request.heldReport ?? null } : {}),
+    ...(data.subscription !== undefined ? { subscription: data.subscription } : {}),
   });
   return { reply, effects: [...effects, ...reply.effects], needs };
 }

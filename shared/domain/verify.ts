@@ -11,6 +11,8 @@ import type { Identifier } from './report';
 export interface ReportedSummary {
   reporters: number;
   lastSeen: string;
+  /** The day (`YYYY-MM-DD`) officers confirmed it a scam (an approved alert), if they did. */
+  confirmedOn?: string;
 }
 
 /** Today in Dushanbe (UTC+5, no daylight saving), the calendar most callers live by. */
@@ -75,7 +77,10 @@ export function contactAnswer(
   const parts: string[] = officialOf.map((entry) =>
     t(lang, 'contact.official', { value, name: entry.name, status: t(lang, `status.${standing(entry, today)}` as PromptKey) }),
   );
-  if (reported && reported.reporters > 0) {
+  if (reported?.confirmedOn) {
+    // Two officers confirmed it: that outweighs any count of reports.
+    parts.push(t(lang, 'contact.confirmedScam', { value, date: reported.confirmedOn }));
+  } else if (reported && reported.reporters > 0) {
     // One report alone does not brand a number a scam (docs/domain-facts.md).
     const key = reported.reporters === 1 ? 'contact.reportedOnce' : 'contact.reported';
     parts.push(t(lang, key, { value, count: reported.reporters, date: reported.lastSeen.slice(0, 10) }));

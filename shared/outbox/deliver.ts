@@ -1,9 +1,12 @@
 import type { SmsProviderName } from '../config';
+import { OPTED_OUT_REASON } from '../domain/outreach/broadcast';
+import { smsParts } from '../domain/screen';
 import type { Logger } from '../log';
 import { metrics } from '../metrics';
 import type { MessageRepository } from '../store/messages';
 import { providersFor, type SmsRoute } from './routing';
 import type { QueuedSms, SmsSender } from '../ports';
+import type { SegmentThrottle } from './throttle';
 
 export interface DeliveryContext {
   /** Configured provider senders; when there are none, `fallback` (the local outbox) takes every message. */
@@ -13,24 +16,35 @@ export interface DeliveryContext {
   messages: MessageRepository;
   maxAttempts: number;
   log: Logger;
+  /** Bulk messages go only to numbers still subscribed (a STOP ends a broadcast already queued). */
+  subscribers?: { isActive(key: string): Promise<boolean> };
+  /** Segments per second per provider, for bulk messages. */
+  throttle?: SegmentThrottle;
 }
 
 /** Long enough for every provider to be tried once (each call times out after PROVIDER_TIMEOUT_MS). */
 const SEND_LEASE_SECONDS = 60;
 
-/** sent: a provider took it. retry: try again later. failed: given up, marked failed (dead-letter it). */
-export type DeliveryOutcome = 'sent' | 'retry' | 'failed';
+/**
+ * sent: a provider took it. retry: try again later. failed: given up, marked failed (dead-letter it). cancelled: a
+ * broadcast message to someone who has since sent STOP, marked failed as opted out (nothing to dead-letter).
+ */
+export type DeliveryOutcome = 'sent' | 'retry' | 'failed' | 'cancelled';
 
 /** One attempt at sending a queued SMS: the routed provider first, then the others. */
 export async function deliver(ctx: DeliveryContext, message: QueuedSms, attempt: number): Promise<DeliveryOutcome> {
-  // A queue may hand the same message over twice (at-least-once delivery, a batch retried after a timeout): only a
-  // message still queued is sent.
   // A queue may hand the same message over twice (at-least-once delivery, a reply queued again): only the attempt
   // holding the lease sends it.
   if (!(await ctx.messages.takeSendLease(message.id, SEND_LEASE_SECONDS))) {
     const record = await ctx.messages.get(message.id);
     ctx.log.info('sms already handled', { messageId: message.id, status: record?.status });
     return record?.status === 'failed' ? 'failed' : 'sent';
+  }
+  const bulk = message.priority === 'bulk';
+  if (bulk && message.toKey && ctx.subscribers && !(await ctx.subscribers.isActive(message.toKey))) {
+    await ctx.messages.recordAttemptFailed(message.id, attempt, OPTED_OUT_REASON, true);
+    ctx.log.info('broadcast message cancelled: the recipient opted out', { messageId: message.id });
+    return 'cancelled';
   }
   const available = Object.keys(ctx.senders) as SmsProviderName[];
   const senders: SmsSender[] =
@@ -42,6 +56,7 @@ export async function deliver(ctx: DeliveryContext, message: QueuedSms, attempt:
   const errors: string[] = [];
   let retryable = senders.length === 0;
   for (const sender of senders) {
+    if (bulk) await ctx.throttle?.take(sender.provider, smsParts(message.text));
     const result = await sender.send(message.to, message.text, message.id).catch((error: unknown) => ({
       ok: false as const,
       retryable: true,

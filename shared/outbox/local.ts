@@ -42,27 +42,72 @@ export const localSender: SmsSender = {
   },
 };
 
-/** An in-process queue: processes each message in the background, retrying with exponential backoff. */
+/**
+ * An in-process queue: processes each message in the background, retrying with exponential backoff. Replies and
+ * pages start at once; bulk messages (broadcasts) wait in a lane of their own, a few at a time, and a bulk message
+ * starts only while no reply is being sent: a broadcast never delays an answer by more than the few in flight.
+ */
 export class LocalQueue implements OutboxQueue {
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly bulkWaiting: QueuedSms[] = [];
+  private bulkRunning = 0;
+  private repliesRunning = 0;
   /** Messages given up on, as SQS's dead-letter queue would hold them. */
   readonly deadLetters: QueuedSms[] = [];
 
   constructor(
     private readonly process: (message: QueuedSms, attempt: number) => Promise<DeliveryOutcome>,
-    private readonly options: { maxAttempts: number; retryBaseMs: number; view?: LocalOutbox },
+    private readonly options: { maxAttempts: number; retryBaseMs: number; view?: LocalOutbox; bulkConcurrency?: number },
   ) {}
 
   async enqueue(message: QueuedSms): Promise<void> {
     this.options.view?.record(message);
-    const work = this.run(message, 1).finally(() => this.inFlight.delete(work));
-    this.inFlight.add(work);
+    if (message.priority === 'bulk') {
+      this.bulkWaiting.push(message);
+      this.pumpBulk();
+      return;
+    }
+    this.repliesRunning++;
+    this.track(
+      this.run(message, 1).finally(() => {
+        this.repliesRunning--;
+        this.pumpBulk();
+      }),
+    );
+  }
+
+  async enqueueMany(messages: readonly QueuedSms[]): Promise<void> {
+    for (const message of messages) await this.enqueue(message);
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work.finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  private pumpBulk(): void {
+    const limit = this.options.bulkConcurrency ?? 4;
+    while (this.repliesRunning === 0 && this.bulkRunning < limit && this.bulkWaiting.length > 0) {
+      const message = this.bulkWaiting.shift()!;
+      this.bulkRunning++;
+      this.track(
+        this.run(message, 1).finally(() => {
+          this.bulkRunning--;
+          this.pumpBulk();
+        }),
+      );
+    }
+  }
+
+  /** Bulk messages not started yet (a broadcast's backlog). */
+  get bulkBacklog(): number {
+    return this.bulkWaiting.length;
   }
 
   private async run(message: QueuedSms, attempt: number): Promise<void> {
     // An exception (the store failing mid-attempt) is retried like a provider failure.
     const outcome = await this.process(message, attempt).catch((): DeliveryOutcome => 'retry');
-    if (outcome === 'sent') return;
+    if (outcome === 'sent' || outcome === 'cancelled') return;
     if (outcome === 'retry' && attempt < this.options.maxAttempts) {
       await new Promise((resolve) => setTimeout(resolve, this.options.retryBaseMs * 2 ** (attempt - 1)));
       return this.run(message, attempt + 1);
@@ -72,6 +117,9 @@ export class LocalQueue implements OutboxQueue {
 
   /** Resolves once every queued message has been sent or given up on (tests, clean shutdown). */
   async drain(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+    while (this.inFlight.size > 0 || this.bulkWaiting.length > 0) {
+      this.pumpBulk();
+      await Promise.all([...this.inFlight]);
+    }
   }
 }

@@ -19,6 +19,7 @@ import {
 import { dushanbeToday } from '../domain/verify';
 import { handleOfficerSms, isOfficer } from '../escalation/service';
 import { reportTextKey } from '../privacy';
+import { handleAlertSms, subscribe, unsubscribe } from '../outreach/service';
 import type { ChannelServices } from '../runtime';
 import { answerQuizSms } from '../quiz/sms';
 
@@ -28,6 +29,11 @@ export interface InboundSms {
   providerMessageId: string;
   from: string;
   text: string;
+  /**
+   * The provider handled an opt-out keyword itself (Twilio's Advanced Opt-Out sends `OptOutType`) and has answered
+   * it: the subscription follows, silently.
+   */
+  optOut?: 'stop' | 'start';
 }
 
 /**
@@ -63,8 +69,16 @@ export async function handleInboundSms(deps: ChannelServices, sms: InboundSms): 
 async function answerSms(deps: ChannelServices, sms: InboundSms, callerKey: string): Promise<void> {
   // A message handled again (its first attempt failed after answering) is not answered twice.
   const replyTo = `${sms.provider}:${sms.providerMessageId}`;
-  // An officer's command (ACK, DONE, WHO…) from a number on the rota; anything else is the migrant flow.
+  if (sms.optOut) {
+    const caller = { phone: sms.from, key: callerKey };
+    const lang = (await deps.languages.get(callerKey))?.lang ?? replyLanguage(readSms(sms.text), undefined);
+    if (sms.optOut === 'stop') await unsubscribe(deps.campaigns, callerKey, lang, 'provider');
+    else await subscribe(deps.campaigns, caller, undefined, lang, 'provider');
+    return;
+  }
+  // An officer's command (ACK, DONE, WHO…; SCAM, APPROVE) from a number on the rota; anything else is the migrant flow.
   if (await handleOfficerSms(deps.escalation, sms.from, sms.text)) return;
+  if (await handleAlertSms(deps.campaigns, sms.from, sms.text)) return;
   // A keyword, or free text read as the check, report or help it amounts to.
   const command = readSms(sms.text);
   // Independent reads side by side: the sender's language, the flood counter, the rota, the registry (memory) and,
@@ -77,7 +91,8 @@ async function answerSms(deps: ChannelServices, sms: InboundSms, callerKey: stri
     command.name === 'confirm' || command.name === 'offer' ? deps.pendingReports.get(callerKey).then((held) => held ?? null) : undefined,
   ]);
   // Officers are exempt from the flood limit: on a bad night they text a lot.
-  const decision = officer ? 'answer' : floodDecision(countThisHour, deps.config.sms.rateLimitPerHour);
+  // A STOP is never held back by the flood limit: it must end the broadcasts at once.
+  const decision = officer || command.name === 'stop' ? 'answer' : floodDecision(countThisHour, deps.config.sms.rateLimitPerHour);
   deps.log.info('sms received', { provider: sms.provider, callerKey, command: command.name, decision });
   if (decision === 'silence') return;
   if (decision === 'notice') {
@@ -98,6 +113,7 @@ async function answerSms(deps: ChannelServices, sms: InboundSms, callerKey: stri
   }
   const { result, submitted } = await converse(deps, {
     caller: { phone: sms.from, key: callerKey },
+    channel: 'sms',
     data: { registry, today: dushanbeToday(deps.now()), cardHash: deps.cardHash, reported: new Map() },
     step: (data) =>
       smsStep({ command, storedLang: stored?.lang, callerKey, ussdServiceCode: deps.config.ussdServiceCode, heldReport, data }),
@@ -118,7 +134,8 @@ async function answerSms(deps: ChannelServices, sms: InboundSms, callerKey: stri
   }
   // Kept until stored: a YES sent again after a failure files it then (the same report, by its key).
   if (command.name === 'confirm' && submitted?.outcome.saved) await deps.pendingReports.clear(callerKey);
-  await deps.outbox.send(sms.from, result.reply.text, { replyTo });
+  // An empty reply is silence: a STOP from someone with nothing to stop is not answered (STOP is confirmed once).
+  if (result.reply.text) await deps.outbox.send(sms.from, result.reply.text, { replyTo });
 }
 
 /**

@@ -32,6 +32,11 @@
  * | outbound bridge call | `BRIDGE#<requestId>`     | `CALL`    | an Africa's Talking CALL bridge: `reference`, `sealedNumber` opened when the officer answers; expires |
  *
  * | USSD session path    | `CALLER#<phoneKey>`      | `USSD#<session>` | `path` (inputs so far), `uid`, `lastMessageId`: SMPP USSD sends one input at a time (Kannel); expires after minutes |
+ * | subscription         | `SUBSCRIBERS`            | `SUB#<phoneKey>` | topics, lang, destination, month, status, last `consent`; `sealedNumber` (NumberVault), `callingCode` (store/outreach.ts) |
+ * | consent record       | `CALLER#<phoneKey>`      | `CONSENT#<at>#<action>` | every opt-in and opt-out: when, channel, topics, language (the proof of consent) |
+ * | scam alert           | `ALERTS`                 | `ALERT#<code>` | a draft or approved alert (shared/domain/outreach/alerts.ts): drafter, approver, texts |
+ * | confirmed identifier | `IDENT#<kind>#<value>`   | `CONFIRMED` | `confirmedOn`, `alertCode`: written when its alert is approved; CHECK answers "confirmed scam" |
+ * | broadcast            | `BROADCASTS`             | `BROADCAST#<id>` | texts, segment, `notBefore`, status, cost estimate, fan-out `cursor`, delivery counters `n_*`, `fail_*` |
  *
  * | urgent voice call     | `VOICECALL#<provider>#<callId>` | `URGENT` | `lang`: the call reached the urgent line, for a final callback that carries no state; expires |
  *
@@ -110,6 +115,11 @@ export const keys = {
   cohort: (code: string): ItemKey => ({ pk: `COHORT#${code}`, sk: 'COHORT' }),
   cohortTaker: (code: string, callerKey: string): ItemKey => ({ pk: `COHORT#${code}`, sk: `TAKER#${callerKey}` }),
   smsQuiz: (callerKey: string): ItemKey => ({ pk: `CALLER#${callerKey}`, sk: 'QUIZ' }),
+  subscription: (phoneKey: string): ItemKey => ({ pk: 'SUBSCRIBERS', sk: `SUB#${phoneKey}` }),
+  consentRecord: (phoneKey: string, at: string, action: string): ItemKey => ({ pk: `CALLER#${phoneKey}`, sk: `CONSENT#${at}#${action}` }),
+  alert: (code: string): ItemKey => ({ pk: 'ALERTS', sk: `ALERT#${code}` }),
+  confirmedIdentifier: (kind: string, value: string): ItemKey => ({ pk: identifierPk(kind, value), sk: 'CONFIRMED' }),
+  broadcast: (id: string): ItemKey => ({ pk: 'BROADCASTS', sk: `BROADCAST#${id}` }),
 };
 
 /** Item collections read by Query: a partition, and the sort-key prefix its items share (rows above). */
@@ -129,6 +139,10 @@ export const collections = {
   escalationsDue: (): ItemCollection => ({ pk: 'ESCALATIONS', skPrefix: 'DUE#' }),
   reportAudit: (reference: string): ItemCollection => ({ pk: `REPORT#${reference}`, skPrefix: 'AUDIT#' }),
   pendingCalls: (reference: string): ItemCollection => ({ pk: `REPORT#${reference}`, skPrefix: 'CALL#' }),
+  subscriptions: (): ItemCollection => ({ pk: 'SUBSCRIBERS', skPrefix: 'SUB#' }),
+  consentRecords: (phoneKey: string): ItemCollection => ({ pk: `CALLER#${phoneKey}`, skPrefix: 'CONSENT#' }),
+  alerts: (): ItemCollection => ({ pk: 'ALERTS', skPrefix: 'ALERT#' }),
+  broadcasts: (): ItemCollection => ({ pk: 'BROADCASTS', skPrefix: 'BROADCAST#' }),
 };
 
 /** Entities read by Scan (analysts' exports, never a caller's request): their pk prefix and sk. */

@@ -1,6 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, type BatchGetCommandOutput, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { OPTED_OUT_REASON, reasonSlug } from '../domain/outreach/broadcast';
 import { keys } from './keys';
+import { COUNTER } from './outreach';
 import type { OutboundStatus } from '../ports';
 
 const RETENTION_SECONDS = 90 * 24 * 3600;
@@ -18,9 +20,17 @@ export interface OutboundRecord {
   providerMessageId?: string;
   attempts: number;
   lastError?: string;
+  /** The broadcast it is part of: its delivery counters move with it. */
+  broadcastId?: string;
   createdAt: string;
   updatedAt: string;
 }
+
+type QueuedRecord = Pick<OutboundRecord, 'id' | 'toKey' | 'toLast4' | 'createdAt' | 'broadcastId'>;
+
+/** DynamoDB's limits per batch call. */
+const BATCH_WRITE_MAX = 25;
+const BATCH_GET_MAX = 100;
 
 /** The status of every outbound SMS, and the index from a provider's message id back to it. */
 export class MessageRepository {
@@ -38,19 +48,12 @@ export class MessageRepository {
    * Records a message as queued. With `onlyIfNew`, a message with this id already recorded is left as it is and
    * false is returned (a reply whose cause was handled twice).
    */
-  async recordQueued(record: Pick<OutboundRecord, 'id' | 'toKey' | 'toLast4' | 'createdAt'>, onlyIfNew = false): Promise<boolean> {
+  async recordQueued(record: QueuedRecord, onlyIfNew = false): Promise<boolean> {
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            ...keys.outboundMessage(record.id),
-            ...record,
-            status: 'queued',
-            attempts: 0,
-            updatedAt: record.createdAt,
-            expiresAt: this.expiresAt(),
-          },
+          Item: this.queuedItem(record),
           ...(onlyIfNew ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
         }),
       );
@@ -59,6 +62,41 @@ export class MessageRepository {
       if (onlyIfNew && error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  }
+
+  private queuedItem(record: QueuedRecord) {
+    return { ...keys.outboundMessage(record.id), ...record, status: 'queued', attempts: 0, updatedAt: record.createdAt, expiresAt: this.expiresAt() };
+  }
+
+  /** Records many messages as queued, 25 to a call (a broadcast's batch); what a call leaves unprocessed is retried. */
+  async recordQueuedMany(records: readonly QueuedRecord[]): Promise<void> {
+    for (let start = 0; start < records.length; start += BATCH_WRITE_MAX) {
+      let requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] = records
+        .slice(start, start + BATCH_WRITE_MAX)
+        .map((record) => ({ PutRequest: { Item: this.queuedItem(record) } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 2000)));
+        const { UnprocessedItems } = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+        requests = UnprocessedItems?.[this.tableName] ?? [];
+        if (attempt > 10 && requests.length > 0) throw new Error(`${requests.length} outbound messages could not be recorded`);
+      }
+    }
+  }
+
+  /** Which of these ids are recorded already (a fan-out resumed after a crash does not queue them again). */
+  async existing(ids: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let start = 0; start < ids.length; start += BATCH_GET_MAX) {
+      let wanted: Record<string, unknown>[] | undefined = ids.slice(start, start + BATCH_GET_MAX).map((id) => ({ ...keys.outboundMessage(id) }));
+      while (wanted && wanted.length > 0) {
+        const page: BatchGetCommandOutput = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: wanted, ProjectionExpression: 'id' } } }),
+        );
+        for (const item of page.Responses?.[this.tableName] ?? []) found.add(String(item.id));
+        wanted = page.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return found;
   }
 
   async get(id: string): Promise<OutboundRecord | undefined> {
@@ -91,7 +129,7 @@ export class MessageRepository {
   }
 
   async recordAttemptFailed(id: string, attempts: number, error: string, final: boolean): Promise<void> {
-    await this.client.send(
+    const { Attributes } = await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.outboundMessage(id),
@@ -104,6 +142,34 @@ export class MessageRepository {
           ':now': new Date(this.now()).toISOString(),
           ...(final ? { ':failed': 'failed' } : {}),
         },
+        ReturnValues: final ? 'ALL_OLD' : 'NONE',
+      }),
+    );
+    if (final && Attributes?.status !== 'failed') await this.countTransition(Attributes, 'failed', error);
+  }
+
+  /**
+   * Moves the delivery counters of the broadcast a message belongs to (nothing for any other message). Each
+   * transition happens once (the status writes are conditional), so each is counted once.
+   */
+  private async countTransition(before: Record<string, unknown> | undefined, status: OutboundStatus, reason?: string): Promise<void> {
+    const broadcastId = before?.broadcastId;
+    if (typeof broadcastId !== 'string') return;
+    const optedOut = status === 'failed' && reason === OPTED_OUT_REASON;
+    const names = [
+      ...(status === 'sent' || (status === 'delivered' && before?.status === 'queued') ? [COUNTER.sent] : []),
+      ...(status === 'delivered' ? [COUNTER.delivered] : []),
+      ...(optedOut ? [COUNTER.optedOut] : []),
+      ...(status === 'failed' && !optedOut ? [COUNTER.failed, `${COUNTER.failedPrefix}${reasonSlug(reason ?? '')}`] : []),
+    ];
+    if (names.length === 0) return;
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.broadcast(broadcastId),
+        UpdateExpression: `ADD ${names.map((_, i) => `#c${i} :one`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#c${i}`, name])),
+        ExpressionAttributeValues: { ':one': 1 },
       }),
     );
   }
@@ -160,8 +226,9 @@ export class MessageRepository {
       (s) => STATUS_RANK[s] < STATUS_RANK[status] || s === status,
     );
     const sets = Object.keys(fields).map((name) => `#${name} = :${name}`);
+    let before: Record<string, unknown> | undefined;
     try {
-      await this.client.send(
+      ({ Attributes: before } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.outboundMessage(id),
@@ -178,12 +245,14 @@ export class MessageRepository {
             ...Object.fromEntries(lower.map((s, i) => [`:s${i}`, s])),
             ...Object.fromEntries(Object.entries(fields).map(([name, value]) => [`:${name}`, value])),
           },
+          ReturnValues: 'ALL_OLD',
         }),
-      );
-      return true;
+      ));
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+    if (before?.status !== status) await this.countTransition(before, status, typeof fields.lastError === 'string' ? fields.lastError : undefined);
+    return true;
   }
 }

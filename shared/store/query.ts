@@ -9,8 +9,10 @@ export async function* queryCollection(
   tableName: string,
   { pk, skPrefix }: ItemCollection,
   projection: Projection = {},
+  /** Start after this item (a scan cut short, resumed). */
+  after?: Record<string, unknown>,
 ): AsyncGenerator<Record<string, unknown>> {
-  let startKey: Record<string, unknown> | undefined;
+  let startKey: Record<string, unknown> | undefined = after;
   do {
     const page = await client.send(
       new QueryCommand({

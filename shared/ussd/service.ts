@@ -118,6 +118,7 @@ async function ussdTurn(
   const startLang = sessionStartLanguage(stored, turn.sessionId);
   const { result } = await converse(deps, {
     caller: { phone: turn.phone, key: callerKey },
+    channel: 'ussd',
     data: { registry: turn.registry, today: dushanbeToday(deps.now()), cardHash: deps.cardHash, reported: new Map() },
     step: (data) => ussdStep({ path: turn.path, startLang, limits: turn.limits, data }),
     filing: {

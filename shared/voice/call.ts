@@ -62,6 +62,7 @@ export async function answerCall(deps: ChannelServices, line: VoiceLine, call: V
   ]);
   const { result, submitted } = await converse(line.onCall ? { ...deps, onCall: line.onCall } : deps, {
     caller: { phone: call.caller, key: callerKey },
+    channel: 'voice',
     data: { registry, today: dushanbeToday(deps.now()), cardHash: deps.cardHash, reported: new Map() },
     step: (data) =>
       voiceStep({ state: call.state, input: call.input, ...(storedLang ? { storedLang } : {}), canText: reachable, settings: line.settings, data }),

@@ -8,6 +8,7 @@ import { contactAnswer, entryAnswer, noRecordAnswer } from '../verify';
 import { ADVICE_TOPICS, type Context, go, home, type View, type Walk } from './walk';
 import { reportView } from './report-flow';
 import { isQuizScreen, quizView } from './quiz-flow';
+import { isSubscribeScreen, subscribeView } from './subscribe-flow';
 
 export function view(walk: Walk, ctx: Context): View {
   const lang = walk.lang;
@@ -35,6 +36,7 @@ export function view(walk: Walk, ctx: Context): View {
           { label: t(lang!, 'menu.advice'), choose: (w) => go(w, { name: 'advice' }) },
           { label: t(lang!, 'menu.language'), choose: (w) => go(w, { name: 'language' }) },
           { label: t(lang!, 'menu.quiz'), choose: (w) => go(w, { name: 'quizIntro' }) },
+          { label: t(lang!, 'menu.subscribe'), choose: (w) => go(w, { name: 'subscribe' }) },
         ],
       };
     case 'check':
@@ -105,6 +107,6 @@ export function view(walk: Walk, ctx: Context): View {
     case 'adviceText':
       return { kind: 'text', text: t(lang!, `advice.${screen.topic}.text` as PromptKey), options: [] };
     default:
-      return isQuizScreen(screen) ? quizView(walk, screen, ctx) : reportView(walk, screen, ctx);
+      return isQuizScreen(screen) ? quizView(walk, screen, ctx) : isSubscribeScreen(screen) ? subscribeView(walk, screen) : reportView(walk, screen, ctx);
   }
 }

@@ -5,6 +5,7 @@
 import type { Lang } from '../prompts';
 import type { CommonEffect, ConversationData, Need, QuizEffect, StepOutcome } from '../conversation';
 import type { Currency, PaidAnswer, ReportCategory } from '../report';
+import type { Destination, SubscriptionChoice, Topic } from '../outreach/subscription';
 import type { ScreenLimits } from '../screen';
 
 export const ADVICE_TOPICS = ['redflags', 'nofees', 'visa', 'contacts'] as const;
@@ -44,7 +45,12 @@ export type Screen =
   | { name: 'quizIntro' }
   | { name: 'quizQuestion'; answers: string; cohort?: string }
   | { name: 'quizFeedback'; answers: string; cohort?: string }
-  | { name: 'quizResult'; answers: string; cohort?: string };
+  | { name: 'quizResult'; answers: string; cohort?: string }
+  | { name: 'subscribe' }
+  | { name: 'subscribeDestination'; topics: Topic[] }
+  | { name: 'subscribeMonth'; topics: Topic[]; destination?: Destination }
+  | { name: 'subscribed'; choice: SubscriptionChoice }
+  | { name: 'unsubscribed' };
 
 /** The answers of the guided report flow so far. */
 export interface ReportAnswers {

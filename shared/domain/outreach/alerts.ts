@@ -1,0 +1,94 @@
+/**
+ * Scam alerts with two people's approval, pure. An officer on the rota confirms that an identifier is a scam
+ * (`SCAM <identifier> <note>`): that drafts an alert in every language. Another officer or a supervisor approves it
+ * (`APPROVE <code>`, the code being in the draft they were sent); the drafter's own approval is refused. Only an
+ * approved alert is sent, and only then does every CHECK of the identifier answer "confirmed scam".
+ */
+import { z } from 'zod';
+import type { RotaOfficer } from '../escalation';
+import { LANGUAGES, t, type Lang } from '../prompts';
+import { extractIdentifiers, identifierSchema, REFERENCE_ALPHABET, type Identifier } from '../report';
+import { shownIdentifier } from '../verify';
+import { MAX_NOTE_LENGTH } from '../officer';
+
+export const ALERT_CODE_LENGTH = 5;
+
+export function generateAlertCode(random: () => number): string {
+  let code = '';
+  for (let i = 0; i < ALERT_CODE_LENGTH; i++) {
+    code += REFERENCE_ALPHABET[Math.min(Math.floor(random() * REFERENCE_ALPHABET.length), REFERENCE_ALPHABET.length - 1)];
+  }
+  return code;
+}
+
+/** An alert code as typed (any case, stray spaces); undefined when it cannot be one. */
+export function normaliseAlertCode(typed: string): string | undefined {
+  const code = typed.normalize('NFC').toUpperCase().replace(/\s/g, '');
+  return code.length === ALERT_CODE_LENGTH && [...code].every((ch) => REFERENCE_ALPHABET.includes(ch)) ? code : undefined;
+}
+
+export const officerRefSchema = z.object({ key: z.string().min(1), name: z.string().min(1) });
+
+export const alertSchema = z.object({
+  code: z.string().length(ALERT_CODE_LENGTH),
+  identifier: identifierSchema,
+  /** How the identifier is shown (a card by its last four digits only). */
+  shown: z.string().min(1),
+  note: z.string().max(MAX_NOTE_LENGTH).optional(),
+  texts: z.object(Object.fromEntries(LANGUAGES.map((lang) => [lang, z.string().min(1)])) as Record<Lang, z.ZodString>),
+  status: z.enum(['draft', 'approved']),
+  draftedBy: officerRefSchema,
+  draftedAt: z.iso.datetime(),
+  approvedBy: officerRefSchema.optional(),
+  approvedAt: z.iso.datetime().optional(),
+  /** The broadcast that sends it, once approved. */
+  broadcastId: z.string().optional(),
+});
+export type Alert = z.infer<typeof alertSchema>;
+
+/** The alert's text in every language, from the template (prompts/outreach `alert.template`). */
+export function alertTexts(identifier: Identifier, ussdCode: string): Record<Lang, string> {
+  const value = shownIdentifier(identifier);
+  return Object.fromEntries(LANGUAGES.map((lang) => [lang, t(lang, 'alert.template', { identifier: value, ussdCode })])) as Record<Lang, string>;
+}
+
+export type AlertCommand =
+  | { name: 'scam'; identifier: Identifier; note?: string }
+  | { name: 'approve'; code: string }
+  | { name: 'usage'; command: 'scam' | 'approve' };
+
+/** SCAM <identifier> <note> and APPROVE <code>, or undefined when the text is neither. */
+export function parseAlertCommand(text: string, cardHash: (digits: string) => string): AlertCommand | undefined {
+  const match = /^[\p{P}\s]*(SCAM|APPROVE)(?![\p{L}\p{N}])[\p{P}\s]*(.*)$/iu.exec(text.normalize('NFC').replace(/\s+/g, ' ').trim());
+  if (!match) return undefined;
+  const name = match[1]!.toLowerCase() as 'scam' | 'approve';
+  const rest = match[2]!.trim();
+  if (name === 'approve') {
+    const code = normaliseAlertCode(rest.split(' ')[0] ?? '');
+    return code ? { name, code } : { name: 'usage', command: name };
+  }
+  const [first = '', ...more] = rest.split(' ');
+  const identifier = extractIdentifiers(first, cardHash)[0] ?? extractIdentifiers(rest, cardHash)[0];
+  if (!identifier) return { name: 'usage', command: name };
+  const note = (identifier === extractIdentifiers(first, cardHash)[0] ? more.join(' ') : rest).trim().slice(0, MAX_NOTE_LENGTH);
+  return { name, identifier, ...(note ? { note } : {}) };
+}
+
+export type ApprovalDecision =
+  | { outcome: 'approve' }
+  | { outcome: 'unknown' }
+  | { outcome: 'own' }
+  | { outcome: 'already'; by: string };
+
+/** The two-person rule: a draft is approved by an officer other than the one who drafted it. */
+export function decideApproval(alert: Alert | undefined, approver: Pick<RotaOfficer, 'key'>): ApprovalDecision {
+  if (!alert) return { outcome: 'unknown' };
+  if (alert.status === 'approved') return { outcome: 'already', by: alert.approvedBy?.name ?? '—' };
+  if (alert.draftedBy.key === approver.key) return { outcome: 'own' };
+  return { outcome: 'approve' };
+}
+
+/** Who is asked to approve a draft: every other officer on duty, and every supervisor but the drafter. */
+export function approversOf(rota: readonly RotaOfficer[], drafter: Pick<RotaOfficer, 'key'>): RotaOfficer[] {
+  return rota.filter((officer) => officer.key !== drafter.key && (officer.onDuty || officer.role === 'supervisor'));
+}

@@ -1,0 +1,79 @@
+/**
+ * The outreach's variables (subscriptions, alerts, broadcasts), part of the one configuration schema
+ * (shared/config.ts): its fields go into the environment object, its output under `config.outreach`.
+ */
+import { z } from 'zod';
+import { parseQuietHours, type SegmentPrice } from '../domain/outreach/broadcast';
+
+const PROVIDER_NAMES = ['africastalking', 'twilio', 'local'] as const;
+
+/** `africastalking=10,twilio=20`: bulk SMS segments per second per provider. */
+const segmentRates = z
+  .string()
+  .default('africastalking=10,twilio=10,local=50')
+  .transform((value, ctx) => {
+    const rates: Partial<Record<(typeof PROVIDER_NAMES)[number], number>> = {};
+    for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const [provider, rate] = part.split('=').map((p) => p.trim());
+      const perSecond = Number(rate);
+      if (!PROVIDER_NAMES.includes(provider as (typeof PROVIDER_NAMES)[number]) || !(perSecond > 0)) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" is not PROVIDER=SEGMENTS_PER_SECOND (e.g. africastalking=10)` });
+        return z.NEVER;
+      }
+      rates[provider as (typeof PROVIDER_NAMES)[number]] = perSecond;
+    }
+    return rates;
+  });
+
+/** `+992=0.02,+44=0.04,*=0.05`: US dollars per SMS segment by destination prefix, for the cost estimate. */
+const segmentPrices = z
+  .string()
+  .default('+992=0.025,+7=0.04,+44=0.04,*=0.06')
+  .transform((value, ctx) => {
+    const prices: SegmentPrice[] = [];
+    for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const [prefix = '', usd] = part.split('=').map((p) => p.trim());
+      if (!/^(\*|\+\d{1,6})$/.test(prefix) || !(Number(usd) >= 0)) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" is not PREFIX=USD (e.g. +992=0.025)` });
+        return z.NEVER;
+      }
+      prices.push({ prefix, usd: Number(usd) });
+    }
+    return prices;
+  });
+
+export const outreachEnvShape = {
+  /** Hours (Asia/Dushanbe) when no broadcast goes out, `FROM-UNTIL` (`22-08`); empty for none. */
+  BROADCAST_QUIET_HOURS: z
+    .string()
+    .default('22-08')
+    .refine((value) => {
+      try {
+        parseQuietHours(value);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'FROM-UNTIL hours such as 22-08, or empty')
+    .transform((value) => parseQuietHours(value)),
+  BROADCAST_SEGMENTS_PER_SECOND: segmentRates,
+  SMS_SEGMENT_PRICES_USD: segmentPrices,
+  /** Subscribers fanned out per batch (recorded and queued together). */
+  BROADCAST_BATCH_SIZE: z.coerce.number().int().min(10).max(5000).default(500),
+  /** AWS: the bulk lane of the outbox (broadcasts), drained after the replies' queue. */
+  BROADCAST_QUEUE_URL: z.url().optional(),
+};
+
+type OutreachEnv = z.output<z.ZodObject<typeof outreachEnvShape>>;
+
+export function toOutreachConfig(env: OutreachEnv) {
+  return {
+    quietHours: env.BROADCAST_QUIET_HOURS,
+    segmentsPerSecond: env.BROADCAST_SEGMENTS_PER_SECOND,
+    prices: env.SMS_SEGMENT_PRICES_USD,
+    batchSize: env.BROADCAST_BATCH_SIZE,
+    bulkQueueUrl: env.BROADCAST_QUEUE_URL,
+  };
+}
+
+export type OutreachConfig = ReturnType<typeof toOutreachConfig>;
