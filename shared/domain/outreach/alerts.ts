@@ -59,7 +59,7 @@ export type AlertCommand =
 
 /** SCAM <identifier> <note> and APPROVE <code>, or undefined when the text is neither. */
 export function parseAlertCommand(text: string, cardHash: (digits: string) => string): AlertCommand | undefined {
-  const match = /^[\p{P}\s]*(SCAM|APPROVE)(?![\p{L}\p{N}])[\p{P}\s]*(.*)$/iu.exec(text.normalize('NFC').replace(/\s+/g, ' ').trim());
+  const match = /^[\p{P}\s]*(SCAM|APPROVE)(?![\p{L}\p{N}])[\s:;,.!-]*(.*)$/iu.exec(text.normalize('NFC').replace(/\s+/g, ' ').trim());
   if (!match) return undefined;
   const name = match[1]!.toLowerCase() as 'scam' | 'approve';
   const rest = match[2]!.trim();
