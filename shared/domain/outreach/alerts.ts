@@ -68,9 +68,12 @@ export function parseAlertCommand(text: string, cardHash: (digits: string) => st
     return code ? { name, code } : { name: 'usage', command: name };
   }
   const [first = '', ...more] = rest.split(' ');
-  const identifier = extractIdentifiers(first, cardHash)[0] ?? extractIdentifiers(rest, cardHash)[0];
+  const inFirst = extractIdentifiers(first, cardHash)[0];
+  const identifier = inFirst ?? extractIdentifiers(rest, cardHash)[0];
   if (!identifier) return { name: 'usage', command: name };
-  const note = (identifier === extractIdentifiers(first, cardHash)[0] ? more.join(' ') : rest).trim().slice(0, MAX_NOTE_LENGTH);
+  // A number typed in groups (`+992 90 000 1234`) or a card in fours spans several words: the note follows them.
+  const after = inFirst ? more.join(' ') : rest.replace(/^\+?[\d\s().-]+/, '');
+  const note = after.trim().slice(0, MAX_NOTE_LENGTH);
   return { name, identifier, ...(note ? { note } : {}) };
 }
 
