@@ -24,6 +24,8 @@ import { configuredCallBridge } from '../shared/escalation/call-bridges';
 import { rearmPending } from '../shared/escalation/service';
 import { broadcastReport, listAlerts, listBroadcasts, runDueBroadcasts, sendDueTips } from '../shared/outreach/service';
 import { SegmentThrottle } from '../shared/outbox/throttle';
+import { BulkOutbox } from '../shared/outbox/bulk';
+import { BulkMessageRepository } from '../shared/store/bulk-messages';
 import { SubscriptionRepository } from '../shared/store/outreach';
 import { FileJournal } from '../shared/store/journal';
 import { mkdir } from 'node:fs/promises';
@@ -100,6 +102,8 @@ export function createLocalDeps(config: Config, log?: Logger): LocalDeps {
     callBridge: (escalations) => configuredCallBridge(config, { escalations, vault: numberVault }, localCalls),
     escalation: (shared) => (escalation = createLocalEscalationDeps(shared, config.escalation)),
   });
+  // The bulk lane of the outbox: here the broadcasts are fanned out too (functions/broadcast on AWS).
+  channels.campaigns.bulk = new BulkOutbox(new BulkMessageRepository(base.db, config.tableName, base.messages), localQueue, () => base.now());
   return { ...channels, escalation: escalation!, localOutbox, localQueue, journalFile, localCalls };
 }
 

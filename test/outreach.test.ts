@@ -12,7 +12,8 @@ import { parseSmsCommand, smsStep } from '../shared/domain/sms';
 import { ussdStep } from '../shared/domain/ussd';
 import { deliver, type DeliveryContext, type DeliveryOutcome } from '../shared/outbox/deliver';
 import { LocalQueue, localSender } from '../shared/outbox/local';
-import { Outbox } from '../shared/outbox/outbox';
+import { BulkOutbox } from '../shared/outbox/bulk';
+import { BulkMessageRepository } from '../shared/store/bulk-messages';
 import { SegmentThrottle } from '../shared/outbox/throttle';
 import { draftBroadcast, approveBroadcast, fanOut, runDueBroadcasts, subscribe, unsubscribe, type OutreachDeps } from '../shared/outreach/service';
 import type { QueuedSms } from '../shared/ports';
@@ -189,8 +190,8 @@ describe('broadcasts through the outbox', () => {
     const { deps } = testHotline(store);
     const held: QueuedSms[] = [];
     const holding = { enqueue: async (m: QueuedSms) => void held.push(m), enqueueMany: async (ms: readonly QueuedSms[]) => void held.push(...ms) };
-    const outbox = new Outbox(deps.messages, holding, deps.callerKey);
-    const campaigns: OutreachDeps = { ...deps.campaigns, outbox };
+    const bulk = new BulkOutbox(new BulkMessageRepository(store.client, store.tableName, deps.messages), holding);
+    const campaigns: OutreachDeps = { ...deps.campaigns, bulk };
     const phones = ['+992900000411', '+992900000412', '+992900000413'];
     for (const phone of phones) await subscribe(campaigns, { phone, key: deps.callerKey(phone) }, { topics: ['departure_tips'] }, 'tg', 'ussd');
     const draft = await draftBroadcast(campaigns, {

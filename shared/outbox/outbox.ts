@@ -28,24 +28,4 @@ export class Outbox {
     if (isNew || (await this.messages.get(id))?.status === 'queued') await this.queue.enqueue({ id, to, text, createdAt });
     return id;
   }
-
-  /**
-   * Queues a broadcast's batch in the bulk lane: recorded in batches (their counters moving the broadcast's report),
-   * then handed to the queue. Ids are the caller's (one per broadcast and recipient): with `skipExisting`, ones
-   * already recorded (a fan-out resumed after a crash) are left alone. Returns how many were queued.
-   */
-  async sendBulk(
-    broadcastId: string,
-    batch: readonly { id: string; to: string; toKey: string; text: string }[],
-    options: { skipExisting?: boolean } = {},
-  ): Promise<number> {
-    const existing = options.skipExisting ? await this.messages.existing(batch.map((message) => message.id)) : new Set<string>();
-    const fresh = batch.filter((message) => !existing.has(message.id));
-    const createdAt = new Date(this.now()).toISOString();
-    await this.messages.recordQueuedMany(
-      fresh.map(({ id, to, toKey }) => ({ id, toKey, toLast4: to.replace(/\D/g, '').slice(-4), createdAt, broadcastId })),
-    );
-    await this.queue.enqueueMany(fresh.map(({ id, to, toKey, text }) => ({ id, to, text, createdAt, priority: 'bulk', toKey })));
-    return fresh.length;
-  }
 }

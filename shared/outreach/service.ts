@@ -19,6 +19,7 @@ import { t, type Lang } from '../domain/prompts';
 import { identifierValue, type Identifier } from '../domain/report';
 import { dushanbeToday, shownIdentifier } from '../domain/verify';
 import type { Logger } from '../log';
+import type { BulkOutbox } from '../outbox/bulk';
 import type { Outbox } from '../outbox/outbox';
 import type { NumberVault } from '../ports';
 import { rotaView, type OfficerRepository } from '../store/officers';
@@ -29,7 +30,9 @@ export interface OutreachDeps {
   subscriptions: SubscriptionRepository;
   alerts: AlertRepository;
   officers: OfficerRepository;
-  outbox: Pick<Outbox, 'send' | 'sendBulk'>;
+  outbox: Pick<Outbox, 'send'>;
+  /** The bulk lane: only where broadcasts are fanned out (functions/broadcast, the local hotline). */
+  bulk?: Pick<BulkOutbox, 'sendBulk'>;
   vault: NumberVault;
   callerKey(rawPhone: string): string;
   cardHash(digits: string): string;
@@ -313,6 +316,11 @@ export async function runDueBroadcasts(deps: OutreachDeps): Promise<string[]> {
   return done;
 }
 
+function bulkLane(deps: OutreachDeps): Pick<BulkOutbox, 'sendBulk'> {
+  if (!deps.bulk) throw new Error('broadcasts are fanned out only where the bulk lane is built (functions/broadcast)');
+  return deps.bulk;
+}
+
 /** One message id per broadcast and recipient: a fan-out resumed never queues a second. */
 const messageId = (broadcastId: string, subscriberKey: string) => `bc-${broadcastId}-${subscriberKey}`;
 
@@ -321,6 +329,7 @@ const messageId = (broadcastId: string, subscriberKey: string) => `bc-${broadcas
  * recorded and queued in the bulk lane together, the cursor moved after each batch.
  */
 export async function fanOut(deps: OutreachDeps, broadcast: Broadcast): Promise<number> {
+  const bulk = bulkLane(deps);
   const resumed = broadcast.status === 'sending';
   if (!resumed && !(await deps.alerts.moveBroadcast(broadcast.id, 'approved', 'sending', { startedAt: iso(deps.now()) }))) return 0;
   let queued = 0;
@@ -336,7 +345,7 @@ export async function fanOut(deps: OutreachDeps, broadcast: Broadcast): Promise<
         text: broadcast.texts[subscription.lang] ?? broadcast.texts.en ?? Object.values(broadcast.texts)[0]!,
       })),
     );
-    const count = await deps.outbox.sendBulk(broadcast.id, messages, { skipExisting: resumed && first });
+    const count = await bulk.sendBulk(broadcast.id, messages, { skipExisting: resumed && first });
     first = false;
     queued += count;
     await deps.alerts.advanceCursor(broadcast.id, batch.at(-1)!.key, count);
@@ -387,7 +396,7 @@ export async function sendDueTips(deps: OutreachDeps): Promise<number> {
       text: tipText(subscription.lang, tip, deps.ussdServiceCode),
     });
   }
-  const queued = await deps.outbox.sendBulk(id, batch, { skipExisting: true });
+  const queued = await bulkLane(deps).sendBulk(id, batch, { skipExisting: true });
   await deps.alerts.advanceCursor(id, today, queued);
   return queued;
 }

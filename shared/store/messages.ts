@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, type BatchGetCommandOutput, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { OPTED_OUT_REASON, reasonSlug } from '../domain/outreach/broadcast';
 import { keys } from './keys';
 import { COUNTER } from './outreach';
@@ -26,11 +26,7 @@ export interface OutboundRecord {
   updatedAt: string;
 }
 
-type QueuedRecord = Pick<OutboundRecord, 'id' | 'toKey' | 'toLast4' | 'createdAt' | 'broadcastId'>;
-
-/** DynamoDB's limits per batch call. */
-const BATCH_WRITE_MAX = 25;
-const BATCH_GET_MAX = 100;
+export type QueuedRecord = Pick<OutboundRecord, 'id' | 'toKey' | 'toLast4' | 'createdAt' | 'broadcastId'>;
 
 /** The status of every outbound SMS, and the index from a provider's message id back to it. */
 export class MessageRepository {
@@ -64,39 +60,9 @@ export class MessageRepository {
     }
   }
 
-  private queuedItem(record: QueuedRecord) {
+  /** The item of a message just queued (also written in batches, store/bulk-messages.ts). */
+  queuedItem(record: QueuedRecord) {
     return { ...keys.outboundMessage(record.id), ...record, status: 'queued', attempts: 0, updatedAt: record.createdAt, expiresAt: this.expiresAt() };
-  }
-
-  /** Records many messages as queued, 25 to a call (a broadcast's batch); what a call leaves unprocessed is retried. */
-  async recordQueuedMany(records: readonly QueuedRecord[]): Promise<void> {
-    for (let start = 0; start < records.length; start += BATCH_WRITE_MAX) {
-      let requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] = records
-        .slice(start, start + BATCH_WRITE_MAX)
-        .map((record) => ({ PutRequest: { Item: this.queuedItem(record) } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 2000)));
-        const { UnprocessedItems } = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
-        requests = UnprocessedItems?.[this.tableName] ?? [];
-        if (attempt > 10 && requests.length > 0) throw new Error(`${requests.length} outbound messages could not be recorded`);
-      }
-    }
-  }
-
-  /** Which of these ids are recorded already (a fan-out resumed after a crash does not queue them again). */
-  async existing(ids: readonly string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (let start = 0; start < ids.length; start += BATCH_GET_MAX) {
-      let wanted: Record<string, unknown>[] | undefined = ids.slice(start, start + BATCH_GET_MAX).map((id) => ({ ...keys.outboundMessage(id) }));
-      while (wanted && wanted.length > 0) {
-        const page: BatchGetCommandOutput = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: wanted, ProjectionExpression: 'id' } } }),
-        );
-        for (const item of page.Responses?.[this.tableName] ?? []) found.add(String(item.id));
-        wanted = page.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
-    }
-    return found;
   }
 
   async get(id: string): Promise<OutboundRecord | undefined> {
