@@ -5,6 +5,7 @@
  *
  *   BENCH_ONLY=registry,bundles,http   run only some parts
  *   BENCH_SECONDS=10                   autocannon duration of the USSD throughput run
+ *   BENCH_SUBSCRIBERS=25000,50000,100000  broadcast fan-out sizes (BENCH_ONLY=broadcast)
  */
 import { writeFile } from 'node:fs/promises';
 import { join, dirname } from 'node:path';
@@ -13,12 +14,13 @@ import { benchEnvSchema, readEnvironment } from '../shared/config';
 import { BUDGET, measureBundles } from './bundles';
 import { firstWrong, measureLatency, measureStoreRead, measureRoundTrips, measureThroughput, REGISTRY_ENTRIES, startBenchServer } from './http';
 import { benchmarkRegistry } from './registry';
+import { benchmarkBroadcast, ENQUEUE_TARGET_PER_SECOND } from './broadcast';
 import { machine } from './stats';
 
 /** The baseline's p50 over the whole latency run (each kind measured its own, interleaved). */
 const summaryOfBaselines = (rows: { baselineP50Ms: number }[]) => rows.map((r) => r.baselineP50Ms).sort((a, b) => a - b)[Math.floor(rows.length / 2)]!;
 
-const { BENCH_ONLY: only, BENCH_SECONDS: seconds } = benchEnvSchema.parse(readEnvironment());
+const { BENCH_ONLY: only, BENCH_SECONDS: seconds, BENCH_SUBSCRIBERS: subscriberSizes, BENCH_SEND_SAMPLE: sendSample } = benchEnvSchema.parse(readEnvironment());
 const results: Record<string, unknown> = { date: new Date().toISOString(), machine: machine() };
 const targets: { target: string; measured: string; verdict: string }[] = [];
 
@@ -82,6 +84,19 @@ if (only.has('bundles')) {
     });
   }
   results.bundles = bundles;
+}
+
+if (only.has('broadcast')) {
+  const broadcast = await benchmarkBroadcast(subscriberSizes, sendSample);
+  console.log(
+    'Broadcast fan-out (dynalite, batches of 500: recorded in the table and queued in the bulk lane), then a sample sent ' +
+      'through a fake provider by the outbox itself; µs per subscriber flat across sizes = linear growth',
+  );
+  console.table(broadcast);
+  for (const row of broadcast.filter((r) => r.verdict !== '-')) {
+    targets.push({ target: `${row.subscribers} subscribers enqueued ≥ ${ENQUEUE_TARGET_PER_SECOND}/s`, measured: `${row.enqueuedPerSecond}/s`, verdict: row.verdict });
+  }
+  results.broadcast = broadcast;
 }
 
 if (targets.length > 0) {

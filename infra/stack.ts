@@ -2,6 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { contextOf } from './context';
 import { OperatorAlarms } from './constructs/alarms';
+import { Broadcasts } from './constructs/broadcasts';
 import { ReportChannels } from './constructs/channels';
 import { OnCallEscalation } from './constructs/escalation';
 import { WebhookApi } from './constructs/http-api';
@@ -38,6 +39,7 @@ export class HotlineStack extends Stack {
     const journal = new IntakeJournal(this, table, alarms);
     const escalation = new OnCallEscalation(this, functions, outbox, alarms);
     const channels = new ReportChannels(this, functions, { outbox, journal, vault, escalation }, context);
+    const broadcasts = new Broadcasts(this, functions, outbox, vault);
 
     const watched = {
       ussd: channels.ussd,
@@ -46,6 +48,7 @@ export class HotlineStack extends Stack {
       outbox: outbox.function,
       escalation: escalation.function,
       'intake-replay': channels.intakeReplay,
+      broadcast: broadcasts.function,
     };
     for (const [name, fn] of Object.entries(watched)) alarms.watchFunction(name, fn);
 

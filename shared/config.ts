@@ -288,6 +288,13 @@ export const benchEnvSchema = z.object({
     .default('registry,bundles,http')
     .transform((value) => new Set(value.split(',').map((part) => part.trim()))),
   BENCH_SECONDS: positiveInt(10),
+  BENCH_SUBSCRIBERS: z
+    .string()
+    .default('25000,50000,100000')
+    .transform((value) => value.split(',').map((part) => Number(part.trim())))
+    .pipe(z.array(z.number().int().positive())),
+  /** Of the queued broadcast messages, how many the benchmark sends through the fake provider. */
+  BENCH_SEND_SAMPLE: positiveInt(5000),
   REGISTRY_ENTRIES: positiveInt(10_000),
 });
 

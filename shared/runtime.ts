@@ -155,19 +155,7 @@ export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps
     vault: adapters.vault,
     ...(adapters.callBridge ? { callBridge: adapters.callBridge(stores.escalations) } : {}),
   });
-  const campaigns: OutreachDeps = {
-    subscriptions: new SubscriptionRepository(db, config.tableName),
-    alerts: new AlertRepository(db, config.tableName),
-    officers: stores.officers,
-    outbox,
-    vault: adapters.vault,
-    callerKey: deps.callerKey,
-    cardHash: deps.cardHash,
-    log: deps.log,
-    now: () => deps.now(),
-    config: config.outreach,
-    ussdServiceCode: config.ussdServiceCode,
-  };
+  const campaigns = outreachDeps(deps, outbox, adapters.vault);
   return {
     ...deps,
     campaigns,
@@ -196,6 +184,24 @@ export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps
         await startEscalation(escalation, report);
       },
     },
+  };
+}
+
+/** The outreach's dependencies (the bulk lane is added only where broadcasts are fanned out). */
+export function outreachDeps(deps: Deps, outbox: Outbox, vault: NumberVault): OutreachDeps {
+  const { db, config } = deps;
+  return {
+    subscriptions: new SubscriptionRepository(db, config.tableName),
+    alerts: new AlertRepository(db, config.tableName),
+    officers: new OfficerRepository(db, config.tableName),
+    outbox,
+    vault,
+    callerKey: deps.callerKey,
+    cardHash: deps.cardHash,
+    log: deps.log,
+    now: () => deps.now(),
+    config: config.outreach,
+    ussdServiceCode: config.ussdServiceCode,
   };
 }
 

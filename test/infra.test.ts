@@ -83,7 +83,7 @@ function at(path: string): { id: string; resource: Resources[string] } {
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Principal?: unknown; Condition?: unknown };
 
-const FUNCTIONS = ['UssdFunction', 'SmsFunction', 'VoiceFunction', 'OutboxFunction', 'EscalationFunction', 'IntakeReplayFunction'] as const;
+const FUNCTIONS = ['UssdFunction', 'SmsFunction', 'VoiceFunction', 'OutboxFunction', 'EscalationFunction', 'IntakeReplayFunction', 'BroadcastFunction'] as const;
 /** The functions that take reports (and so seal numbers, journal, page): the shared channel wiring. */
 const CHANNELS = ['UssdFunction', 'SmsFunction', 'VoiceFunction', 'IntakeReplayFunction'] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
@@ -167,6 +167,7 @@ describe('HotlineStack: retained resources', () => {
       .sort();
     expect(retained).toEqual([
       'ApiAccessLogsE9DF007D',
+      'BroadcastFunctionLogs0EA42E3C',
       'EscalationFunctionLogsC093DD0E',
       'IntakeReplayFunctionLogs8CF7D932',
       'NumberVaultKey18180F9D',
@@ -182,7 +183,7 @@ describe('HotlineStack: retained resources', () => {
 });
 
 describe('HotlineStack: functions', () => {
-  it('has the six functions on Node 22 arm64 with their measured memory and timeouts, each with its own role and log group', () => {
+  it('has the seven functions on Node 22 arm64 with their measured memory and timeouts, each with its own role and log group', () => {
     expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toHaveLength(FUNCTIONS.length);
     // The webhooks wait on a caller or a provider (10 s, under the USSD gateway's ~10 s and Twilio's 15 s); memory
     // buys them CPU for the cold start. Nobody waits on the queue and scheduler consumers.
@@ -193,6 +194,7 @@ describe('HotlineStack: functions', () => {
       OutboxFunction: [512, 30],
       EscalationFunction: [512, 30],
       IntakeReplayFunction: [512, 30],
+      BroadcastFunction: [512, 300],
     };
     for (const name of FUNCTIONS) {
       expect(at(name).resource.Properties, name).toMatchObject({
@@ -210,8 +212,8 @@ describe('HotlineStack: functions', () => {
     }
     const resourceTypes = Object.values(template.toJSON().Resources as Resources).map((r) => r.Type);
     expect(resourceTypes.filter((type) => type.startsWith('Custom::'))).toEqual([]);
-    // Six function log groups and the API access logs.
-    expect(Object.keys(template.findResources('AWS::Logs::LogGroup'))).toHaveLength(7);
+    // Seven function log groups and the API access logs.
+    expect(Object.keys(template.findResources('AWS::Logs::LogGroup'))).toHaveLength(8);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 180 });
   });
 
@@ -280,7 +282,9 @@ describe('HotlineStack: functions', () => {
       const statements = statementsOf(name);
       expect(statements.map((s) => JSON.stringify(s.Resource)).some((r) => r.includes('"*"')), name).toBe(false);
       expect(statements.flatMap(actions).some((action) => action.endsWith(':*')), name).toBe(false);
-      expect(actionsOn(name, table), name).toEqual(TABLE_ACTIONS);
+      // The fan-out alone also writes in batches (store/bulk-messages.ts).
+      const batch = name === 'BroadcastFunction' ? ['dynamodb:BatchWriteItem'] : [];
+      expect(actionsOn(name, table), name).toEqual([...batch, ...TABLE_ACTIONS].sort());
       expect(actionsOn(name, tableKey), name).toEqual(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*']);
       const secretStatements = statements.filter((s) => actions(s).some((a) => a.startsWith('secretsmanager:')));
       expect(secretStatements, name).toEqual([
@@ -319,7 +323,7 @@ describe('HotlineStack: functions', () => {
 describe('HotlineStack: SMS outbox', () => {
   it('encrypts every queue (the outbox with SSE-SQS, the report journal under the table key) and refuses requests without TLS', () => {
     const queues = template.findResources('AWS::SQS::Queue') as Resources;
-    const outboxQueues = [at('OutboxQueue').id, at('OutboxDeadLetterQueue').id];
+    const outboxQueues = [at('OutboxQueue').id, at('OutboxDeadLetterQueue').id, at('BroadcastQueue').id];
     const journalQueues = [at('ReportJournalQueue').id, at('ReportJournalDeadLetterQueue').id];
     expect(Object.keys(queues).sort()).toEqual([...outboxQueues, ...journalQueues].sort());
     for (const [id, queue] of Object.entries(queues)) {
@@ -468,7 +472,7 @@ describe('HotlineStack: on-call escalation', () => {
       const statements = statementsOf(name);
       const create = statements.filter((s) => actions(s).some((a) => a.startsWith('scheduler:')));
       const pass = statements.filter((s) => actions(s).includes('iam:PassRole'));
-      if (name === 'OutboxFunction') {
+      if (name === 'OutboxFunction' || name === 'BroadcastFunction') {
         expect(create, name).toEqual([]);
         expect(pass, name).toEqual([]);
         continue;
@@ -738,6 +742,7 @@ describe('HotlineStack: least privilege', () => {
       'NumberVaultKey',
       'OutboxQueue',
       'OutboxDeadLetterQueue',
+      'BroadcastQueue',
       'ReportJournalQueue',
       'ReportJournalDeadLetterQueue',
       'AtWebhookToken',
@@ -801,7 +806,18 @@ describe('HotlineStack: least privilege', () => {
       ...scheduling,
       ...vault('kms:Decrypt', 'kms:Encrypt'),
     ],
-    OutboxFunction: [...basics('OutboxFunction', withKannel(withProvider)), ...consumes('OutboxQueue'), ...sends('OutboxDeadLetterQueue')],
+    const documentCommands: Record<string, string> = {
+      Get: 'GetItem',
+      Put: 'PutItem',
+      Update: 'UpdateItem',
+      Delete: 'DeleteItem',
+      Query: 'Query',
+      Scan: 'Scan',
+      BatchGet: 'BatchGetItem',
+      BatchWrite: 'BatchWriteItem',
+    };
+    // SendMessageBatch is authorised by sqs:SendMessage.
+    const sameAction: Record<string, string> = { SendMessageBatch: 'SendMessage' };
     // No vault: pages and timeouts never text a reporter.
     EscalationFunction: [...basics('EscalationFunction', generated), ...sends('OutboxQueue'), ...scheduling],
     // No vault: a journal entry carries the number already sealed, and starting an escalation opens none.
@@ -834,7 +850,18 @@ describe('HotlineStack: least privilege', () => {
       'client-secrets-manager': 'secretsmanager',
     };
     // lib-dynamodb's document commands are the item actions under other names.
-    const documentCommands: Record<string, string> = { BatchGet: 'BatchGetItem', Get: 'GetItem', Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', Query: 'Query', Scan: 'Scan' };
+    const documentCommands: Record<string, string> = {
+      Get: 'GetItem',
+      Put: 'PutItem',
+      Update: 'UpdateItem',
+      Delete: 'DeleteItem',
+      Query: 'Query',
+      Scan: 'Scan',
+      BatchGet: 'BatchGetItem',
+      BatchWrite: 'BatchWriteItem',
+    };
+    // SendMessageBatch is authorised by sqs:SendMessage.
+    const sameAction: Record<string, string> = { SendMessageBatch: 'SendMessage' };
     const callable = new Set<string>();
     for (const [, names, module] of code.matchAll(/import\{([^}]*)\}from"@aws-sdk\/([^"]+)"/g)) {
       const prefix = prefixes[module!];
@@ -842,7 +869,7 @@ describe('HotlineStack: least privilege', () => {
       for (const imported of names!.split(',').map((part) => part.trim().split(/\s+as\s+/)[0]!)) {
         const command = /^(\w+)Command$/.exec(imported)?.[1];
         if (!command) continue;
-        const action = module === 'lib-dynamodb' ? documentCommands[command] : command;
+        const action = module === 'lib-dynamodb' ? documentCommands[command] : (sameAction[command] ?? command);
         expect(action, `${module} ${imported}`).toBeDefined();
         callable.add(`${prefix}:${action}`);
       }
@@ -859,9 +886,12 @@ describe('HotlineStack: least privilege', () => {
       functions: ['UssdFunction', 'IntakeReplayFunction'],
       why: 'KmsNumberVault.decrypt: opened only on an officer\'s ACK/DONE/CALL by SMS, and to dial an AT CALL bridge (voice)',
     },
-    'kms:Encrypt': { functions: ['IntakeReplayFunction'], why: 'a journal entry carries its number sealed already' },
+    'kms:Encrypt': {
+      functions: ['IntakeReplayFunction', 'BroadcastFunction'],
+      why: 'a journal entry carries its number sealed already; the fan-out only opens subscribers\' sealed numbers',
+    },
     'sqs:ChangeMessageVisibility': {
-      functions: ['UssdFunction', 'SmsFunction', 'VoiceFunction', 'EscalationFunction'],
+      functions: ['UssdFunction', 'SmsFunction', 'VoiceFunction', 'EscalationFunction', 'BroadcastFunction'],
       why: 'SqsQueue.delayRetry: only the queue consumers back off',
     },
   };
@@ -972,7 +1002,7 @@ describe('HotlineStack: operator alarms', () => {
         'SafeJobHotline-report-journal-waiting',
         'SafeJobHotline-escalation-exhausted',
         'SafeJobHotline-api-5xx',
-        ...['ussd', 'sms', 'voice', 'outbox', 'escalation', 'intake-replay'].flatMap((fn) => [`SafeJobHotline-${fn}-errors`, `SafeJobHotline-${fn}-throttles`]),
+        ...['ussd', 'sms', 'voice', 'outbox', 'escalation', 'intake-replay', 'broadcast'].flatMap((fn) => [`SafeJobHotline-${fn}-errors`, `SafeJobHotline-${fn}-throttles`]),
       ].sort(),
     );
     for (const alarm of all) {
@@ -1003,6 +1033,8 @@ describe('HotlineStack: operator alarms', () => {
       .map((queue) => (queue.Properties as { RedrivePolicy?: { deadLetterTargetArn: { 'Fn::GetAtt': [string] } } }).RedrivePolicy)
       .filter((policy) => policy !== undefined)
       .map((policy) => policy.deadLetterTargetArn['Fn::GetAtt'][0])
+      // The broadcast queue shares the outbox's dead-letter queue.
+      .filter((target, i, all) => all.indexOf(target) === i)
       .sort();
     const alarmed = alarms()
       .filter((alarm) => alarm.MetricName === 'ApproximateNumberOfMessagesVisible')
@@ -1059,7 +1091,11 @@ describe('HotlineStack: deploy-time context', () => {
   it('by default: no audio URL, no subscription, no reserved or provisioned concurrency', () => {
     expect(variablesOf('VoiceFunction')).not.toHaveProperty('AUDIO_BASE_URL');
     expect(template.findResources('AWS::SNS::Subscription')).toEqual({});
-    for (const name of FUNCTIONS) expect(at(name).resource.Properties, name).not.toHaveProperty('ReservedConcurrentExecutions');
+    // The broadcast fan-out runs one at a time by design (two runs would queue a batch twice).
+    for (const name of FUNCTIONS.filter((fn) => fn !== 'BroadcastFunction')) {
+      expect(at(name).resource.Properties, name).not.toHaveProperty('ReservedConcurrentExecutions');
+    }
+    expect(at('BroadcastFunction').resource.Properties).toMatchObject({ ReservedConcurrentExecutions: 1 });
     expect(template.findResources('AWS::Lambda::Version')).toEqual({});
     expect(template.findResources('AWS::Lambda::Alias')).toEqual({});
   });
@@ -1125,7 +1161,7 @@ describe('HotlineStack: cdk-nag AwsSolutions', () => {
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--ussd--africastalking/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--voice--africastalking/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--voice--twilio/Resource',
-      ...['Escalation', 'IntakeReplay', 'Outbox', 'Sms', 'Ussd', 'Voice'].flatMap((name) => [
+      ...['Escalation', 'IntakeReplay', 'Outbox', 'Sms', 'Ussd', 'Voice', 'Broadcast'].flatMap((name) => [
         `AwsSolutions-IAM5[Action::kms:GenerateDataKey*] SafeJobHotline/${name}FunctionRole/DefaultPolicy/Resource`,
         `AwsSolutions-IAM5[Action::kms:ReEncrypt*] SafeJobHotline/${name}FunctionRole/DefaultPolicy/Resource`,
       ]),
@@ -1134,7 +1170,7 @@ describe('HotlineStack: cdk-nag AwsSolutions', () => {
           'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/' +
           `<EscalationSchedules>/*] SafeJobHotline/${name}FunctionRole/DefaultPolicy/Resource`,
       ),
-      ...['Escalation', 'IntakeReplay', 'Outbox', 'Sms', 'Ussd', 'Voice'].map((name) => `AwsSolutions-L1 SafeJobHotline/${name}Function/Resource`),
+      ...['Escalation', 'IntakeReplay', 'Outbox', 'Sms', 'Ussd', 'Voice', 'Broadcast'].map((name) => `AwsSolutions-L1 SafeJobHotline/${name}Function/Resource`),
       'AwsSolutions-SMG4 SafeJobHotline/AtWebhookToken/Resource',
       'AwsSolutions-SMG4 SafeJobHotline/KannelWebhookToken/Resource',
       'AwsSolutions-SMG4 SafeJobHotline/PhoneHashKey/Resource',

@@ -9,6 +9,7 @@ import { deliver, type DeliveryContext } from '../../shared/outbox/deliver';
 import { configuredSenders } from '../../shared/outbox/senders';
 import { SqsQueue } from '../../shared/outbox/sqs';
 import { SegmentThrottle } from '../../shared/outbox/throttle';
+import { BULK_CONCURRENCY } from '../../shared/outreach/config';
 import { SubscriptionRepository } from '../../shared/store/outreach';
 import { createDeps, lazyDeps } from '../../shared/runtime';
 
@@ -23,8 +24,6 @@ const queuedSmsSchema = z.object({
 
 const RETRY_BASE_SECONDS = 30;
 
-/** The bulk queue's event source maximum concurrency (infra/constructs/outbox.ts). */
-export const BULK_CONCURRENCY = 2;
 
 /** A body that is not JSON is as unusable as one of the wrong shape: it is dead-lettered, not retried. */
 function parseJson(body: string): unknown {
@@ -50,11 +49,19 @@ const getContext = lazyDeps((config) => {
       Object.fromEntries(Object.entries(config.outreach.segmentsPerSecond).map(([provider, rate]) => [provider, rate / BULK_CONCURRENCY])),
     ),
   };
-  return { deps, sqs, context, queue: new SqsQueue(config.sms.outboxQueueUrl ?? '', sqs, config.outreach.bulkQueueUrl) };
+  const bulkQueueUrl = config.outreach.bulkQueueUrl;
+  return {
+    deps,
+    sqs,
+    context,
+    queue: new SqsQueue(config.sms.outboxQueueUrl ?? '', sqs),
+    // A record of the bulk queue is backed off on that queue (its receipt handle is that queue's).
+    bulkQueue: bulkQueueUrl ? { url: bulkQueueUrl, queue: new SqsQueue(bulkQueueUrl, sqs) } : undefined,
+  };
 });
 
 export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
-  const { deps, sqs, context, queue } = await getContext();
+  const { deps, sqs, context, queue, bulkQueue } = await getContext();
   const failures: SQSBatchResponse['batchItemFailures'] = [];
 
   async function handleRecord(record: SQSRecord): Promise<void> {
@@ -62,7 +69,8 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
     const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
     const outcome = parsed.success ? await deliver(context, parsed.data, attempt) : 'failed';
     if (outcome === 'retry') {
-      await queue.delayRetry(record.receiptHandle, attempt, RETRY_BASE_SECONDS);
+      const from = bulkQueue && record.eventSourceARN?.endsWith(`:${bulkQueue.url.split('/').at(-1)}`) ? bulkQueue.queue : queue;
+      await from.delayRetry(record.receiptHandle, attempt, RETRY_BASE_SECONDS);
       failures.push({ itemIdentifier: record.messageId });
     } else if (outcome === 'failed') {
       // Given up: keep it in the dead-letter queue, where the alarm and an operator see it.

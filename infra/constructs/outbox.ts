@@ -24,6 +24,9 @@ const OUTBOX_BATCHING_WINDOW = Duration.seconds(1);
  */
 const OUTBOX_MAX_CONCURRENCY = 10;
 
+/** AWS's rule for a Lambda event source: at least six times the function timeout, plus the batching window. */
+export const OUTBOX_VISIBILITY_TIMEOUT = Duration.seconds(6 * OUTBOX_TIMEOUT.toSeconds() + OUTBOX_BATCHING_WINDOW.toSeconds());
+
 /**
  * The SMS outbox: the queue every reply, confirmation and page goes into, the function that sends them through the
  * providers (failover, backoff, dead-lettering), its dead-letter queue and that queue's alarm.
@@ -48,8 +51,7 @@ export class SmsOutbox {
     this.queue = new Queue(scope, 'OutboxQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      // AWS's rule for a Lambda event source: at least six times the function timeout, plus the batching window.
-      visibilityTimeout: Duration.seconds(6 * OUTBOX_TIMEOUT.toSeconds() + OUTBOX_BATCHING_WINDOW.toSeconds()),
+      visibilityTimeout: OUTBOX_VISIBILITY_TIMEOUT,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: SMS_MAX_ATTEMPTS + 1 },
     });
     alarms.alarm(

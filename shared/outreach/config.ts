@@ -5,6 +5,12 @@
 import { z } from 'zod';
 import { parseQuietHours, type SegmentPrice } from '../domain/outreach/broadcast';
 
+/**
+ * How many outbox invocations drain the bulk (broadcast) queue at once on AWS (SQS's least maximum concurrency),
+ * against ten for the replies' queue; each takes this share of a provider's segments per second.
+ */
+export const BULK_CONCURRENCY = 2;
+
 const PROVIDER_NAMES = ['africastalking', 'twilio', 'local'] as const;
 
 /** `africastalking=10,twilio=20`: bulk SMS segments per second per provider. */
