@@ -806,18 +806,19 @@ describe('HotlineStack: least privilege', () => {
       ...scheduling,
       ...vault('kms:Decrypt', 'kms:Encrypt'),
     ],
-    const documentCommands: Record<string, string> = {
-      Get: 'GetItem',
-      Put: 'PutItem',
-      Update: 'UpdateItem',
-      Delete: 'DeleteItem',
-      Query: 'Query',
-      Scan: 'Scan',
-      BatchGet: 'BatchGetItem',
-      BatchWrite: 'BatchWriteItem',
-    };
-    // SendMessageBatch is authorised by sqs:SendMessage.
-    const sameAction: Record<string, string> = { SendMessageBatch: 'SendMessage' };
+    OutboxFunction: [
+      ...basics('OutboxFunction', withKannel(withProvider)),
+      ...consumes('OutboxQueue'),
+      ...consumes('BroadcastQueue'),
+      ...sends('OutboxDeadLetterQueue'),
+    ],
+    // Fans broadcasts out: batch writes of 25, each subscriber's number opened, the bulk queue only.
+    BroadcastFunction: [
+      ...basics('BroadcastFunction', generated),
+      'dynamodb:BatchWriteItem Table',
+      ...sends('BroadcastQueue'),
+      ...vault('kms:Decrypt'),
+    ],
     // No vault: pages and timeouts never text a reporter.
     EscalationFunction: [...basics('EscalationFunction', generated), ...sends('OutboxQueue'), ...scheduling],
     // No vault: a journal entry carries the number already sealed, and starting an escalation opens none.
