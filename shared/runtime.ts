@@ -187,11 +187,16 @@ export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps
   };
 }
 
+/** The subscriptions (the outbox checks one before each broadcast message). */
+export function subscriptionsOf({ db, config }: Deps): SubscriptionRepository {
+  return new SubscriptionRepository(db, config.tableName);
+}
+
 /** The outreach's dependencies (the bulk lane is added only where broadcasts are fanned out). */
 export function outreachDeps(deps: Deps, outbox: Outbox, vault: NumberVault): OutreachDeps {
   const { db, config } = deps;
   return {
-    subscriptions: new SubscriptionRepository(db, config.tableName),
+    subscriptions: subscriptionsOf(deps),
     alerts: new AlertRepository(db, config.tableName),
     officers: new OfficerRepository(db, config.tableName),
     outbox,

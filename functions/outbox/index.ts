@@ -10,8 +10,7 @@ import { configuredSenders } from '../../shared/outbox/senders';
 import { SqsQueue } from '../../shared/outbox/sqs';
 import { SegmentThrottle } from '../../shared/outbox/throttle';
 import { BULK_CONCURRENCY } from '../../shared/outreach/config';
-import { SubscriptionRepository } from '../../shared/store/outreach';
-import { createDeps, lazyDeps } from '../../shared/runtime';
+import { createDeps, lazyDeps, subscriptionsOf } from '../../shared/runtime';
 
 const queuedSmsSchema = z.object({
   id: z.string().min(1),
@@ -43,7 +42,7 @@ const getContext = lazyDeps((config) => {
     messages: deps.messages,
     maxAttempts: config.sms.maxAttempts,
     log: deps.log,
-    subscribers: new SubscriptionRepository(deps.db, config.tableName),
+    subscribers: subscriptionsOf(deps),
     // Each container's share of the provider's limit: the bulk queue's event source runs at most two at once.
     throttle: new SegmentThrottle(
       Object.fromEntries(Object.entries(config.outreach.segmentsPerSecond).map(([provider, rate]) => [provider, rate / BULK_CONCURRENCY])),
