@@ -84,7 +84,15 @@ describe('the rest of the environment', () => {
   });
 
   it('reads the benchmark options, with their defaults', () => {
-    expect(benchEnvSchema.parse({})).toEqual({ BENCH_ONLY: new Set(['registry', 'bundles', 'http']), BENCH_SECONDS: 10, REGISTRY_ENTRIES: 10_000 });
+    expect(benchEnvSchema.parse({})).toEqual({
+      BENCH_ONLY: new Set(['registry', 'bundles', 'http']),
+      BENCH_SECONDS: 10,
+      REGISTRY_ENTRIES: 10_000,
+      BENCH_SUBSCRIBERS: [25_000, 50_000, 100_000],
+      BENCH_SEND_SAMPLE: 5000,
+    });
+    expect(benchEnvSchema.parse({ BENCH_SUBSCRIBERS: '1000, 2000' }).BENCH_SUBSCRIBERS).toEqual([1000, 2000]);
+    expect(benchEnvSchema.safeParse({ BENCH_SUBSCRIBERS: 'many' }).success).toBe(false);
     expect(benchEnvSchema.parse({ BENCH_ONLY: 'http, bundles', BENCH_SECONDS: '3' })).toMatchObject({ BENCH_ONLY: new Set(['http', 'bundles']), BENCH_SECONDS: 3 });
     expect(benchEnvSchema.safeParse({ BENCH_SECONDS: 'ten' }).success).toBe(false);
   });

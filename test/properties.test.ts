@@ -95,7 +95,7 @@ describe('USSD paths (ussdStep)', () => {
         expect(result.lang === undefined || isLang(result.lang)).toBe(true);
         if (startLang) expect(result.lang).toBeDefined();
         for (const effect of result.effects) {
-          expect(['rememberLanguage', 'submitReport', 'verified', 'finishQuiz']).toContain(effect.type);
+          expect(['rememberLanguage', 'submitReport', 'verified', 'finishQuiz', 'subscribe', 'unsubscribe']).toContain(effect.type);
           if (effect.type === 'verified') continue;
           const lang = effect.type === 'finishQuiz' ? effect.finish.lang : effect.lang;
           expect(isLang(lang)).toBe(true);
