@@ -207,6 +207,7 @@ export function outreachDeps(deps: Deps, outbox: Outbox, vault: NumberVault): Ou
     now: () => deps.now(),
     config: config.outreach,
     ussdServiceCode: config.ussdServiceCode,
+    approvalPin: (officerKey, alertCode) => officerCommandCode(config.phoneHashKey, officerKey, `alert:${alertCode}`, 6),
   };
 }
 

@@ -65,9 +65,9 @@ describe('scam alerts to subscribers, end to end', () => {
     const [drafted] = await textsTo(aziz.phone);
     expect(drafted).toMatch(/^Огоҳиномаи [A-Z0-9]{5} дар бораи @uk_farm_jobs омода шуд: 1 обуначӣ, 2 SMS, тақрибан \$0\.05\./);
     const [request] = await textsTo(emma.phone);
-    const code = /APPROVE ([A-Z0-9]{5})\.$/.exec(request!)![1]!;
+    const [, code, pin] = /APPROVE ([A-Z0-9]{5}) (\d{6})\.$/.exec(request!)!;
     expect(request).toBe(
-      `SafeJob alert ${code} by Aziz, for 1 subscribers (about $0.05): "${t('en', 'alert.template', { identifier: '@uk_farm_jobs', ussdCode: '*384*1234#' })}" To send it, reply APPROVE ${code}.`,
+      `SafeJob alert ${code} by Aziz, for 1 subscribers (about $0.05): "${t('en', 'alert.template', { identifier: '@uk_farm_jobs', ussdCode: '*384*1234#' })}" To send it, reply APPROVE ${code} ${pin}.`,
     );
 
     // 4. The drafter's own approval is refused; nothing is sent.
@@ -75,8 +75,12 @@ describe('scam alerts to subscribers, end to end', () => {
     expect((await textsTo(aziz.phone)).at(-1)).toBe(t('tg', 'alert.own', { code }));
     expect(await (await app.request('/dev/broadcasts')).json()).toEqual([]);
 
-    // 5. Emma approves it: the broadcast is due now, and the schedule's run fans it out.
+    // 5. An APPROVE without the code only Emma's phone received (a forged sender) approves nothing; with it, Emma
+    // approves: the broadcast is due now, and the schedule's run fans it out.
     await sms(emma.phone, `APPROVE ${code}`);
+    expect((await textsTo(emma.phone)).at(-1)).toBe(`To confirm, reply: APPROVE ${code} ${pin}. If you did not send this, tell your supervisor.`);
+    expect(await (await app.request('/dev/broadcasts')).json()).toEqual([]);
+    await sms(emma.phone, `APPROVE ${code} ${pin}`);
     expect((await textsTo(emma.phone)).at(-1)).toBe(`Alert ${code} approved: sending to 1 subscribers.`);
     expect((await textsTo(aziz.phone)).at(-1)).toBe(t('tg', 'alert.approvedNotice', { code, name: 'Emma' }));
     const run = await (await app.request('/dev/broadcasts/run', { method: 'POST' })).json();

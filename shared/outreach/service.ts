@@ -40,6 +40,8 @@ export interface OutreachDeps {
   now(): number;
   config: OutreachConfig;
   ussdServiceCode: string;
+  /** An officer's six-digit code for approving one alert (shared/privacy.ts `officerCommandCode`, docs/security.md). */
+  approvalPin(officerKey: string, alertCode: string): string;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -149,7 +151,16 @@ export async function draftAlert(deps: OutreachDeps, drafter: Officer, identifie
   for (const approver of approvers) {
     const lang = officerLanguage(approver);
     const text = fitParts(
-      [t(lang, 'alert.forApproval', { code: alert.code, name: drafter.name, recipients: estimate.recipients, usd: estimate.usd.toFixed(2), text: texts[lang] })],
+      [
+        t(lang, 'alert.forApproval', {
+          code: alert.code,
+          pin: deps.approvalPin(approver.key, alert.code),
+          name: drafter.name,
+          recipients: estimate.recipients,
+          usd: estimate.usd.toFixed(2),
+          text: texts[lang],
+        }),
+      ],
       OFFICER_SMS_MAX_PARTS,
     );
     await deps.outbox.send(phones.get(approver.key)!, text).catch((error: unknown) => deps.log.error('approval request not queued', { code: alert.code, officerKey: approver.key, error }));
@@ -229,6 +240,11 @@ export async function handleAlertSms(deps: OutreachDeps, fromPhone: string, text
   else if (command.name === 'scam') {
     const { alert, estimate } = await draftAlert(deps, me, command.identifier, command.note);
     reply = t(lang, 'alert.drafted', { code: alert.code, identifier: alert.shown, recipients: estimate.recipients, segments: estimate.segments, usd: estimate.usd.toFixed(2) });
+  } else if (!(await mayApprove(deps, me, command.code, command.pin))) {
+    // A sender number can be forged: without the code only this officer's phone received, nothing is approved, and
+    // the answer (with the code) goes to the officer's own number.
+    reply = t(lang, 'alert.confirm', { code: command.code, pin: deps.approvalPin(me.key, command.code) });
+    deps.log.warn('alert approval without its code', { officerKey: me.key, code: command.code });
   } else {
     const outcome = await approveAlert(deps, me, command.code);
     if (outcome.outcome === 'approved') {
@@ -241,6 +257,13 @@ export async function handleAlertSms(deps: OutreachDeps, fromPhone: string, text
   await deps.outbox.send(fromPhone, fitParts([reply], OFFICER_SMS_MAX_PARTS));
   deps.log.info('officer alert command', { officerKey: officer.key, command: command.name });
   return true;
+}
+
+/** The drafter (refused by the two-person rule) and an unknown code need no code; anyone else's APPROVE does. */
+async function mayApprove(deps: OutreachDeps, officer: Officer, code: string, pin: string | undefined): Promise<boolean> {
+  const alert = await deps.alerts.getAlert(code);
+  if (!alert || alert.draftedBy.key === officer.key) return true;
+  return pin === deps.approvalPin(officer.key, code);
 }
 
 function dushanbeTime(ms: number): string {

@@ -54,7 +54,8 @@ export function alertTexts(identifier: Identifier, ussdCode: string): Record<Lan
 
 export type AlertCommand =
   | { name: 'scam'; identifier: Identifier; note?: string }
-  | { name: 'approve'; code: string }
+  /** `pin`: the approver's own code for this alert, texted to them with the draft (a forged sender lacks it). */
+  | { name: 'approve'; code: string; pin?: string }
   | { name: 'usage'; command: 'scam' | 'approve' };
 
 /** SCAM <identifier> <note> and APPROVE <code>, or undefined when the text is neither. */
@@ -64,8 +65,10 @@ export function parseAlertCommand(text: string, cardHash: (digits: string) => st
   const name = match[1]!.toLowerCase() as 'scam' | 'approve';
   const rest = match[2]!.trim();
   if (name === 'approve') {
-    const code = normaliseAlertCode(rest.split(' ')[0] ?? '');
-    return code ? { name, code } : { name: 'usage', command: name };
+    const [typed = '', pin] = rest.split(' ');
+    const code = normaliseAlertCode(typed);
+    if (!code) return { name: 'usage', command: name };
+    return /^\d{6}$/.test(pin ?? '') ? { name, code, pin } : { name, code };
   }
   const [first = '', ...more] = rest.split(' ');
   const inFirst = extractIdentifiers(first, cardHash)[0];
