@@ -65,7 +65,7 @@ describe('scam alerts to subscribers, end to end', () => {
     const [drafted] = await textsTo(aziz.phone);
     expect(drafted).toMatch(/^Огоҳиномаи [A-Z0-9]{5} дар бораи @uk_farm_jobs омода шуд: 1 обуначӣ, 2 SMS, тақрибан \$0\.05\./);
     const [request] = await textsTo(emma.phone);
-    const [, code, pin] = /APPROVE ([A-Z0-9]{5}) (\d{6})\.$/.exec(request!)!;
+    const [, code = '', pin = ''] = /APPROVE ([A-Z0-9]{5}) (\d{6})\.$/.exec(request!)!;
     expect(request).toBe(
       `SafeJob alert ${code} by Aziz, for 1 subscribers (about $0.05): "${t('en', 'alert.template', { identifier: '@uk_farm_jobs', ussdCode: '*384*1234#' })}" To send it, reply APPROVE ${code} ${pin}.`,
     );
