@@ -44,10 +44,10 @@ describe('scam alerts to subscribers, end to end', () => {
     };
     const textsTo = async (phone: string) => (await deps.localOutbox.list(deps.messages)).filter((m) => m.to === phone).map((m) => m.text);
 
-    // 1. A migrant joins by USSD in Tajik: language 1 (Tajik), main menu 6, scam alerts 1.
+    // 1. A migrant joins by USSD in Tajik: language 1 (Tajik), main menu 7, scam alerts 1.
     await ussd('1');
-    expect(await ussd('1*6')).toBe('CON 1. Огоҳӣ аз фиреб\n2. Огоҳӣ + маслиҳат\n98. Давом\n0. Бозгашт');
-    expect(await ussd('1*6*1')).toBe(`END ${t('tg', 'subscribe.done')}`);
+    expect(await ussd('1*7')).toBe('CON 1. Огоҳӣ аз фиреб\n2. Огоҳӣ + маслиҳат\n98. Давом\n0. Бозгашт');
+    expect(await ussd('1*7*1')).toBe(`END ${t('tg', 'subscribe.done')}`);
     const consent = await deps.campaigns.subscriptions.consentHistory(deps.callerKey(TAJIK_MIGRANT));
     expect(consent).toEqual([{ at: expect.any(String), channel: 'ussd', action: 'opt_in', topics: ['scam_alerts'], lang: 'tg' }]);
 

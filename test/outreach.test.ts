@@ -51,16 +51,16 @@ describe('opting in', () => {
 
   it('by USSD: the main menu entry, tips with destination and month, each answer the consent', () => {
     const step = (path: string[]) => ussdStep({ path, startLang: 'en', limits: { gsm: 182, ucs2: 80 }, data: sampleUssdData() });
-    expect(step(['6']).reply.text).toBe(
+    expect(step(['7']).reply.text).toBe(
       'Get by SMS (free, STOP ends):\n1. Scam alerts\n2. Alerts + departure tips\n3. Alerts, tips, UK scheme news\n4. Stop all messages\n0. Back',
     );
-    expect(step(['6', '2', '1']).reply.text).toBe("Month you leave, e.g. 03.2027\n1. I don't know yet\n0. Back");
-    const done = step(['6', '2', '1', '03.2027']);
+    expect(step(['7', '2', '1']).reply.text).toBe("Month you leave, e.g. 03.2027\n1. I don't know yet\n0. Back");
+    const done = step(['7', '2', '1', '03.2027']);
     expect(done.reply).toEqual({ end: true, text: t('en', 'subscribe.done') });
     expect(done.effects).toEqual([{ type: 'subscribe', choice: { topics: ['scam_alerts', 'departure_tips'], destination: 'uk', departureMonth: '2027-03' }, lang: 'en' }]);
-    expect(step(['6', '3', '3', '1']).effects).toEqual([{ type: 'subscribe', choice: { topics: ['scam_alerts', 'departure_tips', 'uk_scheme'], destination: 'other' }, lang: 'en' }]);
-    expect(step(['6', '4']).effects).toEqual([{ type: 'unsubscribe', lang: 'en' }]);
-    expect(step(['6', '2', '1', 'soon']).reply.text).toMatch(/^Invalid\.\nMonth you leave/);
+    expect(step(['7', '3', '3', '1']).effects).toEqual([{ type: 'subscribe', choice: { topics: ['scam_alerts', 'departure_tips', 'uk_scheme'], destination: 'other' }, lang: 'en' }]);
+    expect(step(['7', '4']).effects).toEqual([{ type: 'unsubscribe', lang: 'en' }]);
+    expect(step(['7', '2', '1', 'soon']).reply.text).toMatch(/^Invalid\.\nMonth you leave/);
   });
 
   it('records the consent (when, channel, what, language) under the keyed hash, the number sealed', async () => {

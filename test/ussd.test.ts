@@ -79,7 +79,7 @@ describe('USSD conversation', () => {
   });
 
   it('answers an invalid choice politely with the same options', () => {
-    expect(step(['7'], 'en').reply.text).toBe(`Invalid.\n${MAIN_EN}`);
+    expect(step(['8'], 'en').reply.text).toBe(`Invalid.\n${MAIN_EN}`);
     expect(step(['x']).reply.text).toBe('Нодуруст. / Неверно. / Invalid.\n1. Тоҷикӣ\n2. Русский\n3. English');
     for (const input of ['', 'abc', '99', '0', '1.5', '-1', '٣']) {
       expect(step([input], 'ru').reply.text, input).toBe(`Неверно.\n${MAIN_RU}`);
