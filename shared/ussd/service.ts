@@ -1,14 +1,14 @@
 /**
- * One USSD request, provider-neutral: the caller's language and the registry side by side, then the session's
- * step through the conversation runner. The session's navigation lives in its input path: sent whole by the
- * gateway (Africa's Talking), so nothing is written but a language choice, a submitted report and a finished quiz,
- * and the caller's language is read once per session and container (start-languages.ts); or one input at
+ * One USSD request, provider-neutral: the caller's language, then the session's step through the conversation
+ * runner (which reads the registry only for a step that checks something). The session's navigation lives in its
+ * input path: sent whole by the gateway (Africa's Talking), so nothing is written but a language choice, a submitted
+ * report and a finished quiz, and the caller's language is read once per session and container
+ * (start-languages.ts); or one input at
  * a time (SMPP through Kannel), so the path is kept in the store, one read and one write per step.
  */
 import { randomUUID } from 'node:crypto';
-import { converse, readRegistry } from '../conversation/runner';
+import { converse } from '../conversation/runner';
 import type { Lang } from '../domain/prompts';
-import type { RegistryIndex } from '../domain/registry';
 import type { ScreenLimits } from '../domain/screen';
 import {
   advanceUssdSession,
@@ -36,9 +36,9 @@ export async function answerUssd(deps: ChannelServices, request: UssdSessionRequ
   const callerKey = deps.callerKey(request.phone);
   // The session's start language, read from the store on the session's first step in this container only.
   const known = deps.ussdStartLanguages.get(callerKey, request.sessionId);
-  const [startLang, registry] = await Promise.all([
+  const startLang =
     known ??
-      deps.languages.get(callerKey).then(
+    (await deps.languages.get(callerKey).then(
         (stored) => {
           const lang = sessionStartLanguage(stored, request.sessionId);
           deps.ussdStartLanguages.remember(callerKey, request.sessionId, lang);
@@ -48,16 +48,13 @@ export async function answerUssd(deps: ChannelServices, request: UssdSessionRequ
           deps.log.error('language lookup failed', { callerKey, error });
           return null;
         },
-      ),
-    readRegistry(deps),
-  ]);
+      ));
   // The store is down: the caller gets a polite last screen rather than a menu that would fail further on.
   if (startLang === null) return unavailableReply(undefined);
   return ussdTurn(deps, {
     ...request,
     callerKey,
     startLang: startLang.lang,
-    registry,
     // A gateway's retry of the final step carries the same session and path: the same report.
     idempotencyKey: `ussd:${request.sessionId}:${request.path.join('*')}`,
     limits: deps.config.ussdLimits,
@@ -82,13 +79,10 @@ export interface UssdInputRequest {
  */
 export async function answerUssdInput(deps: ChannelServices, request: UssdInputRequest): Promise<UssdReply> {
   const callerKey = deps.callerKey(request.phone);
-  const [state, registry] = await Promise.all([
-    deps.ussdSessions.read(callerKey, request.session).catch((error: unknown) => {
-      deps.log.error('ussd session lookup failed', { callerKey, error });
-      return null;
-    }),
-    readRegistry(deps),
-  ]);
+  const state = await deps.ussdSessions.read(callerKey, request.session).catch((error: unknown) => {
+    deps.log.error('ussd session lookup failed', { callerKey, error });
+    return null;
+  });
   if (state === null) return unavailableReply(undefined);
   const session = advanceUssdSession(state.session, request.event, randomUUID);
   // An answer to a session the store no longer holds (expired, or never seen): a polite last screen.
@@ -100,7 +94,6 @@ export async function answerUssdInput(deps: ChannelServices, request: UssdInputR
     path: session.path,
     callerKey,
     startLang: sessionStartLanguage(state.language, session.uid),
-    registry,
     idempotencyKey: `ussd:${session.uid}:${session.path.join('*')}`,
     limits: { gsm: Math.min(gsm, request.maxLimits.gsm), ucs2: Math.min(ucs2, request.maxLimits.ucs2) },
   });
@@ -121,7 +114,6 @@ async function ussdTurn(
     callerKey: string;
     /** The language the session began with (sessionStartLanguage). */
     startLang: Lang | undefined;
-    registry: RegistryIndex | undefined;
     idempotencyKey: string;
     limits: ScreenLimits;
   },
@@ -129,7 +121,8 @@ async function ussdTurn(
   const { callerKey, startLang } = turn;
   const { result } = await converse(deps, {
     caller: { phone: turn.phone, key: callerKey },
-    data: { registry: turn.registry, today: dushanbeToday(deps.now()), cardHash: deps.cardHash, reported: new Map() },
+    // The registry is read only by a step that checks something (its need), not by navigation.
+    data: { today: dushanbeToday(deps.now()), cardHash: deps.cardHash, reported: new Map() },
     step: (data) => ussdStep({ path: turn.path, startLang, limits: turn.limits, data }),
     filing: {
       reportOf: (effect: UssdEffect) =>
