@@ -149,6 +149,13 @@ const KINDS: Kind[] = [
     count: 1500,
   },
   {
+    // One session per caller, reused: after its first step the session's language is known to this container.
+    name: 'USSD menu step (within a session)',
+    make: (k) => ussd(`menu-session-${process.pid}-${k % CALLERS.length}`, CALLERS[k % CALLERS.length]!, ['4', '1', '4*1', '1*1'][k % 4]!),
+    expect: (r) => r.status === 200 && r.body.startsWith('CON '),
+    count: 1500,
+  },
+  {
     name: 'USSD verification by name (10k registry)',
     make: (k) => ussd(`name-${unique()}`, CALLERS[k % CALLERS.length]!, `1*1*${entries[(k * 7919) % entries.length]!.name}`),
     expect: (r) => r.status === 200 && r.body.startsWith('CON '),
@@ -177,6 +184,7 @@ const KINDS: Kind[] = [
 /** What each latency target allows, as a ratio of p50 to the baseline's p50 (issue #10). */
 const LATENCY_TARGETS: Record<string, number> = {
   'USSD menu step (returning caller)': 3,
+  'USSD menu step (within a session)': 3,
   'USSD verification by name (10k registry)': 4,
   'USSD verification by licence (10k registry)': 4,
   'SMS CHECK (name, 10k registry)': 6,
@@ -303,6 +311,11 @@ const TRIP_KINDS: TripKind[] = [
     name: 'USSD navigation step (returning caller)',
     make: (k) => ussd(`nav-${unique()}`, CALLERS[k % CALLERS.length]!, ['4', '4*1', '1', '4*2*98'][k % 4]!),
     target: { reads: 1, writes: 0, label: 'no write, ≤ 1 read' },
+  },
+  {
+    name: 'USSD navigation step (within a session, after its first)',
+    make: (k) => ussd(`nav-session-${process.pid}`, CALLERS[0]!, ['4', '4*1', '1', '4*2*98'][k % 4]!),
+    target: { reads: 0, writes: 0, label: "no store call (the session's language known here)" },
   },
   {
     name: 'USSD verification by name',

@@ -11,7 +11,7 @@ import { writeFile } from 'node:fs/promises';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchEnvSchema, readEnvironment } from '../shared/config';
-import { BUDGET, measureBundles } from './bundles';
+import { BUDGET, measureBundles, sizeBudgetKb } from './bundles';
 import { firstWrong, measureLatency, measureStoreRead, measureRoundTrips, measureThroughput, REGISTRY_ENTRIES, startBenchServer } from './http';
 import { benchmarkRegistry } from './registry';
 import { benchmarkBroadcast, ENQUEUE_TARGET_PER_SECOND } from './broadcast';
@@ -74,12 +74,12 @@ if (only.has('registry')) {
 
 if (only.has('bundles')) {
   const bundles = await measureBundles();
-  console.log('Function bundles as the stack builds them (esbuild: esm, node22, minified, @aws-sdk/* external) vs a bare Hono bundle; cold import in a fresh node, median of 15');
+  console.log('Function bundles as the stack builds them (esbuild: esm, node22, minified, charset utf8, @aws-sdk/* external) vs a bare Hono bundle; cold import in a fresh node, median of 15');
   console.table(bundles);
   for (const row of bundles.filter((r) => r.verdict !== '-')) {
     targets.push({
-      target: `${row.bundle}: < ${BUDGET.sizeKb} KB and < ${BUDGET.initRatio}× baseline init`,
-      measured: `${row.sizeKb} KB, ${row.importRatio}× (${row.importMs} ms vs ${(bundles[0]!.importMs)} ms)`,
+      target: `${row.bundle}: ≤ ${sizeBudgetKb(row.bundle.replace('functions/', ''))} KB and ≤ ${BUDGET.initRatio}× baseline import (its AWS SDK clients loaded)`,
+      measured: `${row.sizeKb} KB, ${row.ownImportRatio}× (${row.ownImportMs} ms vs ${bundles[0]!.importMs} ms)`,
       verdict: row.verdict,
     });
   }

@@ -11,7 +11,7 @@ import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Config } from '../shared/config';
 import { REFERENCE_ALPHABET, REFERENCE_LENGTH } from '../shared/domain/report';
 import { measureScreen, smsParts } from '../shared/domain/screen';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { escalationEnvShape, toEscalationConfig } from './escalation/config';
 import { toVoiceConfig, voiceEnvShape } from './channels/voice-config';
 import { TAJIK_OPERATORS, isTajikOperator, type TajikOperator } from './channels/tajik-operators';

@@ -19,6 +19,7 @@ import { environmentWithSecrets } from './secrets';
 import { createDocumentClient } from './store/client';
 import { InboundRepository } from './store/inbound';
 import { LanguageRepository } from './store/languages';
+import { SessionStartLanguages } from './ussd/start-languages';
 import { PendingReportRepository } from './store/pending-reports';
 import { MessageRepository } from './store/messages';
 import { RegistryRepository } from './store/registry';
@@ -81,6 +82,8 @@ export interface ChannelServices extends Services {
   urgentCalls: UrgentCallRepository;
   /** The input paths of live USSD sessions whose gateway sends one input at a time (Kannel). */
   ussdSessions: UssdSessionRepository;
+  /** The start language of the USSD sessions this container has seen. */
+  ussdStartLanguages: SessionStartLanguages;
   /** Who the urgent line rings: the officers on duty in the table. */
   onCall: OnCallDirectory;
   licences: KeypadLicences;
@@ -168,6 +171,7 @@ export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps
     bridgeCalls: stores.escalations,
     urgentCalls: new UrgentCallRepository(db, config.tableName),
     ussdSessions: new UssdSessionRepository(db, config.tableName, deps.now),
+    ussdStartLanguages: new SessionStartLanguages(),
     onCall: officerOnCallDirectory(stores.officers),
     licences: new KeypadLicences(() => deps.registryEntries.loadAll()),
     quiz,

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { cardKey } from '../shared/crypto';
 import { checkQuery, guessLanguage, messageIntent } from '../shared/domain/free-text';
 import { LANGUAGES } from '../shared/domain/prompts';

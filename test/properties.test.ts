@@ -75,6 +75,7 @@ function runLikeTheShell(request: UssdRequest, myReports: Report[]) {
   let mine: Report[] | undefined;
   for (const need of result.needs) {
     if (need.type === 'myReports') mine = myReports;
+    else if (need.type === 'registry') throw new Error('the registry is given to the step beforehand here');
     else reported.set(identifierKey(need.identifier), need.identifier.kind === 'phone' ? { reporters: 2, lastSeen: '2026-11-20T09:25:42.000Z' } : null);
   }
   result = ussdStep({ ...request, data: { ...request.data, reported, myReports: mine } });

@@ -17,6 +17,20 @@ const MAIN_TG = '1. Санҷиши ширкат/рақам\n2. Шикоят аз
 const MAIN_RU = '1. Проверка фирмы/номера\n2. Сообщить об обмане\n98. Далее';
 
 describe('USSD conversation', () => {
+  it('names the registry as a need only for a screen drawn from it, and for a pick among matches on the way', () => {
+    const unread: UssdData = { ...data, registry: undefined };
+    // Navigation is drawn without it.
+    expect(step(['4', '1'], 'en', unread)).toEqual({ ...step(['4', '1'], 'en'), needs: [] });
+    expect(step(['1', '1'], 'en', unread).needs).toEqual([]);
+    // A check is drawn once it is read.
+    expect(step(['1', '1', 'Jahongir'], 'en', unread).needs).toEqual([{ type: 'registry' }]);
+    expect(step(['1', '1', 'Jahongir'], 'en').reply.text).toBe('1. Ҷаҳонгир Тур (SAMPLE)\n2. Ширкати Ҷаҳонгир Сафар (SAMPLE)\n0. Back');
+    // The pick among matching names is replayed from the registry, so a screen past it needs it too.
+    expect(step(['1', '1', 'Jahongir', '1', '0'], 'en', unread).needs).toEqual([{ type: 'registry' }]);
+    // Read and unavailable: the caller is told so.
+    expect(step(['1', '1', 'Jahongir'], 'en', { ...data, registry: null })).toMatchObject({ reply: { text: expect.stringMatching(/unavailable|try again/i) }, needs: [] });
+  });
+
   it('asks a first-time caller for a language, in all three', () => {
     expect(step([])).toEqual({
       reply: { end: false, text: 'Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English' },

@@ -4,7 +4,7 @@
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { deliver, type DeliveryContext } from '../../shared/outbox/deliver';
 import { configuredSenders } from '../../shared/outbox/senders';
 import { SqsQueue } from '../../shared/outbox/sqs';

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { RemovalPolicy, type Duration } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -124,6 +124,8 @@ export class HotlineFunction extends NodejsFunction {
         sourceMap: true,
         target: 'node22',
         mainFields: ['module', 'main'],
+        // The prompts are Cyrillic: as \uXXXX escapes (esbuild's ASCII default) they take twice the bytes.
+        charset: Charset.UTF8,
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
         forceDockerBundling: false,
       },

@@ -12,7 +12,7 @@
  * - The final callback (`isActive=0`, after hang-up) carries `recordingUrl` and `durationInSeconds`; its answer is
  *   ignored.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { BRIDGE_LANG, t, type Lang } from '../domain/prompts';
 import type { Segment, VoiceAction, VoiceInput } from '../domain/voice';
 import type { Rendered, VoiceRenderOptions } from './twilio-voice';

@@ -2,7 +2,7 @@
  * Africa's Talking: parsing and authenticating its webhooks, rendering its replies (docs/providers.md).
  * Africa's Talking signs nothing, so when a token is configured every one of its routes requires it as `?token=`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { requireQueryToken } from '../http';
 import { senderPhoneField } from '../domain/phone';
 import type { UssdReply } from '../domain/ussd';

@@ -6,7 +6,7 @@
  * values are bytes), so the query is decoded here byte-wise, not as UTF-8 text. Kannel signs nothing: every URL
  * of the sample kannel.conf carries `token=`, checked in constant time (requireQueryToken).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isGsmText } from '../domain/screen';
 import type { UssdReply, UssdSessionEvent } from '../domain/ussd';
 import type { OutboundStatus } from '../ports';

@@ -5,7 +5,7 @@
  * PUBLIC_BASE_URL and carries the call's state in its query, so the state is covered by Twilio's signature.
  */
 import VoiceResponse from 'twilio/lib/twiml/VoiceResponse';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Lang } from '../domain/prompts';
 import type { VoiceAction, VoiceInput, VoiceState } from '../domain/voice';
 import { planSpeech, type Fallback, type RecordingResolver, type Speech } from './voice-speech';

@@ -4,7 +4,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { validateRequest } from 'twilio/lib/webhooks/webhooks';
-import { z } from 'zod';
+import * as z from 'zod';
 import { senderPhoneField } from '../domain/phone';
 import type { OutboundStatus } from '../ports';
 

@@ -1,5 +1,5 @@
 /** The voice line's variables, part of the one configuration schema (shared/config.ts): output under `config.voice`. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const DEFAULT_MAX_RECORDING_SECONDS = 120;
 export const DEFAULT_DIAL_TIMEOUT_SECONDS = [20];

@@ -8,7 +8,7 @@
  * falls back to Russian (recording or speech), then English, and the fallback is reported for the log.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import manifestJson from '../../prompts/audio-manifest.json';
 import { LANGUAGES, type Lang } from '../domain/prompts';
 import { spokenText, type Segment, type SpokenKey } from '../domain/voice';

@@ -27,6 +27,8 @@ export interface ConversationDeps {
   intake: IntakeDeps;
   /** Who the urgent line rings (needed only by the voice line). */
   onCall?: OnCallDirectory;
+  /** The registry, for the steps that need it (USSD names the need; SMS and voice read it beforehand). */
+  registry?: RegistryCache;
   /** The keypad licence index of a registry version (needed only by the voice line). */
   licences?: { get(index: RegistryIndex): Promise<KeypadLicenceIndex> };
   /** Records finished quiz takings (shared/quiz/takings.ts). */
@@ -211,6 +213,9 @@ async function lookUp(
             ? await deps.onCall.onCallNumbers().catch(soft('on-call officers lookup failed; taking a message instead', []))
             : [];
           return;
+        case 'registry':
+          found.registry = deps.registry ? await readRegistry({ registry: deps.registry, log: deps.log }) : null;
+          return;
         case 'licences':
           found.licences =
             data.registry && deps.licences
@@ -223,10 +228,10 @@ async function lookUp(
   return { ...data, ...found, reported, reports };
 }
 
-/** The registry index (from memory; a version read at most every 30 s); undefined when it cannot be had. */
-export function readRegistry(deps: { registry: RegistryCache; log: Logger }): Promise<RegistryIndex | undefined> {
+/** The registry index (from memory; a version read at most every 30 s); null when it cannot be had. */
+export function readRegistry(deps: { registry: RegistryCache; log: Logger }): Promise<RegistryIndex | null> {
   return deps.registry.get().catch((error: unknown) => {
     deps.log.error('registry unavailable', { error });
-    return undefined;
+    return null;
   });
 }

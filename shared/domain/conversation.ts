@@ -30,7 +30,9 @@ export type Need =
   /** Licence numbers as typed on a keypad (the voice line's licence check). */
   | { type: 'licences' }
   /** Whether the caller is subscribed to the outreach (STOP is confirmed once, JOIN after STOP resumes). */
-  | { type: 'subscription' };
+  | { type: 'subscription' }
+  /** The registry index, for a step that checks a name, licence or contact (USSD reads it only then). */
+  | { type: 'registry' };
 
 /** How a submitted report fared, for the answer that follows it. */
 export type Submitted = { saved: true; report: Report } | { saved: false };
@@ -42,8 +44,8 @@ export interface KeypadLicenceIndex {
 
 /** What a step answers from: what the channel knows of the request's moment, and what the runner looked up. */
 export interface ConversationData {
-  /** The registry index held in memory; undefined when it could not be loaded. */
-  registry?: RegistryIndex;
+  /** The registry index held in memory; null when it could not be loaded, undefined when not read (a need). */
+  registry?: RegistryIndex | null;
   /** The caller's calendar day, `YYYY-MM-DD`: a licence valid until yesterday has expired. */
   today: string;
   /** The keyed hash of a card number (cards are never stored or compared whole). */

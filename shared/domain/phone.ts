@@ -4,7 +4,7 @@
  * scammer meet and a check finds the registry's contact.
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A phone number as the store keeps it: `+`, a country code and 7 to 15 digits in all. */
 export const E164 = /^\+[1-9]\d{6,14}$/;

@@ -3,7 +3,7 @@
  * identifiers and the amount), triage, references and the next step shown for STATUS. No I/O: the shell supplies
  * the keyed card hash, the counts it looked up and the random source.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { normalisePhone, parsePhone } from './phone';
 import { LANGUAGES } from './prompts';
 import { normaliseWebsite } from './registry';

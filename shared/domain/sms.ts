@@ -113,8 +113,8 @@ export interface SmsReply {
 export interface SmsContext {
   storedLang: Lang | undefined;
   ussdServiceCode: string;
-  /** The registry index in memory (undefined when it could not be loaded) and the caller's calendar day. */
-  registry?: RegistryIndex;
+  /** The registry index in memory (null or undefined when it could not be loaded) and the caller's calendar day. */
+  registry?: RegistryIndex | null;
   today: string;
   cardHash: (digits: string) => string;
   /** The report summary of the identifier a CHECK names, when `checkTarget` found one (null: never reported). */

@@ -3,7 +3,7 @@
  * the environment object, its output under `config.escalation`. What only AWS needs (the scheduler's function,
  * role and group) is checked where it is used (eventbridge-scheduler.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Logged (as an error) when an escalation is left open: the stack's metric filter and alarm match it exactly. */
 export const ESCALATION_EXHAUSTED_MESSAGE = 'escalation exhausted';

@@ -3,7 +3,7 @@
  * registry file (shared/registry/csv.ts: quoted fields, line numbers of physical lines). Pure: text in, officers or
  * every problem with its line number out; one bad row makes the whole file bad.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { OFFICER_ROLES } from '../domain/escalation';
 import { LANGUAGES, type Lang } from '../domain/prompts';
 import { E164 } from '../domain/registry';

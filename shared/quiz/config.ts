@@ -3,7 +3,7 @@
  * open groups and read their figures by SMS. A short list in configuration rather than an imported rota: a
  * training centre has a handful of trainers, and their numbers change rarely (a deploy, or a restart locally).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { normalisePhone } from '../domain/phone';
 import { E164 } from '../domain/registry';
 

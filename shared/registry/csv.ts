@@ -3,7 +3,7 @@
  * without a byte-order mark. Pure: text in, entries or every problem with its line number out. Line numbers count
  * physical lines (the header is line 1), so a quoted field spanning two lines moves every later row down by one.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { normalisePhone } from '../domain/phone';
 import {
   E164,

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { escalationStateSchema, type AuditAction, type AuditDetail, type EscalationState, type Person } from '../domain/escalation';
 import type { BridgeCall } from '../ports';
 import { collections, keys, type ItemCollection } from './keys';

@@ -7,7 +7,7 @@
  * created readable by its owner only, the queue is encrypted (see the stack).
  */
 import { open, readFile, rename, type FileHandle } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { reportDraftSchema, type Report } from '../domain/report';
 import type { IntakeJournal, JournalEntry } from '../ports';
 import type { ReportRepository } from './reports';

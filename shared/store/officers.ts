@@ -8,7 +8,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { rotaOfficerSchema, type AuditAction, type AuditDetail, type Person, type RotaOfficer } from '../domain/escalation';
 import { E164 } from '../domain/registry';
 import { collections, keys, type ItemCollection } from './keys';

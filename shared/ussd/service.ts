@@ -1,21 +1,22 @@
 /**
- * One USSD request, provider-neutral: the caller's language and the registry side by side, then the session's
- * step through the conversation runner. The session's navigation lives in its input path: sent whole by the
- * gateway (Africa's Talking), so nothing is written but a language choice, a submitted report and a finished quiz; or one input at
+ * One USSD request, provider-neutral: the caller's language, then the session's step through the conversation
+ * runner (which reads the registry only for a step that checks something). The session's navigation lives in its
+ * input path: sent whole by the gateway (Africa's Talking), so nothing is written but a language choice, a submitted
+ * report and a finished quiz, and the caller's language is read once per session and container
+ * (start-languages.ts); or one input at
  * a time (SMPP through Kannel), so the path is kept in the store, one read and one write per step.
  */
 import { randomUUID } from 'node:crypto';
-import { converse, readRegistry } from '../conversation/runner';
-import type { RegistryIndex } from '../domain/registry';
+import { converse } from '../conversation/runner';
+import type { Lang } from '../domain/prompts';
 import type { ScreenLimits } from '../domain/screen';
 import {
   advanceUssdSession,
-  chosenLanguage,
+  languageChoice,
   reportFromAnswers,
   sessionStartLanguage,
   unavailableReply,
   ussdStep,
-  type StoredLanguage,
   type UssdEffect,
   type UssdReply,
   type UssdSessionEvent,
@@ -33,20 +34,27 @@ export interface UssdSessionRequest {
 
 export async function answerUssd(deps: ChannelServices, request: UssdSessionRequest): Promise<UssdReply> {
   const callerKey = deps.callerKey(request.phone);
-  const [stored, registry] = await Promise.all([
-    deps.languages.get(callerKey).catch((error: unknown) => {
-      deps.log.error('language lookup failed', { callerKey, error });
-      return null;
-    }),
-    readRegistry(deps),
-  ]);
+  // The session's start language, read from the store on the session's first step in this container only.
+  const known = deps.ussdStartLanguages.get(callerKey, request.sessionId);
+  const startLang =
+    known ??
+    (await deps.languages.get(callerKey).then(
+        (stored) => {
+          const lang = sessionStartLanguage(stored, request.sessionId);
+          deps.ussdStartLanguages.remember(callerKey, request.sessionId, lang);
+          return { lang };
+        },
+        (error: unknown) => {
+          deps.log.error('language lookup failed', { callerKey, error });
+          return null;
+        },
+      ));
   // The store is down: the caller gets a polite last screen rather than a menu that would fail further on.
-  if (stored === null) return unavailableReply(undefined);
+  if (startLang === null) return unavailableReply(undefined);
   return ussdTurn(deps, {
     ...request,
     callerKey,
-    stored,
-    registry,
+    startLang: startLang.lang,
     // A gateway's retry of the final step carries the same session and path: the same report.
     idempotencyKey: `ussd:${request.sessionId}:${request.path.join('*')}`,
     limits: deps.config.ussdLimits,
@@ -71,13 +79,10 @@ export interface UssdInputRequest {
  */
 export async function answerUssdInput(deps: ChannelServices, request: UssdInputRequest): Promise<UssdReply> {
   const callerKey = deps.callerKey(request.phone);
-  const [state, registry] = await Promise.all([
-    deps.ussdSessions.read(callerKey, request.session).catch((error: unknown) => {
-      deps.log.error('ussd session lookup failed', { callerKey, error });
-      return null;
-    }),
-    readRegistry(deps),
-  ]);
+  const state = await deps.ussdSessions.read(callerKey, request.session).catch((error: unknown) => {
+    deps.log.error('ussd session lookup failed', { callerKey, error });
+    return null;
+  });
   if (state === null) return unavailableReply(undefined);
   const session = advanceUssdSession(state.session, request.event, randomUUID);
   // An answer to a session the store no longer holds (expired, or never seen): a polite last screen.
@@ -88,8 +93,7 @@ export async function answerUssdInput(deps: ChannelServices, request: UssdInputR
     sessionId: session.uid,
     path: session.path,
     callerKey,
-    stored: state.language,
-    registry,
+    startLang: sessionStartLanguage(state.language, session.uid),
     idempotencyKey: `ussd:${session.uid}:${session.path.join('*')}`,
     limits: { gsm: Math.min(gsm, request.maxLimits.gsm), ucs2: Math.min(ucs2, request.maxLimits.ucs2) },
   });
@@ -108,18 +112,18 @@ async function ussdTurn(
   deps: ChannelServices,
   turn: UssdSessionRequest & {
     callerKey: string;
-    stored: StoredLanguage | undefined;
-    registry: RegistryIndex | undefined;
+    /** The language the session began with (sessionStartLanguage). */
+    startLang: Lang | undefined;
     idempotencyKey: string;
     limits: ScreenLimits;
   },
 ): Promise<UssdReply> {
-  const { callerKey, stored } = turn;
-  const startLang = sessionStartLanguage(stored, turn.sessionId);
+  const { callerKey, startLang } = turn;
   const { result } = await converse(deps, {
     caller: { phone: turn.phone, key: callerKey },
     channel: 'ussd',
-    data: { registry: turn.registry, today: dushanbeToday(deps.now()), cardHash: deps.cardHash, reported: new Map() },
+    // The registry is read only by a step that checks something (its need), not by navigation.
+    data: { today: dushanbeToday(deps.now()), cardHash: deps.cardHash, reported: new Map() },
     step: (data) => ussdStep({ path: turn.path, startLang, limits: turn.limits, data }),
     filing: {
       reportOf: (effect: UssdEffect) =>
@@ -133,7 +137,7 @@ async function ussdTurn(
     // goes out even when the write fails.
     rememberLanguage: (lang) =>
       deps.languages
-        .put(callerKey, chosenLanguage(stored, turn.sessionId, lang))
+        .put(callerKey, languageChoice(startLang, turn.sessionId, lang))
         .catch((error: unknown) => deps.log.error('language write failed', { callerKey, error })),
   });
   return result.reply;

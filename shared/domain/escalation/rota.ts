@@ -1,7 +1,7 @@
 /**
  * The rota: officers and supervisors, their levels and languages, and the chain an escalation pages in order.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { LANGUAGES, type Lang } from '../prompts';
 
 export const OFFICER_ROLES = ['officer', 'supervisor'] as const;

@@ -1,7 +1,7 @@
 /**
  * An escalation's stored state, its triggers, and the effects a transition asks the service to run.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ReportStatus } from '../report';
 
 export const ESCALATION_STATUSES = ['paging', 'acknowledged', 'exhausted', 'closed'] as const;

@@ -2,7 +2,7 @@
  * A registry entry (a licensed agency, an employer, a scheme operator) and how it is identified: its id, its
  * licence number's key, its contacts normalised, and its standing on a given day.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { E164 } from '../phone';
 
 export const ENTRY_KINDS = ['scheme_operator', 'agency', 'employer'] as const;

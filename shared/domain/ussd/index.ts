@@ -21,5 +21,5 @@ export {
 export { reportFromAnswers } from './report-flow';
 export { unavailableReply } from './pages';
 export { ussdStep } from './step';
-export { sessionStartLanguage, chosenLanguage, type StoredLanguage } from './language';
+export { sessionStartLanguage, chosenLanguage, languageChoice, type StoredLanguage } from './language';
 export { advanceUssdSession, type UssdSession, type UssdSessionEvent } from './input-path';

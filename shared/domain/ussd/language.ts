@@ -21,5 +21,10 @@ export function sessionStartLanguage(stored: StoredLanguage | undefined, session
 
 /** The preference to store when the caller chooses `lang` during session `sessionId`. */
 export function chosenLanguage(stored: StoredLanguage | undefined, sessionId: string, lang: Lang): StoredLanguage {
-  return { lang, sessionId, sessionStartLang: sessionStartLanguage(stored, sessionId) };
+  return languageChoice(sessionStartLanguage(stored, sessionId), sessionId, lang);
+}
+
+/** The same, from the session's start language (known without the stored preference). */
+export function languageChoice(startLang: Lang | undefined, sessionId: string, lang: Lang): StoredLanguage {
+  return { lang, sessionId, sessionStartLang: startLang };
 }

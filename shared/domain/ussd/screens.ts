@@ -10,6 +10,12 @@ import { reportView } from './report-flow';
 import { isQuizScreen, quizView } from './quiz-flow';
 import { isSubscribeScreen, subscribeView } from './subscribe-flow';
 
+/** A screen drawn from the registry before it is read: its need named, the screen drawn again once it is read. */
+function needRegistry(ctx: Context): View {
+  ctx.needs.push({ type: 'registry' });
+  return { kind: 'text', text: '', options: [] };
+}
+
 export function view(walk: Walk, ctx: Context): View {
   const lang = walk.lang;
   const { screen } = walk.at;
@@ -56,6 +62,7 @@ export function view(walk: Walk, ctx: Context): View {
         answer: (w, query) => ({ ...go(w, { name: 'entityResult', query }), effects: [{ type: 'verified', kind: 'name' }] }),
       };
     case 'entityResult': {
+      if (data.registry === undefined) return needRegistry(ctx);
       if (!data.registry) return { kind: 'text', text: t(lang!, 'common.unavailable'), options: [] };
       const match = data.registry.findByNameOrLicence(screen.query);
       if (match.kind === 'none') return { kind: 'text', text: noRecordAnswer(lang!, screen.query), options: [] };
@@ -67,6 +74,7 @@ export function view(walk: Walk, ctx: Context): View {
       };
     }
     case 'entityDetail': {
+      if (data.registry === undefined) return needRegistry(ctx);
       const entry = data.registry?.get(screen.id);
       return { kind: 'text', text: entry ? entryAnswer(lang!, entry, data.today) : t(lang!, 'common.unavailable'), options: [] };
     }
@@ -85,6 +93,7 @@ export function view(walk: Walk, ctx: Context): View {
       if (!identifier) return { kind: 'text', text: t(lang!, 'contact.invalid'), options: [] };
       const key = identifierKey(identifier);
       if (!data.reported.has(key)) ctx.needs.push({ type: 'identifier', identifier });
+      if ((identifier.kind === 'phone' || identifier.kind === 'url') && data.registry === undefined) ctx.needs.push({ type: 'registry' });
       const official =
         identifier.kind === 'phone' || identifier.kind === 'url'
           ? (data.registry?.findContact(identifier.kind === 'phone' ? 'phone' : 'website', identifier.value) ?? [])

@@ -19,8 +19,9 @@ export function ussdStep(request: UssdRequest): UssdResult {
     walk = applyInput({ ...walk, invalid: false, effects: [] }, input.trim(), ctx);
     if (index < request.path.length - 1) walk = { ...walk, effects: [] };
   });
-  // Only the screen shown needs its lookups; screens passed on the way were shown by earlier requests.
-  ctx.needs = [];
+  // Only the screen shown needs its lookups; screens passed on the way were shown by earlier requests. But the
+  // registry shapes the way too (the pick among matching names), so its need is kept.
+  ctx.needs = ctx.needs.some((need) => need.type === 'registry') ? [{ type: 'registry' }] : [];
   const reply = render(walk, ctx);
   return { reply, lang: walk.lang, effects: walk.effects, needs: ctx.needs };
 }

@@ -76,7 +76,7 @@ export type UssdEffect =
   | { type: 'submitReport'; answers: ReportAnswers; lang: Lang };
 
 /** What the runner must look up for the screen reached (and `data` lacks). */
-export type UssdNeed = Extract<Need, { type: 'identifier' | 'myReports' }>;
+export type UssdNeed = Extract<Need, { type: 'identifier' | 'myReports' | 'registry' }>;
 
 /** What the screens answer from (see shared/domain/conversation.ts). */
 export type UssdData = ConversationData;
