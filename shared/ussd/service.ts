@@ -40,17 +40,32 @@ export async function answerUssd(deps: ChannelServices, request: UssdSessionRequ
     }),
     readRegistry(deps),
   ]);
-  // The store is down: the caller gets a polite last screen rather than a menu that would fail further on.
-  if (stored === null) return unavailableReply(undefined);
-  return ussdTurn(deps, {
+  const turn = {
     ...request,
     callerKey,
-    stored,
     registry,
     // A gateway's retry of the final step carries the same session and path: the same report.
     idempotencyKey: `ussd:${request.sessionId}:${request.path.join('*')}`,
     limits: deps.config.ussdLimits,
-  });
+  };
+  if (stored === null) return answerWhileStoreDown(deps, turn);
+  return ussdTurn(deps, { ...turn, stored });
+}
+
+/**
+ * The store is down, so the caller's language (and with it where the path starts) is unknown. A step that sends a
+ * report is still filed, so intake journals it: the path is read from the language menu and from the main menu
+ * (the menus are the same in every language), and the one reading that sends a report is taken; a caller who
+ * chose the language in an earlier session gets Tajik, the likeliest. Any other step gets the polite last screen
+ * rather than a menu that would fail further on.
+ */
+async function answerWhileStoreDown(deps: ChannelServices, turn: Omit<UssdTurnRequest, 'stored'>): Promise<UssdReply> {
+  const data = { registry: turn.registry, today: dushanbeToday(deps.now()), cardHash: deps.cardHash, reported: new Map() };
+  const readings = ([undefined, { lang: 'tg' }] as const).filter((stored) =>
+    ussdStep({ path: turn.path, startLang: stored?.lang, limits: turn.limits, data }).effects.some((e) => e.type === 'submitReport'),
+  );
+  if (readings.length !== 1) return unavailableReply(undefined);
+  return ussdTurn(deps, { ...turn, stored: readings[0] });
 }
 
 /** A USSD message from a gateway that sends one input at a time (SMPP USSD through Kannel). */
@@ -103,17 +118,16 @@ export async function answerUssdInput(deps: ChannelServices, request: UssdInputR
   return saved ? reply : unavailableReply(state.language?.lang);
 }
 
+type UssdTurnRequest = UssdSessionRequest & {
+  callerKey: string;
+  stored: StoredLanguage | undefined;
+  registry: RegistryIndex | undefined;
+  idempotencyKey: string;
+  limits: ScreenLimits;
+};
+
 /** One step of a session whose path and caller are known: the pure step through the conversation runner. */
-async function ussdTurn(
-  deps: ChannelServices,
-  turn: UssdSessionRequest & {
-    callerKey: string;
-    stored: StoredLanguage | undefined;
-    registry: RegistryIndex | undefined;
-    idempotencyKey: string;
-    limits: ScreenLimits;
-  },
-): Promise<UssdReply> {
+async function ussdTurn(deps: ChannelServices, turn: UssdTurnRequest): Promise<UssdReply> {
   const { callerKey, stored } = turn;
   const startLang = sessionStartLanguage(stored, turn.sessionId);
   const { result } = await converse(deps, {
