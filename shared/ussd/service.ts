@@ -21,6 +21,7 @@ import {
   type UssdSessionEvent,
 } from '../domain/ussd';
 import { dushanbeToday } from '../domain/verify';
+import { ussdReportKey } from '../privacy';
 import type { ChannelServices } from '../runtime';
 
 export interface UssdSessionRequest {
@@ -45,7 +46,7 @@ export async function answerUssd(deps: ChannelServices, request: UssdSessionRequ
     callerKey,
     registry,
     // A gateway's retry of the final step carries the same session and path: the same report.
-    idempotencyKey: `ussd:${request.sessionId}:${request.path.join('*')}`,
+    idempotencyKey: ussdReportKey(callerKey, request.sessionId, request.path),
     limits: deps.config.ussdLimits,
   };
   if (stored === null) return answerWhileStoreDown(deps, turn);
@@ -105,7 +106,7 @@ export async function answerUssdInput(deps: ChannelServices, request: UssdInputR
     callerKey,
     stored: state.language,
     registry,
-    idempotencyKey: `ussd:${session.uid}:${session.path.join('*')}`,
+    idempotencyKey: ussdReportKey(callerKey, session.uid, session.path),
     limits: { gsm: Math.min(gsm, request.maxLimits.gsm), ucs2: Math.min(ucs2, request.maxLimits.ucs2) },
   });
   const saved = await (reply.end ? deps.ussdSessions.end(callerKey, request.session) : deps.ussdSessions.save(callerKey, request.session, session)).then(
