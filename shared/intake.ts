@@ -7,7 +7,10 @@
 import type { Logger } from './log';
 import { metrics } from './metrics';
 import { t } from './domain/prompts';
-import { triage, type Report, type ReportDraft } from './domain/report';
+import { standing } from './domain/registry/entry';
+import type { RegistryIndex } from './domain/registry';
+import { triage, type Identifier, type Report, type ReportDraft } from './domain/report';
+import { dushanbeToday } from './domain/verify';
 import { reportAdvice } from './domain/report-texts';
 import { journalEntrySchema, replayJournal, type ReplayResult } from './store/journal';
 import type { ReportRepository } from './store/reports';
@@ -24,6 +27,8 @@ export interface IntakeDeps {
   onUrgent(report: Report): Promise<void>;
   /** Where the "report received" SMS goes out (shared/outbox/outbox.ts `Outbox` fits). */
   outbox: { send(to: string, text: string): Promise<unknown> };
+  /** The registry, to tell a licensed agency's official contacts (shared/registry/cache.ts `RegistryCache` fits). */
+  registry?: { get(): Promise<RegistryIndex> };
   now?: () => number;
 }
 
@@ -52,13 +57,18 @@ export async function submitReport(
   const { reporterPhone, ...fields } = submission;
   const reporterKey = deps.callerKey(reporterPhone);
   const sealedCallbackNumber = fields.callbackConsent ? await deps.vault.encrypt(reporterPhone) : undefined;
+  const now = (deps.now ?? Date.now)();
+  // A licensed agency's official contact is never counted towards a campaign against it: its reports are a
+  // possible impersonation, for an officer (docs/security.md).
+  const official = await officialContacts(deps, fields.identifiers, now);
   // A campaign (several reporters naming one identifier) makes a report urgent; if the count cannot be read, the
   // report is still taken, triaged on what it says itself.
-  const others = await deps.reports.otherReporters(fields.identifiers, reporterKey).catch(() => 0);
+  const counted = fields.identifiers.filter((identifier) => !official.includes(identifier));
+  const others = await deps.reports.otherReporters(counted, reporterKey).catch(() => 0);
   const draft: ReportDraft = {
     ...fields,
-    urgency: triage(fields, { ...deps.triage, otherReportersOfSameIdentifiers: others }),
-    createdAt: new Date((deps.now ?? Date.now)()).toISOString(),
+    urgency: triage(fields, { ...deps.triage, otherReportersOfSameIdentifiers: others, namesOfficialContact: official.length > 0 }),
+    createdAt: new Date(now).toISOString(),
     reporterKey,
   };
   try {
@@ -82,6 +92,18 @@ export async function submitReport(
     );
     return { saved: false, journaled };
   }
+}
+
+/** The report's identifiers that are an official contact of a licensed entry (none when the registry cannot be had). */
+async function officialContacts(deps: IntakeDeps, identifiers: readonly Identifier[], now: number): Promise<Identifier[]> {
+  const registry = await deps.registry?.get().catch(() => undefined);
+  if (!registry) return [];
+  const today = dushanbeToday(now);
+  return identifiers.filter((identifier) => {
+    if (identifier.kind !== 'phone' && identifier.kind !== 'url') return false;
+    const entries = registry.findContact(identifier.kind === 'phone' ? 'phone' : 'website', identifier.value);
+    return entries.some((entry) => standing(entry, today) === 'licensed');
+  });
 }
 
 /** The reference and advice by SMS; a failed SMS does not undo the report. */

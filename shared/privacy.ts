@@ -17,6 +17,14 @@ export function reportTextKey(callerKey: string, normalisedText: string): string
   return createHmac('sha256', callerKey).update(normalisedText).digest('base64url');
 }
 
+/**
+ * The idempotency key of a USSD session's report: its session and input path, keyed by the caller's key. The path
+ * holds what the caller typed (a card number, a long link), so the key is a hash: bounded, and revealing nothing.
+ */
+export function ussdReportKey(callerKey: string, sessionId: string, path: readonly string[]): string {
+  return `ussd:${createHmac('sha256', callerKey).update(`${sessionId}\u0000${path.join('*')}`).digest('base64url')}`;
+}
+
 /** Compares two secrets in constant time, whatever their lengths. */
 export function secretsEqual(given: string, expected: string): boolean {
   const a = createHash('sha256').update(given).digest();

@@ -179,6 +179,7 @@ export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps
     intake: {
       outbox,
       reports: deps.reports,
+      registry: deps.registry,
       journal: adapters.journal,
       vault: adapters.vault,
       log: deps.log,

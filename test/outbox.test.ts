@@ -163,6 +163,20 @@ describe('sending through the providers (SDKs intercepted at HTTP)', () => {
     expect(queue.deadLetters).toHaveLength(1);
   });
 
+  it("keeps no phone number in lastError, though the providers' error texts quote it", async () => {
+    nock(AT_API).post('/version1/messaging').reply(201, atRecipient(403, 'InvalidPhoneNumber: +992900000901'));
+    nock(TWILIO_API)
+      .post(`/2010-04-01/Accounts/${ACCOUNT}/Messages.json`)
+      .reply(400, { code: 21211, message: "The 'To' number +992900000901 is not a valid phone number.", status: 400 });
+    const { messages, queue, outbox } = outboxUnderTest(3);
+    const id = await outbox.send('+992900000901', 'Hello');
+    await queue.drain();
+    const record = await messages.get(id);
+    expect(record?.status).toBe('failed');
+    expect(record?.lastError).toContain('***0901');
+    expect(record?.lastError).not.toMatch(/992900000901/);
+  });
+
   it('sends a message handed over twice only once (at-least-once queues)', async () => {
     nock(AT_API).post('/version1/messaging').once().reply(201, atRecipient(101, 'Success', 'ATXid_once'));
     const { messages, queue, outbox } = outboxUnderTest();

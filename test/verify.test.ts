@@ -61,7 +61,7 @@ describe('SMS CHECK', () => {
     ['ПРОВЕРКА Конкордия', 'Concordia (UK): ЛИЦЕНЗИЯ ЕСТЬ (оператор сезонной программы UK, GB, по реестру на 2025-03-01). Сверьте с тем, кто вам писал. Оператор не берёт плату за работу.'],
     ['САНҶИШ Ҷаҳонгир', 'Барои «Ҷаҳонгир» якчанд ёфт шуд: Ҷаҳонгир Тур (SAMPLE); Ширкати Ҷаҳонгир Сафар (SAMPLE). САНҶИШ-ро бо номи дақиқ ё рақами иҷозатнома фиристед.'],
     ['проверка Бахт', 'ВНИМАНИЕ: Агентии корёбии Бахт (SAMPLE) (кадровое агентство, TJ): лицензия ПРИОСТАНОВЛЕНА. Не платите им и не отдавайте документы.'],
-    ['CHECK +992900001005', '+992900001005 is an official contact of Кӯҳистон Меҳнат (SAMPLE) (licensed).'],
+    ['CHECK +992900001005', '+992900001005 is an official contact of Кӯҳистон Меҳнат (SAMPLE) (licensed). Impostors use it too: call back on this number yourself; the real agency never asks you to pay for a job.'],
     ['CHECK', 'To check, text CHECK and the name, licence number, phone number, @account or link. Example: CHECK Concordia'],
   ])('%s', (text, expected) => {
     expect(sms(text)).toBe(expected);

@@ -23,6 +23,8 @@ export const URGENCY_REASONS = [
   'trafficking_indicators',
   'large_amount',
   'campaign',
+  /** It names an official contact of a licensed agency: someone may be using the agency's name or number. */
+  'impersonation',
 ] as const;
 
 export type ReportChannel = (typeof REPORT_CHANNELS)[number];
@@ -424,6 +426,11 @@ export interface TriageContext {
   otherReportersOfSameIdentifiers: number;
   /** Distinct reporters, this one included, naming one identifier that make a campaign. */
   campaignThreshold: number;
+  /**
+   * The report names an official contact of a licensed registry entry. Such reports never count towards a campaign
+   * (they would brand the agency); an officer looks at each as a possible impersonation.
+   */
+  namesOfficialContact?: boolean;
 }
 
 /** Whether a report needs a person now, and every reason why (in `URGENCY_REASONS` order). */
@@ -434,6 +441,7 @@ export function triage(report: Pick<ReportDraft, 'category' | 'paid' | 'amount' 
   if (report.category === 'abroad_in_trouble') found.add('abroad_in_trouble');
   if (report.amount && toUsd(report.amount) >= context.amountThresholdUsd) found.add('large_amount');
   if (context.otherReportersOfSameIdentifiers + 1 >= context.campaignThreshold) found.add('campaign');
+  if (context.namesOfficialContact) found.add('impersonation');
   const reasons = URGENCY_REASONS.filter((reason) => found.has(reason));
   return { urgent: reasons.length > 0, reasons };
 }

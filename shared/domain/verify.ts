@@ -64,7 +64,8 @@ export function shownIdentifier(identifier: Identifier): string {
 
 /**
  * The answer about a phone number, account, link or card: whose official contact it is, how often it was reported,
- * or no record. An official contact that was also reported says both (a scammer may spoof a real number).
+ * or no record. The official contact of a licensed entry says how to tell an impostor instead of its reports (a
+ * scammer may spoof a real number, and reports must not brand a licensed agency); any other says both.
  */
 export function contactAnswer(
   lang: Lang,
@@ -80,6 +81,10 @@ export function contactAnswer(
   if (reported?.confirmedOn) {
     // Two officers confirmed it: that outweighs any count of reports.
     parts.push(t(lang, 'contact.confirmedScam', { value, date: reported.confirmedOn }));
+  } else if (officialOf.some((entry) => standing(entry, today) === 'licensed')) {
+    // A licensed agency's own number is never branded by reports: they can only be about impostors using it
+    // (two officers' confirmation above is a person's judgement, not a count).
+    parts.push(t(lang, 'contact.impostor'));
   } else if (reported && reported.reporters > 0) {
     // One report alone does not brand a number a scam (docs/domain-facts.md).
     const key = reported.reporters === 1 ? 'contact.reportedOnce' : 'contact.reported';

@@ -18,6 +18,7 @@ import {
 } from '../domain/sms';
 import { dushanbeToday } from '../domain/verify';
 import { handleOfficerSms, isOfficer } from '../escalation/service';
+import { submitReport } from '../intake';
 import { reportTextKey } from '../privacy';
 import { handleAlertSms, subscribe, unsubscribe } from '../outreach/service';
 import type { ChannelServices } from '../runtime';
@@ -56,6 +57,7 @@ export async function handleInboundSms(deps: ChannelServices, sms: InboundSms): 
     // Whether or not the claim was written (a lost response leaves it unknown), give it back; if that fails too,
     // the claim goes stale and a later retry takes it over.
     await deps.inbound.release(sms.provider, sms.providerMessageId).catch(() => undefined);
+    await keepReport(deps, sms, callerKey);
     return false;
   }
   // Answered: a failure to mark it done only risks answering a late retry twice, never losing it.
@@ -136,6 +138,31 @@ async function answerSms(deps: ChannelServices, sms: InboundSms, callerKey: stri
   if (command.name === 'confirm' && submitted?.outcome.saved) await deps.pendingReports.clear(callerKey);
   // An empty reply is silence: a STOP from someone with nothing to stop is not answered (STOP is confirmed once).
   if (result.reply.text) await deps.outbox.send(sms.from, result.reply.text, { replyTo });
+}
+
+/**
+ * A REPORT that could not be handled (the store is down) is filed anyway, so that intake journals it: kept even
+ * if the provider gives up retrying. Its key is the one a retry files it under, so the retry and the replay make
+ * one report. A YES or a story held for an offer is in the store and cannot be filed now; the retry files it.
+ */
+async function keepReport(deps: ChannelServices, sms: InboundSms, callerKey: string): Promise<void> {
+  const command = readSms(sms.text);
+  const { effects } = smsStep({
+    command,
+    storedLang: undefined,
+    callerKey,
+    ussdServiceCode: deps.config.ussdServiceCode,
+    heldReport: undefined,
+    data: { registry: undefined, today: dushanbeToday(deps.now()), cardHash: deps.cardHash, reported: new Map() },
+  });
+  const filed = effects.find((effect) => effect.type === 'submitReport');
+  if (!filed) return;
+  await submitReport(
+    deps.intake,
+    { ...reportFromSms(filed.text, filed.lang, sms.from, deps.cardHash), reporterPhone: sms.from },
+    reportKey(callerKey, command, undefined, `${sms.provider}:${sms.providerMessageId}`),
+    { confirmBySms: false },
+  ).catch((error: unknown) => deps.log.error('sms report not kept', { provider: sms.provider, callerKey, error }));
 }
 
 /**

@@ -52,8 +52,12 @@
  * | SMS quiz in progress | `CALLER#<phoneKey>`      | `QUIZ`    | `answers` so far, `lang`, `cohort`: SMS has no path to carry them; expires |
  *
  * `<phoneKey>` is the keyed hash of a phone number (shared/privacy.ts): no item key holds a raw number.
- * An identifier's `<value>` is its normalised value (E.164, handle, host and path), or for a card its keyed hash.
+ * An identifier's `<value>` is its normalised value (E.164, handle, host and path), or for a card its keyed hash;
+ * a value over 256 bytes is replaced by its SHA-256 (`boundedKeyValue`). `<idempotencyKey>` is bounded too: the
+ * channels build it from provider ids and keyed hashes, never from what the caller typed (shared/privacy.ts).
  */
+import { createHash } from 'node:crypto';
+
 export const TABLE_KEYS = { partition: 'pk', sort: 'sk', ttl: 'expiresAt' } as const;
 
 export interface ItemKey {
@@ -61,7 +65,18 @@ export interface ItemKey {
   sk: string;
 }
 
-const identifierPk = (kind: string, value: string) => `IDENT#${kind}#${value}`;
+/**
+ * A value a caller typed (a link can run to thousands of bytes) kept as it is while it is short, and as its hash
+ * past that, so that no key exceeds DynamoDB's limits (2,048 bytes for a partition key, 1,024 for a sort key),
+ * counted in bytes: Cyrillic is two a letter, and a normalised link percent-encodes it to six.
+ */
+export const KEY_VALUE_MAX_BYTES = 256;
+export function boundedKeyValue(value: string): string {
+  if (Buffer.byteLength(value, 'utf8') <= KEY_VALUE_MAX_BYTES) return value;
+  return `sha256:${createHash('sha256').update(value).digest('base64url')}`;
+}
+
+const identifierPk = (kind: string, value: string) => `IDENT#${kind}#${boundedKeyValue(value)}`;
 
 export const keys = {
   urgentVoiceCall: (provider: string, callId: string): ItemKey => ({ pk: `VOICECALL#${provider}#${callId}`, sk: 'URGENT' }),

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { OPTED_OUT_REASON, reasonSlug } from '../domain/outreach/broadcast';
+import { redactPhoneNumbers } from '../log';
 import { keys } from './keys';
 import { COUNTER } from './outreach';
 import type { OutboundStatus } from '../ports';
@@ -104,7 +105,7 @@ export class MessageRepository {
         ExpressionAttributeNames: final ? { '#status': 'status' } : undefined,
         ExpressionAttributeValues: {
           ':attempts': attempts,
-          ':error': error.slice(0, 500),
+          ':error': storedError(error),
           ':now': new Date(this.now()).toISOString(),
           ...(final ? { ':failed': 'failed' } : {}),
         },
@@ -174,7 +175,7 @@ export class MessageRepository {
       new GetCommand({ TableName: this.tableName, Key: keys.providerMessage(provider, providerMessageId) }),
     );
     if (typeof Item?.messageId !== 'string') return false;
-    return this.update(Item.messageId, status, error ? { lastError: error } : {});
+    return this.update(Item.messageId, status, error ? { lastError: storedError(error) } : {});
   }
 
   /**
@@ -183,7 +184,7 @@ export class MessageRepository {
    * still applies. False when the message is unknown or the report would move it backwards.
    */
   async applyDeliveryReportToMessage(id: string, status: OutboundStatus, error?: string): Promise<boolean> {
-    return this.update(id, status, error ? { lastError: error } : {});
+    return this.update(id, status, error ? { lastError: storedError(error) } : {});
   }
 
   /** Moves the status forward only: the condition refuses a lower-ranked status. */
@@ -221,4 +222,9 @@ export class MessageRepository {
     if (before?.status !== status) await this.countTransition(before, status, typeof fields.lastError === 'string' ? fields.lastError : undefined);
     return true;
   }
+}
+
+/** A provider's error text as kept in `lastError`: providers quote the recipient's number, so it is masked. */
+function storedError(error: string): string {
+  return redactPhoneNumbers(error).slice(0, 500);
 }

@@ -22,6 +22,7 @@ import {
   type UssdSessionEvent,
 } from '../domain/ussd';
 import { dushanbeToday } from '../domain/verify';
+import { ussdReportKey } from '../privacy';
 import type { ChannelServices } from '../runtime';
 
 export interface UssdSessionRequest {
@@ -39,26 +40,41 @@ export async function answerUssd(deps: ChannelServices, request: UssdSessionRequ
   const startLang =
     known ??
     (await deps.languages.get(callerKey).then(
-        (stored) => {
-          const lang = sessionStartLanguage(stored, request.sessionId);
-          deps.ussdStartLanguages.remember(callerKey, request.sessionId, lang);
-          return { lang };
-        },
-        (error: unknown) => {
-          deps.log.error('language lookup failed', { callerKey, error });
-          return null;
-        },
-      ));
-  // The store is down: the caller gets a polite last screen rather than a menu that would fail further on.
-  if (startLang === null) return unavailableReply(undefined);
-  return ussdTurn(deps, {
+      (stored) => {
+        const lang = sessionStartLanguage(stored, request.sessionId);
+        deps.ussdStartLanguages.remember(callerKey, request.sessionId, lang);
+        return { lang };
+      },
+      (error: unknown) => {
+        deps.log.error('language lookup failed', { callerKey, error });
+        return null;
+      },
+    ));
+  const turn = {
     ...request,
     callerKey,
-    startLang: startLang.lang,
     // A gateway's retry of the final step carries the same session and path: the same report.
-    idempotencyKey: `ussd:${request.sessionId}:${request.path.join('*')}`,
+    idempotencyKey: ussdReportKey(callerKey, request.sessionId, request.path),
     limits: deps.config.ussdLimits,
-  });
+  };
+  if (startLang === null) return answerWhileStoreDown(deps, turn);
+  return ussdTurn(deps, { ...turn, startLang: startLang.lang });
+}
+
+/**
+ * The store is down, so the caller's language (and with it where the path starts) is unknown. A step that sends a
+ * report is still filed, so intake journals it: the path is read from the language menu and from the main menu
+ * (the menus are the same in every language), and the one reading that sends a report is taken; a caller who
+ * chose the language in an earlier session gets Tajik, the likeliest. Any other step gets the polite last screen
+ * rather than a menu that would fail further on.
+ */
+async function answerWhileStoreDown(deps: ChannelServices, turn: Omit<UssdTurnRequest, 'startLang'>): Promise<UssdReply> {
+  const data = { today: dushanbeToday(deps.now()), cardHash: deps.cardHash, reported: new Map() };
+  const readings = ([undefined, 'tg'] as const).filter((startLang) =>
+    ussdStep({ path: turn.path, startLang, limits: turn.limits, data }).effects.some((e) => e.type === 'submitReport'),
+  );
+  if (readings.length !== 1) return unavailableReply(undefined);
+  return ussdTurn(deps, { ...turn, startLang: readings[0] });
 }
 
 /** A USSD message from a gateway that sends one input at a time (SMPP USSD through Kannel). */
@@ -94,7 +110,7 @@ export async function answerUssdInput(deps: ChannelServices, request: UssdInputR
     path: session.path,
     callerKey,
     startLang: sessionStartLanguage(state.language, session.uid),
-    idempotencyKey: `ussd:${session.uid}:${session.path.join('*')}`,
+    idempotencyKey: ussdReportKey(callerKey, session.uid, session.path),
     limits: { gsm: Math.min(gsm, request.maxLimits.gsm), ucs2: Math.min(ucs2, request.maxLimits.ucs2) },
   });
   const saved = await (reply.end ? deps.ussdSessions.end(callerKey, request.session) : deps.ussdSessions.save(callerKey, request.session, session)).then(
@@ -107,17 +123,16 @@ export async function answerUssdInput(deps: ChannelServices, request: UssdInputR
   return saved ? reply : unavailableReply(state.language?.lang);
 }
 
+type UssdTurnRequest = UssdSessionRequest & {
+  callerKey: string;
+  /** The language the session began with (sessionStartLanguage). */
+  startLang: Lang | undefined;
+  idempotencyKey: string;
+  limits: ScreenLimits;
+};
+
 /** One step of a session whose path and caller are known: the pure step through the conversation runner. */
-async function ussdTurn(
-  deps: ChannelServices,
-  turn: UssdSessionRequest & {
-    callerKey: string;
-    /** The language the session began with (sessionStartLanguage). */
-    startLang: Lang | undefined;
-    idempotencyKey: string;
-    limits: ScreenLimits;
-  },
-): Promise<UssdReply> {
+async function ussdTurn(deps: ChannelServices, turn: UssdTurnRequest): Promise<UssdReply> {
   const { callerKey, startLang } = turn;
   const { result } = await converse(deps, {
     caller: { phone: turn.phone, key: callerKey },

@@ -1,0 +1,116 @@
+/**
+ * Bounded keys, private keys (issue 15): whatever a caller types, every key the hotline sends to the table fits
+ * DynamoDB's limits in bytes (2,048 for a partition key, 1,024 for a sort key; dynalite counts characters, so the
+ * bytes are counted here), and no key, idempotency key or journal entry holds a card number or the caller's number.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replayLocalJournal } from '../infra/local';
+import { identifierValue } from '../shared/domain/report';
+import { startTestStore, type TestStore } from './support/dynalite';
+import { injectStoreFaults, seeded } from './support/faults';
+import { testHotline } from './support/hotline';
+import { createActiveTable } from './support/tables';
+
+let store: TestStore;
+let tables = 0;
+beforeAll(async () => {
+  store = await startTestStore('safejob-bounded-keys');
+});
+afterAll(async () => store.close());
+
+/** Every `pk`, `sk` and `:pk` value in the requests the client sends, plain or marshalled. */
+function recordKeys(client: DynamoDBDocumentClient): string[] {
+  const seen: string[] = [];
+  const walk = (value: unknown, name?: string): void => {
+    if (typeof value === 'string') {
+      if (name === 'pk' || name === 'sk' || name === ':pk' || name === ':sk') seen.push(value);
+      return;
+    }
+    if (value && typeof value === 'object') {
+      const s = (value as { S?: unknown }).S;
+      if (typeof s === 'string' && Object.keys(value).length === 1) return walk(s, name);
+      for (const [key, inner] of Object.entries(value)) walk(inner, Array.isArray(value) ? name : key);
+    }
+  };
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      walk(args.input);
+      return next(args);
+    },
+    { step: 'initialize', name: 'recordKeys' },
+  );
+  return seen;
+}
+
+async function hotlineOnFreshTable() {
+  const tableName = `bounded-${++tables}`;
+  await createActiveTable(store.client, tableName);
+  const hotline = testHotline(store, { TABLE_NAME: tableName });
+  return { ...hotline, keys: recordKeys(hotline.deps.db) };
+}
+type Hotline = Awaited<ReturnType<typeof hotlineOnFreshTable>>;
+
+async function post(hotline: Hotline, path: string, fields: Record<string, string>) {
+  const response = await hotline.app.request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
+  return { status: response.status, body: await response.text() };
+}
+const ussd = (hotline: Hotline, sessionId: string, phoneNumber: string, text: string) =>
+  post(hotline, '/ussd/africastalking', { sessionId, serviceCode: '*384*1234#', phoneNumber, networkCode: '99999', text });
+const atSms = (hotline: Hotline, id: string, from: string, text: string) =>
+  post(hotline, '/sms/africastalking', { id, from, to: '21525', text, date: '2026-11-20 09:20:11', networkCode: '99999' });
+
+/** A link of 1,300 Cyrillic letters: 1,300 characters (dynalite accepts it), 2,600+ bytes (DynamoDB would not). */
+const LONG_LINK = `example-visa.com/${'вакансия'.repeat(162)}`;
+const CARD = '4000 0000 0000 0002';
+
+function expectBounded(keys: string[]) {
+  expect(keys.length).toBeGreaterThan(0);
+  const tooLong = keys.filter((key) => Buffer.byteLength(key, 'utf8') > 1024);
+  expect(tooLong.map((key) => `${key.slice(0, 40)}… (${Buffer.byteLength(key)} bytes)`)).toEqual([]);
+}
+
+describe('keys from what callers type', () => {
+  it('CHECK with a very long link is answered, and counts its reporters, under a key that fits', async () => {
+    const hotline = await hotlineOnFreshTable();
+    expect(Buffer.byteLength(LONG_LINK)).toBeGreaterThan(2048);
+    expect((await atSms(hotline, 'ATXid_long_1', '+992900000801', `REPORT they want money, ${LONG_LINK}`)).status).toBe(200);
+    expect((await atSms(hotline, 'ATXid_long_2', '+992900000802', `CHECK ${LONG_LINK}`)).status).toBe(200);
+    expectBounded(hotline.keys);
+    // The link as the report keeps it (normalised: percent-encoded) counts its one reporter under its hashed key.
+    const [report] = await hotline.deps.reports.listByReporter(hotline.deps.callerKey('+992900000801'), 1);
+    const link = report!.identifiers.find((id) => id.kind === 'url')!;
+    expect((await hotline.deps.reports.getIdentifierSummary('url', identifierValue(link)))?.reporters).toBe(1);
+  });
+
+  it('a USSD report with a card number and a long contact: bounded keys, and no card number or phone number in any', async () => {
+    const hotline = await hotlineOnFreshTable();
+    const phone = '+992900000803';
+    // English, report, asked to pay, card payment…: the contact typed is the card number and a long link.
+    const path = ['3', '2', '1', '3', `${CARD} ${LONG_LINK}`, '2', '1'];
+    for (let n = 0; n <= path.length; n++) await ussd(hotline, 'long-ussd-1', phone, path.slice(0, n).join('*'));
+    // And the same report, from the returning caller (no language menu now), its last step while the store is down:
+    // journaled under the same kind of key.
+    const again = path.slice(1);
+    const faults = injectStoreFaults(hotline.deps.db, { rate: 0, random: seeded(9), lostResponses: false });
+    for (let n = 0; n < again.length; n++) await ussd(hotline, 'long-ussd-2', phone, again.slice(0, n).join('*'));
+    faults.rate = 1;
+    expect((await ussd(hotline, 'long-ussd-2', phone, again.join('*'))).body).toMatch(/^END .*[A-Z0-9]{6}/s);
+    const [entry] = await hotline.deps.journalFile.entries();
+    expect(entry).toBeDefined();
+    faults.rate = 0;
+    await replayLocalJournal(hotline.deps);
+
+    expectBounded(hotline.keys);
+    const cardDigits = CARD.replace(/\s/g, '');
+    for (const key of [...hotline.keys, entry!.idempotencyKey]) {
+      expect(key.replace(/\D/g, '')).not.toContain(cardDigits);
+      expect(key).not.toContain(phone.slice(1));
+      expect(key).not.toContain('вакансия');
+    }
+  });
+});
