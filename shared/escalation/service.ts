@@ -42,7 +42,7 @@ import { rotaView, type DutyAuditRecord, type OfficerRecord, type OfficerReposit
 import { ESCALATION_EXHAUSTED_MESSAGE } from './config';
 import type { EscalationDeps } from './deps';
 
-type ReportCommand = Exclude<OfficerCommand, { name: 'on' | 'off' | 'who' }>;
+export type ReportCommand = Exclude<OfficerCommand, { name: 'on' | 'off' | 'who' }>;
 
 /** Attempts at a conditional write before giving up (each one re-reads and decides again). */
 const MAX_WRITE_ATTEMPTS = 5;
@@ -418,8 +418,19 @@ export async function handleOfficerSms(deps: EscalationDeps, fromPhone: string, 
     return true;
   }
 
-  const reportCommand: ReportCommand = command;
-  const reference = 'reference' in reportCommand ? reportCommand.reference : undefined;
+  await deps.outbox.send(fromPhone, await runReportCommand(deps, officer, command));
+  deps.log.info('officer command', { ...logged, reference: 'reference' in command ? command.reference : undefined });
+  return true;
+}
+
+/**
+ * An officer's command about a report (ACK, DONE, REFER, NOTE, INFO, CALL), by SMS or from the console: decided from
+ * the stored state, written conditionally, its effects run. Resolves to the reply in the officer's language (the
+ * SMS answer; the console shows the outcome itself).
+ */
+export async function runReportCommand(deps: EscalationDeps, officer: OfficerRecord, command: ReportCommand): Promise<string> {
+  const stores: Stores = deps;
+  const reference = 'reference' in command ? command.reference : undefined;
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
     const [report, state, rota] = await Promise.all([
       reference ? deps.reports.getByReference(reference) : undefined,
@@ -429,7 +440,7 @@ export async function handleOfficerSms(deps: EscalationDeps, fromPhone: string, 
     const callbackAvailable =
       report?.callbackConsent === true && (await deps.reports.getSealedCallbackNumber(report.reference)) !== undefined;
     const code = caseCode(deps, officer.key, report?.reference ?? '');
-    const reply = reportCommandReply(reportCommand, rotaView(officer), rota.map(rotaView), { report, state, callbackAvailable, code }, deps.now());
+    const reply = reportCommandReply(command, rotaView(officer), rota.map(rotaView), { report, state, callbackAvailable, code }, deps.now());
     const outcomes: EffectOutcomes = {};
     if (reply.transition && report) {
       if (!(await commit(deps, stores, state, reply.transition, report, rota, officer, outcomes))) continue;
@@ -437,13 +448,9 @@ export async function handleOfficerSms(deps: EscalationDeps, fromPhone: string, 
     await runEffects(deps, stores, reply.effects, report, rota, officer, outcomes);
     const callRequested = [...(reply.transition?.effects ?? []), ...reply.effects].some((effect) => effect.type === 'bridgeCall');
     // The CALL reply says what happened, not what was meant to: a bridge that failed (or never ran) is reported.
-    const text =
-      callRequested && reference && !outcomes.call?.ok
-        ? callFailedText(officer, reference, code, outcomes.call?.failure ?? 'provider')
-        : reply.text;
-    await deps.outbox.send(fromPhone, text);
-    deps.log.info('officer command', { ...logged, reference });
-    return true;
+    return callRequested && reference && !outcomes.call?.ok
+      ? callFailedText(officer, reference, code, outcomes.call?.failure ?? 'provider')
+      : reply.text;
   }
   throw new EscalationConflictError(`officer command ${command.name}: the state kept changing`);
 }
