@@ -16,6 +16,7 @@ import {
   type AuditAction,
   changed,
   officerLanguage,
+  onReopen,
   onTimeout,
   repage,
   start,
@@ -459,6 +460,19 @@ export async function runReportCommand(deps: EscalationDeps, officer: OfficerRec
 async function openWithStates(stores: Stores): Promise<{ reference: string; state: EscalationState | undefined }[]> {
   const open = await stores.escalations.listOpen();
   return Promise.all(open.map(async ({ reference }) => ({ reference, state: await stores.escalations.get(reference) })));
+}
+
+/** Reopens a closed case as this officer's (the console); false when it is not closed. */
+export async function reopenCase(deps: EscalationDeps, officer: OfficerRecord, reference: string): Promise<boolean> {
+  const stores: Stores = deps;
+  for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+    const [report, state, rota] = await Promise.all([deps.reports.getByReference(reference), stores.escalations.get(reference), stores.officers.list()]);
+    if (!report) return false;
+    const transition = onReopen(state, report, rotaView(officer), deps.now());
+    if (!transition) return false;
+    if (await commit(deps, stores, state, transition, report, rota, officer)) return true;
+  }
+  throw new EscalationConflictError(`reopen ${reference}: the state kept changing`);
 }
 
 function callFailedText(officer: OfficerRecord, reference: string, code: string, failure: CallFailure): string {

@@ -4,9 +4,19 @@
  * session's random id (signed); everything else stays here. Both items expire by TTL; a session is also refused
  * once idle for longer than the idle timeout.
  */
+import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { consoleSessionSchema, pendingSignInSchema, type ConsoleSession, type PendingSignIn } from '../domain/console/session';
-import { keys } from './keys';
+import { collections, keys } from './keys';
+import { queryAll } from './query';
+
+/** A console event that belongs to no case: a sign-in, a dashboard export, an upload. */
+export interface ConsoleEvent {
+  at: string;
+  action: 'signed_in' | 'signed_out' | 'sign_in_refused' | 'dashboard_viewed' | 'dashboard_exported' | 'directory_uploaded' | 'directory_checked';
+  actor: { key: string; name: string };
+  detail?: Record<string, string | number | boolean | string[]>;
+}
 
 /** Writing `lastSeenAt` on every request would double the console's writes: once a minute is precise enough. */
 const TOUCH_EVERY_MS = 60_000;
@@ -69,6 +79,16 @@ export class ConsoleSessionRepository {
       return { ...session, lastSeenAt };
     }
     return session;
+  }
+
+  async recordEvent(event: ConsoleEvent): Promise<void> {
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.consoleAudit(event.at, randomUUID().slice(0, 8)), ...event } }),
+    );
+  }
+
+  async listEvents(): Promise<ConsoleEvent[]> {
+    return (await queryAll(this.client, this.tableName, collections.consoleAudit())) as unknown as ConsoleEvent[];
   }
 
   async remove(id: string): Promise<void> {

@@ -56,6 +56,7 @@
  * | case index           | `CASES`                  | `CASE#<createdAt>#<reference>` | `reference`, `status`: every report, for the console's queue and dashboard (a Query, never a Scan) |
  * | console session      | `CONSOLESESSION#<id>`    | `SESSION` | who signed in (sub, e-mail, name, roles), CSRF token, `lastSeenAt`; expires (TTL) |
  * | console sign-in      | `CONSOLELOGIN#<id>`      | `LOGIN`   | an unfinished sign-in: OIDC state, nonce, PKCE verifier; read once; expires |
+ * | console audit        | `CONSOLEAUDIT`           | `AUDIT#<at>#<id>` | sign-ins and -outs, dashboard views and exports, uploads: who, when, what (cases keep their own) |
  * | partner organisation | `PARTNERS`               | `ORG#<id>` | name, kind (a referral body), services, contact e-mail and phone |
  * | focal point          | `PARTNERS`               | `FOCAL#<email>` | a partner's person: name, organisation, phone for notices |
  * | sharing consent      | `REPORT#<reference>`     | `SHARING` | whether the reporter agreed that partners see their case, who recorded it and how |
@@ -134,6 +135,7 @@ export const keys = {
   caseIndex: (createdAt: string, reference: string): ItemKey => ({ pk: 'CASES', sk: `CASE#${createdAt}#${reference}` }),
   consoleSession: (id: string): ItemKey => ({ pk: `CONSOLESESSION#${id}`, sk: 'SESSION' }),
   consoleLogin: (id: string): ItemKey => ({ pk: `CONSOLELOGIN#${id}`, sk: 'LOGIN' }),
+  consoleAudit: (at: string, id: string): ItemKey => ({ pk: 'CONSOLEAUDIT', sk: `AUDIT#${at}#${id}` }),
   partnerOrganisation: (id: string): ItemKey => ({ pk: 'PARTNERS', sk: `ORG#${id}` }),
   focalPoint: (email: string): ItemKey => ({ pk: 'PARTNERS', sk: `FOCAL#${email}` }),
   sharingConsent: (reference: string): ItemKey => ({ pk: `REPORT#${reference}`, sk: 'SHARING' }),
@@ -166,6 +168,7 @@ export const collections = {
   alerts: (): ItemCollection => ({ pk: 'ALERTS', skPrefix: 'ALERT#' }),
   broadcasts: (): ItemCollection => ({ pk: 'BROADCASTS', skPrefix: 'BROADCAST#' }),
   cases: (): ItemCollection => ({ pk: 'CASES', skPrefix: 'CASE#' }),
+  consoleAudit: (): ItemCollection => ({ pk: 'CONSOLEAUDIT', skPrefix: 'AUDIT#' }),
   partnerOrganisations: (): ItemCollection => ({ pk: 'PARTNERS', skPrefix: 'ORG#' }),
   focalPoints: (): ItemCollection => ({ pk: 'PARTNERS', skPrefix: 'FOCAL#' }),
   referrals: (reference: string): ItemCollection => ({ pk: `REPORT#${reference}`, skPrefix: 'REFERRAL#' }),
