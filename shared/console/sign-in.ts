@@ -56,6 +56,9 @@ export class OidcSignIn {
       code_challenge_method: 'S256',
       state,
       nonce,
+      // Every console session starts with the password (and MFA): an idle or signed-out session is not silently
+      // renewed by the identity provider's own session.
+      prompt: 'login',
     });
     return { url, state, nonce, codeVerifier };
   }
