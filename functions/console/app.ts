@@ -28,6 +28,8 @@ import { partnerListPage, partnerReferralPage } from './referral-pages';
 import { CONSOLE_CSS } from './styles';
 import { dashboard } from '../../shared/console/dashboard';
 import { dashboardCsv, dashboardPage } from './dashboard-pages';
+import { uploadPartnerDirectory } from '../../shared/console/directory';
+import { adminPage } from './admin-pages';
 
 export type Env = { Variables: { deps: ConsoleServices; session: ConsoleSession; lang: ConsoleLang } };
 export type ConsoleContext = Context<Env>;
@@ -368,6 +370,23 @@ export function createConsoleApp(getDeps: Provider<ConsoleServices>): Hono<Env> 
     if (csv === undefined) return c.text('Not found', 404);
     await record(c, 'dashboard_exported', { table: name });
     return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}.csv"` });
+  });
+
+  // --- Administrators ------------------------------------------------------------------------------------------
+
+  app.get('/console/admin', requirePermission('directory.manage'), async (c) =>
+    render(c, adminPage(pageContext(c), await c.get('deps').partners.directory())),
+  );
+
+  app.post('/console/admin/partners', requirePermission('directory.manage'), async (c) => {
+    const body = await c.req.parseBody();
+    const file = body.file;
+    const text = file instanceof File ? await file.text() : typeof body.csv === 'string' ? body.csv : '';
+    const apply = body.mode === 'apply';
+    const deps = c.get('deps');
+    const result = await uploadPartnerDirectory(deps, c.get('session').user, text, apply);
+    const upload = result.ok ? { diff: result.diff, applied: apply, text } : { errors: result.errors };
+    return render(c, adminPage(pageContext(c), await deps.partners.directory(), upload), result.ok ? 200 : 400);
   });
 
   return app;

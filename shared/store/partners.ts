@@ -5,6 +5,7 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
+  type DirectoryDiff,
   focalPointSchema,
   partnerOrganisationSchema,
   type FocalPoint,
@@ -18,12 +19,6 @@ export interface PartnerDirectory {
   focalPoints: FocalPoint[];
 }
 
-export interface DirectoryDiff {
-  added: string[];
-  changed: string[];
-  /** Stored, but not in the file: kept (listed so that an administrator can see them). */
-  missing: string[];
-}
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 

@@ -176,6 +176,28 @@ describe('the console, officer to partner and back', () => {
     await analyst.screenshot({ path: `${SCREENSHOTS}console-dashboard.png`, fullPage: true });
     const csv = await analyst.request.get(`${hotline.url}/console/dashboard/reports-by-channel.csv`);
     expect(await csv.text()).toMatch(/^week,ussd,sms,voice\r\n/);
+  });
+
+  it('an administrator uploads a partner directory: the dry run shows the difference, then it is applied', async () => {
+    const admin = await signIn('admin@sample.test');
+    expect(new URL(admin.url()).pathname).toBe('/console/admin');
+    const csv = [
+      'organisation_id,organisation,kind,services,focal_point_name,focal_point_email,focal_point_phone',
+      'police-cyber,Police cybercrime unit (SAMPLE),police,investigation;account_blocking,Lt. Sobir Karimov (SAMPLE),partner@sample.test,+992900008003',
+      'embassy-moscow,Embassy in Moscow (SAMPLE),embassy,consular_help,Consul (SAMPLE),consul@sample.test,',
+    ].join('\n');
+    await admin.getByLabel('CSV file').setInputFiles({ name: 'partners.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await admin.getByRole('button', { name: 'Check (dry run)' }).click();
+    const dryRun = await admin.locator('#h-diff').locator('..').innerText();
+    expect(dryRun).toContain('organisation embassy-moscow');
+    expect(dryRun).toContain('focal point partner@sample.test');
+    expect(dryRun).toContain('organisation iom-dushanbe');
+    expect(await hotline.console.partners.organisation('embassy-moscow')).toBeUndefined();
+    await admin.screenshot({ path: `${SCREENSHOTS}console-admin.png`, fullPage: true });
+    await admin.getByRole('button', { name: 'Apply these changes' }).click();
+    await admin.getByRole('heading', { name: 'Applied' }).waitFor();
+    expect(await hotline.console.partners.organisation('embassy-moscow')).toMatchObject({ kind: 'embassy' });
+    expect((await hotline.console.partners.focalPoint('partner@sample.test'))?.phone).toBe('+992900008003');
     // Everything the pages loaded came from the hotline or its sign-in provider: no CDN.
     expect(requested.every((url) => url.startsWith(hotline.url) || url.startsWith(hotline.oidcIssuer))).toBe(true);
   });

@@ -54,7 +54,7 @@ export function rolesFromGroups(groups: unknown): ConsoleRole[] {
 export function homePath(user: Pick<ConsoleUser, 'roles'>): string {
   if (can(user, 'cases.work')) return '/console/cases';
   if (can(user, 'referrals.respond')) return '/console/referrals';
-  if (can(user, 'analytics.read')) return '/console/dashboard';
   if (can(user, 'directory.manage')) return '/console/admin';
+  if (can(user, 'analytics.read')) return '/console/dashboard';
   return '/console/no-access';
 }

@@ -152,3 +152,11 @@ export function needsReminder(referral: Referral, now: Date): boolean {
 export function defaultDeadline(urgency: (typeof REFERRAL_URGENCIES)[number], now: Date): string {
   return new Date(now.getTime() + DEFAULT_RESPONSE_HOURS[urgency] * 3600_000).toISOString();
 }
+
+/** What loading a partner directory file changes: by organisation id and focal point e-mail. */
+export interface DirectoryDiff {
+  added: string[];
+  changed: string[];
+  /** Stored but not in the file: kept, listed so that an administrator can see it. */
+  missing: string[];
+}
