@@ -152,7 +152,7 @@ export async function actOnCase(deps: ConsoleServices, user: ConsoleUser, refere
   if (!report) return { ok: false, problem: 'unknown_case' };
   const at = new Date(deps.now()).toISOString();
   const actor = actorOf(user, officer);
-  const command = (c: ReportCommand) => runReportCommand(deps.escalation, officer, c);
+  const command = (c: ReportCommand) => runReportCommand(deps.escalation, officer, c, { signedIn: true });
   switch (action.name) {
     case 'ack':
       return { ok: true, message: await command({ name: 'ack', reference }) };

@@ -107,7 +107,7 @@ export async function createReferral(deps: ConsoleServices, user: ConsoleUser, r
     ...(basis.basis === 'override' ? { overrideReason: basis.reason } : {}),
   });
   // The same REFER as by SMS: the case is taken (paging stops) and marked referred to the organisation's kind.
-  await runReportCommand(deps.escalation, officer, { name: 'refer', reference, body: organisation.kind, note: organisation.name });
+  await runReportCommand(deps.escalation, officer, { name: 'refer', reference, body: organisation.kind, note: organisation.name }, { signedIn: true });
   await notifyFocalPoints(deps, await deps.partners.focalPointsOf(organisation.id), referral, 'mail.referral');
   return { ok: true, referral };
 }

@@ -29,6 +29,7 @@ import {
 import {
   dutyReply,
   isOfficerCommand,
+  needsCode,
   parseOfficerCommand,
   reportCommandReply,
   type OfficerCommand,
@@ -428,10 +429,20 @@ export async function handleOfficerSms(deps: EscalationDeps, fromPhone: string, 
  * An officer's command about a report (ACK, DONE, REFER, NOTE, INFO, CALL), by SMS or from the console: decided from
  * the stored state, written conditionally, its effects run. Resolves to the reply in the officer's language (the
  * SMS answer; the console shows the outcome itself).
+ *
+ * `signedIn`: the officer acts from the console, signed in through OpenID Connect with MFA. The case's code proves
+ * by SMS that the sender holds the officer's phone; a console session proves more than that, so it supplies the
+ * code itself. Every other rule (whose case it is, its state) applies as by SMS.
  */
-export async function runReportCommand(deps: EscalationDeps, officer: OfficerRecord, command: ReportCommand): Promise<string> {
+export async function runReportCommand(
+  deps: EscalationDeps,
+  officer: OfficerRecord,
+  sent: ReportCommand,
+  { signedIn = false }: { signedIn?: boolean } = {},
+): Promise<string> {
   const stores: Stores = deps;
-  const reference = 'reference' in command ? command.reference : undefined;
+  const reference = 'reference' in sent ? sent.reference : undefined;
+  const command: ReportCommand = signedIn && reference && needsCode(sent) ? { ...sent, code: caseCode(deps, officer.key, reference) } : sent;
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
     const [report, state, rota] = await Promise.all([
       reference ? deps.reports.getByReference(reference) : undefined,
