@@ -6,12 +6,14 @@ import type { Construct } from 'constructs';
  * - `alarmEmail`: an address subscribed to the alarm topic (it must confirm the subscription by e-mail).
  * - `ussdReservedConcurrency`: concurrency reserved for the USSD function (see infra/constructs/channels.ts).
  * - `quizTrainerPhones`: the quiz trainers' numbers, comma-separated (QUIZ_TRAINER_PHONES of the SMS function).
+ * - `consoleEmailFrom`: the address partners are e-mailed from (an SES identity; see infra/constructs/console.ts).
  */
 export interface HotlineContext {
   audioBaseUrl?: string;
   alarmEmail?: string;
   ussdReservedConcurrency?: number;
   quizTrainerPhones?: string;
+  consoleEmailFrom?: string;
 }
 
 /** The context values, checked: a value that would deploy a broken stack stops the synthesis with its name. */
@@ -37,5 +39,9 @@ export function contextOf(scope: Construct): HotlineContext {
   if (quizTrainerPhones !== undefined && !/^\+\d{7,15}(\s*,\s*\+\d{7,15})*$/.test(quizTrainerPhones.trim())) {
     throw new Error('context quizTrainerPhones must be +numbers separated by commas');
   }
-  return { audioBaseUrl, alarmEmail, ussdReservedConcurrency, quizTrainerPhones };
+  const consoleEmailFrom = value('consoleEmailFrom');
+  if (consoleEmailFrom !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(consoleEmailFrom)) {
+    throw new Error(`context consoleEmailFrom must be an e-mail address, not "${consoleEmailFrom}"`);
+  }
+  return { audioBaseUrl, alarmEmail, ussdReservedConcurrency, quizTrainerPhones, consoleEmailFrom };
 }

@@ -32,14 +32,27 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ensureTable } from '../shared/store/client';
 import { seedSampleData } from './seed';
+import { createConsoleApp } from '../functions/console/app';
+import { LocalMailbox } from '../shared/console/mail';
+import { remindDueReferrals } from '../shared/console/referrals';
+import { OidcSignIn } from '../shared/console/sign-in';
+import { withConsole, type ConsoleDeps } from '../shared/runtime';
+import { startLocalOidcProvider } from './local-oidc';
 import { loopbackOnly, simulatorRoutes } from './simulator';
 
 export interface LocalHotline {
   url: string;
   deps: LocalDeps;
+  /** The console's dependencies (the same stores), once the server knows its port. */
+  console: ConsoleDeps;
+  /** The embedded OpenID provider the console signs in to (the local stand-in for Cognito). */
+  oidcIssuer: string;
   dynamoEndpoint: string;
   stop(): Promise<void>;
 }
+
+/** How often the local console reminds partners of referrals near their deadline. */
+const REFERRAL_REMINDERS_EVERY_MS = 5 * 60_000;
 
 /** How often the local hotline replays reports the table refused. */
 const JOURNAL_REPLAY_EVERY_MS = 60_000;
@@ -68,6 +81,8 @@ export interface LocalDeps extends ChannelDeps {
   escalation: LocalEscalationDeps;
   /** Officers' CALL bridges, recorded instead of placed when no voice provider is configured (GET /dev/calls). */
   localCalls: LocalCallBridge;
+  /** E-mails to partners, kept here instead of sent (GET /dev/mail). */
+  localMail: LocalMailbox;
 }
 
 export function createLocalDeps(config: Config, log?: Logger): LocalDeps {
@@ -104,7 +119,7 @@ export function createLocalDeps(config: Config, log?: Logger): LocalDeps {
   });
   // The bulk lane of the outbox: here the broadcasts are fanned out too (functions/broadcast on AWS).
   channels.campaigns.bulk = new BulkOutbox(new BulkMessageRepository(base.db, config.tableName, base.messages), localQueue, () => base.now());
-  return { ...channels, escalation: escalation!, localOutbox, localQueue, journalFile, localCalls };
+  return { ...channels, escalation: escalation!, localOutbox, localQueue, journalFile, localCalls, localMail: new LocalMailbox() };
 }
 
 /** Replays the intake journal (reports the table refused) into the table; run at start and on a timer. */
@@ -114,9 +129,12 @@ export async function replayLocalJournal(deps: LocalDeps): Promise<void> {
 }
 
 /** Every function's app, as deployed, on one server with the same dependencies, plus the local-only routes. */
-export function localApp(deps: LocalDeps): Hono {
+export function localApp(deps: LocalDeps, getConsole?: () => Promise<ConsoleDeps>): Hono {
   const getDeps = async () => deps;
   const root = new Hono();
+  if (getConsole) root.route('/', createConsoleApp(getConsole));
+  // What the console would have e-mailed to partners.
+  root.get('/dev/mail', loopbackOnly, (c) => c.json(deps.localMail.list()));
   root.route('/', createUssdApp(getDeps));
   root.route('/', createSmsApp(getDeps));
   root.route('/', createVoiceApp(getDeps, { serveAudio: true }));
@@ -160,17 +178,40 @@ export async function startLocalHotline(env: Environment = readEnvironment()): P
   // Escalations waiting for an ACK when the hotline last stopped get their timers back.
   await rearmPending(deps.escalation);
 
+  let consoleDeps: ConsoleDeps | undefined;
   const http: ServerType = await new Promise((resolve) => {
-    const server = serve({ fetch: localApp(deps).fetch, port: config.port, hostname: '127.0.0.1' }, () => resolve(server));
+    const app = localApp(deps, async () => consoleDeps!);
+    const server = serve({ fetch: app.fetch, port: config.port, hostname: '127.0.0.1' }, () => resolve(server));
   });
   const port = (http.address() as AddressInfo).port;
+  const url = `http://localhost:${port}`;
+  // The console signs in to an embedded OpenID provider, started once the console's callback URL is known.
+  const oidc = await startLocalOidcProvider({
+    port: config.console.localOidcPort,
+    clientId: config.console.clientId,
+    redirectUri: `${url}/console/callback`,
+    rolesClaim: config.console.rolesClaim,
+  });
+  consoleDeps = withConsole(deps, {
+    signIn: new OidcSignIn({ issuer: oidc.issuer, clientId: config.console.clientId, redirectUri: `${url}/console/callback`, rolesClaim: config.console.rolesClaim }),
+    mail: deps.localMail,
+    consoleBaseUrl: url,
+  });
+  const reminderTimer = setInterval(() => {
+    remindDueReferrals(consoleDeps!).catch((error: unknown) => deps.log.error('referral reminders failed', { error }));
+  }, REFERRAL_REMINDERS_EVERY_MS);
+  reminderTimer.unref();
   return {
-    url: `http://localhost:${port}`,
+    url,
     dynamoEndpoint: store.endpoint,
     deps,
+    console: consoleDeps,
+    oidcIssuer: oidc.issuer,
     async stop() {
       clearInterval(replayTimer);
       clearInterval(broadcastTimer);
+      clearInterval(reminderTimer);
+      await oidc.stop();
       await closeServer(http);
       await deps.escalation.scheduler.stop();
       await deps.localQueue.drain();

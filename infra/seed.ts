@@ -8,6 +8,11 @@ import { parseRegistryCsv } from '../shared/registry/csv';
 import { keys } from '../shared/store/keys';
 import { RegistryRepository } from '../shared/store/registry';
 import { seedSampleOfficers } from './officers-import';
+import { parsePartnersCsv } from '../shared/console/partners-csv';
+import { PartnerRepository } from '../shared/store/partners';
+
+/** Fictional partner organisations and focal points for the console (partner@sample.test is the police unit's). */
+const SAMPLE_PARTNERS_FILE = new URL('../data/partners.sample.csv', import.meta.url);
 
 export const SAMPLE_NOTE = 'SAMPLE DATA for local trials: fictional, not for real callers';
 
@@ -24,6 +29,9 @@ export async function seedSampleData(client: DynamoDBDocumentClient, tableName: 
   );
   await seedSampleRegistry(client, tableName);
   await seedSampleOfficers(client, tableName, phoneHashKey);
+  const partners = parsePartnersCsv(await readFile(SAMPLE_PARTNERS_FILE, 'utf8'));
+  if (!partners.ok) throw new Error(`The sample partners ${SAMPLE_PARTNERS_FILE.pathname} are invalid: ${JSON.stringify(partners.errors)}`);
+  await new PartnerRepository(client, tableName).apply(partners);
 }
 
 async function seedSampleRegistry(client: DynamoDBDocumentClient, tableName: string): Promise<void> {

@@ -13,6 +13,7 @@ import { addOperatorOutputs } from './constructs/outputs';
 import { HotlineSecrets } from './constructs/secrets';
 import { HotlineTable } from './constructs/table';
 import { KannelHost, kannelHostContext } from './kannel-host';
+import { BackOfficeConsole } from './constructs/console';
 
 /**
  * The SafeJob Hotline on AWS: one table, the USSD, SMS and voice functions behind an HTTP API, the SMS outbox, the
@@ -56,6 +57,8 @@ export class HotlineStack extends Stack {
     // The optional always-on Kannel host (-c kannelHost=true -c kannelDomain=…), for the operators' SMPP binds.
     const kannelHost = kannelHostContext(this);
     if (kannelHost) new KannelHost(this, 'KannelHost', { ...kannelHost, apiEndpoint: api.endpoint, webhookToken: secrets.kannelWebhookToken, alarms });
+    const backOffice = new BackOfficeConsole(this, functions, { outbox, journal, vault, escalation }, alarms, { emailFrom: context.consoleEmailFrom });
+    api.serveConsole(backOffice.function);
     addOperatorOutputs(this, { api, stage, secrets, table, alarms, outbox, journal });
   }
 }

@@ -4,6 +4,7 @@ import { toVoiceConfig, voiceEnvShape } from './channels/voice-config';
 import { TAJIK_OPERATORS, isTajikOperator, type TajikOperator } from './channels/tajik-operators';
 import { quizEnvShape, toQuizConfig } from './quiz/config';
 import { outreachEnvShape, toOutreachConfig } from './outreach/config';
+import { consoleEnvShape, toConsoleConfig } from './console/config';
 
 /**
  * The whole configuration of the hotline, read from environment variables.
@@ -164,6 +165,7 @@ export const configSchema = z
     ...voiceEnvShape,
     ...quizEnvShape,
     ...outreachEnvShape,
+    ...consoleEnvShape,
     /** Local only: keep dynalite's data in this folder across restarts (in memory when unset). */
     DYNALITE_PATH: z.string().min(1).optional(),
     SEED_SAMPLE_DATA: z
@@ -272,6 +274,7 @@ export const configSchema = z
     voice: toVoiceConfig(env),
     quiz: toQuizConfig(env),
     outreach: toOutreachConfig(env),
+    console: toConsoleConfig(env),
     dynalitePath: env.DYNALITE_PATH,
     seedSampleData: env.SEED_SAMPLE_DATA,
   }));

@@ -37,6 +37,11 @@ import type { CallBridge, IntakeJournal, NumberVault, OutboxQueue } from './port
 import type { ConversationOutreach } from './conversation/runner';
 import { conversationOutreach, type OutreachDeps } from './outreach/service';
 import { AlertRepository, SubscriptionRepository } from './store/outreach';
+import type { MailSender } from './console/mail';
+import type { OidcSignIn } from './console/sign-in';
+import { ConsoleSessionRepository } from './store/console-sessions';
+import { PartnerRepository } from './store/partners';
+import { ReferralRepository } from './store/referrals';
 
 /** What every function sees: configuration, log, clock and repositories (never the raw table client). */
 export interface Services {
@@ -213,6 +218,34 @@ export function outreachDeps(deps: Deps, outbox: Outbox, vault: NumberVault): Ou
     config: config.outreach,
     ussdServiceCode: config.ussdServiceCode,
     approvalPin: (officerKey, alertCode) => officerCommandCode(config.phoneHashKey, officerKey, `alert:${alertCode}`, 6),
+  };
+}
+
+/**
+ * What the console (functions/console/) sees beyond the channels' services: its sessions, the partner directory,
+ * the referrals, the rota and escalation stores (it acts on the same state as officers' SMS commands), sign-in and
+ * e-mail.
+ */
+export interface ConsoleServices extends ChannelServices {
+  sessions: ConsoleSessionRepository;
+  partners: PartnerRepository;
+  referrals: ReferralRepository;
+  signIn: OidcSignIn;
+  mail: MailSender;
+  /** The console's own URL (links in partners' notices, the sign-in callback). */
+  consoleBaseUrl: string;
+}
+
+export interface ConsoleDeps extends ConsoleServices, ChannelDeps {}
+
+export function withConsole(channels: ChannelDeps, adapters: { signIn: OidcSignIn; mail: MailSender; consoleBaseUrl: string }): ConsoleDeps {
+  const { db, config } = channels;
+  return {
+    ...channels,
+    ...adapters,
+    sessions: new ConsoleSessionRepository(db, config.tableName),
+    partners: new PartnerRepository(db, config.tableName),
+    referrals: new ReferralRepository(db, config.tableName),
   };
 }
 

@@ -93,7 +93,7 @@ function variablesOf(name: FunctionName): Record<string, unknown> {
 }
 
 /** The statements of the one policy attached to a function's role. */
-function statementsOf(name: FunctionName): Statement[] {
+function statementsOf(name: FunctionName | 'ConsoleFunction'): Statement[] {
   const roleId = at(`${name}Role`).id;
   const policies = Object.values(template.findResources('AWS::IAM::Policy') as Resources).filter((policy) =>
     JSON.stringify((policy.Properties as { Roles: unknown }).Roles) === JSON.stringify([{ Ref: roleId }]),
@@ -168,6 +168,8 @@ describe('HotlineStack: retained resources', () => {
     expect(retained).toEqual([
       'ApiAccessLogsE9DF007D',
       'BroadcastFunctionLogs0EA42E3C',
+      at('ConsoleFunctionLogs').id,
+      at('ConsoleUserPool').id,
       'EscalationFunctionLogsC093DD0E',
       'IntakeReplayFunctionLogs8CF7D932',
       'NumberVaultKey18180F9D',
@@ -184,7 +186,8 @@ describe('HotlineStack: retained resources', () => {
 
 describe('HotlineStack: functions', () => {
   it('has the seven functions on Node 22 arm64 with their measured memory and timeouts, each with its own role and log group', () => {
-    expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toHaveLength(FUNCTIONS.length);
+    // The seven, and the console (its own block below).
+    expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toHaveLength(FUNCTIONS.length + 1);
     // The webhooks wait on a caller or a provider (10 s, under the USSD gateway's ~10 s and Twilio's 15 s); memory
     // buys them CPU for the cold start. Nobody waits on the queue and scheduler consumers.
     const sizes: Record<FunctionName, [memory: number, timeout: number]> = {
@@ -212,8 +215,8 @@ describe('HotlineStack: functions', () => {
     }
     const resourceTypes = Object.values(template.toJSON().Resources as Resources).map((r) => r.Type);
     expect(resourceTypes.filter((type) => type.startsWith('Custom::'))).toEqual([]);
-    // Seven function log groups and the API access logs.
-    expect(Object.keys(template.findResources('AWS::Logs::LogGroup'))).toHaveLength(8);
+    // Eight function log groups (the console's too) and the API access logs.
+    expect(Object.keys(template.findResources('AWS::Logs::LogGroup'))).toHaveLength(9);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 180 });
   });
 
@@ -262,7 +265,7 @@ describe('HotlineStack: functions', () => {
   it('generates the token and hash key and creates the provider credentials empty, so no value is in the template', () => {
     const secrets = template.findResources('AWS::SecretsManager::Secret') as Resources;
     expect(Object.keys(secrets).sort()).toEqual(
-      [secretId('AtWebhookToken'), secretId('KannelWebhookToken'), secretId('PhoneHashKey'), secretId('ProviderCredentials')].sort(),
+      [secretId('AtWebhookToken'), secretId('KannelWebhookToken'), secretId('PhoneHashKey'), secretId('ProviderCredentials'), secretId('ConsoleSessionSecret')].sort(),
     );
     const generated = (path: string) =>
       (at(path).resource.Properties as { GenerateSecretString?: { GenerateStringKey: string } }).GenerateSecretString;
@@ -529,7 +532,7 @@ describe('HotlineStack: on-call escalation', () => {
     const filters = Object.values(template.findResources('AWS::Logs::MetricFilter') as Resources);
     // Every function that starts escalations (a report that finds nobody to page) or moves them on.
     expect(filters.map((f) => (f.Properties as { LogGroupName: { Ref: string } }).LogGroupName.Ref).sort()).toEqual(
-      ['EscalationFunction', 'SmsFunction', 'UssdFunction', 'VoiceFunction', 'IntakeReplayFunction'].map((name) => at(`${name}Logs`).id).sort(),
+      ['EscalationFunction', 'SmsFunction', 'UssdFunction', 'VoiceFunction', 'IntakeReplayFunction', 'ConsoleFunction'].map((name) => at(`${name}Logs`).id).sort(),
     );
     for (const filter of filters) {
       expect(filter.Properties).toMatchObject({
@@ -566,10 +569,13 @@ describe('HotlineStack: HTTP API', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route') as Resources);
     const routeKeys = routes.map((route) => (route.Properties as { RouteKey: string }).RouteKey).sort();
     expect(routeKeys).toEqual([
+      'GET /console',
+      'GET /console/{proxy+}',
       'GET /health',
       'GET /sms/kannel',
       'GET /sms/kannel/delivery',
       'GET /ussd/kannel',
+      'POST /console/{proxy+}',
       'POST /sms/africastalking',
       'POST /sms/africastalking/delivery',
       'POST /sms/kannel',
@@ -1003,7 +1009,7 @@ describe('HotlineStack: operator alarms', () => {
         'SafeJobHotline-report-journal-waiting',
         'SafeJobHotline-escalation-exhausted',
         'SafeJobHotline-api-5xx',
-        ...['ussd', 'sms', 'voice', 'outbox', 'escalation', 'intake-replay', 'broadcast'].flatMap((fn) => [`SafeJobHotline-${fn}-errors`, `SafeJobHotline-${fn}-throttles`]),
+        ...['ussd', 'sms', 'voice', 'outbox', 'escalation', 'intake-replay', 'broadcast', 'console'].flatMap((fn) => [`SafeJobHotline-${fn}-errors`, `SafeJobHotline-${fn}-throttles`]),
       ].sort(),
     );
     for (const alarm of all) {
@@ -1154,6 +1160,11 @@ describe('HotlineStack: cdk-nag AwsSolutions', () => {
       'AwsSolutions-APIG4 SafeJobHotline/Api/GET--ussd--kannel/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--sms--kannel/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--ussd--kannel/Resource',
+      'AwsSolutions-APIG4 SafeJobHotline/Api/GET--console/Resource',
+      'AwsSolutions-APIG4 SafeJobHotline/Api/GET--console--{proxy+}/Resource',
+      'AwsSolutions-APIG4 SafeJobHotline/Api/POST--console--{proxy+}/Resource',
+      'AwsSolutions-COG8 SafeJobHotline/ConsoleUserPool/Resource',
+      'AwsSolutions-SMG4 SafeJobHotline/ConsoleSessionSecret/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--sms--africastalking--delivery/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--sms--africastalking/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--sms--twilio--status/Resource',
@@ -1162,21 +1173,53 @@ describe('HotlineStack: cdk-nag AwsSolutions', () => {
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--ussd--africastalking/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--voice--africastalking/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--voice--twilio/Resource',
-      ...['Escalation', 'IntakeReplay', 'Outbox', 'Sms', 'Ussd', 'Voice', 'Broadcast'].flatMap((name) => [
+      ...['Escalation', 'IntakeReplay', 'Outbox', 'Sms', 'Ussd', 'Voice', 'Broadcast', 'Console'].flatMap((name) => [
         `AwsSolutions-IAM5[Action::kms:GenerateDataKey*] SafeJobHotline/${name}FunctionRole/DefaultPolicy/Resource`,
         `AwsSolutions-IAM5[Action::kms:ReEncrypt*] SafeJobHotline/${name}FunctionRole/DefaultPolicy/Resource`,
       ]),
-      ...['Escalation', 'IntakeReplay', 'Sms', 'Ussd', 'Voice'].map(
+      ...['Console', 'Escalation', 'IntakeReplay', 'Sms', 'Ussd', 'Voice'].map(
         (name) =>
           'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/' +
           `<EscalationSchedules>/*] SafeJobHotline/${name}FunctionRole/DefaultPolicy/Resource`,
       ),
-      ...['Escalation', 'IntakeReplay', 'Outbox', 'Sms', 'Ussd', 'Voice', 'Broadcast'].map((name) => `AwsSolutions-L1 SafeJobHotline/${name}Function/Resource`),
+      ...['Escalation', 'IntakeReplay', 'Outbox', 'Sms', 'Ussd', 'Voice', 'Broadcast', 'Console'].map((name) => `AwsSolutions-L1 SafeJobHotline/${name}Function/Resource`),
       'AwsSolutions-SMG4 SafeJobHotline/AtWebhookToken/Resource',
       'AwsSolutions-SMG4 SafeJobHotline/KannelWebhookToken/Resource',
       'AwsSolutions-SMG4 SafeJobHotline/PhoneHashKey/Resource',
       'AwsSolutions-SMG4 SafeJobHotline/ProviderCredentials/Resource',
     ].sort());
+  });
+});
+
+describe('HotlineStack: console', () => {
+  it('signs in through a Cognito pool with MFA required, no self sign-up, a group per role and a PKCE public client', () => {
+    expect(at('ConsoleUserPool').resource.Properties).toMatchObject({
+      MfaConfiguration: 'ON',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    });
+    const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup') as Resources).map(
+      (g) => (g.Properties as { GroupName: string }).GroupName,
+    );
+    expect(groups.sort()).toEqual(['admin', 'analyst', 'officer', 'partner', 'supervisor']);
+    const client = only('AWS::Cognito::UserPoolClient').resource.Properties as Record<string, unknown>;
+    expect(client).toMatchObject({ GenerateSecret: false, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid', 'email', 'profile'] });
+    const variables = (at('ConsoleFunction').resource.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
+    expect(JSON.stringify(variables.CONSOLE_OIDC_ISSUER)).toContain('cognito-idp');
+    expect(variables.CONSOLE_OIDC_CLIENT_ID).toEqual({ Ref: only('AWS::Cognito::UserPoolClient').id });
+    // The webhooks know nothing of the console.
+    for (const name of FUNCTIONS) expect(Object.keys(variablesOf(name)).filter((v) => v.startsWith('CONSOLE_')), name).toEqual([]);
+  });
+
+  it('may send e-mail only from its SES identity, and runs the referral reminders on a schedule', () => {
+    const ses = statementsOf('ConsoleFunction').filter((s) => actions(s).some((a) => a.startsWith('ses:')));
+    expect(ses.flatMap(actions)).toEqual(['ses:SendEmail']);
+    expect(JSON.stringify(ses[0]!.Resource)).toContain(':identity/');
+    const rule = Object.values(template.findResources('AWS::Events::Rule') as Resources)
+      .map((r) => r.Properties as { ScheduleExpression: string; Targets: { Input?: string }[] })
+      .find((r) => r.Targets.some((target) => target.Input?.includes('referral-reminders')))!;
+    expect(rule.ScheduleExpression).toBe('rate(15 minutes)');
+    expect(JSON.parse(rule.Targets[0]!.Input!)).toEqual({ task: 'referral-reminders' });
   });
 });
 

@@ -59,6 +59,21 @@ describe('parseOfficersCsv', () => {
     });
   });
 
+  it('takes an optional email column: the console sign-in address, lower case; a bad one is a bad row', () => {
+    const withEmail = `${header},email\nAziz,+992900009001,officer,tg,1,Aziz@Sample.TEST\nEmma,+992900009004,officer,en,2,\n`;
+    expect(parseOfficersCsv(withEmail)).toEqual({
+      ok: true,
+      officers: [
+        { name: 'Aziz', phone: '+992900009001', role: 'officer', languages: ['tg'], level: 1, email: 'aziz@sample.test' },
+        { name: 'Emma', phone: '+992900009004', role: 'officer', languages: ['en'], level: 2 },
+      ],
+    });
+    expect(parseOfficersCsv(`${header},email\nAziz,+992900009001,officer,tg,1,not-an-address\n`)).toEqual({
+      ok: false,
+      errors: [{ line: 2, reason: 'email: "not-an-address" is not an e-mail address' }],
+    });
+  });
+
   it('lists every bad row with its line number', () => {
     const text = [
       header,
@@ -135,7 +150,7 @@ describe('npm run officers:import', () => {
     const file = join(dir, 'bad.csv');
     const lines = (await readFile(SAMPLE, 'utf8')).trim().split('\n');
     lines[2] = lines[2]!.replace('officer', 'chief');
-    lines[4] = lines[4]!.replace(/,2$/, ',0');
+    lines[4] = lines[4]!.replace(/,2,$/, ',0,');
     await writeFile(file, lines.join('\n'));
     expect(await runImport([file], { TABLE_NAME })).toEqual({
       code: 1,

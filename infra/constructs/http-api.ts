@@ -46,6 +46,13 @@ export const VOICE_ROUTES = [
   { method: HttpMethod.POST, path: '/voice/twilio' },
 ] as const;
 
+/** The console's routes (functions/console/app.ts): its pages, forms and downloads, all under /console. */
+export const CONSOLE_ROUTES = [
+  { method: HttpMethod.GET, path: '/console' },
+  { method: HttpMethod.GET, path: '/console/{proxy+}' },
+  { method: HttpMethod.POST, path: '/console/{proxy+}' },
+] as const;
+
 export interface WebhookFunctions {
   ussd: IFunction;
   sms: IFunction;
@@ -132,5 +139,15 @@ export class WebhookApi {
           'the X-Twilio-Signature for Twilio; failures get 403 and change nothing. GET /health reveals nothing.');
     }
     return stage;
+  }
+
+  /** The console behind the same API: it authenticates every request itself (OIDC sessions, CSRF on every form). */
+  serveConsole(fn: IFunction): void {
+    const integration = new HttpLambdaIntegration('ConsoleIntegration', fn);
+    for (const route of CONSOLE_ROUTES.flatMap((r) => this.api.addRoutes({ path: r.path, methods: [r.method], integration }))) {
+      acknowledgeNag(route, 'AwsSolutions-APIG4',
+        'The console authenticates in the function: an OpenID Connect sign-in (Cognito, MFA required) and a signed ' +
+          'session cookie checked against the table on every request; every form carries a CSRF token.');
+    }
   }
 }

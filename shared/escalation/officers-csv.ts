@@ -1,5 +1,6 @@
 /**
- * The rota file: CSV with the exact header `name,phone,role,languages,escalation_level`, UTF-8, parsed like the
+ * The rota file: CSV with the exact header `name,phone,role,languages,escalation_level` (and optionally `,email`:
+ * the address the officer signs in to the console with), UTF-8, parsed like the
  * registry file (shared/registry/csv.ts: quoted fields, line numbers of physical lines). Pure: text in, officers or
  * every problem with its line number out; one bad row makes the whole file bad.
  */
@@ -11,6 +12,8 @@ import { normalisePhone } from '../domain/phone';
 import { parseCsvRecords, type CsvError } from '../registry/csv';
 
 export const OFFICERS_CSV_HEADER = ['name', 'phone', 'role', 'languages', 'escalation_level'] as const;
+/** The header of a rota whose officers also sign in to the console. */
+export const OFFICERS_CSV_HEADER_WITH_EMAIL = [...OFFICERS_CSV_HEADER, 'email'] as const;
 
 /** An officer as the file gives them: the number in E.164. */
 export interface OfficerRow {
@@ -19,6 +22,8 @@ export interface OfficerRow {
   role: (typeof OFFICER_ROLES)[number];
   languages: Lang[];
   level: number;
+  /** The console sign-in address (lower case), when the rota gives one. */
+  email?: string;
 }
 
 export type OfficersCsvResult = { ok: true; officers: OfficerRow[] } | { ok: false; errors: CsvError[] };
@@ -49,6 +54,11 @@ const rowSchema = z.object({
     .regex(/^\d+$/, { error: (issue) => `"${issue.input}" is not a whole number` })
     .transform(Number)
     .pipe(z.number().int().min(1, 'must be 1 or more (1 is paged first)').max(20, 'must be 20 or less')),
+  email: z
+    .string()
+    .transform((value) => value.toLowerCase())
+    .pipe(z.union([z.literal(''), z.email({ error: (issue) => `"${String(issue.input)}" is not an e-mail address` })]))
+    .optional(),
 });
 
 function describeIssues(error: z.ZodError): string {
@@ -61,7 +71,8 @@ export function parseOfficersCsv(text: string): OfficersCsvResult {
   const expected = OFFICERS_CSV_HEADER.join(',');
   if (!header) return { ok: false, errors: [{ line: 1, reason: `the file is empty; the header must be: ${expected}` }] };
   const found = header.fields.map((field) => field.trim()).join(',');
-  if (header.line !== 1 || header.syntaxError || found !== expected) {
+  const columns = found === OFFICERS_CSV_HEADER_WITH_EMAIL.join(',') ? OFFICERS_CSV_HEADER_WITH_EMAIL : OFFICERS_CSV_HEADER;
+  if (header.line !== 1 || header.syntaxError || found !== columns.join(',')) {
     return { ok: false, errors: [{ line: 1, reason: `the header must be exactly: ${expected} (found: ${found})` }] };
   }
   const errors: CsvError[] = [];
@@ -72,25 +83,25 @@ export function parseOfficersCsv(text: string): OfficersCsvResult {
       errors.push({ line, reason: syntaxError });
       continue;
     }
-    if (fields.length !== OFFICERS_CSV_HEADER.length) {
-      errors.push({ line, reason: `expected ${OFFICERS_CSV_HEADER.length} fields, found ${fields.length} (a field containing a comma must be quoted)` });
+    if (fields.length !== columns.length) {
+      errors.push({ line, reason: `expected ${columns.length} fields, found ${fields.length} (a field containing a comma must be quoted)` });
       continue;
     }
     const parsed = rowSchema.safeParse(
-      Object.fromEntries(OFFICERS_CSV_HEADER.map((column, c) => [column, fields[c]!.replace(/\s+/g, ' ').trim()])),
+      Object.fromEntries(columns.map((column, c) => [column, fields[c]!.replace(/\s+/g, ' ').trim()])),
     );
     if (!parsed.success) {
       errors.push({ line, reason: describeIssues(parsed.error) });
       continue;
     }
-    const { name, phone, role, languages, escalation_level: level } = parsed.data;
+    const { name, phone, role, languages, escalation_level: level, email } = parsed.data;
     const earlier = lineOfPhone.get(phone);
     if (earlier !== undefined) {
       errors.push({ line, reason: `phone: ${phone} is already on line ${earlier}` });
       continue;
     }
     lineOfPhone.set(phone, line);
-    officers.push({ name, phone, role, languages, level });
+    officers.push({ name, phone, role, languages, level, ...(email ? { email } : {}) });
   }
   if (errors.length === 0 && officers.length === 0) errors.push({ line: 1, reason: 'the file lists no officer' });
   return errors.length > 0 ? { ok: false, errors } : { ok: true, officers };

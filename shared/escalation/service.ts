@@ -16,6 +16,7 @@ import {
   type AuditAction,
   changed,
   officerLanguage,
+  onReopen,
   onTimeout,
   repage,
   start,
@@ -28,6 +29,7 @@ import {
 import {
   dutyReply,
   isOfficerCommand,
+  needsCode,
   parseOfficerCommand,
   reportCommandReply,
   type OfficerCommand,
@@ -42,7 +44,7 @@ import { rotaView, type DutyAuditRecord, type OfficerRecord, type OfficerReposit
 import { ESCALATION_EXHAUSTED_MESSAGE } from './config';
 import type { EscalationDeps } from './deps';
 
-type ReportCommand = Exclude<OfficerCommand, { name: 'on' | 'off' | 'who' }>;
+export type ReportCommand = Exclude<OfficerCommand, { name: 'on' | 'off' | 'who' }>;
 
 /** Attempts at a conditional write before giving up (each one re-reads and decides again). */
 const MAX_WRITE_ATTEMPTS = 5;
@@ -418,8 +420,29 @@ export async function handleOfficerSms(deps: EscalationDeps, fromPhone: string, 
     return true;
   }
 
-  const reportCommand: ReportCommand = command;
-  const reference = 'reference' in reportCommand ? reportCommand.reference : undefined;
+  await deps.outbox.send(fromPhone, await runReportCommand(deps, officer, command));
+  deps.log.info('officer command', { ...logged, reference: 'reference' in command ? command.reference : undefined });
+  return true;
+}
+
+/**
+ * An officer's command about a report (ACK, DONE, REFER, NOTE, INFO, CALL), by SMS or from the console: decided from
+ * the stored state, written conditionally, its effects run. Resolves to the reply in the officer's language (the
+ * SMS answer; the console shows the outcome itself).
+ *
+ * `signedIn`: the officer acts from the console, signed in through OpenID Connect with MFA. The case's code proves
+ * by SMS that the sender holds the officer's phone; a console session proves more than that, so it supplies the
+ * code itself. Every other rule (whose case it is, its state) applies as by SMS.
+ */
+export async function runReportCommand(
+  deps: EscalationDeps,
+  officer: OfficerRecord,
+  sent: ReportCommand,
+  { signedIn = false }: { signedIn?: boolean } = {},
+): Promise<string> {
+  const stores: Stores = deps;
+  const reference = 'reference' in sent ? sent.reference : undefined;
+  const command: ReportCommand = signedIn && reference && needsCode(sent) ? { ...sent, code: caseCode(deps, officer.key, reference) } : sent;
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
     const [report, state, rota] = await Promise.all([
       reference ? deps.reports.getByReference(reference) : undefined,
@@ -429,7 +452,7 @@ export async function handleOfficerSms(deps: EscalationDeps, fromPhone: string, 
     const callbackAvailable =
       report?.callbackConsent === true && (await deps.reports.getSealedCallbackNumber(report.reference)) !== undefined;
     const code = caseCode(deps, officer.key, report?.reference ?? '');
-    const reply = reportCommandReply(reportCommand, rotaView(officer), rota.map(rotaView), { report, state, callbackAvailable, code }, deps.now());
+    const reply = reportCommandReply(command, rotaView(officer), rota.map(rotaView), { report, state, callbackAvailable, code }, deps.now());
     const outcomes: EffectOutcomes = {};
     if (reply.transition && report) {
       if (!(await commit(deps, stores, state, reply.transition, report, rota, officer, outcomes))) continue;
@@ -437,13 +460,9 @@ export async function handleOfficerSms(deps: EscalationDeps, fromPhone: string, 
     await runEffects(deps, stores, reply.effects, report, rota, officer, outcomes);
     const callRequested = [...(reply.transition?.effects ?? []), ...reply.effects].some((effect) => effect.type === 'bridgeCall');
     // The CALL reply says what happened, not what was meant to: a bridge that failed (or never ran) is reported.
-    const text =
-      callRequested && reference && !outcomes.call?.ok
-        ? callFailedText(officer, reference, code, outcomes.call?.failure ?? 'provider')
-        : reply.text;
-    await deps.outbox.send(fromPhone, text);
-    deps.log.info('officer command', { ...logged, reference });
-    return true;
+    return callRequested && reference && !outcomes.call?.ok
+      ? callFailedText(officer, reference, code, outcomes.call?.failure ?? 'provider')
+      : reply.text;
   }
   throw new EscalationConflictError(`officer command ${command.name}: the state kept changing`);
 }
@@ -452,6 +471,19 @@ export async function handleOfficerSms(deps: EscalationDeps, fromPhone: string, 
 async function openWithStates(stores: Stores): Promise<{ reference: string; state: EscalationState | undefined }[]> {
   const open = await stores.escalations.listOpen();
   return Promise.all(open.map(async ({ reference }) => ({ reference, state: await stores.escalations.get(reference) })));
+}
+
+/** Reopens a closed case as this officer's (the console); false when it is not closed. */
+export async function reopenCase(deps: EscalationDeps, officer: OfficerRecord, reference: string): Promise<boolean> {
+  const stores: Stores = deps;
+  for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+    const [report, state, rota] = await Promise.all([deps.reports.getByReference(reference), stores.escalations.get(reference), stores.officers.list()]);
+    if (!report) return false;
+    const transition = onReopen(state, report, rotaView(officer), deps.now());
+    if (!transition) return false;
+    if (await commit(deps, stores, state, transition, report, rota, officer)) return true;
+  }
+  throw new EscalationConflictError(`reopen ${reference}: the state kept changing`);
 }
 
 function callFailedText(officer: OfficerRecord, reference: string, code: string, failure: CallFailure): string {

@@ -51,6 +51,18 @@
  * | group participant    | `COHORT#<code>`          | `TAKER#<phoneKey>` | `passed`: counts each participant once in `takers` and once in `passers` |
  * | SMS quiz in progress | `CALLER#<phoneKey>`      | `QUIZ`    | `answers` so far, `lang`, `cohort`: SMS has no path to carry them; expires |
  *
+ * The console (shared/store/console-*.ts):
+ *
+ * | case index           | `CASES`                  | `CASE#<createdAt>#<reference>` | `reference`, `status`: every report, for the console's queue and dashboard (a Query, never a Scan) |
+ * | console session      | `CONSOLESESSION#<id>`    | `SESSION` | who signed in (sub, e-mail, name, roles), CSRF token, `lastSeenAt`; expires (TTL) |
+ * | console sign-in      | `CONSOLELOGIN#<id>`      | `LOGIN`   | an unfinished sign-in: OIDC state, nonce, PKCE verifier; read once; expires |
+ * | console audit        | `CONSOLEAUDIT`           | `AUDIT#<at>#<id>` | sign-ins and -outs, dashboard views and exports, uploads: who, when, what (cases keep their own) |
+ * | partner organisation | `PARTNERS`               | `ORG#<id>` | name, kind (a referral body), services, contact e-mail and phone |
+ * | focal point          | `PARTNERS`               | `FOCAL#<email>` | a partner's person: name, organisation, phone for notices |
+ * | sharing consent      | `REPORT#<reference>`     | `SHARING` | whether the reporter agreed that partners see their case, who recorded it and how |
+ * | referral             | `REPORT#<reference>`     | `REFERRAL#<id>` | a national referral (shared/domain/console/referral.ts): organisation, service, status, notes |
+ * | organisation's referral | `REFERRALS#<orgId>`   | `REF#<createdAt>#<id>` | `reference`, `id`: the partner's list, newest last |
+ *
  * `<phoneKey>` is the keyed hash of a phone number (shared/privacy.ts): no item key holds a raw number.
  * An identifier's `<value>` is its normalised value (E.164, handle, host and path), or for a card its keyed hash;
  * a value over 256 bytes is replaced by its SHA-256 (`boundedKeyValue`). `<idempotencyKey>` is bounded too: the
@@ -135,6 +147,18 @@ export const keys = {
   alert: (code: string): ItemKey => ({ pk: 'ALERTS', sk: `ALERT#${code}` }),
   confirmedIdentifier: (kind: string, value: string): ItemKey => ({ pk: identifierPk(kind, value), sk: 'CONFIRMED' }),
   broadcast: (id: string): ItemKey => ({ pk: 'BROADCASTS', sk: `BROADCAST#${id}` }),
+  caseIndex: (createdAt: string, reference: string): ItemKey => ({ pk: 'CASES', sk: `CASE#${createdAt}#${reference}` }),
+  consoleSession: (id: string): ItemKey => ({ pk: `CONSOLESESSION#${id}`, sk: 'SESSION' }),
+  consoleLogin: (id: string): ItemKey => ({ pk: `CONSOLELOGIN#${id}`, sk: 'LOGIN' }),
+  consoleAudit: (at: string, id: string): ItemKey => ({ pk: 'CONSOLEAUDIT', sk: `AUDIT#${at}#${id}` }),
+  partnerOrganisation: (id: string): ItemKey => ({ pk: 'PARTNERS', sk: `ORG#${id}` }),
+  focalPoint: (email: string): ItemKey => ({ pk: 'PARTNERS', sk: `FOCAL#${email}` }),
+  sharingConsent: (reference: string): ItemKey => ({ pk: `REPORT#${reference}`, sk: 'SHARING' }),
+  referral: (reference: string, id: string): ItemKey => ({ pk: `REPORT#${reference}`, sk: `REFERRAL#${id}` }),
+  organisationReferral: (organisationId: string, createdAt: string, id: string): ItemKey => ({
+    pk: `REFERRALS#${organisationId}`,
+    sk: `REF#${createdAt}#${id}`,
+  }),
 };
 
 /** Item collections read by Query: a partition, and the sort-key prefix its items share (rows above). */
@@ -158,6 +182,12 @@ export const collections = {
   consentRecords: (phoneKey: string): ItemCollection => ({ pk: `CALLER#${phoneKey}`, skPrefix: 'CONSENT#' }),
   alerts: (): ItemCollection => ({ pk: 'ALERTS', skPrefix: 'ALERT#' }),
   broadcasts: (): ItemCollection => ({ pk: 'BROADCASTS', skPrefix: 'BROADCAST#' }),
+  cases: (): ItemCollection => ({ pk: 'CASES', skPrefix: 'CASE#' }),
+  consoleAudit: (): ItemCollection => ({ pk: 'CONSOLEAUDIT', skPrefix: 'AUDIT#' }),
+  partnerOrganisations: (): ItemCollection => ({ pk: 'PARTNERS', skPrefix: 'ORG#' }),
+  focalPoints: (): ItemCollection => ({ pk: 'PARTNERS', skPrefix: 'FOCAL#' }),
+  referrals: (reference: string): ItemCollection => ({ pk: `REPORT#${reference}`, skPrefix: 'REFERRAL#' }),
+  organisationReferrals: (organisationId: string): ItemCollection => ({ pk: `REFERRALS#${organisationId}`, skPrefix: 'REF#' }),
 };
 
 /** Entities read by Scan (analysts' exports, never a caller's request): their pk prefix and sk. */

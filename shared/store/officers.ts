@@ -17,6 +17,8 @@ import { queryAll } from './query';
 export const officerRecordSchema = rotaOfficerSchema.extend({
   /** E.164. Staff data, needed to page them; never logged. */
   phone: z.string().regex(E164),
+  /** The address the officer signs in to the console with (lower case), if they use it. */
+  email: z.string().optional(),
   /** A digest of the imported fields: a re-import of the same row writes nothing. */
   contentHash: z.string().min(1),
   updatedAt: z.iso.datetime(),
@@ -25,7 +27,7 @@ export const officerRecordSchema = rotaOfficerSchema.extend({
 export type OfficerRecord = z.infer<typeof officerRecordSchema>;
 
 /** What the rota file says of an officer; `key` is the keyed hash of `phone`. */
-export type OfficerImport = Pick<OfficerRecord, 'key' | 'name' | 'phone' | 'role' | 'languages' | 'level'>;
+export type OfficerImport = Pick<OfficerRecord, 'key' | 'name' | 'phone' | 'role' | 'languages' | 'level' | 'email'>;
 
 export type ImportOutcome = 'added' | 'updated' | 'unchanged';
 
@@ -43,8 +45,10 @@ export interface DutyAuditRecord {
 }
 
 export function officerContentHash(officer: OfficerImport): string {
-  const { name, phone, role, languages, level } = officer;
-  return createHash('sha256').update(JSON.stringify([name, phone, role, languages, level])).digest('base64url');
+  const { name, phone, role, languages, level, email } = officer;
+  // Without an e-mail the digest is the one rotas had before the column existed: re-importing them changes nothing.
+  const fields = [name, phone, role, languages, level, ...(email ? [email] : [])];
+  return createHash('sha256').update(JSON.stringify(fields)).digest('base64url');
 }
 
 /** The rules' view of an officer: no phone number. */
@@ -64,6 +68,12 @@ export class OfficerRepository {
       new GetCommand({ TableName: this.tableName, Key: keys.officer(officerKey), ConsistentRead: true }),
     );
     return Item ? officerRecordSchema.parse(Item) : undefined;
+  }
+
+  /** The rota officer who signs in to the console with this address. */
+  async findByEmail(email: string): Promise<OfficerRecord | undefined> {
+    const wanted = email.toLowerCase();
+    return (await this.list()).find((record) => record.email === wanted);
   }
 
   /** The whole rota, in level then name order. */
@@ -147,7 +157,8 @@ export class OfficerRepository {
         TableName: this.tableName,
         Key: keys.officer(officer.key),
         UpdateExpression:
-          'SET #name = :name, phone = :phone, #role = :role, languages = :languages, #level = :level, contentHash = :hash, updatedAt = :now',
+          'SET #name = :name, phone = :phone, #role = :role, languages = :languages, #level = :level, contentHash = :hash, updatedAt = :now' +
+          (officer.email ? ', email = :email' : ' REMOVE email'),
         ConditionExpression: 'contentHash = :previous',
         ExpressionAttributeNames: { '#name': 'name', '#role': 'role', '#level': 'level' },
         ExpressionAttributeValues: {
@@ -159,6 +170,7 @@ export class OfficerRepository {
           ':hash': contentHash,
           ':previous': previousHash,
           ':now': now.toISOString(),
+          ...(officer.email ? { ':email': officer.email } : {}),
         },
       }),
     );

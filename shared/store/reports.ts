@@ -145,11 +145,53 @@ export class ReportRepository {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return reportSchema.parse(Attributes);
+      const report = reportSchema.parse(Attributes);
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.caseIndex(report.createdAt, report.reference),
+          UpdateExpression: 'SET #status = :status',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':status': status },
+        }),
+      );
+      return report;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
     }
+  }
+
+  /**
+   * Cases from the index, newest first: every report created at or after `since` (ISO), with the status the index
+   * holds (the report itself is the truth; the index may lag it by one crashed write).
+   */
+  async listCases(since: string): Promise<{ reference: string; createdAt: string; status: ReportStatus }[]> {
+    const cases: { reference: string; createdAt: string; status: ReportStatus }[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk >= :from',
+          ExpressionAttributeValues: { ':pk': collections.cases().pk, ':from': `${collections.cases().skPrefix}${since}` },
+          ScanIndexForward: false,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const [, createdAt] = String(item.sk).split('#');
+        cases.push({ reference: String(item.reference), createdAt: createdAt!, status: item.status as ReportStatus });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return cases;
+  }
+
+  /** Several reports by reference, in that order (missing ones left out). */
+  async getMany(references: readonly string[]): Promise<Report[]> {
+    const reports = await Promise.all(references.map((reference) => this.getByReference(reference)));
+    return reports.filter((report): report is Report => report !== undefined);
   }
 
   /** The sealed call-back number of a report, while it is kept. */
@@ -335,6 +377,8 @@ export class ReportRepository {
   /** Step 3: idempotent puts, repeated by every retry, so a crash before them is repaired by the next attempt. */
   private async writeReportIndexes(report: Report, sealedCallbackNumber: string | undefined): Promise<void> {
     await Promise.all([
+      // Only if absent: a replay must not put back the status an officer has moved on since.
+      this.putIfAbsent(keys.caseIndex(report.createdAt, report.reference), { reference: report.reference, status: report.status }),
       this.client.send(
         new PutCommand({
           TableName: this.tableName,

@@ -41,4 +41,4 @@ export {
 } from './state';
 export { formatAmount, reasonsText, pageText } from './page-texts';
 export { start, onTimeout, changed, repage } from './paging';
-export { onAck, onDone, onRefer, onCall, type TakeOutcome, type CallOutcome } from './officer-actions';
+export { onAck, onDone, onRefer, onCall, onReopen, type TakeOutcome, type CallOutcome } from './officer-actions';

@@ -170,3 +170,27 @@ export function onCall(
     },
   };
 }
+
+/**
+ * Reopening a closed case (from the console): it is the reopening officer's again, acknowledged, without paging
+ * anyone (it was handled once; the officer reopens it because they are working on it).
+ */
+export function onReopen(state: EscalationState | undefined, report: Report, officer: RotaOfficer, now: number): Transition | undefined {
+  if (report.status !== 'closed') return undefined;
+  const from = state ?? quietState(report.reference, now);
+  return {
+    state: {
+      ...from,
+      status: 'acknowledged',
+      version: (state?.version ?? 0) + 1,
+      updatedAt: iso(now),
+      dueAt: undefined,
+      closedBy: undefined,
+      acknowledgedBy: { ...person(officer), at: iso(now) },
+    },
+    effects: [
+      { type: 'audit', action: 'reopen', actor: person(officer) },
+      { type: 'reportStatus', status: 'acknowledged' },
+    ],
+  };
+}

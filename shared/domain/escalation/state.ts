@@ -75,6 +75,18 @@ export const AUDIT_ACTIONS = [
   'code_rejected',
   /** A command on a case that is not the officer's. */
   'denied',
+  // The console (functions/console/): who looked, exported and changed what.
+  'viewed',
+  'exported',
+  'reopen',
+  'reporter_messaged',
+  'sharing_consent',
+  'referral_created',
+  'referral_accepted',
+  'referral_rejected',
+  'referral_done',
+  'referral_revoked',
+  'referral_reminder',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

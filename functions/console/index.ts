@@ -1,0 +1,34 @@
+import { handle } from 'hono/aws-lambda';
+import { awsChannelAdapters } from '../../shared/aws-adapters';
+import { SesMailSender } from '../../shared/console/mail';
+import { remindDueReferrals } from '../../shared/console/referrals';
+import { OidcSignIn } from '../../shared/console/sign-in';
+import { createDeps, lazyDeps, withChannels, withConsole } from '../../shared/runtime';
+import { createConsoleApp } from './app';
+
+/**
+ * The console on Lambda: its own function (its bundle never grows the webhooks'), behind the same HTTP API under
+ * /console, signing in to the stack's Cognito user pool and e-mailing partners through SES. The same function runs
+ * the referral deadline reminders on a schedule.
+ */
+const consoleDeps = lazyDeps((config) => {
+  const { issuer, clientId, rolesClaim, sessionSecret, emailFrom } = config.console;
+  if (!issuer || !sessionSecret) throw new Error('CONSOLE_OIDC_ISSUER and CONSOLE_SESSION_SECRET are required on AWS');
+  const channels = withChannels(createDeps(config), awsChannelAdapters(config));
+  return withConsole(channels, {
+    signIn: new OidcSignIn({ issuer, clientId, rolesClaim, redirectUri: `${config.publicBaseUrl}/console/callback` }),
+    mail: new SesMailSender(emailFrom, config.region),
+    consoleBaseUrl: config.publicBaseUrl,
+  });
+});
+
+export const app = createConsoleApp(consoleDeps);
+const http = handle(app);
+
+/** The reminders' schedule sends `{ "task": "referral-reminders" }`; anything else is an API Gateway request. */
+export const handler = async (event: unknown, context: unknown) => {
+  if (typeof event === 'object' && event !== null && (event as { task?: unknown }).task === 'referral-reminders') {
+    return { reminded: await remindDueReferrals(await consoleDeps()) };
+  }
+  return http(event as Parameters<typeof http>[0], context as Parameters<typeof http>[1]);
+};

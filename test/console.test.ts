@@ -1,0 +1,207 @@
+/**
+ * The console over HTTP, against the real local hotline and its embedded OpenID provider (no browser): sign-in
+ * through the provider's form, sessions, CSRF, idle timeout, sign-out, and authorisation by role and by case.
+ * test/e2e/console.test.ts walks the whole path in chromium.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nock from 'nock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalHotline, type LocalHotline } from '../infra/local';
+import { SAMPLE_PASSWORD } from '../infra/local-oidc';
+import { SesMailSender } from '../shared/console/mail';
+import { createReferral } from '../shared/console/referrals';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+
+let hotline: LocalHotline;
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'safejob-console-'));
+  hotline = await startLocalHotline({
+    PORT: '0',
+    AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:0',
+    TABLE_NAME: 'safejob-console-test',
+    REPORT_JOURNAL_PATH: join(dir, 'journal.jsonl'),
+  });
+});
+
+afterAll(async () => {
+  await hotline?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A browser's worth of cookies, per origin, following redirects by hand (so each hop is seen). */
+class Browser {
+  private readonly jars = new Map<string, Map<string, string>>();
+
+  async fetch(url: string, init: RequestInit = {}): Promise<Response> {
+    let target = new URL(url);
+    let request = init;
+    for (let hop = 0; hop < 10; hop++) {
+      const jar = this.jars.get(target.origin) ?? new Map<string, string>();
+      this.jars.set(target.origin, jar);
+      const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+      const response = await fetch(target, { ...request, redirect: 'manual', headers: { ...(request.headers as object), ...(cookie ? { cookie } : {}) } });
+      for (const line of response.headers.getSetCookie()) {
+        const [pair] = line.split(';');
+        const [name, ...value] = pair!.split('=');
+        if (/max-age=0/i.test(line) || value.join('=') === '') jar.delete(name!);
+        else jar.set(name!, value.join('='));
+      }
+      const location = response.headers.get('location');
+      if (response.status < 300 || response.status >= 400 || !location) return response;
+      target = new URL(location, target);
+      request = {};
+    }
+    throw new Error('too many redirects');
+  }
+
+  /** Signs in through the embedded provider's form; resolves with the console page it lands on. */
+  async signIn(email: string, password = SAMPLE_PASSWORD): Promise<Response> {
+    const login = await this.fetch(`${hotline.url}/console/login`);
+    const action = /action="([^"]+)"/.exec(await login.text())![1]!;
+    return this.fetch(new URL(action, hotline.oidcIssuer).href, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email, password }).toString(),
+    });
+  }
+
+  async csrfOf(path: string): Promise<string> {
+    const page = await (await this.fetch(`${hotline.url}${path}`)).text();
+    return /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+  }
+
+  post(path: string, form: Record<string, string>): Promise<Response> {
+    return this.fetch(`${hotline.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    });
+  }
+
+  sessionId(): string | undefined {
+    const cookie = this.jars.get(new URL(hotline.url).origin)?.get('safejob-session');
+    return cookie ? decodeURIComponent(cookie).split('.')[0] : undefined;
+  }
+}
+
+describe('console sign-in and sessions', () => {
+  it('sends a stranger to sign in, then to the page of their role', async () => {
+    const browser = new Browser();
+    const first = await browser.fetch(`${hotline.url}/console/cases`, {});
+    expect(first.url).toContain('/interaction/');
+    const officer = await browser.signIn('officer@sample.test');
+    expect(officer.status).toBe(200);
+    expect(await officer.text()).toContain('<h1>Case queue</h1>');
+    const analyst = new Browser();
+    expect(await (await analyst.signIn('analyst@sample.test')).text()).toContain('<h1>Dashboard</h1>');
+  });
+
+  it('refuses a wrong password at the provider: no session', async () => {
+    const browser = new Browser();
+    const page = await browser.signIn('officer@sample.test', 'wrong-password');
+    expect(await page.text()).toContain('Wrong e-mail or password.');
+    expect(browser.sessionId()).toBeUndefined();
+  });
+
+  it('sets the session cookie HttpOnly and SameSite=Lax, and keeps the session in the table with a TTL', async () => {
+    const login = await fetch(`${hotline.url}/console/login`, { redirect: 'manual' });
+    expect(login.headers.get('set-cookie')).toMatch(/HttpOnly/);
+    expect(login.headers.get('set-cookie')).toMatch(/SameSite=Lax/);
+    const browser = new Browser();
+    await browser.signIn('supervisor@sample.test');
+    const session = await hotline.console.sessions.resume(browser.sessionId()!, Date.now(), 60);
+    expect(session?.user).toEqual({ sub: 'supervisor@sample.test', email: 'supervisor@sample.test', name: 'Malika Yusupova (SAMPLE)', roles: ['supervisor'] });
+    expect(session!.expiresAt).toBeGreaterThan(Date.now() / 1000);
+  });
+
+  it('refuses a form without its CSRF token, and changes nothing', async () => {
+    const browser = new Browser();
+    await browser.signIn('admin@sample.test');
+    const response = await browser.post('/console/logout', { _csrf: 'x'.repeat(43) });
+    expect(response.status).toBe(403);
+    expect(await hotline.console.sessions.resume(browser.sessionId()!, Date.now(), 60)).toBeDefined();
+  });
+
+  it('ends a session on sign-out and after the idle timeout', async () => {
+    const browser = new Browser();
+    await browser.signIn('analyst@sample.test');
+    const id = browser.sessionId()!;
+    const csrf = await browser.csrfOf('/console/dashboard');
+    expect(await (await browser.post('/console/logout', { _csrf: csrf })).text()).toContain('You are signed out');
+    expect(await hotline.console.sessions.resume(id, Date.now(), 60)).toBeUndefined();
+
+    const idle = new Browser();
+    await idle.signIn('analyst@sample.test');
+    const idleTimeout = hotline.console.config.console.idleTimeoutSeconds;
+    expect(await hotline.console.sessions.resume(idle.sessionId()!, Date.now() + (idleTimeout + 1) * 1000, idleTimeout)).toBeUndefined();
+    // Removed, not only refused: the next request signs in again.
+    expect((await idle.fetch(`${hotline.url}/console/dashboard`)).url).toContain('/interaction/');
+  });
+});
+
+describe('console authorisation', () => {
+  it("keeps each role to its own pages: a partner or an analyst never sees the officers' cases", async () => {
+    const partner = new Browser();
+    await partner.signIn('partner@sample.test');
+    expect((await partner.fetch(`${hotline.url}/console/cases`)).status).toBe(403);
+    expect((await partner.fetch(`${hotline.url}/console/dashboard`)).status).toBe(403);
+    const analyst = new Browser();
+    await analyst.signIn('analyst@sample.test');
+    expect((await analyst.fetch(`${hotline.url}/console/cases`)).status).toBe(403);
+  });
+
+  it("shows a partner only their organisation's referrals: another's is answered as unknown", async () => {
+    const report = await hotline.deps.reports.create(
+      {
+        channel: 'sms', lang: 'ru', category: 'job_offer', paid: 'no', identifiers: [{ kind: 'handle', value: 'fake_visa_agent' }],
+        callbackConsent: false, urgency: { urgent: false, reasons: [] }, createdAt: new Date().toISOString(), reporterKey: 'test-reporter',
+        freeText: 'они обещали работу',
+      },
+      'console-test-1',
+    );
+    const reference = report.report.reference;
+    const supervisor = { sub: 's', email: 'supervisor@sample.test', name: 'Malika Yusupova (SAMPLE)', roles: ['supervisor' as const] };
+    // No consent and no reason: refused; a supervisor's reason: made, and recorded as an override.
+    const refused = await createReferral(hotline.console, supervisor, reference, { organisationId: 'migration-service', service: 'licence_check', urgency: 'normal' });
+    expect(refused).toEqual({ ok: false, problem: 'no_consent' });
+    const made = await createReferral(hotline.console, supervisor, reference, {
+      organisationId: 'migration-service', service: 'licence_check', urgency: 'normal', overrideReason: 'Agency is recruiting hundreds; licence check needed now',
+    });
+    expect(made.ok && made.referral.consent).toMatchObject({ basis: 'override', by: { name: 'Malika Yusupova (SAMPLE)' } });
+    const id = made.ok ? made.referral.id : '';
+    const partner = new Browser();
+    await partner.signIn('partner@sample.test');
+    expect((await partner.fetch(`${hotline.url}/console/referrals/${reference}/${id}`)).status).toBe(404);
+    const csrf = await partner.csrfOf('/console/referrals');
+    expect((await partner.post(`/console/referrals/${reference}/${id}/accept`, { _csrf: csrf })).status).toBe(403);
+    expect((await hotline.console.referrals.get(reference, id))?.status).toBe('in_progress');
+    // The case is marked referred by the same REFER as by SMS, to the organisation's kind.
+    expect(await hotline.deps.reports.getByReference(reference)).toMatchObject({ status: 'referred', referredTo: 'ministry' });
+    expect(hotline.deps.localMail.list().at(-1)).toMatchObject({ to: 'migration@sample.test' });
+    expect(hotline.deps.localMail.list().at(-1)!.text).not.toContain('они обещали');
+  });
+});
+
+describe('SesMailSender', () => {
+  it('sends a plain-text e-mail through SES v2 from the configured address', async () => {
+    let sent: unknown;
+    const scope = nock('https://email.eu-west-2.amazonaws.com')
+      .post('/v2/email/outbound-emails', (body) => {
+        sent = body;
+        return true;
+      })
+      .reply(200, { MessageId: 'test-message-1' });
+    const client = new SESv2Client({ region: 'eu-west-2', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' } });
+    await new SesMailSender('referrals@sample.test', 'eu-west-2', client).send({ to: 'partner@sample.test', subject: 'Referral', text: 'Please answer' });
+    expect(scope.isDone()).toBe(true);
+    expect(sent).toEqual({
+      FromEmailAddress: 'referrals@sample.test',
+      Destination: { ToAddresses: ['partner@sample.test'] },
+      Content: { Simple: { Subject: { Data: 'Referral', Charset: 'UTF-8' }, Body: { Text: { Data: 'Please answer', Charset: 'UTF-8' } } } },
+    });
+  });
+});

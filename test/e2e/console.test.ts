@@ -1,0 +1,204 @@
+/**
+ * The console in a real browser (Debian's chromium, driven by playwright-core) against the real local hotline and
+ * its embedded OpenID provider: a report made by USSD reaches the officer's queue, is acknowledged in the console
+ * (and the SMS paging stops), is referred to the police unit, whose focal point accepts it and reports it done with
+ * a note the officer then reads; the analyst's dashboard counts it. Screenshots of the main pages go to
+ * docs/screenshots/ (the README shows them).
+ *
+ * Needs /usr/bin/chromium (`apt-get install -y chromium`); `.ci/run` installs it when missing.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalHotline, type LocalHotline } from '../../infra/local';
+import { SAMPLE_PASSWORD } from '../../infra/local-oidc';
+import { handleEscalationTrigger } from '../../shared/escalation/service';
+import { REFERENCE_ALPHABET, REFERENCE_LENGTH } from '../../shared/domain/report';
+
+const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
+const AT_TOKEN = 'e2e-console-africastalking-token-01';
+const OFFICER_PHONE = '+992900009001';
+const OTHER_LEVEL_ONE = '+992900009002';
+const CALLER = '+992900000077';
+
+let hotline: LocalHotline;
+let browser: Browser;
+let dir: string;
+const requested: string[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'safejob-e2e-console-'));
+  hotline = await startLocalHotline({
+    PORT: '0',
+    AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:0',
+    TABLE_NAME: 'safejob-e2e-console',
+    AT_WEBHOOK_TOKEN: AT_TOKEN,
+    REPORT_JOURNAL_PATH: join(dir, 'intake-journal.jsonl'),
+    SMS_RETRY_BASE_MS: '10',
+  });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-gpu'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await hotline?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** The caller's USSD session, step by step, as Africa's Talking sends it; resolves with the last screen. */
+async function ussd(steps: string[]): Promise<string> {
+  let screen = '';
+  for (let i = 0; i <= steps.length; i++) {
+    const response = await fetch(`${hotline.url}/ussd/africastalking?token=${AT_TOKEN}`, {
+      method: 'POST',
+      body: new URLSearchParams({ sessionId: 'e2e-console-1', serviceCode: '*384*1234#', phoneNumber: CALLER, text: steps.slice(0, i).join('*') }),
+    });
+    screen = await response.text();
+  }
+  return screen;
+}
+
+async function outboxTo(phone: string): Promise<string[]> {
+  await hotline.deps.localQueue.drain();
+  const sent = (await (await fetch(`${hotline.url}/dev/outbox`)).json()) as { to: string; text: string }[];
+  return sent.filter((m) => m.to === phone).map((m) => m.text);
+}
+
+/** A fresh browser profile signed in as `email` through the embedded OpenID provider's form. */
+async function signIn(email: string, path = '/console'): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+  context.on('request', (request) => requested.push(request.url()));
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  await page.goto(`${hotline.url}${path}`);
+  await page.getByLabel('E-mail / Эл. почта').fill(email);
+  await page.getByLabel('Password / Пароль').fill(SAMPLE_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in / Войти' }).click();
+  await page.waitForURL((url) => url.pathname.startsWith('/console'));
+  return page;
+}
+
+describe('the console, officer to partner and back', () => {
+  let reference: string;
+  let officer: Page;
+
+  it('a report made by USSD is in the officer queue, urgent, and its page went out by SMS', async () => {
+    const end = await ussd(['3', '2', '3', '2', '3000', '1', '@uk_jobs_visa', '1', '1']);
+    reference = new RegExp(`[${REFERENCE_ALPHABET}]{${REFERENCE_LENGTH}}`).exec(end.replace(/^END /, ''))![0];
+    expect(end).toMatch(/^END /);
+    expect((await outboxTo(OFFICER_PHONE)).some((text) => text.includes(reference) && text.includes('ACK'))).toBe(true);
+
+    officer = await signIn('officer@sample.test');
+    expect(new URL(officer.url()).pathname).toBe('/console/cases');
+    const row = officer.getByRole('row', { name: new RegExp(reference) });
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.innerText()).toContain('urgent');
+    await officer.screenshot({ path: `${SCREENSHOTS}console-queue.png`, fullPage: true });
+  });
+
+  it('is acknowledged in the console: the SMS paging stops and the other officer is told', async () => {
+    await officer.getByRole('link', { name: reference }).click();
+    await officer.getByRole('heading', { name: `Case ${reference}` }).waitFor();
+    await officer.getByRole('button', { name: 'Acknowledge (take the case)' }).click();
+    await officer.getByText('Acknowledged: the paging has stopped.').waitFor();
+    const state = await hotline.deps.escalation.escalations.get(reference);
+    expect(state).toMatchObject({ status: 'acknowledged', acknowledgedBy: { name: 'Aziz Rahimov (SAMPLE)' } });
+    // The step's timer firing now changes nothing: nobody else is paged.
+    expect(await handleEscalationTrigger(hotline.deps.escalation, { reference, step: state!.step })).toBe('ignored');
+    expect((await outboxTo(OTHER_LEVEL_ONE)).some((text) => text.includes(reference) && text.includes('Aziz'))).toBe(true);
+  });
+
+  it('cannot be referred before the reporter agrees; is referred once they did, and the partner is notified', async () => {
+    const refer = async () => {
+      await officer.getByLabel('Organisation').selectOption({ label: 'Police cybercrime unit (SAMPLE)' });
+      await officer.getByLabel('Service asked for').selectOption('investigation');
+      await officer.getByLabel('Notes for the partner').fill('Asked to pay 3000 TJS for a UK visa; the handle is still active.');
+      await officer.getByRole('button', { name: 'Refer', exact: true }).click();
+    };
+    await refer();
+    await officer.getByText("Not possible without the reporter's consent.").waitFor();
+    await officer.getByLabel('agreed (told me)').check();
+    await officer.getByRole('button', { name: 'Record' }).click();
+    await officer.getByText('Consent recorded.').waitFor();
+    await refer();
+    await officer.getByText('Referred; the partner has been notified.').waitFor();
+    await officer.screenshot({ path: `${SCREENSHOTS}console-case.png`, fullPage: true });
+    const mail = hotline.deps.localMail.list().filter((m) => m.to === 'partner@sample.test');
+    expect(mail).toHaveLength(1);
+    expect(mail[0]!.text).toContain(`${hotline.url}/console/referrals/${reference}/`);
+    expect(mail[0]!.text).not.toContain(CALLER);
+    expect((await outboxTo('+992900008001')).some((text) => text.includes(reference))).toBe(true);
+  });
+
+  it('the partner sees only the minimum, accepts, and reports done with a note the officer reads', async () => {
+    const link = /(http:\/\/\S+\/console\/referrals\/\S+)/.exec(hotline.deps.localMail.list().at(-1)!.text)![1]!;
+    const partner = await signIn('partner@sample.test', new URL(link).pathname);
+    await partner.getByRole('heading', { name: `Referral of case ${reference}` }).waitFor();
+    const shown = await partner.locator('main').innerText();
+    expect(shown).toContain('@uk_jobs_visa');
+    expect(shown).not.toContain(CALLER);
+    await partner.getByRole('button', { name: 'Accept' }).click();
+    await partner.getByText('Accepted. Report done when finished.').waitFor();
+    await partner.getByLabel('What was done (goes back to the officer)').fill('Account @uk_jobs_visa blocked; investigation opened.');
+    await partner.screenshot({ path: `${SCREENSHOTS}console-partner.png`, fullPage: true });
+    await partner.getByRole('button', { name: 'Report done' }).click();
+    await partner.getByText('Done; the officer has been told.').waitFor();
+    expect((await outboxTo(OFFICER_PHONE)).some((text) => text.includes(reference) && /done|выполнила/.test(text))).toBe(true);
+
+    await officer.reload();
+    await officer.getByText('Account @uk_jobs_visa blocked; investigation opened.').first().waitFor();
+    // The officer closes the case with an outcome.
+    await officer.getByLabel('Outcome').selectOption('referred_resolved');
+    await officer.getByRole('button', { name: 'Close the case' }).click();
+    await officer.getByText('Case closed.').waitFor();
+    expect((await hotline.deps.reports.getByReference(reference))?.status).toBe('closed');
+  });
+
+  it("a partner cannot open another organisation's view of cases, nor the officers' queue", async () => {
+    const partner = await signIn('partner@sample.test');
+    const response = await partner.goto(`${hotline.url}/console/cases/${reference}`);
+    expect(response?.status()).toBe(403);
+  });
+
+  it('the dashboard counts the report, its loss and its referral', async () => {
+    const analyst = await signIn('analyst@sample.test');
+    expect(new URL(analyst.url()).pathname).toBe('/console/dashboard');
+    const text = await analyst.locator('main').innerText();
+    expect(text).toContain('1 reports');
+    expect(text).toMatch(/Police cybercrime unit \(SAMPLE\)\s+1\s+1/);
+    expect(text).toContain('@uk_jobs_visa');
+    await analyst.screenshot({ path: `${SCREENSHOTS}console-dashboard.png`, fullPage: true });
+    const csv = await analyst.request.get(`${hotline.url}/console/dashboard/reports-by-channel.csv`);
+    expect(await csv.text()).toMatch(/^week,ussd,sms,voice\r\n/);
+  });
+
+  it('an administrator uploads a partner directory: the dry run shows the difference, then it is applied', async () => {
+    const admin = await signIn('admin@sample.test');
+    expect(new URL(admin.url()).pathname).toBe('/console/admin');
+    const csv = [
+      'organisation_id,organisation,kind,services,focal_point_name,focal_point_email,focal_point_phone',
+      'police-cyber,Police cybercrime unit (SAMPLE),police,investigation;account_blocking,Lt. Sobir Karimov (SAMPLE),partner@sample.test,+992900008003',
+      'embassy-moscow,Embassy in Moscow (SAMPLE),embassy,consular_help,Consul (SAMPLE),consul@sample.test,',
+    ].join('\n');
+    await admin.getByLabel('CSV file').setInputFiles({ name: 'partners.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await admin.getByRole('button', { name: 'Check (dry run)' }).click();
+    const dryRun = await admin.locator('#h-diff').locator('..').innerText();
+    expect(dryRun).toContain('organisation embassy-moscow');
+    expect(dryRun).toContain('focal point partner@sample.test');
+    expect(dryRun).toContain('organisation iom-dushanbe');
+    expect(await hotline.console.partners.organisation('embassy-moscow')).toBeUndefined();
+    await admin.screenshot({ path: `${SCREENSHOTS}console-admin.png`, fullPage: true });
+    await admin.getByRole('button', { name: 'Apply these changes' }).click();
+    await admin.getByRole('heading', { name: 'Applied' }).waitFor();
+    expect(await hotline.console.partners.organisation('embassy-moscow')).toMatchObject({ kind: 'embassy' });
+    expect((await hotline.console.partners.focalPoint('partner@sample.test'))?.phone).toBe('+992900008003');
+    // Everything the pages loaded came from the hotline or its sign-in provider: no CDN.
+    expect(requested.every((url) => url.startsWith(hotline.url) || url.startsWith(hotline.oidcIssuer))).toBe(true);
+  });
+});
