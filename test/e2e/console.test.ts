@@ -3,7 +3,7 @@
  * its embedded OpenID provider: a report made by USSD reaches the officer's queue, is acknowledged in the console
  * (and the SMS paging stops), is referred to the police unit, whose focal point accepts it and reports it done with
  * a note the officer then reads; the analyst's dashboard counts it. Screenshots of the main pages go to
- * docs/screenshots/ (the README shows them).
+ * test-results/screenshots/; the README shows the copies committed in docs/screenshots/.
  *
  * Needs /usr/bin/chromium (`apt-get install -y chromium`); `.ci/run` installs it when missing.
  */
@@ -17,7 +17,8 @@ import { SAMPLE_PASSWORD } from '../../infra/local-oidc';
 import { handleEscalationTrigger } from '../../shared/escalation/service';
 import { REFERENCE_ALPHABET, REFERENCE_LENGTH } from '../../shared/domain/report';
 
-const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
+// Written beside the test reports, never over the tracked copies in docs/screenshots/ (copy them there to refresh).
+const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url).pathname;
 const AT_TOKEN = 'e2e-console-africastalking-token-01';
 const OFFICER_PHONE = '+992900009001';
 const OTHER_LEVEL_ONE = '+992900009002';
