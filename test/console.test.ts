@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalHotline, type LocalHotline } from '../infra/local';
 import { SAMPLE_PASSWORD } from '../infra/local-oidc';
 import { SesMailSender } from '../shared/console/mail';
+import { QUIZ_QUESTIONS } from '../shared/domain/quiz';
+import type { ScoredAttempt } from '../shared/store/quiz';
 import { createReferral } from '../shared/console/referrals';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 
@@ -183,6 +185,33 @@ describe('console authorisation', () => {
     expect(await hotline.deps.reports.getByReference(reference)).toMatchObject({ status: 'referred', referredTo: 'ministry' });
     expect(hotline.deps.localMail.list().at(-1)).toMatchObject({ to: 'migration@sample.test' });
     expect(hotline.deps.localMail.list().at(-1)!.text).not.toContain('они обещали');
+  });
+});
+
+describe("the analysts' dashboard", () => {
+  it('shows which quiz scenarios people still get wrong, as counts only, in the page and its CSV', async () => {
+    // Two takings: one right throughout, one that fell for the Telegram "recruiter" asking a fee.
+    const right = QUIZ_QUESTIONS.map((q) => String(q.correct)).join('');
+    const fellForFee = `${(QUIZ_QUESTIONS[0]!.correct as number) === 1 ? 2 : 1}${right.slice(1)}`;
+    const attempt = (id: string, answers: string): ScoredAttempt => ({
+      attemptId: id,
+      channel: 'sms',
+      lang: 'ru',
+      answers,
+      passed: answers === right,
+      missed: answers === right ? [] : ['telegramFee'],
+      callerKey: `dashboard-taker-${id}`,
+      at: new Date().toISOString(),
+    });
+    await hotline.deps.quiz.record(attempt('dash-1', right), () => 'DASHQZ01');
+    await hotline.deps.quiz.record(attempt('dash-2', fellForFee), () => 'DASHQZ02');
+    const analyst = new Browser();
+    await analyst.signIn('analyst@sample.test');
+    const page = await (await analyst.fetch(`${hotline.url}/console/dashboard`)).text();
+    expect(page).toContain('2 quizzes finished, 1 passed.');
+    const csv = await (await analyst.fetch(`${hotline.url}/console/dashboard/quiz.csv`)).text();
+    expect(csv.split(/\r?\n/)).toContain('telegramFee,2,1,50');
+    expect(csv).not.toContain('dashboard-taker');
   });
 });
 

@@ -40,6 +40,8 @@ function seriesTable(page: PageContext, series: Series, prefix: string): Markup 
     <p class="muted">${tr(page, 'dashboard.emptyWeeks')}</p></details>`;
 }
 
+const missedPercent = (q: { answered: number; missed: number }) => (q.answered ? Math.round((q.missed / q.answered) * 100) : 0);
+
 const csvLink = (page: PageContext, name: string) => html`<p><a href="/console/dashboard/${name}.csv" download>${tr(page, 'dashboard.csv')}</a></p>`;
 
 /** Every figure's table as CSV, by download name. */
@@ -54,6 +56,7 @@ export function dashboardCsv(data: Dashboard): Record<string, string> {
     identifiers: toCsv(['identifier', 'kind', 'reporters', 'reports', 'last_seen', 'campaign'], data.identifiers.map((r) => [r.identifier, r.kind, r.reporters, r.reports, r.lastSeen, r.campaign ? 'yes' : 'no'])),
     acknowledge: toCsv(['level', 'acknowledged', 'median_minutes', 'p90_minutes'], data.acknowledge.map((r) => [r.level, r.count, r.medianMinutes, r.p90Minutes])),
     referrals: toCsv(['organisation', 'referrals', 'answered', 'median_hours_to_answer', 'overdue'], data.referrals.map((r) => [r.organisation, r.referrals, r.answered, r.medianHours, r.overdue])),
+    quiz: toCsv(['question', 'answered', 'missed', 'missed_percent'], data.quiz.questions.map((q) => [q.id, q.answered, q.missed, missedPercent(q)])),
   };
 }
 
@@ -85,6 +88,11 @@ export function dashboardPage(page: PageContext, data: Dashboard): Markup {
     <table><thead><tr><th scope="col">${tr(page, 'referral.organisation')}</th><th scope="col" class="num">${tr(page, 'dashboard.count')}</th><th scope="col" class="num">${tr(page, 'dashboard.answered')}</th><th scope="col" class="num">${tr(page, 'dashboard.medianHours')}</th><th scope="col" class="num">${tr(page, 'dashboard.overdue')}</th></tr></thead>
     <tbody>${data.referrals.map((r) => html`<tr><td>${r.organisation}</td><td class="num">${r.referrals}</td><td class="num">${r.answered}</td><td class="num">${r.medianHours ?? '—'}</td><td class="num">${r.overdue}</td></tr>`)}</tbody></table>
     ${csvLink(page, 'referrals')}</section>
+  <section class="card" aria-labelledby="h-quiz"><h2 id="h-quiz">${tr(page, 'dashboard.quiz')}</h2>
+    <p id="quiz-takings">${tr(page, 'dashboard.quiz.takings', { attempts: data.quiz.attempts, passes: data.quiz.passes })}</p>
+    <table><thead><tr><th scope="col">${tr(page, 'dashboard.quiz.question')}</th><th scope="col" class="num">${tr(page, 'dashboard.answered')}</th><th scope="col" class="num">${tr(page, 'dashboard.quiz.missed')}</th></tr></thead>
+    <tbody>${[...data.quiz.questions].sort((a, b) => missedPercent(b) - missedPercent(a)).map((q) => html`<tr><td>${q.id}</td><td class="num">${q.answered}</td><td class="num">${missedPercent(q)}%</td></tr>`)}</tbody></table>
+    ${csvLink(page, 'quiz')}</section>
   </div>`;
   return layout(page, tr(page, 'dashboard.title'), body);
 }

@@ -12,6 +12,7 @@ import {
   type ReportedIdentifierRow,
   type Series,
 } from '../domain/console/analytics';
+import type { QuizStatistics } from '../domain/quiz';
 import type { ConsoleServices } from '../runtime';
 import { sinceDays } from './cases';
 
@@ -28,6 +29,8 @@ export interface Dashboard {
   identifiers: ReportedIdentifierRow[];
   acknowledge: AckTimes[];
   referrals: ReferralTimes[];
+  /** The pre-departure quiz across all takers: which scams people still fall for (counters, never answers). */
+  quiz: QuizStatistics;
 }
 
 export async function dashboard(deps: ConsoleServices): Promise<Dashboard> {
@@ -37,9 +40,10 @@ export async function dashboard(deps: ConsoleServices): Promise<Dashboard> {
   const cases = await deps.reports.listCases(`${from}T00:00:00.000Z`);
   const reports = await deps.reports.getMany(cases.map((c) => c.reference));
   const urgent = reports.filter((r) => r.urgency.urgent);
-  const [trails, referrals] = await Promise.all([
+  const [trails, referrals, quiz] = await Promise.all([
     Promise.all(urgent.map(async (r) => ({ report: r, audit: await deps.escalation.escalations.listAudit(r.reference) }))),
     Promise.all(reports.map((r) => deps.referrals.ofCase(r.reference))),
+    deps.quiz.quizStatistics(),
   ]);
   const acks = trails.flatMap(({ report, audit }) => {
     const ack = audit.find((record) => record.action === 'ack');
@@ -58,5 +62,6 @@ export async function dashboard(deps: ConsoleServices): Promise<Dashboard> {
     identifiers: topIdentifiers(reports, deps.config.reports.campaignThreshold),
     acknowledge: timeToAcknowledge(acks),
     referrals: referralResponseTimes(referrals.flat(), now),
+    quiz,
   };
 }
