@@ -63,7 +63,7 @@ describe('the pre-departure quiz, end to end', () => {
     let path = ['1'];
     expect(await ussd(hotline, 'quiz-e2e-1', path)).toMatch(/^CON 1\. Санҷиши ширкат/);
     path = [...path, '98', '6'];
-    expect(await ussd(hotline, 'quiz-e2e-1', path)).toBe('CON Санҷиш: 9 савол. Рамзи гурӯҳ дошта бошед, нависед ё:\n1. Оғоз\n0. Бозгашт');
+    expect(await ussd(hotline, 'quiz-e2e-1', path)).toBe('CON Санҷиш: 9 савол. Рамзи гурӯҳ бошад, нависед ё:\n1. Оғоз\n0. Бозгашт');
     path = [...path, group!];
     let screen = await ussd(hotline, 'quiz-e2e-1', path);
     expect(screen).toMatch(/^CON 1\/9 «Ҷалбкунанда» дар Telegram/);
