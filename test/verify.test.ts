@@ -21,8 +21,10 @@ describe('USSD verification: what a migrant types, what the screen says', () => 
     // A licence number typed without its dashes, lower case: the suspended sample agency, paged for Cyrillic.
     [['1', '1', 'sampletj0003'], 'WARNING: Агентии корёбии Бахт (SAMPLE) (recruitment agency,\n98. More\n0. Back'],
     // Phone numbers in local and international forms: the official contact of a sample agency.
-    [['1', '2', '900001003'], '+992900001003 is an official contact of Ҷаҳонгир Тур (SAMPLE)\n98. More\n0. Back'],
-    [['1', '2', 'https://www.qadam.example/'], 'qadam.example is an official contact of Қадам ба Қадам (SAMPLE)\n98. More\n0. Back'],
+    // The revoked agency's number: the warning is on the first screen, before its name.
+    [['1', '2', '900001003'], 'WARNING, licence revoked: +992900001003 is a contact of\n98. More\n0. Back'],
+    // Its licence ran out on 2025-01-31: a warning too, whatever the status column says.
+    [['1', '2', 'https://www.qadam.example/'], 'WARNING, licence expired: qadam.example is a contact of Қадам\n98. More\n0. Back'],
     // A card: only its last four digits are ever shown.
     [['1', '2', '4111 1111 1111 1111'], 'No record of **** 1111. That does not make it safe: never pay anyone for a job or a visa.\n0. Back'],
     [['1', '2', 'hello'], 'That is not a phone number, @account, link or card number. Try again.\n0. Back'],

@@ -75,9 +75,17 @@ export function contactAnswer(
   today: string,
 ): string {
   const value = shownIdentifier(identifier);
-  const parts: string[] = officialOf.map((entry) =>
-    t(lang, 'contact.official', { value, name: entry.name, status: t(lang, `status.${standing(entry, today)}` as PromptKey) }),
-  );
+  // A contact of a body that may no longer recruit is a warning, and a warning comes first (the first screen).
+  const parts: string[] = officialOf
+    .map((entry) => ({ entry, state: standing(entry, today) }))
+    .sort((a, b) => Number(a.state === 'licensed') - Number(b.state === 'licensed'))
+    .map(({ entry, state }) =>
+      t(lang, state === 'licensed' ? 'contact.official' : 'contact.officialWarning', {
+        value,
+        name: entry.name,
+        status: t(lang, `status.${state}` as PromptKey),
+      }),
+    );
   if (reported?.confirmedOn) {
     // Two officers confirmed it: that outweighs any count of reports.
     parts.push(t(lang, 'contact.confirmedScam', { value, date: reported.confirmedOn }));
