@@ -572,6 +572,7 @@ describe('HotlineStack: HTTP API', () => {
       'GET /console',
       'GET /console/{proxy+}',
       'GET /health',
+      'GET /health/deep',
       'GET /sms/kannel',
       'GET /sms/kannel/delivery',
       'GET /ussd/kannel',
@@ -1154,6 +1155,7 @@ describe('HotlineStack: cdk-nag AwsSolutions', () => {
         .sort(),
     ).toEqual(
       [
+      'AwsSolutions-APIG4 SafeJobHotline/Api/GET--health--deep/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/GET--health/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/GET--sms--kannel--delivery/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/GET--sms--kannel/Resource',

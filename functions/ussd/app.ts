@@ -16,6 +16,7 @@ import {
   ussdSessionNumber,
 } from '../../shared/channels/kannel';
 import { unavailableReply, type UssdReply } from '../../shared/domain/ussd';
+import { deepHealth } from '../../shared/health';
 import { parseForm, requireQueryToken, webhookBodyLimit } from '../../shared/http';
 import type { ChannelServices, Provider } from '../../shared/runtime';
 import { answerUssd, answerUssdInput } from '../../shared/ussd/service';
@@ -34,6 +35,13 @@ export function createUssdApp(getDeps: Provider<ChannelServices>): Hono {
   const kannelGuard = requireQueryToken(async () => (await getDeps()).config.kannel.webhookToken);
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
+  // For operators and alarms: 503 with what is wrong (shared/health.ts), also when the services cannot start.
+  app.get('/health/deep', async (c) => {
+    const deps = await getDeps().catch(() => undefined);
+    if (!deps) return c.json({ status: 'failing', problem: 'configuration or secrets could not be loaded' }, 503);
+    const health = await deepHealth(deps);
+    return c.json(health, health.status === 'ok' ? 200 : 503);
+  });
   // A gateway ends the session on any non-200 answer; a caller hit by a bug still gets a polite last screen.
   app.onError(async (error, c) => {
     (await getDeps().catch(() => undefined))?.log.error('unexpected error', { path: c.req.path, error });

@@ -21,6 +21,7 @@ export const USSD_ROUTES = [
   { method: HttpMethod.GET, path: '/ussd/kannel' },
   { method: HttpMethod.POST, path: '/ussd/kannel' },
   { method: HttpMethod.GET, path: '/health' },
+  { method: HttpMethod.GET, path: '/health/deep' },
 ] as const;
 
 /** The public webhook routes of the SMS function: inbound messages and delivery reports of the providers. */
@@ -136,7 +137,7 @@ export class WebhookApi {
       acknowledgeNag(route, 'AwsSolutions-APIG4',
         "Provider webhooks (Africa's Talking, Twilio) cannot send IAM or JWT authorization. Each request is " +
           "authenticated in the function instead: a secret ?token= compared in constant time for Africa's Talking, " +
-          'the X-Twilio-Signature for Twilio; failures get 403 and change nothing. GET /health reveals nothing.');
+          'the X-Twilio-Signature for Twilio; failures get 403 and change nothing. GET /health reveals nothing; GET /health/deep names failing checks, never a secret or a stored value.');
     }
     return stage;
   }

@@ -13,7 +13,7 @@ import { extractAmount, extractIdentifiers, normaliseReference, textReasons, typ
 import { reportAdvice, reportStatusText } from './report-texts';
 import { smsParts } from './screen';
 import { normaliseCompletionCode } from './quiz';
-import { contactAnswer, entryAnswer, noRecordAnswer, type ReportedSummary } from './verify';
+import { contactAnswer, nameAnswer, noRecordAnswer, type ReportedSummary } from './verify';
 import { joinChoice, topicsText, type SubscriptionEffect } from './outreach/subscription';
 
 export type SmsCommandName = 'help' | 'language' | 'check' | 'report' | 'status' | 'confirm' | 'quiz' | 'verify' | 'cohort' | 'join' | 'stop' | 'start';
@@ -182,7 +182,7 @@ function checkReply(argument: string, lang: Lang, context: SmsContext): string {
   const match = context.registry.findByNameOrLicence(target.name);
   if (match.kind === 'none') return fitSms([noRecordAnswer(lang, target.name)]);
   if (match.kind === 'one') {
-    return fitSms([entryAnswer(lang, match.entry, context.today), entryAnswer(lang, match.entry, context.today, false)]);
+    return fitSms([nameAnswer(lang, target.name, match, context.today), nameAnswer(lang, target.name, match, context.today, false)]);
   }
   const names = (count: number) => match.entries.slice(0, count).map((entry) => entry.name).join('; ');
   return fitSms([5, 4, 3, 2].map((count) => t(lang, 'sms.checkPick', { query: target.name.slice(0, 30), names: names(count) })));

@@ -42,7 +42,7 @@ export function entryAnswer(lang: Lang, entry: RegistryEntry, today: string, wit
     const contacts = contactsOf(entry);
     return t(lang, 'verify.licensed', {
       ...vars,
-      contacts: withContacts && contacts ? t(lang, 'verify.officialContacts', { contacts }) : '',
+      contacts: !withContacts ? '' : contacts ? t(lang, 'verify.officialContacts', { contacts }) : t(lang, 'verify.noContacts'),
     });
   }
   if (state === 'expired') {
@@ -50,6 +50,34 @@ export function entryAnswer(lang: Lang, entry: RegistryEntry, today: string, wit
     return t(lang, 'verify.expired', { ...vars, since });
   }
   return t(lang, `verify.${state}` as PromptKey, vars);
+}
+
+/**
+ * The answer to a name or licence number the caller typed, matched to one entry with `score` (1: the same name,
+ * folded; less: a name that only resembles it). Scammers borrow licensed names ("Pro Force Jobs"), so a near match
+ * of a licensed entry is never read as a licence: it names the entry it resembles and that entry's only contacts.
+ */
+export function nameAnswer(
+  lang: Lang,
+  query: string,
+  match: { entry: RegistryEntry; score: number },
+  today: string,
+  withContacts = true,
+): string {
+  const { entry } = match;
+  if (match.score >= 1 || standing(entry, today) !== 'licensed') return entryAnswer(lang, entry, today, withContacts);
+  const contacts = contactsOf(entry);
+  return t(lang, 'verify.nearMatch', {
+    query: query.trim().slice(0, 40),
+    name: entry.name,
+    kind: t(lang, `kind.${entry.kind}` as PromptKey),
+    country: entry.country,
+    contacts: !withContacts
+      ? ''
+      : contacts
+        ? t(lang, 'verify.nearContacts', { contacts, name: entry.name })
+        : t(lang, 'verify.noContacts'),
+  });
 }
 
 export function noRecordAnswer(lang: Lang, query: string): string {
@@ -75,9 +103,17 @@ export function contactAnswer(
   today: string,
 ): string {
   const value = shownIdentifier(identifier);
-  const parts: string[] = officialOf.map((entry) =>
-    t(lang, 'contact.official', { value, name: entry.name, status: t(lang, `status.${standing(entry, today)}` as PromptKey) }),
-  );
+  // A contact of a body that may no longer recruit is a warning, and a warning comes first (the first screen).
+  const parts: string[] = officialOf
+    .map((entry) => ({ entry, state: standing(entry, today) }))
+    .sort((a, b) => Number(a.state === 'licensed') - Number(b.state === 'licensed'))
+    .map(({ entry, state }) =>
+      t(lang, state === 'licensed' ? 'contact.official' : 'contact.officialWarning', {
+        value,
+        name: entry.name,
+        status: t(lang, `status.${state}` as PromptKey),
+      }),
+    );
   if (reported?.confirmedOn) {
     // Two officers confirmed it: that outweighs any count of reports.
     parts.push(t(lang, 'contact.confirmedScam', { value, date: reported.confirmedOn }));

@@ -4,7 +4,7 @@
 import { LANGUAGES, PROMPTS, t, type PromptKey } from '../prompts';
 import { identifierKey } from '../conversation';
 import { extractIdentifiers } from '../report';
-import { contactAnswer, entryAnswer, noRecordAnswer } from '../verify';
+import { contactAnswer, entryAnswer, nameAnswer, noRecordAnswer } from '../verify';
 import { ADVICE_TOPICS, type Context, go, home, type View, type Walk } from './walk';
 import { reportView } from './report-flow';
 import { isQuizScreen, quizView } from './quiz-flow';
@@ -66,7 +66,7 @@ export function view(walk: Walk, ctx: Context): View {
       if (!data.registry) return { kind: 'text', text: t(lang!, 'common.unavailable'), options: [] };
       const match = data.registry.findByNameOrLicence(screen.query);
       if (match.kind === 'none') return { kind: 'text', text: noRecordAnswer(lang!, screen.query), options: [] };
-      if (match.kind === 'one') return { kind: 'text', text: entryAnswer(lang!, match.entry, data.today), options: [] };
+      if (match.kind === 'one') return { kind: 'text', text: nameAnswer(lang!, screen.query, match, data.today), options: [] };
       return {
         kind: 'menu',
         title: t(lang!, 'check.pick'),
