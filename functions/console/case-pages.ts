@@ -11,6 +11,19 @@ import { csrfField, dateTime, layout, tr, trd, type Markup, type PageContext } f
 export const identifierLabel = (identifier: Identifier) =>
   identifier.kind === 'card' ? `****${identifier.last4}` : identifier.kind === 'handle' ? `@${identifier.value}` : identifier.value;
 
+/** What the officer and the partner both see of a report (the partner only what was consented to share). */
+export function reportFacts(
+  page: PageContext,
+  report: Pick<Report, 'urgency' | 'createdAt' | 'channel' | 'lang' | 'category' | 'paid' | 'amount' | 'identifiers'>,
+): Markup {
+  return html`<dt>${tr(page, 'case.urgency')}</dt><dd>${report.urgency.urgent ? html`<span class="urgent">${tr(page, 'case.urgent')}</span>: ${report.urgency.reasons.map((r) => trd(page, `reason.${r}`)).join(', ')}` : tr(page, 'case.normal')}</dd>
+    <dt>${tr(page, 'case.received')}</dt><dd>${dateTime(report.createdAt)} · ${trd(page, `channel.${report.channel}`)} · ${trd(page, `language.${report.lang}`)}</dd>
+    <dt>${tr(page, 'case.category')}</dt><dd>${trd(page, `category.${report.category}`)}</dd>
+    <dt>${tr(page, 'case.paid')}</dt><dd>${trd(page, `paid.${report.paid}`)}</dd>
+    <dt>${tr(page, 'case.amount')}</dt><dd>${amountLabel(report)}</dd>
+    <dt>${tr(page, 'case.identifiers')}</dt><dd>${report.identifiers.length ? report.identifiers.map(identifierLabel).join(', ') : '—'}</dd>`;
+}
+
 export const amountLabel = (report: Pick<Report, 'amount'>) => (report.amount ? `${report.amount.value.toLocaleString('en')} ${report.amount.currency}` : '—');
 
 function ageLabel(page: PageContext, createdAt: string, now: number): string {
@@ -88,12 +101,7 @@ export function casePage(page: PageContext, detail: CaseDetail, organisations: P
   <h2>${tr(page, 'case.report')}</h2>
   <dl>
     <dt>${tr(page, 'case.status')}</dt><dd>${trd(page, `status.${report.status}`)}${state?.acknowledgedBy ? html` — ${tr(page, 'case.heldBy', { name: state.acknowledgedBy.name })}` : ''}</dd>
-    <dt>${tr(page, 'case.urgency')}</dt><dd>${report.urgency.urgent ? html`<span class="urgent">${tr(page, 'case.urgent')}</span>: ${report.urgency.reasons.map((r) => trd(page, `reason.${r}`)).join(', ')}` : tr(page, 'case.normal')}</dd>
-    <dt>${tr(page, 'case.received')}</dt><dd>${dateTime(report.createdAt)} · ${trd(page, `channel.${report.channel}`)} · ${trd(page, `language.${report.lang}`)}</dd>
-    <dt>${tr(page, 'case.category')}</dt><dd>${trd(page, `category.${report.category}`)}</dd>
-    <dt>${tr(page, 'case.paid')}</dt><dd>${trd(page, `paid.${report.paid}`)}</dd>
-    <dt>${tr(page, 'case.amount')}</dt><dd>${amountLabel(report)}</dd>
-    <dt>${tr(page, 'case.identifiers')}</dt><dd>${report.identifiers.length ? report.identifiers.map(identifierLabel).join(', ') : '—'}</dd>
+    ${reportFacts(page, report)}
     <dt>${tr(page, 'case.words')}</dt><dd>${report.freeText ?? '—'}</dd>
     ${report.recordingUrl ? html`<dt>${tr(page, 'case.recording')}</dt><dd><audio controls preload="none" src="${report.recordingUrl}"></audio> <a href="${report.recordingUrl}">${tr(page, 'case.recordingLink')}</a></dd>` : ''}
     <dt>${tr(page, 'consent.callback')}</dt><dd>${report.callbackConsent ? (detail.callbackAvailable ? tr(page, 'consent.callback.yes') : tr(page, 'consent.callback.expired')) : tr(page, 'consent.callback.no')}</dd>

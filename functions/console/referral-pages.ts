@@ -2,7 +2,7 @@
 import { html } from 'hono/html';
 import type { PartnerCaseView } from '../../shared/console/referrals';
 import type { Referral } from '../../shared/domain/console/referral';
-import { amountLabel, identifierLabel } from './case-pages';
+import { reportFacts } from './case-pages';
 import { csrfField, dateTime, layout, tr, trd, type Markup, type PageContext } from './layout';
 
 export function partnerListPage(page: PageContext, referrals: Referral[]): Markup {
@@ -28,12 +28,7 @@ export function partnerReferralPage(page: PageContext, referral: Referral, repor
     <dt>${tr(page, 'referral.deadline')}</dt><dd>${dateTime(referral.deadline)}</dd>
     <dt>${tr(page, 'referral.from')}</dt><dd>${referral.referredBy.name}, ${dateTime(referral.createdAt)}</dd>
     <dt>${tr(page, 'referral.notes')}</dt><dd>${referral.notes ?? '—'}</dd>
-    <dt>${tr(page, 'case.urgency')}</dt><dd>${report.urgency.urgent ? html`<span class="urgent">${tr(page, 'case.urgent')}</span>: ${report.urgency.reasons.map((r) => trd(page, `reason.${r}`)).join(', ')}` : tr(page, 'case.normal')}</dd>
-    <dt>${tr(page, 'case.received')}</dt><dd>${dateTime(report.createdAt)} · ${trd(page, `channel.${report.channel}`)} · ${trd(page, `language.${report.lang}`)}</dd>
-    <dt>${tr(page, 'case.category')}</dt><dd>${trd(page, `category.${report.category}`)}</dd>
-    <dt>${tr(page, 'case.paid')}</dt><dd>${trd(page, `paid.${report.paid}`)}</dd>
-    <dt>${tr(page, 'case.amount')}</dt><dd>${amountLabel(report)}</dd>
-    <dt>${tr(page, 'case.identifiers')}</dt><dd>${report.identifiers.length ? report.identifiers.map(identifierLabel).join(', ') : '—'}</dd>
+    ${reportFacts(page, report)}
     ${referral.rejectedReason ? html`<dt>${tr(page, 'partner.rejectedReason')}</dt><dd>${referral.rejectedReason}</dd>` : ''}
     ${referral.outcomeNote ? html`<dt>${tr(page, 'partner.outcome')}</dt><dd>${referral.outcomeNote}</dd>` : ''}
   </dl>
