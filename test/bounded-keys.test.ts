@@ -11,6 +11,7 @@ import { startTestStore, type TestStore } from './support/dynalite';
 import { injectStoreFaults, seeded } from './support/faults';
 import { testHotline } from './support/hotline';
 import { createActiveTable } from './support/tables';
+import { ussd, atSms } from './support/webhooks';
 
 let store: TestStore;
 let tables = 0;
@@ -49,20 +50,6 @@ async function hotlineOnFreshTable() {
   const hotline = testHotline(store, { TABLE_NAME: tableName });
   return { ...hotline, keys: recordKeys(hotline.deps.db) };
 }
-type Hotline = Awaited<ReturnType<typeof hotlineOnFreshTable>>;
-
-async function post(hotline: Hotline, path: string, fields: Record<string, string>) {
-  const response = await hotline.app.request(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-  });
-  return { status: response.status, body: await response.text() };
-}
-const ussd = (hotline: Hotline, sessionId: string, phoneNumber: string, text: string) =>
-  post(hotline, '/ussd/africastalking', { sessionId, serviceCode: '*384*1234#', phoneNumber, networkCode: '99999', text });
-const atSms = (hotline: Hotline, id: string, from: string, text: string) =>
-  post(hotline, '/sms/africastalking', { id, from, to: '21525', text, date: '2026-11-20 09:20:11', networkCode: '99999' });
 
 /** A link of 1,300 Cyrillic letters: 1,300 characters (dynalite accepts it), 2,600+ bytes (DynamoDB would not). */
 const LONG_LINK = `example-visa.com/${'вакансия'.repeat(162)}`;

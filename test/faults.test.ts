@@ -5,12 +5,10 @@
  * once, and every report (and every escalation of an urgent one) must arrive exactly once after the faults stop.
  */
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { replayLocalJournal } from '../infra/local';
 import { LANGUAGES, t, type Lang } from '../shared/domain/prompts';
-import type { Report } from '../shared/domain/report';
 import { africasTalkingSender } from '../shared/channels/africastalking-sender';
 import { createLogger } from '../shared/log';
 import { PROVIDER_TIMEOUT_MS } from '../shared/ports';
@@ -21,6 +19,7 @@ import { injectStoreFaults, injectTargetedFaults, seeded } from './support/fault
 import { testHotline } from './support/hotline';
 import { sampleRegistryEntries } from './support/registry';
 import { createActiveTable } from './support/tables';
+import { post, ussd, atSms, storedReports } from './support/webhooks';
 
 const LANGS: Lang[] = ['tg', 'ru', 'en'];
 const TWILIO_TOKEN = 'test-auth-token';
@@ -54,37 +53,10 @@ async function hotlineOnFreshTable(env: Record<string, string> = {}) {
 }
 type Hotline = Awaited<ReturnType<typeof hotlineOnFreshTable>>;
 
-async function post(hotline: Hotline, path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
-  const response = await hotline.app.request(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams(fields).toString(),
-  });
-  return { status: response.status, body: await response.text(), retryAfter: response.headers.get('retry-after') };
-}
-
-const ussd = (hotline: Hotline, sessionId: string, phoneNumber: string, text: string) =>
-  post(hotline, '/ussd/africastalking', { sessionId, serviceCode: '*384*1234#', phoneNumber, networkCode: '99999', text });
-
-const atSms = (hotline: Hotline, id: string, from: string, text: string) =>
-  post(hotline, '/sms/africastalking', { id, from, to: '21525', text, date: '2026-11-20 09:20:11', networkCode: '99999' });
-
 function twilioSms(hotline: Hotline, sid: string, from: string, text: string) {
   const params = { MessageSid: sid, From: from, To: '+447700900123', Body: text, NumMedia: '0' };
   const signature = getExpectedTwilioSignature(TWILIO_TOKEN, 'https://hotline.example.org/sms/twilio', params);
   return post(hotline, '/sms/twilio', params, { 'X-Twilio-Signature': signature });
-}
-
-/** Every stored report in the hotline's table, read with the healthy client. */
-async function storedReports(tableName: string): Promise<Report[]> {
-  const { Items = [] } = await store.client.send(
-    new ScanCommand({
-      TableName: tableName,
-      FilterExpression: 'begins_with(pk, :report) AND sk = :sk',
-      ExpressionAttributeValues: { ':report': 'REPORT#', ':sk': 'REPORT' },
-    }),
-  );
-  return Items as Report[];
 }
 
 const countBy = <T,>(items: T[], key: (item: T) => string) =>
@@ -176,7 +148,7 @@ describe('store faults under USSD callers', () => {
 
     const accepted = outcomes.filter((o) => o.accepted);
     expect(accepted.length).toBeGreaterThan(callers.length * 0.8);
-    const reports = await storedReports(hotline.tableName);
+    const reports = await storedReports(store.client, hotline.tableName);
     const perReporter = countBy(reports, (r) => r.reporterKey);
     for (const { caller, accepted: wasAccepted, references } of outcomes) {
       const key = hotline.deps.callerKey(caller.phone);
@@ -264,7 +236,7 @@ describe('store faults under SMS senders', () => {
     expect(twice).toEqual([]);
 
     // One report per REPORT message, each identifier counting its reporters.
-    const reports = await storedReports(hotline.tableName);
+    const reports = await storedReports(store.client, hotline.tableName);
     const perReporter = countBy(reports, (r) => r.reporterKey);
     const reporters = senders.filter((s) => s.kind === 'report');
     const lost = reporters.filter((s) => !perReporter.has(hotline.deps.callerKey(s.phone))).map((s) => s.i);
@@ -305,7 +277,7 @@ describe('one failure at a time (minimal reproductions)', () => {
     expect((await atSms(hotline, 'ATXid_lost_release', '+992980000002', text)).status).toBe(503);
     expect((await atSms(hotline, 'ATXid_lost_release', '+992980000002', text)).status).toBe(200);
     expect(faults.hits).toBe(2);
-    expect(await storedReports(hotline.tableName)).toHaveLength(1);
+    expect(await storedReports(store.client, hotline.tableName)).toHaveLength(1);
     expect(await answersTo(hotline, '+992980000002')).toHaveLength(1);
   });
 
@@ -318,7 +290,7 @@ describe('one failure at a time (minimal reproductions)', () => {
     const final = await ussd(hotline, 'urgent-1', '+992980000003', URGENT_REPORT);
     expect(final.body).toBe(`END ${t('en', 'report.failed')}`);
     await replayLocalJournal(hotline.deps);
-    const [report] = await storedReports(hotline.tableName);
+    const [report] = await storedReports(store.client, hotline.tableName);
     expect(report?.urgency.urgent).toBe(true);
     expect(Object.fromEntries(hotline.escalated)).toEqual({ [report!.reference]: 1 });
   });
@@ -330,10 +302,10 @@ describe('one failure at a time (minimal reproductions)', () => {
     expect((await ussd(hotline, 'urgent-2', '+992980000004', URGENT_REPORT)).body).toBe(`END ${t('en', 'report.failed')}`);
     // The gateway repeats the final step: the same report, found stored.
     const retry = await ussd(hotline, 'urgent-2', '+992980000004', URGENT_REPORT);
-    const [report] = await storedReports(hotline.tableName);
+    const [report] = await storedReports(store.client, hotline.tableName);
     expect(retry.body).toContain(report!.reference);
     await replayLocalJournal(hotline.deps);
-    expect(await storedReports(hotline.tableName)).toHaveLength(1);
+    expect(await storedReports(store.client, hotline.tableName)).toHaveLength(1);
     // Handed over on the retry and again by the replay: starting an escalation twice pages nobody twice
     // (test/escalation-e2e.test.ts).
     expect(hotline.escalated.get(report!.reference)).toBeGreaterThanOrEqual(1);
@@ -360,7 +332,7 @@ describe('the store down altogether', () => {
     const sent = await hotline.deps.localOutbox.list(hotline.deps.messages);
     expect(sent.map((m) => m.to)).toEqual(['+992960000002']);
     expect(sent[0]!.text).toMatch(/^SafeJob: /);
-    expect(await storedReports(hotline.tableName)).toHaveLength(1);
+    expect(await storedReports(store.client, hotline.tableName)).toHaveLength(1);
   });
 });
 

@@ -2,15 +2,14 @@
  * Nothing lost when the store is down (issue 15): a report whose last step arrives while every store call fails
  * is journaled, and replayed into exactly one report once the store is back, on USSD and on SMS.
  */
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayLocalJournal } from '../infra/local';
 import { t } from '../shared/domain/prompts';
-import type { Report } from '../shared/domain/report';
 import { startTestStore, type TestStore } from './support/dynalite';
 import { injectStoreFaults, seeded } from './support/faults';
 import { testHotline } from './support/hotline';
 import { createActiveTable } from './support/tables';
+import { ussd, atSms, storedReports } from './support/webhooks';
 
 let store: TestStore;
 let tables = 0;
@@ -24,33 +23,6 @@ async function hotlineOnFreshTable() {
   await createActiveTable(store.client, tableName);
   const hotline = testHotline(store, { TABLE_NAME: tableName, SMS_CLAIM_STALE_SECONDS: '0' });
   return { ...hotline, tableName };
-}
-type Hotline = Awaited<ReturnType<typeof hotlineOnFreshTable>>;
-
-async function post(hotline: Hotline, path: string, fields: Record<string, string>) {
-  const response = await hotline.app.request(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-  });
-  return { status: response.status, body: await response.text() };
-}
-
-const ussd = (hotline: Hotline, sessionId: string, phoneNumber: string, text: string) =>
-  post(hotline, '/ussd/africastalking', { sessionId, serviceCode: '*384*1234#', phoneNumber, networkCode: '99999', text });
-
-const atSms = (hotline: Hotline, id: string, from: string, text: string) =>
-  post(hotline, '/sms/africastalking', { id, from, to: '21525', text, date: '2026-11-20 09:20:11', networkCode: '99999' });
-
-async function storedReports(tableName: string): Promise<Report[]> {
-  const { Items = [] } = await store.client.send(
-    new ScanCommand({
-      TableName: tableName,
-      FilterExpression: 'begins_with(pk, :report) AND sk = :sk',
-      ExpressionAttributeValues: { ':report': 'REPORT#', ':sk': 'REPORT' },
-    }),
-  );
-  return Items as Report[];
 }
 
 const storeDown = (hotline: Hotline) => injectStoreFaults(hotline.deps.db, { rate: 1, random: seeded(3), lostResponses: false });
@@ -81,7 +53,7 @@ describe('a USSD report whose last step arrives while the store is down', () => 
     await replayLocalJournal(hotline.deps);
     await replayLocalJournal(hotline.deps);
     expect(await hotline.deps.journalFile.entries()).toEqual([]);
-    const reports = await storedReports(hotline.tableName);
+    const reports = await storedReports(store.client, hotline.tableName);
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({ reporterKey: hotline.deps.callerKey(phone), lang: 'en', channel: 'ussd' });
   });
@@ -98,7 +70,7 @@ describe('a USSD report whose last step arrives while the store is down', () => 
     expect(await hotline.deps.journalFile.entries()).toHaveLength(1);
     faults.rate = 0;
     await replayLocalJournal(hotline.deps);
-    const reports = await storedReports(hotline.tableName);
+    const reports = await storedReports(store.client, hotline.tableName);
     expect(reports.map((r) => r.identifiers)).toEqual([[{ kind: 'handle', value: 'down_scam_job' }]]);
   });
 
@@ -127,7 +99,7 @@ describe('an SMS REPORT while the store is down', () => {
     expect((await atSms(hotline, 'ATXid_down_sms_1', phone, TEXT)).status).toBe(200);
     await replayLocalJournal(hotline.deps);
     expect(await hotline.deps.journalFile.entries()).toEqual([]);
-    const reports = await storedReports(hotline.tableName);
+    const reports = await storedReports(store.client, hotline.tableName);
     expect(reports).toHaveLength(1);
     await hotline.deps.localQueue.drain();
     const answers = (await hotline.deps.localOutbox.list(hotline.deps.messages)).filter((m) => m.to === phone);
@@ -142,7 +114,7 @@ describe('an SMS REPORT while the store is down', () => {
     faults.rate = 0;
     await replayLocalJournal(hotline.deps);
     await replayLocalJournal(hotline.deps);
-    expect((await storedReports(hotline.tableName)).map((r) => r.reporterKey)).toEqual([hotline.deps.callerKey('+992900000705')]);
+    expect((await storedReports(store.client, hotline.tableName)).map((r) => r.reporterKey)).toEqual([hotline.deps.callerKey('+992900000705')]);
   });
 
   it('a message that files nothing is not journaled', async () => {
