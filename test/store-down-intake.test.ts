@@ -25,6 +25,8 @@ async function hotlineOnFreshTable() {
   return { ...hotline, tableName };
 }
 
+type Hotline = Awaited<ReturnType<typeof hotlineOnFreshTable>>;
+
 const storeDown = (hotline: Hotline) => injectStoreFaults(hotline.deps.db, { rate: 1, random: seeded(3), lostResponses: false });
 
 // Language 3 (English), 2 (report), the rest of the report flow, 1 (send).
