@@ -133,7 +133,7 @@ describe('replies about a report', () => {
 
   it('an unknown reference, or something that is not one: "unknown reference"', () => {
     expect(reportCommandReply({ name: 'ack', reference: 'ZZZZZZ' }, EMMA, ROTA, { report: undefined, state: undefined, callbackAvailable: false, code: CODE }, T0))
-      .toEqual({ text: 'Unknown reference ZZZZZZ. Check it and try again.', effects: [] });
+      .toEqual({ text: 'Unknown reference ZZZZZZ. Check it and try again.', refused: true, effects: [] });
     expect(reply('DONE hello', EMMA).text).toBe('Unknown reference hello. Check it and try again.');
   });
 
@@ -206,6 +206,7 @@ describe('the code and the case: a forged sender changes nothing', () => {
       const answer = reply(text!, EMMA);
       expect(answer).toEqual({
         text: `To confirm, reply: ${back}. If you did not send this, tell your supervisor.`,
+refused: true,
         effects: [{ type: 'audit', action: 'code_requested', actor: { key: 'emma', name: 'Emma' }, detail: { command: text!.split(' ')[0]!.toLowerCase() } }],
       });
       // The command sent back is read as the command with its code.
@@ -216,6 +217,7 @@ describe('the code and the case: a forged sender changes nothing', () => {
   it('a wrong code changes nothing, is answered in the officer’s language and recorded', () => {
     expect(reply('ACK K7RX3M 000000', AZIZ)).toEqual({
       text: 'Рамз нодуруст. Барои тасдиқ ҷавоб диҳед: ACK K7RX3M 482193. Агар ин шумо набошед, ба роҳбар хабар диҳед.',
+refused: true,
       effects: [{ type: 'audit', action: 'code_rejected', actor: { key: 'aziz', name: 'Aziz' }, detail: { command: 'ack' } }],
     });
   });
@@ -226,6 +228,7 @@ describe('the code and the case: a forged sender changes nothing', () => {
     for (const text of ['INFO K7RX3M', 'ACK K7RX3M 482193', 'DONE K7RX3M 482193']) {
       expect(reply(text, farrukh)).toEqual({
         text: 'K7RX3M — не ваше дело (не ваш уровень и не назначено вам). Обратитесь к руководителю.',
+refused: true,
         effects: [{ type: 'audit', action: 'denied', actor: { key: 'farrukh', name: 'Farrukh' }, detail: { command: text.split(' ')[0]!.toLowerCase() } }],
       });
     }
@@ -239,6 +242,7 @@ describe('the code and the case: a forged sender changes nothing', () => {
     const context = { rota: ROTA, codes: DUTY_CODES, open: [] };
     expect(dutyReply({ name: 'off' }, EMMA, context)).toEqual({
       text: 'To confirm, reply: OFF 111111. If you did not send this, tell your supervisor.',
+refused: true,
       effects: [{ type: 'audit', action: 'code_requested', actor: { key: 'emma', name: 'Emma' }, detail: { command: 'off' } }],
     });
     expect(dutyReply({ name: 'on', code: '333333' }, EMMA, context).text).toBe(

@@ -140,7 +140,9 @@ export type CaseAction =
   | { name: 'message'; text: string }
   | { name: 'sharing'; given: boolean };
 
-export type ActionResult = { ok: true; message: string } | { ok: false; problem: 'not_on_rota' | 'forbidden' | 'no_consent' | 'not_closed' | 'unknown_case' };
+export type ActionResult =
+  | { ok: true; message: string }
+  | { ok: false; problem: 'not_on_rota' | 'forbidden' | 'no_consent' | 'not_closed' | 'unknown_case' | 'refused'; message?: string };
 
 /** An officer's action on a case. `message` is the officer-language reply the SMS command would have sent. */
 export async function actOnCase(deps: ConsoleServices, user: ConsoleUser, reference: string, action: CaseAction): Promise<ActionResult> {
@@ -152,15 +154,19 @@ export async function actOnCase(deps: ConsoleServices, user: ConsoleUser, refere
   if (!report) return { ok: false, problem: 'unknown_case' };
   const at = new Date(deps.now()).toISOString();
   const actor = actorOf(user, officer);
-  const command = (c: ReportCommand) => runReportCommand(deps.escalation, officer, c, { signedIn: true });
+  // The SMS rules decide (whose case it is); a refusal is reported as one, with the reason the SMS would give.
+  const command = async (c: ReportCommand): Promise<ActionResult> => {
+    const { text, refused } = await runReportCommand(deps.escalation, officer, c, { signedIn: true });
+    return refused ? { ok: false, problem: 'refused', message: text } : { ok: true, message: text };
+  };
   switch (action.name) {
     case 'ack':
-      return { ok: true, message: await command({ name: 'ack', reference }) };
+      return command({ name: 'ack', reference });
     case 'note':
-      return { ok: true, message: await command({ name: 'note', reference, text: action.text }) };
+      return command({ name: 'note', reference, text: action.text });
     case 'close': {
       const note = [action.outcome, action.note?.trim()].filter(Boolean).join(': ');
-      return { ok: true, message: await command({ name: 'done', reference, note }) };
+      return command({ name: 'done', reference, note });
     }
     case 'reopen':
       return (await reopenCase(deps.escalation, officer, reference)) ? { ok: true, message: 'reopened' } : { ok: false, problem: 'not_closed' };

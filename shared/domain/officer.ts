@@ -173,6 +173,7 @@ export function codeCheck(command: CodedCommand, officer: RotaOfficer, codes: { 
   const wrong = command.code !== undefined;
   return {
     text: t(lang, wrong ? 'officer.codeWrong' : 'officer.confirm', { command: commandWithCode(command, codes.offered) }),
+    refused: true,
     effects: [
       {
         type: 'audit',
@@ -203,6 +204,8 @@ export function mayActOn(officer: RotaOfficer, state: EscalationState | undefine
 
 export interface OfficerReply {
   text: string;
+  /** The command was not carried out (unknown case, not theirs, missing or wrong code): the text says why. */
+  refused?: true;
   /** The escalation's next state to write (conditionally), when the command changed it. */
   transition?: Transition;
   /** Effects beyond the transition's: audit records, duty changes. */
@@ -368,11 +371,12 @@ export function reportCommandReply(
   }
   const { reference } = command;
   const { report, state } = context;
-  if (!report) return { text: t(lang, 'officer.unknownReference', { reference }), effects: [] };
+  if (!report) return { text: t(lang, 'officer.unknownReference', { reference }), refused: true, effects: [] };
   const actor = { key: officer.key, name: officer.name };
   if (!mayActOn(officer, state)) {
     return {
       text: t(lang, 'officer.notYourCase', { reference }),
+      refused: true,
       effects: [{ type: 'audit', action: 'denied', actor, detail: { command: command.name } }],
     };
   }

@@ -420,7 +420,7 @@ export async function handleOfficerSms(deps: EscalationDeps, fromPhone: string, 
     return true;
   }
 
-  await deps.outbox.send(fromPhone, await runReportCommand(deps, officer, command));
+  await deps.outbox.send(fromPhone, (await runReportCommand(deps, officer, command)).text);
   deps.log.info('officer command', { ...logged, reference: 'reference' in command ? command.reference : undefined });
   return true;
 }
@@ -439,7 +439,7 @@ export async function runReportCommand(
   officer: OfficerRecord,
   sent: ReportCommand,
   { signedIn = false }: { signedIn?: boolean } = {},
-): Promise<string> {
+): Promise<{ text: string; refused: boolean }> {
   const stores: Stores = deps;
   const reference = 'reference' in sent ? sent.reference : undefined;
   const command: ReportCommand = signedIn && reference && needsCode(sent) ? { ...sent, code: caseCode(deps, officer.key, reference) } : sent;
@@ -460,9 +460,10 @@ export async function runReportCommand(
     await runEffects(deps, stores, reply.effects, report, rota, officer, outcomes);
     const callRequested = [...(reply.transition?.effects ?? []), ...reply.effects].some((effect) => effect.type === 'bridgeCall');
     // The CALL reply says what happened, not what was meant to: a bridge that failed (or never ran) is reported.
+    const refused = reply.refused === true;
     return callRequested && reference && !outcomes.call?.ok
-      ? callFailedText(officer, reference, code, outcomes.call?.failure ?? 'provider')
-      : reply.text;
+      ? { text: callFailedText(officer, reference, code, outcomes.call?.failure ?? 'provider'), refused }
+      : { text: reply.text, refused };
   }
   throw new EscalationConflictError(`officer command ${command.name}: the state kept changing`);
 }
