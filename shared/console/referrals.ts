@@ -36,7 +36,7 @@ export interface ReferralRequest {
 
 export type ReferralOutcome =
   | { ok: true; referral: Referral }
-  | { ok: false; problem: 'forbidden' | 'not_on_rota' | 'unknown_case' | 'unknown_organisation' | 'service_not_offered' | 'no_consent' | 'override_not_allowed' | 'wrong_status' | 'empty_text' | 'not_found' };
+  | { ok: false; problem: 'forbidden' | 'not_on_rota' | 'unknown_case' | 'unknown_organisation' | 'service_not_offered' | 'no_consent' | 'override_not_allowed' | 'wrong_status' | 'empty_text' | 'not_found' | 'refused' };
 
 const caseLink = (deps: ConsoleServices, referral: Pick<Referral, 'reference' | 'id'>) =>
   `${deps.consoleBaseUrl}/console/referrals/${referral.reference}/${referral.id}`;
@@ -83,6 +83,10 @@ export async function createReferral(deps: ConsoleServices, user: ConsoleUser, r
     request.overrideReason ? { reason: request.overrideReason, by: actor, allowed: can(user, 'cases.supervise') } : undefined,
   );
   if ('refused' in basis) return { ok: false, problem: basis.refused };
+  // The same REFER as by SMS, first: the officers' rules decide whether this officer may act on the case (nothing
+  // reaches a partner otherwise); the case is taken (paging stops) and marked referred to the organisation's kind.
+  const refer = await runReportCommand(deps.escalation, officer, { name: 'refer', reference, body: organisation.kind, note: organisation.name }, { signedIn: true });
+  if (refer.refused) return { ok: false, problem: 'refused' };
   const now = new Date(deps.now());
   const referral: Referral = {
     id: deps.referrals.newId(),
@@ -106,8 +110,6 @@ export async function createReferral(deps: ConsoleServices, user: ConsoleUser, r
     consent: basis.basis,
     ...(basis.basis === 'override' ? { overrideReason: basis.reason } : {}),
   });
-  // The same REFER as by SMS: the case is taken (paging stops) and marked referred to the organisation's kind.
-  await runReportCommand(deps.escalation, officer, { name: 'refer', reference, body: organisation.kind, note: organisation.name }, { signedIn: true });
   await notifyFocalPoints(deps, await deps.partners.focalPointsOf(organisation.id), referral, 'mail.referral');
   return { ok: true, referral };
 }
