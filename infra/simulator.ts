@@ -10,9 +10,9 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import * as z from 'zod';
 import type { Config } from '../shared/config';
+import { twilioSignature } from '../shared/channels/twilio';
 import { REFERENCE_ALPHABET, REFERENCE_LENGTH } from '../shared/domain/report';
 import { measureScreen, smsParts } from '../shared/domain/screen';
 
@@ -125,7 +125,7 @@ export function twilioSignatureFor(
   const authToken = config.twilio.authToken;
   if (!authToken) return undefined;
   const url = `${config.publicBaseUrl}${path}`;
-  return { url, signature: getExpectedTwilioSignature(authToken, url, params) };
+  return { url, signature: twilioSignature(authToken, url, Object.entries(params)) };
 }
 
 /** The page at `/`, its stylesheet and modules under `/dev/sim/`, and the local-only helpers under `/dev/sim/`. */

@@ -16,18 +16,36 @@ export function requireQueryToken(getToken: () => Promise<string | undefined>): 
   };
 }
 
-/** A provider's form-encoded webhook body, validated: the data, or a 400 response with a short reason. */
+/** Every provider posts its webhooks as this, and nothing else. */
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+
+/**
+ * A webhook's form, as the name-value pairs in the order they arrived (repeats kept), or a 415 for any other body
+ * (multipart above all: no provider sends it, and a second parser is a second reading of what was signed). The one
+ * parser of webhook forms: the Twilio signature check and parseForm see the same pairs.
+ */
+export async function readForm(c: Context): Promise<{ ok: true; pairs: [string, string][] } | { ok: false; response: Response }> {
+  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== FORM_TYPE) return { ok: false, response: c.text(`Unsupported media type: send ${FORM_TYPE}`, 415) };
+  return { ok: true, pairs: [...new URLSearchParams(await c.req.text())] };
+}
+
+/**
+ * A provider's form-encoded webhook body, validated: the data, or a response (415 for another media type, 400 with a
+ * short reason). A repeated name is refused: which of its values would count is a guess, and no provider repeats one.
+ */
 export async function parseForm<S extends z.ZodType>(
   c: Context,
   schema: S,
 ): Promise<{ ok: true; data: z.output<S> } | { ok: false; response: Response }> {
-  let body: Record<string, unknown>;
-  try {
-    body = await c.req.parseBody();
-  } catch {
-    return { ok: false, response: c.text('Bad request: the body is not a form', 400) };
+  const form = await readForm(c);
+  if (!form.ok) return form;
+  const body = new Map<string, string>();
+  for (const [name, value] of form.pairs) {
+    if (body.has(name)) return { ok: false, response: c.text(`Bad request: ${name.slice(0, 40)} is repeated`, 400) };
+    body.set(name, value);
   }
-  const parsed = schema.safeParse(body);
+  const parsed = schema.safeParse(Object.fromEntries(body));
   if (parsed.success) return { ok: true, data: parsed.data };
   const reason = parsed.error.issues
     .slice(0, 5)

@@ -10,7 +10,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { readFileSync } from 'node:fs';
 import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
+import { twilioSignature } from '../shared/channels/twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../shared/log';
 import { RegistryRepository } from '../shared/store/registry';
@@ -117,8 +117,13 @@ function formBody(route: Route) {
       raw: fc.constantFrom('', '&', '&&=&==', '%', '%ZZ%E0%A4%A', '&text=%ED%A0%80%F0%9F', '&text=1*1*1*1*1*1*1*1*1*1*1*98*98*0*00'),
     })
     .map(({ keep, extra, raw }) => {
-      const pairs: [string, string][] = [...keep.map((k): [string, string] => [k, route.fields[k]!]), ...extra];
-      return Buffer.from(pairs.map(([k, v]) => `${encode(k)}=${encode(v)}`).join('&') + raw);
+      // A pair whose name is already there replaces its value: a repeated name is refused before any handler, and
+      // is tried on its own in test/twilio-signed-body.test.ts.
+      const fields = new Map<string, string>(keep.map((k): [string, string] => [k, encode(route.fields[k]!)]));
+      for (const [k, v] of extra) fields.set(k, encode(v));
+      const rawPair = /^&text=(.*)$/.exec(raw);
+      if (rawPair) fields.set('text', rawPair[1]!);
+      return Buffer.from([...fields].map(([k, v]) => `${encode(k)}=${v}`).join('&') + (rawPair ? '' : raw));
     });
 }
 
@@ -166,28 +171,20 @@ function fuzzRequest(route: Route): fc.Arbitrary<FuzzRequest> {
   return fc.record({ body, contentType, query, signature });
 }
 
-/** The parameters Twilio would have signed: the form as the app parses it (last value wins; `[]` keys are lists). */
-async function signedParams(body: Uint8Array, contentType: string | undefined): Promise<Record<string, string> | undefined> {
-  try {
-    const form = await new Response(body, { headers: contentType ? { 'content-type': contentType } : {} }).formData();
-    const params: Record<string, string> = Object.create(null);
-    form.forEach((value, key) => {
-      if (!key.endsWith('[]') && typeof value === 'string') params[key] = value;
-    });
-    return params;
-  } catch {
-    return undefined;
-  }
+/** The pairs Twilio would have signed: every name-value pair of a form body, in order; none for another body. */
+function signedPairs(body: Uint8Array, contentType: string | undefined): [string, string][] | undefined {
+  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType ?? '')) return undefined;
+  return [...new URLSearchParams(new TextDecoder().decode(body))];
 }
 
 async function send(route: Route, request: FuzzRequest) {
   const headers: Record<string, string> = {};
   if (request.contentType !== undefined) headers['content-type'] = request.contentType;
   if (route.twilio && request.signature !== 'none') {
-    const params = await signedParams(request.body, request.contentType);
+    const pairs = signedPairs(request.body, request.contentType);
     headers['x-twilio-signature'] =
-      request.signature === 'valid' && params
-        ? getExpectedTwilioSignature(TWILIO_TOKEN, `${PUBLIC_BASE_URL}${route.path}${request.query}`, params)
+      request.signature === 'valid' && pairs
+        ? twilioSignature(TWILIO_TOKEN, `${PUBLIC_BASE_URL}${route.path}${request.query}`, pairs)
         : 'AAAA\u00ff'.replace(/[^\x20-\x7e]/g, '?');
   }
   const response = await fetch(`${base}${route.path}${request.query}`, {

@@ -2,10 +2,12 @@
  * Twilio webhooks: signature check, parsing, status mapping, and the empty TwiML answer (replies leave through
  * the outbox, like every other SMS).
  */
+import { createHmac } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import { validateRequest } from 'twilio/lib/webhooks/webhooks';
 import * as z from 'zod';
 import { senderPhoneField } from '../domain/phone';
+import { readForm } from '../http';
+import { secretsEqual } from '../privacy';
 import type { OutboundStatus } from '../ports';
 
 /** Twilio adds parameters over time; the signature covers whatever arrives, and unknown ones pass. */
@@ -52,8 +54,20 @@ export function twilioDeliveryStatus(status: string): OutboundStatus | undefined
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
 /**
+ * Twilio's request signature: HMAC-SHA1 under the auth token, base64, of the URL followed by every form parameter
+ * sorted by name, as name + value. Every pair counts, a repeated name once per value in the order received (the
+ * SDK's validator folds repeats into a sorted set, so that `Body=a&Body=a` and `Body=a` verify alike): a body passes
+ * only as it was signed.
+ */
+export function twilioSignature(authToken: string, url: string, pairs: readonly (readonly [string, string])[]): string {
+  const data = [...pairs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).reduce((signed, [name, value]) => signed + name + value, url);
+  return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
+}
+
+/**
  * 403 unless `X-Twilio-Signature` is valid for the public URL (`PUBLIC_BASE_URL` + path + query as received,
- * since API Gateway and proxies change the host) and every form parameter. No auth token configured: 403.
+ * since API Gateway and proxies change the host) and every form pair (shared/http.ts readForm, the same parser the
+ * route reads its form with); 415 for a body that is not a form. No auth token configured: 403.
  */
 export function requireTwilioSignature(
   getSettings: () => Promise<{ authToken: string | undefined; publicBaseUrl: string }>,
@@ -61,17 +75,12 @@ export function requireTwilioSignature(
   return async (c, next) => {
     const { authToken, publicBaseUrl } = await getSettings();
     const signature = c.req.header('x-twilio-signature');
+    if (!authToken || !signature) return c.text('Forbidden', 403);
+    const form = await readForm(c);
+    if (!form.ok) return form.response;
     const received = new URL(c.req.url);
     const url = `${publicBaseUrl}${received.pathname}${received.search}`;
-    let params: Record<string, string> = {};
-    try {
-      params = Object.fromEntries(
-        Object.entries(await c.req.parseBody()).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
-      );
-    } catch {
-      return c.text('Forbidden', 403);
-    }
-    if (!authToken || !signature || !validateRequest(authToken, signature, url, params)) return c.text('Forbidden', 403);
+    if (!secretsEqual(signature, twilioSignature(authToken, url, form.pairs))) return c.text('Forbidden', 403);
     await next();
   };
 }
