@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLParser } from 'fast-xml-parser';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createVoiceApp } from '../functions/voice/app';
@@ -15,6 +15,7 @@ import { startTestStore, type TestStore } from './support/dynalite';
 import { fixture, fixtureRequest, formBody } from './support/fixtures';
 import { testHotline } from './support/hotline';
 import { sampleRegistryEntries } from './support/registry';
+import { strictXmlError } from './support/strict-xml';
 
 const BASE = 'https://hotline.example.org';
 const AUTH_TOKEN = 'test-auth-token';
@@ -77,7 +78,7 @@ interface Answer {
 async function send(app: Hotline['app'], request: Request): Promise<Answer> {
   const response = await app.request(request);
   const body = await response.text();
-  const xml = response.status === 200 ? (expect(XMLValidator.validate(body)).toBe(true), parser.parse(body).Response[0]) : undefined;
+  const xml = response.status === 200 ? (expect(strictXmlError(body), body).toBeUndefined(), parser.parse(body).Response[0]) : undefined;
   return { status: response.status, type: response.headers.get('content-type'), body, xml };
 }
 

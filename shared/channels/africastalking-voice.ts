@@ -17,6 +17,7 @@ import { BRIDGE_LANG, t, type Lang } from '../domain/prompts';
 import type { Segment, VoiceAction, VoiceInput } from '../domain/voice';
 import type { Rendered, VoiceRenderOptions } from './twilio-voice';
 import { planSpeech, type Fallback, type Speech } from './voice-speech';
+import { escapeXml } from './xml';
 
 export const atVoiceSchema = z
   .object({
@@ -54,11 +55,6 @@ export function atVoiceInput(request: AtVoiceRequest): VoiceInput {
     ...(request.dtmfDigits !== undefined ? { digits: request.dtmfDigits } : {}),
     ...(recording ? { recording } : {}),
   };
-}
-
-/** Text and attribute values for XML: the five special characters as entities. */
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch]!);
 }
 
 type Attributes = Record<string, string | number | boolean | undefined>;

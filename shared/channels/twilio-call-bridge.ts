@@ -8,6 +8,7 @@ import VoiceResponse from 'twilio/lib/twiml/VoiceResponse';
 import { BRIDGE_LANG, t } from '../domain/prompts';
 import type { BridgeResult, CallBridge } from '../ports';
 import { createTwilioResource, type TwilioAccount } from './twilio-rest';
+import { xmlChars } from './xml';
 
 export interface TwilioCalling extends TwilioAccount {
   /** The Twilio voice number (+…) the officer is rung from and the reporter sees. */
@@ -25,10 +26,10 @@ export function bridgeTwiml(reporterPhone: string, reference: string, hotlineNum
   const response = new VoiceResponse();
   response.say(
     { voice: 'alice', language: 'en-GB' },
-    t(BRIDGE_LANG, 'bridge.connecting', { ref: spokenReference(reference) }),
+    xmlChars(t(BRIDGE_LANG, 'bridge.connecting', { ref: spokenReference(reference) })),
   );
-  const dial = response.dial({ callerId: hotlineNumber, timeout: BRIDGE_DIAL_TIMEOUT_SECONDS });
-  dial.number(reporterPhone);
+  const dial = response.dial({ callerId: xmlChars(hotlineNumber), timeout: BRIDGE_DIAL_TIMEOUT_SECONDS });
+  dial.number(xmlChars(reporterPhone));
   response.say({ voice: 'alice', language: 'en-GB' }, t(BRIDGE_LANG, 'bridge.unreachable'));
   return response.toString();
 }

@@ -3,12 +3,15 @@
  * package's VoiceResponse (which escapes text and attributes). Signatures are checked by requireTwilioSignature
  * (shared/channels/twilio.ts) over PUBLIC_BASE_URL + path + query: every action URL rendered here is absolute under
  * PUBLIC_BASE_URL and carries the call's state in its query, so the state is covered by Twilio's signature.
+ * VoiceResponse escapes but does not drop what XML cannot carry (it throws on it in text, and writes it into
+ * attributes): every value from outside passes through xmlChars (./xml.ts) first.
  */
 import VoiceResponse from 'twilio/lib/twiml/VoiceResponse';
 import * as z from 'zod';
 import type { Lang } from '../domain/prompts';
 import type { VoiceAction, VoiceInput, VoiceState } from '../domain/voice';
 import { planSpeech, type Fallback, type RecordingResolver, type Speech } from './voice-speech';
+import { xmlChars } from './xml';
 
 /** Twilio adds parameters over time; the signature covers whatever arrives, and unknown ones pass. */
 export const twilioVoiceSchema = z
@@ -106,9 +109,9 @@ export function renderTwilioVoice(actions: readonly VoiceAction[], options: Voic
           method: 'POST',
           timeout: action.timeoutSeconds,
           answerOnBridge: true,
-          ...(options.callerId ? { callerId: options.callerId } : {}),
+          ...(options.callerId ? { callerId: xmlChars(options.callerId) } : {}),
         });
-        for (const number of action.numbers) dial.number(number);
+        for (const number of action.numbers) dial.number(xmlChars(number));
         break;
       }
       case 'hangup':
@@ -120,6 +123,6 @@ export function renderTwilioVoice(actions: readonly VoiceAction[], options: Voic
 }
 
 function sayOrPlay(target: Speaker, item: Speech) {
-  if (item.kind === 'play') target.play(item.url);
-  else target.say(VOICES[item.lang === 'en' ? 'en' : 'ru'], item.text);
+  if (item.kind === 'play') target.play(xmlChars(item.url));
+  else target.say(VOICES[item.lang === 'en' ? 'en' : 'ru'], xmlChars(item.text));
 }
