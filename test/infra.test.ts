@@ -17,7 +17,7 @@ import { createUssdApp } from '../functions/ussd/app';
 import { createVoiceApp } from '../functions/voice/app';
 import { ESCALATION_METRIC, ESCALATION_SWEEP_RATE } from '../infra/constructs/escalation';
 import { TABLE_ACTIONS } from '../infra/constructs/function';
-import { SMS_ROUTES, USSD_ROUTES, VOICE_ROUTES } from '../infra/constructs/http-api';
+import { ROUTE_THROTTLES, SMS_ROUTES, USSD_ROUTES, VOICE_ROUTES } from '../infra/constructs/http-api';
 import { JOURNAL_MAX_RECEIVES } from '../infra/constructs/intake-journal';
 import { NUMBER_VAULT_ENCRYPTION_CONTEXT } from '../infra/constructs/number-vault';
 import { SMS_MAX_ATTEMPTS } from '../infra/constructs/outbox';
@@ -646,6 +646,28 @@ describe('HotlineStack: HTTP API', () => {
     // The Africa's Talking token travels as ?token=: nothing that could hold the query string is logged.
     expect(properties.AccessLogSettings.Format).not.toMatch(/querystring|requestOverride/i);
     expect(properties.DefaultRouteSettings).toEqual({ ThrottlingBurstLimit: 200, ThrottlingRateLimit: 100 });
+  });
+
+  it('throttles every route on its own (ROUTE_THROTTLES), callers apart from delivery reports, all within the account limit', () => {
+    const { id: stageId, resource } = only('AWS::ApiGatewayV2::Stage');
+    const settings = (resource.Properties as { RouteSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> }).RouteSettings;
+    const routes = Object.entries(template.findResources('AWS::ApiGatewayV2::Route') as Resources);
+    // One bucket per served route, none left on the shared default.
+    expect(Object.keys(settings).sort()).toEqual(routes.map(([, route]) => (route.Properties as { RouteKey: string }).RouteKey).sort());
+    const throttleOf = (key: string) => ({ rateLimit: settings[key]!.ThrottlingRateLimit, burstLimit: settings[key]!.ThrottlingBurstLimit });
+    for (const key of ['POST /ussd/africastalking', 'GET /ussd/kannel', 'POST /sms/twilio', 'POST /sms/africastalking', 'POST /voice/twilio', 'POST /voice/africastalking']) {
+      expect(throttleOf(key), key).toEqual(ROUTE_THROTTLES.caller);
+    }
+    for (const key of ['POST /sms/twilio/status', 'POST /sms/africastalking/delivery', 'GET /sms/kannel/delivery', 'POST /ussd/africastalking/events']) {
+      expect(throttleOf(key), key).toEqual(ROUTE_THROTTLES.report);
+    }
+    expect(throttleOf('GET /health/deep')).toEqual(ROUTE_THROTTLES.health);
+    expect(throttleOf('POST /console/{proxy+}')).toEqual(ROUTE_THROTTLES.console);
+    // Every route flooded at once still fits AWS's account-wide 10,000 requests a second.
+    expect(Object.values(settings).reduce((sum, route) => sum + route.ThrottlingRateLimit, 0)).toBeLessThanOrEqual(10_000);
+    // RouteSettings name routes by key: the stage waits for every route.
+    const dependsOn = (template.toJSON().Resources as Resources)[stageId]!.DependsOn as string[];
+    for (const [routeId] of routes) expect(dependsOn, routeId).toContain(routeId);
   });
 
   it('outputs the webhook URLs, where to read the token and the alarm topic, but no secret value', () => {

@@ -1,6 +1,6 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogField, AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, LogGroupLogDestination, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, HttpApi, HttpMethod, LogGroupLogDestination, type HttpRoute, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Stats } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -11,30 +11,50 @@ import { LOG_RETENTION } from './logs';
 import { acknowledgeNag } from './nag';
 
 /**
+ * Each route's own throttle (API Gateway keeps one token bucket per route of the stage): a flood on one route is
+ * refused there with 429, and the other routes keep theirs. Requests per second (steady) and the burst above it:
+ * - `caller`: someone is on the line or waiting for a reply (USSD, voice, inbound SMS). 50/s is ~3,000 USSD screens a
+ *   minute, far above the hotline's busiest hour (a broadcast can bring a few hundred callers in minutes).
+ * - `report`: providers' delivery reports and session events; nobody waits on them, but they come in bursts after a
+ *   broadcast (one per message), hence the larger burst. A refused one is retried by the provider or only loses a
+ *   status.
+ * - `health`: monitoring probes; `console`: the officers' pages.
+ * Their sum stays under AWS's account-wide 10,000 requests a second (test/infra.test.ts), so that even every route
+ * flooded at once fits the account's own bucket.
+ */
+export const ROUTE_THROTTLES = {
+  caller: { rateLimit: 50, burstLimit: 100 },
+  report: { rateLimit: 100, burstLimit: 300 },
+  health: { rateLimit: 2, burstLimit: 5 },
+  console: { rateLimit: 20, burstLimit: 40 },
+} as const;
+type Throttle = keyof typeof ROUTE_THROTTLES;
+
+/**
  * The public webhook routes of the USSD function (docs/providers.md). Local-only `/dev/` routes are never mounted
  * here: anything not listed gets API Gateway's own 404 without reaching the function.
  */
 export const USSD_ROUTES = [
-  { method: HttpMethod.POST, path: '/ussd/africastalking' },
-  { method: HttpMethod.POST, path: '/ussd/africastalking/events' },
+  { method: HttpMethod.POST, path: '/ussd/africastalking', throttle: 'caller' },
+  { method: HttpMethod.POST, path: '/ussd/africastalking/events', throttle: 'report' },
   // Kannel's USSD sms-service (get-url, or post-url).
-  { method: HttpMethod.GET, path: '/ussd/kannel' },
-  { method: HttpMethod.POST, path: '/ussd/kannel' },
-  { method: HttpMethod.GET, path: '/health' },
-  { method: HttpMethod.GET, path: '/health/deep' },
-] as const;
+  { method: HttpMethod.GET, path: '/ussd/kannel', throttle: 'caller' },
+  { method: HttpMethod.POST, path: '/ussd/kannel', throttle: 'caller' },
+  { method: HttpMethod.GET, path: '/health', throttle: 'health' },
+  { method: HttpMethod.GET, path: '/health/deep', throttle: 'health' },
+] as const satisfies readonly WebhookRoute[];
 
 /** The public webhook routes of the SMS function: inbound messages and delivery reports of the providers. */
 export const SMS_ROUTES = [
-  { method: HttpMethod.POST, path: '/sms/africastalking' },
-  { method: HttpMethod.POST, path: '/sms/africastalking/delivery' },
-  { method: HttpMethod.POST, path: '/sms/twilio' },
-  { method: HttpMethod.POST, path: '/sms/twilio/status' },
+  { method: HttpMethod.POST, path: '/sms/africastalking', throttle: 'caller' },
+  { method: HttpMethod.POST, path: '/sms/africastalking/delivery', throttle: 'report' },
+  { method: HttpMethod.POST, path: '/sms/twilio', throttle: 'caller' },
+  { method: HttpMethod.POST, path: '/sms/twilio/status', throttle: 'report' },
   // Kannel's SMS sms-service (get-url, or post-url) and its delivery reports (dlr-url, always a GET).
-  { method: HttpMethod.GET, path: '/sms/kannel' },
-  { method: HttpMethod.POST, path: '/sms/kannel' },
-  { method: HttpMethod.GET, path: '/sms/kannel/delivery' },
-] as const;
+  { method: HttpMethod.GET, path: '/sms/kannel', throttle: 'caller' },
+  { method: HttpMethod.POST, path: '/sms/kannel', throttle: 'caller' },
+  { method: HttpMethod.GET, path: '/sms/kannel/delivery', throttle: 'report' },
+] as const satisfies readonly WebhookRoute[];
 
 /**
  * The public webhook routes of the voice function (functions/voice/app.ts): every callback of a call (answer,
@@ -43,16 +63,22 @@ export const SMS_ROUTES = [
  * recordings come from AUDIO_BASE_URL.
  */
 export const VOICE_ROUTES = [
-  { method: HttpMethod.POST, path: '/voice/africastalking' },
-  { method: HttpMethod.POST, path: '/voice/twilio' },
-] as const;
+  { method: HttpMethod.POST, path: '/voice/africastalking', throttle: 'caller' },
+  { method: HttpMethod.POST, path: '/voice/twilio', throttle: 'caller' },
+] as const satisfies readonly WebhookRoute[];
 
 /** The console's routes (functions/console/app.ts): its pages, forms and downloads, all under /console. */
 export const CONSOLE_ROUTES = [
-  { method: HttpMethod.GET, path: '/console' },
-  { method: HttpMethod.GET, path: '/console/{proxy+}' },
-  { method: HttpMethod.POST, path: '/console/{proxy+}' },
-] as const;
+  { method: HttpMethod.GET, path: '/console', throttle: 'console' },
+  { method: HttpMethod.GET, path: '/console/{proxy+}', throttle: 'console' },
+  { method: HttpMethod.POST, path: '/console/{proxy+}', throttle: 'console' },
+] as const satisfies readonly WebhookRoute[];
+
+interface WebhookRoute {
+  method: HttpMethod;
+  path: string;
+  throttle: Throttle;
+}
 
 export interface WebhookFunctions {
   ussd: IFunction;
@@ -67,6 +93,9 @@ export interface WebhookFunctions {
 export class WebhookApi {
   readonly api: HttpApi;
   private readonly scope: Construct;
+  private stage: HttpStage | undefined;
+  /** Each served route's throttle, by route key (`POST /sms/twilio`): the stage's RouteSettings. */
+  private readonly routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
 
   constructor(scope: Construct) {
     this.scope = scope;
@@ -91,6 +120,7 @@ export class WebhookApi {
     const stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
+      // Every route has its own throttle (ROUTE_THROTTLES, in the RouteSettings below); this is only the default.
       throttle: { burstLimit: 200, rateLimit: 100 },
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
@@ -128,11 +158,13 @@ export class WebhookApi {
     const ussd = new HttpLambdaIntegration('UssdIntegration', functions.ussd);
     const sms = new HttpLambdaIntegration('SmsIntegration', functions.sms);
     const voice = new HttpLambdaIntegration('VoiceIntegration', functions.voice);
+    this.stage = stage;
+    (stage.node.defaultChild as CfnStage).routeSettings = Lazy.any({ produce: () => this.routeSettings });
     const routes = [
-      ...USSD_ROUTES.map((route) => ({ ...route, integration: ussd })),
-      ...SMS_ROUTES.map((route) => ({ ...route, integration: sms })),
-      ...VOICE_ROUTES.map((route) => ({ ...route, integration: voice })),
-    ].flatMap((route) => this.api.addRoutes({ path: route.path, methods: [route.method], integration: route.integration }));
+      ...this.addRoutes(USSD_ROUTES, ussd),
+      ...this.addRoutes(SMS_ROUTES, sms),
+      ...this.addRoutes(VOICE_ROUTES, voice),
+    ];
     for (const route of routes) {
       acknowledgeNag(route, 'AwsSolutions-APIG4',
         "Provider webhooks (Africa's Talking, Twilio) cannot send IAM or JWT authorization. Each request is " +
@@ -145,10 +177,22 @@ export class WebhookApi {
   /** The console behind the same API: it authenticates every request itself (OIDC sessions, CSRF on every form). */
   serveConsole(fn: IFunction): void {
     const integration = new HttpLambdaIntegration('ConsoleIntegration', fn);
-    for (const route of CONSOLE_ROUTES.flatMap((r) => this.api.addRoutes({ path: r.path, methods: [r.method], integration }))) {
+    for (const route of this.addRoutes(CONSOLE_ROUTES, integration)) {
       acknowledgeNag(route, 'AwsSolutions-APIG4',
         'The console authenticates in the function: an OpenID Connect sign-in (Cognito, MFA required) and a signed ' +
           'session cookie checked against the table on every request; every form carries a CSRF token.');
     }
+  }
+
+  /** The routes, each with its throttle in the stage's RouteSettings (the stage is created after its routes). */
+  private addRoutes(routes: readonly WebhookRoute[], integration: HttpLambdaIntegration): HttpRoute[] {
+    return routes.flatMap(({ method, path, throttle }) => {
+      const { rateLimit, burstLimit } = ROUTE_THROTTLES[throttle];
+      this.routeSettings[`${method} ${path}`] = { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit };
+      const added = this.api.addRoutes({ path, methods: [method], integration });
+      // RouteSettings name routes by key: CloudFormation must have created them first.
+      for (const route of added) this.stage?.node.addDependency(route);
+      return added;
+    });
   }
 }
