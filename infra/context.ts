@@ -4,13 +4,16 @@ import type { Construct } from 'constructs';
  * Deploy-time choices, as CDK context (`npx cdk deploy -c audioBaseUrl=https://...`); all optional.
  * - `audioBaseUrl`: where the recorded voice prompts are served (AUDIO_BASE_URL); unset, every prompt is spoken.
  * - `alarmEmail`: an address subscribed to the alarm topic (it must confirm the subscription by e-mail).
- * - `ussdReservedConcurrency`: concurrency reserved for the USSD function (see infra/constructs/channels.ts).
+ * - `lambdaConcurrencyLimit`: the account's Lambda concurrency quota; with room, USSD reserves some (see
+ *   infra/constructs/concurrency.ts).
+ * - `ussdReservedConcurrency`: exactly this much reserved for the USSD function, 0 for none (concurrency.ts).
  * - `quizTrainerPhones`: the quiz trainers' numbers, comma-separated (QUIZ_TRAINER_PHONES of the SMS function).
  * - `consoleEmailFrom`: the address partners are e-mailed from (an SES identity; see infra/constructs/console.ts).
  */
 export interface HotlineContext {
   audioBaseUrl?: string;
   alarmEmail?: string;
+  lambdaConcurrencyLimit?: number;
   ussdReservedConcurrency?: number;
   quizTrainerPhones?: string;
   consoleEmailFrom?: string;
@@ -30,11 +33,16 @@ export function contextOf(scope: Construct): HotlineContext {
   if (alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail)) {
     throw new Error(`context alarmEmail must be an e-mail address, not "${alarmEmail}"`);
   }
-  const reserved = value('ussdReservedConcurrency');
-  const ussdReservedConcurrency = reserved === undefined ? undefined : Number(reserved);
-  if (ussdReservedConcurrency !== undefined && !(Number.isInteger(ussdReservedConcurrency) && ussdReservedConcurrency >= 1)) {
-    throw new Error(`context ussdReservedConcurrency must be a whole number of at least 1, not "${reserved}"`);
-  }
+  const wholeNumber = (key: string, least: number): number | undefined => {
+    const raw = value(key);
+    const number = raw === undefined ? undefined : Number(raw);
+    if (number !== undefined && !(Number.isInteger(number) && number >= least)) {
+      throw new Error(`context ${key} must be a whole number of at least ${least}, not "${raw}"`);
+    }
+    return number;
+  };
+  const lambdaConcurrencyLimit = wholeNumber('lambdaConcurrencyLimit', 1);
+  const ussdReservedConcurrency = wholeNumber('ussdReservedConcurrency', 0);
   const quizTrainerPhones = value('quizTrainerPhones');
   if (quizTrainerPhones !== undefined && !/^\+\d{7,15}(\s*,\s*\+\d{7,15})*$/.test(quizTrainerPhones.trim())) {
     throw new Error('context quizTrainerPhones must be +numbers separated by commas');
@@ -43,5 +51,5 @@ export function contextOf(scope: Construct): HotlineContext {
   if (consoleEmailFrom !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(consoleEmailFrom)) {
     throw new Error(`context consoleEmailFrom must be an e-mail address, not "${consoleEmailFrom}"`);
   }
-  return { audioBaseUrl, alarmEmail, ussdReservedConcurrency, quizTrainerPhones, consoleEmailFrom };
+  return { audioBaseUrl, alarmEmail, lambdaConcurrencyLimit, ussdReservedConcurrency, quizTrainerPhones, consoleEmailFrom };
 }

@@ -18,6 +18,7 @@ import { createVoiceApp } from '../functions/voice/app';
 import { ESCALATION_METRIC, ESCALATION_SWEEP_RATE } from '../infra/constructs/escalation';
 import { TABLE_ACTIONS } from '../infra/constructs/function';
 import { ROUTE_THROTTLES, SMS_ROUTES, USSD_ROUTES, VOICE_ROUTES } from '../infra/constructs/http-api';
+import { USSD_DEFAULT_RESERVED } from '../infra/constructs/concurrency';
 import { JOURNAL_MAX_RECEIVES } from '../infra/constructs/intake-journal';
 import { NUMBER_VAULT_ENCRYPTION_CONTEXT } from '../infra/constructs/number-vault';
 import { SMS_MAX_ATTEMPTS } from '../infra/constructs/outbox';
@@ -1130,6 +1131,21 @@ describe('HotlineStack: deploy-time context', () => {
     expect(template.findResources('AWS::Lambda::Alias')).toEqual({});
   });
 
+  it('reserves concurrency for USSD only where the account can spare it (lambdaConcurrencyLimit), or as told', () => {
+    const ussdReserved = (context: Record<string, unknown>) => functionNamed(synthWith(context), 'UssdFunction').ReservedConcurrentExecutions;
+    // No limit given: a new account may have 10, which can spare nothing.
+    expect(ussdReserved({})).toBeUndefined();
+    expect(ussdReserved({ lambdaConcurrencyLimit: '1000' })).toBe(USSD_DEFAULT_RESERVED);
+    // 150 keeps 100 unreserved, 1 for the broadcast: 49 left, less than the default.
+    expect(ussdReserved({ lambdaConcurrencyLimit: '150' })).toBeUndefined();
+    expect(ussdReserved({ lambdaConcurrencyLimit: '151' })).toBe(USSD_DEFAULT_RESERVED);
+    expect(ussdReserved({ lambdaConcurrencyLimit: '1000', ussdReservedConcurrency: '20' })).toBe(20);
+    expect(ussdReserved({ lambdaConcurrencyLimit: '1000', ussdReservedConcurrency: '0' })).toBeUndefined();
+    expect(() => synthWith({ lambdaConcurrencyLimit: '1000', ussdReservedConcurrency: '900' })).toThrow(/can spare \(899\)/);
+    // The broadcast's one reserved container cannot deploy on an account of 10: said at synthesis, not mid-deploy.
+    expect(() => synthWith({ lambdaConcurrencyLimit: '10' })).toThrow(/lambdaConcurrencyLimit=10 leaves no concurrency/);
+  });
+
   it('sets the voice recordings URL, an e-mail subscription and the USSD reserved concurrency when given', () => {
     const t = synthWith({ audioBaseUrl: 'https://prompts.example.org/audio', alarmEmail: 'ops@example.org', ussdReservedConcurrency: '50' });
     expect((functionNamed(t, 'VoiceFunction').Environment as { Variables: Record<string, unknown> }).Variables.AUDIO_BASE_URL).toBe(
@@ -1152,7 +1168,8 @@ describe('HotlineStack: deploy-time context', () => {
   it('refuses values that would deploy a broken stack', () => {
     expect(() => synthWith({ audioBaseUrl: 'http://prompts.example.org' })).toThrow(/audioBaseUrl/);
     expect(() => synthWith({ alarmEmail: 'ops' })).toThrow(/alarmEmail/);
-    expect(() => synthWith({ ussdReservedConcurrency: '0' })).toThrow(/ussdReservedConcurrency/);
+    expect(() => synthWith({ ussdReservedConcurrency: '-1' })).toThrow(/ussdReservedConcurrency/);
+    expect(() => synthWith({ lambdaConcurrencyLimit: 'many' })).toThrow(/lambdaConcurrencyLimit/);
   });
 });
 

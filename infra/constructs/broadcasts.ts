@@ -10,6 +10,7 @@ import { BACKGROUND_MEMORY_MB, HotlineFunction } from './function';
 import type { FunctionContext } from './function-context';
 import type { NumberVault } from './number-vault';
 import { OUTBOX_VISIBILITY_TIMEOUT, SMS_MAX_ATTEMPTS, type SmsOutbox } from './outbox';
+import { BROADCAST_RESERVED } from './concurrency';
 
 /** One run fans out up to 100,000 subscribers at ~2,000 a second, well inside this. */
 const BROADCAST_TIMEOUT = Duration.minutes(5);
@@ -42,8 +43,7 @@ export class Broadcasts {
       memorySize: BACKGROUND_MEMORY_MB,
       timeout: BROADCAST_TIMEOUT,
       publicBaseUrl,
-      // One fan-out at a time: two runs of one broadcast would queue its batches twice.
-      reservedConcurrentExecutions: 1,
+      reservedConcurrentExecutions: BROADCAST_RESERVED,
       environment: { BROADCAST_QUEUE_URL: this.queue.queueUrl },
     })
       .bindTable(table)

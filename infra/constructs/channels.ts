@@ -6,6 +6,7 @@ import type { FunctionContext } from './function-context';
 import { REPLAY_TIMEOUT, type IntakeJournal } from './intake-journal';
 import type { NumberVault, VaultAction } from './number-vault';
 import type { SmsOutbox } from './outbox';
+import { ussdReservation } from './concurrency';
 
 /** USSD gateways give up after ~10 s and Twilio after 15 s: an answer later than that is never heard. */
 const WEBHOOK_TIMEOUT = Duration.seconds(10);
@@ -13,7 +14,8 @@ const WEBHOOK_TIMEOUT = Duration.seconds(10);
 export interface ChannelOptions {
   /** Where the recorded voice prompts are served (AUDIO_BASE_URL); unset, every prompt is spoken. */
   audioBaseUrl?: string;
-  /** Concurrency reserved for the USSD function (see below). */
+  /** The account's Lambda concurrency quota, and what to reserve for USSD (infra/constructs/concurrency.ts). */
+  lambdaConcurrencyLimit?: number;
   ussdReservedConcurrency?: number;
   /** The quiz trainers' numbers, comma-separated: who may send COHORT commands (QUIZ_TRAINER_PHONES). */
   quizTrainerPhones?: string;
@@ -43,17 +45,15 @@ export class ReportChannels {
     // USSD: Africa's Talking's gateway waits ~10 s for an answer, then drops the session. A cold start, measured at
     // ~0.4–0.8 s of import and first request on one core (~0.7–1.4 s at 1,024 MB, see infra/constructs/function.ts)
     // plus the secrets, is well inside that, so no provisioned concurrency: it would cost a container kept warm
-    // around the clock to save about a second on the first dial after a quiet spell. Reserved concurrency is off by
-    // default, because a new AWS account's quota (as low as 10) cannot spare any; on an account with the usual
-    // 1,000, set `-c ussdReservedConcurrency=50` so a burst of SMS or replays can never take the last containers
-    // from callers on the line (it also caps USSD at that many requests in flight: at well under 0.1 s a warm
-    // request, 50 containers answer several hundred requests a second).
+    // around the clock to save about a second on the first dial after a quiet spell. Reserved concurrency where the
+    // account can spare it (infra/constructs/concurrency.ts), so that a burst elsewhere never takes the last
+    // containers from callers on the line.
     this.ussd = new HotlineFunction(scope, 'UssdFunction', {
       description: "SafeJob Hotline: Africa's Talking USSD webhooks",
       entry: 'functions/ussd/index.ts',
       memorySize: WEBHOOK_MEMORY_MB,
       timeout: WEBHOOK_TIMEOUT,
-      reservedConcurrentExecutions: options.ussdReservedConcurrency,
+      reservedConcurrentExecutions: ussdReservation(options),
       publicBaseUrl,
     })
       .bindTable(table)
