@@ -14,6 +14,7 @@ import { stubLambdaEnvironment } from './support/lambda-env';
 import { httpApiEvent } from './support/apigateway';
 import { onlyNetworkTo } from './support/strict-network';
 import { startTestStore, type TestStore } from './support/dynalite';
+import { withTableAccessChecked } from './support/partition-keys';
 import { fixture, formBody } from './support/fixtures';
 
 const SQS_ORIGIN = 'http://127.0.0.1:9324';
@@ -51,8 +52,9 @@ beforeAll(async () => {
   vi.spyOn(console, 'log').mockImplementation(() => undefined);
   network = onlyNetworkTo(new URL(store.endpoint).host);
   // Hono types the event more narrowly than @types/aws-lambda; this is the shape AWS documents and sends.
-  sms = (await import('../functions/sms/index')).handler as unknown as Handler;
-  voice = (await import('../functions/voice/index')).handler as unknown as Handler;
+  // Every table item each handler touches is one its grant allows (infra/constructs/table-access.ts).
+  sms = withTableAccessChecked(store, 'SmsFunction', (await import('../functions/sms/index')).handler as unknown as Handler);
+  voice = withTableAccessChecked(store, 'VoiceFunction', (await import('../functions/voice/index')).handler as unknown as Handler);
 });
 
 afterEach(() => network.verify());

@@ -4,11 +4,12 @@
  */
 import { ConflictException, CreateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { handler, unqualified } from '../functions/escalation/index';
+import { handler as handle, unqualified } from '../functions/escalation/index';
 import { loadConfig } from '../shared/config';
 import { atExpression, EventBridgeEscalationScheduler, eventBridgeScheduler, scheduleName } from '../shared/escalation/eventbridge-scheduler';
 import { LocalEscalationScheduler } from '../shared/escalation/local-scheduler';
 import { startTestStore, type TestStore } from './support/dynalite';
+import { withTableAccessChecked } from './support/partition-keys';
 
 const NOW = Date.parse('2026-11-25T08:00:00.000Z');
 
@@ -146,10 +147,13 @@ describe('functions/escalation handler', () => {
   const context = { invokedFunctionArn: 'arn:aws:lambda:eu-west-2:123456789012:function:escalation' };
 
   it('handles a trigger and a sweep from the stored state, and logs an event it cannot read without retrying it', async () => {
+    // Every table item it touches is one its grant allows (infra/constructs/table-access.ts).
+    const handler = withTableAccessChecked(store, 'EscalationFunction', handle);
     await expect(handler({ reference: 'ZZZZZZ', step: 1 }, context)).resolves.toBeUndefined();
     expect(lines.some((line) => line.includes('"escalation trigger for nothing"'))).toBe(true);
     await expect(handler({ sweep: true }, context)).resolves.toBeUndefined();
     await expect(handler({ hello: 'world' }, context)).resolves.toBeUndefined();
     expect(lines.some((line) => line.includes('"escalation event not understood"'))).toBe(true);
+    expect(handler.keysSeen()).toBeGreaterThan(0);
   });
 });

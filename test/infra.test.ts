@@ -17,6 +17,7 @@ import { createUssdApp } from '../functions/ussd/app';
 import { createVoiceApp } from '../functions/voice/app';
 import { ESCALATION_METRIC, ESCALATION_SWEEP_RATE } from '../infra/constructs/escalation';
 import { TABLE_ACTIONS } from '../infra/constructs/function';
+import { ALL_FAMILIES, leadingKeys, TABLE_ACCESS } from '../infra/constructs/table-access';
 import { ROUTE_THROTTLES, SMS_ROUTES, USSD_ROUTES, VOICE_ROUTES } from '../infra/constructs/http-api';
 import { USSD_DEFAULT_RESERVED } from '../infra/constructs/concurrency';
 import { JOURNAL_MAX_RECEIVES } from '../infra/constructs/intake-journal';
@@ -796,10 +797,12 @@ describe('HotlineStack: least privilege', () => {
     return [...new Set(grants)].sort();
   }
 
+  /** The table grant's condition: the function's partition families only (infra/constructs/table-access.ts). */
+  const onItsItems = (name: FunctionName) => ` if ${JSON.stringify({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys(TABLE_ACCESS[name]) } })}`;
   const basics = (name: FunctionName, secrets: string[]) => [
     `logs:CreateLogStream ${name}Logs`,
     `logs:PutLogEvents ${name}Logs`,
-    ...TABLE_ACTIONS.map((action) => `${action} Table`),
+    ...TABLE_ACTIONS.map((action) => `${action} Table${onItsItems(name)}`),
     // DynamoDB (and SQS, for the journal) use the table key on the caller's behalf.
     ...['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'].map((action) => `${action} TableKey`),
     ...secrets.map((secret) => `secretsmanager:GetSecretValue ${secret}`),
@@ -845,7 +848,7 @@ describe('HotlineStack: least privilege', () => {
     // Fans broadcasts out: batch writes of 25, each subscriber's number opened, the bulk queue only.
     BroadcastFunction: [
       ...basics('BroadcastFunction', generated),
-      'dynamodb:BatchWriteItem Table',
+      `dynamodb:BatchWriteItem Table${onItsItems('BroadcastFunction')}`,
       ...sends('BroadcastQueue'),
       ...vault('kms:Decrypt'),
     ],
@@ -859,6 +862,31 @@ describe('HotlineStack: least privilege', () => {
       ...scheduling,
     ],
   };
+
+  it('limits each function to the partition families it uses (dynamodb:LeadingKeys), and nobody but the console to its own', () => {
+    const table = { 'Fn::GetAtt': [only('AWS::DynamoDB::Table').id, 'Arn'] };
+    for (const name of [...FUNCTIONS, 'ConsoleFunction'] as const) {
+      const onTable = statementsOf(name).filter((s) => JSON.stringify([s.Resource].flat()).includes(JSON.stringify(table)));
+      expect(onTable.length, name).toBeGreaterThan(0);
+      for (const statement of onTable) {
+        expect(statement.Condition, name).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys(TABLE_ACCESS[name]) } });
+        // ForAllValues holds for a request without a leading key (a Scan): Scan must never be granted.
+        expect(actions(statement), name).not.toContain('dynamodb:Scan');
+      }
+      for (const family of TABLE_ACCESS[name]) expect(ALL_FAMILIES, `${name}: ${family}`).toContain(family);
+    }
+    expect(template.findResources('AWS::DynamoDB::Table', { Properties: { GlobalSecondaryIndexes: Match.anyValue() } })).toEqual({});
+    // The console's sessions, sign-ins, audit, partners and referrals: no other function may touch them.
+    for (const family of ['CONSOLESESSION#', 'CONSOLELOGIN#', 'CONSOLEAUDIT', 'PARTNERS', 'REFERRALS#']) {
+      for (const name of FUNCTIONS) expect(TABLE_ACCESS[name], `${name}: ${family}`).not.toContain(family);
+      expect(TABLE_ACCESS.ConsoleFunction).toContain(family);
+    }
+    // Background functions: no caller data beyond what they send.
+    expect(TABLE_ACCESS.OutboxFunction).not.toContain('CALLER#');
+    expect(TABLE_ACCESS.OutboxFunction).not.toContain('REPORT#');
+    expect(TABLE_ACCESS.EscalationFunction).not.toContain('CALLER#');
+    expect(TABLE_ACCESS.BroadcastFunction).not.toContain('REPORT#');
+  });
 
   it('gives each function exactly the actions on exactly the resources it uses', () => {
     for (const name of FUNCTIONS) expect(grantsOf(name), name).toEqual([...new Set(EXPECTED[name])].sort());

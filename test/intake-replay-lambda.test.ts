@@ -17,6 +17,7 @@ import { stubLambdaEnvironment } from './support/lambda-env';
 import { md5, sqsEvent, sqsRecord as record } from './support/sqs';
 import { onlyNetworkTo } from './support/strict-network';
 import { startTestStore, type TestStore } from './support/dynalite';
+import { withTableAccessChecked } from './support/partition-keys';
 import { reportDraft } from './support/reports';
 
 /** A stand-in SQS endpoint on loopback where nothing listens: only nock answers it. */
@@ -35,7 +36,7 @@ type Handler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 
 let store: TestStore;
 let reports: ReportRepository;
-let handler: Handler;
+let handler: ReturnType<typeof withTableAccessChecked<[SQSEvent], SQSBatchResponse>>;
 let network: ReturnType<typeof onlyNetworkTo>;
 const lines: string[] = [];
 
@@ -63,7 +64,8 @@ beforeAll(async () => {
   });
   vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
   network = onlyNetworkTo(new URL(store.endpoint).host);
-  ({ handler } = (await import('../functions/intake-replay/index')) as { handler: Handler });
+  // Every table item the handler touches is one its grant allows (infra/constructs/table-access.ts).
+  handler = withTableAccessChecked(store, 'IntakeReplayFunction', ((await import('../functions/intake-replay/index')) as { handler: Handler }).handler);
   reports = new ReportRepository(store.client, store.tableName);
 });
 
@@ -74,6 +76,7 @@ beforeEach(() => {
 afterEach(() => network.verify());
 
 afterAll(async () => {
+  expect(handler.keysSeen()).toBeGreaterThan(0);
   vi.restoreAllMocks();
   network?.release();
   await store?.close();

@@ -15,6 +15,7 @@ import { stubLambdaEnvironment } from './support/lambda-env';
 import { md5, sqsEvent, sqsRecord as record } from './support/sqs';
 import { onlyNetworkTo } from './support/strict-network';
 import { startTestStore, type TestStore } from './support/dynalite';
+import { withTableAccessChecked } from './support/partition-keys';
 
 const AT_API = 'https://api.africastalking.com';
 const AT_API_KEY = 'at-lambda-test-key';
@@ -31,7 +32,7 @@ type Handler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 
 let store: TestStore;
 let messages: MessageRepository;
-let handler: Handler;
+let handler: ReturnType<typeof withTableAccessChecked<[SQSEvent], SQSBatchResponse>>;
 let network: ReturnType<typeof onlyNetworkTo>;
 
 beforeAll(async () => {
@@ -55,13 +56,15 @@ beforeAll(async () => {
     AWS_REGION: 'eu-west-2',
   });
   network = onlyNetworkTo(new URL(store.endpoint).host);
-  ({ handler } = (await import('../functions/outbox/index')) as { handler: Handler });
+  // Every table item the handler touches is one its grant allows (infra/constructs/table-access.ts).
+  handler = withTableAccessChecked(store, 'OutboxFunction', ((await import('../functions/outbox/index')) as { handler: Handler }).handler);
   messages = new MessageRepository(store.client, store.tableName);
 });
 
 afterEach(() => network.verify());
 
 afterAll(async () => {
+  expect(handler.keysSeen()).toBeGreaterThan(0);
   network?.release();
   await store?.close();
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { FIXTURES_DIR, fixture, formBody } from './support/fixtures';
 import { httpApiEvent } from './support/apigateway';
 import { startTestStore, type TestStore } from './support/dynalite';
+import { withTableAccessChecked } from './support/partition-keys';
 
 let store: TestStore;
 const token = 'lambda-test-token-0123';
@@ -34,13 +35,21 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: 'local',
   });
 });
-afterAll(async () => store.close());
+afterAll(async () => {
+  // Every table item the handler touched is one its grant allows (infra/constructs/table-access.ts).
+  expect(invokeChecked.keysSeen()).toBeGreaterThan(0);
+  await store.close();
+});
 
+let invokeChecked: ReturnType<typeof withTableAccessChecked<[unknown], Exclude<APIGatewayProxyResultV2, string>>>;
 async function invoke(event: ReturnType<typeof httpApiEvent>) {
   const { handler } = await import('../functions/ussd/index');
   // Hono types the event more narrowly than @types/aws-lambda (an authorizer is always present there); this is the
   // shape AWS documents and sends.
-  return (await handler(event as unknown as LambdaEvent, {} as Context)) as Exclude<APIGatewayProxyResultV2, string>;
+  invokeChecked ??= withTableAccessChecked(store, 'UssdFunction', async (lambdaEvent: unknown) =>
+    (await handler(lambdaEvent as LambdaEvent, {} as Context)) as Exclude<APIGatewayProxyResultV2, string>,
+  );
+  return invokeChecked(event);
 }
 
 describe('the USSD Lambda handler behind an HTTP API', () => {

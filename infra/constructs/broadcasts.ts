@@ -1,7 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -10,6 +9,7 @@ import { BACKGROUND_MEMORY_MB, HotlineFunction } from './function';
 import type { FunctionContext } from './function-context';
 import type { NumberVault } from './number-vault';
 import { OUTBOX_VISIBILITY_TIMEOUT, SMS_MAX_ATTEMPTS, type SmsOutbox } from './outbox';
+import { TABLE_ACCESS } from './table-access';
 import { BROADCAST_RESERVED } from './concurrency';
 
 /** One run fans out up to 100,000 subscribers at ~2,000 a second, well inside this. */
@@ -46,10 +46,9 @@ export class Broadcasts {
       reservedConcurrentExecutions: BROADCAST_RESERVED,
       environment: { BROADCAST_QUEUE_URL: this.queue.queueUrl },
     })
-      .bindTable(table)
+      // Also a batch of 25 written at once (store/bulk-messages.ts).
+      .bindTable(table, TABLE_ACCESS.BroadcastFunction, ['dynamodb:BatchWriteItem'])
       .bindSecrets(secrets.generated);
-    // A batch of 25 recorded at once (store/bulk-messages.ts); BatchGetItem is one of every function's table actions.
-    this.function.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:BatchWriteItem'], resources: [table.table.tableArn] }));
     // Opens each subscriber's sealed number to send to it.
     vault.bind(this.function, ['kms:Decrypt']);
     this.queue.grant(this.function, 'sqs:SendMessage');

@@ -6,6 +6,7 @@ import type { FunctionContext } from './function-context';
 import { REPLAY_TIMEOUT, type IntakeJournal } from './intake-journal';
 import type { NumberVault, VaultAction } from './number-vault';
 import type { SmsOutbox } from './outbox';
+import { TABLE_ACCESS } from './table-access';
 import { ussdReservation } from './concurrency';
 
 /** USSD gateways give up after ~10 s and Twilio after 15 s: an answer later than that is never heard. */
@@ -56,7 +57,7 @@ export class ReportChannels {
       reservedConcurrentExecutions: ussdReservation(options),
       publicBaseUrl,
     })
-      .bindTable(table)
+      .bindTable(table, TABLE_ACCESS.UssdFunction)
       // The Kannel token guards /ussd/kannel.
       .bindSecrets([...secrets.generated, secrets.kannelWebhookToken]);
     takeReports(this.ussd, intake, ['kms:Encrypt']);
@@ -70,7 +71,7 @@ export class ReportChannels {
       publicBaseUrl,
       environment: options.quizTrainerPhones ? { QUIZ_TRAINER_PHONES: options.quizTrainerPhones } : {},
     })
-      .bindTable(table)
+      .bindTable(table, TABLE_ACCESS.SmsFunction)
       // TWILIO_AUTH_TOKEN (in the provider credentials) checks Twilio's signatures; the Kannel token guards /sms/kannel.
       .bindSecrets([...secrets.withProviderCredentials, secrets.kannelWebhookToken]);
     // Officers' commands (ACK, DONE…) and urgent SMS reports go through the escalation service. Decrypt too: an
@@ -87,7 +88,7 @@ export class ReportChannels {
       publicBaseUrl,
       environment: options.audioBaseUrl ? { AUDIO_BASE_URL: options.audioBaseUrl } : {},
     })
-      .bindTable(table)
+      .bindTable(table, TABLE_ACCESS.VoiceFunction)
       // TWILIO_AUTH_TOKEN checks Twilio's signatures; the AT token Africa's Talking's callbacks.
       .bindSecrets(secrets.withProviderCredentials);
     // Decrypt too: when an officer picks up an Africa's Talking CALL bridge, the reporter's sealed number is opened
@@ -104,7 +105,7 @@ export class ReportChannels {
       timeout: REPLAY_TIMEOUT,
       publicBaseUrl,
     })
-      .bindTable(table)
+      .bindTable(table, TABLE_ACCESS.IntakeReplayFunction)
       .bindSecrets(secrets.generated);
     intake.outbox.bindSender(this.intakeReplay);
     intake.journal.bindReplay(this.intakeReplay);

@@ -27,6 +27,7 @@ import type { ReportIntake } from './channels';
 import { HotlineFunction, WEBHOOK_MEMORY_MB } from './function';
 import type { FunctionContext } from './function-context';
 import { acknowledgeNag } from './nag';
+import { TABLE_ACCESS } from './table-access';
 
 export interface ConsoleOptions {
   /** The address partners are e-mailed from (an SES identity the stack creates; confirm the e-mail AWS sends). */
@@ -105,7 +106,7 @@ export class BackOfficeConsole {
         CONSOLE_EMAIL_FROM: emailFrom,
       },
     })
-      .bindTable(table)
+      .bindTable(table, TABLE_ACCESS.ConsoleFunction)
       .bindSecrets([...secrets.generated, sessionSecret]);
     // Acting on a case as officers do by SMS: the outbox, the escalation, and the sealed call-back number (to tell
     // or message the reporter). It takes no reports, but the channel wiring it shares names the journal.

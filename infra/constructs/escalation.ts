@@ -10,6 +10,7 @@ import { BACKGROUND_MEMORY_MB, HotlineFunction } from './function';
 import type { FunctionContext } from './function-context';
 import { acknowledgeNag } from './nag';
 import type { SmsOutbox } from './outbox';
+import { TABLE_ACCESS } from './table-access';
 
 /** Every alarm's metric name and the EMF namespace of the business metrics (shared/metrics.ts). */
 export const ESCALATION_METRIC = { namespace: 'SafeJobHotline', metricName: 'EscalationsExhausted' } as const;
@@ -60,7 +61,7 @@ export class OnCallEscalation {
       // vault: pages and timeouts never text a reporter (functions/escalation/index.ts).
       environment: this.timers,
     })
-      .bindTable(table)
+      .bindTable(table, TABLE_ACCESS.EscalationFunction)
       .bindSecrets(secrets.generated);
     // Exactly the function, not its versions (`grantInvoke` would add `<arn>:*`).
     this.schedulerRole.addToPolicy(

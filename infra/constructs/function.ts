@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import type { HotlineTable } from './table';
 import { LOG_RETENTION } from './logs';
 import { acknowledgeNag } from './nag';
+import { leadingKeys } from './table-access';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const source = (relative: string) => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
@@ -135,10 +136,19 @@ export class HotlineFunction extends NodejsFunction {
         'moving to nodejs24.x is a deliberate, tested upgrade rather than drift.');
   }
 
-  /** TABLE_NAME, the item actions of shared/store/* on the table, and the use of its key. */
-  bindTable({ table }: HotlineTable): this {
+  /**
+   * TABLE_NAME, the item actions of shared/store/* on the table for the items of the given partition families only
+   * (`dynamodb:LeadingKeys`, infra/constructs/table-access.ts), and the use of the table's key.
+   */
+  bindTable({ table }: HotlineTable, families: readonly string[], extraActions: readonly string[] = []): this {
     this.addEnvironment('TABLE_NAME', table.tableName);
-    table.grant(this, ...TABLE_ACTIONS);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: [...TABLE_ACTIONS, ...extraActions],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys(families) } },
+      }),
+    );
     // DynamoDB encrypts and decrypts items under the table key on the caller's behalf; the same key encrypts the
     // intake journal queues, whose producers and consumer therefore need nothing more.
     table.encryptionKey!.grantEncryptDecrypt(this);

@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import type { OperatorAlarms } from './alarms';
 import { BACKGROUND_MEMORY_MB, HotlineFunction } from './function';
 import type { FunctionContext } from './function-context';
+import { TABLE_ACCESS } from './table-access';
 
 /**
  * Sending attempts per outbound SMS (the outbox function's SMS_MAX_ATTEMPTS). The function itself moves a message
@@ -76,7 +77,7 @@ export class SmsOutbox {
         SMS_MAX_ATTEMPTS: String(SMS_MAX_ATTEMPTS),
       },
     })
-      .bindTable(table)
+      .bindTable(table, TABLE_ACCESS.OutboxFunction)
       // The Kannel token goes into the delivery report URL of every SMS sent through Kannel.
       .bindSecrets([...secrets.withProviderCredentials, secrets.kannelWebhookToken]);
     // Receive, delete and change visibility on the outbox queue (granted by the event source); send only to the DLQ.

@@ -1,4 +1,5 @@
 import dynalite from 'dynalite';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, ensureTable } from '../../shared/store/client';
@@ -7,6 +8,8 @@ export interface TestStore {
   endpoint: string;
   tableName: string;
   client: DynamoDBDocumentClient;
+  /** The dynalite server itself (test/support/partition-keys.ts listens to its requests). */
+  server: Server;
   close(): Promise<void>;
 }
 
@@ -21,6 +24,7 @@ export async function startTestStore(tableName = 'safejob-test'): Promise<TestSt
     endpoint,
     tableName,
     client,
+    server: server as Server,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
