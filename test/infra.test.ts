@@ -888,6 +888,20 @@ describe('HotlineStack: least privilege', () => {
     expect(TABLE_ACCESS.BroadcastFunction).not.toContain('REPORT#');
   });
 
+  it('lets only the SMS, voice, broadcast and console functions open the number vault', () => {
+    const vaultKey = JSON.stringify({ 'Fn::GetAtt': [at('NumberVaultKey').id, 'Arn'] });
+    const opens = (name: FunctionName | 'ConsoleFunction') =>
+      statementsOf(name).some((s) => actions(s).includes('kms:Decrypt') && JSON.stringify([s.Resource].flat()).includes(vaultKey));
+    const openers = ([...FUNCTIONS, 'ConsoleFunction'] as const).filter(opens);
+    expect(openers.sort()).toEqual(['BroadcastFunction', 'ConsoleFunction', 'SmsFunction', 'VoiceFunction']);
+    // And nobody holds kms:Decrypt on any key at all by a wildcard.
+    for (const name of [...FUNCTIONS, 'ConsoleFunction'] as const) {
+      for (const statement of statementsOf(name).filter((s) => actions(s).includes('kms:Decrypt'))) {
+        expect(JSON.stringify(statement.Resource), name).not.toContain('"*"');
+      }
+    }
+  });
+
   it('gives each function exactly the actions on exactly the resources it uses', () => {
     for (const name of FUNCTIONS) expect(grantsOf(name), name).toEqual([...new Set(EXPECTED[name])].sort());
   });
