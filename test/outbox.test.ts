@@ -8,6 +8,7 @@ import { LocalQueue } from '../shared/outbox/local';
 import { Outbox } from '../shared/outbox/outbox';
 import { providersFor } from '../shared/outbox/routing';
 import { MessageRepository } from '../shared/store/messages';
+import { createDocumentClient } from '../shared/store/client';
 import { startTestStore, type TestStore } from './support/dynalite';
 
 const AT_API = 'https://api.africastalking.com';
@@ -195,5 +196,39 @@ describe('sending through the providers (SDKs intercepted at HTTP)', () => {
     );
     expect(again).toBe('sent');
     expect(await messages.get(id)).toMatchObject({ providerMessageId: 'ATXid_once', attempts: 1 });
+  });
+
+  it('sends once when the lease write succeeded but its response was lost (the SDK retries into ConditionalCheckFailed)', async () => {
+    nock(AT_API).post('/version1/messaging').once().reply(201, atRecipient(101, 'Success', 'ATXid_lease'));
+    // Its own client, so the lost response (below the SDK's retries) touches only this test.
+    const client = createDocumentClient({ region: 'eu-west-2', endpoint: store.endpoint, tableName: store.tableName });
+    let lost = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        const input = args.input as { UpdateExpression?: string };
+        if ((context as { commandName?: string }).commandName === 'UpdateItemCommand' && input.UpdateExpression?.includes('leaseUntil =') && lost === 0) {
+          lost++;
+          // The store did the write; the answer never came back (a reset socket the SDK retries).
+          throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+        }
+        return result;
+      },
+      { step: 'deserialize', name: 'loseLeaseResponse', priority: 'low' },
+    );
+    const messages = new MessageRepository(client, store.tableName);
+    const context: DeliveryContext = {
+      senders: { africastalking: africasTalkingSender({ username: 'safejob', apiKey: 'at-test-key' }) },
+      routes,
+      messages,
+      maxAttempts: 3,
+      log: createLogger('test', () => undefined),
+    };
+    const queue = new LocalQueue((m, attempt) => deliver(context, m, attempt), { maxAttempts: 3, retryBaseMs: 1 });
+    const id = await new Outbox(messages, queue, (raw) => `key-${raw}`).send('+992927001122', 'Lease');
+    await queue.drain();
+    expect(lost).toBe(1);
+    expect(await messages.get(id)).toMatchObject({ status: 'sent', providerMessageId: 'ATXid_lease' });
+    expect(nock.isDone()).toBe(true);
   });
 });

@@ -38,7 +38,8 @@ export async function deliver(ctx: DeliveryContext, message: QueuedSms, attempt:
   if (!(await ctx.messages.takeSendLease(message.id, SEND_LEASE_SECONDS))) {
     const record = await ctx.messages.get(message.id);
     ctx.log.info('sms already handled', { messageId: message.id, status: record?.status });
-    return record?.status === 'failed' ? 'failed' : 'sent';
+    // Still queued: another attempt holds the lease and may die with it, so this one comes back later.
+    return record?.status === 'failed' ? 'failed' : record?.status === 'queued' ? 'retry' : 'sent';
   }
   const bulk = message.priority === 'bulk';
   if (bulk && message.toKey && ctx.subscribers && !(await ctx.subscribers.isActive(message.toKey))) {

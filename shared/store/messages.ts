@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { OPTED_OUT_REASON, reasonSlug } from '../domain/outreach/broadcast';
@@ -101,7 +102,7 @@ export class MessageRepository {
         TableName: this.tableName,
         Key: keys.outboundMessage(id),
         // The lease goes with the attempt, so that the next attempt may send.
-        UpdateExpression: `SET attempts = :attempts, lastError = :error, updatedAt = :now${final ? ', #status = :failed' : ''} REMOVE leaseUntil`,
+        UpdateExpression: `SET attempts = :attempts, lastError = :error, updatedAt = :now${final ? ', #status = :failed' : ''} REMOVE leaseUntil, leaseToken`,
         ExpressionAttributeNames: final ? { '#status': 'status' } : undefined,
         ExpressionAttributeValues: {
           ':attempts': attempts,
@@ -144,25 +145,31 @@ export class MessageRepository {
   /**
    * Takes the right to send a queued message for `seconds`: false when it is no longer queued, or another attempt
    * holds the lease (a queue handing the same message over twice, a reply queued again). Two attempts never both
-   * send; an attempt that dies leaves a lease that simply runs out.
+   * send; an attempt that dies leaves a lease that simply runs out. Each lease carries a fresh token: when the
+   * write succeeded but its response was lost, the SDK's retry fails its condition, and the token read back tells
+   * that the lease is ours after all (otherwise the message would be left unsent by everybody).
    */
   async takeSendLease(id: string, seconds: number): Promise<boolean> {
     const nowSeconds = Math.floor(this.now() / 1000);
+    const token = randomUUID();
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.outboundMessage(id),
-          UpdateExpression: 'SET leaseUntil = :until',
+          UpdateExpression: 'SET leaseUntil = :until, leaseToken = :token',
           ConditionExpression: '#status = :queued AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':until': nowSeconds + seconds, ':queued': 'queued', ':now': nowSeconds },
+          ExpressionAttributeValues: { ':until': nowSeconds + seconds, ':token': token, ':queued': 'queued', ':now': nowSeconds },
         }),
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const { Item } = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: keys.outboundMessage(id), ConsistentRead: true }),
+      );
+      return Item?.leaseToken === token && Item.status === 'queued';
     }
   }
 
