@@ -27,6 +27,8 @@ export interface IntakeDeps {
   onUrgent(report: Report): Promise<void>;
   /** Where the "report received" SMS goes out (shared/outbox/outbox.ts `Outbox` fits). */
   outbox: { send(to: string, text: string): Promise<unknown> };
+  /** Where a journaled report no replay can store is recorded (shared/store/journal-dead-letters.ts fits). */
+  deadLetters: { record(entry: JournalEntry, reason: string): Promise<unknown> };
   /** The registry, to tell a licensed agency's official contacts (shared/registry/cache.ts `RegistryCache` fits). */
   registry?: { get(): Promise<RegistryIndex> };
   now?: () => number;
@@ -121,14 +123,26 @@ async function startEscalation(deps: IntakeDeps, report: Report): Promise<void> 
   );
 }
 
+/** Logged (as an error) when a journaled report can never be stored and goes to the dead letter. */
+export const JOURNAL_DEAD_LETTER_MESSAGE = 'journal entry dead-lettered';
+
 /** After a replay: start the escalations of the urgent reports it stored (idempotent for those already started). */
 export async function afterReplay(deps: IntakeDeps, result: ReplayResult): Promise<void> {
   for (const { report, created } of result.replayed) {
     if (created) metrics.countReport(report.channel, report.urgency.urgent);
     if (report.urgency.urgent) await startEscalation(deps, report);
   }
-  if (result.replayed.length > 0 || result.failed.length > 0) {
-    deps.log.info('report journal replayed', { stored: result.replayed.length, stillFailing: result.failed.length });
+  for (const { entry, reason } of result.deadLettered) {
+    // A fixed message: the operators' alarm matches it (with the journal's dead letter on AWS).
+    deps.log.error(JOURNAL_DEAD_LETTER_MESSAGE, { channel: entry.report.channel, urgent: entry.report.urgency.urgent, reason });
+    await deps.deadLetters.record(entry, reason).catch((error: unknown) => deps.log.error('journal dead letter not recorded', { error }));
+  }
+  if (result.replayed.length > 0 || result.failed.length > 0 || result.deadLettered.length > 0) {
+    deps.log.info('report journal replayed', {
+      stored: result.replayed.length,
+      stillFailing: result.failed.length,
+      deadLettered: result.deadLettered.length,
+    });
   }
 }
 

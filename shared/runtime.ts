@@ -19,6 +19,7 @@ import { environmentWithSecrets } from './secrets';
 import { createDocumentClient } from './store/client';
 import { InboundRepository } from './store/inbound';
 import { LanguageRepository } from './store/languages';
+import { JournalDeadLetters } from './store/journal-dead-letters';
 import { SessionStartLanguages } from './ussd/start-languages';
 import { PendingReportRepository } from './store/pending-reports';
 import { MessageRepository } from './store/messages';
@@ -186,6 +187,7 @@ export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps
       reports: deps.reports,
       registry: deps.registry,
       journal: adapters.journal,
+      deadLetters: new JournalDeadLetters(db, config.tableName, deps.now),
       vault: adapters.vault,
       log: deps.log,
       callerKey: deps.callerKey,

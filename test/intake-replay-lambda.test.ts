@@ -13,6 +13,7 @@ import { phoneKey } from '../shared/privacy';
 import type { JournalEntry } from '../shared/ports';
 import { OfficerRepository } from '../shared/store/officers';
 import { ReportRepository } from '../shared/store/reports';
+import { JournalDeadLetters, journalIntakeHash } from '../shared/store/journal-dead-letters';
 import { stubLambdaEnvironment } from './support/lambda-env';
 import { md5, sqsEvent, sqsRecord as record } from './support/sqs';
 import { onlyNetworkTo } from './support/strict-network';
@@ -191,6 +192,23 @@ describe('the intake-replay Lambda handler (SQS event source on the report journ
     expect(deadLetters.map((body) => body.MessageBody).sort()).toEqual([notJson.body, wrongShape.body].sort());
     expect(await reports.listByReporter(journaled.report.reporterKey, 5)).toHaveLength(1);
     expect(lines.filter((line) => line.includes('"journal entry unreadable; dead-lettered"'))).toHaveLength(2);
+  });
+
+  it('dead-letters at once an entry the table refuses for what it is (ValidationException), and records it in the store', async () => {
+    const deadLetters = sqsApi('SendMessage');
+    // A key past DynamoDB's 2,048-byte limit (ASCII: dynalite counts characters): no retry can store it.
+    const never = { ...entry(), idempotencyKey: `ussd:session-9:${'1*'.repeat(1_100)}` };
+    const good = entry();
+    const [neverRecord, goodRecord] = [sqsRecord(JSON.stringify(never)), sqsRecord(JSON.stringify(good))];
+
+    expect(await handler(sqsEvent(neverRecord, goodRecord))).toEqual({ batchItemFailures: [] });
+
+    expect(deadLetters).toEqual([{ QueueUrl: JOURNAL_DEAD_LETTER_QUEUE_URL, MessageBody: neverRecord.body }]);
+    expect(await reports.listByReporter(good.report.reporterKey, 5)).toHaveLength(1);
+    expect(await new JournalDeadLetters(store.client, store.tableName).list()).toEqual([
+      expect.objectContaining({ intake: journalIntakeHash(never), reason: expect.stringMatching(/^ValidationException: /) }),
+    ]);
+    expect(lines.filter((line) => line.includes('"journal entry dead-lettered"'))).toHaveLength(1);
   });
 
   // Last: it deletes the table.

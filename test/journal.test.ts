@@ -14,6 +14,10 @@ import { ReportRepository } from '../shared/store/reports';
 import { startTestStore, type TestStore } from './support/dynalite';
 import { reportDraft } from './support/reports';
 import { createActiveTable } from './support/tables';
+import { testHotline } from './support/hotline';
+import { replayLocalJournal } from '../infra/local';
+import { createLogger } from '../shared/log';
+import { JournalDeadLetters, journalIntakeHash } from '../shared/store/journal-dead-letters';
 
 let store: TestStore;
 let dir: string;
@@ -205,6 +209,43 @@ describe('the file journal', () => {
     expect(await journal.entries()).toEqual([]);
   });
 });
+
+describe('an entry the table can never take', () => {
+  it('goes to the dead letter (file, store record, alarm line) instead of being retried for ever; the good ones are replayed', async () => {
+    const tableName = await freshTable();
+    const lines: string[] = [];
+    const { deps } = testHotline(store, { TABLE_NAME: tableName }, createLogger('journal', (line) => lines.push(line)));
+    const [good, other] = intakes(2);
+    // A key past DynamoDB's 2,048-byte limit (ASCII: dynalite counts characters), as USSD keys were before they
+    // were hashed: the table answers ValidationException, today and on every retry.
+    const never: JournalEntry = { ...other!, idempotencyKey: `ussd:session-1:${'1*'.repeat(1_100)}` };
+    await deps.journalFile.append(never);
+    await deps.journalFile.append(good!);
+
+    await replayLocalJournal(deps);
+
+    expect(await deps.journalFile.entries()).toEqual([]);
+    expect(await storedReferences(deps.reports, good!)).toHaveLength(1);
+    const deadFile = (await readFile(deps.journalFile.deadLetterPath, 'utf8')).trim().split('\n');
+    expect(deadFile.map((line) => JSON.parse(line) as unknown)).toEqual([never]);
+    expect((await stat(deps.journalFile.deadLetterPath)).mode & 0o777).toBe(0o600);
+    const records = await new JournalDeadLetters(store.client, tableName).list();
+    expect(records).toEqual([
+      expect.objectContaining({ intake: journalIntakeHash(never), channel: 'sms', urgent: false, reason: expect.stringMatching(/^ValidationException: /) }),
+    ]);
+    const alarm = lines.filter((line) => line.includes('"journal entry dead-lettered"'));
+    expect(alarm).toHaveLength(1);
+    expect(alarm[0]).not.toContain('1*1*1*');
+
+    // Nothing left to retry: the next replay does not meet it again.
+    await replayLocalJournal(deps);
+    expect(await new JournalDeadLetters(store.client, tableName).list()).toHaveLength(1);
+  });
+});
+
+async function storedReferences(repo: ReportRepository, entry: JournalEntry) {
+  return repo.listByReporter(entry.report.reporterKey, 10).then((found) => found.filter((r) => r.createdAt === entry.report.createdAt));
+}
 
 describe('the SQS journal', () => {
   it('sends each entry as one JSON message to the queue', async () => {

@@ -6,7 +6,9 @@
  *
  * - A report the table still refuses is reported as a batch item failure and backed off (60 s × 2^(n-1), at most
  *   12 h, by ChangeMessageVisibility); after JOURNAL_MAX_RECEIVES receives the queue's redrive dead-letters it.
- * - A body that is not a journal entry cannot become one by waiting: it is moved to the dead-letter queue at once.
+ * - A body that is not a journal entry cannot become one by waiting, nor can an entry the table refuses for what it
+ *   is (ValidationException: a key or an item over DynamoDB's limits): either is moved to the dead-letter queue at
+ *   once (its alarm calls an operator), and the store keeps a record of the latter (shared/intake.ts `afterReplay`).
  * - The others of a batch are deleted by SQS: one stuck report does not replay the rest again.
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -64,6 +66,11 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
     // Urgent reports stored for the first time start their escalation (a failed start is logged, not retried:
     // the report is stored, and the sweeper and the alarms cover an escalation that did not start).
     const result = await replayIntake(deps.intake, [entry]);
+    if (result.deadLettered.length > 0) {
+      // The table refuses it for what it is (a key or item over its limits): waiting cannot help.
+      await sqs.send(new SendMessageCommand({ QueueUrl: deadLetterQueueUrl, MessageBody: record.body }));
+      return;
+    }
     if (result.failed.length > 0) {
       const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
       deps.log.warn('journaled report still refused; will retry', { messageId: record.messageId, attempt });

@@ -24,21 +24,31 @@ export interface ReplayResult {
   replayed: { idempotencyKey: string; report: Report; created: boolean }[];
   /** Still failing: keep them for the next replay. */
   failed: JournalEntry[];
+  /** Refused for what they are (no retry can store them): for the dead letter, with why. */
+  deadLettered: { entry: JournalEntry; reason: string }[];
 }
 
 /**
+ * What the table refuses for the request itself, not for its own state: a key or an item over DynamoDB's limits, a
+ * value it rejects. Throttling, timeouts and 500s pass; these never do.
+ */
+const NEVER_STORABLE = new Set(['ValidationException', 'ItemCollectionSizeLimitExceededException', 'SerializationException']);
+export const isNeverStorable = (error: unknown): boolean => error instanceof Error && NEVER_STORABLE.has(error.name);
+
+/**
  * Runs each entry's `create` and `recordIdentifiers` again. Urgent reports among `replayed` still need their
- * escalation started by the caller.
+ * escalation started by the caller; `deadLettered` ones their dead letter.
  */
 export async function replayJournal(entries: readonly JournalEntry[], repo: ReportRepository): Promise<ReplayResult> {
-  const result: ReplayResult = { replayed: [], failed: [] };
+  const result: ReplayResult = { replayed: [], failed: [], deadLettered: [] };
   for (const entry of entries) {
     try {
       const { report, created } = await repo.create(entry.report, entry.idempotencyKey, entry.sealedCallbackNumber);
       await repo.recordIdentifiers(report);
       result.replayed.push({ idempotencyKey: entry.idempotencyKey, report, created });
-    } catch {
-      result.failed.push(entry);
+    } catch (error) {
+      if (isNeverStorable(error)) result.deadLettered.push({ entry, reason: `${(error as Error).name}: ${(error as Error).message}` });
+      else result.failed.push(entry);
     }
   }
   return result;
@@ -57,6 +67,11 @@ export class FileJournal implements IntakeJournal {
   private exclusive: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly path: string) {}
+
+  /** Entries no replay can store, beside the journal (`<path>.dead`), one JSON entry per line. */
+  get deadLetterPath(): string {
+    return `${this.path}.dead`;
+  }
 
   append(entry: JournalEntry): Promise<void> {
     return this.serialised(async () => {
@@ -88,6 +103,8 @@ export class FileJournal implements IntakeJournal {
     const { entries, unreadable } = parseLines(text);
     const result = await replayJournal(entries, repo);
     await this.serialised(async () => {
+      // Kept whole for a person (the store's dead-letter record says which and why), before leaving the journal.
+      if (result.deadLettered.length > 0) await appendSynced(this.deadLetterPath, result.deadLettered.map(({ entry }) => JSON.stringify(entry)));
       // Appends only ever add after what was read, so the file's tail past the old length is what arrived since.
       const since = (await this.readAll()).slice(text.length);
       const kept = [...unreadable, ...result.failed.map((entry) => JSON.stringify(entry))].map((line) => `${line}\n`);
@@ -117,6 +134,16 @@ export class FileJournal implements IntakeJournal {
     const run = this.exclusive.then(work, work);
     this.exclusive = run.catch(() => undefined);
     return run;
+  }
+}
+
+async function appendSynced(path: string, lines: readonly string[]): Promise<void> {
+  const file = await open(path, 'a', 0o600);
+  try {
+    await file.appendFile(lines.map((line) => `${line}\n`).join(''), 'utf8');
+    await file.sync();
+  } finally {
+    await file.close();
   }
 }
 

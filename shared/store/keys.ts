@@ -38,6 +38,7 @@
  * | confirmed identifier | `IDENT#<kind>#<value>`   | `CONFIRMED` | `confirmedOn`, `alertCode`: written when its alert is approved; CHECK answers "confirmed scam" |
  * | broadcast            | `BROADCASTS`             | `BROADCAST#<id>` | texts, segment, `notBefore`, status, cost estimate, fan-out `cursor`, delivery counters `n_*`, `fail_*` |
  *
+ * | journal dead letter   | `DEADLETTERS`            | `JOURNAL#<at>#<intakeHash>` | a journaled report the table can never take: channel, urgent, why; no contents |
  * | urgent voice call     | `VOICECALL#<provider>#<callId>` | `URGENT` | `lang`: the call reached the urgent line, for a final callback that carries no state; expires |
  *
  * The pre-departure quiz (shared/store/quiz.ts); no quiz item holds an answer together with a number:
@@ -91,6 +92,7 @@ export function boundedKeyValue(value: string): string {
 const identifierPk = (kind: string, value: string) => `IDENT#${kind}#${boundedKeyValue(value)}`;
 
 export const keys = {
+  journalDeadLetter: (at: string, intakeHash: string): ItemKey => ({ pk: 'DEADLETTERS', sk: `JOURNAL#${at}#${intakeHash}` }),
   urgentVoiceCall: (provider: string, callId: string): ItemKey => ({ pk: `VOICECALL#${provider}#${callId}`, sk: 'URGENT' }),
   languagePreference: (callerKey: string): ItemKey => ({ pk: `CALLER#${callerKey}`, sk: 'LANG' }),
   ussdSession: (callerKey: string, session: string): ItemKey => ({ pk: `CALLER#${callerKey}`, sk: `USSD#${session}` }),
@@ -168,6 +170,7 @@ export interface ItemCollection {
 }
 
 export const collections = {
+  journalDeadLetters: (): ItemCollection => ({ pk: 'DEADLETTERS', skPrefix: 'JOURNAL#' }),
   reporterReports: (reporterKey: string): ItemCollection => ({ pk: `CALLER#${reporterKey}`, skPrefix: 'REPORT#' }),
   identifierReporters: (kind: string, value: string): ItemCollection => ({ pk: identifierPk(kind, value), skPrefix: 'REPORTER#' }),
   identifierReferences: (kind: string, value: string): ItemCollection => ({ pk: identifierPk(kind, value), skPrefix: 'REF#' }),
