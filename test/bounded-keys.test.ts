@@ -11,7 +11,9 @@ import { startTestStore, type TestStore } from './support/dynalite';
 import { injectStoreFaults, seeded } from './support/faults';
 import { testHotline } from './support/hotline';
 import { createActiveTable } from './support/tables';
-import { ussd, atSms } from './support/webhooks';
+import { INPUT_LIMITS } from '../shared/domain/input-limits';
+import { t } from '../shared/domain/prompts';
+import { ussd, atSms, storedReports } from './support/webhooks';
 
 let store: TestStore;
 let tables = 0;
@@ -48,11 +50,16 @@ async function hotlineOnFreshTable() {
   const tableName = `bounded-${++tables}`;
   await createActiveTable(store.client, tableName);
   const hotline = testHotline(store, { TABLE_NAME: tableName });
-  return { ...hotline, keys: recordKeys(hotline.deps.db) };
+  return { ...hotline, tableName, keys: recordKeys(hotline.deps.db) };
 }
 
-/** A link of 1,300 Cyrillic letters: 1,300 characters (dynalite accepts it), 2,600+ bytes (DynamoDB would not). */
-const LONG_LINK = `example-visa.com/${'вакансия'.repeat(162)}`;
+/**
+ * A link of 760 Cyrillic letters: within an SMS's cap (1,600 bytes), but as the report keeps it (percent-encoded, 6
+ * bytes a letter) past DynamoDB's key limit, which dynalite (counting characters) would not notice.
+ */
+const LONG_LINK = `example-visa.com/${'вакансия'.repeat(95)}`;
+/** The same for one USSD answer (cap 400 bytes): 176 letters, past the sort key's 1,024 bytes once encoded. */
+const USSD_LINK = `example-visa.com/${'вакансия'.repeat(22)}`;
 const CARD = '4000 0000 0000 0002';
 
 function expectBounded(keys: string[]) {
@@ -64,7 +71,7 @@ function expectBounded(keys: string[]) {
 describe('keys from what callers type', () => {
   it('CHECK with a very long link is answered, and counts its reporters, under a key that fits', async () => {
     const hotline = await hotlineOnFreshTable();
-    expect(Buffer.byteLength(LONG_LINK)).toBeGreaterThan(2048);
+    expect(encodeURI(LONG_LINK).length).toBeGreaterThan(2048);
     expect((await atSms(hotline, 'ATXid_long_1', '+992900000801', `REPORT they want money, ${LONG_LINK}`)).status).toBe(200);
     expect((await atSms(hotline, 'ATXid_long_2', '+992900000802', `CHECK ${LONG_LINK}`)).status).toBe(200);
     expectBounded(hotline.keys);
@@ -78,7 +85,7 @@ describe('keys from what callers type', () => {
     const hotline = await hotlineOnFreshTable();
     const phone = '+992900000803';
     // English, report, asked to pay, card payment…: the contact typed is the card number and a long link.
-    const path = ['3', '2', '1', '3', `${CARD} ${LONG_LINK}`, '2', '1'];
+    const path = ['3', '2', '1', '3', `${CARD} ${USSD_LINK}`, '2', '1'];
     for (let n = 0; n <= path.length; n++) await ussd(hotline, 'long-ussd-1', phone, path.slice(0, n).join('*'));
     // And the same report, from the returning caller (no language menu now), its last step while the store is down:
     // journaled under the same kind of key.
@@ -101,3 +108,40 @@ describe('keys from what callers type', () => {
     }
   });
 });
+
+describe('input capped in bytes, with a polite answer in the caller\'s language', () => {
+  // Under the webhooks' character limits (2,000 for an SMS, 4,000 for a USSD path), over the byte caps: dynalite
+  // would take them (it counts characters), so the cap itself is what is tested.
+  const LONG_STORY = `Мне обещали работу в Лондоне и просят деньги, ${'они забрали мой паспорт и денег не вернули '.repeat(20)}`.trim();
+
+  it('an SMS REPORT over 1,600 bytes is answered in its language, and stores no report and holds no story', async () => {
+    const hotline = await hotlineOnFreshTable();
+    const phone = '+992900000811';
+    expect(LONG_STORY.length).toBeLessThan(2_000);
+    expect(Buffer.byteLength(`REPORT ${LONG_STORY}`)).toBeGreaterThan(INPUT_LIMITS.smsTextBytes);
+    expect((await atSms(hotline, 'ATXid_bytes_1', phone, `ЖАЛОБА ${LONG_STORY}`)).status).toBe(200);
+    expect((await atSms(hotline, 'ATXid_bytes_2', phone, LONG_STORY)).status).toBe(200);
+    await hotline.deps.localQueue.drain();
+    const answers = (await hotline.deps.localOutbox.list(hotline.deps.messages)).filter((m) => m.to === phone).map((m) => m.text);
+    const polite = t('ru', 'common.tooLong', { max: 800 });
+    expect(answers).toEqual([polite, polite]);
+    expect(await storedReports(hotline.deps.db, hotline.tableName)).toEqual([]);
+    expect(await hotline.deps.pendingReports.get(hotline.deps.callerKey(phone))).toBeUndefined();
+    expect(hotline.keys.some((key) => key.includes('паспорт'))).toBe(false);
+  });
+
+  it('a USSD answer over 400 bytes ends the session politely in the chosen language, and files nothing', async () => {
+    const hotline = await hotlineOnFreshTable();
+    const phone = '+992900000812';
+    // Tajik, report, then the answers up to the contact: 230 Cyrillic letters (230 characters, 460 bytes).
+    const contact = 'ҳ'.repeat(230);
+    const path = ['1', '2', '1', '3', contact];
+    for (let n = 1; n < path.length; n++) expect((await ussd(hotline, 'bytes-ussd-1', phone, path.slice(0, n).join('*'))).body).toMatch(/^CON /);
+    const last = await ussd(hotline, 'bytes-ussd-1', phone, path.join('*'));
+    expect(last.body).toBe(`END ${t('tg', 'common.tooLong', { max: 200 })}`);
+    // And every later step of that path (the gateway resends it whole) gets the same answer, never a report.
+    expect((await ussd(hotline, 'bytes-ussd-1', phone, [...path, '2', '1'].join('*'))).body).toBe(last.body);
+    expect(await storedReports(hotline.deps.db, hotline.tableName)).toEqual([]);
+  });
+});
+

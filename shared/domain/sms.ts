@@ -12,6 +12,7 @@ import type { RegistryIndex } from './registry';
 import { extractAmount, extractIdentifiers, normaliseReference, textReasons, type Identifier, type Report, type ReportDraft } from './report';
 import { reportAdvice, reportStatusText } from './report-texts';
 import { smsParts } from './screen';
+import { exceedsBytes, INPUT_LIMITS, lettersWithin } from './input-limits';
 import { normaliseCompletionCode } from './quiz';
 import { contactAnswer, nameAnswer, noRecordAnswer, type ReportedSummary } from './verify';
 import { joinChoice, topicsText, type SubscriptionEffect } from './outreach/subscription';
@@ -302,6 +303,11 @@ export interface SmsStep extends StepOutcome<SmsStepEffect> {
 /** One inbound SMS of the migrant flow, as a conversation step. */
 export function smsStep(request: SmsRequest): SmsStep {
   const { command, data } = request;
+  const lang = replyLanguage(command, request.storedLang);
+  if (exceedsBytes(command.argument, INPUT_LIMITS.smsTextBytes)) {
+    // Before anything else: the text never becomes a key, a held story or a report.
+    return { reply: { text: t(lang, 'common.tooLong', { max: lettersWithin(INPUT_LIMITS.smsTextBytes) }), lang, effects: [] }, effects: [], needs: [] };
+  }
   const needs: Need[] = [];
   const effects: SmsStepEffect[] = [];
   const target = command.name === 'check' ? checkTarget(command.argument, data.cardHash) : undefined;
@@ -311,7 +317,6 @@ export function smsStep(request: SmsRequest): SmsStep {
   const reference = command.name === 'status' ? normaliseReference(command.argument) : undefined;
   if (reference && !data.reports?.has(reference)) needs.push({ type: 'report', reference });
   if ((command.name === 'stop' || command.name === 'start') && data.subscription === undefined) needs.push({ type: 'subscription' });
-  const lang = replyLanguage(command, request.storedLang);
   if (command.name === 'report' && command.argument.trim() && !data.submitted) {
     effects.push({ type: 'submitReport', text: command.argument, lang });
   }

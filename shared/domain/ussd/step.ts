@@ -4,6 +4,8 @@
 import { type Context, home, KEY_BACK, KEY_HOME, KEY_MORE, type UssdRequest, type UssdResult, type Walk } from './walk';
 import { view } from './screens';
 import { pages, render } from './pages';
+import { exceedsBytes, INPUT_LIMITS, lettersWithin } from '../input-limits';
+import { t, type Lang } from '../prompts';
 
 export function ussdStep(request: UssdRequest): UssdResult {
   let walk: Walk = {
@@ -14,16 +16,23 @@ export function ussdStep(request: UssdRequest): UssdResult {
     effects: [],
   };
   const ctx: Context = { limits: request.limits, data: request.data, needs: [] };
-  request.path.forEach((input, index) => {
+  for (const [index, input] of request.path.entries()) {
+    // An answer over its cap ends the session politely, in the language reached: it goes no further.
+    if (exceedsBytes(input, INPUT_LIMITS.ussdInputBytes)) return tooLong(walk.lang);
     // Effects are produced only by the newest input; earlier ones were run by earlier requests of the session.
     walk = applyInput({ ...walk, invalid: false, effects: [] }, input.trim(), ctx);
     if (index < request.path.length - 1) walk = { ...walk, effects: [] };
-  });
+  }
   // Only the screen shown needs its lookups; screens passed on the way were shown by earlier requests. But the
   // registry shapes the way too (the pick among matching names), so its need is kept.
   ctx.needs = ctx.needs.some((need) => need.type === 'registry') ? [{ type: 'registry' }] : [];
   const reply = render(walk, ctx);
   return { reply, lang: walk.lang, effects: walk.effects, needs: ctx.needs };
+}
+
+function tooLong(lang: Lang | undefined): UssdResult {
+  const text = t(lang ?? 'tg', 'common.tooLong', { max: lettersWithin(INPUT_LIMITS.ussdInputBytes) });
+  return { reply: { end: true, text }, lang, effects: [], needs: [] };
 }
 
 function applyInput(walk: Walk, input: string, ctx: Context): Walk {
