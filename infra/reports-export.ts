@@ -6,7 +6,8 @@
  * Columns (RFC 4180, CRLF, one report per row, oldest first):
  * reference, created_at (ISO UTC), channel, lang, category, paid, amount, currency, urgent (yes/no),
  * reasons (`;`-separated urgency reasons), status, identifiers (`;`-separated `kind:value`; cards as
- * `card:****1234`), callback_consent (yes/no), has_recording (yes/no).
+ * `card:****1234`), callback_consent (yes/no), has_recording (yes/no), listed_to_case (an urgent report not paged
+ * because its reporter had reached the hourly limit of escalations: the reporter's case it was listed to).
  *
  * Left out on purpose: the reporter (not even the keyed hash: analysts count reports, not people), the free text
  * (victims write their own names, numbers and addresses into it, and masking digits would not hide a name; the
@@ -40,6 +41,7 @@ export const REPORTS_CSV_HEADER = [
   'identifiers',
   'callback_consent',
   'has_recording',
+  'listed_to_case',
 ] as const;
 
 export interface Output {
@@ -75,6 +77,7 @@ export function reportsCsv(reports: readonly Report[]): string {
     report.identifiers.map(identifierCell).join(';'),
     yesNo(report.callbackConsent),
     yesNo(report.recordingUrl !== undefined),
+    report.escalationHeld?.case ?? '',
   ]);
   return [[...REPORTS_CSV_HEADER], ...rows].map((row) => `${row.map(csvField).join(',')}\r\n`).join('');
 }

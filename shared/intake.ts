@@ -9,6 +9,7 @@ import { metrics } from './metrics';
 import { t } from './domain/prompts';
 import { standing } from './domain/registry/entry';
 import type { RegistryIndex } from './domain/registry';
+import { escalates, heldForReporterLimit } from './domain/escalation/reporter-limit';
 import { triage, type Identifier, type Report, type ReportDraft } from './domain/report';
 import { dushanbeToday } from './domain/verify';
 import { reportAdvice } from './domain/report-texts';
@@ -25,6 +26,10 @@ export interface IntakeDeps {
   triage: { amountThresholdUsd: number; campaignThreshold: number };
   /** Starts the escalation of a newly stored urgent report (the on-call issue's hand-off). */
   onUrgent(report: Report): Promise<void>;
+  /** Lists an urgent report held by the reporter's hourly limit to the case it names (no page). */
+  onHeld(report: Report): Promise<void>;
+  /** Escalations one reporter may start in any hour (domain/escalation/reporter-limit.ts). */
+  escalationsPerReporterPerHour: number;
   /** Where the "report received" SMS goes out (shared/outbox/outbox.ts `Outbox` fits). */
   outbox: { send(to: string, text: string): Promise<unknown> };
   /** Where a journaled report no replay can store is recorded (shared/store/journal-dead-letters.ts fits). */
@@ -67,20 +72,21 @@ export async function submitReport(
   // report is still taken, triaged on what it says itself.
   const counted = fields.identifiers.filter((identifier) => !official.includes(identifier));
   const others = await deps.reports.otherReporters(counted, reporterKey).catch(() => 0);
+  const urgency = triage(fields, { ...deps.triage, otherReportersOfSameIdentifiers: others, namesOfficialContact: official.length > 0 });
+  const heldFor = urgency.urgent ? await reporterLimitCase(deps, reporterKey, now) : undefined;
   const draft: ReportDraft = {
     ...fields,
-    urgency: triage(fields, { ...deps.triage, otherReportersOfSameIdentifiers: others, namesOfficialContact: official.length > 0 }),
+    urgency,
     createdAt: new Date(now).toISOString(),
     reporterKey,
+    ...(heldFor ? { escalationHeld: { reason: 'reporter_limit', case: heldFor } } : {}),
   };
   try {
     const { report, created } = await deps.reports.create(draft, idempotencyKey, sealedCallbackNumber);
     await deps.reports.recordIdentifiers(report);
     deps.log.info('report stored', { reference: report.reference, channel: report.channel, created, urgent: report.urgency.urgent });
     if (created) metrics.countReport(report.channel, report.urgency.urgent);
-    // Every time, not only when created: an attempt that stored the report but failed before its hand-off leaves it
-    // to this retry. Starting an escalation twice pages nobody twice.
-    if (report.urgency.urgent) await startEscalation(deps, report);
+    await handOver(deps, report, created);
     if (created && options.confirmBySms) await confirmBySms(deps, reporterPhone, report);
     return { saved: true, report, created };
   } catch (error) {
@@ -116,10 +122,31 @@ async function confirmBySms(deps: IntakeDeps, reporterPhone: string, report: Rep
     .catch((error: unknown) => deps.log.error('report confirmation SMS not queued', { reference: report.reference, error }));
 }
 
-async function startEscalation(deps: IntakeDeps, report: Report): Promise<void> {
+/**
+ * The case an urgent report from this reporter is listed to instead of paged, when they have reached the hourly
+ * limit of escalations; undefined when it pages (also when their reports cannot be read: a page too many is
+ * better than an urgent report paged to nobody).
+ */
+async function reporterLimitCase(deps: IntakeDeps, reporterKey: string, now: number): Promise<string | undefined> {
+  const recent = await deps.reports.listByReporterSince(reporterKey, new Date(now - 3_600_000).toISOString()).catch((error: unknown) => {
+    deps.log.error('reporter escalation count unavailable; paging', { reporterKey, error });
+    return [];
+  });
+  return heldForReporterLimit(recent, deps.escalationsPerReporterPerHour, now);
+}
+
+/**
+ * A stored urgent report's hand-off: its escalation started (every time, not only when created: an attempt that
+ * stored the report but failed before the hand-off leaves it to this retry, and starting one twice pages nobody
+ * twice), or, held by the reporter's limit, listed to their case once.
+ */
+async function handOver(deps: IntakeDeps, report: Report, created: boolean): Promise<void> {
+  if (!report.urgency.urgent) return;
+  const held = !escalates(report);
+  if (held && !created) return;
   // The report is stored: a failed hand-off must not make the caller think it was lost.
-  await deps.onUrgent(report).catch((error: unknown) =>
-    deps.log.error('escalation not started', { reference: report.reference, error }),
+  await (held ? deps.onHeld(report) : deps.onUrgent(report)).catch((error: unknown) =>
+    deps.log.error(held ? 'held report not listed to its case' : 'escalation not started', { reference: report.reference, error }),
   );
 }
 
@@ -130,7 +157,7 @@ export const JOURNAL_DEAD_LETTER_MESSAGE = 'journal entry dead-lettered';
 export async function afterReplay(deps: IntakeDeps, result: ReplayResult): Promise<void> {
   for (const { report, created } of result.replayed) {
     if (created) metrics.countReport(report.channel, report.urgency.urgent);
-    if (report.urgency.urgent) await startEscalation(deps, report);
+    await handOver(deps, report, created);
   }
   for (const { entry, reason } of result.deadLettered) {
     // A fixed message: the operators' alarm matches it (with the journal's dead letter on AWS).

@@ -10,7 +10,7 @@ import type { Report } from './domain/report';
 import { HELD_REPORT_MINUTES } from './domain/sms';
 import type { IntakeDeps } from './intake';
 import type { EscalationDeps } from './escalation/deps';
-import { startEscalation } from './escalation/service';
+import { listHeldReport, startEscalation } from './escalation/service';
 import { cardKey } from './crypto';
 import { COMMAND_CODE_LENGTH } from './domain/officer';
 import { officerCommandCode, phoneKey } from './privacy';
@@ -195,6 +195,8 @@ export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps
       onUrgent: async (report: Report) => {
         await startEscalation(escalation, report);
       },
+      onHeld: (report: Report) => listHeldReport(escalation, report),
+      escalationsPerReporterPerHour: config.escalation.perReporterPerHour,
     },
   };
 }

@@ -14,17 +14,20 @@ import { withTableAccessChecked } from './support/partition-keys';
 const NOW = Date.parse('2026-11-25T08:00:00.000Z');
 
 describe('the escalation configuration', () => {
-  it('defaults to a 600 s ACK timeout and two repeats, and reads the scheduler variables', () => {
+  it('defaults to a 600 s ACK timeout, two repeats and two escalations per reporter an hour, and reads the scheduler variables', () => {
     expect(loadConfig({}).escalation).toEqual({
       ackTimeoutSeconds: 600,
       repeatCount: 2,
+      perReporterPerHour: 2,
       callRequestHours: 24,
       scheduler: { functionArn: undefined, roleArn: undefined, group: undefined },
     });
-    expect(loadConfig({ ESCALATION_ACK_TIMEOUT_SECONDS: '30', ESCALATION_REPEAT_COUNT: '0' }).escalation).toMatchObject({
+    expect(loadConfig({ ESCALATION_ACK_TIMEOUT_SECONDS: '30', ESCALATION_REPEAT_COUNT: '0', ESCALATIONS_PER_REPORTER_PER_HOUR: '5' }).escalation).toMatchObject({
       ackTimeoutSeconds: 30,
       repeatCount: 0,
+      perReporterPerHour: 5,
     });
+    expect(() => loadConfig({ ESCALATIONS_PER_REPORTER_PER_HOUR: '0' })).toThrow(/ESCALATIONS_PER_REPORTER_PER_HOUR/);
   });
 
   it('names every wrong variable, and the EventBridge timers want their function, role and group', () => {

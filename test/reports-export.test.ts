@@ -11,7 +11,7 @@ import { createActiveTable } from './support/tables';
 
 const TABLE_NAME = 'export-test';
 const HEADER =
-  'reference,created_at,channel,lang,category,paid,amount,currency,urgent,reasons,status,identifiers,callback_consent,has_recording';
+  'reference,created_at,channel,lang,category,paid,amount,currency,urgent,reasons,status,identifiers,callback_consent,has_recording,listed_to_case';
 
 let store: TestStore;
 let dir: string;
@@ -53,6 +53,9 @@ beforeAll(async () => {
       lang: 'en',
       recordingUrl: 'https://recordings.example.org/ATVId_3c9d.mp3',
       recordingDurationSeconds: 94,
+      urgency: { urgent: true, reasons: ['threats'] },
+      // Not paged: its reporter had reached the hourly limit, so it was listed to their case.
+      escalationHeld: { reason: 'reporter_limit', case: '333333' },
       createdAt: '2026-11-20T09:25:42.000Z',
     }),
     'voice',
@@ -77,8 +80,8 @@ describe('reports:export', () => {
       [
         HEADER,
         '333333,2026-11-19T00:00:00.000Z,ussd,ru,visa_documents,about_to_pay,1500.5,USD,yes,about_to_pay;large_amount,escalated,' +
-          '"phone:+992901234567;card:****5679;handle:uk_jobs_visa;url:example-visa.com/apply,now",yes,no',
-        '444444,2026-11-20T09:25:42.000Z,voice,en,fee_requested,no,,,no,,received,,no,yes',
+          '"phone:+992901234567;card:****5679;handle:uk_jobs_visa;url:example-visa.com/apply,now",yes,no,',
+        '444444,2026-11-20T09:25:42.000Z,voice,en,fee_requested,no,,,yes,threats,received,,no,yes,333333',
         '',
       ].join('\r\n'),
     );

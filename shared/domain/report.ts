@@ -83,6 +83,11 @@ export const reportSchema = z.object({
   updatedAt: z.iso.datetime(),
   /** The reporter's keyed phone hash (shared/privacy.ts `phoneKey`), never the number. */
   reporterKey: z.string().min(1),
+  /**
+   * An urgent report not paged because its reporter had reached the hourly limit of escalations
+   * (domain/escalation/reporter-limit.ts): `case` is the reporter's case it was listed to instead.
+   */
+  escalationHeld: z.object({ reason: z.literal('reporter_limit'), case: z.string().min(1) }).optional(),
 });
 export type Report = z.infer<typeof reportSchema>;
 

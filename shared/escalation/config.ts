@@ -13,12 +13,17 @@ export const DEFAULT_ACK_TIMEOUT_SECONDS = 600;
 /** How many times the whole chain is run again after its first pass before the escalation is left open. */
 export const DEFAULT_REPEAT_COUNT = 2;
 
+/** Escalations one reporter may start in any hour (docs/escalation.md). */
+export const DEFAULT_ESCALATIONS_PER_REPORTER_PER_HOUR = 2;
+
 /** The variables as they appear in the environment. */
 export const escalationEnvShape = {
   /** Seconds an officer has to acknowledge a page before the next level is paged (EventBridge: 60 s precision). */
   ESCALATION_ACK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(DEFAULT_ACK_TIMEOUT_SECONDS),
   /** After the last level, the chain starts again from level 1 this many times; then the case stays open. */
   ESCALATION_REPEAT_COUNT: z.coerce.number().int().min(0).max(10).default(DEFAULT_REPEAT_COUNT),
+  /** Escalations one reporter may start in any hour; later urgent reports are listed to their case, not paged. */
+  ESCALATIONS_PER_REPORTER_PER_HOUR: z.coerce.number().int().min(1).max(100).default(DEFAULT_ESCALATIONS_PER_REPORTER_PER_HOUR),
   /** Hours a CALL request waits for the voice bridge before it expires. */
   ESCALATION_CALL_REQUEST_HOURS: z.coerce.number().int().min(1).max(168).default(24),
   /** AWS: the function EventBridge Scheduler invokes (functions/escalation). Unset in that function itself. */
@@ -35,6 +40,7 @@ export function toEscalationConfig(env: EscalationEnv) {
   return {
     ackTimeoutSeconds: env.ESCALATION_ACK_TIMEOUT_SECONDS,
     repeatCount: env.ESCALATION_REPEAT_COUNT,
+    perReporterPerHour: env.ESCALATIONS_PER_REPORTER_PER_HOUR,
     callRequestHours: env.ESCALATION_CALL_REQUEST_HOURS,
     scheduler: {
       functionArn: env.ESCALATION_FUNCTION_ARN,

@@ -15,6 +15,8 @@
 import {
   type AuditAction,
   changed,
+  escalates,
+  heldReportEffects,
   officerLanguage,
   onReopen,
   onTimeout,
@@ -266,6 +268,21 @@ export async function startEscalation(deps: EscalationDeps, report: Report): Pro
   throw new EscalationConflictError(`escalation ${report.reference}: the state kept changing`);
 }
 
+/**
+ * An urgent report held by its reporter's hourly limit (domain/escalation/reporter-limit.ts): listed to the case it
+ * names, by a short SMS to whoever holds that case and in its audit trail; nobody is paged.
+ */
+export async function listHeldReport(deps: EscalationDeps, report: Report): Promise<void> {
+  if (!report.escalationHeld) return;
+  const stores: Stores = deps;
+  const reference = report.escalationHeld.case;
+  const [caseReport, state, rota] = await Promise.all([deps.reports.getByReference(reference), stores.escalations.get(reference), stores.officers.list()]);
+  if (!caseReport) return;
+  const effects = heldReportEffects(report, state, rota.map(rotaView), deps.escalation.perReporterPerHour);
+  await runEffects(deps, stores, effects, caseReport, rota);
+  deps.log.info('urgent report held by the reporter limit', { reference: report.reference, case: reference });
+}
+
 export type TriggerOutcome = 'moved_on' | 'exhausted' | 'ignored';
 
 /** A step's timer fired: decides from the stored state, so a late, repeated or raced trigger changes nothing. */
@@ -334,9 +351,9 @@ export async function startDue(deps: EscalationDeps): Promise<number> {
     const age = deps.now() - Date.parse(since);
     try {
       const [report, state] = await Promise.all([deps.reports.getByReference(reference), stores.escalations.get(reference)]);
-      if (!report || !report.urgency.urgent) {
-        // The report's write failed after the marker's (its intake retry or the journal writes it again), or the
-        // reference moved on a collision: nothing to start here.
+      if (!report || !escalates(report)) {
+        // The report's write failed after the marker's (its intake retry or the journal writes it again), the
+        // reference moved on a collision, or the stored report is one the reporter's limit held: nothing to start.
         if (!report && age < DUE_ORPHAN_MS) continue;
         await stores.escalations.clearDue(reference);
         continue;

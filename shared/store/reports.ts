@@ -19,6 +19,7 @@ import {
   type ReportDraft,
   type ReportStatus,
 } from '../domain/report';
+import { escalates } from '../domain/escalation/reporter-limit';
 import { collections, isLive, keys, scans, type ItemCollection, type ItemKey } from './keys';
 
 /** Ten references in a row already taken means something other than chance is wrong. */
@@ -101,7 +102,7 @@ export class ReportRepository {
     let reference = await this.claimIntake(idempotencyKey);
     for (let attempt = 1; ; attempt++) {
       // Before the report: an urgent report is never stored without its escalation being due (the sweeper starts it).
-      if (draft.urgency.urgent) await this.markEscalationDue(reference, draft.createdAt);
+      if (escalates(draft)) await this.markEscalationDue(reference, draft.createdAt);
       const result = await this.putReport({ ...draft, reference, status: 'received', updatedAt: draft.createdAt }, idempotencyKey);
       if (result) {
         await this.writeReportIndexes(result.report, sealedCallbackNumber);
@@ -124,6 +125,20 @@ export class ReportRepository {
     );
     const reports = await Promise.all(Items.map((item) => this.getByReference(String(item.reference))));
     return reports.filter((report): report is Report => report !== undefined);
+  }
+
+  /** A reporter's reports created at or after `since` (ISO), newest first (the per-reporter escalation limit). */
+  async listByReporterSince(reporterKey: string, since: string): Promise<Report[]> {
+    const { pk, skPrefix } = collections.reporterReports(reporterKey);
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk >= :from',
+        ExpressionAttributeValues: { ':pk': pk, ':from': `${skPrefix}${since}` },
+        ScanIndexForward: false,
+      }),
+    );
+    return this.getMany(Items.map((item) => String(item.reference)));
   }
 
   /** Sets a report's status; undefined when there is no such report. */

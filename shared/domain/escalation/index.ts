@@ -42,3 +42,4 @@ export {
 export { formatAmount, reasonsText, pageText } from './page-texts';
 export { start, onTimeout, changed, repage } from './paging';
 export { onAck, onDone, onRefer, onCall, onReopen, type TakeOutcome, type CallOutcome } from './officer-actions';
+export { escalates, heldForReporterLimit, heldReportEffects } from './reporter-limit';

@@ -75,6 +75,8 @@ export const AUDIT_ACTIONS = [
   'code_rejected',
   /** A command on a case that is not the officer's. */
   'denied',
+  /** Another urgent report of the case's reporter, held by the hourly limit and listed here instead of paged. */
+  'related_report',
   // The console (functions/console/): who looked, exported and changed what.
   'viewed',
   'exported',
