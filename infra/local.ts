@@ -17,7 +17,7 @@ import { configuredSenders } from '../shared/outbox/senders';
 import { createDeps, withChannels, type ChannelDeps } from '../shared/runtime';
 import { LocalNumberVault } from '../shared/crypto';
 import type { Logger } from '../shared/log';
-import { afterReplay } from '../shared/intake';
+import { afterReplay, repairUnfinishedIntakes } from '../shared/intake';
 import { createLocalEscalationDeps, type LocalEscalationDeps } from '../shared/escalation/local';
 import { LocalCallBridge } from '../shared/escalation/call-bridge';
 import { configuredCallBridge } from '../shared/escalation/call-bridges';
@@ -28,6 +28,7 @@ import { BulkOutbox } from '../shared/outbox/bulk';
 import { BulkMessageRepository } from '../shared/store/bulk-messages';
 import { SubscriptionRepository } from '../shared/store/outreach';
 import { FileJournal } from '../shared/store/journal';
+import { LocalOutboxSpool } from '../shared/store/local-outbox-spool';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ensureTable } from '../shared/store/client';
@@ -98,16 +99,17 @@ export function createLocalDeps(config: Config, log?: Logger): LocalDeps {
     subscribers: new SubscriptionRepository(base.db, config.tableName),
     throttle: new SegmentThrottle(config.outreach.segmentsPerSecond),
   };
+  const { journal, vault } = config.reports;
+  if (journal.kind !== 'file' || vault.kind !== 'local') throw new Error('the local hotline keeps its journal in a file and seals numbers locally');
+  const numberVault = new LocalNumberVault(vault.secret);
   const localQueue = new LocalQueue((message, attempt) => deliver(context, message, attempt), {
     maxAttempts: config.sms.maxAttempts,
     retryBaseMs: config.sms.retryBaseMs,
     view: localOutbox,
+    spool: new LocalOutboxSpool(base.db, config.tableName, numberVault),
   });
-  const { journal, vault } = config.reports;
-  if (journal.kind !== 'file' || vault.kind !== 'local') throw new Error('the local hotline keeps its journal in a file and seals numbers locally');
   const journalFile = new FileJournal(journal.path);
   let escalation: LocalEscalationDeps | undefined;
-  const numberVault = new LocalNumberVault(vault.secret);
   const localCalls = new LocalCallBridge();
   const channels = withChannels(base, {
     queue: localQueue,
@@ -122,10 +124,22 @@ export function createLocalDeps(config: Config, log?: Logger): LocalDeps {
   return { ...channels, escalation: escalation!, localOutbox, localQueue, journalFile, localCalls, localMail: new LocalMailbox() };
 }
 
+/**
+ * At start, what the last run left unfinished (with DYNALITE_PATH the table outlives the process): the SMS it
+ * queued and never sent are queued again, then the journal is replayed and half-written reports are completed.
+ */
+export async function recoverLocalWork(deps: LocalDeps): Promise<void> {
+  const requeued = await deps.localQueue.resume();
+  if (requeued > 0) deps.log.warn('queued SMS from the last run queued again', { count: requeued });
+  await replayLocalJournal(deps);
+}
+
 /** Replays the intake journal (reports the table refused) into the table; run at start and on a timer. */
 export async function replayLocalJournal(deps: LocalDeps): Promise<void> {
   const result = await deps.journalFile.drain(deps.reports);
   await afterReplay(deps.intake, result);
+  // And the intakes a crash left half-written (they were never journaled: nothing failed, the process died).
+  await repairUnfinishedIntakes(deps.intake);
 }
 
 /** Every function's app, as deployed, on one server with the same dependencies, plus the local-only routes. */
@@ -164,7 +178,7 @@ export async function startLocalHotline(env: Environment = readEnvironment()): P
   await ensureTable(deps.db, config.tableName);
   if (config.seedSampleData) await seedSampleData(deps.db, config.tableName, config.phoneHashKey);
   if (config.reports.journal.kind === 'file') await mkdir(dirname(config.reports.journal.path), { recursive: true });
-  await replayLocalJournal(deps);
+  await recoverLocalWork(deps);
   const replayTimer = setInterval(() => {
     replayLocalJournal(deps).catch((error: unknown) => deps.log.error('journal replay failed', { error }));
   }, JOURNAL_REPLAY_EVERY_MS);

@@ -84,6 +84,8 @@ export async function submitReport(
   try {
     const { report, created } = await deps.reports.create(draft, idempotencyKey, sealedCallbackNumber);
     await deps.reports.recordIdentifiers(report);
+    // Left over, it only makes the replay write the same report again.
+    await deps.reports.finishIntake(idempotencyKey).catch((error: unknown) => deps.log.warn('intake not marked finished', { error }));
     deps.log.info('report stored', { reference: report.reference, channel: report.channel, created, urgent: report.urgency.urgent });
     if (created) metrics.countReport(report.channel, report.urgency.urgent);
     await handOver(deps, report, created);
@@ -178,6 +180,25 @@ export async function afterReplay(deps: IntakeDeps, result: ReplayResult): Promi
 export function readJournalEntry(value: unknown): JournalEntry | undefined {
   const entry = journalEntrySchema.safeParse(value);
   return entry.success ? entry.data : undefined;
+}
+
+/** An intake not finished this long after it began is taken for one whose process died (not one in flight). */
+export const UNFINISHED_INTAKE_AGE_MS = 60_000;
+
+/**
+ * Completes the intakes a crashed process left half-written (a report without its reporter index or identifier
+ * links, or an intake without its report), as the journal's replay does, escalations included.
+ */
+export async function repairUnfinishedIntakes(deps: IntakeDeps): Promise<ReplayResult> {
+  const before = new Date((deps.now ?? Date.now)() - UNFINISHED_INTAKE_AGE_MS).toISOString();
+  const unfinished = await deps.reports.listUnfinished(before).catch((error: unknown) => {
+    // The store is down: the next replay looks again.
+    deps.log.error('unfinished intakes not read', { error });
+    return [];
+  });
+  const result = await replayIntake(deps, unfinished);
+  if (unfinished.length > 0) deps.log.warn('unfinished intakes repaired', { repaired: result.replayed.length, stillFailing: result.failed.length });
+  return result;
 }
 
 /** Replays journaled reports into the table, then starts the escalations of the urgent ones it stored. */

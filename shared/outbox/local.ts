@@ -15,6 +15,13 @@ export interface OutboundMessageView {
   createdAt: string;
 }
 
+/** Where the local queue keeps its messages across a restart (shared/store/local-outbox-spool.ts). */
+export interface QueueSpool {
+  keep(message: QueuedSms): Promise<void>;
+  release(id: string): Promise<void>;
+  pending(): Promise<QueuedSms[]>;
+}
+
 /** Every message queued on this machine, with its current status from the table. */
 export class LocalOutbox {
   private readonly queued: QueuedSms[] = [];
@@ -57,10 +64,30 @@ export class LocalQueue implements OutboxQueue {
 
   constructor(
     private readonly process: (message: QueuedSms, attempt: number) => Promise<DeliveryOutcome>,
-    private readonly options: { maxAttempts: number; retryBaseMs: number; view?: LocalOutbox; bulkConcurrency?: number },
+    private readonly options: {
+      maxAttempts: number;
+      retryBaseMs: number;
+      view?: LocalOutbox;
+      bulkConcurrency?: number;
+      /** Where each message is kept until sent or given up on, so that a restart queues it again. */
+      spool?: QueueSpool;
+    },
   ) {}
 
   async enqueue(message: QueuedSms): Promise<void> {
+    // Kept before it runs: from here on a crash leaves it to `resume`.
+    await this.options.spool?.keep(message);
+    this.start(message);
+  }
+
+  /** At start: queues again every message a previous process kept and never finished. Returns how many. */
+  async resume(): Promise<number> {
+    const pending = (await this.options.spool?.pending()) ?? [];
+    for (const message of pending) this.start(message);
+    return pending.length;
+  }
+
+  private start(message: QueuedSms): void {
     this.options.view?.record(message);
     if (message.priority === 'bulk') {
       this.bulkWaiting.push(message);
@@ -107,12 +134,13 @@ export class LocalQueue implements OutboxQueue {
   private async run(message: QueuedSms, attempt: number): Promise<void> {
     // An exception (the store failing mid-attempt) is retried like a provider failure.
     const outcome = await this.process(message, attempt).catch((): DeliveryOutcome => 'retry');
-    if (outcome === 'sent' || outcome === 'cancelled') return;
     if (outcome === 'retry' && attempt < this.options.maxAttempts) {
       await new Promise((resolve) => setTimeout(resolve, this.options.retryBaseMs * 2 ** (attempt - 1)));
       return this.run(message, attempt + 1);
     }
-    this.deadLetters.push(message);
+    if (outcome !== 'sent' && outcome !== 'cancelled') this.deadLetters.push(message);
+    // Finished either way; if this fails the next start queues it again, and its status stops a second send.
+    await this.options.spool?.release(message.id).catch(() => undefined);
   }
 
   /** Resolves once every queued message has been sent or given up on (tests, clean shutdown). */

@@ -36,7 +36,7 @@ const NEVER_STORABLE = new Set(['ValidationException', 'ItemCollectionSizeLimitE
 export const isNeverStorable = (error: unknown): boolean => error instanceof Error && NEVER_STORABLE.has(error.name);
 
 /**
- * Runs each entry's `create` and `recordIdentifiers` again. Urgent reports among `replayed` still need their
+ * Runs each entry's `create` and `recordIdentifiers` again (and finishes its intake). Urgent reports among `replayed` still need their
  * escalation started by the caller; `deadLettered` ones their dead letter.
  */
 export async function replayJournal(entries: readonly JournalEntry[], repo: ReportRepository): Promise<ReplayResult> {
@@ -45,6 +45,7 @@ export async function replayJournal(entries: readonly JournalEntry[], repo: Repo
     try {
       const { report, created } = await repo.create(entry.report, entry.idempotencyKey, entry.sealedCallbackNumber);
       await repo.recordIdentifiers(report);
+      await repo.finishIntake(entry.idempotencyKey);
       result.replayed.push({ idempotencyKey: entry.idempotencyKey, report, created });
     } catch (error) {
       if (isNeverStorable(error)) result.deadLettered.push({ entry, reason: `${(error as Error).name}: ${(error as Error).message}` });

@@ -15,6 +15,7 @@
  * | SMS flood counter    | `CALLER#<phoneKey>`      | `RATE#<hour>` | `count` of inbound SMS in that UTC hour; expires   |
  * | pending SMS report   | `CALLER#<phoneKey>`      | `PENDING_REPORT` | a story offered as a report (`text`, `lang`) awaiting the sender's YES; expires |
  * | report intake        | `INTAKE#<idempotencyKey>` | `REPORT` | `reference` of the one report this intake became: written FIRST (store/reports.ts) |
+ * | unfinished intake    | `INTAKES`                | `OPEN#<idempotencyKey>` | the draft (`report`), `since`: put before an intake's writes, deleted after the last; a crash leaves it for replay |
  * | report               | `REPORT#<reference>`     | `REPORT`  | the report (domain/report.ts) and its `idempotencyKey`; conditional put: references are unique |
  * | call-back number     | `REPORT#<reference>`     | `CALLBACK` | `sealedNumber` (NumberVault), only with consent; expires after the retention period |
  * | reporter's report    | `CALLER#<phoneKey>`      | `REPORT#<createdAt>#<reference>` | `reference`: a reporter's own reports, newest first by Query |
@@ -38,6 +39,7 @@
  * | confirmed identifier | `IDENT#<kind>#<value>`   | `CONFIRMED` | `confirmedOn`, `alertCode`: written when its alert is approved; CHECK answers "confirmed scam" |
  * | broadcast            | `BROADCASTS`             | `BROADCAST#<id>` | texts, segment, `notBefore`, status, cost estimate, fan-out `cursor`, delivery counters `n_*`, `fail_*` |
  *
+ * | spooled local SMS     | `LOCALOUTBOX`            | `MSG#<id>` | local mode only: a queued SMS (`sealedTo`, text) until sent or given up on; queued again at start |
  * | journal dead letter   | `DEADLETTERS`            | `JOURNAL#<at>#<intakeHash>` | a journaled report the table can never take: channel, urgent, why; no contents |
  * | urgent voice call     | `VOICECALL#<provider>#<callId>` | `URGENT` | `lang`: the call reached the urgent line, for a final callback that carries no state; expires |
  *
@@ -92,6 +94,8 @@ export function boundedKeyValue(value: string): string {
 const identifierPk = (kind: string, value: string) => `IDENT#${kind}#${boundedKeyValue(value)}`;
 
 export const keys = {
+  unfinishedIntake: (idempotencyKey: string): ItemKey => ({ pk: 'INTAKES', sk: `OPEN#${idempotencyKey}` }),
+  spooledMessage: (id: string): ItemKey => ({ pk: 'LOCALOUTBOX', sk: `MSG#${id}` }),
   journalDeadLetter: (at: string, intakeHash: string): ItemKey => ({ pk: 'DEADLETTERS', sk: `JOURNAL#${at}#${intakeHash}` }),
   urgentVoiceCall: (provider: string, callId: string): ItemKey => ({ pk: `VOICECALL#${provider}#${callId}`, sk: 'URGENT' }),
   languagePreference: (callerKey: string): ItemKey => ({ pk: `CALLER#${callerKey}`, sk: 'LANG' }),
@@ -170,6 +174,8 @@ export interface ItemCollection {
 }
 
 export const collections = {
+  unfinishedIntakes: (): ItemCollection => ({ pk: 'INTAKES', skPrefix: 'OPEN#' }),
+  spooledMessages: (): ItemCollection => ({ pk: 'LOCALOUTBOX', skPrefix: 'MSG#' }),
   journalDeadLetters: (): ItemCollection => ({ pk: 'DEADLETTERS', skPrefix: 'JOURNAL#' }),
   reporterReports: (reporterKey: string): ItemCollection => ({ pk: `CALLER#${reporterKey}`, skPrefix: 'REPORT#' }),
   identifierReporters: (kind: string, value: string): ItemCollection => ({ pk: identifierPk(kind, value), skPrefix: 'REPORTER#' }),

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -12,6 +13,7 @@ import * as z from 'zod';
 import {
   generateReference,
   identifierValue,
+  reportDraftSchema,
   reportSchema,
   type Identifier,
   type IdentifierKind,
@@ -56,6 +58,14 @@ export interface ReportedIdentifier {
   references: string[];
 }
 
+const unfinishedSchema = z.object({
+  idempotencyKey: z.string().min(1),
+  report: reportDraftSchema,
+  sealedCallbackNumber: z.string().optional(),
+});
+/** An intake begun and not finished: what its replay needs (a journal entry's shape). */
+export type UnfinishedIntake = z.infer<typeof unfinishedSchema>;
+
 const summarySchema = z.object({ reporters: z.number(), firstSeen: z.string(), lastSeen: z.string() });
 
 /**
@@ -69,6 +79,9 @@ const summarySchema = z.object({ reporters: z.number(), firstSeen: z.string(), l
  *    attempt), returned as stored. Present with another key: the reference collided, so the intake is moved to a
  *    new reference (conditional on still naming the old one) and step 2 runs again;
  * 3. the reporter's index item and the sealed call-back number: plain puts, written again by every retry.
+ * Before all of them an "unfinished intake" item (`INTAKES` / `OPEN#<idempotencyKey>`, with the draft) is put, and
+ * intake deletes it (`finishIntake`) once the identifiers are linked too: a process that dies in between leaves it
+ * for the replay (`listUnfinished`), which completes the report under the same key.
  * A crash after 1 leaves an intake without a report, which the retry or the journal's replay completes under the
  * same reference; a crash after 2 leaves a report whose intake already points at it. The intake moves only away
  * from a reference that another intake's report holds, so no key ever makes two reports.
@@ -99,6 +112,13 @@ export class ReportRepository {
     if (sealedCallbackNumber !== undefined && !draft.callbackConsent) {
       throw new Error('a call-back number is kept only when the reporter consented to a call-back');
     }
+    // First of all: until `finishIntake`, a crash anywhere below leaves this for `listUnfinished` to repair.
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.unfinishedIntake(idempotencyKey), idempotencyKey, report: draft, sealedCallbackNumber, since: draft.createdAt },
+      }),
+    );
     let reference = await this.claimIntake(idempotencyKey);
     for (let attempt = 1; ; attempt++) {
       // Before the report: an urgent report is never stored without its escalation being due (the sweeper starts it).
@@ -111,6 +131,39 @@ export class ReportRepository {
       if (attempt === MAX_REFERENCE_ATTEMPTS) throw new Error(`no free reference after ${attempt} attempts`);
       reference = await this.moveIntake(idempotencyKey, reference);
     }
+  }
+
+  /** The report and its identifiers are all written: nothing left to repair. */
+  async finishIntake(idempotencyKey: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keys.unfinishedIntake(idempotencyKey) }));
+  }
+
+  /**
+   * Intakes begun before `before` (ISO) and never finished (the process died between their writes: a report
+   * without its reporter index or identifier links, or no report at all), as journal entries for the replay.
+   */
+  async listUnfinished(before: string): Promise<UnfinishedIntake[]> {
+    const { pk, skPrefix } = collections.unfinishedIntakes();
+    const found: UnfinishedIntake[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          FilterExpression: 'since < :before',
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix, ':before': before },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const parsed = unfinishedSchema.safeParse(item);
+        if (parsed.success) found.push(parsed.data);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return found;
   }
 
   async getByReference(reference: string): Promise<Report | undefined> {
