@@ -166,6 +166,11 @@ export const configSchema = z
     ...quizEnvShape,
     ...outreachEnvShape,
     ...consoleEnvShape,
+    /**
+     * Milliseconds all the store calls of one webhook request may take together (shared/store/deadline.ts): within
+     * the USSD gateway's deadline on AWS; locally longer, like the embedded store's own limits.
+     */
+    WEBHOOK_STORE_BUDGET_MS: z.coerce.number().int().min(50).max(60_000).optional(),
     /** Local only: keep dynalite's data in this folder across restarts (in memory when unset). */
     DYNALITE_PATH: z.string().min(1).optional(),
     SEED_SAMPLE_DATA: z
@@ -275,6 +280,7 @@ export const configSchema = z
     quiz: toQuizConfig(env),
     outreach: toOutreachConfig(env),
     console: toConsoleConfig(env),
+    webhookStoreBudgetMs: env.WEBHOOK_STORE_BUDGET_MS ?? (env.HOTLINE_MODE === 'aws' ? 5_000 : 20_000),
     dynalitePath: env.DYNALITE_PATH,
     seedSampleData: env.SEED_SAMPLE_DATA,
   }));

@@ -1,3 +1,4 @@
+import { withinBudget } from './store/deadline';
 import type { Context, MiddlewareHandler } from 'hono';
 import type * as z from 'zod';
 import { secretsEqual } from './privacy';
@@ -81,3 +82,11 @@ export const webhookBodyLimit: MiddlewareHandler = async (c, next) => {
   c.req.raw = new Request(c.req.raw, { body: Buffer.concat(kept) });
   await next();
 };
+
+/**
+ * Every store call of a webhook request within one budget (shared/store/deadline.ts), so that several slow calls
+ * in a row cannot keep the caller past the gateway's deadline: each channel then gives its polite answer.
+ */
+export function webhookStoreBudget(budgetMs: () => Promise<number>): MiddlewareHandler {
+  return async (_c, next) => withinBudget(await budgetMs(), next);
+}

@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient, STORE_TIMEOUTS } from '../shared/store/client';
+import { t } from '../shared/domain/prompts';
+import { testHotline } from './support/hotline';
+import { atSms, ussd } from './support/webhooks';
 
 /** A store that accepts connections and never answers: what a hung or overloaded endpoint looks like. */
 let endpoint: string;
@@ -37,3 +40,30 @@ describe('the store client against a store that never answers', () => {
     expect(STORE_TIMEOUTS.connectionMs).toBeGreaterThan(0);
   });
 });
+
+describe('a webhook against a store that never answers', () => {
+  /**
+   * The local hotline on the silent store: its client waits 10 s per attempt, 3 attempts, so each store call alone
+   * would outlast the gateway; the request's budget (here 300 ms) bounds all of them together.
+   */
+  const hotlineOnSilentStore = () =>
+    testHotline({ endpoint, tableName: 'silent', client: undefined as never, close: async () => undefined }, { WEBHOOK_STORE_BUDGET_MS: '300' });
+
+  it("gives a USSD caller the polite last screen, though several store calls come one after another", async () => {
+    const hotline = hotlineOnSilentStore();
+    // The first screen needs the caller's language from the store: the polite screen instead.
+    expect((await ussd(hotline, 'silent-1', '+992900000841', '')).body).toBe(`END ${t('tg', 'common.unavailable')}`);
+    // A report's last step: the language, the registry, the campaign count, the report's writes all fail within the
+    // one budget; the report is journaled and the caller told so, in the language they chose.
+    expect((await ussd(hotline, 'silent-2', '+992900000842', '3*2*1*3*@silent_scam*2*1')).body).toBe(`END ${t('en', 'report.failed')}`);
+    expect((await hotline.deps.journalFile.entries()).map((entry) => entry.report.identifiers)).toEqual([[{ kind: 'handle', value: 'silent_scam' }]]);
+  });
+
+  it('answers an SMS provider 503 with Retry-After (its retry comes back), having journaled the report', async () => {
+    const hotline = hotlineOnSilentStore();
+    const answer = await atSms(hotline, 'ATXid_silent_1', '+992900000843', 'REPORT they want 3000 somoni for a visa, @silent_sms');
+    expect(answer).toMatchObject({ status: 503, retryAfter: '60' });
+    expect((await hotline.deps.journalFile.entries()).map((entry) => entry.report.identifiers)).toEqual([[{ kind: 'handle', value: 'silent_sms' }]]);
+  });
+});
+

@@ -19,7 +19,7 @@ import {
   parseKannelSms,
 } from '../../shared/channels/kannel';
 import type { SmsProviderName } from '../../shared/config';
-import { parseForm, requireQueryToken, webhookBodyLimit } from '../../shared/http';
+import { parseForm, requireQueryToken, webhookBodyLimit, webhookStoreBudget } from '../../shared/http';
 import type { OutboundStatus } from '../../shared/ports';
 import type { ChannelServices, Provider } from '../../shared/runtime';
 import { handleInboundSms } from '../../shared/sms/service';
@@ -29,6 +29,7 @@ export function createSmsApp(getDeps: Provider<ChannelServices>): Hono {
   const app = new Hono();
   // Before any guard or parser: a signature check reads the body too.
   app.use('/sms/*', webhookBodyLimit);
+  app.use('/sms/*', webhookStoreBudget(async () => (await getDeps()).config.webhookStoreBudgetMs));
   const atGuard = requireAtToken(async () => (await getDeps()).config.atWebhookToken);
   const twilioGuard = requireTwilioSignature(async () => {
     const { config } = await getDeps();

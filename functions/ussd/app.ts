@@ -17,7 +17,7 @@ import {
 } from '../../shared/channels/kannel';
 import { unavailableReply, type UssdReply } from '../../shared/domain/ussd';
 import { deepHealth } from '../../shared/health';
-import { parseForm, requireQueryToken, webhookBodyLimit } from '../../shared/http';
+import { parseForm, requireQueryToken, webhookBodyLimit, webhookStoreBudget } from '../../shared/http';
 import type { ChannelServices, Provider } from '../../shared/runtime';
 import { answerUssd, answerUssdInput } from '../../shared/ussd/service';
 
@@ -31,6 +31,7 @@ export function createUssdApp(getDeps: Provider<ChannelServices>): Hono {
   const app = new Hono();
   // Before any guard or parser: a signature check reads the body too.
   app.use('/ussd/*', webhookBodyLimit);
+  app.use('/ussd/*', webhookStoreBudget(async () => (await getDeps()).config.webhookStoreBudgetMs));
   const guard = requireAtToken(async () => (await getDeps()).config.atWebhookToken);
   const kannelGuard = requireQueryToken(async () => (await getDeps()).config.kannel.webhookToken);
 

@@ -29,7 +29,7 @@ import type { VoiceConfig } from '../../shared/channels/voice-config';
 import { AUDIO_MANIFEST, recordingResolver, type AudioManifest, type Fallback, type RecordingResolver } from '../../shared/channels/voice-speech';
 import { LANGUAGES } from '../../shared/domain/prompts';
 import { stateFromQuery, stateToQuery, START, type OnCallDirectory, type VoiceAction, type VoiceResult, type VoiceState } from '../../shared/domain/voice';
-import { parseForm, webhookBodyLimit } from '../../shared/http';
+import { parseForm, webhookBodyLimit, webhookStoreBudget } from '../../shared/http';
 import type { ChannelServices, Provider } from '../../shared/runtime';
 import {
   answerBridge,
@@ -69,6 +69,7 @@ export function createVoiceApp(getDeps: Provider<ChannelServices>, options: Voic
   const app = new Hono();
   // Before any guard or parser: a signature check reads the body too.
   app.use('/voice/*', webhookBodyLimit);
+  app.use('/voice/*', webhookStoreBudget(async () => (await getDeps()).config.webhookStoreBudgetMs));
   // Only the local server serves recordings from disk; on Lambda there is no prompts/ folder.
   const audioDir = options.serveAudio ? (options.audioDir ?? fileURLToPath(new URL('../../prompts/audio/', import.meta.url))) : '';
   const shells = new WeakMap<ChannelServices, VoiceShell>();

@@ -1,6 +1,7 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readEnvironment } from '../config';
+import { bindToRequestBudget } from './deadline';
 import { TABLE_KEYS } from './keys';
 
 export interface StoreTarget {
@@ -47,7 +48,9 @@ export function createDocumentClient(target: StoreTarget): DynamoDBDocumentClien
       ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
   });
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  bindToRequestBudget(documents);
+  return documents;
 }
 
 /** Creates the table as the stack defines it, if it is missing (local mode and tests; the stack owns it on AWS). */
