@@ -47,7 +47,7 @@ describe('a webhook against a store that never answers', () => {
    * would outlast the gateway; the request's budget (here 300 ms) bounds all of them together.
    */
   const hotlineOnSilentStore = () =>
-    testHotline({ endpoint, tableName: 'silent', client: undefined as never, close: async () => undefined }, { WEBHOOK_STORE_BUDGET_MS: '300' });
+    testHotline({ endpoint, tableName: 'silent' }, { WEBHOOK_STORE_BUDGET_MS: '300' });
 
   it("gives a USSD caller the polite last screen, though several store calls come one after another", async () => {
     const hotline = hotlineOnSilentStore();

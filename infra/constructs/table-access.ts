@@ -29,8 +29,12 @@ export const ALL_FAMILIES: readonly string[] = [
   ...new Set(Object.values(keys).map((build) => family((build as (...blank: string[]) => ItemKey)('', '', '', '')))),
 ];
 
-/** A report taken and stored: its intake claim, the report and its indexes, identifiers, the due escalation. */
+/**
+ * A report taken and stored: its unfinished mark and intake claim, the report and its indexes, identifiers, the due
+ * escalation.
+ */
 const INTAKE = [
+  family(keys.unfinishedIntake('')),
   family(keys.reportIntake('')),
   family(keys.report('')),
   family(keys.reporterReport('', '', '')),
@@ -72,8 +76,8 @@ export const TABLE_ACCESS = {
   ],
   // An urgent call remembered for its final callback; an officer answering an Africa's Talking CALL bridge.
   VoiceFunction: [...CONVERSATION, family(keys.urgentVoiceCall('', '')), family(keys.bridgeCall(''))],
-  // Stores a journaled report and starts its escalation: intake only.
-  IntakeReplayFunction: INTAKE,
+  // Stores a journaled report and starts its escalation: intake only, and the record of one it dead-letters.
+  IntakeReplayFunction: [...INTAKE, family(keys.journalDeadLetter('', ''))],
   // Timeouts and the sweeper: the report and its escalation state, the rota, the pages.
   EscalationFunction: [family(keys.report('')), family(keys.caseIndex('', '')), family(keys.openEscalation('')), family(keys.officer('')), family(keys.outboundMessage(''))],
   // Sends what is queued: the message, its provider id, a broadcast's counters, the subscription it is sent under.

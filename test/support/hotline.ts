@@ -9,7 +9,7 @@ let journals = 0;
 
 /** The whole hotline as `npm start` composes it, on a test store, without a listening socket. */
 export function testHotline(
-  store: TestStore,
+  store: Pick<TestStore, 'endpoint' | 'tableName'>,
   env: Record<string, string> = {},
   log?: Logger,
 ): { deps: LocalDeps; app: ReturnType<typeof localApp> } {
