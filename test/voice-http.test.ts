@@ -91,6 +91,17 @@ function heardText(body: string): string[] {
 const decode = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
 const text = (lang: Lang, key: string) => (PROMPTS[lang] as Record<string, string>)[key]!;
 
+/** The revoked agency's number (+992900001003): the warning is heard right after the digits, never "official contact". */
+function expectWarningFirst(heard: string[], lang: Lang) {
+  const at = heard.findIndex((line) => line.includes(text(lang, 'voice.phone.officialWarning')));
+  expect(at, heard.join(' | ')).toBeGreaterThan(-1);
+  expect(heard.slice(0, at).join(' ')).not.toContain(text(lang, 'status.revoked'));
+  const said = heard.join(' ');
+  expect(said).toContain(text(lang, 'status.revoked'));
+  expect(said).toContain(text(lang, 'voice.licence.warning'));
+  expect(said).not.toContain(text(lang, 'voice.phone.official'));
+}
+
 // ----------------------------------------------------------------------------------------------------------------
 // Twilio
 
@@ -245,6 +256,15 @@ describe('Twilio voice, every branch', () => {
     await call.press('1');
     const reported = await call.press('00992927000555');
     expect(heardText(reported.body).join(' ')).toContain(`${text('en', 'voice.phone.reported')} 2 ${text('en', 'voice.phone.reportedAdvice')}`);
+  });
+
+  it('1: a revoked body’s number is a warning first', async () => {
+    const hotline = hotlineWith();
+    const call = twilioCall(hotline.app, '+447700900331', 'CA-warning');
+    await call.start();
+    await call.press('3');
+    await call.press('1');
+    expectWarningFirst(heardText((await call.press('992900001003')).body), 'en');
   });
 
   it('2: a licence number typed on the keypad → its holder and status', async () => {
@@ -524,6 +544,15 @@ describe("Africa's Talking voice, every branch", () => {
     await call.press('1');
     const cyrillic = await call.press('992900001001');
     expect(heardText(cyrillic.body).join(' ')).toContain('Shirkati Jahongir Safar (SAMPLE)');
+  });
+
+  it('a revoked body’s number is a warning first', async () => {
+    const hotline = hotlineWith();
+    const call = atCall(hotline.app, '+992900000831', 'ATVId_warning');
+    await call.start();
+    await call.press('3');
+    await call.press('1');
+    expectWarningFirst(heardText((await call.press('992900001003#')).body), 'en');
   });
 
   it('the quiz on the keypad: no group code, nine answers, the code read out and texted once', async () => {

@@ -160,6 +160,25 @@ describe('1: checking a phone number', () => {
     expect(keysHeard(ask(null))).toContain('voice.phone.none:ru');
   });
 
+  it('warns first: a revoked body’s contact, a confirmed scam and reports come before any "official contact of"', () => {
+    const ask = (digits: string, reported: { reporters: number; lastSeen: string; confirmedOn?: string } | null) =>
+      step({ step: 'phone', lang: 'en', tries: 0 }, { digits }, { data: data({ reported: new Map([[`phone:+${digits}`, reported]]) }) }).actions;
+    // +992900001003 is the sample registry's revoked agency (Ҷаҳонгир Тур).
+    const revoked = ask('992900001003', null);
+    expect(keysHeard(revoked)).toEqual(['voice.phone.typed:en', 'voice.phone.officialWarning:en', 'voice.status:en', 'status.revoked:en', 'voice.licence.warning:en', 'voice.menu:en']);
+    expect(heard(revoked)).toContainEqual({ kind: 'text', text: 'Ҷаҳонгир Тур (SAMPLE)', lang: 'en' });
+    // A licensed agency's number that people reported: the reports first, then whose it is.
+    expect(keysHeard(ask('992900001001', { reporters: 3, lastSeen: '2026-11-01' }))).toEqual([
+      'voice.phone.typed:en',
+      'voice.phone.reported:en',
+      'voice.phone.reportedAdvice:en',
+      'voice.phone.official:en',
+      'voice.status:en',
+      'status.licensed:en',
+      'voice.menu:en',
+    ]);
+  });
+
   it('asks again when the digits are not a phone number', () => {
     const { actions } = step({ step: 'phone', lang: 'en', tries: 0 }, { digits: '123' });
     expect(keysHeard(actions)).toEqual(['voice.phone.invalid:en', 'voice.phone.prompt:en']);

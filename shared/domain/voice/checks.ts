@@ -2,7 +2,7 @@
  * The voice line's checks: a phone number typed on the keypad, and a licence number.
  */
 import type { Lang } from '../prompts';
-import { standing } from '../registry';
+import { standing, type Standing } from '../registry';
 import { parsePhone } from '../phone';
 import type { Identifier } from '../report';
 import { identifierKey } from '../conversation';
@@ -17,29 +17,34 @@ export function phoneFromKeypad(keys: string): PhoneIdentifier | undefined {
   return value ? { kind: 'phone', value } : undefined;
 }
 
+/**
+ * What the line says of a phone number typed on the keypad. A warning comes first, as on USSD and SMS
+ * (shared/domain/verify.ts `contactAnswer`): a contact of a body that may no longer recruit (licence revoked,
+ * suspended or expired), a number reported; only then whose official contact
+ * of a licensed body it is.
+ */
 export function phoneAnswer(ctx: Context, lang: Lang, phone: PhoneIdentifier): Segment[] {
   const { data } = ctx.request;
   const key = identifierKey(phone);
   if (!data.reported.has(key)) ctx.needs.push({ type: 'identifier', identifier: phone });
   const reported = data.reported.get(key) ?? undefined;
-  const official = data.registry?.findContact('phone', phone.value) ?? [];
+  const official = (data.registry?.findContact('phone', phone.value) ?? []).map((entry) => ({ entry, state: standing(entry, data.today) }));
+  const described = (state: Standing, name: string): Segment[] => [{ kind: 'text', text: name, lang }, prompt(lang, 'voice.status'), prompt(lang, `status.${state}`)];
   const segments: Segment[] = [prompt(lang, 'voice.phone.typed'), { kind: 'chars', chars: phone.value.replace('+', ''), lang }];
-  for (const entry of official) {
-    segments.push(
-      prompt(lang, 'voice.phone.official'),
-      { kind: 'text', text: entry.name, lang },
-      prompt(lang, 'voice.status'),
-      prompt(lang, `status.${standing(entry, data.today)}`),
-    );
+  for (const { entry, state } of official.filter(({ state }) => state !== 'licensed')) {
+    segments.push(prompt(lang, 'voice.phone.officialWarning'), ...described(state, entry.name), prompt(lang, 'voice.licence.warning'));
   }
-  // One report alone does not brand a number a scam (docs/domain-facts.md).
   if (reported && reported.reporters > 1) {
     segments.push(prompt(lang, 'voice.phone.reported'), { kind: 'number', value: reported.reporters, lang }, prompt(lang, 'voice.phone.reportedAdvice'));
   } else if (reported && reported.reporters === 1) {
+    // One report alone does not brand a number a scam (docs/domain-facts.md).
     segments.push(prompt(lang, 'voice.phone.reportedOnce'));
-  } else if (official.length === 0) {
-    segments.push(prompt(lang, 'voice.phone.none'));
   }
+  for (const { entry, state } of official.filter(({ state }) => state === 'licensed')) {
+    segments.push(prompt(lang, 'voice.phone.official'), ...described(state, entry.name));
+  }
+  const nothingKnown = segments.length === 2;
+  if (nothingKnown) segments.push(prompt(lang, 'voice.phone.none'));
   return segments;
 }
 

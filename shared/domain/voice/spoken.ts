@@ -19,6 +19,7 @@ export const VOICE_PROMPT_KEYS = [
   'voice.phone.invalid',
   'voice.phone.typed',
   'voice.phone.official',
+  'voice.phone.officialWarning',
   'voice.phone.reported',
   'voice.phone.reportedAdvice',
   'voice.phone.reportedOnce',
