@@ -91,6 +91,9 @@ function heardText(body: string): string[] {
 const decode = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
 const text = (lang: Lang, key: string) => (PROMPTS[lang] as Record<string, string>)[key]!;
 
+/** A number officers confirmed a scam in these tests. */
+const CONFIRMED_PHONE = '+992927000777';
+
 /** The revoked agency's number (+992900001003): the warning is heard right after the digits, never "official contact". */
 function expectWarningFirst(heard: string[], lang: Lang) {
   const at = heard.findIndex((line) => line.includes(text(lang, 'voice.phone.officialWarning')));
@@ -100,6 +103,11 @@ function expectWarningFirst(heard: string[], lang: Lang) {
   expect(said).toContain(text(lang, 'status.revoked'));
   expect(said).toContain(text(lang, 'voice.licence.warning'));
   expect(said).not.toContain(text(lang, 'voice.phone.official'));
+}
+
+function expectConfirmed(said: string, lang: Lang) {
+  expect(said).toContain(`${text(lang, 'voice.phone.confirmed')} 24.11.2026`);
+  expect(said).not.toContain(text(lang, 'voice.phone.none'));
 }
 
 // ----------------------------------------------------------------------------------------------------------------
@@ -258,13 +266,16 @@ describe('Twilio voice, every branch', () => {
     expect(heardText(reported.body).join(' ')).toContain(`${text('en', 'voice.phone.reported')} 2 ${text('en', 'voice.phone.reportedAdvice')}`);
   });
 
-  it('1: a revoked body’s number is a warning first', async () => {
+  it('1: a revoked body’s number is a warning first, and a number officers confirmed is "confirmed scam (date)"', async () => {
     const hotline = hotlineWith();
+    await hotline.deps.campaigns.alerts.confirmIdentifier('phone', CONFIRMED_PHONE, '2026-11-24', 'K7QX3');
     const call = twilioCall(hotline.app, '+447700900331', 'CA-warning');
     await call.start();
     await call.press('3');
     await call.press('1');
     expectWarningFirst(heardText((await call.press('992900001003')).body), 'en');
+    await call.press('1');
+    expectConfirmed(heardText((await call.press(CONFIRMED_PHONE.slice(1))).body).join(' '), 'en');
   });
 
   it('2: a licence number typed on the keypad → its holder and status', async () => {
@@ -546,13 +557,16 @@ describe("Africa's Talking voice, every branch", () => {
     expect(heardText(cyrillic.body).join(' ')).toContain('Shirkati Jahongir Safar (SAMPLE)');
   });
 
-  it('a revoked body’s number is a warning first', async () => {
+  it('a revoked body’s number is a warning first, and a number officers confirmed is "confirmed scam (date)"', async () => {
     const hotline = hotlineWith();
+    await hotline.deps.campaigns.alerts.confirmIdentifier('phone', CONFIRMED_PHONE, '2026-11-24', 'K7QX3');
     const call = atCall(hotline.app, '+992900000831', 'ATVId_warning');
     await call.start();
     await call.press('3');
     await call.press('1');
     expectWarningFirst(heardText((await call.press('992900001003#')).body), 'en');
+    await call.press('1');
+    expectConfirmed(heardText((await call.press(`${CONFIRMED_PHONE.slice(1)}#`)).body).join(' '), 'en');
   });
 
   it('the quiz on the keypad: no group code, nine answers, the code read out and texted once', async () => {

@@ -179,6 +179,20 @@ describe('1: checking a phone number', () => {
     ]);
   });
 
+  it('says "confirmed scam" with the date for a number officers confirmed, instead of the count of reports', () => {
+    const actions = step({ step: 'phone', lang: 'tg', tries: 0 }, { digits: '992927000002' }, {
+      data: data({ reported: new Map([['phone:+992927000002', { reporters: 4, lastSeen: '2026-11-20', confirmedOn: '2026-11-24' }]]) }),
+    }).actions;
+    expect(keysHeard(actions)).toEqual(['voice.phone.typed:tg', 'voice.phone.confirmed:tg', 'voice.phone.reportedAdvice:tg', 'voice.menu:tg']);
+    expect(heard(actions)).toContainEqual({ kind: 'text', text: '24.11.2026', lang: 'tg' });
+    // Confirmed with no report at all (the officers knew it from elsewhere): still the warning, never "no record".
+    const only = step({ step: 'phone', lang: 'en', tries: 0 }, { digits: '992927000003' }, {
+      data: data({ reported: new Map([['phone:+992927000003', { reporters: 0, lastSeen: '', confirmedOn: '2026-11-24' }]]) }),
+    }).actions;
+    expect(keysHeard(only)).not.toContain('voice.phone.none:en');
+    expect(keysHeard(only)[1]).toBe('voice.phone.confirmed:en');
+  });
+
   it('asks again when the digits are not a phone number', () => {
     const { actions } = step({ step: 'phone', lang: 'en', tries: 0 }, { digits: '123' });
     expect(keysHeard(actions)).toEqual(['voice.phone.invalid:en', 'voice.phone.prompt:en']);

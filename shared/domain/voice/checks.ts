@@ -20,7 +20,7 @@ export function phoneFromKeypad(keys: string): PhoneIdentifier | undefined {
 /**
  * What the line says of a phone number typed on the keypad. A warning comes first, as on USSD and SMS
  * (shared/domain/verify.ts `contactAnswer`): a contact of a body that may no longer recruit (licence revoked,
- * suspended or expired), a number reported; only then whose official contact
+ * suspended or expired), a number officers confirmed a scam, a number reported; only then whose official contact
  * of a licensed body it is.
  */
 export function phoneAnswer(ctx: Context, lang: Lang, phone: PhoneIdentifier): Segment[] {
@@ -34,7 +34,10 @@ export function phoneAnswer(ctx: Context, lang: Lang, phone: PhoneIdentifier): S
   for (const { entry, state } of official.filter(({ state }) => state !== 'licensed')) {
     segments.push(prompt(lang, 'voice.phone.officialWarning'), ...described(state, entry.name), prompt(lang, 'voice.licence.warning'));
   }
-  if (reported && reported.reporters > 1) {
+  if (reported?.confirmedOn) {
+    // Two officers confirmed it (an approved alert): that outweighs any count of reports.
+    segments.push(prompt(lang, 'voice.phone.confirmed'), { kind: 'text', text: spokenDate(reported.confirmedOn), lang }, prompt(lang, 'voice.phone.reportedAdvice'));
+  } else if (reported && reported.reporters > 1) {
     segments.push(prompt(lang, 'voice.phone.reported'), { kind: 'number', value: reported.reporters, lang }, prompt(lang, 'voice.phone.reportedAdvice'));
   } else if (reported && reported.reporters === 1) {
     // One report alone does not brand a number a scam (docs/domain-facts.md).
@@ -46,6 +49,12 @@ export function phoneAnswer(ctx: Context, lang: Lang, phone: PhoneIdentifier): S
   const nothingKnown = segments.length === 2;
   if (nothingKnown) segments.push(prompt(lang, 'voice.phone.none'));
   return segments;
+}
+
+/** `2026-12-01` as callers write a date (`01.12.2026`), for speech. */
+function spokenDate(isoDay: string): string {
+  const [year, month, day] = isoDay.split('-');
+  return year && month && day ? `${day}.${month}.${year}` : isoDay;
 }
 
 /** How many of several matching licences are read out. */

@@ -20,6 +20,7 @@ export const VOICE_PROMPT_KEYS = [
   'voice.phone.typed',
   'voice.phone.official',
   'voice.phone.officialWarning',
+  'voice.phone.confirmed',
   'voice.phone.reported',
   'voice.phone.reportedAdvice',
   'voice.phone.reportedOnce',
