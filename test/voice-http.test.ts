@@ -278,6 +278,32 @@ describe('Twilio voice, every branch', () => {
     expectConfirmed(heardText((await call.press(CONFIRMED_PHONE.slice(1))).body).join(' '), 'en');
   });
 
+  it('7: scam alerts and departure tips by SMS, with the destination and month typed: the consent is recorded with the channel voice', async () => {
+    const hotline = hotlineWith();
+    const caller = '+447700900332';
+    const call = twilioCall(hotline.app, caller, 'CA-subscribe');
+    await call.start();
+    await call.press('3');
+    expect(heardText((await call.press('7')).body)).toEqual([text('en', 'voice.subscribe.menu')]);
+    await call.press('2');
+    await call.press('1');
+    const done = await call.press('032027');
+    expect(heardText(done.body)[0]).toBe(text('en', 'voice.subscribe.done'));
+    expect(done.xml.Gather[0].action).toBe(`${BASE}/voice/twilio?s=main&l=en&t=0`);
+    const key = hotline.deps.callerKey(caller);
+    expect(await hotline.deps.campaigns.subscriptions.get(key)).toMatchObject({
+      status: 'active',
+      lang: 'en',
+      topics: ['scam_alerts', 'departure_tips'],
+      destination: 'uk',
+      departureMonth: '2027-03',
+      callingCode: '+44',
+    });
+    expect(await hotline.deps.campaigns.subscriptions.consentHistory(key)).toEqual([
+      { at: expect.any(String), channel: 'voice', action: 'opt_in', topics: ['scam_alerts', 'departure_tips'], lang: 'en' },
+    ]);
+  });
+
   it('2: a licence number typed on the keypad → its holder and status', async () => {
     const hotline = hotlineWith();
     const call = twilioCall(hotline.app, '+447700900302', 'CA-licence');
@@ -310,7 +336,7 @@ describe('Twilio voice, every branch', () => {
     const call = twilioCall(hotline.app, '+447700900304', 'CA-retry');
     await call.start();
     await call.press('3');
-    const wrong = await call.press('7');
+    const wrong = await call.press('8');
     expect(heardText(wrong.body)).toEqual([text('en', 'voice.invalid'), text('en', 'voice.menu')]);
     expect(wrong.xml.Gather[0].action).toBe(`${BASE}/voice/twilio?s=main&l=en&t=1`);
     const silent = await call.silence();
@@ -569,6 +595,26 @@ describe("Africa's Talking voice, every branch", () => {
     expectConfirmed(heardText((await call.press(`${CONFIRMED_PHONE.slice(1)}#`)).body).join(' '), 'en');
   });
 
+  it('7: scam alerts by SMS in Tajik, then 7 and 4 stop them: both consents recorded with the channel voice', async () => {
+    const hotline = hotlineWith();
+    const caller = '+992900000832';
+    const call = atCall(hotline.app, caller, 'ATVId_subscribe');
+    await call.start();
+    await call.press('1');
+    await call.press('7');
+    const done = await call.press('1');
+    expect(done.xml.GetDigits[0].callbackUrl).toBe(`${BASE}/voice/africastalking?s=main&l=tg&t=0`);
+    const key = hotline.deps.callerKey(caller);
+    expect(await hotline.deps.campaigns.subscriptions.get(key)).toMatchObject({ status: 'active', lang: 'tg', topics: ['scam_alerts'], callingCode: '+992' });
+    await call.press('7');
+    await call.press('4');
+    expect(await hotline.deps.campaigns.subscriptions.get(key)).toMatchObject({ status: 'stopped' });
+    expect((await hotline.deps.campaigns.subscriptions.consentHistory(key)).map(({ action, channel, lang }) => `${action}:${channel}:${lang}`)).toEqual([
+      'opt_in:voice:tg',
+      'opt_out:voice:tg',
+    ]);
+  });
+
   it('the quiz on the keypad: no group code, nine answers, the code read out and texted once', async () => {
     const hotline = hotlineWith();
     const caller = '+992900000817';
@@ -603,7 +649,7 @@ describe("Africa's Talking voice, every branch", () => {
     expect(heardText((await call.press('4')).body)[0]).toBe(text('en', 'advice.contacts.text'));
     await call.press('0');
     await call.redirect();
-    await call.press('7');
+    await call.press('8');
     const gone = await call.redirect();
     expect(heardText(gone.body)).toEqual([`${text('en', 'voice.giveUp')} ${text('en', 'voice.goodbye')}`]);
     expect(gone.xml.GetDigits).toBeUndefined();

@@ -54,7 +54,7 @@ describe('the call state in callback URLs', () => {
   });
 
   it('refuses what is not a state', () => {
-    for (const query of [{ s: 'admin' }, { s: 'main', l: 'fr' }, { s: 'main', t: '12' }, { s: 'dial', v: '0' }, { s: 'report', c: 'yes' }]) {
+    for (const query of [{ s: 'admin' }, { s: 'main', l: 'fr' }, { s: 'main', t: '12' }, { s: 'dial', v: '0' }, { s: 'report', c: 'yes' }, { s: 'subscribeMonth', o: '4' }, { s: 'subscribeMonth', d: 'mars' }]) {
       expect(stateFromQuery(query), JSON.stringify(query)).toBeUndefined();
     }
   });
@@ -93,7 +93,7 @@ describe('no input or a wrong key', () => {
   it('asks again a limited number of times, then says goodbye politely', () => {
     let state: VoiceState = main('en');
     const heardNotices: string[] = [];
-    for (const digits of ['7', undefined]) {
+    for (const digits of ['8', undefined]) {
       const { actions } = step(state, digits === undefined ? {} : { digits });
       heardNotices.push(keysHeard(actions)[0]!);
       state = nextState(actions)!;
@@ -350,18 +350,67 @@ describe('5: safe migration advice', () => {
   });
 });
 
+describe('7: scam alerts by SMS', () => {
+  it('offers the topics as USSD does; alerts alone subscribe at once, with the consent in the call’s language', () => {
+    const offered = step(main('tg'), { digits: '7' });
+    expect(keysHeard(offered.actions)).toEqual(['voice.subscribe.menu:tg']);
+    expect(nextState(offered.actions)).toEqual({ step: 'subscribe', lang: 'tg', tries: 0 });
+    const alerts = step({ step: 'subscribe', lang: 'tg', tries: 0 }, { digits: '1' });
+    expect(alerts.effects).toEqual([{ type: 'subscribe', choice: { topics: ['scam_alerts'] }, lang: 'tg' }]);
+    expect(keysHeard(alerts.actions)).toEqual(['voice.subscribe.done:tg', 'voice.menu:tg']);
+  });
+
+  it('tips ask the destination and the month (six digits, or # alone for not known yet)', () => {
+    const tips = step({ step: 'subscribe', lang: 'ru', tries: 0 }, { digits: '3' });
+    expect(tips.effects).toEqual([]);
+    expect(nextState(tips.actions)).toEqual({ step: 'subscribeDestination', lang: 'ru', tries: 0, choice: 3 });
+    const destination = step(nextState(tips.actions)!, { digits: '2' });
+    const monthState = nextState(destination.actions)!;
+    expect(monthState).toEqual({ step: 'subscribeMonth', lang: 'ru', tries: 0, choice: 3, destination: 'russia' });
+    expect(question(destination.actions)).toMatchObject({ finishOnKey: '#' });
+    // The state travels in the callback URL.
+    expect(stateFromQuery(stateToQuery(monthState))).toEqual(monthState);
+    expect(step(monthState, { digits: '032027' }).effects).toEqual([
+      { type: 'subscribe', choice: { topics: ['scam_alerts', 'departure_tips', 'uk_scheme'], destination: 'russia', departureMonth: '2027-03' }, lang: 'ru' },
+    ]);
+    expect(step(monthState, {}).effects).toEqual([
+      { type: 'subscribe', choice: { topics: ['scam_alerts', 'departure_tips', 'uk_scheme'], destination: 'russia' }, lang: 'ru' },
+    ]);
+    const wrong = step(monthState, { digits: '132027' });
+    expect(wrong.effects).toEqual([]);
+    expect(nextState(wrong.actions)).toEqual({ ...monthState, tries: 1 });
+  });
+
+  it('4 stops every message; 0 is the main menu; a withheld number is told it cannot be texted', () => {
+    const stop = step({ step: 'subscribe', lang: 'en', tries: 0 }, { digits: '4' });
+    expect(stop.effects).toEqual([{ type: 'unsubscribe', lang: 'en' }]);
+    expect(keysHeard(stop.actions)).toEqual(['voice.subscribe.stopped:en', 'voice.menu:en']);
+    expect(keysHeard(step({ step: 'subscribe', lang: 'en', tries: 0 }, { digits: '0' }).actions)).toEqual(['voice.menu:en']);
+    const withheld = step(main('en'), { digits: '7' }, { canText: false });
+    expect(keysHeard(withheld.actions)).toEqual(['voice.subscribe.noSms:en', 'voice.menu:en']);
+    expect(withheld.effects).toEqual([]);
+  });
+
+  it('the main menu names key 7 in every language', () => {
+    for (const lang of LANGUAGES) expect(PROMPTS[lang]['voice.menu']).toContain('7');
+  });
+});
+
 describe('voice prompts', () => {
   it('every prompt the line can speak is listed for recording', () => {
     // Walk every question with every key, in every language.
     const spoken = new Set<string>();
     const walk = (state: VoiceState, extra: Partial<VoiceRequest> = {}) => {
-      for (const input of [{}, ...['0', '1', '2', '3', '4', '5', '9', '#'].map((digits) => ({ digits }))]) {
+      for (const input of [{}, ...['0', '1', '2', '3', '4', '5', '7', '9', '#', '032027'].map((digits) => ({ digits }))]) {
         for (const s of heard(step(state, input, extra).actions)) if (s.kind === 'prompt') spoken.add(s.key);
       }
     };
     const onCall = { data: data({ onCall: [['+992900009101']], licences: buildKeypadLicenceIndex(sampleRegistryEntries()) }) };
     for (const lang of LANGUAGES) {
-      for (const s of ['main', 'phone', 'licence', 'consent', 'report', 'urgent', 'advice', 'dial'] as const) walk({ step: s, lang, tries: 0 }, onCall);
+      for (const s of ['main', 'phone', 'licence', 'consent', 'report', 'urgent', 'advice', 'dial', 'subscribe', 'subscribeDestination', 'subscribeMonth'] as const) {
+        walk({ step: s, lang, tries: 0 }, onCall);
+      }
+      walk(main(lang), { canText: false });
       walk({ step: 'main', lang, tries: 2 }, onCall);
     }
     walk(START);

@@ -68,7 +68,7 @@ export async function answerCall(deps: ChannelServices, line: VoiceLine, call: V
       voiceStep({ state: call.state, input: call.input, ...(storedLang ? { storedLang } : {}), canText: reachable, settings: line.settings, data }),
     filing: {
       reportOf: (effect: VoiceEffect) =>
-        effect.type === 'rememberLanguage' || effect.type === 'finishQuiz' ? undefined : reportFromVoice(effect, reachable),
+        effect.type === 'submitReport' || effect.type === 'startEscalation' ? reportFromVoice(effect, reachable) : undefined,
       // One report per call: a provider's retry, or the final callback repeating the recording, finds the same one.
       idempotencyKey: `voice:${call.provider}:${call.callId}`,
       confirmBySms: reachable,

@@ -14,6 +14,13 @@ export type Topic = (typeof TOPICS)[number];
 export const DESTINATIONS = ['uk', 'russia', 'other'] as const;
 export type Destination = (typeof DESTINATIONS)[number];
 
+/** What a menu offers, in order (USSD and the voice line): scam alerts; with departure tips; with UK scheme news too. */
+export const TOPIC_CHOICES = [
+  ['scam_alerts'],
+  ['scam_alerts', 'departure_tips'],
+  ['scam_alerts', 'departure_tips', 'uk_scheme'],
+] as const satisfies readonly (readonly Topic[])[];
+
 /** `YYYY-MM`. */
 export const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 

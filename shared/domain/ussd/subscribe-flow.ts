@@ -4,7 +4,7 @@
  * (the `subscribe` effect) with the channel and language.
  */
 import { t } from '../prompts';
-import { DESTINATIONS, parseMonth, type Topic } from '../outreach/subscription';
+import { DESTINATIONS, parseMonth, TOPIC_CHOICES } from '../outreach/subscription';
 import { go, type Screen, type View, type Walk } from './walk';
 
 type SubscribeScreen = Extract<Screen, { name: 'subscribe' | 'subscribeDestination' | 'subscribeMonth' | 'subscribed' | 'unsubscribed' }>;
@@ -13,11 +13,8 @@ export function isSubscribeScreen(screen: Screen): screen is SubscribeScreen {
   return screen.name === 'subscribe' || screen.name === 'subscribeDestination' || screen.name === 'subscribeMonth' || screen.name === 'subscribed' || screen.name === 'unsubscribed';
 }
 
-const CHOICES: { label: 'subscribe.alerts' | 'subscribe.alertsTips' | 'subscribe.all'; topics: Topic[] }[] = [
-  { label: 'subscribe.alerts', topics: ['scam_alerts'] },
-  { label: 'subscribe.alertsTips', topics: ['scam_alerts', 'departure_tips'] },
-  { label: 'subscribe.all', topics: ['scam_alerts', 'departure_tips', 'uk_scheme'] },
-];
+const CHOICE_LABELS = ['subscribe.alerts', 'subscribe.alertsTips', 'subscribe.all'] as const;
+const CHOICES = TOPIC_CHOICES.map((topics, i) => ({ label: CHOICE_LABELS[i]!, topics: [...topics] }));
 
 export function subscribeView(walk: Walk, screen: SubscribeScreen): View {
   const lang = walk.lang!;

@@ -6,12 +6,13 @@ import { isLang, type Lang } from '../prompts';
 import type { CommonEffect, ConversationData, Need, QuizEffect, StepOutcome } from '../conversation';
 import { QUIZ_LENGTH, isAnswers, parseCohortCode } from '../quiz';
 import type { Segment } from './spoken';
+import { DESTINATIONS, TOPIC_CHOICES, type Destination, type SubscriptionEffect } from '../outreach/subscription';
 
 /**
  * The questions of the call. `start` is a call's first callback (no state in its URL); `dial` is the return from
  * ringing a level of officers.
  */
-export const VOICE_STEPS = ['start', 'lang', 'main', 'phone', 'licence', 'consent', 'report', 'dial', 'urgent', 'advice', 'quizCohort', 'quiz', 'quizEnd'] as const;
+export const VOICE_STEPS = ['start', 'lang', 'main', 'phone', 'licence', 'consent', 'report', 'dial', 'urgent', 'advice', 'quizCohort', 'quiz', 'quizEnd', 'subscribe', 'subscribeDestination', 'subscribeMonth'] as const;
 
 export type VoiceStep = (typeof VOICE_STEPS)[number];
 
@@ -29,6 +30,10 @@ export interface VoiceState {
   answers?: string;
   /** quiz: the group code entered at the start. */
   cohort?: string;
+  /** subscribe: the key chosen for the topics (1 to 3, TOPIC_CHOICES). */
+  choice?: number;
+  /** subscribe: where the caller is going. */
+  destination?: Destination;
 }
 
 export const START: VoiceState = { step: 'start', tries: 0 };
@@ -43,6 +48,8 @@ export function stateToQuery(state: VoiceState): Record<string, string> {
     ...(state.callback !== undefined ? { c: state.callback ? '1' : '0' } : {}),
     ...(state.answers !== undefined ? { a: state.answers } : {}),
     ...(state.cohort !== undefined ? { k: state.cohort } : {}),
+    ...(state.choice !== undefined ? { o: String(state.choice) } : {}),
+    ...(state.destination !== undefined ? { d: state.destination } : {}),
   };
 }
 
@@ -51,7 +58,7 @@ export function stateToQuery(state: VoiceState): Record<string, string> {
  * number's own URL), undefined when what it carries is not a state (tampered or stale).
  */
 export function stateFromQuery(query: Record<string, string | undefined>): VoiceState | undefined {
-  const { s, l, t, v, c, a, k } = query;
+  const { s, l, t, v, c, a, k, o, d } = query;
   if (s === undefined) return START;
   if (!(VOICE_STEPS as readonly string[]).includes(s)) return undefined;
   if (l !== undefined && !isLang(l)) return undefined;
@@ -60,6 +67,8 @@ export function stateFromQuery(query: Record<string, string | undefined>): Voice
   if (c !== undefined && c !== '0' && c !== '1') return undefined;
   if (a !== undefined && (!isAnswers(a) || a.length === QUIZ_LENGTH)) return undefined;
   if (k !== undefined && parseCohortCode(k) !== k) return undefined;
+  if (o !== undefined && !(/^[1-9]$/.test(o) && Number(o) <= TOPIC_CHOICES.length)) return undefined;
+  if (d !== undefined && !(DESTINATIONS as readonly string[]).includes(d)) return undefined;
   return {
     step: s as VoiceStep,
     ...(l ? { lang: l as Lang } : {}),
@@ -68,6 +77,8 @@ export function stateFromQuery(query: Record<string, string | undefined>): Voice
     ...(c ? { callback: c === '1' } : {}),
     ...(a !== undefined ? { answers: a } : {}),
     ...(k !== undefined ? { cohort: k } : {}),
+    ...(o !== undefined ? { choice: Number(o) } : {}),
+    ...(d !== undefined ? { destination: d as Destination } : {}),
   };
 }
 
@@ -101,6 +112,8 @@ export type VoiceAction =
 export type VoiceEffect =
   | Extract<CommonEffect, { type: 'rememberLanguage' }>
   | QuizEffect
+  /** An opt-in or opt-out on the keypad: the runner records the consent with the channel voice. */
+  | SubscriptionEffect
   /** A voice report: the runner submits it (intake), then asks again with `data.submitted`. */
   | { type: 'submitReport'; lang: Lang; recording: Recording; callbackConsent: boolean }
   /**

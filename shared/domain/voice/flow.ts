@@ -8,6 +8,7 @@ import { ask, at, type Context, pressedKeys, prompt, retry, say } from './questi
 import { licenceAnswer, phoneAnswer, phoneFromKeypad } from './checks';
 import { afterDial, recorded, urgentHelp } from './reports';
 import { answerCohort, answerEnd, answerQuestion } from './quiz';
+import { answerDestination, answerMonth, answerTopics, offerSubscription } from './subscribe';
 
 export function voiceStep(request: VoiceRequest): VoiceResult {
   const ctx: Context = { request, effects: [], needs: [] };
@@ -59,6 +60,8 @@ function answer(ctx: Context, state: VoiceState): VoiceAction[] {
           return ask(ctx, at(state, 'advice'));
         case '6':
           return ask(ctx, at(state, 'quizCohort'));
+        case '7':
+          return offerSubscription(ctx, state, lang);
         case '9':
           return ask(ctx, { step: 'lang', tries: 0 });
         case '0':
@@ -101,5 +104,11 @@ function answer(ctx: Context, state: VoiceState): VoiceAction[] {
       return answerQuestion(ctx, state, lang);
     case 'quizEnd':
       return answerEnd(ctx, state);
+    case 'subscribe':
+      return answerTopics(ctx, state, lang);
+    case 'subscribeDestination':
+      return answerDestination(ctx, state);
+    case 'subscribeMonth':
+      return answerMonth(ctx, state, lang);
   }
 }

@@ -65,6 +65,12 @@ export function ask(ctx: Context, state: VoiceState): VoiceAction[] {
       return keys(questionSegments(lang, state.answers?.length ?? 0));
     case 'quizEnd':
       return keys([prompt(lang, 'voice.quiz.again')]);
+    case 'subscribe':
+      return keys([prompt(lang, 'voice.subscribe.menu')]);
+    case 'subscribeDestination':
+      return keys([prompt(lang, 'voice.subscribe.destination')]);
+    case 'subscribeMonth':
+      return keys([prompt(lang, 'voice.subscribe.month')], true);
   }
 }
 
