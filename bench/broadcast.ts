@@ -6,8 +6,10 @@
  * sizes shows whether it grows linearly.
  */
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
-import type { AddressInfo } from 'node:net';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../shared/config';
 import { LocalNumberVault } from '../shared/crypto';
 import { createLogger } from '../shared/log';
@@ -59,9 +61,53 @@ async function seed(client: ReturnType<typeof createDocumentClient>, tableName: 
   }
 }
 
+/**
+ * dynalite in a thread of its own, as DynamoDB is a service of its own on AWS: the fan-out's thread does only the
+ * fan-out's work (reading, opening numbers, the SDK's calls), not the store's too.
+ */
+async function startStoreThread(): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  const worker = new Worker(
+    `const { parentPort } = require('node:worker_threads');
+     const server = require('dynalite')({ createTableMs: 0 });
+     server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));`,
+    { eval: true },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  return { endpoint: `http://127.0.0.1:${port}`, stop: async () => void (await worker.terminate()) };
+}
+
+/**
+ * The baseline, measured in the same run against the same store: `count` items of the fan-out's shape written 25 to
+ * a BatchWriteItem call, one call at a time, with nothing else (no reading, no opening, no queue).
+ */
+async function storeFloorSeconds(client: ReturnType<typeof createDocumentClient>, tableName: string, count: number): Promise<number> {
+  const at = new Date().toISOString();
+  const started = performance.now();
+  for (let start = 0; start < count; start += 25) {
+    let pending: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] = Array.from({ length: Math.min(25, count - start) }, (_, i) => {
+      const id = `floor-${start + i}`;
+      return { PutRequest: { Item: { ...keys.outboundMessage(id), id, toKey: `k${start + i}`, toLast4: '0000', createdAt: at, broadcastId: 'floor', status: 'queued', attempts: 0, updatedAt: at, expiresAt: 0 } } };
+    });
+    while (pending.length > 0) {
+      const { UnprocessedItems } = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+      pending = UnprocessedItems?.[tableName] ?? [];
+    }
+  }
+  return (performance.now() - started) / 1000;
+}
+
 export interface BroadcastRow {
   subscribers: number;
+  /** Added to every store call (0: the local store as it is). */
+  latencyMs: number;
+  /** The same number of items written alone, 25 to a call, one call at a time (the baseline, same run, same store). */
+  floorSeconds: number;
   fanOutSeconds: number;
+  /** Fan-out time ÷ the baseline's. */
+  ratioToFloor: number;
   enqueuedPerSecond: number;
   microsPerSubscriber: number;
   heapGrowthMb: number;
@@ -70,12 +116,44 @@ export interface BroadcastRow {
   verdict: string;
 }
 
-export async function benchmarkBroadcast(sizes: readonly number[], sendSample: number): Promise<BroadcastRow[]> {
+/** `run` CPU-profiled into `dir` (`fan-out-<label>.cpuprofile`), or just run when no directory is given. */
+async function profiled<T>(dir: string | undefined, label: string, run: () => Promise<T>): Promise<T> {
+  if (!dir) return run();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await run();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    await writeFile(join(dir, `fan-out-${label}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+/** One run: `size` subscribers; `latencyMs` added to every store call after seeding (a network, as on AWS). */
+export interface BroadcastRun {
+  size: number;
+  latencyMs: number;
+  /** Run, but not reported: the first fan-out of a process also pays for compiling its code. */
+  warmUp?: boolean;
+}
+
+/** Every store call from now on `ms` later, as if across a network (the SDK's middleware, before sending). */
+function addLatency(client: ReturnType<typeof createDocumentClient>, ms: number) {
+  if (ms <= 0) return;
+  client.middlewareStack.add((next) => async (args) => {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return next(args);
+  }, { step: 'finalizeRequest', name: 'benchLatency' });
+}
+
+export async function benchmarkBroadcast(runs: readonly BroadcastRun[], sendSample: number, profileDir?: string): Promise<BroadcastRow[]> {
   const rows: BroadcastRow[] = [];
-  for (const size of sizes) {
-    const server = dynalite({ createTableMs: 0 });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  for (const { size, latencyMs, warmUp } of runs) {
+    const store = await startStoreThread();
+    const { endpoint } = store;
     try {
       const config = loadConfig({ AWS_ENDPOINT_URL_DYNAMODB: endpoint, TABLE_NAME: 'bench-broadcast', BROADCAST_QUIET_HOURS: '', BROADCAST_BATCH_SIZE: '500' });
       const deps = createDeps(config, createLogger('bench', () => undefined));
@@ -99,10 +177,12 @@ export async function benchmarkBroadcast(sizes: readonly number[], sendSample: n
         createdBy: { key: 'a', name: 'A' },
       };
       await campaigns.alerts.putBroadcast(broadcast);
+      addLatency(deps.db, latencyMs);
+      const floorSeconds = await storeFloorSeconds(deps.db, config.tableName, size);
       global.gc?.();
       const heapBefore = process.memoryUsage().heapUsed;
       const started = performance.now();
-      const count = await fanOut(campaigns, broadcast);
+      const count = await profiled(profileDir, `${size}-${latencyMs}ms`, () => fanOut(campaigns, broadcast));
       const seconds = (performance.now() - started) / 1000;
       const heapGrowthMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
       if (count !== size) throw new Error(`fanned out ${count} of ${size}`);
@@ -114,18 +194,22 @@ export async function benchmarkBroadcast(sizes: readonly number[], sendSample: n
       for (let i = 0; i < sample.length; i += 20) await Promise.all(sample.slice(i, i + 20).map((m) => deliver(context, m, 1)));
       const sendSeconds = (performance.now() - sendStarted) / 1000;
       const enqueuedPerSecond = Math.round(size / seconds);
+      if (warmUp) continue;
       rows.push({
         subscribers: size,
+        latencyMs,
+        floorSeconds: round(floorSeconds),
         fanOutSeconds: round(seconds),
+        ratioToFloor: round(seconds / floorSeconds),
         enqueuedPerSecond,
         microsPerSubscriber: Math.round((seconds * 1e6) / size),
         heapGrowthMb: round(heapGrowthMb, 1),
         sentSample: sample.length,
         sentPerSecond: Math.round(sample.length / sendSeconds),
-        verdict: size >= 100_000 ? verdict(enqueuedPerSecond >= ENQUEUE_TARGET_PER_SECOND) : '-',
+        verdict: size >= 100_000 && latencyMs === 0 ? verdict(enqueuedPerSecond >= ENQUEUE_TARGET_PER_SECOND) : '-',
       });
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.stop();
     }
   }
   return rows;

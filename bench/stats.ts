@@ -1,5 +1,5 @@
 /** Small helpers the benchmarks share: percentiles, rounding, and the machine the figures were measured on. */
-import { cpus, platform, arch, totalmem } from 'node:os';
+import { cpus, platform, arch, totalmem, loadavg } from 'node:os';
 
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -22,6 +22,8 @@ export function machine() {
     node: process.version,
     os: `${platform()} ${arch()}`,
     memoryGb: round(totalmem() / 2 ** 30, 1),
+    /** The 1-minute load average when measured: other work on the machine slows every figure. */
+    load1: round(loadavg()[0]!, 1),
   };
 }
 

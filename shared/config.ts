@@ -294,16 +294,18 @@ export type Config = z.output<typeof configSchema>;
 export const benchEnvSchema = z.object({
   BENCH_ONLY: z
     .string()
-    .default('registry,bundles,http')
+    .default('registry,bundles,http,broadcast')
     .transform((value) => new Set(value.split(',').map((part) => part.trim()))),
   BENCH_SECONDS: positiveInt(10),
   BENCH_SUBSCRIBERS: z
     .string()
-    .default('25000,50000,100000')
+    .default('1000,10000,100000')
     .transform((value) => value.split(',').map((part) => Number(part.trim())))
     .pipe(z.array(z.number().int().positive())),
   /** Of the queued broadcast messages, how many the benchmark sends through the fake provider. */
   BENCH_SEND_SAMPLE: positiveInt(5000),
+  /** A directory: the broadcast fan-out alone is CPU-profiled into it (open the .cpuprofile in Chrome DevTools). */
+  BENCH_PROFILE_DIR: z.string().min(1).optional(),
   REGISTRY_ENTRIES: positiveInt(10_000),
 });
 

@@ -85,10 +85,10 @@ describe('the rest of the environment', () => {
 
   it('reads the benchmark options, with their defaults', () => {
     expect(benchEnvSchema.parse({})).toEqual({
-      BENCH_ONLY: new Set(['registry', 'bundles', 'http']),
+      BENCH_ONLY: new Set(['registry', 'bundles', 'http', 'broadcast']),
       BENCH_SECONDS: 10,
       REGISTRY_ENTRIES: 10_000,
-      BENCH_SUBSCRIBERS: [25_000, 50_000, 100_000],
+      BENCH_SUBSCRIBERS: [1000, 10_000, 100_000],
       BENCH_SEND_SAMPLE: 5000,
     });
     expect(benchEnvSchema.parse({ BENCH_SUBSCRIBERS: '1000, 2000' }).BENCH_SUBSCRIBERS).toEqual([1000, 2000]);

@@ -15,7 +15,7 @@ import { estimateCost, inSegment, isQuiet, nextSendingTime, tipDue, tipText, typ
 import { optIn, optOutConsent, type ConsentChannel, type SubscriptionChoice } from '../domain/outreach/subscription';
 import { fitParts, OFFICER_SMS_MAX_PARTS } from '../domain/officer';
 import { normalisePhone } from '../domain/phone';
-import { t, type Lang } from '../domain/prompts';
+import { LANGUAGES, t, type Lang } from '../domain/prompts';
 import { identifierValue, type Identifier } from '../domain/report';
 import { dushanbeToday, shownIdentifier } from '../domain/verify';
 import type { Logger } from '../log';
@@ -355,31 +355,43 @@ export async function fanOut(deps: OutreachDeps, broadcast: Broadcast): Promise<
   const bulk = bulkLane(deps);
   const resumed = broadcast.status === 'sending';
   if (!resumed && !(await deps.alerts.moveBroadcast(broadcast.id, 'approved', 'sending', { startedAt: iso(deps.now()) }))) return 0;
+  const fallback = broadcast.texts.en ?? Object.values(broadcast.texts)[0]!;
+  const textFor = Object.fromEntries(LANGUAGES.map((lang) => [lang, broadcast.texts[lang] ?? fallback])) as Record<Lang, string>;
   let queued = 0;
-  let batch: StoredSubscription[] = [];
   let first = true;
-  const flush = async () => {
-    if (batch.length === 0) return;
+  const write = async (batch: readonly StoredSubscription[]) => {
     const messages = await Promise.all(
       batch.map(async (subscription) => ({
         id: messageId(broadcast.id, subscription.key),
         to: await deps.vault.decrypt(subscription.sealedNumber),
         toKey: subscription.key,
-        text: broadcast.texts[subscription.lang] ?? broadcast.texts.en ?? Object.values(broadcast.texts)[0]!,
+        text: textFor[subscription.lang],
       })),
     );
     const count = await bulk.sendBulk(broadcast.id, messages, { skipExisting: resumed && first });
     first = false;
     queued += count;
     await deps.alerts.advanceCursor(broadcast.id, batch.at(-1)!.key, count);
-    batch = [];
   };
+  // One batch is written while the next is read; the cursor still moves batch after batch, in order.
+  let writing: Promise<void> = Promise.resolve();
+  const next = async (batch: readonly StoredSubscription[]) => {
+    await writing;
+    writing = write(batch);
+    // Awaited before the next batch (or at the end); a failure surfaces there, not as an unhandled rejection.
+    writing.catch(() => undefined);
+  };
+  let batch: StoredSubscription[] = [];
   for await (const subscription of deps.subscriptions.all(broadcast.cursor)) {
     if (!inSegment(subscription, broadcast.segment)) continue;
     batch.push(subscription);
-    if (batch.length >= deps.config.batchSize) await flush();
+    if (batch.length >= deps.config.batchSize) {
+      await next(batch);
+      batch = [];
+    }
   }
-  await flush();
+  if (batch.length > 0) await next(batch);
+  await writing;
   await deps.alerts.moveBroadcast(broadcast.id, 'sending', 'completed', { completedAt: iso(deps.now()) });
   deps.log.info('broadcast fanned out', { broadcastId: broadcast.id, queued });
   return queued;

@@ -9,6 +9,8 @@ import type { MessageRepository, QueuedRecord } from './messages';
 /** DynamoDB's limits per batch call. */
 const BATCH_WRITE_MAX = 25;
 const BATCH_GET_MAX = 100;
+/** BatchWriteItem calls in flight at once: enough to hide a round trip, few enough not to be throttled. */
+const WRITES_IN_FLIGHT = 4;
 
 export class BulkMessageRepository {
   constructor(
@@ -17,18 +19,27 @@ export class BulkMessageRepository {
     private readonly messages: MessageRepository,
   ) {}
 
-  /** Records many messages as queued, 25 to a call (a broadcast's batch); what a call leaves unprocessed is retried. */
+  /**
+   * Records many messages as queued, 25 to a call, a few calls at once (a broadcast's batch: on AWS each call is a
+   * network round trip); what a call leaves unprocessed is retried.
+   */
   async recordQueuedMany(records: readonly QueuedRecord[]): Promise<void> {
-    for (let start = 0; start < records.length; start += BATCH_WRITE_MAX) {
-      let requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] = records
-        .slice(start, start + BATCH_WRITE_MAX)
-        .map((record) => ({ PutRequest: { Item: this.messages.queuedItem(record) } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 2000)));
-        const { UnprocessedItems } = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
-        requests = UnprocessedItems?.[this.tableName] ?? [];
-        if (attempt > 10 && requests.length > 0) throw new Error(`${requests.length} outbound messages could not be recorded`);
-      }
+    const chunks: QueuedRecord[][] = [];
+    for (let start = 0; start < records.length; start += BATCH_WRITE_MAX) chunks.push(records.slice(start, start + BATCH_WRITE_MAX));
+    for (let start = 0; start < chunks.length; start += WRITES_IN_FLIGHT) {
+      await Promise.all(chunks.slice(start, start + WRITES_IN_FLIGHT).map((chunk) => this.writeChunk(chunk)));
+    }
+  }
+
+  private async writeChunk(chunk: readonly QueuedRecord[]): Promise<void> {
+    let requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] = chunk.map((record) => ({
+      PutRequest: { Item: this.messages.queuedItem(record) },
+    }));
+    for (let attempt = 0; requests.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 2000)));
+      const { UnprocessedItems } = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+      requests = UnprocessedItems?.[this.tableName] ?? [];
+      if (attempt > 10 && requests.length > 0) throw new Error(`${requests.length} outbound messages could not be recorded`);
     }
   }
 
@@ -47,5 +58,4 @@ export class BulkMessageRepository {
     }
     return found;
   }
-
 }
