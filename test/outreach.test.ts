@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { converse } from '../shared/conversation/runner';
 import { decideApproval, parseAlertCommand, type Alert } from '../shared/domain/outreach/alerts';
-import { estimateCost, isQuiet, nextSendingTime, parseQuietHours, tipDue } from '../shared/domain/outreach/broadcast';
+import { estimateCost, isQuiet, nextPassTime, nextSendingTime, parseQuietHours, timeZoneOf, tipDue } from '../shared/domain/outreach/broadcast';
 import { joinChoice, parseMonth } from '../shared/domain/outreach/subscription';
 import { t, type Lang } from '../shared/domain/prompts';
 import { parseSmsCommand, smsStep } from '../shared/domain/sms';
@@ -156,14 +156,68 @@ describe('quiet hours in Asia/Dushanbe, on a fake clock', () => {
     // The two-person rule for campaigns: the creator cannot approve it.
     expect(await approveBroadcast(campaigns, draft.id, { key: 'officer-a', name: 'Aziz' })).toBe(false);
     expect(await approveBroadcast(campaigns, draft.id, { key: 'officer-b', name: 'Emma' })).toBe(true);
+    // Day in London and Moscow, so a pass runs; the subscriber (no destination: Dushanbe) is left for the morning.
+    expect(await runDueBroadcasts(campaigns)).toEqual([draft.id]);
+    expect(await deps.campaigns.alerts.getBroadcast(draft.id)).toMatchObject({ status: 'sending', notBefore: '2026-12-02T03:00:00.000Z' });
     expect(await runDueBroadcasts(campaigns)).toEqual([]);
-    expect(await deps.campaigns.alerts.getBroadcast(draft.id)).toMatchObject({ status: 'approved', notBefore: '2026-12-02T03:00:00.000Z' });
     now = Date.parse('2026-12-02T03:00:00Z');
     expect(await runDueBroadcasts(campaigns)).toEqual([draft.id]);
     await deps.localQueue.drain();
     expect((await deps.localOutbox.list(deps.messages)).filter((m) => m.to === phone).map((m) => m.text)).toEqual([
       'SafeJob: UK scheme news, quiet-hours test.',
     ]);
+  });
+});
+
+describe("quiet hours in the subscriber's destination's time, on a fake clock", () => {
+  const quiet = parseQuietHours('22-08');
+
+  it('knows the destinations’ zones, and when the first of them wakes', () => {
+    expect([timeZoneOf('uk'), timeZoneOf('russia'), timeZoneOf('other'), timeZoneOf(undefined)]).toEqual(['Europe/London', 'Europe/Moscow', 'Asia/Dushanbe', 'Asia/Dushanbe']);
+    // 19:00 UTC: 00:00 in Dushanbe, 22:00 in Moscow, 19:00 in London (still awake).
+    const evening = Date.parse('2026-12-01T19:00:00Z');
+    expect(nextPassTime(evening, quiet)).toBe(evening);
+    // 22:00 UTC: night in all three; Dushanbe wakes first, at 08:00 there (03:00 UTC).
+    expect(new Date(nextPassTime(Date.parse('2026-12-01T22:00:00Z'), quiet)).toISOString()).toBe('2026-12-02T03:00:00.000Z');
+  });
+
+  it('a broadcast reaches each subscriber when their quiet hours end: Dushanbe, then Moscow, then London', async () => {
+    const { deps } = testHotline(store, { BROADCAST_QUIET_HOURS: '22-08' });
+    // 04:30 UTC: 09:30 in Dushanbe, 07:30 in Moscow, 04:30 in London.
+    let now = Date.parse('2026-12-01T04:30:00Z');
+    const campaigns: OutreachDeps = { ...deps.campaigns, now: () => now };
+    const people = { home: '+992900000421', russia: '+992900000422', uk: '+992900000423' } as const;
+    await subscribe(campaigns, { phone: people.home, key: deps.callerKey(people.home) }, { topics: ['uk_scheme'] }, 'en', 'sms');
+    await subscribe(campaigns, { phone: people.russia, key: deps.callerKey(people.russia) }, { topics: ['uk_scheme'], destination: 'russia' }, 'en', 'sms');
+    await subscribe(campaigns, { phone: people.uk, key: deps.callerKey(people.uk) }, { topics: ['uk_scheme'], destination: 'uk' }, 'en', 'sms');
+    const draft = await draftBroadcast(campaigns, {
+      title: 'Zones',
+      texts: { en: 'SafeJob: time-zone test.' },
+      segment: { topic: 'uk_scheme', langs: ['en'] },
+      createdBy: { key: 'officer-a', name: 'Aziz' },
+    });
+    expect(await approveBroadcast(campaigns, draft.id, { key: 'officer-b', name: 'Emma' })).toBe(true);
+    const receivedBy = async () => {
+      await deps.localQueue.drain();
+      const texts = (await deps.localOutbox.list(deps.messages)).filter((m) => m.text === 'SafeJob: time-zone test.');
+      return Object.entries(people).filter(([, phone]) => texts.some((m) => m.to === phone)).map(([who]) => who);
+    };
+    const run = async (at: string) => {
+      now = Date.parse(at);
+      await runDueBroadcasts(campaigns);
+      return receivedBy();
+    };
+    expect(await run('2026-12-01T04:30:00Z')).toEqual(['home']);
+    expect(await deps.campaigns.alerts.getBroadcast(draft.id)).toMatchObject({ status: 'sending', notBefore: '2026-12-01T05:00:00.000Z' });
+    // One second before 08:00 in Moscow: nothing more; at 08:00, Moscow.
+    expect(await run('2026-12-01T04:59:59Z')).toEqual(['home']);
+    expect(await run('2026-12-01T05:00:00Z')).toEqual(['home', 'russia']);
+    expect(await run('2026-12-01T07:59:59Z')).toEqual(['home', 'russia']);
+    expect(await run('2026-12-01T08:00:00Z')).toEqual(['home', 'russia', 'uk']);
+    expect(await deps.campaigns.alerts.getBroadcast(draft.id)).toMatchObject({ status: 'completed' });
+    // Each once: the later passes skipped what they had queued.
+    const sent = (await deps.localOutbox.list(deps.messages)).filter((m) => m.text === 'SafeJob: time-zone test.' && Object.values(people).includes(m.to as never));
+    expect(sent).toHaveLength(3);
   });
 });
 

@@ -11,7 +11,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { ConversationOutreach } from '../conversation/runner';
 import { officerLanguage, type RotaOfficer } from '../domain/escalation';
 import { alertTexts, approversOf, decideApproval, generateAlertCode, parseAlertCommand, type Alert } from '../domain/outreach/alerts';
-import { estimateCost, inSegment, isQuiet, nextSendingTime, tipDue, tipText, type CostEstimate, type DeliveryReport, type Segment } from '../domain/outreach/broadcast';
+import { estimateCost, inSegment, isQuiet, nextPassTime, timeZoneOf, tipDue, tipText, type CostEstimate, type DeliveryReport, type Segment } from '../domain/outreach/broadcast';
 import { optIn, optOutConsent, type ConsentChannel, type SubscriptionChoice } from '../domain/outreach/subscription';
 import { fitParts, OFFICER_SMS_MAX_PARTS } from '../domain/officer';
 import { normalisePhone } from '../domain/phone';
@@ -199,7 +199,7 @@ export async function approveAlert(deps: OutreachDeps, approver: Officer, code: 
     texts: alert!.texts,
     segment: ALERT_SEGMENT,
     status: 'approved',
-    notBefore: iso(nextSendingTime(now, deps.config.quietHours)),
+    notBefore: iso(nextPassTime(now, deps.config.quietHours)),
     createdAt: alert!.draftedAt,
     createdBy: alert!.draftedBy,
     approvedBy: approver,
@@ -325,8 +325,10 @@ export async function runDueBroadcasts(deps: OutreachDeps): Promise<string[]> {
   const done: string[] = [];
   for (const broadcast of await deps.alerts.listBroadcasts()) {
     if ((broadcast.status !== 'approved' && broadcast.status !== 'sending') || Date.parse(broadcast.notBefore) > now) continue;
-    if (isQuiet(now, deps.config.quietHours)) {
-      await deps.alerts.moveBroadcast(broadcast.id, broadcast.status, broadcast.status, { notBefore: iso(nextSendingTime(now, deps.config.quietHours)) });
+    // Night everywhere its subscribers may be: nothing to send to anyone until the first of them wakes.
+    const wakes = nextPassTime(now, deps.config.quietHours);
+    if (wakes > now) {
+      await deps.alerts.moveBroadcast(broadcast.id, broadcast.status, broadcast.status, { notBefore: iso(wakes) });
       continue;
     }
     try {
@@ -349,7 +351,10 @@ const messageId = (broadcastId: string, subscriberKey: string) => `bc-${broadcas
 
 /**
  * Fans one broadcast out in batches: the segment's active subscribers after the cursor, their numbers opened,
- * recorded and queued in the bulk lane together, the cursor moved after each batch.
+ * recorded and queued in the bulk lane together, the cursor moved after each batch. A subscriber in their quiet hours
+ * (their destination's time when known, else Dushanbe's) is passed over: when any were, the broadcast stays
+ * `sending` and another pass, from the start, comes when the first of their zones wakes (messages already queued
+ * are skipped then by their ids).
  */
 export async function fanOut(deps: OutreachDeps, broadcast: Broadcast): Promise<number> {
   const bulk = bulkLane(deps);
@@ -358,7 +363,6 @@ export async function fanOut(deps: OutreachDeps, broadcast: Broadcast): Promise<
   const fallback = broadcast.texts.en ?? Object.values(broadcast.texts)[0]!;
   const textFor = Object.fromEntries(LANGUAGES.map((lang) => [lang, broadcast.texts[lang] ?? fallback])) as Record<Lang, string>;
   let queued = 0;
-  let first = true;
   const write = async (batch: readonly StoredSubscription[]) => {
     const messages = await Promise.all(
       batch.map(async (subscription) => ({
@@ -368,8 +372,7 @@ export async function fanOut(deps: OutreachDeps, broadcast: Broadcast): Promise<
         text: textFor[subscription.lang],
       })),
     );
-    const count = await bulk.sendBulk(broadcast.id, messages, { skipExisting: resumed && first });
-    first = false;
+    const count = await bulk.sendBulk(broadcast.id, messages, { skipExisting: resumed });
     queued += count;
     await deps.alerts.advanceCursor(broadcast.id, batch.at(-1)!.key, count);
   };
@@ -381,9 +384,16 @@ export async function fanOut(deps: OutreachDeps, broadcast: Broadcast): Promise<
     // Awaited before the next batch (or at the end); a failure surfaces there, not as an unhandled rejection.
     writing.catch(() => undefined);
   };
+  const now = deps.now();
+  const asleep = new Set<string>();
   let batch: StoredSubscription[] = [];
   for await (const subscription of deps.subscriptions.all(broadcast.cursor)) {
     if (!inSegment(subscription, broadcast.segment)) continue;
+    const zone = timeZoneOf(subscription.destination);
+    if (isQuiet(now, deps.config.quietHours, zone)) {
+      asleep.add(zone);
+      continue;
+    }
     batch.push(subscription);
     if (batch.length >= deps.config.batchSize) {
       await next(batch);
@@ -392,6 +402,12 @@ export async function fanOut(deps: OutreachDeps, broadcast: Broadcast): Promise<
   }
   if (batch.length > 0) await next(batch);
   await writing;
+  if (asleep.size > 0) {
+    const notBefore = iso(nextPassTime(now, deps.config.quietHours, [...asleep]));
+    await deps.alerts.startPassAgain(broadcast.id, notBefore);
+    deps.log.info('broadcast fanned out where it is day; the rest after their quiet hours', { broadcastId: broadcast.id, queued, notBefore, zones: [...asleep] });
+    return queued;
+  }
   await deps.alerts.moveBroadcast(broadcast.id, 'sending', 'completed', { completedAt: iso(deps.now()) });
   deps.log.info('broadcast fanned out', { broadcastId: broadcast.id, queued });
   return queued;
@@ -403,7 +419,7 @@ export async function fanOut(deps: OutreachDeps, broadcast: Broadcast): Promise<
  */
 export async function sendDueTips(deps: OutreachDeps): Promise<number> {
   const now = deps.now();
-  if (isQuiet(now, deps.config.quietHours)) return 0;
+  if (nextPassTime(now, deps.config.quietHours) > now) return 0;
   const today = dushanbeToday(now);
   const id = `tips-${today}`;
   if (!(await deps.alerts.getBroadcast(id))) {
@@ -422,6 +438,8 @@ export async function sendDueTips(deps: OutreachDeps): Promise<number> {
   const batch: { id: string; to: string; toKey: string; text: string }[] = [];
   for await (const subscription of deps.subscriptions.all()) {
     if (!subscription.departureMonth || !inSegment(subscription, { topic: 'departure_tips' })) continue;
+    // Asleep where they are: a later run today sends it (the day's broadcast skips what it queued already).
+    if (isQuiet(now, deps.config.quietHours, timeZoneOf(subscription.destination))) continue;
     const tip = tipDue(subscription.departureMonth, today);
     if (!tip) continue;
     batch.push({

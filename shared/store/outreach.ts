@@ -209,6 +209,20 @@ export class AlertRepository {
     }
   }
 
+  /** A pass over a broadcast's subscribers ended with some asleep: the next, from the start, not before `notBefore`. */
+  async startPassAgain(id: string, notBefore: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.broadcast(id),
+        UpdateExpression: 'SET #notBefore = :notBefore REMOVE #cursor',
+        ConditionExpression: '#status = :sending',
+        ExpressionAttributeNames: { '#notBefore': 'notBefore', '#cursor': 'cursor', '#status': 'status' },
+        ExpressionAttributeValues: { ':notBefore': notBefore, ':sending': 'sending' },
+      }),
+    );
+  }
+
   /** A batch fanned out: the cursor moves past it and its messages count as queued. */
   async advanceCursor(id: string, cursor: string, queued: number): Promise<void> {
     await this.client.send(

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { LANGUAGES, t, type Lang, type PromptKey } from '../prompts';
 import { smsParts } from '../screen';
-import { DESTINATIONS, MONTH, TOPICS, type Subscription } from './subscription';
+import { DESTINATIONS, MONTH, TOPICS, type Destination, type Subscription } from './subscription';
 
 /** Who a broadcast goes to: subscribers of `topic`, narrowed by the other fields when given. */
 export const segmentSchema = z.object({
@@ -44,6 +44,15 @@ export function parseQuietHours(value: string): QuietHours | undefined {
 
 /** The callers' time zone, and the destinations' when a subscriber named one. */
 export const HOME_TIME_ZONE = 'Asia/Dushanbe';
+const DESTINATION_TIME_ZONES: Partial<Record<Destination, string>> = { uk: 'Europe/London', russia: 'Europe/Moscow' };
+
+/** Where a subscriber's night is: their destination's time zone when they named one (UK, Russia), else home's. */
+export function timeZoneOf(destination: Destination | undefined): string {
+  return (destination && DESTINATION_TIME_ZONES[destination]) ?? HOME_TIME_ZONE;
+}
+
+/** Every zone a subscriber's quiet hours may be kept in. */
+export const SUBSCRIBER_TIME_ZONES: readonly string[] = [HOME_TIME_ZONE, ...Object.values(DESTINATION_TIME_ZONES)];
 
 function localHour(ms: number, timeZone: string): number {
   return Number(new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(new Date(ms)));
@@ -62,6 +71,14 @@ export function nextSendingTime(ms: number, quiet: QuietHours | undefined, timeZ
   // Whole hours in every zone the hotline serves (no half-hour offsets), so stepping by hours finds the end.
   for (let step = 0; step < 25 && isQuiet(at, quiet, timeZone); step++) at += 3_600_000;
   return at;
+}
+
+/**
+ * When a broadcast next has someone to send to: the first moment at or after `ms` outside the quiet hours in at
+ * least one of `zones` (`ms` itself when one is awake now).
+ */
+export function nextPassTime(ms: number, quiet: QuietHours | undefined, zones: readonly string[] = SUBSCRIBER_TIME_ZONES): number {
+  return Math.min(...zones.map((zone) => nextSendingTime(ms, quiet, zone)));
 }
 
 // ---- Cost ----------------------------------------------------------------------------------------------------------
