@@ -97,7 +97,7 @@ export function createLocalDeps(config: Config, log?: Logger): LocalDeps {
     maxAttempts: config.sms.maxAttempts,
     log: base.log,
     subscribers: new SubscriptionRepository(base.db, config.tableName),
-    throttle: new SegmentThrottle(config.outreach.segmentsPerSecond),
+    throttle: new SegmentThrottle(config.outreach.segmentLimits),
   };
   const { journal, vault } = config.reports;
   if (journal.kind !== 'file' || vault.kind !== 'local') throw new Error('the local hotline keeps its journal in a file and seals numbers locally');

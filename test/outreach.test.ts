@@ -14,7 +14,8 @@ import { deliver, type DeliveryContext, type DeliveryOutcome } from '../shared/o
 import { LocalQueue, localSender } from '../shared/outbox/local';
 import { BulkOutbox } from '../shared/outbox/bulk';
 import { BulkMessageRepository } from '../shared/store/bulk-messages';
-import { SegmentThrottle } from '../shared/outbox/throttle';
+import { SegmentThrottle, shareOf } from '../shared/outbox/throttle';
+import { loadConfig } from '../shared/config';
 import { draftBroadcast, approveBroadcast, fanOut, runDueBroadcasts, subscribe, unsubscribe, type OutreachDeps } from '../shared/outreach/service';
 import type { QueuedSms } from '../shared/ports';
 import { startTestStore, type TestStore } from './support/dynalite';
@@ -291,12 +292,37 @@ describe('broadcasts through the outbox', () => {
   it('throttles bulk segments per provider (a fake clock)', async () => {
     let now = 0;
     const slept: number[] = [];
-    const throttle = new SegmentThrottle({ africastalking: 10 }, { now: () => now, sleep: async (ms) => void (slept.push(ms), (now += ms)) });
-    for (let i = 0; i < 30; i++) await throttle.take('africastalking', 1);
-    await throttle.take('twilio', 100);
+    const throttle = new SegmentThrottle({ perProvider: { africastalking: 10 } }, { now: () => now, sleep: async (ms) => void (slept.push(ms), (now += ms)) });
+    for (let i = 0; i < 30; i++) await throttle.take('africastalking', 1, '+447700900001');
+    await throttle.take('twilio', 100, '+447700900001');
     // 10 at once, then 20 more at 10 a second: two seconds of waiting.
     expect(slept.reduce((a, b) => a + b, 0)).toBe(2000);
     expect(now).toBe(2000);
+  });
+
+  it('throttles bulk segments per operator too, the operator told by the number’s prefix (a fake clock)', async () => {
+    let now = 0;
+    const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
+    const throttle = new SegmentThrottle({ perProvider: { kannel: 100 }, perOperator: { tcell: 5, megafon: 20 } }, clock);
+    // +992 93… is Tcell, +992 90… MegaFon (shared/channels/tajik-operators.ts), +44 no Tajik operator.
+    const sendAll = async (to: string, count: number) => {
+      const start = now;
+      for (let i = 0; i < count; i++) await throttle.take('kannel', 1, to);
+      return now - start;
+    };
+    // 20 to Tcell at 5 a second: 5 at once, 15 more take three seconds, though the provider would take 100.
+    expect(await sendAll('+992935550001', 20)).toBe(3000);
+    // MegaFon's own bucket is full: 20 at once, no waiting for Tcell's.
+    expect(await sendAll('+992900000001', 20)).toBe(0);
+    // A number of no Tajik operator: the provider's limit only.
+    expect(await sendAll('+447700900001', 50)).toBe(0);
+    // On AWS each of the bulk consumers takes its share of every limit.
+    expect(shareOf({ perProvider: { kannel: 100 }, perOperator: { tcell: 5 } }, 2)).toEqual({ perProvider: { kannel: 50 }, perOperator: { tcell: 2.5 } });
+  });
+
+  it('reads the operators’ limits from BROADCAST_OPERATOR_SEGMENTS_PER_SECOND, and refuses an unknown operator', () => {
+    expect(loadConfig({ BROADCAST_OPERATOR_SEGMENTS_PER_SECOND: 'tcell=20, megafon=15' }).outreach.segmentLimits.perOperator).toEqual({ tcell: 20, megafon: 15 });
+    expect(() => loadConfig({ BROADCAST_OPERATOR_SEGMENTS_PER_SECOND: 'beeline=20' })).toThrow(/OPERATOR=SEGMENTS_PER_SECOND/);
   });
 
   it('estimates the cost as segments × the price per destination', () => {

@@ -8,7 +8,7 @@ import * as z from 'zod';
 import { deliver, type DeliveryContext } from '../../shared/outbox/deliver';
 import { configuredSenders } from '../../shared/outbox/senders';
 import { SqsQueue } from '../../shared/outbox/sqs';
-import { SegmentThrottle } from '../../shared/outbox/throttle';
+import { SegmentThrottle, shareOf } from '../../shared/outbox/throttle';
 import { BULK_CONCURRENCY } from '../../shared/outreach/config';
 import { createDeps, lazyDeps, subscriptionsOf } from '../../shared/runtime';
 
@@ -44,9 +44,7 @@ const getContext = lazyDeps((config) => {
     log: deps.log,
     subscribers: subscriptionsOf(deps),
     // Each container's share of the provider's limit: the bulk queue's event source runs at most two at once.
-    throttle: new SegmentThrottle(
-      Object.fromEntries(Object.entries(config.outreach.segmentsPerSecond).map(([provider, rate]) => [provider, rate / BULK_CONCURRENCY])),
-    ),
+    throttle: new SegmentThrottle(shareOf(config.outreach.segmentLimits, BULK_CONCURRENCY)),
   };
   const bulkQueueUrl = config.outreach.bulkQueueUrl;
   return {

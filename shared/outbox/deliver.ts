@@ -18,7 +18,7 @@ export interface DeliveryContext {
   log: Logger;
   /** Bulk messages go only to numbers still subscribed (a STOP ends a broadcast already queued). */
   subscribers?: { isActive(key: string): Promise<boolean> };
-  /** Segments per second per provider, for bulk messages. */
+  /** Segments per second per provider and per operator, for bulk messages. */
   throttle?: SegmentThrottle;
 }
 
@@ -57,7 +57,7 @@ export async function deliver(ctx: DeliveryContext, message: QueuedSms, attempt:
   const errors: string[] = [];
   let retryable = senders.length === 0;
   for (const sender of senders) {
-    if (bulk) await ctx.throttle?.take(sender.provider, smsParts(message.text));
+    if (bulk) await ctx.throttle?.take(sender.provider, smsParts(message.text), message.to);
     const result = await sender.send(message.to, message.text, message.id).catch((error: unknown) => ({
       ok: false as const,
       retryable: true,

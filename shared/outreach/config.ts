@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { parseQuietHours, type SegmentPrice } from '../domain/outreach/broadcast';
+import { TAJIK_OPERATORS, isTajikOperator, type TajikOperator } from '../channels/tajik-operators';
 
 /**
  * How many outbox invocations drain the bulk (broadcast) queue at once on AWS (SQS's least maximum concurrency),
@@ -27,6 +28,27 @@ const segmentRates = z
         return z.NEVER;
       }
       rates[provider as (typeof PROVIDER_NAMES)[number]] = perSecond;
+    }
+    return rates;
+  });
+
+/**
+ * `tcell=20,megafon=20`: bulk SMS segments per second per Tajik operator (each operator's SMPP bind has its own
+ * agreed rate, whichever provider carries the message); an operator not named is limited by its provider only.
+ */
+const operatorRates = z
+  .string()
+  .default('tcell=10,megafon=10,zet-mobile=10,babilon-m=10,o-mobile=10')
+  .transform((value, ctx) => {
+    const rates: Partial<Record<TajikOperator, number>> = {};
+    for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const [operator = '', rate] = part.split('=').map((p) => p.trim());
+      const perSecond = Number(rate);
+      if (!isTajikOperator(operator) || !(perSecond > 0)) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" is not OPERATOR=SEGMENTS_PER_SECOND (operators: ${TAJIK_OPERATORS.join(', ')})` });
+        return z.NEVER;
+      }
+      rates[operator] = perSecond;
     }
     return rates;
   });
@@ -63,6 +85,7 @@ export const outreachEnvShape = {
     }, 'FROM-UNTIL hours such as 22-08, or empty')
     .transform((value) => parseQuietHours(value)),
   BROADCAST_SEGMENTS_PER_SECOND: segmentRates,
+  BROADCAST_OPERATOR_SEGMENTS_PER_SECOND: operatorRates,
   SMS_SEGMENT_PRICES_USD: segmentPrices,
   /** Subscribers fanned out per batch (recorded and queued together). */
   BROADCAST_BATCH_SIZE: z.coerce.number().int().min(10).max(5000).default(500),
@@ -75,7 +98,7 @@ type OutreachEnv = z.output<z.ZodObject<typeof outreachEnvShape>>;
 export function toOutreachConfig(env: OutreachEnv) {
   return {
     quietHours: env.BROADCAST_QUIET_HOURS,
-    segmentsPerSecond: env.BROADCAST_SEGMENTS_PER_SECOND,
+    segmentLimits: { perProvider: env.BROADCAST_SEGMENTS_PER_SECOND, perOperator: env.BROADCAST_OPERATOR_SEGMENTS_PER_SECOND },
     prices: env.SMS_SEGMENT_PRICES_USD,
     batchSize: env.BROADCAST_BATCH_SIZE,
     bulkQueueUrl: env.BROADCAST_QUEUE_URL,
