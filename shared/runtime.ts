@@ -221,7 +221,7 @@ export function outreachDeps(deps: Deps, outbox: Outbox, vault: NumberVault): Ou
     now: () => deps.now(),
     config: config.outreach,
     ussdServiceCode: config.ussdServiceCode,
-    approvalPin: (officerKey, alertCode) => officerCommandCode(config.phoneHashKey, officerKey, `alert:${alertCode}`, 6),
+    commandCode: (officerKey, scope) => officerCommandCode(config.phoneHashKey, officerKey, scope, COMMAND_CODE_LENGTH),
   };
 }
 

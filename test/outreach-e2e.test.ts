@@ -60,9 +60,23 @@ describe('scam alerts to subscribers, end to end', () => {
       t('ru', 'outreach.stopped'),
     ]);
 
-    // 3. Aziz confirms a scam account; Emma is asked to approve it, with the code and the cost.
+    // 3. A SCAM without the code only Aziz's phone received (a forged sender who knows his number), or with a wrong
+    // one, drafts nothing and asks nobody to approve; the command with his code goes to his own number.
     await sms(aziz.phone, 'SCAM @uk_farm_jobs fake UK farm jobs, asks 5000 somoni');
-    const [drafted] = await textsTo(aziz.phone);
+    const [asked] = await textsTo(aziz.phone);
+    const [, scamPin = ''] = /SCAM (\d{6}) @uk_farm_jobs fake UK farm jobs, asks 5000 somoni/.exec(asked!) ?? [];
+    expect(asked).toBe(t('tg', 'officer.confirm', { command: `SCAM ${scamPin} @uk_farm_jobs fake UK farm jobs, asks 5000 somoni` }));
+    const wrongPin = scamPin === '000000' ? '111111' : '000000';
+    await sms(aziz.phone, `SCAM ${wrongPin} @uk_farm_jobs fake UK farm jobs`);
+    expect((await textsTo(aziz.phone)).at(-1)).toBe(t('tg', 'officer.codeWrong', { command: `SCAM ${scamPin} @uk_farm_jobs fake UK farm jobs` }));
+    expect(await textsTo(emma.phone)).toEqual([]);
+    expect(await deps.campaigns.alerts.listAlerts()).toEqual([]);
+    // The pin is Aziz's for this identifier: another account needs another.
+    expect(deps.campaigns.commandCode(deps.callerKey(aziz.phone), 'scam:handle:other_account')).not.toBe(scamPin);
+
+    // 4. With it, the alert is drafted; Emma is asked to approve it, with the code and the cost.
+    await sms(aziz.phone, `SCAM ${scamPin} @uk_farm_jobs fake UK farm jobs, asks 5000 somoni`);
+    const drafted = (await textsTo(aziz.phone)).at(-1);
     expect(drafted).toMatch(/^Огоҳиномаи [A-Z0-9]{5} дар бораи @uk_farm_jobs омода шуд: 1 обуначӣ, 2 SMS, тақрибан \$0\.05\./);
     const [request] = await textsTo(emma.phone);
     const [, code = '', pin = ''] = /APPROVE ([A-Z0-9]{5}) (\d{6})\.$/.exec(request!)!;
@@ -70,12 +84,12 @@ describe('scam alerts to subscribers, end to end', () => {
       `SafeJob alert ${code} by Aziz, for 1 subscribers (about $0.05): "${t('en', 'alert.template', { identifier: '@uk_farm_jobs', ussdCode: '*384*1234#' })}" To send it, reply APPROVE ${code} ${pin}.`,
     );
 
-    // 4. The drafter's own approval is refused; nothing is sent.
+    // 5. The drafter's own approval is refused; nothing is sent.
     await sms(aziz.phone, `APPROVE ${code}`);
     expect((await textsTo(aziz.phone)).at(-1)).toBe(t('tg', 'alert.own', { code }));
     expect(await (await app.request('/dev/broadcasts')).json()).toEqual([]);
 
-    // 5. An APPROVE without the code only Emma's phone received (a forged sender) approves nothing; with it, Emma
+    // 6. An APPROVE without the code only Emma's phone received (a forged sender) approves nothing; with it, Emma
     // approves: the broadcast is due now, and the schedule's run fans it out.
     await sms(emma.phone, `APPROVE ${code}`);
     expect((await textsTo(emma.phone)).at(-1)).toBe(`To confirm, reply: APPROVE ${code} ${pin}. If you did not send this, tell your supervisor.`);
@@ -87,15 +101,15 @@ describe('scam alerts to subscribers, end to end', () => {
     expect(run).toEqual({ fannedOut: [`alert-${code}`], tips: 0 });
     await deps.localQueue.drain();
 
-    // 6. The Tajik subscriber has it in Tajik; the one who sent STOP has nothing more.
+    // 7. The Tajik subscriber has it in Tajik; the one who sent STOP has nothing more.
     expect((await textsTo(TAJIK_MIGRANT)).at(-1)).toBe(t('tg', 'alert.template', { identifier: '@uk_farm_jobs', ussdCode: '*384*1234#' }));
     expect(await textsTo(STOPPED_MIGRANT)).toHaveLength(2);
 
-    // 7. Every CHECK of the account now answers "confirmed scam (date)".
+    // 8. Every CHECK of the account now answers "confirmed scam (date)".
     await sms(CHECKER, 'CHECK @uk_farm_jobs');
     expect(await textsTo(CHECKER)).toEqual([t('en', 'contact.confirmedScam', { value: '@uk_farm_jobs', date: dushanbeToday(Date.now()) })]);
 
-    // 8. The delivery report.
+    // 9. The delivery report.
     const report = await (await app.request(`/dev/broadcasts/alert-${code}`)).json();
     expect(report).toMatchObject({
       kind: 'alert',

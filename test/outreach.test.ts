@@ -232,7 +232,20 @@ describe('the two-person rule', () => {
   });
 
   it('reads SCAM and APPROVE', () => {
-    expect(parseAlertCommand('scam +992 90 000 1234 fake visas', cardHash)).toEqual({ name: 'scam', identifier: { kind: 'phone', value: '+992900001234' }, note: 'fake visas' });
+    expect(parseAlertCommand('scam +992 90 000 1234 fake visas', cardHash)).toEqual({
+      name: 'scam',
+      identifier: { kind: 'phone', value: '+992900001234' },
+      note: 'fake visas',
+      typed: '+992 90 000 1234 fake visas',
+    });
+    // The officer's pin first: the identifier after it may be typed in groups.
+    expect(parseAlertCommand('SCAM 482193 +992 90 000 1234 fake visas', cardHash)).toEqual({
+      name: 'scam',
+      identifier: { kind: 'phone', value: '+992900001234' },
+      note: 'fake visas',
+      pin: '482193',
+      typed: '+992 90 000 1234 fake visas',
+    });
     expect(parseAlertCommand('APPROVE k7m3p', cardHash)).toEqual({ name: 'approve', code: 'K7M3P' });
     expect(parseAlertCommand('approve K7M3P 482193', cardHash)).toEqual({ name: 'approve', code: 'K7M3P', pin: '482193' });
     expect(parseAlertCommand('APPROVE', cardHash)).toEqual({ name: 'usage', command: 'approve' });

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { ConversationOutreach } from '../conversation/runner';
 import { officerLanguage, type RotaOfficer } from '../domain/escalation';
-import { alertTexts, approversOf, decideApproval, generateAlertCode, parseAlertCommand, type Alert } from '../domain/outreach/alerts';
+import { alertTexts, approvalScope, approversOf, decideApproval, generateAlertCode, parseAlertCommand, scamScope, type Alert } from '../domain/outreach/alerts';
 import { estimateCost, inSegment, isQuiet, nextPassTime, timeZoneOf, tipDue, tipText, type CostEstimate, type DeliveryReport, type Segment } from '../domain/outreach/broadcast';
 import { optIn, optOutConsent, type ConsentChannel, type SubscriptionChoice } from '../domain/outreach/subscription';
 import { fitParts, OFFICER_SMS_MAX_PARTS } from '../domain/officer';
@@ -40,8 +40,8 @@ export interface OutreachDeps {
   now(): number;
   config: OutreachConfig;
   ussdServiceCode: string;
-  /** An officer's six-digit code for approving one alert (shared/privacy.ts `officerCommandCode`, docs/security.md). */
-  approvalPin(officerKey: string, alertCode: string): string;
+  /** An officer's six-digit code for a scope (shared/privacy.ts `officerCommandCode`, docs/security.md). */
+  commandCode(officerKey: string, scope: string): string;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -154,7 +154,7 @@ export async function draftAlert(deps: OutreachDeps, drafter: Officer, identifie
       [
         t(lang, 'alert.forApproval', {
           code: alert.code,
-          pin: deps.approvalPin(approver.key, alert.code),
+          pin: deps.commandCode(approver.key, approvalScope(alert.code)),
           name: drafter.name,
           recipients: estimate.recipients,
           usd: estimate.usd.toFixed(2),
@@ -224,7 +224,7 @@ export function listAlerts(deps: OutreachDeps): Promise<Alert[]> {
 // ---- Officers by SMS -----------------------------------------------------------------------------------------------
 
 /**
- * SCAM <identifier> <note> and APPROVE <code> from an officer on the rota; false, with nothing done, for anything
+ * SCAM <pin> <identifier> <note> and APPROVE <code> <pin> from an officer on the rota; false, with nothing done, for anything
  * else or anyone else (the migrant flow answers it then).
  */
 export async function handleAlertSms(deps: OutreachDeps, fromPhone: string, text: string): Promise<boolean> {
@@ -235,16 +235,23 @@ export async function handleAlertSms(deps: OutreachDeps, fromPhone: string, text
   const officer: RotaOfficer = rotaView(record);
   const lang = officerLanguage(officer);
   const me = { key: officer.key, name: officer.name };
+  // A sender number can be forged: without the code only this officer's phone received, nothing is drafted or
+  // approved, and the answer (the command with the code) goes to the officer's own number.
+  const confirm = (pin: string | undefined, expected: string, withCode: string) => {
+    deps.log.warn(`alert ${command.name} without its code`, { officerKey: me.key, wrong: pin !== undefined });
+    return t(lang, pin === undefined ? 'officer.confirm' : 'officer.codeWrong', { command: withCode.replace('{pin}', expected) });
+  };
   let reply: string;
   if (command.name === 'usage') reply = t(lang, `alert.usage.${command.command}`);
   else if (command.name === 'scam') {
-    const { alert, estimate } = await draftAlert(deps, me, command.identifier, command.note);
-    reply = t(lang, 'alert.drafted', { code: alert.code, identifier: alert.shown, recipients: estimate.recipients, segments: estimate.segments, usd: estimate.usd.toFixed(2) });
+    const expected = deps.commandCode(me.key, scamScope(command.identifier));
+    if (command.pin !== expected) reply = confirm(command.pin, expected, `SCAM {pin} ${command.typed}`);
+    else {
+      const { alert, estimate } = await draftAlert(deps, me, command.identifier, command.note);
+      reply = t(lang, 'alert.drafted', { code: alert.code, identifier: alert.shown, recipients: estimate.recipients, segments: estimate.segments, usd: estimate.usd.toFixed(2) });
+    }
   } else if (!(await mayApprove(deps, me, command.code, command.pin))) {
-    // A sender number can be forged: without the code only this officer's phone received, nothing is approved, and
-    // the answer (with the code) goes to the officer's own number.
-    reply = t(lang, 'alert.confirm', { code: command.code, pin: deps.approvalPin(me.key, command.code) });
-    deps.log.warn('alert approval without its code', { officerKey: me.key, code: command.code });
+    reply = confirm(command.pin, deps.commandCode(me.key, approvalScope(command.code)), `APPROVE ${command.code} {pin}`);
   } else {
     const outcome = await approveAlert(deps, me, command.code);
     if (outcome.outcome === 'approved') {
@@ -263,7 +270,7 @@ export async function handleAlertSms(deps: OutreachDeps, fromPhone: string, text
 async function mayApprove(deps: OutreachDeps, officer: Officer, code: string, pin: string | undefined): Promise<boolean> {
   const alert = await deps.alerts.getAlert(code);
   if (!alert || alert.draftedBy.key === officer.key) return true;
-  return pin === deps.approvalPin(officer.key, code);
+  return pin === deps.commandCode(officer.key, approvalScope(code));
 }
 
 function dushanbeTime(ms: number): string {

@@ -1,15 +1,22 @@
 /**
  * Scam alerts with two people's approval, pure. An officer on the rota confirms that an identifier is a scam
- * (`SCAM <identifier> <note>`): that drafts an alert in every language. Another officer or a supervisor approves it
- * (`APPROVE <code>`, the code being in the draft they were sent); the drafter's own approval is refused. Only an
- * approved alert is sent, and only then does every CHECK of the identifier answer "confirmed scam".
+ * (`SCAM <pin> <identifier> <note>`): that drafts an alert in every language. Another officer or a supervisor
+ * approves it (`APPROVE <code> <pin>`, the code and their pin being in the draft they were sent); the drafter's own
+ * approval is refused. Only an approved alert is sent, and only then does every CHECK of the identifier answer
+ * "confirmed scam".
+ *
+ * A sender number can be forged, so both carry a six-digit pin only the officer's own phone received, as the
+ * officers' case commands do (shared/domain/officer.ts, docs/security.md): the officer's code for this action
+ * (`scamScope`, `approvalScope`). Without it nothing is drafted or approved, and the command to send back, pin
+ * included, goes to the officer's registered number. The pin of SCAM comes before the identifier, which may be
+ * typed in groups of digits.
  */
 import { z } from 'zod';
 import type { RotaOfficer } from '../escalation';
 import { LANGUAGES, t, type Lang } from '../prompts';
-import { extractIdentifiers, identifierSchema, REFERENCE_ALPHABET, type Identifier } from '../report';
+import { extractIdentifiers, identifierSchema, identifierValue, REFERENCE_ALPHABET, type Identifier } from '../report';
 import { shownIdentifier } from '../verify';
-import { MAX_NOTE_LENGTH } from '../officer';
+import { COMMAND_CODE_LENGTH, MAX_NOTE_LENGTH } from '../officer';
 
 export const ALERT_CODE_LENGTH = 5;
 
@@ -52,13 +59,26 @@ export function alertTexts(identifier: Identifier, ussdCode: string): Record<Lan
   return Object.fromEntries(LANGUAGES.map((lang) => [lang, t(lang, 'alert.template', { identifier: value, ussdCode })])) as Record<Lang, string>;
 }
 
+/** The scope of an officer's code for confirming this identifier a scam (a code per officer and identifier). */
+export function scamScope(identifier: Identifier): string {
+  return `scam:${identifier.kind}:${identifierValue(identifier)}`;
+}
+
+/** The scope of an officer's code for approving this alert. */
+export function approvalScope(alertCode: string): string {
+  return `alert:${alertCode}`;
+}
+
 export type AlertCommand =
-  | { name: 'scam'; identifier: Identifier; note?: string }
+  /** `pin`: the officer's code for this identifier; `typed`: what followed it, for the command sent back with it. */
+  | { name: 'scam'; identifier: Identifier; note?: string; pin?: string; typed: string }
   /** `pin`: the approver's own code for this alert, texted to them with the draft (a forged sender lacks it). */
   | { name: 'approve'; code: string; pin?: string }
   | { name: 'usage'; command: 'scam' | 'approve' };
 
-/** SCAM <identifier> <note> and APPROVE <code>, or undefined when the text is neither. */
+const PIN = new RegExp(`^\\d{${COMMAND_CODE_LENGTH}}$`);
+
+/** SCAM [pin] <identifier> <note> and APPROVE <code> [pin], or undefined when the text is neither. */
 export function parseAlertCommand(text: string, cardHash: (digits: string) => string): AlertCommand | undefined {
   const match = /^[\p{P}\s]*(SCAM|APPROVE)(?![\p{L}\p{N}])[\s:;,.!-]*(.*)$/iu.exec(text.normalize('NFC').replace(/\s+/g, ' ').trim());
   if (!match) return undefined;
@@ -68,16 +88,19 @@ export function parseAlertCommand(text: string, cardHash: (digits: string) => st
     const [typed = '', pin] = rest.split(' ');
     const code = normaliseAlertCode(typed);
     if (!code) return { name: 'usage', command: name };
-    return /^\d{6}$/.test(pin ?? '') ? { name, code, pin } : { name, code };
+    return PIN.test(pin ?? '') ? { name, code, pin } : { name, code };
   }
-  const [first = '', ...more] = rest.split(' ');
+  const [maybePin = '', ...afterPin] = rest.split(' ');
+  const pin = PIN.test(maybePin) ? maybePin : undefined;
+  const typed = pin ? afterPin.join(' ') : rest;
+  const [first = '', ...more] = typed.split(' ');
   const inFirst = extractIdentifiers(first, cardHash)[0];
-  const identifier = inFirst ?? extractIdentifiers(rest, cardHash)[0];
+  const identifier = inFirst ?? extractIdentifiers(typed, cardHash)[0];
   if (!identifier) return { name: 'usage', command: name };
   // A number typed in groups (`+992 90 000 1234`) or a card in fours spans several words: the note follows them.
-  const after = inFirst ? more.join(' ') : rest.replace(/^\+?[\d\s().-]+/, '');
+  const after = inFirst ? more.join(' ') : typed.replace(/^\+?[\d\s().-]+/, '');
   const note = after.trim().slice(0, MAX_NOTE_LENGTH);
-  return { name, identifier, ...(note ? { note } : {}) };
+  return { name, identifier, ...(note ? { note } : {}), ...(pin ? { pin } : {}), typed };
 }
 
 export type ApprovalDecision =
