@@ -40,6 +40,7 @@ import { OidcSignIn } from '../shared/console/sign-in';
 import { withConsole, type ConsoleDeps } from '../shared/runtime';
 import { startLocalOidcProvider } from './local-oidc';
 import { loopbackOnly, simulatorRoutes } from './simulator';
+import { FileAudioStore } from '../shared/studio/audio-files';
 
 export interface LocalHotline {
   url: string;
@@ -118,6 +119,7 @@ export function createLocalDeps(config: Config, log?: Logger): LocalDeps {
     // Like SMS: the configured voice providers when there are credentials, else the local record.
     callBridge: (escalations) => configuredCallBridge(config, { escalations, vault: numberVault }, localCalls),
     escalation: (shared) => (escalation = createLocalEscalationDeps(shared, config.escalation)),
+    audio: new FileAudioStore(config.studio.audioDir),
   });
   // The bulk lane of the outbox: here the broadcasts are fanned out too (functions/broadcast on AWS).
   channels.campaigns.bulk = new BulkOutbox(new BulkMessageRepository(base.db, config.tableName, base.messages), localQueue, () => base.now());

@@ -5,6 +5,7 @@ import { TAJIK_OPERATORS, isTajikOperator, type TajikOperator } from './channels
 import { quizEnvShape, toQuizConfig } from './quiz/config';
 import { outreachEnvShape, toOutreachConfig } from './outreach/config';
 import { consoleEnvShape, toConsoleConfig } from './console/config';
+import { studioEnvShape, toStudioConfig } from './studio/config';
 
 /**
  * The whole configuration of the hotline, read from environment variables.
@@ -171,6 +172,7 @@ export const configSchema = z
      * the USSD gateway's deadline on AWS; locally longer, like the embedded store's own limits.
      */
     WEBHOOK_STORE_BUDGET_MS: z.coerce.number().int().min(50).max(60_000).optional(),
+    ...studioEnvShape,
     /** Local only: keep dynalite's data in this folder across restarts (in memory when unset). */
     DYNALITE_PATH: z.string().min(1).optional(),
     SEED_SAMPLE_DATA: z
@@ -281,6 +283,7 @@ export const configSchema = z
     outreach: toOutreachConfig(env),
     console: toConsoleConfig(env),
     webhookStoreBudgetMs: env.WEBHOOK_STORE_BUDGET_MS ?? (env.HOTLINE_MODE === 'aws' ? 5_000 : 20_000),
+    studio: toStudioConfig(env),
     dynalitePath: env.DYNALITE_PATH,
     seedSampleData: env.SEED_SAMPLE_DATA,
   }));

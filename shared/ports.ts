@@ -108,3 +108,15 @@ export interface NumberVault {
   encrypt(plain: string): Promise<string>;
   decrypt(sealed: string): Promise<string>;
 }
+
+// ---- Recorded prompts -------------------------------------------------------------------------------------------
+
+/**
+ * Where the prompt studio keeps its takes and the voice line's recordings are read from: an S3 bucket on AWS, a
+ * folder locally. Keys are paths relative to AUDIO_BASE_URL (`studio/tg/voice.menu.20261201T101500Z.wav`).
+ */
+export interface AudioStore {
+  put(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
+  /** The file's bytes; undefined when there is none. */
+  get(key: string): Promise<Uint8Array | undefined>;
+}

@@ -34,7 +34,7 @@ import { QuizTakings } from './quiz/takings';
 import type { OnCallDirectory } from './domain/voice';
 import { KeypadLicences } from './voice/licences';
 import { officerOnCallDirectory } from './voice/on-call';
-import type { CallBridge, IntakeJournal, NumberVault, OutboxQueue } from './ports';
+import type { AudioStore, CallBridge, IntakeJournal, NumberVault, OutboxQueue } from './ports';
 import type { ConversationOutreach } from './conversation/runner';
 import { conversationOutreach, type OutreachDeps } from './outreach/service';
 import { AlertRepository, SubscriptionRepository } from './store/outreach';
@@ -43,6 +43,8 @@ import type { OidcSignIn } from './console/sign-in';
 import { ConsoleSessionRepository } from './store/console-sessions';
 import { PartnerRepository } from './store/partners';
 import { ReferralRepository } from './store/referrals';
+import { StudioRepository } from './store/studio';
+import { PromptStudio } from './studio/service';
 
 /** What every function sees: configuration, log, clock and repositories (never the raw table client). */
 export interface Services {
@@ -100,6 +102,8 @@ export interface ChannelServices extends Services {
   outreach: ConversationOutreach;
   /** Subscriptions, scam alerts and broadcasts (officers' SCAM / APPROVE, the console, the fan-out). */
   campaigns: OutreachDeps;
+  /** The prompt studio: its takes play on the voice line; the studio line and the console record them. */
+  studio: PromptStudio;
 }
 
 /** The channels' services as the composition root holds them (with the table client, for setting up). */
@@ -117,6 +121,8 @@ export interface ChannelAdapters {
   callBridge?: (escalations: EscalationRepository) => CallBridge;
   /** The escalation's dependencies around its timers (in-process locally, EventBridge Scheduler on AWS). */
   escalation(base: EscalationBase): EscalationDeps;
+  /** Where the studio's takes are kept (a folder locally, S3 on AWS); only functions that record or serve them. */
+  audio?: AudioStore;
 }
 
 /** What the escalation shares with the channels; the adapter adds its timers. */
@@ -181,6 +187,7 @@ export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps
     onCall: officerOnCallDirectory(stores.officers),
     licences: new KeypadLicences(() => deps.registryEntries.loadAll()),
     quiz,
+    studio: new PromptStudio({ repository: new StudioRepository(db, config.tableName), log: deps.log, now: () => deps.now(), ...(adapters.audio ? { audio: adapters.audio } : {}) }),
     quizTakings: new QuizTakings({ quiz, outbox, log: deps.log, now: deps.now }),
     intake: {
       outbox,

@@ -62,6 +62,8 @@ export interface VoiceAppOptions {
 interface VoiceShell {
   deps: ChannelServices;
   line: VoiceLine;
+  audioBaseUrl: string | undefined;
+  /** The committed recordings (prompts/audio-manifest.json); the studio's takes are laid over them per callback. */
   recordings: RecordingResolver;
 }
 
@@ -79,7 +81,8 @@ export function createVoiceApp(getDeps: Provider<ChannelServices>, options: Voic
     let shell = shells.get(deps);
     if (!shell) {
       const voice = options.voice ?? deps.config.voice;
-      const audioBaseUrl = voice.audioBaseUrl ?? (options.serveAudio ? `${deps.config.publicBaseUrl}/audio` : undefined);
+      // Locally, and on AWS with the prompt audio bucket, this app serves the recordings itself.
+      const audioBaseUrl = voice.audioBaseUrl ?? (options.serveAudio || deps.config.studio.audioBucket ? `${deps.config.publicBaseUrl}/audio` : undefined);
       // Locally the files are on disk: an entry whose file is missing is not played.
       const exists = options.serveAudio ? (file: string) => existsSync(join(audioDir, file)) : undefined;
       shell = {
@@ -93,6 +96,7 @@ export function createVoiceApp(getDeps: Provider<ChannelServices>, options: Voic
           },
           ...(options.onCall ? { onCall: options.onCall(deps) } : {}),
         },
+        audioBaseUrl,
         recordings: recordingResolver(options.manifest ?? AUDIO_MANIFEST, audioBaseUrl, exists),
       };
       shells.set(deps, shell);
@@ -129,7 +133,7 @@ export function createVoiceApp(getDeps: Provider<ChannelServices>, options: Voic
       state: callState(shell, c),
       input: twilioVoiceInput(body),
     };
-    return xml(c, 'twilio', render(shell, call, await answerCall(shell.deps, shell.line, call)));
+    return xml(c, 'twilio', await render(shell, call, await answerCall(shell.deps, shell.line, call)));
   });
 
   app.post('/voice/africastalking', atGuard, async (c) => {
@@ -152,25 +156,39 @@ export function createVoiceApp(getDeps: Provider<ChannelServices>, options: Voic
       return xml(c, 'africastalking', AT_EMPTY_RESPONSE);
     }
     if (call.state.step === 'urgent' || call.state.step === 'dial') await rememberUrgentCall(shell.deps, call);
-    return xml(c, 'africastalking', render(shell, call, await answerCall(shell.deps, shell.line, call)));
+    return xml(c, 'africastalking', await render(shell, call, await answerCall(shell.deps, shell.line, call)));
   });
 
-  if (options.serveAudio) {
-    app.get('/audio/:lang/:file', async (c) => {
-      const { lang, file } = c.req.param();
-      if (!(LANGUAGES as readonly string[]).includes(lang) || !/^[A-Za-z0-9_-][A-Za-z0-9._-]*\.(mp3|wav)$/.test(file)) return c.notFound();
-      const bytes = await readFile(join(audioDir, lang, file)).catch(() => undefined);
-      if (!bytes) return c.notFound();
-      return c.body(new Uint8Array(bytes), 200, {
-        'Content-Type': file.endsWith('.mp3') ? 'audio/mpeg' : 'audio/wav',
-        'Cache-Control': 'public, max-age=300',
-      });
+  /**
+   * The recordings: the studio's takes (studio/<lang>/…) from the audio store; committed ones (<lang>/…) from
+   * prompts/audio/ locally, from the prompt audio bucket on AWS. A take's name is new for every take, so caching
+   * it never plays an old one.
+   */
+  app.get('/audio/*', async (c) => {
+    const path = c.req.path.slice('/audio/'.length);
+    const lang = AUDIO_PATH.exec(path)?.[1];
+    if (!lang || !(LANGUAGES as readonly string[]).includes(lang)) return c.notFound();
+    const { deps } = await shellOf();
+    const bytes =
+      options.serveAudio && !path.startsWith('studio/')
+        ? await readFile(join(audioDir, path)).then((buffer) => new Uint8Array(buffer), () => undefined)
+        : await deps.studio.file(path).catch((error: unknown) => {
+            deps.log.error('recording could not be read', { path, error });
+            return undefined;
+          });
+    if (!bytes) return c.notFound();
+    return c.body(new Uint8Array(bytes), 200, {
+      'Content-Type': path.endsWith('.mp3') ? 'audio/mpeg' : 'audio/wav',
+      'Cache-Control': 'public, max-age=300',
     });
-  }
+  });
 
   return app;
 }
 
+
+/** `tg/voice.menu.mp3`, `studio/tg/voice.menu.20261201T101500000Z.wav`: nothing else is a recording's path. */
+const AUDIO_PATH = /^(?:studio\/)?([a-z]{2})\/[A-Za-z0-9_-][A-Za-z0-9._-]*\.(?:mp3|wav)$/;
 
 function callState(shell: VoiceShell, c: Context): VoiceState {
   const { token: _token, ...query } = c.req.query();
@@ -194,10 +212,10 @@ function actionUrl(shell: VoiceShell, provider: VoiceProvider): (state: VoiceSta
   };
 }
 
-function render(shell: VoiceShell, call: VoiceCall, result: VoiceResult): string {
+async function render(shell: VoiceShell, call: VoiceCall, result: VoiceResult): Promise<string> {
   const options: VoiceRenderOptions = {
     actionUrl: actionUrl(shell, call.provider),
-    recordings: shell.recordings,
+    recordings: await shell.deps.studio.resolver(shell.audioBaseUrl, shell.recordings),
     ...(call.hotline ? { callerId: call.hotline } : {}),
   };
   const rendered: Rendered = call.provider === 'twilio' ? renderTwilioVoice(result.actions, options) : renderAtVoice(result.actions, options);

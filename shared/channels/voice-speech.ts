@@ -49,12 +49,16 @@ export function recordingResolver(
   exists: (file: string) => boolean = () => true,
 ): RecordingResolver {
   if (!audioBaseUrl) return () => undefined;
-  const base = audioBaseUrl.replace(/\/+$/, '');
   return (key, lang) => {
     const recording = manifest.recordings[key]?.[lang];
     if (!recording || !exists(recording.file)) return undefined;
-    return { url: `${base}/${recording.file.split('/').map(encodeURIComponent).join('/')}`, placeholder: recording.placeholder };
+    return { url: audioUrl(audioBaseUrl, recording.file), placeholder: recording.placeholder };
   };
+}
+
+/** A recording's URL: its path (relative to the audio store) under `audioBaseUrl`, each part encoded. */
+export function audioUrl(audioBaseUrl: string, file: string): string {
+  return `${audioBaseUrl.replace(/\/+$/, '')}/${file.split('/').map(encodeURIComponent).join('/')}`;
 }
 
 export type Speech = { kind: 'play'; url: string } | { kind: 'say'; text: string; lang: Lang };

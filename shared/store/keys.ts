@@ -66,6 +66,11 @@
  * | referral             | `REPORT#<reference>`     | `REFERRAL#<id>` | a national referral (shared/domain/console/referral.ts): organisation, service, status, notes |
  * | organisation's referral | `REFERRALS#<orgId>`   | `REF#<createdAt>#<id>` | `reference`, `id`: the partner's list, newest last |
  *
+ * The prompt studio (shared/store/studio.ts, docs/studio.md):
+ *
+ * | prompt recording     | `STUDIO`                 | `REC#<lang>#<key>` | the take that plays: `file` (under AUDIO_BASE_URL), `textHash` recorded, who, when, how; approval |
+ * | studio audit         | `STUDIO`                 | `AUDIT#<at>#<id>` | every take saved and every approval: who, what, which prompt |
+ *
  * `<phoneKey>` is the keyed hash of a phone number (shared/privacy.ts): no item key holds a raw number.
  * An identifier's `<value>` is its normalised value (E.164, handle, host and path), or for a card its keyed hash;
  * a value over 256 bytes is replaced by its SHA-256 (`boundedKeyValue`). `<idempotencyKey>` is bounded too: the
@@ -165,6 +170,8 @@ export const keys = {
     pk: `REFERRALS#${organisationId}`,
     sk: `REF#${createdAt}#${id}`,
   }),
+  promptRecording: (lang: string, key: string): ItemKey => ({ pk: 'STUDIO', sk: `REC#${lang}#${key}` }),
+  studioAudit: (at: string, id: string): ItemKey => ({ pk: 'STUDIO', sk: `AUDIT#${at}#${id}` }),
 };
 
 /** Item collections read by Query: a partition, and the sort-key prefix its items share (rows above). */
@@ -197,6 +204,8 @@ export const collections = {
   focalPoints: (): ItemCollection => ({ pk: 'PARTNERS', skPrefix: 'FOCAL#' }),
   referrals: (reference: string): ItemCollection => ({ pk: `REPORT#${reference}`, skPrefix: 'REFERRAL#' }),
   organisationReferrals: (organisationId: string): ItemCollection => ({ pk: `REFERRALS#${organisationId}`, skPrefix: 'REF#' }),
+  promptRecordings: (): ItemCollection => ({ pk: 'STUDIO', skPrefix: 'REC#' }),
+  studioAudit: (): ItemCollection => ({ pk: 'STUDIO', skPrefix: 'AUDIT#' }),
 };
 
 /** Entities read by Scan (analysts' exports, never a caller's request): their pk prefix and sk. */

@@ -21,6 +21,7 @@ export function testHotline(
       PUBLIC_BASE_URL: 'https://hotline.example.org',
       TWILIO_AUTH_TOKEN: 'test-auth-token',
       REPORT_JOURNAL_PATH: join(tmpdir(), `safejob-journal-${process.pid}-${++journals}.jsonl`),
+      STUDIO_AUDIO_DIR: join(tmpdir(), `safejob-studio-${process.pid}-${journals}`),
       ...env,
     }),
     log,
