@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PEAK_CEILING_DBFS, TARGET_RMS_DBFS, WavError, loudness, readWav, toTelephonyWav, writeWav } from '../shared/audio/wav';
-import { sampleRecording, tone } from './support/audio';
+import { toTelephonyAudio } from '../shared/audio/telephony';
+import { sampleMp3, sampleRecording, tone } from './support/audio';
 
 /** A WAV header by hand: what a provider or a browser may send that writeWav never makes. */
 function wavOf(format: number, channels: number, sampleRate: number, bits: number, data: Uint8Array): Uint8Array {
@@ -71,5 +72,15 @@ describe('telephone audio', () => {
   it('leaves silence silent rather than amplifying noise', () => {
     const out = readWav(toTelephonyWav(sampleRecording({ amplitude: 0 })).wav);
     expect(out.samples.every((s) => s === 0)).toBe(true);
+  });
+
+  it("decodes an MP3 (Africa's Talking's recordings) to the same telephone WAV, but never takes one from the browser", async () => {
+    const out = await toTelephonyAudio(sampleMp3({ sampleRate: 8000 }));
+    expect(out.received).toMatchObject({ format: 'mp3', sampleRate: 8000 });
+    const pcm = readWav(out.wav);
+    expect(pcm).toMatchObject({ sampleRate: 8000, channels: 1, bitsPerSample: 16 });
+    expect(out.durationSeconds).toBeGreaterThanOrEqual(1);
+    expect(loudness(pcm).rmsDbfs).toBeCloseTo(TARGET_RMS_DBFS, 0);
+    await expect(toTelephonyAudio(sampleMp3(), { requireTelephony: true })).rejects.toThrow('expected a 8000 Hz mono WAV, got an MP3');
   });
 });

@@ -209,27 +209,29 @@ export interface TelephonyAudio {
   wav: Uint8Array;
   durationSeconds: number;
   /** What was received, for the log and the catalogue. */
-  received: { sampleRate: number; channels: number; format: string; bitsPerSample: number };
+  received: { sampleRate: number; channels: number; format: string; bitsPerSample?: number };
 }
 
 /** Shorter than this is a slip of the finger, not a prompt. */
 export const MIN_PROMPT_SECONDS = 0.3;
 
+/** Decoded audio as the line plays it: 8 kHz, loudness-normalised, as 16-bit PCM WAV. */
+export function telephonyFromPcm(pcm: Pcm, received: TelephonyAudio['received']): TelephonyAudio {
+  const out = normaliseLoudness(resample(pcm, TELEPHONY_RATE));
+  const durationSeconds = out.samples.length / TELEPHONY_RATE;
+  if (durationSeconds < MIN_PROMPT_SECONDS) throw new WavError(`only ${durationSeconds.toFixed(2)} s of audio`);
+  return { wav: writeWav(out), durationSeconds, received };
+}
+
 /**
- * A recording as the line plays it: 8 kHz mono 16-bit PCM WAV, loudness-normalised. `requireTelephony`: refuse
- * anything not already 8 kHz mono (the browser resamples before it uploads; a provider's WAV is resampled here).
+ * A WAV recording as the line plays it: 8 kHz mono 16-bit PCM WAV, loudness-normalised. `requireTelephony`:
+ * refuse anything not already 8 kHz mono (the browser resamples before it uploads; a provider's WAV is resampled
+ * here).
  */
 export function toTelephonyWav(bytes: Uint8Array, options: { requireTelephony?: boolean } = {}): TelephonyAudio {
   const input = readWav(bytes);
   if (options.requireTelephony && (input.sampleRate !== TELEPHONY_RATE || input.channels !== 1)) {
     throw new WavError(`expected ${TELEPHONY_RATE} Hz mono, got ${input.sampleRate} Hz with ${input.channels} channel(s)`);
   }
-  const pcm = normaliseLoudness(resample(input, TELEPHONY_RATE));
-  const durationSeconds = pcm.samples.length / TELEPHONY_RATE;
-  if (durationSeconds < MIN_PROMPT_SECONDS) throw new WavError(`only ${durationSeconds.toFixed(2)} s of audio`);
-  return {
-    wav: writeWav(pcm),
-    durationSeconds,
-    received: { sampleRate: input.sampleRate, channels: input.channels, format: input.format, bitsPerSample: input.bitsPerSample },
-  };
+  return telephonyFromPcm(input, { sampleRate: input.sampleRate, channels: input.channels, format: input.format, bitsPerSample: input.bitsPerSample });
 }

@@ -3,7 +3,8 @@
  * line's playback: saves a take (normalised for the telephone, kept in the audio store, entered in the table and
  * its audit), approves one, lists the catalogue, and tells the voice line which takes play.
  */
-import { toTelephonyWav, WavError } from '../audio/wav';
+import { toTelephonyAudio } from '../audio/telephony';
+import { WavError } from '../audio/wav';
 import { AUDIO_MANIFEST, audioUrl, promptTextHash, type AudioManifest, type RecordingResolver } from '../channels/voice-speech';
 import { PROMPTS, type Lang } from '../domain/prompts';
 import type { SpokenKey } from '../domain/voice';
@@ -22,7 +23,7 @@ export type SaveOutcome =
 export interface TakeToSave {
   key: SpokenKey;
   lang: Lang;
-  /** A WAV file as received. */
+  /** A WAV or MP3 file as received. */
   audio: Uint8Array;
   by: string;
   via: StudioRecording['via'];
@@ -82,7 +83,7 @@ export class PromptStudio {
     if (!store) return { ok: false, problem: 'no_store' };
     let wav;
     try {
-      wav = toTelephonyWav(input.audio, { requireTelephony: input.requireTelephony ?? false });
+      wav = await toTelephonyAudio(input.audio, { requireTelephony: input.requireTelephony ?? false });
     } catch (error) {
       if (error instanceof WavError) return { ok: false, problem: 'not_audio', detail: error.message };
       throw error;
