@@ -40,6 +40,8 @@ import {
   type VoiceLine,
   type VoiceProvider,
 } from '../../shared/voice/call';
+import { answerStudioCall } from '../../shared/voice/studio-call';
+import { STUDIO_START, studioStateFromQuery, studioStateToQuery, type StudioState } from '../../shared/domain/studio/line';
 
 export interface VoiceAppOptions {
   /** The voice settings; by default `config.voice`. */
@@ -159,6 +161,26 @@ export function createVoiceApp(getDeps: Provider<ChannelServices>, options: Voic
     return xml(c, 'africastalking', await render(shell, call, await answerCall(shell.deps, shell.line, call)));
   });
 
+  // The studio line (docs/studio.md): its own number's webhooks, staff only, after a PIN.
+  app.post('/voice/twilio/studio', twilioGuard, async (c) => {
+    const parsed = await parseForm(c, twilioVoiceSchema);
+    if (!parsed.ok) return parsed.response;
+    const shell = await shellOf();
+    const { CallSid, From, Digits, RecordingUrl } = parsed.data;
+    const result = await answerStudioCall(shell.deps, { provider: 'twilio', callId: CallSid, caller: From, state: studioState(shell, c), ...(Digits !== undefined ? { digits: Digits } : {}), ...(RecordingUrl ? { recordingUrl: RecordingUrl } : {}) }, shell.line.settings.inputTimeoutSeconds);
+    return xml(c, 'twilio', renderTwilioVoice(result.actions, studioRenderOptions(shell, 'twilio')).body);
+  });
+
+  app.post('/voice/africastalking/studio', atGuard, async (c) => {
+    const parsed = await parseForm(c, atVoiceSchema);
+    if (!parsed.ok) return parsed.response;
+    if (parsed.data.isActive === '0') return xml(c, 'africastalking', AT_EMPTY_RESPONSE);
+    const shell = await shellOf();
+    const { sessionId, callerNumber, dtmfDigits, recordingUrl } = parsed.data;
+    const result = await answerStudioCall(shell.deps, { provider: 'africastalking', callId: sessionId, caller: callerNumber, state: studioState(shell, c), ...(dtmfDigits !== undefined ? { digits: dtmfDigits } : {}), ...(recordingUrl ? { recordingUrl } : {}) }, shell.line.settings.inputTimeoutSeconds);
+    return xml(c, 'africastalking', renderAtVoice(result.actions, studioRenderOptions(shell, 'africastalking')).body);
+  });
+
   /**
    * The recordings: the studio's takes (studio/<lang>/…) from the audio store; committed ones (<lang>/…) from
    * prompts/audio/ locally, from the prompt audio bucket on AWS. A take's name is new for every take, so caching
@@ -198,17 +220,30 @@ function callState(shell: VoiceShell, c: Context): VoiceState {
   return START;
 }
 
+function studioState(shell: VoiceShell, c: Context): StudioState {
+  const { token: _token, ...query } = c.req.query();
+  const state = studioStateFromQuery(query);
+  if (state) return state;
+  shell.deps.log.warn('studio callback with an unreadable state; starting over', { path: c.req.path });
+  return STUDIO_START;
+}
+
+/** The studio line's callbacks come back to its own route; it reads texts, so only the take is played. */
+function studioRenderOptions(shell: VoiceShell, provider: VoiceProvider): VoiceRenderOptions<StudioState> {
+  return { actionUrl: actionUrl(shell, provider, studioStateToQuery, '/studio'), recordings: () => undefined };
+}
+
 function xml(c: Context, provider: VoiceProvider, body: string) {
   return c.body(body, 200, { 'Content-Type': provider === 'twilio' ? 'text/xml' : 'application/xml' });
 }
 
-/** The absolute callback URL carrying `state` (and Africa's Talking's token). */
-function actionUrl(shell: VoiceShell, provider: VoiceProvider): (state: VoiceState) => string {
+/** The absolute callback URL carrying `state` (and Africa's Talking's token), on the line's route or the studio's. */
+function actionUrl<S = VoiceState>(shell: VoiceShell, provider: VoiceProvider, toQuery: (state: S) => Record<string, string> = stateToQuery as never, route = ''): (state: S) => string {
   const { config } = shell.deps;
   return (state) => {
-    const query = new URLSearchParams(stateToQuery(state));
+    const query = new URLSearchParams(toQuery(state));
     if (provider === 'africastalking' && config.atWebhookToken) query.set('token', config.atWebhookToken);
-    return `${config.publicBaseUrl}/voice/${provider}?${query}`;
+    return `${config.publicBaseUrl}/voice/${provider}${route}?${query}`;
   };
 }
 

@@ -14,7 +14,7 @@
  */
 import * as z from 'zod';
 import { BRIDGE_LANG, t, type Lang } from '../domain/prompts';
-import type { Segment, VoiceAction, VoiceInput } from '../domain/voice';
+import type { Segment, VoiceAction, VoiceInput, VoiceState } from '../domain/voice';
 import type { Rendered, VoiceRenderOptions } from './twilio-voice';
 import { planSpeech, type Fallback, type Speech } from './voice-speech';
 import { escapeXml } from './xml';
@@ -67,7 +67,7 @@ function element(name: string, attributes: Attributes, children?: string): strin
   return children === undefined ? `<${name}${attrs}/>` : `<${name}${attrs}>${children}</${name}>`;
 }
 
-export function renderAtVoice(actions: readonly VoiceAction[], options: VoiceRenderOptions): Rendered {
+export function renderAtVoice<S = VoiceState>(actions: readonly VoiceAction<S>[], options: VoiceRenderOptions<S>): Rendered {
   const fallbacks: Fallback[] = [];
   const speak = (segments: readonly Segment[]) => {
     const planned = planSpeech(segments, { tts: AT_TTS, recordings: options.recordings });

@@ -52,9 +52,9 @@ export function twilioVoiceInput(request: TwilioVoiceRequest): VoiceInput {
   };
 }
 
-export interface VoiceRenderOptions {
+export interface VoiceRenderOptions<S = VoiceState> {
   /** The absolute callback URL that carries `state`. */
-  actionUrl(state: VoiceState): string;
+  actionUrl(state: S): string;
   recordings: RecordingResolver;
   /** The number the officers see ringing: the hotline's own, never the caller's (docs/escalation.md). */
   callerId?: string;
@@ -67,7 +67,7 @@ export interface Rendered {
 
 type Speaker = { say(attributes: object, text: string): unknown; play(url: string): unknown };
 
-export function renderTwilioVoice(actions: readonly VoiceAction[], options: VoiceRenderOptions): Rendered {
+export function renderTwilioVoice<S = VoiceState>(actions: readonly VoiceAction<S>[], options: VoiceRenderOptions<S>): Rendered {
   const response = new VoiceResponse();
   const fallbacks: Fallback[] = [];
   const speak = (target: Speaker, segments: Parameters<typeof planSpeech>[0]) => {

@@ -170,6 +170,9 @@ export function planSpeech(segments: readonly Segment[], options: SpeechOptions)
       case 'text':
         add(sayWords(speakable(segment.text), segment.lang));
         break;
+      case 'audio':
+        add({ kind: 'play', url: segment.url });
+        break;
       case 'number': {
         const digits = String(Math.trunc(segment.value));
         if (tts.includes(segment.lang)) add({ kind: 'say', text: digits, lang: segment.lang });

@@ -96,17 +96,18 @@ export interface VoiceInput {
   dialAnswered?: boolean;
 }
 
-export type VoiceAction =
+/** What to play; `S` is the state the callbacks carry (the caller's line, or the studio line's). */
+export type VoiceAction<S = VoiceState> =
   | { kind: 'say'; segments: Segment[] }
   /**
    * Plays the segments while listening for keys, then calls back with `next` and the keys. With no key pressed the
    * provider calls `next` without digits (the renderers add a redirect for providers that fall through).
    */
-  | { kind: 'gather'; segments: Segment[]; next: VoiceState; numDigits?: number; finishOnKey?: '#'; timeoutSeconds: number }
+  | { kind: 'gather'; segments: Segment[]; next: S; numDigits?: number; finishOnKey?: '#'; timeoutSeconds: number }
   /** Plays the segments, records after a beep until `#` or `maxSeconds`, then calls back with `next` and the recording. */
-  | { kind: 'record'; segments: Segment[]; next: VoiceState; maxSeconds: number }
+  | { kind: 'record'; segments: Segment[]; next: S; maxSeconds: number }
   /** Rings these numbers at once; then calls back with `next` (Twilio says whether one answered). */
-  | { kind: 'dial'; numbers: string[]; timeoutSeconds: number; next: VoiceState }
+  | { kind: 'dial'; numbers: string[]; timeoutSeconds: number; next: S }
   | { kind: 'hangup' };
 
 export type VoiceEffect =

@@ -117,4 +117,6 @@ export type Segment =
   /** A count. */
   | { kind: 'number'; value: number; lang: Lang }
   /** Read one character at a time: a reference, the digits a caller typed. */
-  | { kind: 'chars'; chars: string; lang: Lang };
+  | { kind: 'chars'; chars: string; lang: Lang }
+  /** A recording heard as it is (the studio line plays a take back). */
+  | { kind: 'audio'; url: string };
