@@ -2,7 +2,8 @@ import type { Construct } from 'constructs';
 
 /**
  * Deploy-time choices, as CDK context (`npx cdk deploy -c audioBaseUrl=https://...`); all optional.
- * - `audioBaseUrl`: where the recorded voice prompts are served (AUDIO_BASE_URL); unset, every prompt is spoken.
+ * - `audioBaseUrl`: where the recorded voice prompts are served (AUDIO_BASE_URL); unset, the voice function serves them
+ *   from the prompt audio bucket at PUBLIC_BASE_URL/audio.
  * - `alarmEmail`: an address subscribed to the alarm topic (it must confirm the subscription by e-mail).
  * - `lambdaConcurrencyLimit`: the account's Lambda concurrency quota; with room, USSD reserves some (see
  *   infra/constructs/concurrency.ts).

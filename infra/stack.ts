@@ -14,6 +14,7 @@ import { HotlineSecrets } from './constructs/secrets';
 import { HotlineTable } from './constructs/table';
 import { KannelHost, kannelHostContext } from './kannel-host';
 import { BackOfficeConsole } from './constructs/console';
+import { PromptAudio } from './constructs/prompt-audio';
 
 /**
  * The SafeJob Hotline on AWS: one table, the USSD, SMS and voice functions behind an HTTP API, the SMS outbox, the
@@ -41,6 +42,10 @@ export class HotlineStack extends Stack {
     const escalation = new OnCallEscalation(this, functions, outbox, alarms);
     const channels = new ReportChannels(this, functions, { outbox, journal, vault, escalation }, context);
     const broadcasts = new Broadcasts(this, functions, outbox, vault);
+    // The recordings the voice line plays (and serves), and the prompt studio's takes (docs/studio.md).
+    const promptAudio = new PromptAudio(this);
+    promptAudio.bindReader(channels.voice);
+    promptAudio.bindRecorder(channels.voice);
 
     const watched = {
       ussd: channels.ussd,
@@ -58,6 +63,7 @@ export class HotlineStack extends Stack {
     const kannelHost = kannelHostContext(this);
     if (kannelHost) new KannelHost(this, 'KannelHost', { ...kannelHost, apiEndpoint: api.endpoint, webhookToken: secrets.kannelWebhookToken, alarms });
     const backOffice = new BackOfficeConsole(this, functions, { outbox, journal, vault, escalation }, alarms, { emailFrom: context.consoleEmailFrom });
+    promptAudio.bindRecorder(backOffice.function);
     api.serveConsole(backOffice.function);
     addOperatorOutputs(this, { api, stage, secrets, table, alarms, outbox, journal });
   }

@@ -177,6 +177,7 @@ describe('HotlineStack: retained resources', () => {
       'NumberVaultKey18180F9D',
       'OutboxFunctionLogs55E7651C',
       'PhoneHashKeyB0B78BCF',
+      at('PromptAudioBucket').id,
       'SmsFunctionLogs87BCF932',
       'TableCD117FA1',
       'TableKeyF581D96F',
@@ -567,10 +568,11 @@ describe('HotlineStack: on-call escalation', () => {
 });
 
 describe('HotlineStack: HTTP API', () => {
-  it('has exactly the USSD, SMS and voice webhook routes and no /dev/ or /audio/ route', () => {
+  it('has exactly the USSD, SMS and voice webhook routes, the recordings, and no /dev/ route', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route') as Resources);
     const routeKeys = routes.map((route) => (route.Properties as { RouteKey: string }).RouteKey).sort();
     expect(routeKeys).toEqual([
+      'GET /audio/{proxy+}',
       'GET /console',
       'GET /console/{proxy+}',
       'GET /health',
@@ -588,9 +590,11 @@ describe('HotlineStack: HTTP API', () => {
       'POST /ussd/africastalking/events',
       'POST /ussd/kannel',
       'POST /voice/africastalking',
+      'POST /voice/africastalking/studio',
       'POST /voice/twilio',
+      'POST /voice/twilio/studio',
     ]);
-    expect(routeKeys.filter((key) => /^\/(dev|audio)/.test(key.split(' ')[1]!))).toEqual([]);
+    expect(routeKeys.filter((key) => /^\/dev/.test(key.split(' ')[1]!))).toEqual([]);
     expect(routeKeys).not.toContain('$default');
   });
 
@@ -621,15 +625,15 @@ describe('HotlineStack: HTTP API', () => {
     for (const route of SMS_ROUTES) {
       expect(smsServed.some((r) => r.method === route.method && r.path === route.path), route.path).toBe(true);
     }
-    // As functions/voice/index.ts builds it on Lambda: no audio route at all.
+    // As functions/voice/index.ts builds it on Lambda: the recordings from the bucket, under one greedy path.
     const voiceServed = createVoiceApp(notStarted).routes;
     for (const route of VOICE_ROUTES) {
-      expect(voiceServed.some((r) => r.method === route.method && r.path === route.path), route.path).toBe(true);
+      const path = route.path.replace('{proxy+}', '*');
+      expect(voiceServed.some((r) => r.method === route.method && r.path === path), route.path).toBe(true);
     }
-    expect(voiceServed.filter((r) => r.path.startsWith('/audio'))).toEqual([]);
     // Every POST the voice app serves is routed (a callback path it answers but the API does not route would 404).
     const voicePosts = voiceServed.filter((r) => r.method === 'POST').map((r) => r.path);
-    expect([...new Set(voicePosts)].sort()).toEqual(VOICE_ROUTES.map((r) => r.path).sort());
+    expect([...new Set(voicePosts)].sort()).toEqual(VOICE_ROUTES.filter((r) => r.method === 'POST').map((r) => r.path).sort());
   });
 
   it('logs every request as JSON to a log group, without the query string, and throttles', () => {
@@ -781,8 +785,12 @@ describe('HotlineStack: least privilege', () => {
       'PhoneHashKey',
       'ProviderCredentials',
       'EscalationSchedulerRole',
+      'PromptAudioBucket',
       ...FUNCTIONS.map((name) => `${name}Logs`),
     ];
+    // An object ARN: the bucket's ARN joined with a key pattern.
+    const [first, suffix] = ((resource as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join']?.[1] ?? []) as [unknown, unknown];
+    if (first && typeof suffix === 'string') return `${label(first)}${suffix}`;
     const id = (resource as { 'Fn::GetAtt'?: [string]; Ref?: string })['Fn::GetAtt']?.[0] ?? (resource as { Ref?: string }).Ref;
     return named.find((path) => at(path).id === id) ?? json;
   }
@@ -833,8 +841,11 @@ describe('HotlineStack: least privilege', () => {
       ...vault('kms:Decrypt', 'kms:Encrypt'),
     ],
     // Opens a sealed number only to dial it when an officer picks up an Africa's Talking CALL bridge.
+    // Serves every recording; saves the studio line's takes under studio/ only.
     VoiceFunction: [
       ...basics('VoiceFunction', withProvider),
+      's3:GetObject PromptAudioBucket/*',
+      's3:PutObject PromptAudioBucket/studio/*',
       ...sends('OutboxQueue', 'ReportJournalQueue'),
       ...scheduling,
       ...vault('kms:Decrypt', 'kms:Encrypt'),
@@ -921,6 +932,7 @@ describe('HotlineStack: least privilege', () => {
       'client-kms': 'kms',
       'client-scheduler': 'scheduler',
       'client-secrets-manager': 'secretsmanager',
+      'client-s3': 's3',
     };
     // lib-dynamodb's document commands are the item actions under other names.
     const documentCommands: Record<string, string> = {
@@ -1051,6 +1063,7 @@ describe('HotlineStack: number vault and intake journal', () => {
       if (key === 'NUMBER_VAULT_KMS_KEY_ID') return 'arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
       if (key === 'ESCALATION_SCHEDULE_GROUP') return 'EscalationSchedules-abc123';
       if (key === 'TABLE_NAME') return 'SafeJobHotline-Table-ABC123';
+      if (key === 'AUDIO_BUCKET') return 'safejobhotline-promptaudiobucket-abc123';
       return 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:x';
     };
     for (const name of CHANNELS) {
@@ -1256,6 +1269,12 @@ describe('HotlineStack: cdk-nag AwsSolutions', () => {
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--ussd--africastalking/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--voice--africastalking/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--voice--twilio/Resource',
+      'AwsSolutions-APIG4 SafeJobHotline/Api/POST--voice--africastalking--studio/Resource',
+      'AwsSolutions-APIG4 SafeJobHotline/Api/POST--voice--twilio--studio/Resource',
+      'AwsSolutions-APIG4 SafeJobHotline/Api/GET--audio--{proxy+}/Resource',
+      'AwsSolutions-S1 SafeJobHotline/PromptAudioBucket/Resource',
+      ...['Voice', 'Console'].map((name) => `AwsSolutions-IAM5[Resource::<${at('PromptAudioBucket').id}.Arn>/studio/*] SafeJobHotline/${name}FunctionRole/DefaultPolicy/Resource`),
+      `AwsSolutions-IAM5[Resource::<${at('PromptAudioBucket').id}.Arn>/*] SafeJobHotline/VoiceFunctionRole/DefaultPolicy/Resource`,
       ...['Escalation', 'IntakeReplay', 'Outbox', 'Sms', 'Ussd', 'Voice', 'Broadcast', 'Console'].flatMap((name) => [
         `AwsSolutions-IAM5[Action::kms:GenerateDataKey*] SafeJobHotline/${name}FunctionRole/DefaultPolicy/Resource`,
         `AwsSolutions-IAM5[Action::kms:ReEncrypt*] SafeJobHotline/${name}FunctionRole/DefaultPolicy/Resource`,

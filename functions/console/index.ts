@@ -4,6 +4,7 @@ import { SesMailSender } from '../../shared/console/mail';
 import { remindDueReferrals } from '../../shared/console/referrals';
 import { OidcSignIn } from '../../shared/console/sign-in';
 import { createDeps, lazyDeps, withChannels, withConsole } from '../../shared/runtime';
+import { s3AudioAdapter } from '../../shared/studio/audio-s3';
 import { createConsoleApp } from './app';
 
 /**
@@ -14,7 +15,7 @@ import { createConsoleApp } from './app';
 const consoleDeps = lazyDeps((config) => {
   const { issuer, clientId, rolesClaim, sessionSecret, emailFrom } = config.console;
   if (!issuer || !sessionSecret) throw new Error('CONSOLE_OIDC_ISSUER and CONSOLE_SESSION_SECRET are required on AWS');
-  const channels = withChannels(createDeps(config), awsChannelAdapters(config));
+  const channels = withChannels(createDeps(config), { ...awsChannelAdapters(config), ...s3AudioAdapter(config) });
   return withConsole(channels, {
     signIn: new OidcSignIn({ issuer, clientId, rolesClaim, redirectUri: `${config.publicBaseUrl}/console/callback` }),
     mail: new SesMailSender(emailFrom, config.region),

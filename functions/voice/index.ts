@@ -1,6 +1,11 @@
 import { handle } from 'hono/aws-lambda';
-import { awsChannelDeps } from '../../shared/aws-adapters';
+import { awsChannelAdapters } from '../../shared/aws-adapters';
+import { createDeps, lazyDeps, withChannels } from '../../shared/runtime';
+import { s3AudioAdapter } from '../../shared/studio/audio-s3';
 import { createVoiceApp } from './app';
 
-export const app = createVoiceApp(awsChannelDeps);
+/** The voice line on Lambda, with the prompt audio bucket: it serves the recordings and saves the studio line's takes. */
+const voiceDeps = lazyDeps((config) => withChannels(createDeps(config), { ...awsChannelAdapters(config), ...s3AudioAdapter(config) }));
+
+export const app = createVoiceApp(voiceDeps);
 export const handler = handle(app);

@@ -59,12 +59,16 @@ export const SMS_ROUTES = [
 /**
  * The public webhook routes of the voice function (functions/voice/app.ts): every callback of a call (answer,
  * Gather, Record, Dial, Africa's Talking's final `isActive=0`) comes back to one path per provider, its state in the
- * query string. The app's local-only `GET /audio/...` route (recorded prompts from disk) is never mounted: on AWS the
- * recordings come from AUDIO_BASE_URL.
+ * query string; the studio line (staff recording prompts) has its own path per provider; GET /audio/… serves the
+ * recordings from the prompt audio bucket to the providers, which fetch them without credentials.
  */
 export const VOICE_ROUTES = [
   { method: HttpMethod.POST, path: '/voice/africastalking', throttle: 'caller' },
   { method: HttpMethod.POST, path: '/voice/twilio', throttle: 'caller' },
+  { method: HttpMethod.POST, path: '/voice/africastalking/studio', throttle: 'caller' },
+  { method: HttpMethod.POST, path: '/voice/twilio/studio', throttle: 'caller' },
+  // Every callback of every call fetches its recordings (the providers cache them only briefly).
+  { method: HttpMethod.GET, path: '/audio/{proxy+}', throttle: 'report' },
 ] as const satisfies readonly WebhookRoute[];
 
 /** The console's routes (functions/console/app.ts): its pages, forms and downloads, all under /console. */
@@ -169,7 +173,8 @@ export class WebhookApi {
       acknowledgeNag(route, 'AwsSolutions-APIG4',
         "Provider webhooks (Africa's Talking, Twilio) cannot send IAM or JWT authorization. Each request is " +
           "authenticated in the function instead: a secret ?token= compared in constant time for Africa's Talking, " +
-          'the X-Twilio-Signature for Twilio; failures get 403 and change nothing. GET /health reveals nothing; GET /health/deep names failing checks, never a secret or a stored value.');
+          'the X-Twilio-Signature for Twilio; failures get 403 and change nothing. GET /health reveals nothing; GET /health/deep names failing checks, never a secret or a stored value. ' +
+          'GET /audio/… serves the voice prompts every caller hears (the providers fetch them without credentials): nothing private.');
     }
     return stage;
   }

@@ -78,6 +78,15 @@ export function addOperatorOutputs(scope: Construct, { api, stage, secrets, tabl
       'Twilio voice webhook (A call comes in, HTTP POST) of the number; signed with TWILIO_AUTH_TOKEN. Leave the ' +
       'call status callback empty: every step of the call comes back to this URL.',
   });
+  new CfnOutput(scope, 'StudioCallbackUrl', {
+    value: `${endpoint}/voice/africastalking/studio?token=`,
+    description:
+      "Africa's Talking voice callback URL of the studio number (staff recording prompts, docs/studio.md): append the AT_WEBHOOK_TOKEN.",
+  });
+  new CfnOutput(scope, 'TwilioStudioWebhookUrl', {
+    value: `${endpoint}/voice/twilio/studio`,
+    description: 'Twilio voice webhook (A call comes in, HTTP POST) of the studio number, where staff record prompts (docs/studio.md).',
+  });
   new CfnOutput(scope, 'AtWebhookTokenCommand', {
     value: `aws secretsmanager get-secret-value --secret-id ${secrets.atWebhookToken.secretArn} --query SecretString --output text`,
     description: 'Prints {"AT_WEBHOOK_TOKEN": ...}: the token to append to the callback URLs',

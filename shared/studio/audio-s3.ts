@@ -1,4 +1,5 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { Config } from '../config';
 import type { AudioStore } from '../ports';
 
 /**
@@ -24,4 +25,9 @@ export class S3AudioStore implements AudioStore {
       throw error;
     }
   }
+}
+
+/** The audio store adapter of a Lambda entry point that records or serves takes: the bucket, when the stack gave one. */
+export function s3AudioAdapter(config: Config): { audio?: AudioStore } {
+  return config.studio.audioBucket ? { audio: new S3AudioStore(config.studio.audioBucket, new S3Client({ region: config.region })) } : {};
 }
