@@ -15,6 +15,10 @@ import { QUIZ_QUESTIONS } from '../shared/domain/quiz';
 import type { ScoredAttempt } from '../shared/store/quiz';
 import { createReferral } from '../shared/console/referrals';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SPOKEN_PROMPT_KEYS } from '../shared/domain/voice';
+import { readWav } from '../shared/audio/wav';
+import { StudioRepository } from '../shared/store/studio';
+import { sampleRecording } from './support/audio';
 
 let hotline: LocalHotline;
 let dir: string;
@@ -26,6 +30,7 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:0',
     TABLE_NAME: 'safejob-console-test',
     REPORT_JOURNAL_PATH: join(dir, 'journal.jsonl'),
+    STUDIO_AUDIO_DIR: join(dir, 'studio'),
   });
 });
 
@@ -232,5 +237,78 @@ describe('SesMailSender', () => {
       Destination: { ToAddresses: ['partner@sample.test'] },
       Content: { Simple: { Subject: { Data: 'Referral', Charset: 'UTF-8' }, Body: { Text: { Data: 'Please answer', Charset: 'UTF-8' } } } },
     });
+  });
+});
+
+describe('the prompt studio in the console', () => {
+  const GOODBYE = SPOKEN_PROMPT_KEYS.indexOf('voice.goodbye') + 1;
+
+  async function upload(browser: Browser, number: number, audio: Uint8Array, csrf: string) {
+    const form = new FormData();
+    form.append('_csrf', csrf);
+    form.append('audio', new File([audio], 'take.wav', { type: 'audio/wav' }));
+    return browser.fetch(`${hotline.url}/console/studio/tg/${number}/take`, { method: 'POST', body: form });
+  }
+
+  it('lists what to record with a record button, takes an 8 kHz mono WAV upload, and an approver approves it; audited', async () => {
+    const officer = new Browser();
+    await officer.signIn('officer@sample.test');
+    const page = await officer.fetch(`${hotline.url}/console/studio?lang=tg`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const markup = await page.text();
+    expect(markup).toContain(`data-upload="/console/studio/tg/${GOODBYE}/take"`);
+    expect(markup).toContain('<script src="/console/assets/studio.js" defer></script>');
+    const csrf = /data-csrf="([^"]+)"/.exec(markup)![1]!;
+
+    // Not 8 kHz mono: the browser should have resampled it.
+    const refused = await upload(officer, GOODBYE, sampleRecording({ sampleRate: 16_000 }), csrf);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({ ok: false, problem: 'expected 8000 Hz mono, got 16000 Hz with 1 channel(s)' });
+    // No CSRF token: refused before anything is read.
+    expect((await upload(officer, GOODBYE, sampleRecording(), 'forged')).status).toBe(403);
+
+    const saved = await upload(officer, GOODBYE, sampleRecording(), csrf);
+    expect(saved.status).toBe(200);
+    const answer = (await saved.json()) as { ok: boolean; file: string };
+    expect(answer).toMatchObject({ ok: true, file: expect.stringMatching(/^studio\/tg\/voice\.goodbye\.\d{8}T\d{9}Z\.wav$/) });
+    const audio = await fetch(`${hotline.url}/audio/${answer.file}`);
+    expect(readWav(new Uint8Array(await audio.arrayBuffer()))).toMatchObject({ sampleRate: 8000, channels: 1 });
+    // An officer records but does not approve.
+    expect(await (await officer.fetch(`${hotline.url}/console/studio?lang=tg`)).text()).not.toContain(`/console/studio/tg/${GOODBYE}/approve`);
+    expect((await officer.post(`/console/studio/tg/${GOODBYE}/approve`, { _csrf: csrf })).status).toBe(403);
+
+    const supervisor = new Browser();
+    await supervisor.signIn('supervisor@sample.test');
+    const supervisorCsrf = await supervisor.csrfOf('/console/studio?lang=tg');
+    const approved = await supervisor.post(`/console/studio/tg/${GOODBYE}/approve`, { _csrf: supervisorCsrf });
+    expect(await approved.text()).toContain('Take approved.');
+    const entry = (await hotline.console.studio.catalogue()).find((e) => e.lang === 'tg' && e.key === 'voice.goodbye')!;
+    expect(entry).toMatchObject({ status: 'approved', recording: { take: { recordedBy: 'Aziz Rahimov (SAMPLE)', via: 'browser', approvedBy: 'Malika Yusupova (SAMPLE)' } } });
+    const audit = await new StudioRepository(hotline.console.db, hotline.console.config.tableName).events();
+    expect(audit.map((e) => [e.action, e.by, e.key, e.lang, e.file])).toEqual([
+      ['take_saved', 'Aziz Rahimov (SAMPLE)', 'voice.goodbye', 'tg', answer.file],
+      ['take_approved', 'Malika Yusupova (SAMPLE)', 'voice.goodbye', 'tg', answer.file],
+    ]);
+  });
+
+  it('downloads the recording script of what is still to record, numbered', async () => {
+    const officer = new Browser();
+    await officer.signIn('officer@sample.test');
+    const script = await officer.fetch(`${hotline.url}/console/studio/script.csv?lang=tg`);
+    expect(script.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const bytes = new Uint8Array(await script.arrayBuffer());
+    // A byte-order mark, so that spreadsheet programs read the Cyrillic as UTF-8.
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = new TextDecoder().decode(bytes).split('\r\n');
+    expect(lines[0]).toBe('number,language,prompt,status,text,note');
+    expect(lines[1]).toMatch(/^1,tg,voice\.lang\.choose,missing,/);
+    expect(lines.some((line) => line.startsWith(`${GOODBYE},`))).toBe(false);
+  });
+
+  it('is not for partners or analysts', async () => {
+    const partner = new Browser();
+    await partner.signIn('partner@sample.test');
+    expect((await partner.fetch(`${hotline.url}/console/studio`)).status).toBe(403);
   });
 });

@@ -23,16 +23,17 @@ import { LANGUAGES } from '../../shared/domain/prompts';
 import { REPORT_CATEGORIES, REPORT_CHANNELS, REPORT_STATUSES, normaliseReference } from '../../shared/domain/report';
 import type { ConsoleServices, Provider } from '../../shared/runtime';
 import { casePage, queuePage } from './case-pages';
-import { layout, tr, type PageContext } from './layout';
+import { layout, tr, type ConsoleContext, type ConsoleEnv, type PageContext } from './layout';
 import { partnerListPage, partnerReferralPage } from './referral-pages';
 import { CONSOLE_CSS } from './styles';
 import { dashboard } from '../../shared/console/dashboard';
 import { dashboardCsv, dashboardPage } from './dashboard-pages';
 import { uploadPartnerDirectory } from '../../shared/console/directory';
 import { adminPage } from './admin-pages';
+import { studioRoutes } from './studio-pages';
 
-export type Env = { Variables: { deps: ConsoleServices; session: ConsoleSession; lang: ConsoleLang } };
-export type ConsoleContext = Context<Env>;
+export type { ConsoleContext } from './layout';
+export type Env = ConsoleEnv;
 
 const SIGN_IN_SECONDS = 600;
 const LANG_COOKIE = 'safejob-console-lang';
@@ -145,7 +146,8 @@ export function createConsoleApp(getDeps: Provider<ConsoleServices>): Hono<Env> 
     c.header('Referrer-Policy', 'same-origin');
     c.header(
       'Content-Security-Policy',
-      "default-src 'none'; style-src 'self'; img-src 'self' data:; media-src 'self' https:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+      // Scripts from the console itself only: the prompt studio's recorder (studio.js); takes play from blob: URLs.
+      "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' https: blob:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
     );
   });
   app.use('/console/*', bodyLimit({ maxSize: 2 * 1024 * 1024 }));
@@ -388,6 +390,8 @@ export function createConsoleApp(getDeps: Provider<ConsoleServices>): Hono<Env> 
     const upload = result.ok ? { diff: result.diff, applied: apply, text } : { errors: result.errors };
     return render(c, adminPage(pageContext(c), await deps.partners.directory(), upload), result.ok ? 200 : 400);
   });
+
+  studioRoutes(app, { render, pageContext, flashOf, requirePermission });
 
   return app;
 }

@@ -1,12 +1,19 @@
 /**
  * The page frame every console page shares: language, skip link, navigation by role, sign-out, the flash message.
- * Rendered on the server with hono/html (every interpolation escaped); no script: the console works without
- * JavaScript.
+ * Rendered on the server with hono/html (every interpolation escaped); no script but the prompt studio's recorder:
+ * the console works without JavaScript.
  */
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { can, type ConsoleUser } from '../../shared/domain/console/access';
 import { ct, ctDynamic, type ConsoleLang, type ConsoleTextKey } from '../../shared/console/texts';
+import type { Context } from 'hono';
+import type { ConsoleSession } from '../../shared/domain/console/session';
+import type { ConsoleServices } from '../../shared/runtime';
+
+/** What every console request carries once past the session check (functions/console/app.ts). */
+export type ConsoleEnv = { Variables: { deps: ConsoleServices; session: ConsoleSession; lang: ConsoleLang } };
+export type ConsoleContext = Context<ConsoleEnv>;
 
 export type Markup = HtmlEscapedString | Promise<HtmlEscapedString> | '';
 
@@ -34,6 +41,7 @@ export function layout(page: PageContext, title: string, body: Markup): Markup {
         ${can(user, 'referrals.respond') ? html`<a href="/console/referrals">${tr(page, 'nav.referrals')}</a>` : ''}
         ${can(user, 'analytics.read') ? html`<a href="/console/dashboard">${tr(page, 'nav.dashboard')}</a>` : ''}
         ${can(user, 'directory.manage') ? html`<a href="/console/admin">${tr(page, 'nav.admin')}</a>` : ''}
+        ${can(user, 'prompts.record') ? html`<a href="/console/studio">${tr(page, 'nav.studio')}</a>` : ''}
       </nav>
       <div class="who">
         <span>${user.name} (${user.roles.map((role) => trd(page, `role.${role}`)).join(', ')})</span>

@@ -29,15 +29,19 @@ export const PERMISSIONS = [
   'analytics.read',
   /** Partner organisations and focal points, registry and rota uploads. */
   'directory.manage',
+  /** The prompt studio: record takes of the voice prompts in the browser, download the recording script. */
+  'prompts.record',
+  /** Approve a take (a native speaker's check that it says the text). */
+  'prompts.approve',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<ConsoleRole, readonly Permission[]> = {
-  officer: ['cases.work'],
-  supervisor: ['cases.work', 'cases.supervise', 'analytics.read'],
+  officer: ['cases.work', 'prompts.record'],
+  supervisor: ['cases.work', 'cases.supervise', 'analytics.read', 'prompts.record', 'prompts.approve'],
   partner: ['referrals.respond'],
   analyst: ['analytics.read'],
-  admin: ['directory.manage', 'analytics.read'],
+  admin: ['directory.manage', 'analytics.read', 'prompts.record', 'prompts.approve'],
 };
 
 export function can(user: Pick<ConsoleUser, 'roles'>, permission: Permission): boolean {
