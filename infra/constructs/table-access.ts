@@ -75,7 +75,8 @@ export const TABLE_ACCESS = {
     family(keys.bridgeCall('')),
   ],
   // An urgent call remembered for its final callback; an officer answering an Africa's Talking CALL bridge.
-  VoiceFunction: [...CONVERSATION, family(keys.urgentVoiceCall('', '')), family(keys.bridgeCall(''))],
+  // The prompt studio's takes: played on every call, saved by the studio line.
+  VoiceFunction: [...CONVERSATION, family(keys.urgentVoiceCall('', '')), family(keys.bridgeCall('')), family(keys.promptRecording('', ''))],
   // Stores a journaled report and starts its escalation: intake only, and the record of one it dead-letters.
   IntakeReplayFunction: [...INTAKE, family(keys.journalDeadLetter('', ''))],
   // Timeouts and the sweeper: the report and its escalation state, the rota, the pages.
