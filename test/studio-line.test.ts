@@ -27,6 +27,8 @@ const AUTH_TOKEN = 'test-auth-token';
 const ACCOUNT_SID = `AC${'0'.repeat(31)}7`;
 const STAFF = '+992900000701';
 const PIN = '2468';
+/** A staff number whose caller ID someone else is using to guess the PIN. */
+const GUESSER = '+992900000704';
 const WELCOME = SPOKEN_PROMPT_KEYS.indexOf('voice.welcome') + 1;
 const MENU = SPOKEN_PROMPT_KEYS.indexOf('voice.menu') + 1;
 const TWILIO_TAKE = `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT_SID}/Recordings/RE0000000000000000000000000000000a`;
@@ -43,7 +45,7 @@ beforeAll(async () => {
   network = onlyNetworkTo(new URL(store.endpoint).host);
   hotline = testHotline(
     store,
-    { STUDIO_STAFF: `${STAFF}=Nigora Test`, STUDIO_PIN: PIN, TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_FROM: '+447700900001' },
+    { STUDIO_STAFF: `${STAFF}=Nigora Test,${GUESSER}=Farrukh Test`, STUDIO_PIN: PIN, TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_FROM: '+447700900001' },
     createLogger('test', (line) => logLines.push(line)),
   );
 });
@@ -123,6 +125,22 @@ describe('the studio line', () => {
     const last = await call.press('246');
     expect(heard(last.body)).toEqual(['Неверный PIN-код. До свидания.']);
     expect(last.xml.Hangup).toHaveLength(1);
+  });
+
+  it('stops asking a number for the PIN after five wrong ones in an hour, across calls, even for the right one', async () => {
+    const first = twilioCall('/voice/twilio/studio', GUESSER, 'CAstudio-guess-1');
+    await first.start();
+    for (const guess of ['0000', '1111', '2222']) await first.press(guess);
+    const second = twilioCall('/voice/twilio/studio', GUESSER, 'CAstudio-guess-2');
+    await second.start();
+    await second.press('3333');
+    expect(heard((await second.press('4444')).body)).toEqual(['Неверный PIN-код. Попробуйте ещё раз и нажмите решётку.']);
+    // The fifth wrong one this hour: now not even the right PIN opens the line.
+    expect(heard((await second.press(PIN)).body)).toEqual(['Слишком много неверных PIN-кодов. Попробуйте через час.']);
+    const third = twilioCall('/voice/twilio/studio', GUESSER, 'CAstudio-guess-3');
+    const locked = await third.start();
+    expect(heard(locked.body)).toEqual(['Слишком много неверных PIN-кодов. Попробуйте через час.']);
+    expect(locked.xml.Hangup).toHaveLength(1);
   });
 
   it('records a Tajik prompt by phone on Twilio: PIN, language, number, its text, the beep, listen back, save', async () => {

@@ -70,6 +70,7 @@
  *
  * | prompt recording     | `STUDIO`                 | `REC#<lang>#<key>` | the take that plays: `file` (under AUDIO_BASE_URL), `textHash` recorded, who, when, how; approval |
  * | studio audit         | `STUDIO`                 | `AUDIT#<at>#<id>` | every take saved and every approval: who, what, which prompt |
+ * | studio PIN failures  | `CALLER#<phoneKey>`      | `STUDIOPIN#<hour>` | `count` of wrong PINs on the studio line in that UTC hour, across calls; expires |
  *
  * `<phoneKey>` is the keyed hash of a phone number (shared/privacy.ts): no item key holds a raw number.
  * An identifier's `<value>` is its normalised value (E.164, handle, host and path), or for a card its keyed hash;
@@ -172,6 +173,7 @@ export const keys = {
   }),
   promptRecording: (lang: string, key: string): ItemKey => ({ pk: 'STUDIO', sk: `REC#${lang}#${key}` }),
   studioAudit: (at: string, id: string): ItemKey => ({ pk: 'STUDIO', sk: `AUDIT#${at}#${id}` }),
+  studioPinFailures: (callerKey: string, hour: string): ItemKey => ({ pk: `CALLER#${callerKey}`, sk: `STUDIOPIN#${hour}` }),
 };
 
 /** Item collections read by Query: a partition, and the sort-key prefix its items share (rows above). */

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { studioRecordingSchema, type StudioRecording } from '../studio/catalogue';
-import { collections, keys } from './keys';
+import { collections, isLive, keys } from './keys';
 import { queryAll } from './query';
+
+const hourOf = (nowMs: number) => new Date(nowMs).toISOString().slice(0, 13);
 
 /** What the studio audit keeps: every take saved and every approval. */
 export interface StudioEvent {
@@ -63,6 +65,24 @@ export class StudioRepository {
     }
     await this.audit({ at, action: 'take_approved', by, key, lang, file });
     return true;
+  }
+
+  /** Wrong PINs from one caller on the studio line in the UTC hour of `nowMs`, across calls. */
+  async pinFailures(callerKey: string, nowMs: number): Promise<number> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.studioPinFailures(callerKey, hourOf(nowMs)) }));
+    return isLive(Item as { expiresAt?: number } | undefined, nowMs) ? Number(Item?.count ?? 0) : 0;
+  }
+
+  async countPinFailure(callerKey: string, nowMs: number): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.studioPinFailures(callerKey, hourOf(nowMs)),
+        UpdateExpression: 'ADD #count :one SET expiresAt = if_not_exists(expiresAt, :expires)',
+        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeValues: { ':one': 1, ':expires': Math.floor(nowMs / 1000) + 2 * 3600 },
+      }),
+    );
   }
 
   async events(): Promise<StudioEvent[]> {

@@ -117,6 +117,15 @@ export class PromptStudio {
     return approved ? 'approved' : 'not_current';
   }
 
+  /** Wrong PINs on the studio line from this caller this hour (across calls), and counting one more. */
+  pinFailures(callerKey: string): Promise<number> {
+    return this.deps.repository.pinFailures(callerKey, this.deps.now());
+  }
+
+  countPinFailure(callerKey: string): Promise<void> {
+    return this.deps.repository.countPinFailure(callerKey, this.deps.now());
+  }
+
   /** A take's audio, to serve it. */
   async file(path: string): Promise<Uint8Array | undefined> {
     return this.deps.audio?.get(path);

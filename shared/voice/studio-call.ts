@@ -30,18 +30,23 @@ export async function answerStudioCall(deps: ChannelServices, call: StudioCall, 
   const prompts = lang
     ? (await deps.studio.catalogue()).filter((e) => e.lang === lang).map(({ number, text, status }) => ({ number, text, status }))
     : [];
+  const asksPin = !!staffName && (call.state.step === 'start' || call.state.step === 'pin');
+  const pinFailures = asksPin ? await deps.studio.pinFailures(callerKey) : 0;
+  const pinMatches = call.state.step === 'pin' && !!config.pin && secretsEqual(call.digits ?? '', config.pin);
   const request: StudioRequest = {
     state: call.state,
     ...(call.digits !== undefined ? { digits: call.digits } : {}),
     ...(call.recordingUrl ? { recordingUrl: call.recordingUrl } : {}),
     ...(staffName ? { staffName } : {}),
-    ...(call.state.step === 'pin' ? { pinMatches: !!config.pin && secretsEqual(call.digits ?? '', config.pin) } : {}),
+    ...(call.state.step === 'pin' ? { pinMatches } : {}),
+    pinFailures,
     langs: STUDIO_LANGUAGES,
     prompts,
     maxTakeSeconds: config.maxTakeSeconds,
     inputTimeoutSeconds,
   };
   let result = studioStep(request);
+  if (result.event === 'pin_refused') await deps.studio.countPinFailure(callerKey);
   if (result.save) {
     const saved = await saveTake(deps, call, result.save);
     result = studioStep({ ...request, saved });

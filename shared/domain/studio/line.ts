@@ -31,6 +31,8 @@ export const STUDIO_START: StudioState = { step: 'start', tries: 0 };
 
 /** Wrong PINs on one call before it ends. */
 export const MAX_PIN_ATTEMPTS = 3;
+/** Wrong PINs from one number in an hour, across calls, before the line stops asking (two calls' worth, nearly). */
+export const MAX_PIN_FAILURES_PER_HOUR = 5;
 
 export function studioStateToQuery(state: StudioState): Record<string, string> {
   return {
@@ -76,6 +78,8 @@ export interface StudioRequest {
   staffName?: string;
   /** pin: whether the keys pressed are the PIN (the shell compares in constant time). */
   pinMatches?: boolean;
+  /** start, pin: wrong PINs from this number this hour, across calls. */
+  pinFailures?: number;
   /** The languages recorded, in menu order (1, 2, …). */
   langs: readonly Lang[];
   /** The catalogue of the chosen language. */
@@ -86,7 +90,7 @@ export interface StudioRequest {
   inputTimeoutSeconds: number;
 }
 
-export type StudioEvent = 'not_staff' | 'pin_refused' | 'pin_accepted' | 'take_saved' | 'take_not_saved';
+export type StudioEvent = 'not_staff' | 'pin_refused' | 'pin_locked' | 'pin_accepted' | 'take_saved' | 'take_not_saved';
 
 export interface StudioResult {
   actions: VoiceAction<StudioState>[];
@@ -102,6 +106,8 @@ const STATUS_WORDS: Record<StudioPrompt['status'], string> = {
   current: 'записана',
   approved: 'записана и одобрена',
 };
+
+const LOCKED = 'Слишком много неверных PIN-кодов. Попробуйте через час.';
 
 const say = (...texts: string[]): Segment[] => texts.map((text) => ({ kind: 'text', text, lang: 'ru' }) as const);
 const hangup = (text: string): StudioResult['actions'] => [{ kind: 'say', segments: say(text) }, { kind: 'hangup' }];
@@ -152,10 +158,13 @@ export function studioStep(request: StudioRequest): StudioResult {
 
   if (state.step === 'start') {
     if (!request.staffName) return { actions: hangup('Этот номер только для сотрудников. До свидания.'), event: 'not_staff' };
+    if ((request.pinFailures ?? 0) >= MAX_PIN_FAILURES_PER_HOUR) return { actions: hangup(LOCKED), event: 'pin_locked' };
     return { actions: [gather(say(`Студия записи SafeJob. ${request.staffName}, введите PIN-код и нажмите решётку.`), { step: 'pin', tries: 0 }, '#')] };
   }
   // Every later step is reached only through a callback URL this line rendered after the PIN.
   if (state.step === 'pin') {
+    // Locked: not even the right PIN opens the line until the hour is over.
+    if ((request.pinFailures ?? 0) >= MAX_PIN_FAILURES_PER_HOUR) return { actions: hangup(LOCKED), event: 'pin_locked' };
     if (!request.pinMatches) {
       const tries = state.tries + 1;
       if (tries >= MAX_PIN_ATTEMPTS) return { actions: hangup('Неверный PIN-код. До свидания.'), event: 'pin_refused' };
