@@ -9,7 +9,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { html } from 'hono/html';
 import { deleteCookie, getCookie, getSignedCookie, setCookie, setSignedCookie } from 'hono/cookie';
-import { z } from 'zod';
+import * as z from 'zod';
 import { actOnCase, caseQueue, openCase, type ActionResult, type CaseAction, type QueueFilters } from '../../shared/console/cases';
 import { createReferral, partnerReferral, partnerReferrals, respondToReferral, type ReferralOutcome } from '../../shared/console/referrals';
 import { SignInError } from '../../shared/console/sign-in';

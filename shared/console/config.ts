@@ -3,7 +3,7 @@
  * embedded OpenID provider and points the console at it; on AWS the stack sets the Cognito issuer and client, and
  * the session secret comes from Secrets Manager. What only the console function needs is checked where it is used.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const LOCAL_SESSION_SECRET = 'local-development-only-console-session-secret';
 

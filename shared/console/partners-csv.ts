@@ -5,7 +5,7 @@
  * the rota and the registry (shared/registry/csv.ts): one bad row makes the whole file bad, every problem listed
  * with its line number.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { REFERRAL_BODIES } from '../domain/officer';
 import { normalisePhone } from '../domain/phone';
 import { E164 } from '../domain/registry';

@@ -2,7 +2,7 @@
  * The outreach's variables (subscriptions, alerts, broadcasts), part of the one configuration schema
  * (shared/config.ts): its fields go into the environment object, its output under `config.outreach`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseQuietHours, type SegmentPrice } from '../domain/outreach/broadcast';
 import { TAJIK_OPERATORS, isTajikOperator, type TajikOperator } from '../channels/tajik-operators';
 

@@ -5,7 +5,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { alertSchema, type Alert } from '../domain/outreach/alerts';
 import { segmentSchema, type DeliveryReport } from '../domain/outreach/broadcast';
 import { consentSchema, subscriptionSchema, type Consent, type Subscription } from '../domain/outreach/subscription';

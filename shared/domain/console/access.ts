@@ -3,7 +3,7 @@
  * and what a partner may see of a case. The console's server checks every request against these; the pages only
  * hide what a role cannot use.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const CONSOLE_ROLES = ['officer', 'supervisor', 'partner', 'analyst', 'admin'] as const;
 export type ConsoleRole = (typeof CONSOLE_ROLES)[number];

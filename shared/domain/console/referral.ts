@@ -8,7 +8,7 @@
  *   in_progress → rejected
  *   in_progress | accepted → revoked
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { REFERRAL_BODIES } from '../officer';
 
 export const REFERRAL_STATUSES = ['in_progress', 'accepted', 'rejected', 'done', 'revoked'] as const;

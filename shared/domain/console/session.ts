@@ -2,7 +2,7 @@
  * A console session and an unfinished sign-in, as stored (shared/store/console-sessions.ts) and as the console's
  * pages see them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { consoleUserSchema } from './access';
 
 export const consoleSessionSchema = z.object({

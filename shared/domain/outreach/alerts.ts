@@ -11,7 +11,7 @@
  * included, goes to the officer's registered number. The pin of SCAM comes before the identifier, which may be
  * typed in groups of digits.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RotaOfficer } from '../escalation';
 import { LANGUAGES, t, type Lang } from '../prompts';
 import { extractIdentifiers, identifierSchema, identifierValue, REFERENCE_ALPHABET, type Identifier } from '../report';

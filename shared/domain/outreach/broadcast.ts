@@ -3,7 +3,7 @@
  * what it costs (SMS segments × the price per destination), which timed tip is due for a departure month, and the
  * delivery report's shape.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { LANGUAGES, t, type Lang, type PromptKey } from '../prompts';
 import { smsParts } from '../screen';
 import { DESTINATIONS, MONTH, TOPICS, type Destination, type Subscription } from './subscription';

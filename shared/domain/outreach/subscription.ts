@@ -3,7 +3,7 @@
  * destination and departure month), the consent record that proves it, and the words that ask for it by SMS.
  * Consent is never implied: a topic is received only once asked for, on a channel, in a language, at a time.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { foldWord, promptWords } from '../keywords';
 import { LANGUAGES, t, type Lang, type PromptKey } from '../prompts';
 import { REPORT_CHANNELS, type ReportChannel } from '../report';
