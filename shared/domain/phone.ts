@@ -3,8 +3,17 @@
  * files): however a migrant writes a number, it becomes the same E.164 string, so that two reports naming one
  * scammer meet and a check finds the registry's contact.
  */
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { parsePhoneNumberFromString as parseWithMetadata, type MetadataJson } from 'libphonenumber-js/core';
 import * as z from 'zod';
+import phoneMetadata from './phone-metadata.json';
+
+/**
+ * libphonenumber's metadata for the countries the hotline reads numbers of (infra/phone-metadata.ts makes it), not
+ * all 245 of them: the full metadata was 80 KB of every bundle.
+ */
+const METADATA = phoneMetadata as unknown as MetadataJson;
+
+const parseNumber = (number: string) => parseWithMetadata(number, 'TJ', METADATA);
 
 /** A phone number as the store keeps it: `+`, a country code and 7 to 15 digits in all. */
 export const E164 = /^\+[1-9]\d{6,14}$/;
@@ -24,7 +33,8 @@ export const E164 = /^\+[1-9]\d{6,14}$/;
  */
 export function parsePhone(written: string): string | undefined {
   const { number, bare } = dialled(written);
-  const parsed = parsePhoneNumberFromString(number, 'TJ');
+  if (!bare && number.startsWith('+') && !hasMetadata(number)) return E164.test(number) ? number : undefined;
+  const parsed = parseNumber(number);
   // Some countries' short numbers are "possible" (Austria's +43 0000), but not a number anyone is called from.
   if (!parsed?.isPossible() || !E164.test(parsed.number)) return undefined;
   const inGroups = /\d\D+\d/.test(written.trim());
@@ -38,6 +48,19 @@ export function parsePhone(written: string): string | undefined {
 export function normalisePhone(raw: string): string {
   return parsePhone(raw) ?? (isInternational(raw) ? `+${raw.replace(/\D/g, '')}` : raw.replace(/\D/g, ''));
 }
+
+/** The calling code of a number in E.164 that the metadata knows (`+992`), or undefined. */
+export function countryCallingCode(e164: string): string | undefined {
+  const code = parseNumber(e164)?.countryCallingCode;
+  return code ? `+${code}` : undefined;
+}
+
+/**
+ * Whether an international number's calling code (1 to 3 digits after the `+`) is one the metadata has. A number of
+ * another country, written with + or 00, is kept as written, unchecked, rather than lost.
+ */
+const hasMetadata = (international: string) =>
+  [1, 2, 3].some((length) => international.slice(1, 1 + length) in METADATA.country_calling_codes);
 
 const isInternational = (written: string) => /^[\s(]*\+/.test(written);
 

@@ -7,14 +7,13 @@
  * Logs carry keyed hashes, alert codes and broadcast ids, never a number.
  */
 import { randomUUID } from 'node:crypto';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { ConversationOutreach } from '../conversation/runner';
 import { officerLanguage, type RotaOfficer } from '../domain/escalation';
 import { alertTexts, approvalScope, approversOf, decideApproval, generateAlertCode, parseAlertCommand, scamScope, type Alert } from '../domain/outreach/alerts';
 import { estimateCost, inSegment, isQuiet, nextPassTime, timeZoneOf, tipDue, tipText, type CostEstimate, type DeliveryReport, type Segment } from '../domain/outreach/broadcast';
 import { optIn, optOutConsent, type ConsentChannel, type SubscriptionChoice } from '../domain/outreach/subscription';
 import { fitParts, OFFICER_SMS_MAX_PARTS } from '../domain/officer';
-import { normalisePhone } from '../domain/phone';
+import { countryCallingCode, normalisePhone } from '../domain/phone';
 import { LANGUAGES, t, type Lang } from '../domain/prompts';
 import { identifierValue, type Identifier } from '../domain/report';
 import { dushanbeToday, shownIdentifier } from '../domain/verify';
@@ -48,8 +47,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The calling code a number's price is looked up by (`+992`), `*` when it does not parse. */
 export function callingCode(phone: string): string {
-  const code = parsePhoneNumberFromString(normalisePhone(phone))?.countryCallingCode;
-  return code ? `+${code}` : '*';
+  return countryCallingCode(normalisePhone(phone)) ?? '*';
 }
 
 // ---- Subscriptions -----------------------------------------------------------------------------------------------
