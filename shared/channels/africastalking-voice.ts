@@ -17,7 +17,7 @@ import { BRIDGE_LANG, t, type Lang } from '../domain/prompts';
 import type { Segment, VoiceAction, VoiceInput, VoiceState } from '../domain/voice';
 import type { Rendered, VoiceRenderOptions } from './twilio-voice';
 import { planSpeech, type Fallback, type Speech } from './voice-speech';
-import { escapeXml } from './xml';
+import { escapeXml, xmlElement, xmlResponse } from './xml';
 
 export const atVoiceSchema = z
   .object({
@@ -57,16 +57,6 @@ export function atVoiceInput(request: AtVoiceRequest): VoiceInput {
   };
 }
 
-type Attributes = Record<string, string | number | boolean | undefined>;
-
-function element(name: string, attributes: Attributes, children?: string): string {
-  const attrs = Object.entries(attributes)
-    .filter((entry): entry is [string, string | number | boolean] => entry[1] !== undefined)
-    .map(([key, value]) => ` ${key}="${escapeXml(String(value))}"`)
-    .join('');
-  return children === undefined ? `<${name}${attrs}/>` : `<${name}${attrs}>${children}</${name}>`;
-}
-
 export function renderAtVoice<S = VoiceState>(actions: readonly VoiceAction<S>[], options: VoiceRenderOptions<S>): Rendered {
   const fallbacks: Fallback[] = [];
   const speak = (segments: readonly Segment[]) => {
@@ -88,20 +78,20 @@ export function renderAtVoice<S = VoiceState>(actions: readonly VoiceAction<S>[]
           finishOnKey: action.finishOnKey,
           callbackUrl: url,
         };
-        parts.push(element('GetDigits', attributes, speak(action.segments)), element('Redirect', {}, escapeXml(url)));
+        parts.push(xmlElement('GetDigits', attributes, speak(action.segments)), xmlElement('Redirect', {}, escapeXml(url)));
         break;
       }
       case 'record': {
         const url = options.actionUrl(action.next);
         const attributes = { finishOnKey: '#', maxLength: action.maxSeconds, trimSilence: true, playBeep: true, callbackUrl: url };
-        parts.push(element('Record', attributes, speak(action.segments)), element('Redirect', {}, escapeXml(url)));
+        parts.push(xmlElement('Record', attributes, speak(action.segments)), xmlElement('Redirect', {}, escapeXml(url)));
         break;
       }
       case 'dial':
         // One level rings at once (the first to pick up takes the call); the Redirect moves on to the next level.
         parts.push(
-          element('Dial', { phoneNumbers: action.numbers.join(','), sequential: false, callerId: options.callerId }),
-          element('Redirect', {}, escapeXml(options.actionUrl(action.next))),
+          xmlElement('Dial', { phoneNumbers: action.numbers.join(','), sequential: false, callerId: options.callerId }),
+          xmlElement('Redirect', {}, escapeXml(options.actionUrl(action.next))),
         );
         break;
       case 'hangup':
@@ -109,11 +99,11 @@ export function renderAtVoice<S = VoiceState>(actions: readonly VoiceAction<S>[]
         break;
     }
   }
-  return { body: `<?xml version="1.0" encoding="UTF-8"?><Response>${parts.join('')}</Response>`, fallbacks };
+  return { body: xmlResponse(parts), fallbacks };
 }
 
 function speechXml(item: Speech): string {
-  return item.kind === 'play' ? element('Play', { url: item.url }) : element('Say', { voice: SAY_VOICE }, escapeXml(item.text));
+  return item.kind === 'play' ? xmlElement('Play', { url: item.url }) : xmlElement('Say', { voice: SAY_VOICE }, escapeXml(item.text));
 }
 
 /**
@@ -121,13 +111,13 @@ function speechXml(item: Speech): string {
  * the hotline's number as caller ID. Only Africa's Talking hears the reporter's number.
  */
 export function renderAtBridge(reporterPhone: string, reference: string, callerId?: string): string {
-  const say = element('Say', { voice: SAY_VOICE }, escapeXml(t(BRIDGE_LANG, 'bridge.connecting', { ref: reference.split('').join(' ') })));
-  const dial = element('Dial', { phoneNumbers: reporterPhone, callerId });
-  return `<?xml version="1.0" encoding="UTF-8"?><Response>${say}${dial}</Response>`;
+  const say = xmlElement('Say', { voice: SAY_VOICE }, escapeXml(t(BRIDGE_LANG, 'bridge.connecting', { ref: reference.split('').join(' ') })));
+  const dial = xmlElement('Dial', { phoneNumbers: reporterPhone, callerId });
+  return xmlResponse([say, dial]);
 }
 
 /** The answer to an outbound call the hotline no longer knows (expired, or not ours): an apology, then the end. */
-export const AT_BRIDGE_UNAVAILABLE = `<?xml version="1.0" encoding="UTF-8"?><Response>${element('Say', { voice: SAY_VOICE }, escapeXml(t(BRIDGE_LANG, 'bridge.expired')))}</Response>`;
+export const AT_BRIDGE_UNAVAILABLE = xmlResponse([xmlElement('Say', { voice: SAY_VOICE }, escapeXml(t(BRIDGE_LANG, 'bridge.expired')))]);
 
 /** The answer to a final (`isActive=0`) callback, which Africa's Talking ignores. */
-export const AT_EMPTY_RESPONSE = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+export const AT_EMPTY_RESPONSE = xmlResponse([]);

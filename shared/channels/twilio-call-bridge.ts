@@ -3,12 +3,11 @@
  * which case it is and dials the reporter with the hotline's number as caller ID. The reporter's number is only in
  * the TwiML Twilio keeps for the call, never in anything the officer sees or hears.
  */
-// The TwiML builder by path: the package's index would bring the whole SDK.
-import VoiceResponse from 'twilio/lib/twiml/VoiceResponse';
 import { BRIDGE_LANG, t } from '../domain/prompts';
 import type { BridgeResult, CallBridge } from '../ports';
 import { createTwilioResource, type TwilioAccount } from './twilio-rest';
-import { xmlChars } from './xml';
+import { numberTwiml } from './twilio-voice';
+import { escapeXml, xmlElement, xmlResponse } from './xml';
 
 export interface TwilioCalling extends TwilioAccount {
   /** The Twilio voice number (+…) the officer is rung from and the reporter sees. */
@@ -23,15 +22,12 @@ export const spokenReference = (reference: string) => reference.split('').join('
 
 /** The TwiML the officer's answered call runs: who it is about, then the reporter, from the hotline's number. */
 export function bridgeTwiml(reporterPhone: string, reference: string, hotlineNumber: string): string {
-  const response = new VoiceResponse();
-  response.say(
-    { voice: 'alice', language: 'en-GB' },
-    xmlChars(t(BRIDGE_LANG, 'bridge.connecting', { ref: spokenReference(reference) })),
-  );
-  const dial = response.dial({ callerId: xmlChars(hotlineNumber), timeout: BRIDGE_DIAL_TIMEOUT_SECONDS });
-  dial.number(xmlChars(reporterPhone));
-  response.say({ voice: 'alice', language: 'en-GB' }, t(BRIDGE_LANG, 'bridge.unreachable'));
-  return response.toString();
+  const say = (text: string) => xmlElement('Say', { voice: 'alice', language: 'en-GB' }, escapeXml(text));
+  return xmlResponse([
+    say(t(BRIDGE_LANG, 'bridge.connecting', { ref: spokenReference(reference) })),
+    xmlElement('Dial', { callerId: hotlineNumber, timeout: BRIDGE_DIAL_TIMEOUT_SECONDS }, numberTwiml(reporterPhone)),
+    say(t(BRIDGE_LANG, 'bridge.unreachable')),
+  ]);
 }
 
 export function twilioCallBridge(calling: TwilioCalling): CallBridge {

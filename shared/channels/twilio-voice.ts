@@ -1,17 +1,14 @@
 /**
- * Twilio voice: its callbacks as neutral input, and the voice line's actions as TwiML built with the twilio
- * package's VoiceResponse (which escapes text and attributes). Signatures are checked by requireTwilioSignature
+ * Twilio voice: its callbacks as neutral input, and the voice line's actions as TwiML, built and escaped by
+ * shared/channels/xml.ts. Signatures are checked by requireTwilioSignature
  * (shared/channels/twilio.ts) over PUBLIC_BASE_URL + path + query: every action URL rendered here is absolute under
  * PUBLIC_BASE_URL and carries the call's state in its query, so the state is covered by Twilio's signature.
- * VoiceResponse escapes but does not drop what XML cannot carry (it throws on it in text, and writes it into
- * attributes): every value from outside passes through xmlChars (./xml.ts) first.
  */
-import VoiceResponse from 'twilio/lib/twiml/VoiceResponse';
 import * as z from 'zod';
 import type { Lang } from '../domain/prompts';
 import type { VoiceAction, VoiceInput, VoiceState } from '../domain/voice';
 import { planSpeech, type Fallback, type RecordingResolver, type Speech } from './voice-speech';
-import { xmlChars } from './xml';
+import { escapeXml, xmlElement, xmlResponse } from './xml';
 
 /** Twilio adds parameters over time; the signature covers whatever arrives, and unknown ones pass. */
 export const twilioVoiceSchema = z
@@ -65,64 +62,67 @@ export interface Rendered {
   fallbacks: Fallback[];
 }
 
-type Speaker = { say(attributes: object, text: string): unknown; play(url: string): unknown };
-
 export function renderTwilioVoice<S = VoiceState>(actions: readonly VoiceAction<S>[], options: VoiceRenderOptions<S>): Rendered {
-  const response = new VoiceResponse();
   const fallbacks: Fallback[] = [];
-  const speak = (target: Speaker, segments: Parameters<typeof planSpeech>[0]) => {
+  const speak = (segments: Parameters<typeof planSpeech>[0]) => {
     const planned = planSpeech(segments, { tts: TWILIO_TTS, recordings: options.recordings });
     fallbacks.push(...planned.fallbacks);
-    for (const item of planned.speech) sayOrPlay(target, item);
+    return planned.speech.map(speechTwiml).join('');
   };
+  // No key or nothing recorded: Twilio goes on to the next verb, a redirect to the same URL without Digits or a
+  // recording, which is "no input".
+  const redirect = (url: string) => xmlElement('Redirect', { method: 'POST' }, escapeXml(url));
+  const verbs: string[] = [];
   for (const action of actions) {
     switch (action.kind) {
       case 'say':
-        speak(response as unknown as Speaker, action.segments);
+        verbs.push(speak(action.segments));
         break;
       case 'gather': {
         const url = options.actionUrl(action.next);
-        const gather = response.gather({
-          input: ['dtmf'],
+        const attributes = {
+          input: 'dtmf',
           action: url,
           method: 'POST',
           timeout: action.timeoutSeconds,
-          ...(action.numDigits ? { numDigits: action.numDigits } : {}),
+          numDigits: action.numDigits || undefined,
           finishOnKey: action.finishOnKey ?? '',
-        });
-        speak(gather as unknown as Speaker, action.segments);
-        // No key: Gather falls through to here; the same URL without Digits is "no input".
-        response.redirect({ method: 'POST' }, url);
+        };
+        verbs.push(xmlElement('Gather', attributes, speak(action.segments)), redirect(url));
         break;
       }
       case 'record': {
         const url = options.actionUrl(action.next);
-        speak(response as unknown as Speaker, action.segments);
-        response.record({ action: url, method: 'POST', maxLength: action.maxSeconds, finishOnKey: '#', playBeep: true, timeout: 10, trim: 'trim-silence' });
-        // Nothing recorded: Twilio goes on to the next verb; the same URL without a recording is "no input".
-        response.redirect({ method: 'POST' }, url);
+        const attributes = { action: url, method: 'POST', maxLength: action.maxSeconds, finishOnKey: '#', playBeep: true, timeout: 10, trim: 'trim-silence' };
+        verbs.push(speak(action.segments), xmlElement('Record', attributes), redirect(url));
         break;
       }
       case 'dial': {
-        const dial = response.dial({
+        const attributes = {
           action: options.actionUrl(action.next),
           method: 'POST',
           timeout: action.timeoutSeconds,
           answerOnBridge: true,
-          ...(options.callerId ? { callerId: xmlChars(options.callerId) } : {}),
-        });
-        for (const number of action.numbers) dial.number(xmlChars(number));
+          callerId: options.callerId || undefined,
+        };
+        verbs.push(xmlElement('Dial', attributes, action.numbers.map(numberTwiml).join('')));
         break;
       }
       case 'hangup':
-        response.hangup();
+        verbs.push(xmlElement('Hangup'));
         break;
     }
   }
-  return { body: response.toString(), fallbacks };
+  return { body: xmlResponse(verbs), fallbacks };
 }
 
-function sayOrPlay(target: Speaker, item: Speech) {
-  if (item.kind === 'play') target.play(xmlChars(item.url));
-  else target.say(VOICES[item.lang === 'en' ? 'en' : 'ru'], xmlChars(item.text));
+/** A `<Number>` of a `<Dial>`. */
+export const numberTwiml = (phone: string) => xmlElement('Number', {}, escapeXml(phone));
+
+/** The Amazon Polly voice for a language Twilio speaks for us. */
+export const twilioVoiceOf = (lang: Lang) => VOICES[lang === 'en' ? 'en' : 'ru'];
+
+function speechTwiml(item: Speech): string {
+  if (item.kind === 'play') return xmlElement('Play', {}, escapeXml(item.url));
+  return xmlElement('Say', twilioVoiceOf(item.lang), escapeXml(item.text));
 }
