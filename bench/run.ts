@@ -3,7 +3,7 @@
  * is given with a baseline measured in the same run on the same machine, and the machine is printed. Timings belong
  * here, never in tests.
  *
- *   BENCH_ONLY=registry,bundles,http   run only some parts
+ *   BENCH_ONLY=registry,bundles,http,growth   run only some parts
  *   BENCH_SECONDS=10                   autocannon duration of the USSD throughput run
  *   BENCH_SUBSCRIBERS=1000,10000,100000   broadcast fan-out sizes (1×, 10×, 100×)
  *   BENCH_PROFILE_DIR=/tmp/prof           CPU profile of each fan-out (open in Chrome DevTools)
@@ -16,6 +16,7 @@ import { BUDGET, measureBundles, sizeBudgetKb } from './bundles';
 import { firstWrong, measureLatency, measureStoreRead, measureRoundTrips, measureThroughput, REGISTRY_ENTRIES, startBenchServer } from './http';
 import { benchmarkRegistry } from './registry';
 import { benchmarkBroadcast, ENQUEUE_TARGET_PER_SECOND } from './broadcast';
+import { benchmarkGrowth } from './growth';
 import { machine } from './stats';
 
 /** The baseline's p50 over the whole latency run (each kind measured its own, interleaved). */
@@ -77,6 +78,13 @@ if (only.has('registry')) {
   console.log('Registry lookup alone (findByNameOrLicence): synthetic registry, 2,000 mixed queries per size');
   console.table(registry);
   results.registry = registry;
+}
+
+if (only.has('growth')) {
+  const growth = await benchmarkGrowth();
+  console.log('Costs that grow with the data, at 1×, 10× and 100× (dynalite; ratio: p50 against the 1× row)');
+  console.table(growth);
+  results.growth = growth;
 }
 
 if (only.has('bundles')) {

@@ -966,7 +966,6 @@ describe('HotlineStack: least privilege', () => {
   const NEVER_CALLED_ON_LAMBDA: Record<string, { functions: readonly FunctionName[] | 'all'; why: string }> = {
     'dynamodb:CreateTable': { functions: 'all', why: 'ensureTable (shared/store/client.ts) runs in the local hotline only' },
     'dynamodb:DescribeTable': { functions: 'all', why: 'ensureTable runs in the local hotline only' },
-    'dynamodb:Scan': { functions: 'all', why: 'ReportRepository.listCreatedSince: the operators\' export, with their own credentials' },
     'kms:Decrypt': {
       functions: ['UssdFunction', 'IntakeReplayFunction'],
       why: 'KmsNumberVault.decrypt: opened only on an officer\'s ACK/DONE/CALL by SMS, and to dial an AT CALL bridge (voice)',

@@ -66,9 +66,9 @@ export interface HotlineFunctionProps {
 
 /**
  * The table actions a function may use: exactly the item commands of shared/store/* (GetCommand, PutCommand,
- * UpdateCommand, DeleteCommand, QueryCommand). Not Scan (only the operators' export scans, with their own
- * credentials), nor the batch, stream or table-management actions of `grantReadWriteData`. test/infra.test.ts checks
- * these against the commands each function's bundle imports.
+ * UpdateCommand, DeleteCommand, QueryCommand, BatchGetCommand). Not Scan (nothing scans), nor the batch-write, stream
+ * or table-management actions of `grantReadWriteData`. test/infra.test.ts checks these against the commands each
+ * function's bundle imports.
  */
 export const TABLE_ACTIONS = [
   // BatchGetItem: a Kannel USSD step reads the session's path and the caller's language in one round-trip.

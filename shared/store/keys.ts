@@ -20,7 +20,8 @@
  * | call-back number     | `REPORT#<reference>`     | `CALLBACK` | `sealedNumber` (NumberVault), only with consent; expires after the retention period |
  * | reporter's report    | `CALLER#<phoneKey>`      | `REPORT#<createdAt>#<reference>` | `reference`: a reporter's own reports, newest first by Query |
  * | reported identifier  | `IDENT#<kind>#<value>`   | `SUMMARY` | `reporters` (distinct, only ever raised), `firstSeen`, `lastSeen` |
- * | identifier reporter  | `IDENT#<kind>#<value>`   | `REPORTER#<phoneKey>` | one per distinct reporter (conditional put): `reporters` is their count |
+ * | identifier reporter  | `IDENT#<kind>#<value>`   | `REPORTER#<phoneKey>` | one per distinct reporter (conditional put), with its `ordinal` |
+ * | reporter ordinal     | `IDENT#<kind>#<value>`   | `ORDINAL#<n, 10 digits>` | `reporterKey`: the n-th distinct reporter (conditional put); `reporters` is the highest n |
  * | identifier reference | `IDENT#<kind>#<value>`   | `REF#<createdAt>#<reference>` | a report naming the identifier, latest last |
  * | registry entry       | `REGISTRY`               | `ENTRY#<id>` | a licensed body (shared/domain/registry/); `contentHash` makes re-import idempotent |
  * | registry version     | `REGISTRY`               | `VERSION` | `version` number, bumped when an import adds or changes entries: caches reload |
@@ -130,6 +131,10 @@ export const keys = {
     pk: identifierPk(kind, value),
     sk: `REPORTER#${reporterKey}`,
   }),
+  identifierOrdinal: (kind: string, value: string, ordinal: number): ItemKey => ({
+    pk: identifierPk(kind, value),
+    sk: `ORDINAL#${String(ordinal).padStart(10, '0')}`,
+  }),
   identifierReference: (kind: string, value: string, createdAt: string, reference: string): ItemKey => ({
     pk: identifierPk(kind, value),
     sk: `REF#${createdAt}#${reference}`,
@@ -208,11 +213,6 @@ export const collections = {
   organisationReferrals: (organisationId: string): ItemCollection => ({ pk: `REFERRALS#${organisationId}`, skPrefix: 'REF#' }),
   promptRecordings: (): ItemCollection => ({ pk: 'STUDIO', skPrefix: 'REC#' }),
   studioAudit: (): ItemCollection => ({ pk: 'STUDIO', skPrefix: 'AUDIT#' }),
-};
-
-/** Entities read by Scan (analysts' exports, never a caller's request): their pk prefix and sk. */
-export const scans = {
-  reports: { pkPrefix: 'REPORT#', sk: 'REPORT' },
 };
 
 export function isLive(item: { expiresAt?: number } | undefined, nowMs: number): boolean {
