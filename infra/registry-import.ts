@@ -39,7 +39,11 @@ export async function runRegistryImport(
   const { rows, target } = prepared;
   const client = createDocumentClient(target);
   try {
-    const result = await new RegistryRepository(client, target.tableName).putEntries(rows);
+    const repository = new RegistryRepository(client, target.tableName);
+    const result = await repository.putEntries(rows);
+    // The index is built here, once for this version, so that no container has to build it (even when nothing
+    // changed: the version may predate stored indexes).
+    await repository.saveIndex();
     printOutcomes(out, result.outcomes.map(({ entry, outcome }) => ({ row: entry, outcome })), (entry) => entry.name);
     if (result.notInBatch.length > 0) {
       // An import never deletes: a body dropped from the official list must be imported with its new status.

@@ -40,5 +40,7 @@ async function seedSampleRegistry(client: DynamoDBDocumentClient, tableName: str
     const problems = parsed.errors.map(({ line, reason }) => `line ${line}: ${reason}`).join('\n');
     throw new Error(`The sample registry ${SAMPLE_REGISTRY_FILE.pathname} is invalid:\n${problems}`);
   }
-  await new RegistryRepository(client, tableName).putEntries(parsed.entries);
+  const registry = new RegistryRepository(client, tableName);
+  await registry.putEntries(parsed.entries);
+  await registry.saveIndex();
 }

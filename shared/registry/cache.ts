@@ -1,9 +1,11 @@
-import { buildRegistryIndex, type RegistryEntry, type RegistryIndex } from '../domain/registry';
+import { buildRegistryIndex, restoreRegistryIndex, type RegistryEntry, type RegistryIndex, type RegistrySnapshot } from '../domain/registry';
 
 /** Where the cache reads the registry from (RegistryRepository in the store). */
 export interface RegistrySource {
   getVersion(): Promise<number>;
   loadAll(): Promise<RegistryEntry[]>;
+  /** The index snapshot stored at import for this version, if any (restored in a fraction of a build's time). */
+  loadIndex?(version: number): Promise<RegistrySnapshot | undefined>;
 }
 
 export interface RegistryCacheOptions {
@@ -16,7 +18,8 @@ export interface RegistryCacheOptions {
 }
 
 /**
- * The registry index held per container (per process locally), rebuilt when the stored registry version changes.
+ * The registry index held per container (per process locally), reloaded when the stored registry version changes:
+ * restored from the snapshot the import stored for that version, or built from the entries when there is none.
  * A check is answered from memory; the version item is read at most every `checkEverySeconds`, and the whole
  * registry only when that version has moved. If a refresh fails the previous index keeps answering, and the next
  * check tries again: a store hiccup must not turn every check into an error.
@@ -55,7 +58,9 @@ export class RegistryCache {
       // check reloads rather than keeping a half-imported registry.
       const version = await this.source.getVersion();
       if (this.current?.version !== version) {
-        const index = buildRegistryIndex(await this.source.loadAll());
+        // A snapshot that cannot be read is no reason to fail: the entries give the same index, only slower.
+        const snapshot = await this.source.loadIndex?.(version).catch(() => undefined);
+        const index = snapshot ? restoreRegistryIndex(snapshot) : buildRegistryIndex(await this.source.loadAll());
         this.current = { version, index, checkedAt };
       } else {
         this.current.checkedAt = checkedAt;

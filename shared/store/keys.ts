@@ -25,6 +25,7 @@
  * | identifier reference | `IDENT#<kind>#<value>`   | `REF#<createdAt>#<reference>` | a report naming the identifier, latest last |
  * | registry entry       | `REGISTRY`               | `ENTRY#<id>` | a licensed body (shared/domain/registry/); `contentHash` makes re-import idempotent |
  * | registry version     | `REGISTRY`               | `VERSION` | `version` number, bumped when an import adds or changes entries: caches reload |
+ * | registry index       | `REGISTRY`               | `INDEX#<version>#<chunk>` | `data`: the gzipped index snapshot of that version in ≤ 350 KB chunks, `chunks` |
  * | officer              | `ROTA`                   | `OFFICER#<phoneKey>` | name, raw `phone` (staff data, needed to page them; never logged), role, languages, level, `onDuty`, `contentHash` |
  * | duty audit           | `ROTA`                   | `AUDIT#<at>#<id>` | an officer's ON / OFF / WHO, by `officerKey` and name |
  * | escalation           | `REPORT#<reference>`     | `ESCALATION` | the state machine's state (shared/domain/escalation/); every write conditional on `version` |
@@ -141,6 +142,10 @@ export const keys = {
   }),
   registryEntry: (id: string): ItemKey => ({ pk: 'REGISTRY', sk: `ENTRY#${id}` }),
   registryVersion: (): ItemKey => ({ pk: 'REGISTRY', sk: 'VERSION' }),
+  registryIndexChunk: (version: number, chunk: number): ItemKey => ({
+    pk: 'REGISTRY',
+    sk: `INDEX#${String(version).padStart(10, '0')}#${String(chunk).padStart(4, '0')}`,
+  }),
   officer: (officerKey: string): ItemKey => ({ pk: 'ROTA', sk: `OFFICER#${officerKey}` }),
   dutyAudit: (at: string, id: string): ItemKey => ({ pk: 'ROTA', sk: `AUDIT#${at}#${id}` }),
   escalation: (reference: string): ItemKey => ({ pk: `REPORT#${reference}`, sk: 'ESCALATION' }),
@@ -195,6 +200,11 @@ export const collections = {
   identifierReporters: (kind: string, value: string): ItemCollection => ({ pk: identifierPk(kind, value), skPrefix: 'REPORTER#' }),
   identifierReferences: (kind: string, value: string): ItemCollection => ({ pk: identifierPk(kind, value), skPrefix: 'REF#' }),
   registryEntries: (): ItemCollection => ({ pk: 'REGISTRY', skPrefix: 'ENTRY#' }),
+  /** One version's index chunks, or (without a version) every stored version's. */
+  registryIndex: (version?: number): ItemCollection => ({
+    pk: 'REGISTRY',
+    skPrefix: version === undefined ? 'INDEX#' : `INDEX#${String(version).padStart(10, '0')}#`,
+  }),
   officers: (): ItemCollection => ({ pk: 'ROTA', skPrefix: 'OFFICER#' }),
   dutyAudit: (): ItemCollection => ({ pk: 'ROTA', skPrefix: 'AUDIT#' }),
   openEscalations: (): ItemCollection => ({ pk: 'ESCALATIONS', skPrefix: 'OPEN#' }),

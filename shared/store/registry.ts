@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   GetCommand,
   PutCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { registryEntrySchema, type RegistryEntry } from '../domain/registry';
+import { registryEntrySchema, registrySnapshot, type RegistryEntry, type RegistrySnapshot } from '../domain/registry';
 import { collections, keys } from './keys';
 import { queryCollection } from './query';
 
@@ -20,6 +22,9 @@ export interface PutEntriesResult {
   /** The registry version after the batch: unchanged unless something was added or updated. */
   version: number;
 }
+
+/** Bytes of gzipped index per item: under DynamoDB's 400 KB item limit with room for the key. */
+const INDEX_CHUNK_BYTES = 350_000;
 
 /** Writes at once: enough to load a large file quickly, few enough not to be throttled on demand capacity. */
 const WRITE_CONCURRENCY = 16;
@@ -38,6 +43,8 @@ export class RegistryRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Bytes of gzipped index per item (tests make it small to see several chunks). */
+    private readonly indexChunkBytes = INDEX_CHUNK_BYTES,
   ) {}
 
   /**
@@ -96,6 +103,44 @@ export class RegistryRepository {
       new GetCommand({ TableName: this.tableName, Key: keys.registryVersion(), ConsistentRead: true }),
     );
     return typeof Item?.version === 'number' ? Item.version : 0;
+  }
+
+  /**
+   * Builds the index snapshot of the registry as it now is and stores it under its version (gzipped JSON, in
+   * chunks), so that containers restore it rather than building it: once per registry version, at import. Older
+   * versions' chunks are removed. Undefined, and nothing stored, when another import moved the version meanwhile
+   * (that import stores its own).
+   */
+  async saveIndex(): Promise<{ version: number; chunks: number; bytes: number } | undefined> {
+    const version = await this.getVersion();
+    const packed = gzipSync(JSON.stringify(registrySnapshot(await this.loadAll())));
+    if ((await this.getVersion()) !== version) return undefined;
+    const chunks = Math.max(1, Math.ceil(packed.length / this.indexChunkBytes));
+    for (let chunk = 0; chunk < chunks; chunk++) {
+      const data = packed.subarray(chunk * this.indexChunkBytes, (chunk + 1) * this.indexChunkBytes);
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.registryIndexChunk(version, chunk), data, chunks } }));
+    }
+    const older = queryCollection(this.client, this.tableName, collections.registryIndex(), { ProjectionExpression: 'pk, sk' });
+    const current = collections.registryIndex(version).skPrefix;
+    for await (const item of older) {
+      if (String(item.sk).startsWith(current)) continue;
+      await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: item.pk, sk: item.sk } }));
+    }
+    return { version, chunks, bytes: packed.length };
+  }
+
+  /** The stored index snapshot of `version`, or undefined when there is none or it is incomplete. */
+  async loadIndex(version: number): Promise<RegistrySnapshot | undefined> {
+    const parts: Uint8Array[] = [];
+    let expected: unknown;
+    for await (const item of queryCollection(this.client, this.tableName, collections.registryIndex(version))) {
+      if (!(item.data instanceof Uint8Array)) return undefined;
+      parts.push(item.data);
+      expected = item.chunks;
+    }
+    if (parts.length === 0 || parts.length !== expected) return undefined;
+    const snapshot = JSON.parse(gunzipSync(Buffer.concat(parts)).toString('utf8')) as RegistrySnapshot;
+    return snapshot.format === 1 ? snapshot : undefined;
   }
 
   private async storedHashes(): Promise<Map<string, { hash: string; name: string }>> {

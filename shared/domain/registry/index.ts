@@ -23,4 +23,12 @@ export {
   type Standing,
 } from './entry';
 export { nameWords } from './name-folding';
-export { buildRegistryIndex, type MatchResult, type ContactKind, type RegistryIndex } from './matching';
+export {
+  buildRegistryIndex,
+  registrySnapshot,
+  restoreRegistryIndex,
+  type MatchResult,
+  type ContactKind,
+  type RegistryIndex,
+  type RegistrySnapshot,
+} from './matching';

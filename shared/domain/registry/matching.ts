@@ -5,7 +5,7 @@
 import { normalisePhone } from '../phone';
 import { licenceKey, normaliseWebsite, type RegistryEntry } from './entry';
 import { GENERIC_WEIGHT, GENERIC_WORDS, nameWords } from './name-folding';
-import { TermIndex } from './similarity';
+import { TermIndex, type TermSnapshot } from './similarity';
 
 export type MatchResult =
   | { kind: 'none' }
@@ -60,23 +60,58 @@ interface Variant {
   whole: number;
 }
 
-export function buildRegistryIndex(entries: readonly RegistryEntry[]): RegistryIndex {
-  const byId = new Map(entries.map((entry) => [entry.id, entry]));
+/**
+ * The index as plain data, made once per registry version (at import, shared/store/registry.ts) so that a container
+ * restores it instead of folding every name again: the entries, the folded words and whole names with their
+ * trigram lists, each name variant as [entry, whole name, ...words], and the words' weights.
+ */
+export interface RegistrySnapshot {
+  format: 1;
+  entries: RegistryEntry[];
+  words: TermSnapshot;
+  wholes: TermSnapshot;
+  variants: number[][];
+  wordWeights: number[];
+}
+
+/** What an index is made of: the folded names, weighed and sorted (the costly part), ready to be looked up. */
+interface IndexParts {
+  entries: readonly RegistryEntry[];
+  words: TermIndex;
+  wholes: TermIndex;
+  forms: ReadonlyArray<Omit<Variant, 'weights' | 'totalWeight'>>;
+  wordWeights: readonly number[];
+}
+
+export const buildRegistryIndex = (entries: readonly RegistryEntry[]): RegistryIndex => indexOf(foldRegistry(entries));
+
+export function registrySnapshot(entries: readonly RegistryEntry[]): RegistrySnapshot {
+  const { words, wholes, forms, wordWeights } = foldRegistry(entries);
+  return {
+    format: 1,
+    entries: [...entries],
+    words: words.snapshot(),
+    wholes: wholes.snapshot(),
+    variants: forms.map((form) => [form.entry, form.whole, ...form.words]),
+    wordWeights: [...wordWeights],
+  };
+}
+
+export function restoreRegistryIndex(snapshot: RegistrySnapshot): RegistryIndex {
+  return indexOf({
+    entries: snapshot.entries,
+    words: TermIndex.restore(Infinity, snapshot.words),
+    wholes: TermIndex.restore(WHOLE_NAME_MAX_EDITS, snapshot.wholes),
+    forms: snapshot.variants.map(([entry, whole, ...words]) => ({ entry: entry!, whole: whole!, words })),
+    wordWeights: snapshot.wordWeights,
+  });
+}
+
+function foldRegistry(entries: readonly RegistryEntry[]): IndexParts {
   const words = new TermIndex(Infinity);
   const wholes = new TermIndex(WHOLE_NAME_MAX_EDITS);
   const forms: Array<Omit<Variant, 'weights' | 'totalWeight'>> = [];
-  const byLicence = new Map<string, number>();
-  const byContact = new Map<string, number[]>();
-  const addContact = (key: string, entry: number) => {
-    const list = byContact.get(key);
-    if (!list) byContact.set(key, [entry]);
-    else if (!list.includes(entry)) list.push(entry);
-  };
-
   entries.forEach((entry, e) => {
-    if (entry.licenceNumber) byLicence.set(licenceKey(entry.licenceNumber), e);
-    for (const phone of entry.phones) addContact(`phone:${phone}`, e);
-    for (const site of entry.websites) addContact(`website:${site}`, e);
     for (const form of new Set([entry.name, ...entry.aliases])) {
       const folded = nameWords(form);
       if (folded.length === 0) continue;
@@ -85,20 +120,38 @@ export function buildRegistryIndex(entries: readonly RegistryEntry[]): RegistryI
       forms.push({ entry: e, words: wordIds, whole: wholes.add(folded.join(''), v) });
     }
   });
-
   // Rare words identify a body; a word in many entries, or a generic one, says little (inverse document frequency).
-  const genericFactor = (word: string) => (GENERIC_WORDS.has(word) ? GENERIC_WEIGHT : 1);
   const wordWeights = Array.from({ length: words.size }, (_, id) => {
     const entriesWithWord = new Set(words.variants[id]!.map((v) => forms[v]!.entry)).size;
     return Math.log(1 + entries.length / entriesWithWord) * genericFactor(words.text(id));
+  });
+  // Lightest names first, so that a lookup stops reading a word's names where they get too heavy to be covered.
+  const totalWeights = forms.map((form) => form.words.reduce((sum, id) => sum + wordWeights[id]!, 0));
+  for (const list of words.variants) list.sort((a, b) => totalWeights[a]! - totalWeights[b]!);
+  return { entries, words, wholes, forms, wordWeights };
+}
+
+const genericFactor = (word: string) => (GENERIC_WORDS.has(word) ? GENERIC_WEIGHT : 1);
+
+function indexOf({ entries, words, wholes, forms, wordWeights }: IndexParts): RegistryIndex {
+  const byId = new Map(entries.map((entry) => [entry.id, entry]));
+  const byLicence = new Map<string, number>();
+  const byContact = new Map<string, number[]>();
+  const addContact = (key: string, entry: number) => {
+    const list = byContact.get(key);
+    if (!list) byContact.set(key, [entry]);
+    else if (!list.includes(entry)) list.push(entry);
+  };
+  entries.forEach((entry, e) => {
+    if (entry.licenceNumber) byLicence.set(licenceKey(entry.licenceNumber), e);
+    for (const phone of entry.phones) addContact(`phone:${phone}`, e);
+    for (const site of entry.websites) addContact(`website:${site}`, e);
   });
   const unknownWordWeight = Math.log(1 + Math.max(1, entries.length));
   const variants: Variant[] = forms.map((form) => {
     const weights = form.words.map((id) => wordWeights[id]!);
     return { ...form, weights, totalWeight: weights.reduce((a, b) => a + b, 0) };
   });
-  // Lightest names first, so that a lookup stops reading a word's names where they get too heavy to be covered.
-  for (const list of words.variants) list.sort((a, b) => variants[a]!.totalWeight - variants[b]!.totalWeight);
 
   function candidatesFor(
     wordMatches: Map<number, number>[],

@@ -47,6 +47,12 @@ function trigrams(term: string): Set<string> {
   return grams;
 }
 
+export interface TermSnapshot {
+  terms: string[];
+  variants: number[][];
+  trigrams: Record<string, number[]>;
+}
+
 /**
  * Distinct terms (folded words, or whole folded names) with a trigram index, so that a query term is compared
  * only with the terms that share enough trigrams with it to be within its edit budget.
@@ -54,13 +60,31 @@ function trigrams(term: string): Set<string> {
 export class TermIndex {
   private readonly ids = new Map<string, number>();
   private readonly terms: string[] = [];
-  private readonly byTrigram = new Map<string, number[]>();
+  /** Per trigram, the terms that hold it: a plain object, so that a snapshot's is taken up as it is parsed. */
+  private byTrigram: Record<string, number[]> = Object.create(null) as Record<string, number[]>;
   private shared = new Uint16Array(0);
   /** Per term, the name variants that contain it. */
   readonly variants: number[][] = [];
 
   /** `maxEdits` caps the edit budget, whatever the length. */
   constructor(private readonly maxEdits: number) {}
+
+  /** The index as plain data (TermIndex.restore reads it back): terms, their variants and the trigram lists. */
+  snapshot(): TermSnapshot {
+    return { terms: this.terms, variants: this.variants, trigrams: this.byTrigram };
+  }
+
+  static restore(maxEdits: number, snapshot: TermSnapshot): TermIndex {
+    const index = new TermIndex(maxEdits);
+    snapshot.terms.forEach((term, id) => {
+      index.ids.set(term, id);
+      index.terms.push(term);
+      index.variants.push(snapshot.variants[id]!);
+    });
+    // Taken as parsed: a trigram is three characters, and no property of Object.prototype has a name that short.
+    index.byTrigram = snapshot.trigrams;
+    return index;
+  }
 
   add(term: string, variant: number): number {
     let id = this.ids.get(term);
@@ -69,9 +93,9 @@ export class TermIndex {
       this.ids.set(term, id);
       this.variants.push([]);
       for (const gram of trigrams(term)) {
-        const list = this.byTrigram.get(gram);
+        const list = this.byTrigram[gram];
         if (list) list.push(id);
-        else this.byTrigram.set(gram, [id]);
+        else this.byTrigram[gram] = [id];
       }
     }
     const variants = this.variants[id]!;
@@ -104,7 +128,7 @@ export class TermIndex {
     if (this.shared.length < this.terms.length) this.shared = new Uint16Array(this.terms.length);
     const touched: number[] = [];
     for (const gram of grams) {
-      for (const id of this.byTrigram.get(gram) ?? []) {
+      for (const id of this.byTrigram[gram] ?? []) {
         if ((this.shared[id] = this.shared[id]! + 1) === 1) touched.push(id);
       }
     }
