@@ -390,22 +390,8 @@ export class ReportRepository {
 
   /** Another reporter holds `from`: the reporter moves to the next ordinal, unless a concurrent attempt moved it. */
   private async moveOrdinal(reporterItem: ItemKey, from: number): Promise<number> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: reporterItem,
-          UpdateExpression: 'SET #ordinal = :to',
-          ConditionExpression: '#ordinal = :from',
-          ExpressionAttributeNames: { '#ordinal': 'ordinal' },
-          ExpressionAttributeValues: { ':to': from + 1, ':from': from },
-        }),
-      );
-      return from + 1;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return Number((await this.get(reporterItem))?.ordinal);
-    }
+    if (await this.setWhen(reporterItem, 'ordinal', from + 1, '#a = :from', { ':from': from })) return from + 1;
+    return Number((await this.get(reporterItem))?.ordinal);
   }
 
   private async summary(kind: IdentifierKind, value: string): Promise<z.infer<typeof summarySchema> | undefined> {
@@ -415,19 +401,26 @@ export class ReportRepository {
 
   /** Sets an attribute only if it is unset or the value lies beyond it: counts and times never move back. */
   private async setIfBeyond(key: ItemKey, attribute: string, value: string | number, beyond: 'above' | 'below'): Promise<void> {
+    await this.setWhen(key, attribute, value, `attribute_not_exists(#a) OR #a ${beyond === 'above' ? '<' : '>'} :v`);
+  }
+
+  /** Sets `attribute` (`#a`) to `value` (`:v`) if `condition` holds; false when it did not. */
+  private async setWhen(key: ItemKey, attribute: string, value: unknown, condition: string, values: Record<string, unknown> = {}): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
           UpdateExpression: 'SET #a = :v',
-          ConditionExpression: `attribute_not_exists(#a) OR #a ${beyond === 'above' ? '<' : '>'} :v`,
+          ConditionExpression: condition,
           ExpressionAttributeNames: { '#a': attribute },
-          ExpressionAttributeValues: { ':v': value },
+          ExpressionAttributeValues: { ':v': value, ...values },
         }),
       );
+      return true;
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
     }
   }
 
@@ -469,22 +462,8 @@ export class ReportRepository {
   /** After a collision: points the intake at a new reference, unless a concurrent attempt already moved it. */
   private async moveIntake(idempotencyKey: string, from: string): Promise<string> {
     const to = generateReference(this.random);
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.reportIntake(idempotencyKey),
-          UpdateExpression: 'SET #reference = :to',
-          ConditionExpression: '#reference = :from',
-          ExpressionAttributeNames: { '#reference': 'reference' },
-          ExpressionAttributeValues: { ':to': to, ':from': from },
-        }),
-      );
-      return to;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return this.intakeReference(idempotencyKey);
-      throw error;
-    }
+    if (await this.setWhen(keys.reportIntake(idempotencyKey), 'reference', to, '#a = :from', { ':from': from })) return to;
+    return this.intakeReference(idempotencyKey);
   }
 
   private async intakeReference(idempotencyKey: string): Promise<string> {
