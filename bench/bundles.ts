@@ -120,7 +120,7 @@ function coldInit(outfile: string, runs: number, preload: string[] = []) {
   return { importMs: summary(imports).median, processMs: summary(processes).median };
 }
 
-export async function measureBundles(runs = 15): Promise<BundleRow[]> {
+export async function measureBundles(runs = 7): Promise<BundleRow[]> {
   await rm(OUT, { recursive: true, force: true });
   await mkdir(join(OUT, 'bare-hono'), { recursive: true });
   const bareEntry = join(OUT, 'bare-hono', 'entry.ts');
