@@ -3,7 +3,7 @@
  * is given with a baseline measured in the same run on the same machine, and the machine is printed. Timings belong
  * here, never in tests.
  *
- *   BENCH_ONLY=registry,bundles,http,growth   run only some parts
+ *   BENCH_ONLY=registry,bundles,http,growth   run only some parts (growth, bench/growth.ts, is not in the default)
  *   BENCH_SECONDS=10                   autocannon duration of the USSD throughput run
  *   BENCH_SUBSCRIBERS=1000,10000,100000   broadcast fan-out sizes (1×, 10×, 100×)
  *   BENCH_PROFILE_DIR=/tmp/prof           CPU profile of each fan-out (open in Chrome DevTools)

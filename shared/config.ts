@@ -297,7 +297,7 @@ export type Config = z.output<typeof configSchema>;
 export const benchEnvSchema = z.object({
   BENCH_ONLY: z
     .string()
-    .default('registry,bundles,http,broadcast,growth')
+    .default('registry,bundles,http,broadcast')
     .transform((value) => new Set(value.split(',').map((part) => part.trim()))),
   BENCH_SECONDS: positiveInt(10),
   BENCH_SUBSCRIBERS: z
