@@ -6,7 +6,7 @@
  */
 import { html } from 'hono/html';
 import type { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { audioUrl } from '../../shared/channels/voice-speech';
 import { can, type Permission } from '../../shared/domain/console/access';
 import type { Lang } from '../../shared/domain/prompts';
