@@ -1,10 +1,10 @@
 /**
- * `npm run prompts:audio`: placeholder recordings, so that a demo of the voice line is heard in Tajik and (on
- * Africa's Talking) Russian before people record the prompts. Needs `espeak-ng` and `lame` on the PATH (Debian:
- * `apt-get install espeak-ng lame`); nothing else depends on them.
+ * `npm run prompts:audio`: placeholder recordings, so that a demo of the voice line is heard in Tajik, Uzbek, Kyrgyz
+ * and (on Africa's Talking) Russian before people record the prompts. Needs `espeak-ng` and `lame` on the PATH
+ * (Debian: `apt-get install espeak-ng lame`); nothing else depends on them.
  *
  * espeak-ng has no Tajik voice: Tajik texts are read by its Russian voice, with ҳ қ ғ ҷ ӣ ӯ written as the nearest
- * Russian letters. Each file is 8 kHz mono MP3 at 16 kbit/s (telephone quality: ~2 KB per second of speech) under
+ * Russian letters. Uzbek and Kyrgyz have voices of their own (`uz`, `ky`). Each file is 8 kHz mono MP3 at 16 kbit/s (telephone quality: ~2 KB per second of speech) under
  * prompts/audio/<lang>/<key>.mp3, entered in prompts/audio-manifest.json as `placeholder: true`, and listed by
  * `npm run prompts:check` as still needing a human recording. Human recordings are never touched; a placeholder is
  * made again only when its text changed or its file is gone.
@@ -24,6 +24,9 @@ import { RECORDED_LANGUAGES } from './prompts-check';
 const MANIFEST_FILE = fileURLToPath(new URL('../prompts/audio-manifest.json', import.meta.url));
 const AUDIO_DIR = fileURLToPath(new URL('../prompts/audio/', import.meta.url));
 
+/** The espeak-ng voice each recorded language's placeholders are made with. */
+const ESPEAK_VOICES: Partial<Record<Lang, string>> = { tg: 'ru', ru: 'ru', uz: 'uz', ky: 'ky' };
+
 export function placeholderText(lang: Lang, text: string): string {
   return lang === 'tg' ? forRussianVoice(text) : text;
 }
@@ -39,7 +42,9 @@ function main() {
   const dryRun = process.argv.includes('--dry-run');
   const langArg = process.argv[process.argv.indexOf('--lang') + 1];
   const langs = (Object.keys(RECORDED_LANGUAGES) as Lang[]).filter((l) => !process.argv.includes('--lang') || l === langArg);
-  if (process.argv.includes('--lang') && !isLang(langArg)) throw new Error('--lang takes tg or ru');
+  if (process.argv.includes('--lang') && !(isLang(langArg) && langArg in RECORDED_LANGUAGES)) {
+    throw new Error(`--lang takes one of ${Object.keys(RECORDED_LANGUAGES).join(', ')}`);
+  }
   for (const tool of ['espeak-ng', 'lame']) {
     if (!dryRun && spawnSync(tool, ['--version']).error) {
       console.error(`${tool} is not installed (Debian: apt-get install espeak-ng lame). Nothing was changed.`);
@@ -64,7 +69,7 @@ function main() {
         if (dryRun) continue;
         const wav = join(work, 'prompt.wav');
         mkdirSync(dirname(join(AUDIO_DIR, file)), { recursive: true });
-        run('espeak-ng', ['-v', 'ru', '-s', '160', '-w', wav, placeholderText(lang, text)]);
+        run('espeak-ng', ['-v', ESPEAK_VOICES[lang]!, '-s', '160', '-w', wav, placeholderText(lang, text)]);
         run('lame', ['--quiet', '-m', 'm', '--resample', '8', '-b', '16', wav, join(AUDIO_DIR, file)]);
         manifest.recordings[key] = { ...manifest.recordings[key], [lang]: { file, placeholder: true, textHash } };
       }

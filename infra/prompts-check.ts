@@ -1,7 +1,8 @@
 /**
  * `npm run prompts:check`: which voice prompts still need a recording (the prompt studio's catalogue,
- * shared/studio/catalogue.ts). Tajik needs one for every prompt the voice line speaks (no provider speaks Tajik),
- * Russian for Africa's Talking (which speaks English only). Lists what is missing, what is stale (its text changed
+ * shared/studio/catalogue.ts). Tajik, Uzbek and Kyrgyz need one for every prompt the voice line speaks (no
+ * provider speaks them; until recorded, callers hear Russian, or English on Africa's Talking), Russian for Africa's
+ * Talking (which speaks English only). Lists what is missing, what is stale (its text changed
  * since it was recorded: it still plays until it is recorded again), and the placeholders still waiting for a
  * human recording. Exits non-zero when a needed recording is missing or stale (with `--strict`, also when a
  * placeholder stands in for one).

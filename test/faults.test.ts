@@ -176,7 +176,7 @@ describe('store faults under USSD callers', () => {
     // Healthy again.
     expect((await hotline.app.request('/health')).status).toBe(200);
     const after = await ussd(hotline, 'after-faults', '+992940000999', '');
-    expect(after.body).toBe('CON Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English');
+    expect(after.body).toBe('CON Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English\n4. Oʻzbekcha\n5. Кыргызча');
   });
 
   it('every urgent report of that run was handed to the escalation', () => {

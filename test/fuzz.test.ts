@@ -263,7 +263,7 @@ describe('fuzzing every webhook route over HTTP', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ sessionId: 'after-fuzz', serviceCode: '*384*1234#', phoneNumber: '+992900000999', text: '' }),
     });
-    expect(await dial.text()).toBe('CON Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English');
+    expect(await dial.text()).toBe('CON Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English\n4. Oʻzbekcha\n5. Кыргызча');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty('polluted');
     // No request reached a catch-all error handler (which would hide a crash behind a polite USSD screen or voice

@@ -191,7 +191,7 @@ describe.skipIf(missing)('USSD over SMPP through a real Kannel', () => {
     await operator.bound(['kannel']);
     const screens = await ussdSession('992900000601', Buffer.from([0x2a, 0x01]), ['1', '1', '1', 'SAMPLE-TJ-0001', '98']);
     expect(screens.map((s) => s.text)).toEqual([
-      'Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English',
+      'Забон / Язык\n1. Тоҷикӣ\n2. Русский\n3. English\n4. Oʻzbekcha\n5. Кыргызча',
       '1. Санҷиши ширкат/рақам\n2. Шикоят аз фиреб\n98. Давом',
       '1. Ширкат ё корфармо\n2. Телефон, саҳифа ё пайванд\n0. Бозгашт',
       'Ном ё рақами иҷозатномаро нависед:\n0. Бозгашт',
@@ -214,7 +214,7 @@ describe.skipIf(missing)('USSD over SMPP through a real Kannel', () => {
     const inputs = ['2', '2', '3', '1', '1500', '1', '+992900007777', '2', '1'];
     const screens = await ussdSession('992900000602', Buffer.from([0x07, 0x00]), inputs);
     expect(screens.slice(0, -1).map((s) => s.text)).toEqual([
-      'Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English',
+      'Забон / Язык\n1. Тоҷикӣ\n2. Русский\n3. English\n4. Oʻzbekcha\n5. Кыргызча',
       '1. Проверка фирмы/номера\n2. Сообщить об обмане\n98. Далее',
       '1. Фальшивая работа\n2. Фальшивая виза/документы\n98. Далее\n0. Назад',
       'Вы уже заплатили?\n1. Да\n2. Ещё нет, но просят\n3. Нет\n0. Назад',

@@ -134,7 +134,7 @@ describe.skipIf(missing)('the sample kannel.conf in a real Kannel', () => {
     const [reply] = await eventually(() => operator.submitted.slice(before), (list) => list.length > 0);
     expect(reply!.systemId).toBe('MEGAFON_USSD');
     expect({ text: submittedText(reply!.pdu), op: reply!.pdu.ussd_service_op, serviceType: reply!.pdu.service_type, dataCoding: reply!.pdu.data_coding }).toEqual({
-      text: 'Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English',
+      text: 'Забон / Язык\n1. Тоҷикӣ\n2. Русский\n3. English\n4. Oʻzbekcha\n5. Кыргызча',
       op: 2,
       serviceType: 'USSD',
       dataCoding: 8,

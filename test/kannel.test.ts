@@ -222,7 +222,7 @@ describe('GET /ussd/kannel', () => {
     const hotline = hotlineWith();
     expect(await screen(await hotline.app.request(request(dial)))).toEqual({
       status: 200,
-      body: 'Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English',
+      body: 'Забон / Язык\n1. Тоҷикӣ\n2. Русский\n3. English\n4. Oʻzbekcha\n5. Кыргызча',
       coding: '2',
       meta: '?smpp?ussd_service_op=02&its_session_info=%2A%01',
       binfo: 'USSD',

@@ -61,7 +61,7 @@ describe('npm start (the local hotline)', () => {
   });
 
   it('walks the USSD menu over HTTP', async () => {
-    expect(await ussd('')).toEqual({ status: 200, body: 'CON Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English' });
+    expect(await ussd('')).toEqual({ status: 200, body: 'CON Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English\n4. Oʻzbekcha\n5. Кыргызча' });
     const menu =
       'CON SafeJob: free help for migrants\n1. Check an agency or number\n2. Report a fraud\n3. My reports\n4. Safe migration advice\n5. Language\n6. Spot the scam quiz\n7. Scam alerts by SMS';
     expect((await ussd('3')).body).toBe(menu);

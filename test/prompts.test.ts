@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LANGUAGES, PROMPTS, t } from '../shared/domain/prompts';
+import { LANGUAGES, PROMPTS, t, type Lang } from '../shared/domain/prompts';
 import { KANNEL_USSD_LIMITS } from '../shared/channels/kannel';
 import { measureScreen, type ScreenLimits } from '../shared/domain/screen';
 import { KEY_BACK, KEY_HOME, KEY_MORE, ussdStep, type UssdData } from '../shared/domain/ussd';
@@ -34,13 +34,13 @@ describe('prompts', () => {
  * Every screen a caller can reach, in every language: a breadth-first walk over the inputs each screen offers
  * (its numbered options, More, Back, Home) plus an invalid one.
  */
-function reachableScreens(startLang: (typeof LANGUAGES)[number] | undefined, data: UssdData, limits: ScreenLimits): Map<string, string[]> {
+function reachableScreens(startLang: Lang | undefined, data: UssdData, limits: ScreenLimits, homeLang?: Lang, depths = 60): Map<string, string[]> {
   const seen = new Map<string, string[]>();
   let frontier: string[][] = [[]];
-  for (let depth = 0; depth < 60 && frontier.length > 0; depth++) {
+  for (let depth = 0; depth < depths && frontier.length > 0; depth++) {
     const next: string[][] = [];
     for (const path of frontier) {
-      const { reply } = ussdStep({ path, startLang, limits, data });
+      const { reply } = ussdStep({ path, startLang, homeLang, limits, data });
       if (seen.has(reply.text)) continue;
       seen.set(reply.text, path);
       const options = [...reply.text.matchAll(/^(\d+)\. /gm)].map((m) => m[1]!);
@@ -72,6 +72,22 @@ describe('every USSD screen', () => {
         const m = measureScreen(text, limits);
         expect(m.length, `path ${path.join('*')}:\n${text}`).toBeLessThanOrEqual(m.limit);
         for (const line of text.split('\n').filter((l) => /^\d+\./.test(l))) expect(line).toMatch(/^\d+\. \S/);
+      }
+    });
+  }
+
+  // A first-time caller from Uzbekistan or Kyrgyzstan sees the language menu in another order (their language
+  // first) and its invalid notice in their language; past it, the screens are those walked above.
+  for (const [gateway, limits] of [['Africa\'s Talking', AT_LIMITS], ['Kannel', KANNEL_USSD_LIMITS]] as const)
+  for (const homeLang of ['uz', 'ky'] as const) {
+    it(`fits the ${gateway} limit for a first-time caller from ${homeLang}, on one screen`, () => {
+      const screens = reachableScreens(undefined, sampleUssdData(), limits, homeLang, 3);
+      const [first] = screens.keys();
+      expect(first!.split('\n').filter((line) => /^\d\. /.test(line))).toHaveLength(LANGUAGES.length);
+      expect(first).not.toContain(`${KEY_MORE}. `);
+      for (const [text, path] of screens) {
+        const m = measureScreen(text, limits);
+        expect(m.length, `path ${path.join('*')}:\n${text}`).toBeLessThanOrEqual(m.limit);
       }
     });
   }

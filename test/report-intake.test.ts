@@ -237,7 +237,7 @@ describe('a story by SMS, without a keyword', () => {
     await sms(hotline, '+992900000326', 'hello', 'greeting');
     expect(await sent(hotline, '+992900000324')).toEqual(await sent(hotline, '+992900000325'));
     expect(await sent(hotline, '+992900000326')).toEqual([
-      'SafeJob: free help against job and visa fraud. Never pay for a job or a visa. Text CHECK and a name or number, REPORT and what happened, STATUS and your reference. Menu: *384*1234#. Language: LANG TG, LANG RU, LANG EN.',
+      'SafeJob: free help against job and visa fraud. Never pay for a job or a visa. Text CHECK and a name or number, REPORT and what happened, STATUS and your reference. Menu: *384*1234#. Language: LANG TG/RU/EN/UZ/KY.',
     ]);
     expect(await hotline.deps.pendingReports.get(hotline.deps.callerKey('+992900000326'))).toBeUndefined();
   });

@@ -116,7 +116,7 @@ describe('smsReply', () => {
 
   it('answers HELP in the keyword’s language with the USSD code', () => {
     expect(smsReply(parseSmsCommand('help'), context)).toEqual({
-      text: 'SafeJob: free help against job and visa fraud. Never pay for a job or a visa. Text CHECK and a name or number, REPORT and what happened, STATUS and your reference. Menu: *384*1234#. Language: LANG TG, LANG RU, LANG EN.',
+      text: 'SafeJob: free help against job and visa fraud. Never pay for a job or a visa. Text CHECK and a name or number, REPORT and what happened, STATUS and your reference. Menu: *384*1234#. Language: LANG TG/RU/EN/UZ/KY.',
       lang: 'en',
       effects: [],
     });
@@ -132,7 +132,7 @@ describe('smsReply', () => {
 
   it('asks which language when LANG names none', () => {
     expect(smsReply(parseSmsCommand('ЯЗЫК'), { ...context, storedLang: 'en' })).toMatchObject({
-      text: 'To choose a language, text LANG TG (Tajik), LANG RU (Russian) or LANG EN (English).',
+      text: 'To choose a language, text LANG TG (Tajik), LANG RU (Russian), LANG EN (English), LANG UZ (Uzbek) or LANG KY (Kyrgyz).',
       effects: [],
     });
   });
@@ -191,7 +191,7 @@ describe('smsReply', () => {
 
   it('answers unknown text with the short help, not silence', () => {
     expect(smsReply(parseSmsCommand('hello?'), { ...context, storedLang: 'ru' }).text).toBe(
-      'SafeJob: помощь против обмана с работой и визами. Не платите за работу или визу. ПРОВЕРКА и имя или номер, ЖАЛОБА и что случилось, СТАТУС и номер жалобы. Меню: *384*1234#. Язык: LANG RU/TG/EN',
+      'SafeJob: помощь против обмана с работой и визами. Не платите за работу или визу. ПРОВЕРКА и имя или номер, ЖАЛОБА и что случилось, СТАТУС и номер жалобы. Меню: *384*1234#. Язык: LANG RU/TG/EN/UZ/KY',
     );
   });
 });

@@ -39,7 +39,7 @@ describe('POST /ussd/africastalking with the provider fixtures', () => {
     expect(first).toEqual({
       status: 200,
       type: 'text/plain;charset=UTF-8',
-      body: 'CON Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English',
+      body: 'CON Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English\n4. Oʻzbekcha\n5. Кыргызча',
     });
     const second = await post(app, fixtureRequest(fixture('africastalking/ussd-second-step')));
     expect(second.body).toBe('CON 1. Санҷиши ширкат/рақам\n2. Шикоят аз фиреб\n3. Шикоятҳои ман\n98. Давом');

@@ -58,7 +58,7 @@ describe('the USSD Lambda handler behind an HTTP API', () => {
     const result = await invoke(httpApiEvent('POST', f.path, formBody(f.body), `token=${token}`));
     expect(result.statusCode).toBe(200);
     const body = result.isBase64Encoded ? Buffer.from(result.body!, 'base64').toString('utf8') : result.body;
-    expect(body).toBe('CON Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English');
+    expect(body).toBe('CON Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English\n4. Oʻzbekcha\n5. Кыргызча');
   });
 
   it('refuses a request without the token', async () => {
@@ -73,7 +73,7 @@ describe('the USSD Lambda handler behind an HTTP API', () => {
     expect(result.statusCode).toBe(200);
     expect(result.headers).toMatchObject({ 'x-kannel-meta-data': '?smpp?ussd_service_op=02&its_session_info=%2A%01', 'x-kannel-coding': '2' });
     const body = result.isBase64Encoded ? Buffer.from(result.body!, 'base64').toString('utf8') : result.body;
-    expect(body).toBe('Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English');
+    expect(body).toBe('Забон / Язык\n1. Тоҷикӣ\n2. Русский\n3. English\n4. Oʻzbekcha\n5. Кыргызча');
   });
 
   it('answers the health check', async () => {

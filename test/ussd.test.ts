@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PROMPTS } from '../shared/domain/prompts';
+import { PROMPTS, type Lang } from '../shared/domain/prompts';
 import { fitsScreen } from '../shared/domain/screen';
 import { chosenLanguage, reportFromAnswers, sessionStartLanguage, ussdStep, type UssdData } from '../shared/domain/ussd';
 import { sampleUssdData } from './support/registry';
@@ -8,7 +8,7 @@ import { sampleReport } from './support/reports';
 
 const limits = { gsm: 182, ucs2: 80 };
 const data = sampleUssdData();
-const step = (path: string[], startLang?: 'tg' | 'ru' | 'en', withData: UssdData = data) =>
+const step = (path: string[], startLang?: Lang, withData: UssdData = data) =>
   ussdStep({ path, startLang, limits, data: withData });
 
 const MAIN_EN =
@@ -31,9 +31,9 @@ describe('USSD conversation', () => {
     expect(step(['1', '1', 'Jahongir'], 'en', { ...data, registry: null })).toMatchObject({ reply: { text: expect.stringMatching(/unavailable|try again/i) }, needs: [] });
   });
 
-  it('asks a first-time caller for a language, in all three', () => {
+  it('asks a first-time caller for a language, in all five', () => {
     expect(step([])).toEqual({
-      reply: { end: false, text: 'Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English' },
+      reply: { end: false, text: 'Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English\n4. Oʻzbekcha\n5. Кыргызча' },
       lang: undefined,
       effects: [],
       needs: [],
@@ -61,7 +61,8 @@ describe('USSD conversation', () => {
   });
 
   it('lets a caller change language from the main menu', () => {
-    expect(step(['5'], 'en').reply.text).toBe('Choose your language\n1. Тоҷикӣ\n2. Русский\n3. English\n0. Back');
+    // The title gives way to the five languages on an 80-character screen.
+    expect(step(['5'], 'en').reply.text).toBe('1. Тоҷикӣ\n2. Русский\n3. English\n4. Oʻzbekcha\n5. Кыргызча\n0. Back');
     const changed = step(['5', '1'], 'en');
     expect(changed.effects).toEqual([{ type: 'rememberLanguage', lang: 'tg' }]);
     expect(changed.reply.text).toBe(MAIN_TG);
@@ -94,7 +95,7 @@ describe('USSD conversation', () => {
 
   it('answers an invalid choice politely with the same options', () => {
     expect(step(['8'], 'en').reply.text).toBe(`Invalid.\n${MAIN_EN}`);
-    expect(step(['x']).reply.text).toBe('Нодуруст. / Неверно. / Invalid.\n1. Тоҷикӣ\n2. Русский\n3. English');
+    expect(step(['x']).reply.text).toBe('Нодуруст.\n1. Тоҷикӣ\n2. Русский\n3. English\n4. Oʻzbekcha\n5. Кыргызча');
     for (const input of ['', 'abc', '99', '0', '1.5', '-1', '٣']) {
       expect(step([input], 'ru').reply.text, input).toBe(`Неверно.\n${MAIN_RU}`);
     }

@@ -181,12 +181,14 @@ describe('Twilio voice with the provider fixtures', () => {
     expect(incoming).toMatchObject({ status: 200, type: 'text/xml' });
     const gather = incoming.xml.Gather[0];
     expect(gather).toMatchObject({ input: 'dtmf', numDigits: '1', action: `${BASE}/voice/twilio?s=lang&t=0` });
-    // No Tajik recordings yet: Tajik falls back to Russian speech, and the log says so.
-    expect(gather.Say.map((s: any) => s.language)).toEqual(['ru-RU', 'en-GB']);
+    // No Tajik, Uzbek or Kyrgyz recordings yet: Tajik and Kyrgyz fall back to Russian speech, Uzbek (Latin letters)
+    // to English, and the log says so.
+    expect(gather.Say.map((s: any) => s.language)).toEqual(['ru-RU', 'en-GB', 'ru-RU']);
     // The Tajik line in its own words, read by the Russian voice (ҷ as дж, ӣ as и…).
     expect(heardText(incoming.body)).toEqual([
       `Барои забони тоджики 1-ро пахш кунед. ${text('ru', 'voice.lang.choose')}`,
-      text('en', 'voice.lang.choose'),
+      `${text('en', 'voice.lang.choose')} O'zbek tili uchun 4 ni bosing.`,
+      'Кыргыз тили учун 5-баскычты басыныз.',
     ]);
     expect(logLines.join('\n')).toContain('voice prompt without a recording; heard in another language');
     expect(logLines.join('\n')).toContain('voice.lang.choose (tg → ru speech)');
@@ -513,7 +515,7 @@ describe("Africa's Talking voice with the provider fixtures", () => {
     // English speech only at Africa's Talking, and no recordings yet: each line in its own words in Latin letters,
     // and logged.
     expect(heardText(incoming.body)).toEqual([
-      `Baroi zaboni tojiki 1-ro pakhsh kuned. Dlya russkogo yazyka nazhmite 2. ${text('en', 'voice.lang.choose')}`,
+      `Baroi zaboni tojiki 1-ro pakhsh kuned. Dlya russkogo yazyka nazhmite 2. ${text('en', 'voice.lang.choose')} O'zbek tili uchun 4 ni bosing. Kyrgyz tili uchun 5-baskychty basyngyz.`,
     ]);
     expect(logLines.join('\n')).toContain('voice.lang.choose (ru → en speech)');
 

@@ -63,10 +63,21 @@ describe('the call state in callback URLs', () => {
 describe('language first', () => {
   it('asks a first-time caller in every language, each naming its own key', () => {
     const { actions, effects } = step(START);
-    expect(keysHeard(actions)).toEqual(['voice.lang.choose:tg', 'voice.lang.choose:ru', 'voice.lang.choose:en']);
+    expect(keysHeard(actions)).toEqual(['voice.lang.choose:tg', 'voice.lang.choose:ru', 'voice.lang.choose:en', 'voice.lang.choose:uz', 'voice.lang.choose:ky']);
     expect(question(actions)).toMatchObject({ kind: 'gather', numDigits: 1, next: { step: 'lang', tries: 0 } });
     LANGUAGES.forEach((lang, i) => expect(PROMPTS[lang]['voice.lang.choose' as keyof (typeof PROMPTS)['en']]).toContain(String(i + 1)));
     expect(effects).toEqual([]);
+  });
+
+  it('asks a first-time caller from Uzbekistan or Kyrgyzstan in their language first, each key still its own', () => {
+    expect(keysHeard(step(START, {}, { homeLang: 'uz' }).actions)).toEqual([
+      'voice.lang.choose:uz', 'voice.lang.choose:ru', 'voice.lang.choose:en', 'voice.lang.choose:tg', 'voice.lang.choose:ky',
+    ]);
+    expect(keysHeard(step(START, {}, { homeLang: 'ky' }).actions)[0]).toBe('voice.lang.choose:ky');
+    expect(step({ step: 'lang', tries: 0 }, { digits: '4' }, { homeLang: 'ky' }).effects).toEqual([{ type: 'rememberLanguage', lang: 'uz' }]);
+    expect(step({ step: 'lang', tries: 0 }, { digits: '5' }).effects).toEqual([{ type: 'rememberLanguage', lang: 'ky' }]);
+    // A remembered choice wins over the country.
+    expect(keysHeard(step(START, {}, { storedLang: 'tg', homeLang: 'uz' }).actions)).toEqual(['voice.welcome:tg', 'voice.menu:tg']);
   });
 
   it('remembers the choice and greets in it', () => {
@@ -80,7 +91,7 @@ describe('language first', () => {
   it('greets a known caller in their language, straight to the menu; 9 changes the language', () => {
     const known = step(START, {}, { storedLang: 'tg' });
     expect(keysHeard(known.actions)).toEqual(['voice.welcome:tg', 'voice.menu:tg']);
-    expect(keysHeard(step(main('tg'), { digits: '9' }).actions)).toEqual(['voice.lang.choose:tg', 'voice.lang.choose:ru', 'voice.lang.choose:en']);
+    expect(keysHeard(step(main('tg'), { digits: '9' }).actions)).toEqual(['voice.lang.choose:tg', 'voice.lang.choose:ru', 'voice.lang.choose:en', 'voice.lang.choose:uz', 'voice.lang.choose:ky']);
   });
 
   it('takes keys sent to the number’s own URL as the answer to the first question', () => {
@@ -107,7 +118,7 @@ describe('no input or a wrong key', () => {
   });
 
   it('says the notice in every language before a language is chosen', () => {
-    const { actions } = step({ step: 'lang', tries: 0 }, { digits: '5' });
+    const { actions } = step({ step: 'lang', tries: 0 }, { digits: '7' });
     expect(keysHeard(actions).slice(0, 3)).toEqual(['voice.invalid:tg', 'voice.invalid:ru', 'voice.invalid:en']);
     expect(nextState(actions)).toEqual({ step: 'lang', tries: 1 });
     const gone = step({ step: 'lang', tries: 2 }, {});

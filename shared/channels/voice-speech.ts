@@ -1,11 +1,12 @@
 /**
  * How the voice line's segments are heard on a provider: played from a recording, or spoken by the provider's
  * text-to-speech. Shared by the Twilio and Africa's Talking renderers, which differ in the languages they can speak
- * (Twilio: Russian and English; Africa's Talking: English only; neither: Tajik).
+ * (Twilio: Russian and English; Africa's Talking: English only; neither: Tajik, Uzbek or Kyrgyz).
  *
  * A prompt is played from its human recording when there is one, else spoken when the provider speaks the
- * language, else played from its placeholder recording. Failing all three (a Tajik prompt nobody recorded yet), it
- * falls back to Russian (recording or speech), then English, and the fallback is reported for the log.
+ * language, else played from its placeholder recording. Failing all three (a Tajik, Uzbek or Kyrgyz prompt nobody
+ * recorded yet), it falls back to Russian (recording or speech), then English, and the fallback is reported for the
+ * log.
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
@@ -15,7 +16,7 @@ import { spokenText, type Segment, type SpokenKey } from '../domain/voice';
 
 const recordingSchema = z.object({
   /** Relative to prompts/audio/ and to AUDIO_BASE_URL: `tg/voice.menu.mp3`. */
-  file: z.string().regex(/^(tg|ru|en)\/[A-Za-z0-9._-]+\.(mp3|wav)$/),
+  file: z.string().regex(new RegExp(`^(${LANGUAGES.join('|')})/[A-Za-z0-9._-]+\\.(mp3|wav)$`)),
   /** A machine-made stand-in that still needs a human recording. */
   placeholder: z.boolean(),
   /** `promptTextHash` of the text that was recorded. */
@@ -88,12 +89,16 @@ export function speakable(text: string): string {
     .trim();
 }
 
-/** Tajik letters as a Russian voice can say them (text-to-speech, or espeak-ng for placeholders). */
+/**
+ * Tajik (and Kyrgyz, Uzbek-Cyrillic) letters as a Russian voice can say them (text-to-speech, or espeak-ng for
+ * placeholders).
+ */
 const FOR_RUSSIAN_VOICE: Record<string, string> = {
   ҳ: 'х', Ҳ: 'Х', қ: 'к', Қ: 'К', ғ: 'г', Ғ: 'Г', ҷ: 'дж', Ҷ: 'Дж', ӣ: 'и', Ӣ: 'И', ӯ: 'у', Ӯ: 'У',
+  ң: 'н', Ң: 'Н', ө: 'о', Ө: 'О', ү: 'у', Ү: 'У', ў: 'у', Ў: 'У',
 };
 export function forRussianVoice(text: string): string {
-  return text.normalize('NFC').replace(/[ҳҲқҚғҒҷҶӣӢӯӮ]/g, (ch) => FOR_RUSSIAN_VOICE[ch]!);
+  return text.normalize('NFC').replace(/[ҳҲқҚғҒҷҶӣӢӯӮңҢөӨүҮўЎ]/g, (ch) => FOR_RUSSIAN_VOICE[ch]!);
 }
 
 /**
@@ -102,14 +107,16 @@ export function forRussianVoice(text: string): string {
  */
 const SELF_NAMING: ReadonlySet<SpokenKey> = new Set<SpokenKey>(['voice.lang.choose']);
 
-/** Cyrillic (Russian and Tajik) to Latin, for a provider that speaks English only. */
+/** Cyrillic (Russian, Tajik, Kyrgyz, Uzbek) to Latin, for a provider that speaks English only. */
 const LATIN: Record<string, string> = {
   а: 'a', б: 'b', в: 'v', г: 'g', ғ: 'gh', д: 'd', е: 'e', ё: 'yo', ж: 'zh', з: 'z', и: 'i', ӣ: 'i', й: 'y', к: 'k',
   қ: 'q', л: 'l', м: 'm', н: 'n', о: 'o', п: 'p', р: 'r', с: 's', т: 't', у: 'u', ӯ: 'u', ф: 'f', х: 'kh', ҳ: 'h',
-  ц: 'ts', ч: 'ch', ҷ: 'j', ш: 'sh', щ: 'shch', ъ: '', ы: 'y', ь: '', э: 'e', ю: 'yu', я: 'ya',
+  ц: 'ts', ч: 'ch', ҷ: 'j', ш: 'sh', щ: 'shch', ъ: '', ы: 'y', ь: '', э: 'e', ю: 'yu', я: 'ya', ң: 'ng', ө: 'o',
+  ү: 'u', ў: 'o',
 };
 export function latinise(text: string): string {
-  return text.normalize('NFC').replace(/[\u0400-\u04ff]/g, (ch) => {
+  // Uzbek's ʻ (oʻ, gʻ) as the apostrophe an English voice knows.
+  return text.normalize('NFC').replace(/ʻ/g, "'").replace(/[\u0400-\u04ff]/g, (ch) => {
     const lower = ch.toLowerCase();
     const latin = LATIN[lower] ?? '';
     return ch === lower ? latin : latin.charAt(0).toUpperCase() + latin.slice(1);
@@ -144,7 +151,8 @@ export function planSpeech(segments: readonly Segment[], options: SpeechOptions)
     if (own) return { kind: 'play', url: own.url };
     if (SELF_NAMING.has(key)) {
       const words = speakable(spokenText(lang, key));
-      const voice: Lang = tts.includes('ru') ? 'ru' : 'en';
+      // Cyrillic words (Tajik, Kyrgyz) by a Russian voice where there is one; Latin ones (Uzbek) by an English one.
+      const voice: Lang = tts.includes('ru') && /[\u0400-\u04ff]/.test(words) ? 'ru' : 'en';
       fallbacks.push({ key, lang, heardAs: voice, from: 'speech' });
       return { kind: 'say', text: voice === 'ru' ? forRussianVoice(words) : latinise(words), lang: voice };
     }

@@ -94,6 +94,21 @@ const LATIN_WORDS: Record<Lang, Set<string>> = {
       'rahmat giriftand dodam imruz fardo kardand mekunand namedihand nadoram hastem hastam aka oyo in on')
       .split(' '),
   ),
+  uz: new Set(
+    ('men siz biz ular menga sizga mendan sizdan uchun ish ishga ishni emas bilan qildi qilishdi berdim berdi oldi ' +
+      'olishdi sorashdi sorayapti yordam iltimos assalomu alaykum qanday nima yaxshi yoq kim bu shu ham lekin pulni ' +
+      "firibgar aldadi aldashdi hozir bugun ertaga yo'q bo'ldi so'radi so'rashdi to'ladim to'lash o'zbek")
+      .split(' '),
+  ),
+  ky: new Set(
+    ('akcha jumush jumushka jok emne kantip jardam suranam berdim berdi aldy aldashty alar bizge sizge menen')
+      .split(' '),
+  ),
+};
+/** Uzbek and Kyrgyz words written in Cyrillic without the letters only they have (ў; ң ө ү). */
+const CYRILLIC_WORDS: Partial<Record<Lang, Set<string>>> = {
+  uz: new Set('менга сизга учун иш ишга эмас билан килди берди олди ёрдам ердам илтимос нима яхши йук хозир'.split(' ')),
+  ky: new Set('акча жумуш жумушка жок эмне кантип жардам суранам алдады алдашты бизге сизге менен'.split(' ')),
 };
 /** Tajik words that are not Russian ones: a Tajik text typed without ҳ қ ғ ҷ ӣ ӯ still reads as Tajik. */
 const TAJIK_IN_CYRILLIC = new Set(
@@ -103,20 +118,32 @@ const TAJIK_IN_CYRILLIC = new Set(
     .split(' '),
 );
 
-/** The language a message is written in, when nothing else says: the script, then its commonest words. */
-export function guessLanguage(message: string): Lang {
+/**
+ * The language a message is written in, when nothing else says: the script, then its commonest words; Latin words
+ * that say nothing are read as `fallback` (the sender's country's language; Tajik, the likeliest, if unknown).
+ */
+export function guessLanguage(message: string, fallback: Lang = 'tg'): Lang {
   const text = prose(message);
   const said = foldedWords(text);
+  // Letters only one of the languages has: Kyrgyz ң ө ү, Uzbek ў (Cyrillic) and the ʻ of oʻ gʻ (Latin; typed as a
+  // plain apostrophe it is in the words below), Tajik ҳ қ ғ ҷ ӣ ӯ (Uzbek Cyrillic shares ҳ қ ғ, so ў comes first).
+  if (/[ңөүҢӨҮ]/.test(text)) return 'ky';
+  if (/[ўЎʻ]/.test(text)) return 'uz';
   if (/[ҳқғҷӣӯҲҚҒҶӢӮ]/.test(text)) return 'tg';
   // The script most of the letters are in: a stray Cyrillic letter in Latin words does not make them Russian.
   const cyrillic = text.match(/\p{Script=Cyrillic}/gu)?.length ?? 0;
   if (cyrillic > (text.match(/\p{Script=Latin}/gu)?.length ?? 0)) {
-    return said.some((word) => TAJIK_IN_CYRILLIC.has(word)) ? 'tg' : 'ru';
+    if (said.some((word) => TAJIK_IN_CYRILLIC.has(word))) return 'tg';
+    const other = (['uz', 'ky'] as const).find((lang) => said.some((word) => CYRILLIC_WORDS[lang]!.has(word)));
+    return other ?? 'ru';
   }
   const score = (lang: Lang) => said.filter((word) => LATIN_WORDS[lang].has(word)).length;
-  const [en, ru, tg] = [score('en'), score('ru'), score('tg')];
+  const [en, ru, tg, uz, ky] = [score('en'), score('ru'), score('tg'), score('uz'), score('ky')];
+  // Uzbek and Kyrgyz only when their words outnumber the others': Tajik stays the likeliest.
+  if (uz > Math.max(en, ru, tg, ky)) return 'uz';
+  if (ky > Math.max(en, ru, tg, uz)) return 'ky';
   // Latin text from a first-time sender is as likely Tajik written in Latin letters as English: Tajik on a tie.
   if (en > tg && en > ru) return 'en';
   if (ru > tg) return 'ru';
-  return 'tg';
+  return tg > 0 ? 'tg' : fallback;
 }

@@ -5,12 +5,22 @@
 import { LANGUAGES, PROMPTS, type Lang, type PromptKey } from './prompts';
 
 /**
- * Tajik letters folded to their nearest Russian ones, and ё to е: feature phones often lack ҳ қ ғ ҷ ӣ ӯ, so
- * `ЁРИ`, `ЕРӢ` and `ЁРӢ` are the same keyword.
+ * Tajik, Uzbek-Cyrillic and Kyrgyz letters folded to their nearest Russian ones, and ё to е: feature phones often
+ * lack ҳ қ ғ ҷ ӣ ӯ ў ң ө ү, so `ЁРИ`, `ЕРӢ` and `ЁРӢ` are the same keyword, and `ТЕКШЕРҮҮ` is `ТЕКШЕРУУ`.
  */
-const FOLD: Record<string, string> = { Ҳ: 'Х', Қ: 'К', Ғ: 'Г', Ҷ: 'Ч', Ӣ: 'И', Ӯ: 'У', Ё: 'Е' };
+const FOLD: Record<string, string> = {
+  Ҳ: 'Х', Қ: 'К', Ғ: 'Г', Ҷ: 'Ч', Ӣ: 'И', Ӯ: 'У', Ё: 'Е', Ў: 'У', Ң: 'Н', Ө: 'О', Ү: 'У',
+};
 
-export const foldWord = (word: string) => word.normalize('NFC').toUpperCase().replace(/[ҲҚҒҶӢӮЁ]/g, (ch) => FOLD[ch]!);
+/**
+ * The marks Uzbek Latin writes oʻ and gʻ with (ʻ U+02BB, properly) and what phones type instead (' ` ‘ ’ ʼ): a
+ * keyword is the same with any of them or none, so `TOʻXTAT`, `TO'XTAT` and `TOXTAT` all stop alerts.
+ */
+export const UZBEK_APOSTROPHES = "ʻʼ'`‘’";
+const APOSTROPHE = new RegExp(`[${UZBEK_APOSTROPHES}]`, 'g');
+
+export const foldWord = (word: string) =>
+  word.normalize('NFC').toUpperCase().replace(APOSTROPHE, '').replace(/[ҲҚҒҶӢӮЁЎҢӨҮ]/g, (ch) => FOLD[ch]!);
 
 /** The words a list prompt holds in every language, folded, each with the language it is written in. */
 export function promptWords(key: PromptKey): { word: string; lang: Lang }[] {

@@ -1,12 +1,20 @@
 import en from '../../prompts/en.json';
 import ru from '../../prompts/ru.json';
 import tg from '../../prompts/tg.json';
+import uz from '../../prompts/uz.json';
+import ky from '../../prompts/ky.json';
 import enOutreach from '../../prompts/outreach/en.json';
 import ruOutreach from '../../prompts/outreach/ru.json';
 import tgOutreach from '../../prompts/outreach/tg.json';
+import uzOutreach from '../../prompts/outreach/uz.json';
+import kyOutreach from '../../prompts/outreach/ky.json';
 
-/** The hotline's languages, in the order the language menu offers them. Uzbek is the next one planned. */
-export const LANGUAGES = ['tg', 'ru', 'en'] as const;
+/**
+ * The hotline's languages, in the order the language menu offers them to a caller from Tajikistan (a caller from
+ * Uzbekistan or Kyrgyzstan sees their own first: language-choice.ts). Uzbek is written in Latin letters, Kyrgyz in
+ * Cyrillic (docs/languages.md).
+ */
+export const LANGUAGES = ['tg', 'ru', 'en', 'uz', 'ky'] as const;
 export type Lang = (typeof LANGUAGES)[number];
 
 export type PromptKey = keyof typeof en | keyof typeof enOutreach;
@@ -20,6 +28,8 @@ export const PROMPTS: Record<Lang, Prompts> = {
   tg: { ...tg, ...tgOutreach },
   ru: { ...ru, ...ruOutreach },
   en: { ...en, ...enOutreach },
+  uz: { ...uz, ...uzOutreach },
+  ky: { ...ky, ...kyOutreach },
 };
 
 /** The language officers hear a CALL bridge in (its text-to-speech voice is English). */

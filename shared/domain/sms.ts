@@ -4,7 +4,7 @@
  * identifier, a STATUS's report) and what it does (a REPORT is submitted, a LANG remembered); the SMS service
  * (shared/sms/service.ts) sends its reply through the outbox.
  */
-import { foldWord, promptWords } from './keywords';
+import { foldWord, promptWords, UZBEK_APOSTROPHES } from './keywords';
 import { LANGUAGES, isLang, t, type Lang } from './prompts';
 import { identifierKey, type CommonEffect, type ConversationData, type Need, type StepOutcome } from './conversation';
 import { checkQuery, guessLanguage, messageIntent } from './free-text';
@@ -19,11 +19,15 @@ import { joinChoice, topicsText, type SubscriptionEffect } from './outreach/subs
 
 export type SmsCommandName = 'help' | 'language' | 'check' | 'report' | 'status' | 'confirm' | 'quiz' | 'verify' | 'cohort' | 'join' | 'stop' | 'start';
 
-export type SmsCommand =
+export type SmsCommand = (
   | { name: SmsCommandName; keywordLang: Lang; argument: string }
   /** Free text that reads like a report: offered as one, filed on the sender's YES (`confirm`). */
   | { name: 'offer'; keywordLang: Lang; argument: string }
-  | { name: 'unknown'; keywordLang: undefined; argument: string };
+  | { name: 'unknown'; keywordLang: undefined; argument: string }
+) & {
+  /** The language of the sender's country (homeLanguage): a text whose words say nothing is answered in it. */
+  homeLang?: Lang;
+};
 
 const COMMANDS = ['help', 'language', 'check', 'report', 'status', 'confirm', 'quiz', 'verify', 'cohort', 'join', 'stop', 'start'] as const satisfies readonly SmsCommandName[];
 
@@ -37,11 +41,17 @@ const LANGUAGE_WORDS: Record<string, Lang> = Object.fromEntries(
   LANGUAGES.flatMap((named) => promptWords(`sms.languageWords.${named}`).map(({ word }) => [word, named])),
 );
 
+const KEYWORD_AND_ARGUMENT = new RegExp(
+  `^[\\p{P}\\p{S}\\s]*((?:[\\p{L}\\p{M}]|(?<=\\p{L})[${UZBEK_APOSTROPHES}](?=\\p{L}))+|\\?)[\\s:;,.!?-]*(.*)$`,
+  'u',
+);
+
 /** Reads the keyword (any case, Latin or Cyrillic, with stray punctuation and spaces) and what follows it. */
 export function parseSmsCommand(text: string): SmsCommand {
   const cleaned = text.normalize('NFC').replace(/\s+/g, ' ').trim();
   // After the keyword, separators go (`CHECK: x`, `check, x`) but not what starts an argument (`@handle`, `+992…`).
-  const match = /^[\p{P}\p{S}\s]*([\p{L}\p{M}]+|\?)[\s:;,.!?-]*(.*)$/u.exec(cleaned);
+  // A keyword may hold an Uzbek apostrophe between its letters (`TO'XTAT`), typed as any of UZBEK_APOSTROPHES.
+  const match = KEYWORD_AND_ARGUMENT.exec(cleaned);
   const keyword = match ? KEYWORDS[foldWord(match[1]!)] : undefined;
   // "Да, у меня забрали паспорт" is a story, not a YES.
   const confirmsAlone = keyword?.name !== 'confirm' || !match![2]!.trim();
@@ -57,14 +67,15 @@ export function parseSmsCommand(text: string): SmsCommand {
  * real?"), an offer to file a story as a report, or unknown (answered with help). Read from free text, the
  * command carries the language the text is written in.
  */
-export function readSms(text: string): SmsCommand {
+export function readSms(text: string, homeLang?: Lang): SmsCommand {
+  const home = homeLang ? { homeLang } : {};
   const command = parseSmsCommand(text);
-  if (command.name !== 'unknown') return command;
+  if (command.name !== 'unknown') return { ...command, ...home };
   const intent = messageIntent(command.argument);
-  if (intent === 'other') return command;
-  const keywordLang = guessLanguage(command.argument);
-  if (intent === 'check') return { name: 'check', keywordLang, argument: checkQuery(command.argument) };
-  return { name: 'offer', keywordLang, argument: command.argument };
+  if (intent === 'other') return { ...command, ...home };
+  const keywordLang = guessLanguage(command.argument, homeLang);
+  if (intent === 'check') return { name: 'check', keywordLang, argument: checkQuery(command.argument), ...home };
+  return { name: 'offer', keywordLang, argument: command.argument, ...home };
 }
 
 /**
@@ -77,14 +88,17 @@ export function reportTextForKey(text: string): string {
 
 /** The language named in a LANG command's argument, if any. */
 export function languageArgument(argument: string): Lang | undefined {
-  const word = foldWord(argument.split(/[\s\p{P}]+/u).filter(Boolean)[0] ?? '');
+  const word = foldWord(argument.replace(new RegExp(`[${UZBEK_APOSTROPHES}]`, 'gu'), '').split(/[\s\p{P}]+/u).filter(Boolean)[0] ?? '');
   const lang = LANGUAGE_WORDS[word] ?? word.toLowerCase();
   return isLang(lang) ? lang : undefined;
 }
 
-/** The language to answer in: the remembered one, else the keyword's, else a guess from the words. */
+/**
+ * The language to answer in: the remembered one, else the keyword's, else a guess from the words (the language of
+ * the sender's country when they say nothing).
+ */
 export function replyLanguage(command: SmsCommand, storedLang: Lang | undefined): Lang {
-  return storedLang ?? command.keywordLang ?? guessLanguage(command.argument);
+  return storedLang ?? command.keywordLang ?? guessLanguage(command.argument, command.homeLang);
 }
 
 export type SmsEffect =

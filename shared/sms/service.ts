@@ -6,6 +6,7 @@
 import type { SmsProviderName } from '../config';
 import { converse, readRegistry } from '../conversation/runner';
 import { t } from '../domain/prompts';
+import { homeLanguage } from '../domain/language-choice';
 import {
   floodDecision,
   readSms,
@@ -73,7 +74,7 @@ async function answerSms(deps: ChannelServices, sms: InboundSms, callerKey: stri
   const replyTo = `${sms.provider}:${sms.providerMessageId}`;
   if (sms.optOut) {
     const caller = { phone: sms.from, key: callerKey };
-    const lang = (await deps.languages.get(callerKey))?.lang ?? replyLanguage(readSms(sms.text), undefined);
+    const lang = (await deps.languages.get(callerKey))?.lang ?? replyLanguage(readSms(sms.text, homeLanguage(sms.from)), undefined);
     if (sms.optOut === 'stop') await unsubscribe(deps.campaigns, callerKey, lang, 'provider');
     else await subscribe(deps.campaigns, caller, undefined, lang, 'provider');
     return;
@@ -82,7 +83,7 @@ async function answerSms(deps: ChannelServices, sms: InboundSms, callerKey: stri
   if (await handleOfficerSms(deps.escalation, sms.from, sms.text)) return;
   if (await handleAlertSms(deps.campaigns, sms.from, sms.text)) return;
   // A keyword, or free text read as the check, report or help it amounts to.
-  const command = readSms(sms.text);
+  const command = readSms(sms.text, homeLanguage(sms.from));
   // Independent reads side by side: the sender's language, the flood counter, the rota, the registry (memory) and,
   // for a YES or a further story, the story held so far.
   const [stored, countThisHour, officer, registry, heldReport] = await Promise.all([
@@ -146,7 +147,7 @@ async function answerSms(deps: ChannelServices, sms: InboundSms, callerKey: stri
  * one report. A YES or a story held for an offer is in the store and cannot be filed now; the retry files it.
  */
 async function keepReport(deps: ChannelServices, sms: InboundSms, callerKey: string): Promise<void> {
-  const command = readSms(sms.text);
+  const command = readSms(sms.text, homeLanguage(sms.from));
   const { effects } = smsStep({
     command,
     storedLang: undefined,

@@ -16,6 +16,8 @@ import { promptTextHash, type AudioManifest } from '../channels/voice-speech';
 export const RECORDED_LANGUAGES: Partial<Record<Lang, string>> = {
   tg: 'every provider: no Tajik speech anywhere',
   ru: "Africa's Talking: no Russian speech there",
+  uz: "every provider: neither Twilio nor Africa's Talking speaks Uzbek",
+  ky: "every provider: neither Twilio nor Africa's Talking speaks Kyrgyz",
 };
 export const STUDIO_LANGUAGES = Object.keys(RECORDED_LANGUAGES) as Lang[];
 

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { converse } from '../conversation/runner';
 import type { Lang } from '../domain/prompts';
+import { homeLanguage } from '../domain/language-choice';
 import type { ScreenLimits } from '../domain/screen';
 import {
   advanceUssdSession,
@@ -64,14 +65,16 @@ export async function answerUssd(deps: ChannelServices, request: UssdSessionRequ
 /**
  * The store is down, so the caller's language (and with it where the path starts) is unknown. A step that sends a
  * report is still filed, so intake journals it: the path is read from the language menu and from the main menu
- * (the menus are the same in every language), and the one reading that sends a report is taken; a caller who
- * chose the language in an earlier session gets Tajik, the likeliest. Any other step gets the polite last screen
- * rather than a menu that would fail further on.
+ * (the menus are the same in every language, and the language menu's order is the number's), and the one reading
+ * that sends a report is taken; a caller who chose the language in an earlier session gets their country's language,
+ * the likeliest (Tajik for a number from elsewhere). Any other step gets the polite last screen rather than a menu
+ * that would fail further on.
  */
 async function answerWhileStoreDown(deps: ChannelServices, turn: Omit<UssdTurnRequest, 'startLang'>): Promise<UssdReply> {
   const data = { today: dushanbeToday(deps.now()), cardHash: deps.cardHash, reported: new Map() };
-  const readings = ([undefined, 'tg'] as const).filter((startLang) =>
-    ussdStep({ path: turn.path, startLang, limits: turn.limits, data }).effects.some((e) => e.type === 'submitReport'),
+  const homeLang = homeLanguage(turn.phone);
+  const readings = [undefined, homeLang ?? 'tg'].filter((startLang) =>
+    ussdStep({ path: turn.path, startLang, homeLang, limits: turn.limits, data }).effects.some((e) => e.type === 'submitReport'),
   );
   if (readings.length !== 1) return unavailableReply(undefined);
   return ussdTurn(deps, { ...turn, startLang: readings[0] });
@@ -139,7 +142,7 @@ async function ussdTurn(deps: ChannelServices, turn: UssdTurnRequest): Promise<U
     channel: 'ussd',
     // The registry is read only by a step that checks something (its need), not by navigation.
     data: { today: dushanbeToday(deps.now()), cardHash: deps.cardHash, reported: new Map() },
-    step: (data) => ussdStep({ path: turn.path, startLang, limits: turn.limits, data }),
+    step: (data) => ussdStep({ path: turn.path, startLang, homeLang: homeLanguage(turn.phone), limits: turn.limits, data }),
     filing: {
       reportOf: (effect: UssdEffect) =>
         effect.type === 'submitReport' ? reportFromAnswers(effect.answers, effect.lang, turn.phone, deps.cardHash) : undefined,

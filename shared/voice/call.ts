@@ -21,6 +21,7 @@ import {
   type VoiceState,
 } from '../domain/voice';
 import { normalisePhone } from '../domain/phone';
+import { homeLanguage } from '../domain/language-choice';
 import type { ChannelServices } from '../runtime';
 
 export type VoiceProvider = 'twilio' | 'africastalking';
@@ -46,6 +47,12 @@ export function callerReachable(raw: string): boolean {
   return E164.test(phone) && !WITHHELD.has(phone);
 }
 
+/** The language of the caller's country, when the number says (a withheld number does not). */
+function homeLanguageOf(caller: string): { homeLang?: Lang } {
+  const homeLang = homeLanguage(caller);
+  return homeLang ? { homeLang } : {};
+}
+
 /** The line's settings, and who its urgent help rings when not the officers on duty in the table (tests). */
 export interface VoiceLine {
   settings: VoiceSettings;
@@ -65,7 +72,15 @@ export async function answerCall(deps: ChannelServices, line: VoiceLine, call: V
     channel: 'voice',
     data: { registry, today: dushanbeToday(deps.now()), cardHash: deps.cardHash, reported: new Map() },
     step: (data) =>
-      voiceStep({ state: call.state, input: call.input, ...(storedLang ? { storedLang } : {}), canText: reachable, settings: line.settings, data }),
+      voiceStep({
+        state: call.state,
+        input: call.input,
+        ...(storedLang ? { storedLang } : {}),
+        ...homeLanguageOf(call.caller),
+        canText: reachable,
+        settings: line.settings,
+        data,
+      }),
     filing: {
       reportOf: (effect: VoiceEffect) =>
         effect.type === 'submitReport' || effect.type === 'startEscalation' ? reportFromVoice(effect, reachable) : undefined,

@@ -147,7 +147,7 @@ describe('the phone simulator in chromium', () => {
   it('dial → language → advice → back, then a returning caller skips the language', async () => {
     const page = await openSimulator();
     const languages = await send(page, '*384*1234#');
-    expect(languages).toBe('Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English');
+    expect(languages).toBe('Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English\n4. Oʻzbekcha\n5. Кыргызча');
     // Cyrillic on the screen: the whole screen is UCS-2, so the 80-character limit applies.
     expect(await page.locator('#ussd-count').innerText()).toMatch(/^\d+\/80 chars$/);
     expect(await page.locator('#ussd-encoding').innerText()).toBe('UCS-2');

@@ -2,7 +2,7 @@
  * A screen as the gateway shows it: numbered options, paged with `98` when they do not fit, and the polite
  * notice after an invalid input.
  */
-import { LANGUAGES, PROMPTS, t, type Lang } from '../prompts';
+import { t, type Lang } from '../prompts';
 import { fitsScreen, paginate, type ScreenLimits } from '../screen';
 import { type Context, KEY_BACK, KEY_MORE, type Option, type UssdReply, type View, type Walk } from './walk';
 import { view } from './screens';
@@ -15,9 +15,12 @@ function footerLines(lang: Lang | undefined, more: boolean, back: boolean): stri
   ];
 }
 
-/** The polite word that heads a screen after an invalid input. */
-function invalidNotice(lang: Lang | undefined): string {
-  return lang ? t(lang, 'common.invalid') : LANGUAGES.map((l) => PROMPTS[l]['common.invalid']).join(' / ');
+/**
+ * The polite word that heads a screen after an invalid input; before a language is chosen, in the caller's likeliest
+ * one (five languages' words would not fit above the five languages on one screen).
+ */
+function invalidNotice(walk: Walk): string {
+  return t(walk.lang ?? walk.languages[0]!, 'common.invalid');
 }
 
 const optionLines = (options: Option[]) => options.map((option, i) => `${i + 1}. ${option.label}`);
@@ -46,7 +49,7 @@ export function pages(walk: Walk, current: View, limits: ScreenLimits): { body: 
       body: i === all.length - 1 ? [page, ...options] : [page],
     }));
   }
-  return menuPages(walk.lang, current, limits, back);
+  return menuPages(walk, current, limits, back);
 }
 
 /**
@@ -54,8 +57,9 @@ export function pages(walk: Walk, current: View, limits: ScreenLimits): { body: 
  * is shown only when the whole menu fits one screen with it. Every page fits with its footer, and its options fit
  * under the invalid-input notice (see `render`).
  */
-function menuPages(lang: Lang | undefined, menu: { title?: string; options: Option[] }, limits: ScreenLimits, back: boolean) {
-  const notice = invalidNotice(lang);
+function menuPages(walk: Walk, menu: { title?: string; shorterTitle?: string; options: Option[] }, limits: ScreenLimits, back: boolean) {
+  const { lang } = walk;
+  const notice = invalidNotice(walk);
   const fits = (page: { body: string[]; title?: string }, more: boolean) => {
     const footer = footerLines(lang, more, back);
     return (
@@ -64,7 +68,10 @@ function menuPages(lang: Lang | undefined, menu: { title?: string; options: Opti
     );
   };
   const lines = optionLines(menu.options);
-  for (const single of [{ title: menu.title, body: lines }, { body: lines }]) if (fits(single, false)) return [single];
+  for (const title of [menu.title, menu.shorterTitle, undefined]) {
+    const single = title ? { title, body: lines } : { body: lines };
+    if (fits(single, false)) return [single];
+  }
   const result: { body: string[]; title?: string }[] = [];
   let page: string[] = [];
   for (const line of lines) {
@@ -90,7 +97,7 @@ export function render(walk: Walk, ctx: Context): UssdReply {
   // The same screen again, headed by a polite word. What gives way when it does not fit: the title, then the text
   // the caller has just read, then the More/Back lines (their keys still work). Pages are cut so that the notice
   // and the options always fit.
-  const notice = invalidNotice(walk.lang);
+  const notice = invalidNotice(walk);
   const options = current.kind === 'menu' ? page.body : page.body.slice(1);
   const candidates = [
     [notice, ...title, ...page.body, ...footer],

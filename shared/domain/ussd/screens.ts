@@ -1,7 +1,7 @@
 /**
  * The screens of the menu: language, main menu, checks and advice (the report flow is report-flow.ts).
  */
-import { LANGUAGES, PROMPTS, t, type PromptKey } from '../prompts';
+import { PROMPTS, t, type PromptKey } from '../prompts';
 import { identifierKey } from '../conversation';
 import { extractIdentifiers } from '../report';
 import { contactAnswer, entryAnswer, nameAnswer, noRecordAnswer } from '../verify';
@@ -16,6 +16,9 @@ function needRegistry(ctx: Context): View {
   return { kind: 'text', text: '', options: [] };
 }
 
+const languageWords = (walk: Walk, count: number) =>
+  walk.languages.slice(0, count).map((l) => PROMPTS[l]['lang.word']).join(' / ');
+
 export function view(walk: Walk, ctx: Context): View {
   const lang = walk.lang;
   const { screen } = walk.at;
@@ -24,9 +27,11 @@ export function view(walk: Walk, ctx: Context): View {
     case 'language':
       return {
         kind: 'menu',
-        // A caller who has not chosen yet sees the question in every language.
-        title: lang ? t(lang, 'lang.title') : LANGUAGES.map((l) => PROMPTS[l]['lang.word']).join(' / '),
-        options: LANGUAGES.map((chosen) => ({
+        // A caller who has not chosen yet sees the question in the first three of their languages, or two where
+        // three do not fit above the options (Kannel's shorter screens).
+        title: lang ? t(lang, 'lang.title') : languageWords(walk, 3),
+        ...(lang ? {} : { shorterTitle: languageWords(walk, 2) }),
+        options: walk.languages.map((chosen) => ({
           label: PROMPTS[chosen]['lang.name'],
           choose: (w) => ({ ...home({ ...w, lang: chosen }), effects: [{ type: 'rememberLanguage', lang: chosen }] }),
         })),

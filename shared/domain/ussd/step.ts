@@ -6,10 +6,12 @@ import { view } from './screens';
 import { pages, render } from './pages';
 import { exceedsBytes, INPUT_LIMITS, lettersWithin } from '../input-limits';
 import { t, type Lang } from '../prompts';
+import { languageOrder } from '../language-choice';
 
 export function ussdStep(request: UssdRequest): UssdResult {
   let walk: Walk = {
     lang: request.startLang,
+    languages: languageOrder(request.homeLang),
     at: { screen: request.startLang ? { name: 'main' } : { name: 'language' }, page: 0 },
     history: [],
     invalid: false,

@@ -86,6 +86,8 @@ export interface UssdRequest {
   path: string[];
   /** The caller's language when this session began; undefined for a first-time caller. */
   startLang?: Lang;
+  /** The language of the caller's country (homeLanguage), offered first to a caller without one. */
+  homeLang?: Lang;
   limits: ScreenLimits;
   data: UssdData;
 }
@@ -113,6 +115,8 @@ export interface Context {
 
 export interface Walk {
   lang: Lang | undefined;
+  /** The language menu's order for this caller (languageOrder): the same for the whole session. */
+  languages: readonly Lang[];
   at: Position;
   /** Positions that `0` returns to, most recent last. */
   history: Position[];
@@ -130,7 +134,8 @@ export interface Option {
  * options (if any) under every page. Both page with `98` when they do not fit one screen.
  */
 export type View =
-  | { kind: 'menu'; title?: string; options: Option[] }
+  /** `shorterTitle`: shown instead of the title when only it fits with the options. */
+  | { kind: 'menu'; title?: string; shorterTitle?: string; options: Option[] }
   | { kind: 'text'; text: string; options: Option[] }
   /**
    * A question answered in words (a name, a number): an input naming one of its options chooses it; any other

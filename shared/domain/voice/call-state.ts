@@ -146,6 +146,8 @@ export interface VoiceRequest {
   input: VoiceInput;
   /** The caller's remembered language; undefined for a first-time caller (or when it could not be read). */
   storedLang?: Lang;
+  /** The language of the caller's country (homeLanguage): its "press N" is heard first. */
+  homeLang?: Lang;
   /** Whether the caller's number can take an SMS (a withheld number cannot). */
   canText: boolean;
   settings: VoiceSettings;

@@ -6,6 +6,7 @@ import { LANGUAGES, type Lang } from '../prompts';
 import type { Segment, SpokenKey, VoicePromptKey } from './spoken';
 import { QUIZ_QUESTIONS } from '../quiz';
 import type { VoiceAction, VoiceEffect, VoiceEvent, VoiceNeed, VoiceRequest, VoiceState, VoiceStep } from './call-state';
+import { languageOrder } from '../language-choice';
 
 export interface Context {
   request: VoiceRequest;
@@ -41,8 +42,8 @@ export function ask(ctx: Context, state: VoiceState): VoiceAction[] {
   switch (state.step) {
     case 'start':
     case 'lang':
-      // Heard in every language, each saying its own key.
-      return keys(LANGUAGES.map((l) => prompt(l, 'voice.lang.choose')));
+      // Heard in every language, each saying its own key, the caller's country's first.
+      return keys(languageOrder(ctx.request.homeLang).map((l) => prompt(l, 'voice.lang.choose')));
     case 'main':
       return keys([prompt(lang, 'voice.menu')]);
     case 'phone':
