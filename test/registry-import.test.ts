@@ -48,16 +48,16 @@ describe('npm run registry:import', () => {
     const { TABLE_NAME, repo } = await freshTable();
     const first = await runImport([SAMPLE], { TABLE_NAME });
     expect(first.code).toBe(0);
-    expect(first.stdout[0]).toBe('added 16, updated 0, unchanged 0');
+    expect(first.stdout[0]).toBe('added 22, updated 0, unchanged 0');
     expect(first.stdout).toContain('  added    Concordia (UK)');
     expect(first.stdout).toContain('  added    Ширкати Ҷаҳонгир Сафар (SAMPLE)');
     expect(first.stdout.at(-1)).toBe(`registry version 1 (${TABLE_NAME} at ${store.endpoint})`);
-    expect(await repo.loadAll()).toHaveLength(16);
+    expect(await repo.loadAll()).toHaveLength(22);
 
     const second = await runImport([SAMPLE], { TABLE_NAME });
     expect(second).toEqual({
       code: 0,
-      stdout: ['added 0, updated 0, unchanged 16', `registry version 1 (${TABLE_NAME} at ${store.endpoint})`],
+      stdout: ['added 0, updated 0, unchanged 22', `registry version 1 (${TABLE_NAME} at ${store.endpoint})`],
       stderr: [],
     });
   });
@@ -83,7 +83,7 @@ describe('npm run registry:import', () => {
     const { TABLE_NAME, repo } = await freshTable();
     expect(await runImport(['--dry-run', SAMPLE], { TABLE_NAME })).toEqual({
       code: 0,
-      stdout: [`${SAMPLE}: 16 entries, all valid (dry run: nothing written)`],
+      stdout: [`${SAMPLE}: 22 entries, all valid (dry run: nothing written)`],
       stderr: [],
     });
     expect(await repo.getVersion()).toBe(0);
@@ -95,7 +95,7 @@ describe('npm run registry:import', () => {
     await writeFile(join(dir, 'relative.csv'), await readFile(SAMPLE, 'utf8'));
     const args = ['--prefix', REPO_ROOT, '--silent', 'run', 'registry:import', '--', 'relative.csv', '--dry-run'];
     const dryRun = await runCommand('npm', args, dir, { AWS_ENDPOINT_URL_DYNAMODB: store.endpoint, TABLE_NAME }, OWN_LINES);
-    expect(dryRun.stdout).toEqual([`${join(dir, 'relative.csv')}: 16 entries, all valid (dry run: nothing written)`]);
+    expect(dryRun.stdout).toEqual([`${join(dir, 'relative.csv')}: 22 entries, all valid (dry run: nothing written)`]);
   });
 
   it('says so when the store cannot be reached or has no such table', async () => {
