@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { escalationEnvShape, toEscalationConfig } from './escalation/config';
 import { toVoiceConfig, voiceEnvShape } from './channels/voice-config';
-import { TAJIK_OPERATORS, isTajikOperator, type TajikOperator } from './channels/tajik-operators';
+import { MOBILE_OPERATORS, isMobileOperator, type MobileOperator } from './channels/mobile-operators';
 import { quizEnvShape, toQuizConfig } from './quiz/config';
 import { outreachEnvShape, toOutreachConfig } from './outreach/config';
 import { consoleEnvShape, toConsoleConfig } from './console/config';
@@ -75,24 +75,25 @@ export const storeTargetSchema = z.object(storeEnvShape).transform((env) => ({
 
 /**
  * `tcell=SMPP_TCELL,megafon=SMPP_MEGAFON,*=SMPP_DEFAULT`: the Kannel `smsc-id` (one SMPP bind per operator) that
- * sends to each Tajik operator's numbers, the operator told by the number's prefix (shared/channels/tajik-operators.ts).
+ * sends to each operator's numbers (Tajik, Uzbek, Kyrgyz), the operator told by the number's prefix
+ * (shared/channels/mobile-operators.ts).
  * `*` is every other number; unset, Kannel routes by its own configuration.
  */
 const kannelSmscRoutes = z
   .string()
   .optional()
   .transform((value, ctx) => {
-    const routes: Partial<Record<TajikOperator | '*', string>> = {};
+    const routes: Partial<Record<MobileOperator | '*', string>> = {};
     for (const part of (value ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
       const [operator, smsc] = part.split('=').map((p) => p.trim());
-      if (!operator || !(operator === '*' || isTajikOperator(operator)) || !smsc || !/^[A-Za-z0-9_.-]{1,40}$/.test(smsc)) {
+      if (!operator || !(operator === '*' || isMobileOperator(operator)) || !smsc || !/^[A-Za-z0-9_.-]{1,40}$/.test(smsc)) {
         ctx.addIssue({
           code: 'custom',
-          message: `"${part}" is not OPERATOR=SMSC_ID (operators: ${TAJIK_OPERATORS.join(', ')} or *; e.g. tcell=SMPP_TCELL)`,
+          message: `"${part}" is not OPERATOR=SMSC_ID (operators: ${MOBILE_OPERATORS.join(', ')} or *; e.g. tcell=SMPP_TCELL)`,
         });
         return z.NEVER;
       }
-      routes[operator as TajikOperator | '*'] = smsc;
+      routes[operator as MobileOperator | '*'] = smsc;
     }
     return routes;
   });

@@ -11,7 +11,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { kannelParams, parseKannelSms, parseKannelUssd, parseMetaData, ussdReplyMetaData, type KannelUssd } from '../shared/channels/kannel';
 import { KANNEL_DLR_MASK, kannelSender, kannelSmscFor, type KannelSending } from '../shared/channels/kannel-sender';
-import { TAJIK_OPERATOR_PREFIXES, TAJIK_OPERATORS, tajikOperatorOf } from '../shared/channels/tajik-operators';
+import { OPERATOR_PREFIXES, mobileOperatorOf } from '../shared/channels/mobile-operators';
 import { loadConfig } from '../shared/config';
 import { createLogger } from '../shared/log';
 import { PROVIDER_TIMEOUT_MS } from '../shared/ports';
@@ -399,7 +399,7 @@ describe('the Kannel sender', () => {
   });
 });
 
-describe('the Tajik operators by prefix', () => {
+describe('the Tajik, Uzbek and Kyrgyz operators by prefix', () => {
   it.each([
     ['+992935551122', 'tcell'],
     ['+992110000001', 'tcell'],
@@ -413,21 +413,36 @@ describe('the Tajik operators by prefix', () => {
     ['+992200000001', 'o-mobile'],
     ['+992290000001', 'o-mobile'],
     ['+992300000001', 'o-mobile'],
+    ['+998900001001', 'beeline-uz'],
+    ['+998935551122', 'ucell'],
+    ['+998500000001', 'ucell'],
+    ['+998970000001', 'mobiuz'],
+    ['+998880000001', 'mobiuz'],
+    ['+998990000001', 'uzmobile'],
+    ['+998980000001', 'perfectum'],
+    ['+998330000001', 'humans'],
+    ['+996770000001', 'beeline-kg'],
+    ['+996999000001', 'beeline-kg'],
+    ['+996555000001', 'megacom'],
+    ['+996998000001', 'megacom'],
+    ['+996700000101', 'o-kg'],
   ])('%s is %s', (number, operator) => {
-    expect(tajikOperatorOf(number)).toBe(operator);
+    expect(mobileOperatorOf(number)).toBe(operator);
   });
 
   it('names no operator for a prefix nobody has, a short number, or another country', () => {
-    for (const number of ['+992441000001', '+992600000001', '+99290000001', '+447700900123', '992900000001']) {
-      expect(tajikOperatorOf(number)).toBeUndefined();
+    for (const number of ['+992441000001', '+992600000001', '+99290000001', '+447700900123', '992900000001', '+998610000001', '+996510000001', '+99890000100']) {
+      expect(mobileOperatorOf(number)).toBeUndefined();
     }
   });
 
   it('gives every prefix to one operator only, none the start of another operator', () => {
-    const all = TAJIK_OPERATORS.flatMap((operator) => TAJIK_OPERATOR_PREFIXES[operator].map((prefix) => ({ operator, prefix })));
+    const all = OPERATOR_PREFIXES.flatMap(({ code, digits, prefixes }) =>
+      Object.entries(prefixes).flatMap(([operator, list]) => list.map((prefix) => ({ operator, prefix: `${code}${prefix}`, length: code.length + digits }))),
+    );
     for (const a of all) {
       for (const b of all) if (a !== b && b.prefix.startsWith(a.prefix)) expect(b.operator).toBe(a.operator);
-      expect(tajikOperatorOf(`+992${a.prefix.padEnd(9, '5')}`)).toBe(a.operator);
+      expect(mobileOperatorOf(a.prefix.padEnd(a.length, '5'))).toBe(a.operator);
     }
   });
 

@@ -4,7 +4,7 @@
  * number it will not route), 503 and other 5xx are worth another attempt. Delivery reports come back to
  * `/sms/kannel/delivery` with the outbox's message id, the only id Kannel's answer gives us (docs/kannel.md).
  */
-import { tajikOperatorOf, type TajikOperator } from './tajik-operators';
+import { mobileOperatorOf, type MobileOperator } from './mobile-operators';
 import { isGsmText } from '../domain/screen';
 import { PROVIDER_TIMEOUT_MS, type SendResult, type SmsSender } from '../ports';
 
@@ -13,8 +13,8 @@ export interface KannelSending {
   username: string;
   password: string;
   from?: string;
-  /** The Kannel smsc-id per Tajik operator, `*` for any other number; empty: Kannel's own routing. */
-  smscRoutes: Partial<Record<TajikOperator | '*', string>>;
+  /** The Kannel smsc-id per operator, `*` for any other number; empty: Kannel's own routing. */
+  smscRoutes: Partial<Record<MobileOperator | '*', string>>;
 }
 
 /**
@@ -25,7 +25,7 @@ export const KANNEL_DLR_MASK = 1 | 2 | 4 | 8 | 16;
 
 /** The smsc-id that reaches this number: its operator's bind, else the catch-all, else none (Kannel decides). */
 export function kannelSmscFor(to: string, routes: KannelSending['smscRoutes']): string | undefined {
-  const operator = tajikOperatorOf(to);
+  const operator = mobileOperatorOf(to);
   return (operator && routes[operator]) ?? routes['*'];
 }
 
