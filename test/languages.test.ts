@@ -10,6 +10,11 @@ import { LANGUAGES, PROMPTS, t, type Lang, type PromptKey } from '../shared/doma
 import { foldWord, promptWords } from '../shared/domain/keywords';
 import { languageArgument, parseSmsCommand, readSms, replyLanguage, smsReply } from '../shared/domain/sms';
 import { ussdStep } from '../shared/domain/ussd';
+import { AT_TTS } from '../shared/channels/africastalking-voice';
+import { TWILIO_TTS } from '../shared/channels/twilio-voice';
+import { audioManifestSchema, planSpeech, promptTextHash, recordingResolver } from '../shared/channels/voice-speech';
+import { SPOKEN_PROMPT_KEYS } from '../shared/domain/voice';
+import { checkRecordings, formatReport } from '../infra/prompts-check';
 import { sampleUssdData } from './support/registry';
 
 const AT_LIMITS = { gsm: 182, ucs2: 80 };
@@ -171,5 +176,44 @@ describe('the language of a text without a keyword', () => {
     // The words still win, and a remembered language over both.
     expect(replyLanguage(readSms('is +998 90 000 1234 real?', 'uz'), undefined)).toBe('en');
     expect(replyLanguage(readSms('+998 90 000 1234', 'uz'), 'ru')).toBe('ru');
+  });
+});
+
+describe('Uzbek and Kyrgyz on the voice line', () => {
+  const none = recordingResolver({ recordings: {} }, undefined);
+  const prompt = (lang: Lang) => ({ kind: 'prompt' as const, key: 'voice.menu' as const, lang });
+
+  it('fall back to Russian speech on Twilio and English on Africa’s Talking while nothing is recorded, and say so', () => {
+    for (const lang of ['uz', 'ky'] as const) {
+      expect(planSpeech([prompt(lang)], { tts: TWILIO_TTS, recordings: none })).toEqual({
+        speech: [{ kind: 'say', text: PROMPTS.ru['voice.menu'], lang: 'ru' }],
+        fallbacks: [{ key: 'voice.menu', lang, heardAs: 'ru', from: 'speech' }],
+      });
+      expect(planSpeech([prompt(lang)], { tts: AT_TTS, recordings: none }).fallbacks).toEqual([{ key: 'voice.menu', lang, heardAs: 'en', from: 'speech' }]);
+    }
+  });
+
+  it('play a recording once there is one, on both providers', () => {
+    const manifest = audioManifestSchema.parse({
+      recordings: { 'voice.menu': { uz: { file: 'uz/voice.menu.mp3', placeholder: false, textHash: promptTextHash(PROMPTS.uz['voice.menu']) } } },
+    });
+    const recordings = recordingResolver(manifest, 'https://audio.example.org/prompts');
+    for (const tts of [TWILIO_TTS, AT_TTS]) {
+      expect(planSpeech([prompt('uz')], { tts, recordings })).toEqual({
+        speech: [{ kind: 'play', url: 'https://audio.example.org/prompts/uz/voice.menu.mp3' }],
+        fallbacks: [],
+      });
+    }
+  });
+
+  it('are listed by prompts:check as needing every spoken prompt recorded', () => {
+    const report = checkRecordings({ recordings: {} }, () => true);
+    for (const lang of ['uz', 'ky'] as const) {
+      const missing = report.statuses.filter((s) => s.lang === lang && s.issue === 'missing').map((s) => s.key);
+      expect(missing).toEqual([...SPOKEN_PROMPT_KEYS]);
+    }
+    const text = formatReport(report);
+    expect(text).toContain(`uz (every provider: neither Twilio nor Africa's Talking speaks Uzbek): ${SPOKEN_PROMPT_KEYS.length}`);
+    expect(text).toContain(`ky (every provider: neither Twilio nor Africa's Talking speaks Kyrgyz): ${SPOKEN_PROMPT_KEYS.length}`);
   });
 });
