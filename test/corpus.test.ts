@@ -45,7 +45,7 @@ const context = { amountThresholdUsd: 500, otherReportersOfSameIdentifiers: 0, c
 describe('the corpus', () => {
   it('is varied: at least 20 messages in each language, and every intent and urgency reason in it', () => {
     // Uzbek and Kyrgyz free text is read by its script and commonest words only so far (docs/languages.md): their
-    // messages are in test/languages.test.ts until the corpus has twenty of each.
+    // messages are in test/languages.test.ts until the corpus has twenty of each (to collect from real ones).
     for (const lang of LANGUAGES.filter((l) => l !== 'uz' && l !== 'ky')) {
       expect(corpus.messages.filter((m) => m.lang === lang).length, lang).toBeGreaterThanOrEqual(20);
     }

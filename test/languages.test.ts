@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { KANNEL_USSD_LIMITS } from '../shared/channels/kannel';
-import { guessLanguage } from '../shared/domain/free-text';
+import { checkQuery, guessLanguage, messageIntent } from '../shared/domain/free-text';
 import { homeLanguage, languageOrder } from '../shared/domain/language-choice';
 import { LANGUAGES, PROMPTS, t, type Lang, type PromptKey } from '../shared/domain/prompts';
 import { foldWord, promptWords } from '../shared/domain/keywords';
@@ -167,6 +167,17 @@ describe('the language of a text without a keyword', () => {
     expect(guessLanguage('акча сурашты, жумуш жок')).toBe('ky');
     expect(guessLanguage('мне предложили работу')).toBe('ru');
     expect(guessLanguage('ба ман кор пешниҳод карданд')).toBe('tg');
+  });
+
+  it('reads a story as a report to offer and a question as a check, in Uzbek and Kyrgyz too', () => {
+    expect(messageIntent("telegramda bir odam UK ishi uchun 900 dollar so'radi, men berdim")).toBe('report');
+    expect(messageIntent('Telegramda +998 90 000 5555 ish vaʼda qildi, 500 dollar toʻladim')).toBe('report');
+    expect(messageIntent('Телеграмда бирөө UK жумушу үчүн 900 доллар сурашты, мен төлөдүм')).toBe('report');
+    expect(messageIntent('Concordia haqiqiymi?')).toBe('check');
+    expect(checkQuery('Concordia haqiqiymi?')).toBe('Concordia');
+    expect(messageIntent('Concordia чыныгыбы?')).toBe('check');
+    expect(checkQuery('Concordia чыныгыбы?')).toBe('Concordia');
+    expect(readSms('Telegramda bir odam ish vaʼda qildi, 500 dollar soʻrashdi')).toMatchObject({ name: 'offer', keywordLang: 'uz' });
   });
 
   it('falls back to the sender’s country’s language when the words say nothing', () => {

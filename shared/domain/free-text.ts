@@ -15,6 +15,9 @@ const CHECK_WORDS = [
   'мошенников', 'кто', 'provert*', 'proverk*', 'litsenz*', 'licenz*', 'nastoyashch*', 'kto',
   'санч*', 'sanj*', 'sanch*', 'бовар*', 'bovar*', 'дуруст*', 'durust*', 'литсенз*', 'ичозат*', 'ijozat*', 'ichozat*',
   'конуни*', 'qonuni*', 'konuni*', 'каллоб', 'kallob', 'qallob', 'кист', 'kist',
+  // Uzbek (Latin and Cyrillic) and Kyrgyz: "check", "real", "official", "trust".
+  'tekshir*', 'текшир*', 'haqiqiy*', 'хакикий*', 'rostmi', 'ростми', 'rasmiy*', 'расмий*', 'ishon*', 'ишон*',
+  'текшер*', 'чыныгы*', 'чынбы', 'ишен*',
 ];
 /**
  * Telling what happened: someone contacted, offered, promised, took or was paid. With an identifier or an amount,
@@ -30,6 +33,10 @@ const STORY_WORDS = [
   'додам', 'додем', 'dodam', 'dodem', 'фиристодам', 'firistodam', 'супоридам', 'suporidam', 'гирифтанд', 'giriftand',
   'навиштанд', 'navishtand', 'навишт', 'navisht', 'занг', 'zang', 'ваъда', 'vada', "va'da", 'пешних*', 'pishnih*',
   'фиреб*', 'fireb*', 'firib*', 'гум', 'gum', 'намегирад', 'namegirad',
+  // Uzbek and Kyrgyz: paid, sent, promised, offered, deceived, asked for, took.
+  "to'ladim", 'toʻladim', 'berdim', "o'tkazdim", 'oʻtkazdim', 'yubordim', "va'da*", 'vaʼda*', 'taklif*', 'aldad*',
+  'aldash*', "so'rad*", 'soʻrad*', "so'rash*", 'soʻrash*', 'тўладим', 'туладим', 'бердим', 'юбордим', 'таклиф*', 'алдад*',
+  'төлөдүм', 'которудум', 'жөнөттүм', 'убада*', 'сунуш*', 'алдап*', 'алдашты', 'сурады', 'сурашты',
   // Wages withheld.
   'unpaid', 'wages', 'salary', 'зарплат*', 'zarplat*', 'маош', 'maosh', 'намедиханд', 'namedihand',
 ];
