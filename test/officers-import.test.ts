@@ -78,7 +78,7 @@ describe('parseOfficersCsv', () => {
     const text = [
       header,
       'Aziz,+992900009001,officer,tg,1',
-      ',12,boss,uz;;,0',
+      ',12,boss,fr;;,0',
       'Emma,+992900009001,officer,en,1',
       'Dilnoza,+992900009002,officer,ru;ru,1.5',
       'Too,many,fields,here,1,2',
@@ -91,7 +91,7 @@ describe('parseOfficersCsv', () => {
           line: 3,
           reason:
             'name: is empty; phone: "12" is not a phone number in international form; role: must be one of officer, supervisor, not "boss"; ' +
-            'languages: must be one of tg, ru, en, not "uz"; escalation_level: must be 1 or more (1 is paged first)',
+            'languages: must be one of tg, ru, en, uz, ky, not "fr"; escalation_level: must be 1 or more (1 is paged first)',
         },
         { line: 4, reason: 'phone: +992900009001 is already on line 2' },
         { line: 5, reason: 'languages: names a language twice; escalation_level: "1.5" is not a whole number' },

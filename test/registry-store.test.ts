@@ -39,7 +39,7 @@ describe('importing into the registry', () => {
     expect(await repo.getVersion()).toBe(0);
     const result = await repo.putEntries(sample);
     expect(result.outcomes.every(({ outcome }) => outcome === 'added')).toBe(true);
-    expect(result.outcomes).toHaveLength(16);
+    expect(result.outcomes).toHaveLength(22);
     expect(result.version).toBe(1);
     expect(result.notInBatch).toEqual([]);
     expect(byId(await repo.loadAll())).toEqual(byId(sample));
@@ -77,7 +77,7 @@ describe('importing into the registry', () => {
     ]);
     expect(result.version).toBe(2);
     const stored = await repo.loadAll();
-    expect(stored).toHaveLength(17);
+    expect(stored).toHaveLength(23);
     expect(stored.find((entry) => entry.id === first!.id)?.status).toBe('revoked');
   });
 
@@ -86,7 +86,7 @@ describe('importing into the registry', () => {
     const result = await repo.putEntries(sample.slice(1));
     expect(result.notInBatch).toEqual([{ id: sample[0]!.id, name: sample[0]!.name }]);
     expect(result.version).toBe(1);
-    expect(await repo.loadAll()).toHaveLength(16);
+    expect(await repo.loadAll()).toHaveLength(22);
   });
 
   it('loads a registry larger than one query page', async () => {
