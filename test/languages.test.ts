@@ -14,7 +14,8 @@ import { AT_TTS } from '../shared/channels/africastalking-voice';
 import { TWILIO_TTS } from '../shared/channels/twilio-voice';
 import { audioManifestSchema, planSpeech, promptTextHash, recordingResolver } from '../shared/channels/voice-speech';
 import { SPOKEN_PROMPT_KEYS } from '../shared/domain/voice';
-import { checkRecordings, formatReport } from '../infra/prompts-check';
+import { formatReport } from '../infra/prompts-check';
+import { buildCatalogue } from '../shared/studio/catalogue';
 import { sampleUssdData } from './support/registry';
 
 const AT_LIMITS = { gsm: 182, ucs2: 80 };
@@ -217,13 +218,13 @@ describe('Uzbek and Kyrgyz on the voice line', () => {
     }
   });
 
-  it('are listed by prompts:check as needing every spoken prompt recorded', () => {
-    const report = checkRecordings({ recordings: {} }, () => true);
+  it('are in the prompt studio’s catalogue, and listed by prompts:check, as needing every spoken prompt recorded', () => {
+    const entries = buildCatalogue({ takes: [], manifest: { recordings: {} } });
     for (const lang of ['uz', 'ky'] as const) {
-      const missing = report.statuses.filter((s) => s.lang === lang && s.issue === 'missing').map((s) => s.key);
+      const missing = entries.filter((e) => e.lang === lang && e.status === 'missing').map((e) => e.key);
       expect(missing).toEqual([...SPOKEN_PROMPT_KEYS]);
     }
-    const text = formatReport(report);
+    const text = formatReport(entries);
     expect(text).toContain(`uz (every provider: neither Twilio nor Africa's Talking speaks Uzbek): ${SPOKEN_PROMPT_KEYS.length}`);
     expect(text).toContain(`ky (every provider: neither Twilio nor Africa's Talking speaks Kyrgyz): ${SPOKEN_PROMPT_KEYS.length}`);
   });

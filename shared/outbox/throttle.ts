@@ -1,12 +1,12 @@
 /**
  * The throughput limits for bulk messages: token buckets of SMS segments per second, one per provider and one per
- * mobile operator (a Tajik number's operator, told by its prefix as the Kannel routing tells it:
- * shared/channels/tajik-operators.ts). A broadcast message waits until both its provider and its operator have room.
+ * mobile operator (a Tajik, Uzbek or Kyrgyz number's operator, told by its prefix as the Kannel routing tells it:
+ * shared/channels/mobile-operators.ts). A broadcast message waits until both its provider and its operator have room.
  * Replies are not throttled here (a provider's own limit answers them with a retryable refusal); broadcasts wait
  * their turn.
  */
 import type { SmsProviderName } from '../config';
-import { tajikOperatorOf, type TajikOperator } from '../channels/tajik-operators';
+import { mobileOperatorOf, type MobileOperator } from '../channels/mobile-operators';
 
 export interface Clock {
   now(): number;
@@ -18,8 +18,8 @@ export const realClock: Clock = { now: Date.now, sleep: (ms) => new Promise((res
 export interface SegmentLimits {
   /** Segments per second per provider; a provider without one is not throttled. */
   perProvider: Partial<Record<SmsProviderName | 'local', number>>;
-  /** Segments per second per Tajik operator, whichever provider carries them; one without is not throttled. */
-  perOperator?: Partial<Record<TajikOperator, number>>;
+  /** Segments per second per operator, whichever provider carries them; one without is not throttled. */
+  perOperator?: Partial<Record<MobileOperator, number>>;
 }
 
 /** Each limit's share when `parts` consumers drain the same queue at once (each throttles on its own). */
@@ -40,7 +40,7 @@ export class SegmentThrottle {
   /** Waits until `segments` to `to` may go out through `provider` (and to its operator), then takes them. */
   async take(provider: SmsProviderName | 'local', segments: number, to: string): Promise<void> {
     await this.takeFrom(`provider:${provider}`, this.limits.perProvider[provider], segments);
-    const operator = tajikOperatorOf(to);
+    const operator = mobileOperatorOf(to);
     if (operator) await this.takeFrom(`operator:${operator}`, this.limits.perOperator?.[operator], segments);
   }
 

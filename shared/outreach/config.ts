@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import { parseQuietHours, type SegmentPrice } from '../domain/outreach/broadcast';
-import { TAJIK_OPERATORS, isTajikOperator, type TajikOperator } from '../channels/tajik-operators';
+import { MOBILE_OPERATORS, isMobileOperator, type MobileOperator } from '../channels/mobile-operators';
 
 /**
  * How many outbox invocations drain the bulk (broadcast) queue at once on AWS (SQS's least maximum concurrency),
@@ -33,19 +33,19 @@ const segmentRates = z
   });
 
 /**
- * `tcell=20,megafon=20`: bulk SMS segments per second per Tajik operator (each operator's SMPP bind has its own
+ * `tcell=20,megafon=20`: bulk SMS segments per second per operator (each operator's SMPP bind has its own
  * agreed rate, whichever provider carries the message); an operator not named is limited by its provider only.
  */
 const operatorRates = z
   .string()
   .default('tcell=10,megafon=10,zet-mobile=10,babilon-m=10,o-mobile=10')
   .transform((value, ctx) => {
-    const rates: Partial<Record<TajikOperator, number>> = {};
+    const rates: Partial<Record<MobileOperator, number>> = {};
     for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
       const [operator = '', rate] = part.split('=').map((p) => p.trim());
       const perSecond = Number(rate);
-      if (!isTajikOperator(operator) || !(perSecond > 0)) {
-        ctx.addIssue({ code: 'custom', message: `"${part}" is not OPERATOR=SEGMENTS_PER_SECOND (operators: ${TAJIK_OPERATORS.join(', ')})` });
+      if (!isMobileOperator(operator) || !(perSecond > 0)) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" is not OPERATOR=SEGMENTS_PER_SECOND (operators: ${MOBILE_OPERATORS.join(', ')})` });
         return z.NEVER;
       }
       rates[operator] = perSecond;
