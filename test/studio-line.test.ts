@@ -146,7 +146,7 @@ describe('the studio line', () => {
   it('records a Tajik prompt by phone on Twilio: PIN, language, number, its text, the beep, listen back, save', async () => {
     const call = twilioCall('/voice/twilio/studio', STAFF, 'CAstudio-twilio');
     await call.start();
-    expect(heard((await call.press(PIN)).body)).toEqual(['Выберите язык записи: таджикский — 1, русский — 2.']);
+    expect(heard((await call.press(PIN)).body)).toEqual(['Выберите язык записи: таджикский — 1, русский — 2, узбекский — 3, кыргызский — 4.']);
     const choose = await call.press('1');
     expect(heard(choose.body)).toEqual([`Введите номер фразы и нажмите решётку. Следующая незаписанная фраза — номер 1; для неё нажмите ноль и решётку.`]);
     expect(choose.xml.Gather[0]).toMatchObject({ finishOnKey: '#', action: `${BASE}/voice/twilio/studio?s=choose&t=0&l=tg` });

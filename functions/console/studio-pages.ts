@@ -9,14 +9,13 @@ import type { Hono } from 'hono';
 import * as z from 'zod';
 import { audioUrl } from '../../shared/channels/voice-speech';
 import { can, type Permission } from '../../shared/domain/console/access';
-import type { Lang } from '../../shared/domain/prompts';
+import { PROMPTS, type Lang } from '../../shared/domain/prompts';
 import { STUDIO_LANGUAGES, needsRecording, promptByNumber, type CatalogueEntry } from '../../shared/studio/catalogue';
 import { recordingScript } from '../../shared/studio/script';
 import { csrfField, dateTime, layout, tr, trd, type ConsoleContext, type ConsoleEnv, type Markup, type PageContext } from './layout';
 import { STUDIO_JS } from './studio-script';
 
 const langSchema = z.enum(STUDIO_LANGUAGES as [Lang, ...Lang[]]);
-const LANG_NAMES: Partial<Record<Lang, string>> = { tg: 'Тоҷикӣ', ru: 'Русский', en: 'English' };
 
 function studioPage(page: PageContext, lang: Lang, entries: readonly CatalogueEntry[], audioBaseUrl: string, approver: boolean): Markup {
   const mine = entries.filter((e) => e.lang === lang);
@@ -46,7 +45,7 @@ function studioPage(page: PageContext, lang: Lang, entries: readonly CatalogueEn
         <th scope="col">${tr(page, 'studio.status')}</th><th scope="col">${tr(page, 'studio.text')}</th><th scope="col">${tr(page, 'studio.take')}</th><th scope="col"></th></tr></thead>
         <tbody>${rows.map(row)}</tbody></table>`;
   const body = html`<p>${tr(page, 'studio.intro')}</p>
-  <nav aria-label="${tr(page, 'studio.languages')}"><p>${STUDIO_LANGUAGES.map((l) => (l === lang ? html`<strong>${LANG_NAMES[l] ?? l}</strong> ` : html`<a href="/console/studio?lang=${l}">${LANG_NAMES[l] ?? l}</a> `))}
+  <nav aria-label="${tr(page, 'studio.languages')}"><p>${STUDIO_LANGUAGES.map((l) => (l === lang ? html`<strong>${PROMPTS[l]['lang.name']}</strong> ` : html`<a href="/console/studio?lang=${l}">${PROMPTS[l]['lang.name']}</a> `))}
     — <a href="/console/studio/script.csv?lang=${lang}" download>${tr(page, 'studio.script')}</a></p></nav>
   <p>${tr(page, 'studio.counts', { todo: todo.length, total: mine.length, approved: mine.filter((e) => e.status === 'approved').length })}</p>
   <p class="muted needs-script">${tr(page, 'studio.needsScript')}</p>

@@ -9,7 +9,7 @@
  * are read in Latin letters and staff read the prompt from the script). Who may call, the PIN check and saving the
  * take are the shell's (shared/voice/studio-call.ts); this decides what is said and asked next.
  */
-import { isLang, type Lang } from '../prompts';
+import { isLang, t, type Lang } from '../prompts';
 import type { Segment, VoiceAction } from '../voice';
 
 export const STUDIO_STEPS = ['start', 'pin', 'lang', 'choose', 'review', 'decide'] as const;
@@ -99,7 +99,8 @@ export interface StudioResult {
   event?: StudioEvent;
 }
 
-const LANG_NAMES: Partial<Record<Lang, string>> = { tg: 'таджикский', ru: 'русский', en: 'английский' };
+/** A language's name as the studio line's Russian voice says it. */
+const langName = (lang: Lang) => t('ru', `escalation.language.${lang}`);
 const STATUS_WORDS: Record<StudioPrompt['status'], string> = {
   missing: 'не записана',
   stale: 'текст изменился, нужна новая запись',
@@ -170,13 +171,13 @@ export function studioStep(request: StudioRequest): StudioResult {
       if (tries >= MAX_PIN_ATTEMPTS) return { actions: hangup('Неверный PIN-код. До свидания.'), event: 'pin_refused' };
       return { actions: [gather(say('Неверный PIN-код. Попробуйте ещё раз и нажмите решётку.'), { step: 'pin', tries }, '#')], event: 'pin_refused' };
     }
-    const menu = langs.map((lang, i) => `${LANG_NAMES[lang] ?? lang} — ${i + 1}`).join(', ');
+    const menu = langs.map((lang, i) => `${langName(lang)} — ${i + 1}`).join(', ');
     return { actions: [gather(say(`Выберите язык записи: ${menu}.`), { step: 'lang', tries: 0 })], event: 'pin_accepted' };
   }
   if (state.step === 'lang') {
     const lang = langs[Number(digits) - 1];
     if (!lang) {
-      const menu = langs.map((l, i) => `${LANG_NAMES[l] ?? l} — ${i + 1}`).join(', ');
+      const menu = langs.map((l, i) => `${langName(l)} — ${i + 1}`).join(', ');
       if (state.tries >= 2) return { actions: hangup('До свидания.') };
       return { actions: [gather(say(`Выберите язык записи: ${menu}.`), { step: 'lang', tries: state.tries + 1 })] };
     }
