@@ -31,9 +31,9 @@ const take = (over: Partial<StudioRecording> = {}): StudioRecording => ({
 });
 
 describe('the studio catalogue', () => {
-  it('lists every spoken prompt in Tajik and Russian, numbered in speaking order, all missing with nothing recorded', () => {
+  it('lists every spoken prompt in Tajik, Russian, Uzbek and Kyrgyz, numbered in speaking order, all missing with nothing recorded', () => {
     const entries = buildCatalogue({ takes: [], manifest: { recordings: {} } });
-    expect(entries).toHaveLength(SPOKEN_PROMPT_KEYS.length * 2);
+    expect(entries).toHaveLength(SPOKEN_PROMPT_KEYS.length * 4);
     expect(entries.every((e) => e.status === 'missing')).toBe(true);
     const menu = entries.find((e) => e.lang === 'tg' && e.key === 'voice.menu')!;
     expect(menu).toEqual({ number: SPOKEN_PROMPT_KEYS.indexOf('voice.menu') + 1, key: 'voice.menu', lang: 'tg', text: textOf('tg', 'voice.menu'), textHash: promptTextHash(textOf('tg', 'voice.menu')), status: 'missing' });
