@@ -193,6 +193,82 @@ describe('console authorisation', () => {
   });
 });
 
+describe('assigning a case and calling the reporter back from the console', () => {
+  const DILNOZA = '+992900009002';
+  const REPORTER = '+992900000731';
+
+  async function urgentCase(idempotencyKey: string, consent: boolean) {
+    const sealed = consent ? await hotline.deps.intake.vault.encrypt(REPORTER) : undefined;
+    const { report } = await hotline.deps.reports.create(
+      {
+        channel: 'ussd', lang: 'tg', category: 'job_offer', paid: 'about_to_pay', identifiers: [{ kind: 'phone', value: '+992900000732' }],
+        callbackConsent: consent, urgency: { urgent: true, reasons: ['about_to_pay'] }, createdAt: new Date().toISOString(), reporterKey: `reporter-${idempotencyKey}`,
+      },
+      idempotencyKey,
+      sealed,
+    );
+    return report.reference;
+  }
+
+  it('hands the case to another officer, who is told by SMS with its code; only a supervisor takes it from its holder', async () => {
+    const reference = await urgentCase('console-assign-1', false);
+    const dilnozaKey = hotline.deps.callerKey(DILNOZA);
+    const officer = new Browser();
+    await officer.signIn('officer@sample.test');
+    const page = await (await officer.fetch(`${hotline.url}/console/cases/${reference}`)).text();
+    expect(page).toContain(`<option value="${dilnozaKey}">Dilnoza Saidova (SAMPLE) (level 1)</option>`);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+    const assigned = await officer.post(`/console/cases/${reference}/assign`, { _csrf: csrf, officer: dilnozaKey });
+    expect(assigned.url).toContain('done=assigned');
+    expect((await hotline.deps.escalation.escalations.get(reference))?.acknowledgedBy).toMatchObject({ key: dilnozaKey, name: 'Dilnoza Saidova (SAMPLE)' });
+    expect((await hotline.deps.reports.getByReference(reference))?.status).toBe('acknowledged');
+    await hotline.deps.localQueue.drain();
+    const code = hotline.deps.escalation.commandCode(dilnozaKey, `case:${reference}`);
+    const toDilnoza = (await hotline.deps.localOutbox.list(hotline.deps.messages)).filter((m) => m.to === DILNOZA).map((m) => m.text);
+    expect(toDilnoza.join('\n')).toContain(`SafeJob ${reference}: Aziz Rahimov (SAMPLE) передал(а) дело вам.`);
+    expect(toDilnoza.join('\n')).toContain(`DONE ${reference} ${code}`);
+
+    // Dilnoza holds it now: the officer cannot take it back; the supervisor can.
+    const aziz = (await hotline.deps.escalation.officers.findByEmail('officer@sample.test'))!;
+    const back = await officer.post(`/console/cases/${reference}/assign`, { _csrf: csrf, officer: aziz.key });
+    expect(back.url).toContain('problem=held_by_other');
+    expect((await hotline.deps.escalation.escalations.get(reference))?.acknowledgedBy?.key).toBe(dilnozaKey);
+    const supervisor = new Browser();
+    await supervisor.signIn('supervisor@sample.test');
+    const supervisorCsrf = await supervisor.csrfOf(`/console/cases/${reference}`);
+    expect((await supervisor.post(`/console/cases/${reference}/assign`, { _csrf: supervisorCsrf, officer: aziz.key })).url).toContain('done=assigned');
+    expect((await hotline.deps.escalation.escalations.get(reference))?.acknowledgedBy?.key).toBe(aziz.key);
+    const trail = await hotline.deps.escalation.escalations.listAudit(reference);
+    expect(trail.filter((r) => r.action === 'assigned').map((r) => [r.actor?.name, r.detail])).toEqual([
+      ['Aziz Rahimov (SAMPLE)', { to: 'Dilnoza Saidova (SAMPLE)' }],
+      ['Malika Yusupova (SAMPLE)', { to: 'Aziz Rahimov (SAMPLE)', from: 'Dilnoza Saidova (SAMPLE)' }],
+    ]);
+    expect((await officer.post(`/console/cases/${reference}/assign`, { _csrf: csrf, officer: 'no-such-officer' })).url).toContain('problem=unknown_officer');
+  });
+
+  it('calls the reporter back through the masked bridge only with their consent, and audits it', async () => {
+    const reference = await urgentCase('console-call-1', true);
+    const officer = new Browser();
+    await officer.signIn('officer@sample.test');
+    const page = await (await officer.fetch(`${hotline.url}/console/cases/${reference}`)).text();
+    expect(page).toContain('Call the reporter back');
+    expect(page).not.toContain('900000731');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+    expect((await officer.post(`/console/cases/${reference}/call`, { _csrf: csrf })).url).toContain('done=called');
+    expect(hotline.deps.localCalls.list()).toContainEqual(expect.objectContaining({ reference, officerPhone: '+992900009001', reporterPhone: REPORTER }));
+    const trail = await hotline.deps.escalation.escalations.listAudit(reference);
+    expect(trail.map((r) => r.action)).toEqual(expect.arrayContaining(['ack', 'call_requested', 'call_placed']));
+    expect(JSON.stringify(trail)).not.toContain('900000731');
+
+    const without = await urgentCase('console-call-2', false);
+    const calls = hotline.deps.localCalls.list().length;
+    const other = await (await officer.fetch(`${hotline.url}/console/cases/${without}`)).text();
+    expect(other).not.toContain('Call the reporter back');
+    expect((await officer.post(`/console/cases/${without}/call`, { _csrf: csrf })).url).toContain('problem=no_consent');
+    expect(hotline.deps.localCalls.list()).toHaveLength(calls);
+  });
+});
+
 describe("the analysts' dashboard", () => {
   it('shows which quiz scenarios people still get wrong, as counts only, in the page and its CSV', async () => {
     // Two takings: one right throughout, one that fell for the Telegram "recruiter" asking a fee.

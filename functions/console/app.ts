@@ -111,6 +111,8 @@ const actionSchemas = {
     .transform(({ outcome, note }): CaseAction => ({ name: 'close', outcome, ...(note ? { note } : {}) })),
   reopen: z.object({}).transform((): CaseAction => ({ name: 'reopen' })),
   sharing: z.object({ given: z.enum(['yes', 'no']) }).transform(({ given }): CaseAction => ({ name: 'sharing', given: given === 'yes' })),
+  assign: z.object({ officer: z.string().min(1).max(100) }).transform(({ officer }): CaseAction => ({ name: 'assign', officerKey: officer })),
+  call: z.object({}).transform((): CaseAction => ({ name: 'call' })),
 } as const;
 
 const referSchema = z.object({
@@ -287,6 +289,8 @@ export function createConsoleApp(getDeps: Provider<ConsoleServices>): Hono<Env> 
     close: 'closed',
     reopen: 'reopened',
     sharing: 'sharingRecorded',
+    assign: 'assigned',
+    call: 'called',
   };
 
   for (const name of Object.keys(actionSchemas) as (keyof typeof actionSchemas)[]) {

@@ -110,6 +110,10 @@ export function casePage(page: PageContext, detail: CaseDetail, organisations: P
   <h2>${tr(page, 'case.actions')}</h2>
   <div class="actions">
     ${!closed && !state?.acknowledgedBy ? html`<form method="post" action="${post('ack')}">${csrfField(page)}<p>${tr(page, 'action.ack.help')}</p><button type="submit">${tr(page, 'action.ack')}</button></form>` : ''}
+    ${closed ? '' : html`<form method="post" action="${post('assign')}">${csrfField(page)}<label for="assign-officer">${tr(page, 'action.assign')}</label>
+      <select id="assign-officer" name="officer" required>${detail.officers.map((o) => html`<option value="${o.key}"${state?.acknowledgedBy?.key === o.key ? ' selected' : ''}>${o.name} (${tr(page, 'action.assign.level', { level: o.level })}${o.role === 'supervisor' ? `, ${trd(page, 'role.supervisor')}` : ''})</option>`)}</select>
+      <p class="muted">${tr(page, 'action.assign.help')}</p><button type="submit">${tr(page, 'action.assign.save')}</button></form>`}
+    ${detail.callbackAvailable && !closed ? html`<form method="post" action="${post('call')}">${csrfField(page)}<p>${tr(page, 'action.call.help')}</p><button type="submit">${tr(page, 'action.call')}</button></form>` : ''}
     <form method="post" action="${post('note')}">${csrfField(page)}<label for="note-text">${tr(page, 'action.note')}</label><textarea id="note-text" name="text" required maxlength="500"></textarea><button type="submit">${tr(page, 'action.note.save')}</button></form>
     ${detail.callbackAvailable ? html`<form method="post" action="${post('message')}">${csrfField(page)}<label for="message-text">${tr(page, 'action.message')}</label><textarea id="message-text" name="text" required maxlength="300"></textarea><button type="submit">${tr(page, 'action.message.send')}</button></form>` : ''}
     <form method="post" action="${post('sharing')}">${csrfField(page)}<fieldset><legend>${tr(page, 'action.sharing')}</legend>

@@ -20,7 +20,7 @@ import {
   type ReportStatus,
 } from '../domain/report';
 import type { Lang } from '../domain/prompts';
-import { reopenCase, runReportCommand, type ReportCommand } from '../escalation/service';
+import { assignCase, reopenCase, runReportCommand, type AssignOutcome, type ReportCommand } from '../escalation/service';
 import type { ConsoleServices } from '../runtime';
 
 /** How far back the queue looks (the dashboard's 13 months and a little more). */
@@ -108,6 +108,8 @@ export interface CaseDetail {
   callbackAvailable: boolean;
   /** Other cases naming one of this case's identifiers, per identifier. */
   related: { identifier: Identifier; references: string[] }[];
+  /** The rota, for assigning the case: by rota key (a keyed hash, never a number). */
+  officers: { key: string; name: string; level: number; role: string }[];
 }
 
 /** A case as an officer sees it; the view itself is audited. */
@@ -116,7 +118,7 @@ export async function openCase(deps: ConsoleServices, user: ConsoleUser, referen
   if (!report) return undefined;
   const officer = await deps.escalation.officers.findByEmail(user.email);
   await deps.escalation.escalations.audit(reference, new Date(deps.now()).toISOString(), 'viewed', actorOf(user, officer), { by: user.roles.join(',') });
-  const [state, audit, referrals, sharing, sealed, related] = await Promise.all([
+  const [state, audit, referrals, sharing, sealed, related, rota] = await Promise.all([
     deps.escalation.escalations.get(reference),
     deps.escalation.escalations.listAudit(reference),
     deps.referrals.ofCase(reference),
@@ -128,8 +130,10 @@ export async function openCase(deps: ConsoleServices, user: ConsoleUser, referen
         references: ((await deps.reports.getIdentifier(identifier.kind, identifierValue(identifier)))?.references ?? []).filter((r) => r !== reference),
       })),
     ),
+    deps.escalation.officers.list(),
   ]);
-  return { report, state, audit, referrals, sharing, callbackAvailable: sealed !== undefined, related };
+  const officers = rota.map(({ key, name, level, role }) => ({ key, name, level, role })).sort((a, b) => a.level - b.level || a.name.localeCompare(b.name));
+  return { report, state, audit, referrals, sharing, callbackAvailable: sealed !== undefined, related, officers };
 }
 
 export type CaseAction =
@@ -138,11 +142,35 @@ export type CaseAction =
   | { name: 'close'; outcome: CaseOutcome; note?: string }
   | { name: 'reopen' }
   | { name: 'message'; text: string }
-  | { name: 'sharing'; given: boolean };
+  | { name: 'sharing'; given: boolean }
+  /** Hand the case to the officer with this rota key. */
+  | { name: 'assign'; officerKey: string }
+  /** Ring the officer and bridge them to the reporter (the masked CALL bridge), only with call-back consent. */
+  | { name: 'call' };
 
-export type ActionResult =
-  | { ok: true; message: string }
-  | { ok: false; problem: 'not_on_rota' | 'forbidden' | 'no_consent' | 'not_closed' | 'unknown_case' | 'refused'; message?: string };
+export type ActionProblem =
+  | 'not_on_rota'
+  | 'forbidden'
+  | 'no_consent'
+  | 'not_closed'
+  | 'unknown_case'
+  | 'refused'
+  | 'call_failed'
+  | 'case_closed'
+  | 'held_by_other'
+  | 'unknown_officer';
+
+export type ActionResult = { ok: true; message: string } | { ok: false; problem: ActionProblem; message?: string };
+
+const ASSIGN_RESULTS: Record<AssignOutcome, ActionResult> = {
+  assigned: { ok: true, message: 'assigned' },
+  already: { ok: true, message: 'already' },
+  closed: { ok: false, problem: 'case_closed' },
+  taken_by_other: { ok: false, problem: 'held_by_other' },
+  not_your_case: { ok: false, problem: 'refused' },
+  unknown_case: { ok: false, problem: 'unknown_case' },
+  unknown_officer: { ok: false, problem: 'unknown_officer' },
+};
 
 /** An officer's action on a case. `message` is the officer-language reply the SMS command would have sent. */
 export async function actOnCase(deps: ConsoleServices, user: ConsoleUser, reference: string, action: CaseAction): Promise<ActionResult> {
@@ -176,6 +204,13 @@ export async function actOnCase(deps: ConsoleServices, user: ConsoleUser, refere
       await deps.outbox.send(await deps.vault.decrypt(sealed), action.text);
       await deps.escalation.escalations.audit(reference, at, 'reporter_messaged', actor, { text: action.text });
       return { ok: true, message: 'sent' };
+    }
+    case 'assign':
+      return ASSIGN_RESULTS[await assignCase(deps.escalation, officer, reference, action.officerKey)];
+    case 'call': {
+      if (!report.callbackConsent || !(await deps.reports.getSealedCallbackNumber(reference))) return { ok: false, problem: 'no_consent' };
+      const placed = await command({ name: 'call', reference });
+      return placed.ok ? placed : { ok: false, problem: 'call_failed', ...(placed.message ? { message: placed.message } : {}) };
     }
     case 'sharing':
       await deps.referrals.recordSharingConsent({ reference, given: action.given, source: 'officer', recordedBy: actor, at });

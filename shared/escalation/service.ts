@@ -18,6 +18,7 @@ import {
   escalates,
   heldReportEffects,
   officerLanguage,
+  onAssign,
   onReopen,
   onTimeout,
   repage,
@@ -31,6 +32,7 @@ import {
 import {
   dutyReply,
   isOfficerCommand,
+  mayActOn,
   needsCode,
   parseOfficerCommand,
   reportCommandReply,
@@ -477,7 +479,7 @@ export async function runReportCommand(
     await runEffects(deps, stores, reply.effects, report, rota, officer, outcomes);
     const callRequested = [...(reply.transition?.effects ?? []), ...reply.effects].some((effect) => effect.type === 'bridgeCall');
     // The CALL reply says what happened, not what was meant to: a bridge that failed (or never ran) is reported.
-    const refused = reply.refused === true;
+    const refused = reply.refused === true || (command.name === 'call' && !outcomes.call?.ok);
     return callRequested && reference && !outcomes.call?.ok
       ? { text: callFailedText(officer, reference, code, outcomes.call?.failure ?? 'provider'), refused }
       : { text: reply.text, refused };
@@ -502,6 +504,28 @@ export async function reopenCase(deps: EscalationDeps, officer: OfficerRecord, r
     if (await commit(deps, stores, state, transition, report, rota, officer)) return true;
   }
   throw new EscalationConflictError(`reopen ${reference}: the state kept changing`);
+}
+
+export type AssignOutcome = 'assigned' | 'already' | 'closed' | 'taken_by_other' | 'not_your_case' | 'unknown_case' | 'unknown_officer';
+
+/**
+ * Hands a case to the officer `toKey` (the console), by the rules of `onAssign` and, like every SMS command, only
+ * when `by` may act on the case at all.
+ */
+export async function assignCase(deps: EscalationDeps, by: OfficerRecord, reference: string, toKey: string): Promise<AssignOutcome> {
+  const stores: Stores = deps;
+  for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+    const [report, state, rota] = await Promise.all([deps.reports.getByReference(reference), stores.escalations.get(reference), stores.officers.list()]);
+    if (!report) return 'unknown_case';
+    const to = rota.find((officer) => officer.key === toKey);
+    if (!to) return 'unknown_officer';
+    if (!mayActOn(rotaView(by), state)) return 'not_your_case';
+    const outcome = onAssign(state, report, rotaView(by), rotaView(to), rota.map(rotaView), caseCode(deps, to.key, reference), deps.now());
+    if (outcome.outcome !== 'taken') return outcome.outcome;
+    if (outcome.already) return 'already';
+    if (await commit(deps, stores, state, outcome.transition, report, rota, by)) return 'assigned';
+  }
+  throw new EscalationConflictError(`assign ${reference}: the state kept changing`);
 }
 
 function callFailedText(officer: OfficerRecord, reference: string, code: string, failure: CallFailure): string {

@@ -41,5 +41,5 @@ export {
 } from './state';
 export { formatAmount, reasonsText, pageText } from './page-texts';
 export { start, onTimeout, changed, repage } from './paging';
-export { onAck, onDone, onRefer, onCall, onReopen, type TakeOutcome, type CallOutcome } from './officer-actions';
+export { onAck, onAssign, onDone, onRefer, onCall, onReopen, type TakeOutcome, type CallOutcome } from './officer-actions';
 export { escalates, heldForReporterLimit, heldReportEffects } from './reporter-limit';

@@ -172,6 +172,41 @@ export function onCall(
 }
 
 /**
+ * Assigning a case (from the console): `to` holds it from now on, paging stops, the officers paged are told who has
+ * it, and `to` gets an SMS with the case's `code` so that they can act on it by SMS too. Anyone who may act on the
+ * case may assign it while nobody or they themselves hold it; taking it from another holder is a supervisor's call.
+ */
+export function onAssign(
+  state: EscalationState | undefined,
+  report: Report,
+  by: RotaOfficer,
+  to: RotaOfficer,
+  rota: readonly RotaOfficer[],
+  code: string,
+  now: number,
+): TakeOutcome {
+  if (state?.status === 'closed') return { outcome: 'closed', by: state.closedBy };
+  const holder = state?.acknowledgedBy;
+  if (holder && holder.key !== by.key && by.role !== 'supervisor') return { outcome: 'taken_by_other', by: holder };
+  if (holder?.key === to.key) return { outcome: 'taken', already: true, transition: { state: state!, effects: [] } };
+  const taken = holder ? undefined : take(state, report, to, rota, now);
+  // take() records an ACK by `to`; the audit records who assigned it instead.
+  const from = taken?.outcome === 'taken' ? taken.transition : { state: state!, effects: [] };
+  return {
+    outcome: 'taken',
+    already: false,
+    transition: {
+      state: { ...from.state, version: (state?.version ?? 0) + 1, updatedAt: iso(now), acknowledgedBy: { ...person(to), at: iso(now) } },
+      effects: [
+        ...from.effects.filter((effect) => effect.type !== 'audit'),
+        { type: 'audit', action: 'assigned', actor: person(by), detail: { to: to.name, ...(holder ? { from: holder.name } : {}) } },
+        ...smsTo([person(to)], rota, (lang) => t(lang, 'officer.assigned', { reference: report.reference, name: by.name, code })),
+      ],
+    },
+  };
+}
+
+/**
  * Reopening a closed case (from the console): it is the reopening officer's again, acknowledged, without paging
  * anyone (it was handled once; the officer reopens it because they are working on it).
  */

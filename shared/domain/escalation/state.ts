@@ -81,6 +81,8 @@ export const AUDIT_ACTIONS = [
   'viewed',
   'exported',
   'reopen',
+  /** A case handed to an officer (from the console): `to`, and `from` when someone held it. */
+  'assigned',
   'reporter_messaged',
   'sharing_consent',
   'referral_created',
