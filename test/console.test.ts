@@ -296,6 +296,102 @@ describe("the analysts' dashboard", () => {
   });
 });
 
+describe("the administrators' uploads: registry and rota, checked then applied", () => {
+  const REGISTRY_HEADER = 'kind,name,aliases,licence_number,country,status,valid_until,phones,websites,source,checked_on';
+  /** One sample agency suspended (changed), one new agency. */
+  const REGISTRY_FILE = [
+    REGISTRY_HEADER,
+    'agency,Ширкати Ҷаҳонгир Сафар (SAMPLE),,SAMPLE-TJ-0001,TJ,suspended,2027-06-30,+992 90 000 1001;+992900001002,jahongir-safar.example,SAMPLE DATA – fictional,2026-11-30',
+    'agency,Роҳи Нав (SAMPLE),,SAMPLE-TJ-0099,TJ,valid,2027-12-31,+992900001099,rohi-nav.example,SAMPLE DATA – fictional,2026-11-30',
+  ].join('\n');
+
+  async function upload(browser: Browser, kind: string, csv: string, fileName = 'upload.csv') {
+    const csrf = await browser.csrfOf('/console/admin');
+    const form = new FormData();
+    form.set('_csrf', csrf);
+    form.set('mode', 'check');
+    form.set('file', new Blob([csv], { type: 'text/csv' }), fileName);
+    return browser.fetch(`${hotline.url}/console/admin/${kind}`, { method: 'POST', body: form });
+  }
+
+  it('shows every bad line of a registry file and writes nothing', async () => {
+    const admin = new Browser();
+    await admin.signIn('admin@sample.test');
+    const before = (await hotline.deps.registryEntries.loadAll()).length;
+    const bad = `${REGISTRY_FILE}\nagency,Бе Кишвар (SAMPLE),,SAMPLE-TJ-0100,Tajikistan,valid,,,,SAMPLE,2026-11-30\nemployer,,,,TJ,valid,,,,SAMPLE,2026-11-30`;
+    const response = await upload(admin, 'registry', bad);
+    expect(response.status).toBe(400);
+    const page = await response.text();
+    expect(page).toContain('The file has errors; nothing was written.');
+    expect(page).toMatch(/line 4: [^<]*country/);
+    expect(page).toMatch(/line 5: [^<]*name/);
+    expect((await hotline.deps.registryEntries.loadAll()).length).toBe(before);
+    expect((await hotline.console.sessions.listEvents()).at(-1)).toMatchObject({ action: 'directory_checked', detail: { kind: 'registry', valid: false, errors: 2 } });
+  });
+
+  it('dry-runs a registry file (added, changed, kept), then applies exactly that', async () => {
+    const admin = new Browser();
+    await admin.signIn('admin@sample.test');
+    const before = await hotline.deps.registryEntries.loadAll();
+    const version = await hotline.deps.registryEntries.getVersion();
+    const checked = await upload(admin, 'registry', REGISTRY_FILE);
+    expect(checked.status).toBe(200);
+    const page = await checked.text();
+    expect(page).toContain('Dry run: what applying would change');
+    expect(page).toMatch(/Added \(1\)<\/h4><ul><li>Роҳи Нав \(SAMPLE\) \([^)]+\)<\/li><\/ul>/);
+    expect(page).toMatch(/Changed \(1\)<\/h4><ul><li>Ширкати Ҷаҳонгир Сафар \(SAMPLE\)/);
+    expect(page).toContain(`Not in the file (kept) (${before.length - 1})`);
+    expect(await hotline.deps.registryEntries.getVersion()).toBe(version);
+    expect((await hotline.console.sessions.listEvents()).at(-1)).toMatchObject({ action: 'directory_checked', detail: { kind: 'registry', added: 1, changed: 1 } });
+
+    // The apply form carries the checked file back.
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+    const carried = /<textarea name="csv" hidden aria-hidden="true">([^<]*)<\/textarea>/.exec(page)![1]!.replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    const applied = await admin.post('/console/admin/registry', { _csrf: csrf, mode: 'apply', csv: carried });
+    expect(await applied.text()).toContain('<h3>Applied</h3>');
+    const after = await hotline.deps.registryEntries.loadAll();
+    expect(after).toHaveLength(before.length + 1);
+    expect(after.find((e) => e.licenceNumber === 'SAMPLE-TJ-0001')?.status).toBe('suspended');
+    expect(await hotline.deps.registryEntries.getVersion()).toBe(version + 1);
+    expect((await hotline.console.sessions.listEvents()).at(-1)).toMatchObject({ action: 'directory_uploaded', actor: { name: expect.any(String) }, detail: { kind: 'registry', added: 1, changed: 1 } });
+  });
+
+  it('dry-runs and applies a rota file, naming officers but never their numbers', async () => {
+    const admin = new Browser();
+    await admin.signIn('admin@sample.test');
+    const rota = [
+      'name,phone,role,languages,escalation_level,email',
+      'Rustam Davlatov (SAMPLE),+992900009006,supervisor,tg;ru;en,2,',
+      'Zarina Karimova (SAMPLE),+992900009007,officer,tg;ru,1,',
+    ].join('\n');
+    const page = await (await upload(admin, 'rota', rota)).text();
+    expect(page).toContain('<li>Zarina Karimova (SAMPLE) (level 1, officer)</li>');
+    expect(page).toContain('<li>Rustam Davlatov (SAMPLE) (level 2, supervisor)</li>');
+    expect(page).toContain('<li>Aziz Rahimov (SAMPLE)</li>');
+    // Only the apply form carries the file itself back; the difference shown names people.
+    expect(page.replace(/<textarea name="csv"[^]*?<\/textarea>/, '')).not.toContain('900009007');
+    expect(await hotline.deps.escalation.officers.get(hotline.deps.callerKey('+992900009007'))).toBeUndefined();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+    await admin.post('/console/admin/rota', { _csrf: csrf, mode: 'apply', csv: rota });
+    expect(await hotline.deps.escalation.officers.get(hotline.deps.callerKey('+992900009007'))).toMatchObject({ name: 'Zarina Karimova (SAMPLE)', level: 1, onDuty: true });
+    expect((await hotline.deps.escalation.officers.get(hotline.deps.callerKey('+992900009006')))?.level).toBe(2);
+    // Kept, not deleted: an upload never removes anyone.
+    expect(await hotline.deps.escalation.officers.findByEmail('officer@sample.test')).toBeDefined();
+  });
+
+  it('refuses an upload without the CSRF token, and another role', async () => {
+    const admin = new Browser();
+    await admin.signIn('admin@sample.test');
+    const form = new FormData();
+    form.set('mode', 'check');
+    form.set('file', new Blob([REGISTRY_FILE], { type: 'text/csv' }), 'r.csv');
+    expect((await admin.fetch(`${hotline.url}/console/admin/registry`, { method: 'POST', body: form })).status).toBe(403);
+    const officer = new Browser();
+    await officer.signIn('officer@sample.test');
+    expect((await upload(officer, 'rota', 'x').catch(() => undefined))?.status ?? 403).toBe(403);
+  });
+});
+
 describe('SesMailSender', () => {
   it('sends a plain-text e-mail through SES v2 from the configured address', async () => {
     let sent: unknown;

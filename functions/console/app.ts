@@ -28,8 +28,8 @@ import { partnerListPage, partnerReferralPage } from './referral-pages';
 import { CONSOLE_CSS } from './styles';
 import { dashboard } from '../../shared/console/dashboard';
 import { dashboardCsv, dashboardPage } from './dashboard-pages';
-import { uploadPartnerDirectory } from '../../shared/console/directory';
-import { adminPage } from './admin-pages';
+import { DIRECTORY_KINDS, uploadDirectory, type DirectoryKind } from '../../shared/console/directory';
+import { adminPage, type AdminView, type UploadOutcome } from './admin-pages';
 import { studioRoutes } from './studio-pages';
 
 export type { ConsoleContext } from './layout';
@@ -380,19 +380,23 @@ export function createConsoleApp(getDeps: Provider<ConsoleServices>): Hono<Env> 
 
   // --- Administrators ------------------------------------------------------------------------------------------
 
-  app.get('/console/admin', requirePermission('directory.manage'), async (c) =>
-    render(c, adminPage(pageContext(c), await c.get('deps').partners.directory())),
-  );
+  const adminView = async (deps: ConsoleServices): Promise<AdminView> => {
+    const [directory, entries, rota] = await Promise.all([deps.partners.directory(), deps.registryEntries.loadAll(), deps.escalation.officers.list()]);
+    return { directory, registryEntries: entries.length, rota: { officers: rota.length, onDuty: rota.filter((o) => o.onDuty).length } };
+  };
 
-  app.post('/console/admin/partners', requirePermission('directory.manage'), async (c) => {
+  app.get('/console/admin', requirePermission('directory.manage'), async (c) => render(c, adminPage(pageContext(c), await adminView(c.get('deps')))));
+
+  app.post(`/console/admin/:kind{${DIRECTORY_KINDS.join('|')}}`, requirePermission('directory.manage'), async (c) => {
+    const kind = param(c, 'kind') as DirectoryKind;
     const body = await c.req.parseBody();
     const file = body.file;
     const text = file instanceof File ? await file.text() : typeof body.csv === 'string' ? body.csv : '';
     const apply = body.mode === 'apply';
     const deps = c.get('deps');
-    const result = await uploadPartnerDirectory(deps, c.get('session').user, text, apply);
-    const upload = result.ok ? { diff: result.diff, applied: apply, text } : { errors: result.errors };
-    return render(c, adminPage(pageContext(c), await deps.partners.directory(), upload), result.ok ? 200 : 400);
+    const result = await uploadDirectory(deps, c.get('session').user, kind, text, apply);
+    const upload: UploadOutcome = result.ok ? { kind, diff: result.diff, applied: apply, text } : { kind, errors: result.errors };
+    return render(c, adminPage(pageContext(c), await adminView(deps), upload), result.ok ? 200 : 400);
   });
 
   studioRoutes(app, { render, pageContext, flashOf, requirePermission });

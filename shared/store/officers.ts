@@ -89,20 +89,32 @@ export class OfficerRepository {
    * updates changed ones in place, keeping their duty status; unchanged ones are not written. Never deletes.
    */
   async putOfficers(officers: readonly OfficerImport[], now: Date = new Date()): Promise<PutOfficersResult> {
+    const { planned, notInFile } = await this.compare(officers);
+    for (const { officer, outcome, hash, previousHash } of planned) {
+      if (outcome === 'added') await this.add(officer, hash, now);
+      if (outcome === 'updated') await this.update(officer, hash, previousHash!, now);
+    }
+    return { outcomes: planned.map(({ officer, outcome }) => ({ officer, outcome })), notInFile };
+  }
+
+  /** What `putOfficers` would do with `officers`, writing nothing (a dry run). */
+  async plan(officers: readonly OfficerImport[]): Promise<PutOfficersResult> {
+    const { planned, notInFile } = await this.compare(officers);
+    return { outcomes: planned.map(({ officer, outcome }) => ({ officer, outcome })), notInFile };
+  }
+
+  private async compare(officers: readonly OfficerImport[]) {
     const stored = new Map((await this.list()).map((record) => [record.key, record]));
     const inFile = new Set(officers.map((officer) => officer.key));
     if (inFile.size !== officers.length) throw new Error('the rota lists one number twice');
-    const outcomes: PutOfficersResult['outcomes'] = [];
-    for (const officer of officers) {
+    const planned = officers.map((officer) => {
       const hash = officerContentHash(officer);
       const before = stored.get(officer.key);
       const outcome: ImportOutcome = !before ? 'added' : before.contentHash === hash ? 'unchanged' : 'updated';
-      if (outcome === 'added') await this.add(officer, hash, now);
-      if (outcome === 'updated') await this.update(officer, hash, before!.contentHash, now);
-      outcomes.push({ officer, outcome });
-    }
+      return { officer, outcome, hash, previousHash: before?.contentHash };
+    });
     const notInFile = [...stored.values()].filter((record) => !inFile.has(record.key)).map(({ key, name }) => ({ key, name }));
-    return { outcomes, notInFile };
+    return { planned, notInFile };
   }
 
   async remove(officerKey: string): Promise<void> {

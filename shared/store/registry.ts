@@ -52,16 +52,7 @@ export class RegistryRepository {
    * written. Each write is conditional on what was read, so a concurrent import is detected, not overwritten.
    */
   async putEntries(entries: readonly RegistryEntry[], now: Date = new Date()): Promise<PutEntriesResult> {
-    const inBatch = new Set(entries.map((entry) => entry.id));
-    if (inBatch.size !== entries.length) throw new Error('The batch holds an entry id twice');
-    const stored = await this.storedHashes();
-    const outcomes = entries.map((entry) => {
-      const hash = contentHash(entry);
-      const before = stored.get(entry.id);
-      const outcome: PutOutcome = !before ? 'added' : before.hash === hash ? 'unchanged' : 'updated';
-      return { entry, outcome, hash, previousHash: before?.hash };
-    });
-
+    const { outcomes, notInBatch } = await this.compare(entries);
     const pending = outcomes.filter(({ outcome }) => outcome !== 'unchanged');
     let written = 0;
     let failure: { reason: unknown } | undefined;
@@ -76,11 +67,27 @@ export class RegistryRepository {
     if (written > 0) await this.bumpVersion(now);
     if (failure) throw failure.reason;
 
-    return {
-      outcomes: outcomes.map(({ entry, outcome }) => ({ entry, outcome })),
-      notInBatch: [...stored].filter(([id]) => !inBatch.has(id)).map(([id, { name }]) => ({ id, name })),
-      version: await this.getVersion(),
-    };
+    return { outcomes: outcomes.map(({ entry, outcome }) => ({ entry, outcome })), notInBatch, version: await this.getVersion() };
+  }
+
+  /** What `putEntries` would do with `entries`, writing nothing (a dry run). */
+  async plan(entries: readonly RegistryEntry[]): Promise<Omit<PutEntriesResult, 'version'>> {
+    const { outcomes, notInBatch } = await this.compare(entries);
+    return { outcomes: outcomes.map(({ entry, outcome }) => ({ entry, outcome })), notInBatch };
+  }
+
+  private async compare(entries: readonly RegistryEntry[]) {
+    const inBatch = new Set(entries.map((entry) => entry.id));
+    if (inBatch.size !== entries.length) throw new Error('The batch holds an entry id twice');
+    const stored = await this.storedHashes();
+    const outcomes = entries.map((entry) => {
+      const hash = contentHash(entry);
+      const before = stored.get(entry.id);
+      const outcome: PutOutcome = !before ? 'added' : before.hash === hash ? 'unchanged' : 'updated';
+      return { entry, outcome, hash, previousHash: before?.hash };
+    });
+    const notInBatch = [...stored].filter(([id]) => !inBatch.has(id)).map(([id, { name }]) => ({ id, name }));
+    return { outcomes, notInBatch };
   }
 
   /** Every entry, in id order. Throws on an item that is not a valid entry rather than silently dropping it. */
