@@ -24,6 +24,7 @@ import { SessionStartLanguages } from './ussd/start-languages';
 import { PendingReportRepository } from './store/pending-reports';
 import { MessageRepository } from './store/messages';
 import { RegistryRepository } from './store/registry';
+import { VerificationRepository } from './store/verifications';
 import { ReportRepository } from './store/reports';
 import { EscalationRepository } from './store/escalations';
 import { OfficerRepository } from './store/officers';
@@ -98,6 +99,8 @@ export interface ChannelServices extends Services {
   /** The pre-departure quiz: its store, and the recorder of finished takings (texts the completion code). */
   quiz: QuizRepository;
   quizTakings: QuizTakings;
+  /** The analysts' daily verification counters (the runner counts each check answered). */
+  verifications: VerificationRepository;
   /** Subscriptions and confirmed scams, as the conversation runner asks for them. */
   outreach: ConversationOutreach;
   /** Subscriptions, scam alerts and broadcasts (officers' SCAM / APPROVE, the console, the fan-out). */
@@ -189,6 +192,7 @@ export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps
     quiz,
     studio: new PromptStudio({ repository: new StudioRepository(db, config.tableName), log: deps.log, now: () => deps.now(), ...(adapters.audio ? { audio: adapters.audio } : {}) }),
     quizTakings: new QuizTakings({ quiz, outbox, log: deps.log, now: deps.now }),
+    verifications: new VerificationRepository(db, config.tableName),
     intake: {
       outbox,
       reports: deps.reports,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePartnersCsv, PARTNERS_CSV_HEADER } from '../shared/console/partners-csv';
 import { CONSOLE_TEXTS } from '../shared/console/texts';
 import { can, homePath, rolesFromGroups } from '../shared/domain/console/access';
-import { losses, percentile, perWeek, topIdentifiers, toCsv, weekOf } from '../shared/domain/console/analytics';
+import { losses, percentile, perWeek, topIdentifiers, toCsv, verificationsPerWeek, weekOf } from '../shared/domain/console/analytics';
 import { primeroCase } from '../shared/domain/console/primero';
 import { applyReferralAction, needsReminder, referralBasis, type Referral } from '../shared/domain/console/referral';
 import type { Report } from '../shared/domain/report';
@@ -165,6 +165,19 @@ describe('analytics', () => {
 
   it('quotes CSV cells that need it', () => {
     expect(toCsv(['a', 'b'], [['x,y', 'say "hi"'], [1, undefined]])).toBe('a,b\r\n"x,y","say ""hi"""\r\n1,\r\n');
+  });
+});
+
+describe('verifications per week', () => {
+  it('adds the days into their weeks, with the share that found no record or a warning', () => {
+    const day = (d: string, licensed: number, warning: number, unknown: number, unclear = 0) => ({ day: d, verdicts: { licensed, warning, unknown, unclear } });
+    // 2026-11-16 and 2026-11-22 are the Monday and Sunday of one week; 2026-11-23 starts the next.
+    const weeks = verificationsPerWeek([day('2026-11-16', 2, 1, 0), day('2026-11-22', 0, 0, 1, 1), day('2026-11-23', 1, 0, 0), day('2026-10-01', 9, 9, 9)], '2026-11-09', '2026-11-23');
+    expect(weeks.series.labels).toEqual(['2026-11-09', '2026-11-16', '2026-11-23']);
+    expect(weeks.totals).toEqual([0, 5, 1]);
+    expect(weeks.series.rows.find((r) => r.name === 'warning')!.values).toEqual([0, 1, 0]);
+    expect(weeks.unknownOrWarningPercent).toEqual([undefined, 40, 0]);
+    expect(weeks.overallPercent).toBe(33);
   });
 });
 

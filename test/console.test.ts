@@ -19,6 +19,10 @@ import { SPOKEN_PROMPT_KEYS } from '../shared/domain/voice';
 import { readWav } from '../shared/audio/wav';
 import { StudioRepository } from '../shared/store/studio';
 import { sampleRecording } from './support/audio';
+import { DASHBOARD_WEEKS } from '../shared/console/dashboard';
+import { weekOf } from '../shared/domain/console/analytics';
+import { dushanbeToday } from '../shared/domain/verify';
+import { atSms, ussd } from './support/webhooks';
 
 let hotline: LocalHotline;
 let dir: string;
@@ -293,6 +297,29 @@ describe("the analysts' dashboard", () => {
     const csv = await (await analyst.fetch(`${hotline.url}/console/dashboard/quiz.csv`)).text();
     expect(csv.split(/\r?\n/)).toContain('telegramFee,2,1,50');
     expect(csv).not.toContain('dashboard-taker');
+  });
+});
+
+describe('verifications on the dashboard', () => {
+  it('counts each check answered, by SMS and by USSD, per week by what it found, never what was typed', async () => {
+    const web = { app: { request: (path: string, init: RequestInit) => fetch(`${hotline.url}${path}`, init) } };
+    expect((await atSms(web, 'console-check-1', '+992900000741', 'CHECK Concordia')).status).toBe(200);
+    await atSms(web, 'console-check-2', '+992900000742', 'CHECK Global Visa Service');
+    const path = ['2', '1', '1', 'ag recruitment'];
+    for (let n = 1; n <= path.length; n++) await ussd(web, 'console-check-ussd', '+992900000743', path.slice(0, n).join('*'));
+    const today = dushanbeToday(Date.now());
+    expect(await hotline.deps.verifications.days(today, today)).toEqual([{ day: today, total: 3, verdicts: { licensed: 1, warning: 1, unknown: 1, unclear: 0 } }]);
+
+    const analyst = new Browser();
+    await analyst.signIn('analyst@sample.test');
+    const page = await (await analyst.fetch(`${hotline.url}/console/dashboard`)).text();
+    expect(page).toContain('3 checks in these 13 months; 67% found no record or a warning.');
+    const csv = await (await analyst.fetch(`${hotline.url}/console/dashboard/verifications.csv`)).text();
+    const lines = csv.split(/\r?\n/);
+    expect(lines[0]).toBe('week,checks,licensed,warning,unknown,unclear,unknown_or_warning_percent');
+    expect(lines).toContain(`${weekOf(today)},3,1,1,1,0,67`);
+    expect(lines).toHaveLength(DASHBOARD_WEEKS + 2);
+    expect(csv + page).not.toMatch(/Global Visa|ag recruitment|90000074/);
   });
 });
 

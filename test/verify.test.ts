@@ -35,11 +35,30 @@ describe('USSD verification: what a migrant types, what the screen says', () => 
     expect(ussd(path).reply.text).toBe(expected);
   });
 
-  it('marks the step that asked a check, for the operators’ metrics, and no other', () => {
-    expect(ussd(['1', '1', 'Concordia']).effects).toEqual([{ type: 'verified', kind: 'name' }]);
-    expect(ussd(['1', '2', '+992 90 000 1001']).effects).toEqual([{ type: 'verified', kind: 'phone' }]);
-    expect(ussd(['1', '2', 'hello']).effects).toEqual([{ type: 'verified', kind: 'unrecognised' }]);
+  it('marks the step that asked a check, with what its answer told, for the metrics and the dashboard, and no other', () => {
+    expect(ussd(['1', '1', 'Concordia']).effects).toEqual([{ type: 'verified', kind: 'name', verdict: 'licensed' }]);
+    expect(ussd(['1', '2', '+992 90 000 1001']).effects).toEqual([{ type: 'verified', kind: 'phone', verdict: 'licensed' }]);
+    expect(ussd(['1', '2', 'hello']).effects).toEqual([{ type: 'verified', kind: 'unrecognised', verdict: 'unclear' }]);
     expect(ussd(['1', '1', 'Jahongir', '1']).effects).toEqual([]);
+  });
+
+  it.each([
+    [['1', '1', 'Concordia UK Ltd'], 'licensed'],
+    [['1', '1', 'ag recruitment'], 'warning'],
+    [['1', '1', 'Global Visa Service'], 'unknown'],
+    [['1', '1', 'Jahongir'], 'unclear'],
+    [['1', '1', 'sampletj0003'], 'warning'],
+    [['1', '2', '900001003'], 'warning'],
+    [['1', '2', 'https://www.qadam.example/'], 'warning'],
+    [['1', '2', '4111 1111 1111 1111'], 'unknown'],
+  ])('counts %j as %s, as its answer reads', (path, verdict) => {
+    expect(ussd(path).effects).toEqual([expect.objectContaining({ type: 'verified', verdict })]);
+  });
+
+  it('counts a contact by what reports say of it: reported is a warning, like the answer', () => {
+    const reported = new Map([['handle:uk_jobs_visa', { reporters: 4, lastSeen: '2026-11-20T09:25:42.000Z' }]]);
+    expect(ussd(['1', '2', '@uk_jobs_visa'], 'en', reported).effects).toEqual([{ type: 'verified', kind: 'handle', verdict: 'warning' }]);
+    expect(ussd(['1', '2', '@uk_jobs_visa'], 'en', new Map([['handle:uk_jobs_visa', null]])).effects).toEqual([{ type: 'verified', kind: 'handle', verdict: 'unknown' }]);
   });
 
   it('the revoked agency picked from the list, then its later page', () => {

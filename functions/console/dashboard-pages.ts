@@ -57,7 +57,25 @@ export function dashboardCsv(data: Dashboard): Record<string, string> {
     acknowledge: toCsv(['level', 'acknowledged', 'median_minutes', 'p90_minutes'], data.acknowledge.map((r) => [r.level, r.count, r.medianMinutes, r.p90Minutes])),
     referrals: toCsv(['organisation', 'referrals', 'answered', 'median_hours_to_answer', 'overdue'], data.referrals.map((r) => [r.organisation, r.referrals, r.answered, r.medianHours, r.overdue])),
     quiz: toCsv(['question', 'answered', 'missed', 'missed_percent'], data.quiz.questions.map((q) => [q.id, q.answered, q.missed, missedPercent(q)])),
+    verifications: toCsv(
+      ['week', 'checks', ...data.verifications.series.rows.map((r) => r.name), 'unknown_or_warning_percent'],
+      data.verifications.series.labels.map((label, i) => [label, data.verifications.totals[i], ...data.verifications.series.rows.map((r) => r.values[i]), data.verifications.unknownOrWarningPercent[i]]),
+    ),
   };
+}
+
+function verificationsCard(page: PageContext, data: Dashboard): Markup {
+  const { series, totals, unknownOrWarningPercent, overallPercent } = data.verifications;
+  const value = (name: string, i: number) => series.rows.find((row) => row.name === name)!.values[i];
+  const active = series.labels.map((_, i) => i).filter((i) => totals[i]! > 0);
+  return html`<section class="card" aria-labelledby="h-checks"><h2 id="h-checks">${tr(page, 'dashboard.verifications')}</h2>
+    <p id="checks-summary">${tr(page, 'dashboard.verifications.summary', { n: totals.reduce((a, b) => a + b, 0), percent: overallPercent ?? '—' })}</p>
+    ${weeklyChart(page, series, 'verdict.', tr(page, 'dashboard.verifications'))}
+    <details><summary>${tr(page, 'dashboard.numbers')}</summary><table><thead><tr><th scope="col">${tr(page, 'dashboard.week')}</th><th scope="col" class="num">${tr(page, 'dashboard.verifications.checks')}</th>
+    <th scope="col" class="num">${trd(page, 'verdict.warning')}</th><th scope="col" class="num">${trd(page, 'verdict.unknown')}</th><th scope="col" class="num">${tr(page, 'dashboard.verifications.share')}</th></tr></thead>
+    <tbody>${active.map((i) => html`<tr><th scope="row">${series.labels[i]}</th><td class="num">${totals[i]}</td><td class="num">${value('warning', i)}</td><td class="num">${value('unknown', i)}</td><td class="num">${unknownOrWarningPercent[i]}%</td></tr>`)}</tbody></table>
+    <p class="muted">${tr(page, 'dashboard.emptyWeeks')}</p></details>
+    <p class="muted">${tr(page, 'dashboard.verifications.note')}</p>${csvLink(page, 'verifications')}</section>`;
 }
 
 export function dashboardPage(page: PageContext, data: Dashboard): Markup {
@@ -69,6 +87,7 @@ export function dashboardPage(page: PageContext, data: Dashboard): Markup {
     ${weeklyChart(page, data.byChannel, 'channel.', tr(page, 'dashboard.byChannel'))}${seriesTable(page, data.byChannel, 'channel.')}${csvLink(page, 'reports-by-channel')}</section>
   <section class="card" aria-labelledby="h-category"><h2 id="h-category">${tr(page, 'dashboard.byCategory')}</h2>
     ${weeklyChart(page, data.byCategory, 'category.', tr(page, 'dashboard.byCategory'))}${seriesTable(page, data.byCategory, 'category.')}${csvLink(page, 'reports-by-category')}</section>
+  ${verificationsCard(page, data)}
   <section class="card" aria-labelledby="h-losses"><h2 id="h-losses">${tr(page, 'dashboard.losses')}</h2>
     <table><tbody>
     <tr><th scope="row">${tr(page, 'dashboard.losses.count')}</th><td class="num" id="losses-count">${data.losses.reportsWithAmount}</td></tr>

@@ -11,6 +11,8 @@ import {
   type ReferralTimes,
   type ReportedIdentifierRow,
   type Series,
+  type VerificationWeeks,
+  verificationsPerWeek,
 } from '../domain/console/analytics';
 import type { QuizStatistics } from '../domain/quiz';
 import type { ConsoleServices } from '../runtime';
@@ -31,6 +33,8 @@ export interface Dashboard {
   referrals: ReferralTimes[];
   /** The pre-departure quiz across all takers: which scams people still fall for (counters, never answers). */
   quiz: QuizStatistics;
+  /** Checks per week by what they found (daily counters, never a query or a number). */
+  verifications: VerificationWeeks;
 }
 
 export async function dashboard(deps: ConsoleServices): Promise<Dashboard> {
@@ -40,10 +44,12 @@ export async function dashboard(deps: ConsoleServices): Promise<Dashboard> {
   const cases = await deps.reports.listCases(`${from}T00:00:00.000Z`);
   const reports = await deps.reports.getMany(cases.map((c) => c.reference));
   const urgent = reports.filter((r) => r.urgency.urgent);
-  const [trails, referrals, quiz] = await Promise.all([
+  const [trails, referrals, quiz, checks] = await Promise.all([
     Promise.all(urgent.map(async (r) => ({ report: r, audit: await deps.escalation.escalations.listAudit(r.reference) }))),
     Promise.all(reports.map((r) => deps.referrals.ofCase(r.reference))),
     deps.quiz.quizStatistics(),
+    // Days are the callers' (Dushanbe), a few hours ahead of UTC: the last day may be tomorrow in UTC.
+    deps.verifications.days(from, new Date(now + 86_400_000).toISOString().slice(0, 10)),
   ]);
   const acks = trails.flatMap(({ report, audit }) => {
     const ack = audit.find((record) => record.action === 'ack');
@@ -63,5 +69,6 @@ export async function dashboard(deps: ConsoleServices): Promise<Dashboard> {
     acknowledge: timeToAcknowledge(acks),
     referrals: referralResponseTimes(referrals.flat(), now),
     quiz,
+    verifications: verificationsPerWeek(checks, from, to),
   };
 }

@@ -5,7 +5,7 @@
  * for all: the look-ups in one parallel batch, the step again, the report through intake, the step again with its
  * outcome, then the effects.
  */
-import type { CommonEffect, ConversationData, KeypadLicenceIndex, Need, QuizEffect, StepOutcome } from '../domain/conversation';
+import type { CommonEffect, ConversationData, KeypadLicenceIndex, Need, QuizEffect, StepOutcome, VerificationKind } from '../domain/conversation';
 import type { QuizChannel, QuizFinish, QuizRecorded } from '../domain/quiz';
 import { identifierKey } from '../domain/conversation';
 import type { SubscriptionChoice } from '../domain/outreach/subscription';
@@ -13,6 +13,7 @@ import type { Lang } from '../domain/prompts';
 import type { ReportChannel } from '../domain/report';
 import type { RegistryIndex } from '../domain/registry';
 import { identifierValue } from '../domain/report';
+import type { VerificationVerdict } from '../domain/verify';
 import type { OnCallDirectory } from '../domain/voice';
 import { submitReport, type IntakeDeps, type IntakeOutcome, type ReportSubmission } from '../intake';
 import type { Logger } from '../log';
@@ -35,6 +36,13 @@ export interface ConversationDeps {
   quizTakings?: QuizRecorder;
   /** Subscriptions and confirmed scams (shared/outreach/service.ts `outreachOf`). */
   outreach: ConversationOutreach;
+  /** The analysts' daily verification counters (shared/store/verifications.ts). */
+  verifications?: VerificationCounter;
+}
+
+/** Counts a verification on the caller's day by what it checked and what the answer told; nothing else. */
+export interface VerificationCounter {
+  count(day: string, kind: VerificationKind, verdict: VerificationVerdict): Promise<void>;
 }
 
 /** A finished quiz taking as the runner hands it on. */
@@ -134,12 +142,22 @@ export async function converse<Effect extends { type: string }, Result extends S
   }
   for (const effect of result.effects) {
     if (!isCommon(effect)) continue;
-    if (effect.type === 'verified') metrics.countVerification(effect.kind);
+    if (effect.type === 'verified') await countVerification(deps, data.today, effect);
     else if (effect.type === 'subscribe') await deps.outreach.subscribe(turn.caller, effect.choice, effect.lang, turn.channel);
     else if (effect.type === 'unsubscribe') await deps.outreach.unsubscribe(turn.caller, effect.lang, turn.channel);
     else await turn.rememberLanguage(effect.lang);
   }
   return { result, ...(submitted ? { submitted } : {}) };
+}
+
+/** A counter must never cost the caller their answer: a failed count is logged and the turn goes on. */
+async function countVerification(deps: ConversationDeps, day: string, effect: Extract<CommonEffect, { type: 'verified' }>): Promise<void> {
+  metrics.countVerification(effect.kind);
+  try {
+    await deps.verifications?.count(day, effect.kind, effect.verdict);
+  } catch (error) {
+    deps.log.warn('verification not counted', { kind: effect.kind, error });
+  }
 }
 
 const isQuizFinish = (effect: { type: string }): effect is QuizEffect => effect.type === 'finishQuiz';

@@ -14,7 +14,7 @@ import type { Lang } from './prompts';
 import type { QuizFinish, QuizRecorded } from './quiz';
 import type { RegistryEntry, RegistryIndex } from './registry';
 import { identifierValue, type Identifier, type Report } from './report';
-import type { ReportedSummary } from './verify';
+import type { ReportedSummary, VerificationVerdict } from './verify';
 import type { SubscriptionEffect } from './outreach/subscription';
 
 /** What a step asks the runner to look up before it can answer. */
@@ -79,8 +79,11 @@ export type CommonEffect =
   | { type: 'rememberLanguage'; lang: Lang }
   /** An opt-in (choice undefined: resume the earlier one) or an opt-out of every broadcast. */
   | SubscriptionEffect
-  /** A check was asked (for the operators' metrics): a name or licence, or the kind of contact. */
-  | { type: 'verified'; kind: VerificationKind };
+  /**
+   * A check was answered (the operators' metrics and the analysts' weekly counts): a name or licence, or the kind of
+   * contact, and what the answer told (never what was typed).
+   */
+  | { type: 'verified'; kind: VerificationKind; verdict: VerificationVerdict };
 
 export type VerificationKind = 'name' | Identifier['kind'] | 'unrecognised';
 

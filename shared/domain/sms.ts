@@ -14,7 +14,7 @@ import { reportAdvice, reportStatusText } from './report-texts';
 import { smsParts } from './screen';
 import { exceedsBytes, INPUT_LIMITS, lettersWithin } from './input-limits';
 import { normaliseCompletionCode } from './quiz';
-import { contactAnswer, nameAnswer, noRecordAnswer, type ReportedSummary } from './verify';
+import { checkVerdict, contactAnswer, nameAnswer, noRecordAnswer, officialContactsOf, type CheckTarget, type ReportedSummary } from './verify';
 import { joinChoice, topicsText, type SubscriptionEffect } from './outreach/subscription';
 
 export type SmsCommandName = 'help' | 'language' | 'check' | 'report' | 'status' | 'confirm' | 'quiz' | 'verify' | 'cohort' | 'join' | 'stop' | 'start';
@@ -176,7 +176,7 @@ function fitSms(candidates: string[]): string {
 }
 
 /** What a CHECK asks about: a phone number, account, link or card, else a name or licence number. */
-export function checkTarget(argument: string, cardHash: (digits: string) => string): { identifier: Identifier } | { name: string } | undefined {
+export function checkTarget(argument: string, cardHash: (digits: string) => string): CheckTarget | undefined {
   if (!argument.trim()) return undefined;
   const identifier = extractIdentifiers(argument, cardHash)[0];
   return identifier ? { identifier } : { name: argument.trim() };
@@ -188,11 +188,7 @@ function checkReply(argument: string, lang: Lang, context: SmsContext): string {
   if (!context.registry) return t(lang, 'common.unavailable');
   if ('identifier' in target) {
     const { identifier } = target;
-    const official =
-      identifier.kind === 'phone' || identifier.kind === 'url'
-        ? context.registry.findContact(identifier.kind === 'phone' ? 'phone' : 'website', identifier.value)
-        : [];
-    return fitSms([contactAnswer(lang, identifier, official, context.reported ?? undefined, context.today)]);
+    return fitSms([contactAnswer(lang, identifier, officialContactsOf(context.registry, identifier), context.reported ?? undefined, context.today)]);
   }
   const match = context.registry.findByNameOrLicence(target.name);
   if (match.kind === 'none') return fitSms([noRecordAnswer(lang, target.name)]);
@@ -326,7 +322,12 @@ export function smsStep(request: SmsRequest): SmsStep {
   const effects: SmsStepEffect[] = [];
   const target = command.name === 'check' ? checkTarget(command.argument, data.cardHash) : undefined;
   const identifier = target && 'identifier' in target ? target.identifier : undefined;
-  if (target) effects.push({ type: 'verified', kind: identifier ? identifier.kind : 'name' });
+  if (target) {
+    // SMS answers no check without the registry (checkReply), so none is counted as answered without it.
+    const reported = identifier ? data.reported.get(identifierKey(identifier)) : undefined;
+    const verdict = data.registry ? checkVerdict(target, data.registry, reported, data.today) : 'unclear';
+    effects.push({ type: 'verified', kind: identifier ? identifier.kind : 'name', verdict });
+  }
   if (identifier && !data.reported.has(identifierKey(identifier))) needs.push({ type: 'identifier', identifier });
   const reference = command.name === 'status' ? normaliseReference(command.argument) : undefined;
   if (reference && !data.reports?.has(reference)) needs.push({ type: 'report', reference });

@@ -4,7 +4,7 @@
  * (docs/domain-facts.md). The same texts serve USSD (paged) and SMS (at most three parts).
  */
 import { t, type Lang, type PromptKey } from './prompts';
-import { standing, type RegistryEntry, type Standing } from './registry';
+import { standing, type RegistryEntry, type RegistryIndex, type Standing } from './registry';
 import type { Identifier } from './report';
 
 /** What the store knows of an identifier from reports (see ReportRepository.getIdentifier). */
@@ -127,4 +127,46 @@ export function contactAnswer(
     parts.push(t(lang, key, { value, count: reported.reporters, date: reported.lastSeen.slice(0, 10) }));
   }
   return parts.length > 0 ? parts.join(' ') : t(lang, 'contact.none', { value });
+}
+
+/** The registry entries whose official contact a phone number or link is (an account or card is never one). */
+export function officialContactsOf(registry: RegistryIndex, identifier: Identifier): RegistryEntry[] {
+  if (identifier.kind !== 'phone' && identifier.kind !== 'url') return [];
+  return registry.findContact(identifier.kind === 'phone' ? 'phone' : 'website', identifier.value);
+}
+
+export const VERIFICATION_VERDICTS = ['licensed', 'warning', 'unknown', 'unclear'] as const;
+export type VerificationVerdict = (typeof VERIFICATION_VERDICTS)[number];
+
+/** What a caller asked to check: a contact found in what they typed, or a name or licence number. */
+export type CheckTarget = { identifier: Identifier } | { name: string };
+
+/**
+ * What a check told the caller, in one word for the analysts' counts (never the query): `licensed` (a body in good
+ * standing by its exact name, or its official contact), `warning` (revoked, suspended or expired, a name that only
+ * resembles a licensed one, a contact reported or confirmed a scam), `unknown` (no record at all), `unclear`
+ * (several names to pick from, nothing recognisable typed, or no registry to answer from). It follows the same
+ * rules as the answers above.
+ */
+export function checkVerdict(
+  target: CheckTarget | undefined,
+  registry: RegistryIndex | null | undefined,
+  reported: ReportedSummary | null | undefined,
+  today: string,
+): VerificationVerdict {
+  if (!target) return 'unclear';
+  if ('name' in target) {
+    if (!registry) return 'unclear';
+    const match = registry.findByNameOrLicence(target.name);
+    if (match.kind === 'none') return 'unknown';
+    if (match.kind === 'several') return 'unclear';
+    return match.score >= 1 && standing(match.entry, today) === 'licensed' ? 'licensed' : 'warning';
+  }
+  const { identifier } = target;
+  const needsRegistry = identifier.kind === 'phone' || identifier.kind === 'url';
+  if (needsRegistry && !registry) return 'unclear';
+  const official = registry ? officialContactsOf(registry, identifier) : [];
+  if (official.some((entry) => standing(entry, today) !== 'licensed') || reported?.confirmedOn) return 'warning';
+  if (official.length > 0) return 'licensed';
+  return reported && reported.reporters > 0 ? 'warning' : 'unknown';
 }

@@ -4,6 +4,7 @@
  * their last four digits), and the inputs are cut down to what the figures need before they get here.
  */
 import { REPORT_CATEGORIES, REPORT_CHANNELS, toUsd, type Report } from '../report';
+import { VERIFICATION_VERDICTS, type VerificationVerdict } from '../verify';
 import type { Referral } from './referral';
 
 /** The Monday (UTC) of the week an ISO time falls in, as YYYY-MM-DD. */
@@ -29,10 +30,7 @@ export interface Series {
 
 /** Reports per week, split by `by`, over the weeks from `fromWeek` to `toWeek` (every week listed, zeros too). */
 export function perWeek(reports: readonly Report[], by: 'channel' | 'category', fromWeek: string, toWeek: string): Series {
-  const labels: string[] = [];
-  for (let week = new Date(`${fromWeek}T00:00:00Z`); week.toISOString().slice(0, 10) <= toWeek; week.setUTCDate(week.getUTCDate() + 7)) {
-    labels.push(week.toISOString().slice(0, 10));
-  }
+  const labels = weeksBetween(fromWeek, toWeek);
   const names: readonly string[] = by === 'channel' ? REPORT_CHANNELS : REPORT_CATEGORIES;
   const rows = names.map((name) => ({ name, values: labels.map(() => 0) }));
   for (const report of reports) {
@@ -41,6 +39,51 @@ export function perWeek(reports: readonly Report[], by: 'channel' | 'category', 
     if (column >= 0 && row) row.values[column]!++;
   }
   return { labels, rows };
+}
+
+/** Every week's Monday from `fromWeek` to `toWeek`, both included. */
+function weeksBetween(fromWeek: string, toWeek: string): string[] {
+  const labels: string[] = [];
+  for (let week = new Date(`${fromWeek}T00:00:00Z`); week.toISOString().slice(0, 10) <= toWeek; week.setUTCDate(week.getUTCDate() + 7)) {
+    labels.push(week.toISOString().slice(0, 10));
+  }
+  return labels;
+}
+
+export interface VerificationWeeks {
+  /** Checks per week, one row per verdict (VERIFICATION_VERDICTS). */
+  series: Series;
+  totals: number[];
+  /** Per week, the share (whole per cent) of checks answered "no record" or with a warning; undefined: no checks. */
+  unknownOrWarningPercent: (number | undefined)[];
+  /** The same over the whole window. */
+  overallPercent: number | undefined;
+}
+
+const percentOf = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 100) : undefined);
+
+/** Verifications per week from the daily counters: how many, and how many found nothing or a warning. */
+export function verificationsPerWeek(
+  days: readonly { day: string; verdicts: Record<VerificationVerdict, number> }[],
+  fromWeek: string,
+  toWeek: string,
+): VerificationWeeks {
+  const labels = weeksBetween(fromWeek, toWeek);
+  const rows = VERIFICATION_VERDICTS.map((name) => ({ name: name as string, values: labels.map(() => 0) }));
+  for (const { day, verdicts } of days) {
+    const column = labels.indexOf(weekOf(day));
+    if (column < 0) continue;
+    VERIFICATION_VERDICTS.forEach((verdict, r) => (rows[r]!.values[column]! += verdicts[verdict]));
+  }
+  const totals = labels.map((_, i) => rows.reduce((sum, row) => sum + row.values[i]!, 0));
+  const flagged = labels.map((_, i) => rows.filter((row) => row.name === 'unknown' || row.name === 'warning').reduce((sum, row) => sum + row.values[i]!, 0));
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  return {
+    series: { labels, rows },
+    totals,
+    unknownOrWarningPercent: labels.map((_, i) => percentOf(flagged[i]!, totals[i]!)),
+    overallPercent: percentOf(sum(flagged), sum(totals)),
+  };
 }
 
 export interface Losses {

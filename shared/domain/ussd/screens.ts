@@ -4,7 +4,7 @@
 import { PROMPTS, t, type PromptKey } from '../prompts';
 import { identifierKey } from '../conversation';
 import { extractIdentifiers } from '../report';
-import { contactAnswer, entryAnswer, nameAnswer, noRecordAnswer } from '../verify';
+import { checkVerdict, contactAnswer, entryAnswer, nameAnswer, noRecordAnswer, officialContactsOf } from '../verify';
 import { ADVICE_TOPICS, type Context, go, home, type View, type Walk } from './walk';
 import { reportView } from './report-flow';
 import { isQuizScreen, quizView } from './quiz-flow';
@@ -64,7 +64,11 @@ export function view(walk: Walk, ctx: Context): View {
         kind: 'prompt',
         text: t(lang!, 'check.entityPrompt'),
         options: [],
-        answer: (w, query) => ({ ...go(w, { name: 'entityResult', query }), effects: [{ type: 'verified', kind: 'name' }] }),
+        // The verdict is that of the result screen this leads to (its registry read, the step runs again).
+        answer: (w, query) => ({
+          ...go(w, { name: 'entityResult', query }),
+          effects: [{ type: 'verified', kind: 'name', verdict: checkVerdict({ name: query }, data.registry, undefined, data.today) }],
+        }),
       };
     case 'entityResult': {
       if (data.registry === undefined) return needRegistry(ctx);
@@ -88,10 +92,20 @@ export function view(walk: Walk, ctx: Context): View {
         kind: 'prompt',
         text: t(lang!, 'check.contactPrompt'),
         options: [],
-        answer: (w, query) => ({
-          ...go(w, { name: 'contactResult', query }),
-          effects: [{ type: 'verified', kind: extractIdentifiers(query, data.cardHash)[0]?.kind ?? 'unrecognised' }],
-        }),
+        answer: (w, query) => {
+          const identifier = extractIdentifiers(query, data.cardHash)[0];
+          const reported = identifier ? data.reported.get(identifierKey(identifier)) : undefined;
+          return {
+            ...go(w, { name: 'contactResult', query }),
+            effects: [
+              {
+                type: 'verified',
+                kind: identifier?.kind ?? 'unrecognised',
+                verdict: checkVerdict(identifier ? { identifier } : undefined, data.registry, reported, data.today),
+              },
+            ],
+          };
+        },
       };
     case 'contactResult': {
       const identifier = extractIdentifiers(screen.query, data.cardHash)[0];
@@ -99,10 +113,7 @@ export function view(walk: Walk, ctx: Context): View {
       const key = identifierKey(identifier);
       if (!data.reported.has(key)) ctx.needs.push({ type: 'identifier', identifier });
       if ((identifier.kind === 'phone' || identifier.kind === 'url') && data.registry === undefined) ctx.needs.push({ type: 'registry' });
-      const official =
-        identifier.kind === 'phone' || identifier.kind === 'url'
-          ? (data.registry?.findContact(identifier.kind === 'phone' ? 'phone' : 'website', identifier.value) ?? [])
-          : [];
+      const official = data.registry ? officialContactsOf(data.registry, identifier) : [];
       return {
         kind: 'text',
         text: contactAnswer(lang!, identifier, official, data.reported.get(key) ?? undefined, data.today),
