@@ -68,6 +68,6 @@ export function adminPage(page: PageContext, view: AdminView, upload?: UploadOut
     <td>${directory.focalPoints.filter((p) => p.organisationId === o.id).map((p) => `${p.name} <${p.email}>`).join('; ')}</td></tr>`,
   )}</tbody></table>
   <p class="muted">${tr(page, 'admin.neverDeletes')}</p>
-  <div class="cards">${DIRECTORY_KINDS.map((kind) => uploadSection(page, kind, summaries[kind], upload))}</div>`;
+  <div class="uploads">${DIRECTORY_KINDS.map((kind) => uploadSection(page, kind, summaries[kind], upload))}</div>`;
   return layout(page, tr(page, 'admin.title'), body);
 }

@@ -17,8 +17,9 @@ label{display:block;font-weight:600;font-size:.95rem}input,select,textarea{font:
 textarea{width:100%;min-height:4rem}button{font:inherit;padding:.4rem 1rem;border:0;border-radius:4px;background:var(--accent);color:#fff;cursor:pointer}
 button.secondary{background:#fff;color:var(--accent);border:2px solid var(--accent)}button.danger{background:var(--urgent)}
 .actions{display:grid;grid-template-columns:repeat(auto-fit,minmax(17rem,1fr));gap:1rem}.actions form{background:var(--soft);padding:.75rem;border-radius:4px}
-.actions form > *{margin-bottom:.5rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0}
+.actions form > *{margin-bottom:.5rem}.actions select{width:100%}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0}
 .timeline li{margin-bottom:.35rem}.chart{max-width:100%;height:auto;border:1px solid var(--line);background:#fff}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(22rem,1fr));gap:1.5rem}.card{border:1px solid var(--line);padding:1rem;border-radius:4px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(22rem,1fr));gap:1.5rem}.card{border:1px solid var(--line);padding:1rem;border-radius:4px;overflow-x:auto}
+code{overflow-wrap:anywhere}.uploads{display:grid;gap:1.5rem}.diff ul{columns:2 18rem}
 @media (max-width:40rem){th,td{padding:.3rem}header .who{margin-left:0}}
 `;

@@ -16,6 +16,7 @@ import { startLocalHotline, type LocalHotline } from '../../infra/local';
 import { SAMPLE_PASSWORD } from '../../infra/local-oidc';
 import { handleEscalationTrigger } from '../../shared/escalation/service';
 import { REFERENCE_ALPHABET, REFERENCE_LENGTH } from '../../shared/domain/report';
+import { seriousViolations } from '../support/axe';
 
 // Written beside the test reports, never over the tracked copies in docs/screenshots/ (copy them there to refresh).
 const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url).pathname;
@@ -100,6 +101,7 @@ describe('the console, officer to partner and back', () => {
     const row = officer.getByRole('row', { name: new RegExp(reference) });
     await expect.poll(() => row.count()).toBe(1);
     expect(await row.innerText()).toContain('urgent');
+    expect(await seriousViolations(officer)).toEqual([]);
     await officer.screenshot({ path: `${SCREENSHOTS}console-queue.png`, fullPage: true });
   });
 
@@ -129,6 +131,7 @@ describe('the console, officer to partner and back', () => {
     await officer.getByText('Consent recorded.').waitFor();
     await refer();
     await officer.getByText('Referred; the partner has been notified.').waitFor();
+    expect(await seriousViolations(officer)).toEqual([]);
     await officer.screenshot({ path: `${SCREENSHOTS}console-case.png`, fullPage: true });
     const mail = hotline.deps.localMail.list().filter((m) => m.to === 'partner@sample.test');
     expect(mail).toHaveLength(1);
@@ -147,6 +150,7 @@ describe('the console, officer to partner and back', () => {
     await partner.getByRole('button', { name: 'Accept' }).click();
     await partner.getByText('Accepted. Report done when finished.').waitFor();
     await partner.getByLabel('What was done (goes back to the officer)').fill('Account @uk_jobs_visa blocked; investigation opened.');
+    expect(await seriousViolations(partner)).toEqual([]);
     await partner.screenshot({ path: `${SCREENSHOTS}console-partner.png`, fullPage: true });
     await partner.getByRole('button', { name: 'Report done' }).click();
     await partner.getByText('Done; the officer has been told.').waitFor();
@@ -167,36 +171,84 @@ describe('the console, officer to partner and back', () => {
     expect(response?.status()).toBe(403);
   });
 
-  it('the dashboard counts the report, its loss and its referral', async () => {
+  it('the dashboard counts the report, its loss, its referral and the checks made', async () => {
+    // Two checks by SMS: a revoked operator (a warning) and a licensed one.
+    for (const [id, text] of [['e2e-check-1', 'CHECK ag recruitment'], ['e2e-check-2', 'CHECK Concordia']]) {
+      const response = await fetch(`${hotline.url}/sms/africastalking?token=${AT_TOKEN}`, {
+        method: 'POST',
+        body: new URLSearchParams({ id: id!, from: '+992900000078', to: '21525', text: text!, date: '2026-11-30 09:20:11', networkCode: '99999' }),
+      });
+      expect(response.status).toBe(200);
+    }
     const analyst = await signIn('analyst@sample.test');
     expect(new URL(analyst.url()).pathname).toBe('/console/dashboard');
     const text = await analyst.locator('main').innerText();
     expect(text).toContain('1 reports');
     expect(text).toMatch(/Police cybercrime unit \(SAMPLE\)\s+1\s+1/);
     expect(text).toContain('@uk_jobs_visa');
+    expect(text).toContain('2 checks in these 13 months; 50% found no record or a warning.');
+    expect(await seriousViolations(analyst)).toEqual([]);
     await analyst.screenshot({ path: `${SCREENSHOTS}console-dashboard.png`, fullPage: true });
     const csv = await analyst.request.get(`${hotline.url}/console/dashboard/reports-by-channel.csv`);
     expect(await csv.text()).toMatch(/^week,ussd,sms,voice\r\n/);
   });
 
-  it('an administrator uploads a partner directory: the dry run shows the difference, then it is applied', async () => {
+  it('an administrator uploads a registry file: the dry run shows the difference and every bad line, then it is applied', async () => {
     const admin = await signIn('admin@sample.test');
     expect(new URL(admin.url()).pathname).toBe('/console/admin');
+    expect(await seriousViolations(admin)).toEqual([]);
+    const registry = admin.locator('#upload-registry');
+    const header = 'kind,name,aliases,licence_number,country,status,valid_until,phones,websites,source,checked_on';
+    const suspended = 'agency,Ширкати Ҷаҳонгир Сафар (SAMPLE),,SAMPLE-TJ-0001,TJ,suspended,2027-06-30,+992 90 000 1001;+992900001002,jahongir-safar.example,SAMPLE DATA – fictional,2026-11-30';
+    const added = 'agency,Роҳи Нав (SAMPLE),,SAMPLE-TJ-0099,TJ,valid,2027-12-31,+992900001099,rohi-nav.example,SAMPLE DATA – fictional,2026-11-30';
+    const upload = async (lines: string[]) => {
+      await registry.getByLabel('CSV file').setInputFiles({ name: 'registry.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
+      await registry.getByRole('button', { name: 'Check (dry run)' }).click();
+    };
+    const before = (await hotline.deps.registryEntries.loadAll()).length;
+
+    // A bad line: every problem by its line number, nothing written.
+    await upload([header, suspended, 'agency,Бе Кишвар (SAMPLE),,SAMPLE-TJ-0100,Tajikistan,valid,,,,SAMPLE,2026-11-30']);
+    await admin.locator('#upload-registry').getByText('The file has errors; nothing was written.').waitFor();
+    expect(await admin.locator('#upload-registry [role=alert]').innerText()).toMatch(/line 3: .*country/);
+
+    await upload([header, suspended, added]);
+    const diff = admin.locator('#upload-registry .diff');
+    await diff.getByRole('heading', { name: 'Dry run: what applying would change' }).waitFor();
+    const shown = await diff.innerText();
+    expect(shown).toMatch(/Added \(1\)\s+Роҳи Нав \(SAMPLE\)/);
+    expect(shown).toMatch(/Changed \(1\)\s+Ширкати Ҷаҳонгир Сафар \(SAMPLE\)/);
+    expect(shown).toContain(`Not in the file (kept) (${before - 1})`);
+    expect((await hotline.deps.registryEntries.loadAll()).length).toBe(before);
+    expect(await seriousViolations(admin)).toEqual([]);
+    await admin.screenshot({ path: `${SCREENSHOTS}console-admin.png`, fullPage: true });
+
+    await diff.getByRole('button', { name: 'Apply these changes' }).click();
+    await admin.locator('#upload-registry').getByRole('heading', { name: 'Applied' }).waitFor();
+    const after = await hotline.deps.registryEntries.loadAll();
+    expect(after).toHaveLength(before + 1);
+    expect(after.find((entry) => entry.licenceNumber === 'SAMPLE-TJ-0001')?.status).toBe('suspended');
+    const events = await hotline.console.sessions.listEvents();
+    expect(events.filter((e) => e.detail?.kind === 'registry').map((e) => e.action)).toEqual(['directory_checked', 'directory_checked', 'directory_uploaded']);
+  });
+
+  it('an administrator uploads a partner directory: the dry run shows the difference, then it is applied', async () => {
+    const admin = await signIn('admin@sample.test');
+    const partners = admin.locator('#upload-partners');
     const csv = [
       'organisation_id,organisation,kind,services,focal_point_name,focal_point_email,focal_point_phone',
       'police-cyber,Police cybercrime unit (SAMPLE),police,investigation;account_blocking,Lt. Sobir Karimov (SAMPLE),partner@sample.test,+992900008003',
       'embassy-moscow,Embassy in Moscow (SAMPLE),embassy,consular_help,Consul (SAMPLE),consul@sample.test,',
     ].join('\n');
-    await admin.getByLabel('CSV file').setInputFiles({ name: 'partners.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
-    await admin.getByRole('button', { name: 'Check (dry run)' }).click();
-    const dryRun = await admin.locator('#h-diff').locator('..').innerText();
+    await partners.getByLabel('CSV file').setInputFiles({ name: 'partners.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await partners.getByRole('button', { name: 'Check (dry run)' }).click();
+    const dryRun = await admin.locator('#upload-partners .diff').innerText();
     expect(dryRun).toContain('organisation embassy-moscow');
     expect(dryRun).toContain('focal point partner@sample.test');
     expect(dryRun).toContain('organisation iom-dushanbe');
     expect(await hotline.console.partners.organisation('embassy-moscow')).toBeUndefined();
-    await admin.screenshot({ path: `${SCREENSHOTS}console-admin.png`, fullPage: true });
-    await admin.getByRole('button', { name: 'Apply these changes' }).click();
-    await admin.getByRole('heading', { name: 'Applied' }).waitFor();
+    await admin.locator('#upload-partners').getByRole('button', { name: 'Apply these changes' }).click();
+    await admin.locator('#upload-partners').getByRole('heading', { name: 'Applied' }).waitFor();
     expect(await hotline.console.partners.organisation('embassy-moscow')).toMatchObject({ kind: 'embassy' });
     expect((await hotline.console.partners.focalPoint('partner@sample.test'))?.phone).toBe('+992900008003');
     // Everything the pages loaded came from the hotline or its sign-in provider: no CDN.
