@@ -69,7 +69,7 @@ function verificationsCard(page: PageContext, data: Dashboard): Markup {
   const value = (name: string, i: number) => series.rows.find((row) => row.name === name)!.values[i];
   const active = series.labels.map((_, i) => i).filter((i) => totals[i]! > 0);
   return html`<section class="card" aria-labelledby="h-checks"><h2 id="h-checks">${tr(page, 'dashboard.verifications')}</h2>
-    <p id="checks-summary">${tr(page, 'dashboard.verifications.summary', { n: totals.reduce((a, b) => a + b, 0), percent: overallPercent ?? '—' })}</p>
+    <p id="checks-summary">${overallPercent === undefined ? tr(page, 'dashboard.verifications.none') : tr(page, 'dashboard.verifications.summary', { n: totals.reduce((a, b) => a + b, 0), percent: overallPercent })}</p>
     ${weeklyChart(page, series, 'verdict.', tr(page, 'dashboard.verifications'))}
     <details><summary>${tr(page, 'dashboard.numbers')}</summary><table><thead><tr><th scope="col">${tr(page, 'dashboard.week')}</th><th scope="col" class="num">${tr(page, 'dashboard.verifications.checks')}</th>
     <th scope="col" class="num">${trd(page, 'verdict.warning')}</th><th scope="col" class="num">${trd(page, 'verdict.unknown')}</th><th scope="col" class="num">${tr(page, 'dashboard.verifications.share')}</th></tr></thead>
