@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePartnersCsv, PARTNERS_CSV_HEADER } from '../shared/console/partners-csv';
-import { CONSOLE_TEXTS } from '../shared/console/texts';
+import { CONSOLE_LANGS, CONSOLE_TEXTS } from '../shared/console/texts';
 import { can, homePath, rolesFromGroups } from '../shared/domain/console/access';
 import { losses, percentile, perWeek, topIdentifiers, toCsv, verificationsPerWeek, weekOf } from '../shared/domain/console/analytics';
 import { primeroCase } from '../shared/domain/console/primero';
@@ -191,8 +191,20 @@ describe('Primero export', () => {
 });
 
 describe('console texts', () => {
-  it('has the same keys in English and Russian, none empty', () => {
-    expect(Object.keys(CONSOLE_TEXTS.ru).sort()).toEqual(Object.keys(CONSOLE_TEXTS.en).sort());
-    for (const lang of ['en', 'ru'] as const) for (const [key, text] of Object.entries(CONSOLE_TEXTS[lang])) expect(text.trim(), `${lang} ${key}`).not.toBe('');
+  it('has the same keys in English, Russian and Tajik, none empty, the same placeholders in each', () => {
+    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const lang of CONSOLE_LANGS) {
+      expect(Object.keys(CONSOLE_TEXTS[lang]).sort(), lang).toEqual(Object.keys(CONSOLE_TEXTS.en).sort());
+      for (const [key, text] of Object.entries(CONSOLE_TEXTS[lang])) {
+        expect(text.trim(), `${lang} ${key}`).not.toBe('');
+        expect(placeholders(text), `${lang} ${key}`).toEqual(placeholders(CONSOLE_TEXTS.en[key as keyof typeof CONSOLE_TEXTS.en]));
+      }
+    }
+  });
+
+  it('says which texts a native speaker has not checked yet: the Russian and Tajik drafts', () => {
+    expect(CONSOLE_TEXTS.en['_meta.review']).toMatch(/^reviewed/);
+    expect(CONSOLE_TEXTS.ru['_meta.review']).toMatch(/^needs native review/);
+    expect(CONSOLE_TEXTS.tg['_meta.review']).toMatch(/^needs native review/);
   });
 });

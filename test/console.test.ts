@@ -154,6 +154,22 @@ describe('console sign-in and sessions', () => {
   });
 });
 
+describe('console languages', () => {
+  it("speaks the browser's language when the console has it, and keeps the one chosen with the switch", async () => {
+    const browser = new Browser();
+    await browser.signIn('analyst@sample.test');
+    const tajik = await (await browser.fetch(`${hotline.url}/console/dashboard`, { headers: { 'accept-language': 'tg-TJ,ru;q=0.8' } })).text();
+    expect(tajik).toContain('<html lang="tg">');
+    expect(tajik).toContain('<h1>Омор</h1>');
+    expect(tajik).toMatch(/<nav class="languages" aria-label="Забон"><a href="\/console\/language\?lang=en&amp;back=%2Fconsole%2Fdashboard" lang="en" hreflang="en">English<\/a><a [^>]*lang="ru"[^>]*>Русский<\/a><\/nav>/);
+    const switched = await browser.fetch(`${hotline.url}/console/language?lang=ru&back=%2Fconsole%2Fdashboard`, { headers: { 'accept-language': 'tg' } });
+    expect(await switched.text()).toContain('<html lang="ru">');
+    // Only a path in the console is followed back.
+    const away = await fetch(`${hotline.url}/console/language?lang=tg&back=https%3A%2F%2Fexample.org%2F`, { redirect: 'manual' });
+    expect(away.headers.get('location')).toBe('/console');
+  });
+});
+
 describe('console authorisation', () => {
   it("keeps each role to its own pages: a partner or an analyst never sees the officers' cases", async () => {
     const partner = new Browser();

@@ -44,10 +44,12 @@ const cookieName = (deps: ConsoleServices, name: string) => (secure(deps) ? `__H
 const cookieOptions = (deps: ConsoleServices, maxAge: number) =>
   ({ httpOnly: true, secure: secure(deps), sameSite: 'Lax', path: '/', maxAge }) as const;
 
+/** The language chosen with the switch, else the browser's first that the console has, else English. */
 function pickLang(c: Context): ConsoleLang {
   const chosen = getCookie(c, LANG_COOKIE);
   if (isConsoleLang(chosen)) return chosen;
-  return /\bru\b/i.test(c.req.header('Accept-Language') ?? '') ? 'ru' : 'en';
+  const asked = (c.req.header('Accept-Language') ?? '').split(',').map((part) => part.trim().split(/[-;]/)[0]!.toLowerCase());
+  return asked.find(isConsoleLang) ?? 'en';
 }
 
 export function pageContext(c: ConsoleContext, flash?: PageContext['flash']): PageContext {

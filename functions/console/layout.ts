@@ -6,7 +6,7 @@
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { can, type ConsoleUser } from '../../shared/domain/console/access';
-import { ct, ctDynamic, type ConsoleLang, type ConsoleTextKey } from '../../shared/console/texts';
+import { CONSOLE_LANGS, ct, ctDynamic, type ConsoleLang, type ConsoleTextKey } from '../../shared/console/texts';
 import type { Context } from 'hono';
 import type { ConsoleSession } from '../../shared/domain/console/session';
 import type { ConsoleServices } from '../../shared/runtime';
@@ -34,7 +34,6 @@ export const csrfField = (page: PageContext) => html`<input type="hidden" name="
 
 export function layout(page: PageContext, title: string, body: Markup): Markup {
   const { user } = page;
-  const other: ConsoleLang = page.lang === 'en' ? 'ru' : 'en';
   const nav = user
     ? html`<nav aria-label="${tr(page, 'nav.label')}">
         ${can(user, 'cases.work') ? html`<a href="/console/cases">${tr(page, 'nav.cases')}</a>` : ''}
@@ -54,7 +53,9 @@ export function layout(page: PageContext, title: string, body: Markup): Markup {
 <title>${title} — ${tr(page, 'app.name')}</title><link rel="stylesheet" href="/console/assets/console.css"></head>
 <body><a class="skip" href="#main">${tr(page, 'nav.skip')}</a>
 <header><strong>${tr(page, 'app.name')}</strong>${nav}
-<a href="/console/language?lang=${other}&amp;back=${encodeURIComponent(page.path)}" lang="${other}">${ct(other, 'nav.languageName')}</a></header>
+<nav class="languages" aria-label="${tr(page, 'nav.languages')}">${CONSOLE_LANGS.filter((other) => other !== page.lang).map(
+  (other) => html`<a href="/console/language?lang=${other}&amp;back=${encodeURIComponent(page.path)}" lang="${other}" hreflang="${other}">${ct(other, 'nav.languageName')}</a>`,
+)}</nav></header>
 <main id="main"><h1>${title}</h1>
 ${page.flash ? html`<p class="flash${page.flash.problem ? ' problem' : ''}" role="status">${page.flash.text}</p>` : ''}
 ${body}

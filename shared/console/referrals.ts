@@ -21,7 +21,7 @@ import type { Report } from '../domain/report';
 import { runReportCommand } from '../escalation/service';
 import type { ConsoleServices } from '../runtime';
 import { actorOf } from './cases';
-import { ct, type ConsoleLang } from './texts';
+import { ct, isConsoleLang, type ConsoleLang } from './texts';
 
 export interface ReferralRequest {
   organisationId: string;
@@ -196,11 +196,16 @@ export async function respondToReferral(
   return { ok: true, referral: result.referral };
 }
 
+/** An officer's first language when the console has it, else Russian (every officer reads it). */
+const officerConsoleLang = (officer: Parameters<typeof officerLanguage>[0]): ConsoleLang => {
+  const lang = officerLanguage(officer);
+  return isConsoleLang(lang) ? lang : 'ru';
+};
+
 async function tellReferringOfficer(deps: ConsoleServices, referral: Referral): Promise<void> {
   const officer = await deps.escalation.officers.get(referral.referredBy.key);
   if (!officer) return;
-  const lang: ConsoleLang = officerLanguage(officer) === 'en' ? 'en' : 'ru';
-  const text = ct(lang, `sms.referral.${referral.status}` as Parameters<typeof ct>[1], {
+  const text = ct(officerConsoleLang(officer), `sms.referral.${referral.status}` as Parameters<typeof ct>[1], {
     reference: referral.reference,
     organisation: referral.organisationName,
   });
@@ -225,8 +230,7 @@ export async function remindDueReferrals(deps: ConsoleServices): Promise<number>
       if (overdue) {
         const rota = await deps.escalation.officers.list();
         for (const supervisor of rota.filter((o) => o.role === 'supervisor')) {
-          const lang: ConsoleLang = officerLanguage(supervisor) === 'en' ? 'en' : 'ru';
-          await deps.outbox.send(supervisor.phone, ct(lang, 'sms.referral.overdue', { reference: referral.reference, organisation: referral.organisationName }));
+          await deps.outbox.send(supervisor.phone, ct(officerConsoleLang(supervisor), 'sms.referral.overdue', { reference: referral.reference, organisation: referral.organisationName }));
         }
       }
       await deps.escalation.escalations.audit(referral.reference, now.toISOString(), 'referral_reminder', undefined, { referral: referral.id, overdue });

@@ -1,15 +1,17 @@
 /**
- * The console's words, in English and Russian (prompts/console/*.json share one set of keys, checked by
- * test/console-texts.test.ts). Tajik is added when its texts exist; until then a Tajik-speaking officer reads Russian.
+ * The console's words, in English, Russian and Tajik (prompts/console/*.json share one set of keys, checked by
+ * test/console-domain.test.ts). `_meta.review` says whether a file was checked by a native speaker: the Russian
+ * and Tajik texts are the developers' drafts until then.
  */
 import en from '../../prompts/console/en.json';
 import ru from '../../prompts/console/ru.json';
+import tg from '../../prompts/console/tg.json';
 
-export const CONSOLE_LANGS = ['en', 'ru'] as const;
+export const CONSOLE_LANGS = ['en', 'ru', 'tg'] as const;
 export type ConsoleLang = (typeof CONSOLE_LANGS)[number];
 export type ConsoleTextKey = keyof typeof en;
 
-export const CONSOLE_TEXTS: Record<ConsoleLang, Record<ConsoleTextKey, string>> = { en, ru };
+export const CONSOLE_TEXTS: Record<ConsoleLang, Record<ConsoleTextKey, string>> = { en, ru, tg };
 
 export function isConsoleLang(value: unknown): value is ConsoleLang {
   return typeof value === 'string' && (CONSOLE_LANGS as readonly string[]).includes(value);
