@@ -19,7 +19,10 @@ afterAll(async () => store.close());
 
 const CALLER = '+992900001234';
 
-type Effect = { type: 'submitReport'; lang: Lang } | { type: 'rememberLanguage'; lang: Lang };
+type Effect =
+  | { type: 'submitReport'; lang: Lang }
+  | { type: 'rememberLanguage'; lang: Lang }
+  | { type: 'verified'; kind: 'handle'; verdict: 'warning' };
 interface Result extends StepOutcome<Effect> {
   reply: string;
 }
@@ -110,5 +113,18 @@ describe('converse', () => {
     const texts = (await deps.localOutbox.list(deps.messages)).filter((m) => m.to === CALLER).map((m) => m.text);
     expect(texts).toHaveLength(1);
     expect(texts[0]).toContain(reference);
+  });
+
+  it("counts a check on the caller's day by its verdict, and a failed count costs the caller nothing", async () => {
+    const logLines: string[] = [];
+    const { deps, turn } = setUp(logLines);
+    const checkTurn = turn(() => ({ reply: 'WARNING', needs: [], effects: [{ type: 'verified', kind: 'handle', verdict: 'warning' }] }), 'runner:check');
+    await converse(deps, checkTurn);
+    expect(await deps.verifications.days('2026-11-25', '2026-11-25')).toEqual([
+      { day: '2026-11-25', total: 1, verdicts: { licensed: 0, warning: 1, unknown: 0, unclear: 0 } },
+    ]);
+    const failing = { ...deps, verifications: { count: () => Promise.reject(new Error('table unavailable')) } };
+    expect((await converse(failing, checkTurn)).result.reply).toBe('WARNING');
+    expect(logLines.join('\n')).toMatch(/verification not counted/);
   });
 });
