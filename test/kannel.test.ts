@@ -285,7 +285,7 @@ describe('GET /ussd/kannel', () => {
     expect((await hotline.deps.ussdSessions.read(hotline.deps.callerKey('+992900000894'), '2a')).session).toBeUndefined();
   });
 
-  it('costs one read and one write per step (measured at the SDK)', async () => {
+  it('costs one read and one write per step, and a check its counter (measured at the SDK)', async () => {
     const hotline = hotlineWith();
     // The registry index is held in memory (read at most every 30 s), not per step.
     await hotline.deps.registry.get();
@@ -301,7 +301,8 @@ describe('GET /ussd/kannel', () => {
     expect(await step(answer, { id: 'trip-1', text: '1' })).toEqual(['read BatchGetItem -', 'write PutItem CALLER', 'write PutItem CALLER']);
     expect(await step(answer, { id: 'trip-2', text: '1' })).toEqual(['read BatchGetItem -', 'write PutItem CALLER']);
     expect(await step(answer, { id: 'trip-3', text: '1' })).toEqual(['read BatchGetItem -', 'write PutItem CALLER']);
-    expect(await step(answer, { id: 'trip-4', text: 'SAMPLE-TJ-0001' })).toEqual(['read BatchGetItem -', 'write PutItem CALLER']);
+    // A check adds the analysts' daily counter.
+    expect(await step(answer, { id: 'trip-4', text: 'SAMPLE-TJ-0001' })).toEqual(['read BatchGetItem -', 'write UpdateItem VERIFICATIONS', 'write PutItem CALLER']);
   });
 });
 

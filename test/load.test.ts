@@ -183,7 +183,7 @@ describe(`${SESSIONS} concurrent USSD sessions`, () => {
 });
 
 describe('store round-trips of a USSD step', () => {
-  it("a navigation step writes nothing and reads only on the session's first step here; a check by name or licence reads nothing more", async () => {
+  it("a navigation step writes nothing and reads only on the session's first step here; a check by name or licence reads nothing more and writes its counter", async () => {
     const calls = recordStoreCalls(hotline.deps.db);
     const phone = '+992950000001';
     await runSession('trips-0', phone, { inputs: ['3'] });
@@ -198,9 +198,10 @@ describe('store round-trips of a USSD step', () => {
     expect(await step('trips-1', '4')).toEqual([]);
     expect(await step('trips-1', '4*2')).toEqual([]);
     expect(await step('trips-1', '1*1')).toEqual([]);
-    // Verification from the index in memory (the registry version is read at most every 30 s, not per check).
-    expect(await step('trips-1', '1*1*Concordia')).toEqual([]);
-    expect(await step('trips-1', '1*1*TJ-SAMPLE-0002')).toEqual([]);
+    // Verification from the index in memory (the registry version is read at most every 30 s, not per check);
+    // its one write is the analysts' daily counter.
+    expect(await step('trips-1', '1*1*Concordia')).toEqual(['write UpdateItem VERIFICATIONS']);
+    expect(await step('trips-1', '1*1*TJ-SAMPLE-0002')).toEqual(['write UpdateItem VERIFICATIONS']);
     // Another session of the same caller reads its own start language.
     expect(await step('trips-2', '')).toEqual(['read GetItem CALLER']);
   });

@@ -51,7 +51,7 @@
  * |----------------------|--------------------------|-----------|-------------------------------------------------|
  * | quiz attempt         | `QUIZATTEMPT#<attemptId>` | `ATTEMPT` | a finished taking once per request (`ussd:<session>:<path>`, `sms:<provider>:<id>`, `voice:…`): `passed`, `code`, `lang`; conditional put; expires |
  * | completion code      | `QUIZCODE#<code>`        | `CODE`    | `earnedAt`, `lang` only (what VERIFY tells); conditional put: codes are unique |
- * | verification day     | `VERIFICATIONS`          | `DAY#<YYYY-MM-DD>` | counters only (store/verifications.ts): `total`, `verdict_<v>`, `kind_<k>`; no query, no caller; expires |
+ * | verification day     | `VERIFICATIONS`          | `DAY#<YYYY-MM-DD>#<shard>` | counters only (one of 8 items a day, picked at random) (store/verifications.ts): `total`, `verdict_<v>`, `kind_<k>`; no query, no caller; expires |
  * | quiz statistics      | `QUIZ`                   | `STATS`   | running counters over every taking: `attempts`, `passes`, `answered_<q>`, `missed_<q>`, `chose_<q>_<n>` |
  * | group (cohort)       | `COHORT#<code>`          | `COHORT`  | `name`, `size`, `trainerKey`, counters `takers`, `passers`, `missed_<q>`; conditional put: codes unique |
  * | group participant    | `COHORT#<code>`          | `TAKER#<phoneKey>` | `passed`: counts each participant once in `takers` and once in `passers` |
@@ -162,7 +162,7 @@ export const keys = {
   quizAttempt: (attemptId: string): ItemKey => ({ pk: `QUIZATTEMPT#${attemptId}`, sk: 'ATTEMPT' }),
   completionCode: (code: string): ItemKey => ({ pk: `QUIZCODE#${code}`, sk: 'CODE' }),
   quizStatistics: (): ItemKey => ({ pk: 'QUIZ', sk: 'STATS' }),
-  verificationDay: (day: string): ItemKey => ({ pk: 'VERIFICATIONS', sk: `DAY#${day}` }),
+  verificationDay: (day: string, shard: number): ItemKey => ({ pk: 'VERIFICATIONS', sk: `DAY#${day}#${shard}` }),
   cohort: (code: string): ItemKey => ({ pk: `COHORT#${code}`, sk: 'COHORT' }),
   cohortTaker: (code: string, callerKey: string): ItemKey => ({ pk: `COHORT#${code}`, sk: `TAKER#${callerKey}` }),
   smsQuiz: (callerKey: string): ItemKey => ({ pk: `CALLER#${callerKey}`, sk: 'QUIZ' }),

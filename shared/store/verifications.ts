@@ -11,6 +11,8 @@ import { queryCollection } from './query';
 
 /** Two years: the dashboard's 13 months, and the same months a year before. */
 const KEEP_DAYS = 2 * 366;
+/** Items per day. */
+const SHARDS = 8;
 
 export interface VerificationDay {
   /** `YYYY-MM-DD`, the caller's calendar day (Dushanbe). */
@@ -29,7 +31,7 @@ export class VerificationRepository {
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: keys.verificationDay(day),
+        Key: keys.verificationDay(day, Math.floor(Math.random() * SHARDS)),
         UpdateExpression: 'ADD #total :one, #verdict :one, #kind :one SET #day = :day, expiresAt = :expires',
         ExpressionAttributeNames: { '#total': 'total', '#verdict': `verdict_${verdict}`, '#kind': `kind_${kind}`, '#day': 'day' },
         ExpressionAttributeValues: { ':one': 1, ':day': day, ':expires': Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + KEEP_DAYS * 86_400 },
@@ -39,14 +41,16 @@ export class VerificationRepository {
 
   /** The days from `fromDay` to `toDay` (inclusive) that had a verification, oldest first. */
   async days(fromDay: string, toDay: string): Promise<VerificationDay[]> {
-    const days: VerificationDay[] = [];
+    const byDay = new Map<string, VerificationDay>();
     for await (const item of queryCollection(this.client, this.tableName, collections.verificationDays())) {
       const day = String(item.day);
       if (day < fromDay || day > toDay) continue;
       const number = (name: string) => (typeof item[name] === 'number' ? (item[name] as number) : 0);
-      const verdicts = Object.fromEntries(VERIFICATION_VERDICTS.map((v) => [v, number(`verdict_${v}`)])) as Record<VerificationVerdict, number>;
-      days.push({ day, total: number('total'), verdicts });
+      const sum = byDay.get(day) ?? { day, total: 0, verdicts: Object.fromEntries(VERIFICATION_VERDICTS.map((v) => [v, 0])) as Record<VerificationVerdict, number> };
+      sum.total += number('total');
+      for (const verdict of VERIFICATION_VERDICTS) sum.verdicts[verdict] += number(`verdict_${verdict}`);
+      byDay.set(day, sum);
     }
-    return days.sort((a, b) => a.day.localeCompare(b.day));
+    return [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day));
   }
 }
