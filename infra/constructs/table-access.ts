@@ -50,7 +50,8 @@ const INTAKE = [
 
 /**
  * What every channel's conversation reaches (shared/conversation/runner.ts): intake, callers' languages and
- * sessions, the quiz, subscriptions and alerts (officers' SCAM / APPROVE, JOIN / STOP), the escalation's audit.
+ * sessions, the quiz, subscriptions and alerts (officers' SCAM / APPROVE, JOIN / STOP), the escalation's audit,
+ * the verification counters.
  */
 const CONVERSATION = [
   ...INTAKE,
@@ -60,6 +61,8 @@ const CONVERSATION = [
   family(keys.cohort('')),
   family(keys.subscription('')),
   family(keys.alert('')),
+  // Each check answered is counted for the analysts (shared/store/verifications.ts).
+  family(keys.verificationDay('', 0)),
 ];
 
 /** The partition families each function may use (the functions' ids in the stack). */
