@@ -6,6 +6,9 @@ export default defineConfig({
   ...base,
   test: {
     ...base.test,
+    projects: undefined,
+    // One file at a time: at full size each keeps the machine busy on its own.
+    maxWorkers: 1,
     include: ['test/load.test.ts', 'test/fuzz.test.ts', 'test/faults.test.ts'],
     provide: { scale: 'full' },
   },
