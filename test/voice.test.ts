@@ -157,6 +157,9 @@ describe('1: checking a phone number', () => {
     expect(segments).toContainEqual({ kind: 'chars', chars: '992900001001', lang: 'en' });
     expect(segments).toContainEqual({ kind: 'text', text: 'Ширкати Ҷаҳонгир Сафар (SAMPLE)', lang: 'en' });
     expect(keysHeard(answer.actions)).toEqual(['voice.phone.typed:en', 'voice.phone.official:en', 'voice.status:en', 'status.licensed:en', 'voice.menu:en']);
+    // Counted for the analysts once the answer is whole (not on the round that still looks the number up).
+    expect(first.effects).toEqual([]);
+    expect(answer.effects).toEqual([{ type: 'verified', kind: 'phone', verdict: 'licensed' }]);
   });
 
   it('says how many people reported it, once is worded as once, and none is "no record"', () => {
@@ -169,6 +172,10 @@ describe('1: checking a phone number', () => {
     expect(heard(many)).toContainEqual({ kind: 'number', value: 4, lang: 'ru' });
     expect(keysHeard(ask({ reporters: 1, lastSeen: '2026-11-01' }))).toContain('voice.phone.reportedOnce:ru');
     expect(keysHeard(ask(null))).toContain('voice.phone.none:ru');
+    const counted = (reported: { reporters: number; lastSeen: string } | null) =>
+      step({ step: 'phone', lang: 'ru', tries: 0 }, { digits: '992927000001' }, { data: data({ reported: new Map([['phone:+992927000001', reported]]) }) }).effects;
+    expect(counted({ reporters: 4, lastSeen: '2026-11-01' })).toEqual([{ type: 'verified', kind: 'phone', verdict: 'warning' }]);
+    expect(counted(null)).toEqual([{ type: 'verified', kind: 'phone', verdict: 'unknown' }]);
   });
 
   it('warns first: a revoked body’s contact, a confirmed scam and reports come before any "official contact of"', () => {
@@ -233,6 +240,13 @@ describe('2: checking a licence number on the keypad', () => {
     expect(keysHeard(step(state, { digits: '4444' }, { data: data({ licences }) }).actions)[0]).toBe('voice.licence.none:en');
     expect(keysHeard(step(state, { digits: '4444' }, { data: data({ licences: null }) }).actions)[0]).toBe('voice.unavailable:en');
     expect(keysHeard(step(state, { digits: '12' }).actions)[0]).toBe('voice.licence.invalid:en');
+    // Each answered check is counted for the analysts by what it told, as a name check is.
+    const counted = (digits: string, found: typeof licences | null) => step(state, { digits }, { data: data({ licences: found }) }).effects;
+    expect(counted('726753850001', licences)).toEqual([{ type: 'verified', kind: 'name', verdict: 'licensed' }]);
+    expect(counted('726753850002', licences)).toEqual([{ type: 'verified', kind: 'name', verdict: 'warning' }]);
+    expect(counted('4444', licences)).toEqual([{ type: 'verified', kind: 'name', verdict: 'unknown' }]);
+    expect(counted('4444', null)).toEqual([{ type: 'verified', kind: 'name', verdict: 'unclear' }]);
+    expect(step(state, { digits: '0001' }).effects).toEqual([]);
   });
 });
 

@@ -112,6 +112,8 @@ export type VoiceAction<S = VoiceState> =
 
 export type VoiceEffect =
   | Extract<CommonEffect, { type: 'rememberLanguage' }>
+  /** A check answered in full: the runner counts it for the analysts (what was checked, what the answer told). */
+  | Extract<CommonEffect, { type: 'verified' }>
   | QuizEffect
   /** An opt-in or opt-out on the keypad: the runner records the consent with the channel voice. */
   | SubscriptionEffect

@@ -6,6 +6,7 @@ import { standing, type Standing } from '../registry';
 import { parsePhone } from '../phone';
 import type { Identifier } from '../report';
 import { identifierKey } from '../conversation';
+import { checkVerdict } from '../verify';
 import type { Segment } from './spoken';
 import { type Context, prompt } from './questions';
 
@@ -48,6 +49,9 @@ export function phoneAnswer(ctx: Context, lang: Lang, phone: PhoneIdentifier): S
   }
   const nothingKnown = segments.length === 2;
   if (nothingKnown) segments.push(prompt(lang, 'voice.phone.none'));
+  if (ctx.needs.length === 0) {
+    ctx.effects.push({ type: 'verified', kind: 'phone', verdict: checkVerdict({ identifier: phone }, data.registry, reported, data.today) });
+  }
   return segments;
 }
 
@@ -66,10 +70,18 @@ export function licenceAnswer(ctx: Context, lang: Lang, typed: string): Segment[
     ctx.needs.push({ type: 'licences' });
     return [];
   }
-  if (data.licences === null) return [prompt(lang, 'voice.unavailable')];
+  if (data.licences === null) {
+    ctx.effects.push({ type: 'verified', kind: 'name', verdict: 'unclear' });
+    return [prompt(lang, 'voice.unavailable')];
+  }
   const found = data.licences.find(typed).slice(0, LICENCES_READ);
-  if (found.length === 0) return [prompt(lang, 'voice.licence.none')];
+  if (found.length === 0) {
+    ctx.effects.push({ type: 'verified', kind: 'name', verdict: 'unknown' });
+    return [prompt(lang, 'voice.licence.none')];
+  }
   const standings = found.map((entry) => standing(entry, data.today));
+  // As a name check counts it (shared/domain/verify.ts checkVerdict): licensed only when every match may recruit.
+  ctx.effects.push({ type: 'verified', kind: 'name', verdict: standings.every((s) => s === 'licensed') ? 'licensed' : 'warning' });
   return [
     prompt(lang, found.length === 1 ? 'voice.licence.found' : 'voice.licence.several'),
     ...found.flatMap((entry, i): Segment[] => [
