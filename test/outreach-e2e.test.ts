@@ -118,7 +118,7 @@ describe('scam alerts to subscribers, end to end', () => {
       approvedBy: { name: 'Emma' },
       createdBy: { name: 'Aziz' },
       estimate: { recipients: 1, segments: 2, usd: 0.05 },
-      report: { queued: 1, sent: 1, delivered: 0, failed: 0, failedByReason: {}, optedOutSince: 0 },
+      report: { total: 1, queued: 0, sent: 1, delivered: 0, failed: 0, failedByReason: {}, optedOutSince: 0 },
     });
   });
 });

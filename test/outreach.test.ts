@@ -276,7 +276,37 @@ describe('broadcasts through the outbox', () => {
     const context: DeliveryContext = { senders: {}, fallback: localSender, routes: [], messages: deps.messages, maxAttempts: 3, log: deps.log, subscribers: deps.campaigns.subscriptions };
     const outcomes = await Promise.all(held.filter((m) => m.priority === 'bulk').map((m) => deliver(context, m, 1)));
     expect(outcomes.sort()).toEqual(['cancelled', 'sent', 'sent']);
-    expect((await deps.campaigns.alerts.getBroadcast(draft.id))!.report).toEqual({ queued: 3, sent: 2, delivered: 0, failed: 0, failedByReason: {}, optedOutSince: 1 });
+    expect((await deps.campaigns.alerts.getBroadcast(draft.id))!.report).toEqual({ total: 3, queued: 0, sent: 2, delivered: 0, failed: 0, failedByReason: {}, optedOutSince: 1 });
+  });
+
+  it('the delivery report counts each message once, under its latest status', async () => {
+    const { deps } = testHotline(store);
+    const held: QueuedSms[] = [];
+    const holding = { enqueue: async (m: QueuedSms) => void held.push(m), enqueueMany: async (ms: readonly QueuedSms[]) => void held.push(...ms) };
+    const campaigns: OutreachDeps = { ...deps.campaigns, bulk: new BulkOutbox(new BulkMessageRepository(store.client, store.tableName, deps.messages), holding) };
+    const phones = ['+992900000421', '+992900000422', '+992900000423', '+992900000424', '+992900000425'];
+    for (const phone of phones) await subscribe(campaigns, { phone, key: deps.callerKey(phone) }, { topics: ['uk_scheme'], departureMonth: '2031-07' }, 'ru', 'sms');
+    const draft = await draftBroadcast(campaigns, { title: 'News', texts: { ru: 'SafeJob: новости.' }, segment: { topic: 'uk_scheme', langs: ['ru'], departureMonths: ['2031-07'] }, createdBy: { key: 'x', name: 'Aziz' } });
+    await approveBroadcast(campaigns, draft.id, { key: 'y', name: 'Emma' });
+    expect(await fanOut(campaigns, (await deps.campaigns.alerts.getBroadcast(draft.id))!)).toBe(5);
+    const idOf = (phone: string) => held.find((m) => m.to === phone)!.id;
+    const context: DeliveryContext = { senders: {}, fallback: localSender, routes: [], messages: deps.messages, maxAttempts: 3, log: deps.log, subscribers: deps.campaigns.subscriptions };
+    // Four are sent, one stays queued; of the sent, one is delivered, one fails on the handset, one is rejected twice.
+    for (const phone of phones.slice(0, 4)) expect(await deliver(context, held.find((m) => m.to === phone)!, 1)).toBe('sent');
+    expect(await deps.messages.applyDeliveryReportToMessage(idOf(phones[0]!), 'delivered')).toBe(true);
+    expect(await deps.messages.applyDeliveryReportToMessage(idOf(phones[1]!), 'failed', 'Twilio error 30003')).toBe(true);
+    expect(await deps.messages.applyDeliveryReportToMessage(idOf(phones[2]!), 'failed', 'Twilio error 30005')).toBe(true);
+    // A repeated report counts nothing more.
+    await deps.messages.applyDeliveryReportToMessage(idOf(phones[2]!), 'failed', 'Twilio error 30005');
+    expect((await deps.campaigns.alerts.getBroadcast(draft.id))!.report).toEqual({
+      total: 5,
+      queued: 1,
+      sent: 1,
+      delivered: 1,
+      failed: 2,
+      failedByReason: { twilio_error_30003: 1, twilio_error_30005: 1 },
+      optedOutSince: 0,
+    });
   });
 
   it('replies and officer pages go before broadcast messages', async () => {

@@ -117,27 +117,31 @@ export class MessageRepository {
   }
 
   /**
-   * Moves the delivery counters of the broadcast a message belongs to (nothing for any other message). Each
-   * transition happens once (the status writes are conditional), so each is counted once.
+   * Moves the delivery counters of the broadcast a message belongs to (nothing for any other message): each message
+   * counts once, under its latest status, so a message sent and then failed leaves "sent" for "failed". Each
+   * transition happens once (the status writes are conditional), so each is counted once. "Queued" is what is left
+   * of the total (store/outreach.ts).
    */
   private async countTransition(before: Record<string, unknown> | undefined, status: OutboundStatus, reason?: string): Promise<void> {
     const broadcastId = before?.broadcastId;
     if (typeof broadcastId !== 'string') return;
     const optedOut = status === 'failed' && reason === OPTED_OUT_REASON;
-    const names = [
-      ...(status === 'sent' || (status === 'delivered' && before?.status === 'queued') ? [COUNTER.sent] : []),
+    const entered = [
+      ...(status === 'sent' ? [COUNTER.sent] : []),
       ...(status === 'delivered' ? [COUNTER.delivered] : []),
       ...(optedOut ? [COUNTER.optedOut] : []),
       ...(status === 'failed' && !optedOut ? [COUNTER.failed, `${COUNTER.failedPrefix}${reasonSlug(reason ?? '')}`] : []),
     ];
-    if (names.length === 0) return;
+    const left = before?.status === 'sent' ? [COUNTER.sent] : [];
+    const moves = [...entered.map((name) => [name, ':one'] as const), ...left.map((name) => [name, ':less'] as const)];
+    if (moves.length === 0) return;
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.broadcast(broadcastId),
-        UpdateExpression: `ADD ${names.map((_, i) => `#c${i} :one`).join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#c${i}`, name])),
-        ExpressionAttributeValues: { ':one': 1 },
+        UpdateExpression: `ADD ${moves.map(([, value], i) => `#c${i} ${value}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(moves.map(([name], i) => [`#c${i}`, name])),
+        ExpressionAttributeValues: { ':one': 1, ...(left.length > 0 ? { ':less': -1 } : {}) },
       }),
     );
   }

@@ -111,7 +111,11 @@ export const broadcastSchema = z.object({
 });
 export type Broadcast = z.infer<typeof broadcastSchema>;
 
-/** Counter attributes on a broadcast item, moved by the message repository as its messages move. */
+/**
+ * Counter attributes on a broadcast item, moved by the message repository as its messages move: `n_queued` is every
+ * message fanned out, the others each message under its latest status (a sent message that fails moves from sent to
+ * failed).
+ */
 export const COUNTER = { queued: 'n_queued', sent: 'n_sent', delivered: 'n_delivered', failed: 'n_failed', optedOut: 'n_optedOut', failedPrefix: 'fail_' } as const;
 
 export class AlertRepository {
@@ -245,15 +249,9 @@ function withReport(item: Record<string, unknown>): Broadcast & { report: Delive
       .filter((name) => name.startsWith(COUNTER.failedPrefix))
       .map((name) => [name.slice(COUNTER.failedPrefix.length), counter(item, name)]),
   );
+  const [total, sent, delivered, failed, optedOutSince] = [COUNTER.queued, COUNTER.sent, COUNTER.delivered, COUNTER.failed, COUNTER.optedOut].map((name) => counter(item, name)) as [number, number, number, number, number];
   return {
     ...broadcastSchema.parse(item),
-    report: {
-      queued: counter(item, COUNTER.queued),
-      sent: counter(item, COUNTER.sent),
-      delivered: counter(item, COUNTER.delivered),
-      failed: counter(item, COUNTER.failed),
-      failedByReason,
-      optedOutSince: counter(item, COUNTER.optedOut),
-    },
+    report: { total, queued: total - sent - delivered - failed - optedOutSince, sent, delivered, failed, failedByReason, optedOutSince },
   };
 }

@@ -141,9 +141,16 @@ export function tipText(lang: Lang, tip: TimedTip, ussdCode: string): string {
 
 // ---- Delivery report ---------------------------------------------------------------------------------------------
 
-/** Where a broadcast's messages stand: counted as they move (store/outreach.ts). */
+/**
+ * Where a broadcast's messages stand, each counted once under its latest status (queued + sent + delivered + failed
+ * + optedOutSince = total), counted as they move (store/messages.ts).
+ */
 export interface DeliveryReport {
+  /** Every message fanned out. */
+  total: number;
+  /** Not yet taken by a provider. */
   queued: number;
+  /** Taken by a provider, with no final delivery report yet. */
   sent: number;
   delivered: number;
   failed: number;
