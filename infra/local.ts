@@ -22,7 +22,7 @@ import { createLocalEscalationDeps, type LocalEscalationDeps } from '../shared/e
 import { LocalCallBridge } from '../shared/escalation/call-bridge';
 import { configuredCallBridge } from '../shared/escalation/call-bridges';
 import { rearmPending } from '../shared/escalation/service';
-import { broadcastReport, listAlerts, listBroadcasts, runDueBroadcasts, sendDueTips } from '../shared/outreach/service';
+import { broadcastReport, listAlerts, listBroadcasts, runBroadcastSchedule } from '../shared/outreach/service';
 import { SegmentThrottle } from '../shared/outbox/throttle';
 import { BulkOutbox } from '../shared/outbox/bulk';
 import { BulkMessageRepository } from '../shared/store/bulk-messages';
@@ -165,7 +165,7 @@ export function localApp(deps: LocalDeps, getConsole?: () => Promise<ConsoleDeps
     const broadcast = await broadcastReport(deps.campaigns, c.req.param('id'));
     return broadcast ? c.json(broadcast) : c.json({ error: 'no such broadcast' }, 404);
   });
-  root.post('/dev/broadcasts/run', loopbackOnly, async (c) => c.json({ fannedOut: await runDueBroadcasts(deps.campaigns), tips: await sendDueTips(deps.campaigns) }));
+  root.post('/dev/broadcasts/run', loopbackOnly, async (c) => c.json(await runBroadcastSchedule(deps.campaigns)));
   root.route('/', simulatorRoutes(deps));
   return root;
 }
@@ -186,9 +186,7 @@ export async function startLocalHotline(env: Environment = readEnvironment()): P
   }, JOURNAL_REPLAY_EVERY_MS);
   replayTimer.unref();
   const broadcastTimer = setInterval(() => {
-    runDueBroadcasts(deps.campaigns)
-      .then(() => sendDueTips(deps.campaigns))
-      .catch((error: unknown) => deps.log.error('broadcast run failed', { error }));
+    runBroadcastSchedule(deps.campaigns).catch((error: unknown) => deps.log.error('broadcast run failed', { error }));
   }, BROADCASTS_EVERY_MS);
   broadcastTimer.unref();
   // Escalations waiting for an ACK when the hotline last stopped get their timers back.

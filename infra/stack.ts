@@ -41,7 +41,7 @@ export class HotlineStack extends Stack {
     const journal = new IntakeJournal(this, table, alarms);
     const escalation = new OnCallEscalation(this, functions, outbox, alarms);
     const channels = new ReportChannels(this, functions, { outbox, journal, vault, escalation }, context);
-    const broadcasts = new Broadcasts(this, functions, outbox, vault);
+    const broadcasts = new Broadcasts(this, functions, outbox, vault, context);
     // The recordings the voice line plays (and serves), and the prompt studio's takes (docs/studio.md).
     const promptAudio = new PromptAudio(this);
     promptAudio.bindReader(channels.voice);

@@ -19,7 +19,7 @@ import { ESCALATION_METRIC, ESCALATION_SWEEP_RATE } from '../infra/constructs/es
 import { TABLE_ACTIONS } from '../infra/constructs/function';
 import { ALL_FAMILIES, leadingKeys, TABLE_ACCESS } from '../infra/constructs/table-access';
 import { ROUTE_THROTTLES, SMS_ROUTES, USSD_ROUTES, VOICE_ROUTES } from '../infra/constructs/http-api';
-import { USSD_DEFAULT_RESERVED } from '../infra/constructs/concurrency';
+import { BROADCAST_RESERVED, USSD_DEFAULT_RESERVED } from '../infra/constructs/concurrency';
 import { JOURNAL_MAX_RECEIVES } from '../infra/constructs/intake-journal';
 import { NUMBER_VAULT_ENCRYPTION_CONTEXT } from '../infra/constructs/number-vault';
 import { SMS_MAX_ATTEMPTS } from '../infra/constructs/outbox';
@@ -1176,28 +1176,31 @@ describe('HotlineStack: deploy-time context', () => {
   it('by default: no audio URL, no subscription, no reserved or provisioned concurrency', () => {
     expect(variablesOf('VoiceFunction')).not.toHaveProperty('AUDIO_BASE_URL');
     expect(template.findResources('AWS::SNS::Subscription')).toEqual({});
-    // The broadcast fan-out runs one at a time by design (two runs would queue a batch twice).
-    for (const name of FUNCTIONS.filter((fn) => fn !== 'BroadcastFunction')) {
-      expect(at(name).resource.Properties, name).not.toHaveProperty('ReservedConcurrentExecutions');
-    }
-    expect(at('BroadcastFunction').resource.Properties).toMatchObject({ ReservedConcurrentExecutions: 1 });
+    // Not even the broadcast's ceiling of one: a new account of 10 could not deploy it (its run lease keeps one run).
+    for (const name of FUNCTIONS) expect(at(name).resource.Properties, name).not.toHaveProperty('ReservedConcurrentExecutions');
     expect(template.findResources('AWS::Lambda::Version')).toEqual({});
     expect(template.findResources('AWS::Lambda::Alias')).toEqual({});
   });
 
-  it('reserves concurrency for USSD only where the account can spare it (lambdaConcurrencyLimit), or as told', () => {
-    const ussdReserved = (context: Record<string, unknown>) => functionNamed(synthWith(context), 'UssdFunction').ReservedConcurrentExecutions;
+  it('reserves concurrency for USSD and the broadcast only where the account can spare it (lambdaConcurrencyLimit), or as told', () => {
+    const reserved = (context: Record<string, unknown>) => {
+      const t = synthWith(context);
+      return { ussd: functionNamed(t, 'UssdFunction').ReservedConcurrentExecutions, broadcast: functionNamed(t, 'BroadcastFunction').ReservedConcurrentExecutions };
+    };
     // No limit given: a new account may have 10, which can spare nothing.
-    expect(ussdReserved({})).toBeUndefined();
-    expect(ussdReserved({ lambdaConcurrencyLimit: '1000' })).toBe(USSD_DEFAULT_RESERVED);
+    expect(reserved({})).toEqual({ ussd: undefined, broadcast: undefined });
+    // An account of 10 (or 100) keeps all of it unreserved: nothing reserved, and the stack deploys.
+    expect(reserved({ lambdaConcurrencyLimit: '10' })).toEqual({ ussd: undefined, broadcast: undefined });
+    expect(reserved({ lambdaConcurrencyLimit: '100' })).toEqual({ ussd: undefined, broadcast: undefined });
+    expect(reserved({ lambdaConcurrencyLimit: '101' })).toEqual({ ussd: undefined, broadcast: BROADCAST_RESERVED });
+    expect(reserved({ lambdaConcurrencyLimit: '1000' })).toEqual({ ussd: USSD_DEFAULT_RESERVED, broadcast: BROADCAST_RESERVED });
     // 150 keeps 100 unreserved, 1 for the broadcast: 49 left, less than the default.
-    expect(ussdReserved({ lambdaConcurrencyLimit: '150' })).toBeUndefined();
-    expect(ussdReserved({ lambdaConcurrencyLimit: '151' })).toBe(USSD_DEFAULT_RESERVED);
-    expect(ussdReserved({ lambdaConcurrencyLimit: '1000', ussdReservedConcurrency: '20' })).toBe(20);
-    expect(ussdReserved({ lambdaConcurrencyLimit: '1000', ussdReservedConcurrency: '0' })).toBeUndefined();
+    expect(reserved({ lambdaConcurrencyLimit: '150' }).ussd).toBeUndefined();
+    expect(reserved({ lambdaConcurrencyLimit: '151' }).ussd).toBe(USSD_DEFAULT_RESERVED);
+    expect(reserved({ lambdaConcurrencyLimit: '1000', ussdReservedConcurrency: '20' }).ussd).toBe(20);
+    expect(reserved({ lambdaConcurrencyLimit: '1000', ussdReservedConcurrency: '0' }).ussd).toBeUndefined();
     expect(() => synthWith({ lambdaConcurrencyLimit: '1000', ussdReservedConcurrency: '900' })).toThrow(/can spare \(899\)/);
-    // The broadcast's one reserved container cannot deploy on an account of 10: said at synthesis, not mid-deploy.
-    expect(() => synthWith({ lambdaConcurrencyLimit: '10' })).toThrow(/lambdaConcurrencyLimit=10 leaves no concurrency/);
+    expect(() => synthWith({ lambdaConcurrencyLimit: '10', ussdReservedConcurrency: '1' })).toThrow(/can spare \(0\)/);
   });
 
   it('sets the voice recordings URL, an e-mail subscription and the USSD reserved concurrency when given', () => {

@@ -98,7 +98,7 @@ describe('scam alerts to subscribers, end to end', () => {
     expect((await textsTo(emma.phone)).at(-1)).toBe(`Alert ${code} approved: sending to 1 subscribers.`);
     expect((await textsTo(aziz.phone)).at(-1)).toBe(t('tg', 'alert.approvedNotice', { code, name: 'Emma' }));
     const run = await (await app.request('/dev/broadcasts/run', { method: 'POST' })).json();
-    expect(run).toEqual({ fannedOut: [`alert-${code}`], tips: 0 });
+    expect(run).toEqual({ ran: true, fannedOut: [`alert-${code}`], tips: 0 });
     await deps.localQueue.drain();
 
     // 7. The Tajik subscriber has it in Tajik; the one who sent STOP has nothing more.

@@ -16,7 +16,8 @@ import { BulkOutbox } from '../shared/outbox/bulk';
 import { BulkMessageRepository } from '../shared/store/bulk-messages';
 import { SegmentThrottle, shareOf } from '../shared/outbox/throttle';
 import { loadConfig } from '../shared/config';
-import { draftBroadcast, approveBroadcast, fanOut, runDueBroadcasts, subscribe, unsubscribe, type OutreachDeps } from '../shared/outreach/service';
+import { draftBroadcast, approveBroadcast, fanOut, runBroadcastSchedule, runDueBroadcasts, subscribe, unsubscribe, type OutreachDeps } from '../shared/outreach/service';
+import { BROADCAST_RUN_LEASE_SECONDS } from '../shared/outreach/config';
 import type { QueuedSms } from '../shared/ports';
 import { startTestStore, type TestStore } from './support/dynalite';
 import { testHotline } from './support/hotline';
@@ -167,6 +168,42 @@ describe('quiet hours in Asia/Dushanbe, on a fake clock', () => {
     expect((await deps.localOutbox.list(deps.messages)).filter((m) => m.to === phone).map((m) => m.text)).toEqual([
       'SafeJob: UK scheme news, quiet-hours test.',
     ]);
+  });
+
+  it('one run of the schedule at a time, by the run lease: a run that finds it held does nothing, one past its end takes it over', async () => {
+    const { deps } = testHotline(store, { BROADCAST_QUIET_HOURS: '' });
+    let now = Date.parse('2026-12-01T10:00:00Z');
+    const campaigns: OutreachDeps = { ...deps.campaigns, now: () => now };
+    const phone = '+992900000431';
+    await subscribe(campaigns, { phone, key: deps.callerKey(phone) }, { topics: ['scam_alerts'], departureMonth: '2031-08' }, 'en', 'sms');
+    const draft = await draftBroadcast(campaigns, {
+      title: 'Lease',
+      texts: { en: 'SafeJob: one run at a time.' },
+      segment: { topic: 'scam_alerts', langs: ['en'], departureMonths: ['2031-08'] },
+      createdBy: { key: 'officer-a', name: 'Aziz' },
+    });
+    await approveBroadcast(campaigns, draft.id, { key: 'officer-b', name: 'Emma' });
+    // Another run (a second container of the every-minute schedule) holds the lease until 10:06.
+    const nowSeconds = Math.floor(now / 1000);
+    expect(await campaigns.alerts.takeRunLease('other-run', nowSeconds, nowSeconds + BROADCAST_RUN_LEASE_SECONDS)).toBe(true);
+    // Its write succeeded but the response was lost: the retry (same token) knows the lease is its own.
+    expect(await campaigns.alerts.takeRunLease('other-run', nowSeconds, nowSeconds + BROADCAST_RUN_LEASE_SECONDS)).toBe(true);
+    expect(await runBroadcastSchedule(campaigns)).toEqual({ ran: false, fannedOut: [], tips: 0 });
+    expect(await deps.campaigns.alerts.getBroadcast(draft.id)).toMatchObject({ status: 'approved', report: { total: 0 } });
+    // The other run died at its timeout: a run after the lease's end takes over and fans out once.
+    now += (BROADCAST_RUN_LEASE_SECONDS + 1) * 1000;
+    const run = await runBroadcastSchedule(campaigns);
+    expect(run.ran).toBe(true);
+    expect(run.fannedOut).toContain(draft.id);
+    expect(await deps.campaigns.alerts.getBroadcast(draft.id)).toMatchObject({ status: 'completed', report: { total: 1 } });
+    // That run let the lease go: the next minute's run is not kept waiting, and the late release of the dead run
+    // does not lift a lease it no longer holds.
+    expect((await runBroadcastSchedule(campaigns)).ran).toBe(true);
+    const later = Math.floor(now / 1000);
+    expect(await campaigns.alerts.takeRunLease('next-run', later, later + BROADCAST_RUN_LEASE_SECONDS)).toBe(true);
+    await campaigns.alerts.releaseRunLease('other-run');
+    expect((await runBroadcastSchedule(campaigns)).ran).toBe(false);
+    await campaigns.alerts.releaseRunLease('next-run');
   });
 });
 

@@ -12,6 +12,14 @@ import { MOBILE_OPERATORS, isMobileOperator, type MobileOperator } from '../chan
  */
 export const BULK_CONCURRENCY = 2;
 
+/**
+ * The longest one run of the broadcast schedule may take (the broadcast function's timeout on AWS: one run fans out
+ * up to 100,000 subscribers at ~2,000 a second, well inside it). Its run lease lasts a minute longer, so a run cut
+ * off by the timeout is taken over by the next, never overlapped by it.
+ */
+export const BROADCAST_RUN_SECONDS = 5 * 60;
+export const BROADCAST_RUN_LEASE_SECONDS = BROADCAST_RUN_SECONDS + 60;
+
 const PROVIDER_NAMES = ['africastalking', 'twilio', 'local'] as const;
 
 /** `africastalking=10,twilio=20`: bulk SMS segments per second per provider. */

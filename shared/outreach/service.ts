@@ -23,7 +23,7 @@ import type { Outbox } from '../outbox/outbox';
 import type { NumberVault } from '../ports';
 import { rotaView, type OfficerRepository } from '../store/officers';
 import type { AlertRepository, Broadcast, StoredSubscription, SubscriptionRepository } from '../store/outreach';
-import type { OutreachConfig } from './config';
+import { BROADCAST_RUN_LEASE_SECONDS, type OutreachConfig } from './config';
 
 export interface OutreachDeps {
   subscriptions: SubscriptionRepository;
@@ -321,9 +321,29 @@ export function broadcastReport(deps: OutreachDeps, id: string): Promise<Broadca
 }
 
 /**
+ * One run of the broadcast schedule (a timer locally, every minute on AWS): the due broadcasts, then today's tips,
+ * one run at a time under the table's run lease (BROADCAST_RUN_LEASE_SECONDS), whatever the function's concurrency.
+ * A run that finds the lease held does nothing (`ran: false`): the holder is fanning out, the next minute resumes.
+ */
+export async function runBroadcastSchedule(deps: OutreachDeps): Promise<{ ran: boolean; fannedOut: string[]; tips: number }> {
+  const token = randomUUID();
+  const nowSeconds = Math.floor(deps.now() / 1000);
+  if (!(await deps.alerts.takeRunLease(token, nowSeconds, nowSeconds + BROADCAST_RUN_LEASE_SECONDS))) {
+    deps.log.info('another run of the broadcast schedule holds its lease; this one does nothing');
+    return { ran: false, fannedOut: [], tips: 0 };
+  }
+  try {
+    const fannedOut = await runDueBroadcasts(deps);
+    const tips = await sendDueTips(deps);
+    return { ran: true, fannedOut, tips };
+  } finally {
+    await deps.alerts.releaseRunLease(token);
+  }
+}
+
+/**
  * Fans out every approved broadcast that is due and outside quiet hours (a fan-out cut short resumes from its
- * cursor). Run by a timer locally and by a schedule on AWS (one at a time: the function's concurrency is 1).
- * Returns the ids fanned out.
+ * cursor); part of runBroadcastSchedule, which keeps it to one run at a time. Returns the ids fanned out.
  */
 export async function runDueBroadcasts(deps: OutreachDeps): Promise<string[]> {
   const now = deps.now();

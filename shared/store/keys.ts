@@ -40,6 +40,7 @@
  * | scam alert           | `ALERTS`                 | `ALERT#<code>` | a draft or approved alert (shared/domain/outreach/alerts.ts): drafter, approver, texts |
  * | confirmed identifier | `IDENT#<kind>#<value>`   | `CONFIRMED` | `confirmedOn`, `alertCode`: written when its alert is approved; CHECK answers "confirmed scam" |
  * | broadcast            | `BROADCASTS`             | `BROADCAST#<id>` | texts, segment, `notBefore`, status, cost estimate, fan-out `cursor`, delivery counters `n_*`, `fail_*` |
+ * | broadcast run lease  | `BROADCASTS`             | `RUNLEASE` | `leaseUntil` (epoch s), `leaseToken`: one run of the broadcast schedule at a time (store/outreach.ts) |
  *
  * | spooled local SMS     | `LOCALOUTBOX`            | `MSG#<id>` | local mode only: a queued SMS (`sealedTo`, text) until sent or given up on; queued again at start |
  * | journal dead letter   | `DEADLETTERS`            | `JOURNAL#<at>#<intakeHash>` | a journaled report the table can never take: channel, urgent, why; no contents |
@@ -171,6 +172,7 @@ export const keys = {
   alert: (code: string): ItemKey => ({ pk: 'ALERTS', sk: `ALERT#${code}` }),
   confirmedIdentifier: (kind: string, value: string): ItemKey => ({ pk: identifierPk(kind, value), sk: 'CONFIRMED' }),
   broadcast: (id: string): ItemKey => ({ pk: 'BROADCASTS', sk: `BROADCAST#${id}` }),
+  broadcastRunLease: (): ItemKey => ({ pk: 'BROADCASTS', sk: 'RUNLEASE' }),
   caseIndex: (createdAt: string, reference: string): ItemKey => ({ pk: 'CASES', sk: `CASE#${createdAt}#${reference}` }),
   consoleSession: (id: string): ItemKey => ({ pk: `CONSOLESESSION#${id}`, sk: 'SESSION' }),
   consoleLogin: (id: string): ItemKey => ({ pk: `CONSOLELOGIN#${id}`, sk: 'LOGIN' }),

@@ -4,7 +4,7 @@
  * (NumberVault) beside the subscription, opened only to send; keys and logs carry the keyed hash.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { alertSchema, type Alert } from '../domain/outreach/alerts';
 import { segmentSchema, type DeliveryReport } from '../domain/outreach/broadcast';
@@ -225,6 +225,46 @@ export class AlertRepository {
         ExpressionAttributeValues: { ':notBefore': notBefore, ':sending': 'sending' },
       }),
     );
+  }
+
+  /**
+   * Takes the broadcast schedule's run lease until `untilSeconds` (epoch): false while another run holds an unexpired
+   * one. Two runs at once would fan one broadcast out twice from the same cursor. As with the outbox's send lease,
+   * the token read back tells a lease whose write succeeded but whose response was lost (the SDK's retry then fails
+   * the condition) from one another run holds.
+   */
+  async takeRunLease(token: string, nowSeconds: number, untilSeconds: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.broadcastRunLease(), leaseToken: token, leaseUntil: untilSeconds },
+          ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now',
+          ExpressionAttributeValues: { ':now': nowSeconds },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.broadcastRunLease(), ConsistentRead: true }));
+      return Item?.leaseToken === token;
+    }
+  }
+
+  /** The run is over: the lease goes, unless it ran out and another run took it meanwhile. */
+  async releaseRunLease(token: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.broadcastRunLease(),
+          ConditionExpression: 'leaseToken = :token',
+          ExpressionAttributeValues: { ':token': token },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   /** A batch fanned out: the cursor moves past it and its messages count as queued. */
