@@ -185,6 +185,9 @@ export function readJournalEntry(value: unknown): JournalEntry | undefined {
 /** An intake not finished this long after it began is taken for one whose process died (not one in flight). */
 export const UNFINISHED_INTAKE_AGE_MS = 60_000;
 
+/** What the repair schedule sends the intake-replay function on AWS (infra/constructs/channels.ts). */
+export const UNFINISHED_REPAIR_EVENT = { repairUnfinished: true } as const;
+
 /**
  * Completes the intakes a crashed process left half-written (a report without its reporter index or identifier
  * links, or an intake without its report), as the journal's replay does, escalations included.

@@ -20,6 +20,7 @@ import { TABLE_ACTIONS } from '../infra/constructs/function';
 import { ALL_FAMILIES, leadingKeys, TABLE_ACCESS } from '../infra/constructs/table-access';
 import { ROUTE_THROTTLES, SMS_ROUTES, USSD_ROUTES, VOICE_ROUTES } from '../infra/constructs/http-api';
 import { BROADCAST_RESERVED, USSD_DEFAULT_RESERVED } from '../infra/constructs/concurrency';
+import { UNFINISHED_REPAIR_EVENT } from '../shared/intake';
 import { JOURNAL_MAX_RECEIVES } from '../infra/constructs/intake-journal';
 import { NUMBER_VAULT_ENCRYPTION_CONTEXT } from '../infra/constructs/number-vault';
 import { SMS_MAX_ATTEMPTS } from '../infra/constructs/outbox';
@@ -897,6 +898,10 @@ describe('HotlineStack: least privilege', () => {
     expect(TABLE_ACCESS.OutboxFunction).not.toContain('REPORT#');
     expect(TABLE_ACCESS.EscalationFunction).not.toContain('CALLER#');
     expect(TABLE_ACCESS.BroadcastFunction).not.toContain('REPORT#');
+    // Unfinished intakes (INTAKES) are marked by the channels and completed by the intake replay's repair schedule;
+    // the escalation sweeper, which reads no intake, is not given them.
+    for (const name of ['UssdFunction', 'SmsFunction', 'VoiceFunction', 'IntakeReplayFunction'] as const) expect(TABLE_ACCESS[name], name).toContain('INTAKES');
+    for (const name of ['EscalationFunction', 'OutboxFunction', 'BroadcastFunction'] as const) expect(TABLE_ACCESS[name], name).not.toContain('INTAKES');
   });
 
   it('lets only the SMS, voice, broadcast and console functions open the number vault', () => {
@@ -1050,6 +1055,16 @@ describe('HotlineStack: number vault and intake journal', () => {
     });
     const timeout = (at('IntakeReplayFunction').resource.Properties as { Timeout: number }).Timeout;
     expect((at('ReportJournalQueue').resource.Properties as { VisibilityTimeout: number }).VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+  });
+
+  it('completes half-written intakes with functions/intake-replay every 5 minutes (the repair event), not retried', () => {
+    const rules = Object.values(template.findResources('AWS::Events::Rule') as Resources)
+      .map((r) => r.Properties as { ScheduleExpression: string; Targets: { Arn: unknown; Input?: string; RetryPolicy?: unknown }[] })
+      .filter((r) => r.Targets.some((target) => JSON.stringify(target.Arn).includes(at('IntakeReplayFunction').id)));
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.ScheduleExpression).toBe('rate(5 minutes)');
+    expect(JSON.parse(rules[0]!.Targets[0]!.Input!)).toEqual(UNFINISHED_REPAIR_EVENT);
+    expect(rules[0]!.Targets[0]!.RetryPolicy).toMatchObject({ MaximumRetryAttempts: 0 });
   });
 
   it('gives every function that takes reports what the AWS channel wiring requires, in values it accepts', () => {

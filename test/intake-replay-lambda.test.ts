@@ -5,10 +5,14 @@
  * with nock at the HTTP layer. Nothing else may leave the process.
  */
 import { randomUUID } from 'node:crypto';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ReportDraft } from '../shared/domain/report';
+import type { RepairOutcome } from '../functions/intake-replay/index';
+import { UNFINISHED_REPAIR_EVENT } from '../shared/intake';
+import { keys } from '../shared/store/keys';
 import { phoneKey } from '../shared/privacy';
 import type { JournalEntry } from '../shared/ports';
 import { OfficerRepository } from '../shared/store/officers';
@@ -38,6 +42,7 @@ type Handler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 let store: TestStore;
 let reports: ReportRepository;
 let handler: ReturnType<typeof withTableAccessChecked<[SQSEvent], SQSBatchResponse>>;
+let repair: ReturnType<typeof withTableAccessChecked<[typeof UNFINISHED_REPAIR_EVENT], RepairOutcome>>;
 let network: ReturnType<typeof onlyNetworkTo>;
 const lines: string[] = [];
 
@@ -66,7 +71,9 @@ beforeAll(async () => {
   vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
   network = onlyNetworkTo(new URL(store.endpoint).host);
   // Every table item the handler touches is one its grant allows (infra/constructs/table-access.ts).
-  handler = withTableAccessChecked(store, 'IntakeReplayFunction', ((await import('../functions/intake-replay/index')) as { handler: Handler }).handler);
+  const replayFunction = await import('../functions/intake-replay/index');
+  handler = withTableAccessChecked(store, 'IntakeReplayFunction', (replayFunction as { handler: Handler }).handler);
+  repair = withTableAccessChecked(store, 'IntakeReplayFunction', (event: typeof UNFINISHED_REPAIR_EVENT) => replayFunction.handler(event));
   reports = new ReportRepository(store.client, store.tableName);
 });
 
@@ -209,6 +216,30 @@ describe('the intake-replay Lambda handler (SQS event source on the report journ
       expect.objectContaining({ intake: journalIntakeHash(never), reason: expect.stringMatching(/^ValidationException: /) }),
     ]);
     expect(lines.filter((line) => line.includes('"journal entry dead-lettered"'))).toHaveLength(1);
+  });
+
+  it('on its repair schedule, completes an intake a dead process left half-written, and leaves one in flight alone', async () => {
+    // A Lambda that died (timed out, recycled) right after an intake's first write: only the unfinished mark is there.
+    const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+    const dead = entry({ createdAt: minutesAgo(3), identifiers: [{ kind: 'handle', value: 'half_written_scam' }] });
+    const inFlight = entry({ createdAt: minutesAgo(0) });
+    for (const { idempotencyKey, report } of [dead, inFlight]) {
+      await store.client.send(
+        new PutCommand({ TableName: store.tableName, Item: { ...keys.unfinishedIntake(idempotencyKey), idempotencyKey, report, since: report.createdAt } }),
+      );
+    }
+
+    expect(await repair(UNFINISHED_REPAIR_EVENT)).toEqual({ repaired: 1, stillFailing: 0 });
+
+    const [stored] = await reports.listByReporter(dead.report.reporterKey, 5);
+    expect(stored).toMatchObject({ reporterKey: dead.report.reporterKey, identifiers: [{ kind: 'handle', value: 'half_written_scam' }] });
+    expect(await reports.getIdentifier('handle', 'half_written_scam')).toMatchObject({ reporters: 1, references: [stored!.reference] });
+    // The one begun a moment ago may still be running: not touched, and still marked.
+    expect(await reports.listByReporter(inFlight.report.reporterKey, 5)).toEqual([]);
+    expect((await reports.listUnfinished(minutesAgo(-1))).map((unfinished) => unfinished.idempotencyKey)).toEqual([inFlight.idempotencyKey]);
+    // A second run finds nothing more to do: the report is not stored twice.
+    expect(await repair(UNFINISHED_REPAIR_EVENT)).toEqual({ repaired: 0, stillFailing: 0 });
+    expect(await reports.listByReporter(dead.report.reporterKey, 5)).toHaveLength(1);
   });
 
   // Last: it deletes the table.

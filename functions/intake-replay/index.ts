@@ -10,11 +10,17 @@
  *   is (ValidationException: a key or an item over DynamoDB's limits): either is moved to the dead-letter queue at
  *   once (its alarm calls an operator), and the store keeps a record of the latter (shared/intake.ts `afterReplay`).
  * - The others of a batch are deleted by SQS: one stuck report does not replay the rest again.
+ *
+ * Also invoked every few minutes by a schedule with `{ repairUnfinished: true }`: an intake whose process died between
+ * its writes (a Lambda timed out or was recycled mid-intake) left an "unfinished" item (`INTAKES`), and the repair
+ * completes it under the same key as the journal's replay would (shared/intake.ts `repairUnfinishedIntakes`),
+ * escalation included. The same grant, the same deps: it is the same work.
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import * as z from 'zod';
 import { awsChannelDeps } from '../../shared/aws-adapters';
-import { readJournalEntry, replayIntake } from '../../shared/intake';
+import { readJournalEntry, repairUnfinishedIntakes, replayIntake, UNFINISHED_REPAIR_EVENT } from '../../shared/intake';
 import { powertoolsLoggerOf } from '../../shared/log';
 import { SqsQueue } from '../../shared/outbox/sqs';
 
@@ -48,9 +54,24 @@ function replayOf(journalQueueUrl: string, deadLetterQueueUrl: string | undefine
   return replay;
 }
 
-export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
+const repairEventSchema = z.object({ repairUnfinished: z.literal(true) });
+
+/** What a repair run did: intakes completed, and those the table still refuses (the next run tries again). */
+export interface RepairOutcome {
+  repaired: number;
+  stillFailing: number;
+}
+
+export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse>;
+export async function handler(event: typeof UNFINISHED_REPAIR_EVENT, context?: Context): Promise<RepairOutcome>;
+export async function handler(event: SQSEvent | typeof UNFINISHED_REPAIR_EVENT, context?: Context): Promise<SQSBatchResponse | RepairOutcome> {
   const deps = await awsChannelDeps();
   if (context) powertoolsLoggerOf(deps.log)?.addContext(context);
+  if (repairEventSchema.safeParse(event).success) {
+    const result = await repairUnfinishedIntakes(deps.intake);
+    return { repaired: result.replayed.length, stillFailing: result.failed.length };
+  }
+  if (!('Records' in event)) throw new Error('neither an SQS event nor the repair schedule');
   const { journal } = deps.config.reports;
   if (journal.kind !== 'sqs') throw new Error('REPORT_JOURNAL_QUEUE_URL is required');
   const { sqs, journal: journalQueue, deadLetterQueueUrl } = replayOf(journal.queueUrl, journal.deadLetterQueueUrl);

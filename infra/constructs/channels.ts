@@ -1,4 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
+import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { UNFINISHED_REPAIR_EVENT } from '../../shared/intake';
 import type { Construct } from 'constructs';
 import type { OnCallEscalation } from './escalation';
 import { BACKGROUND_MEMORY_MB, HotlineFunction, WEBHOOK_MEMORY_MB } from './function';
@@ -21,6 +24,9 @@ export interface ChannelOptions {
   /** The quiz trainers' numbers, comma-separated: who may send COHORT commands (QUIZ_TRAINER_PHONES). */
   quizTrainerPhones?: string;
 }
+
+/** How often the intake replay looks for unfinished intakes (each older than UNFINISHED_INTAKE_AGE_MS, a minute). */
+export const UNFINISHED_REPAIR_RATE = Duration.minutes(5);
 
 /** What a function that takes reports is wired to. */
 export interface ReportIntake {
@@ -111,6 +117,13 @@ export class ReportChannels {
     intake.journal.bindReplay(this.intakeReplay);
     intake.vault.bind(this.intakeReplay, []);
     intake.escalation.bindStarter(this.intakeReplay);
+    // The same function completes, every few minutes, an intake whose process died between its writes: its grant
+    // (INTAKE, with the unfinished marks) and its escalation starter are exactly what that needs.
+    new Rule(scope, 'UnfinishedIntakeRepair', {
+      description: 'SafeJob Hotline: completes reports a dead process left half-written (the INTAKES unfinished marks)',
+      schedule: Schedule.rate(UNFINISHED_REPAIR_RATE),
+      targets: [new LambdaFunction(this.intakeReplay, { event: RuleTargetInput.fromObject(UNFINISHED_REPAIR_EVENT), retryAttempts: 0 })],
+    });
   }
 }
 
