@@ -95,6 +95,8 @@ export function casePage(page: PageContext, detail: CaseDetail, organisations: P
   const ref = report.reference;
   const post = (action: string) => `/console/cases/${ref}/${action}`;
   const closed = report.status === 'closed';
+  // Later urgent reports of this reporter held by their hourly limit: listed here (the audit's related_report), unpaged.
+  const listed = [...new Set(detail.audit.filter((record) => record.action === 'related_report').map((record) => String(record.detail?.related)))];
   const sharingText = sharing ? (sharing.given ? tr(page, 'consent.sharing.given') : tr(page, 'consent.sharing.refused')) : tr(page, 'consent.sharing.unknown');
   const body = html`
   <p><a href="/console/cases">← ${tr(page, 'queue.title')}</a> · <a href="/console/cases/${ref}/export.json">${tr(page, 'case.export')}</a></p>
@@ -102,6 +104,7 @@ export function casePage(page: PageContext, detail: CaseDetail, organisations: P
   <dl>
     <dt>${tr(page, 'case.status')}</dt><dd>${trd(page, `status.${report.status}`)}${state?.acknowledgedBy ? html` — ${tr(page, 'case.heldBy', { name: state.acknowledgedBy.name })}` : ''}</dd>
     ${reportFacts(page, report)}
+    ${report.escalationHeld ? html`<dt>${tr(page, 'case.escalation')}</dt><dd><span class="urgent">${tr(page, 'case.held.notPaged')}</span> ${tr(page, 'case.held.listedTo')} <a href="/console/cases/${report.escalationHeld.case}">${report.escalationHeld.case}</a></dd>` : ''}
     <dt>${tr(page, 'case.words')}</dt><dd>${report.freeText ?? '—'}</dd>
     ${report.recordingUrl ? html`<dt>${tr(page, 'case.recording')}</dt><dd><audio controls preload="none" src="${report.recordingUrl}"></audio> <a href="${report.recordingUrl}">${tr(page, 'case.recordingLink')}</a></dd>` : ''}
     <dt>${tr(page, 'consent.callback')}</dt><dd>${report.callbackConsent ? (detail.callbackAvailable ? tr(page, 'consent.callback.yes') : tr(page, 'consent.callback.expired')) : tr(page, 'consent.callback.no')}</dd>
@@ -146,6 +149,9 @@ export function casePage(page: PageContext, detail: CaseDetail, organisations: P
   ${detail.related.some((r) => r.references.length > 0)
     ? html`<ul>${detail.related.filter((r) => r.references.length > 0).map((r) => html`<li>${identifierLabel(r.identifier)}: ${r.references.map((other) => html`<a href="/console/cases/${other}">${other}</a> `)}</li>`)}</ul>`
     : html`<p>${tr(page, 'case.related.none')}</p>`}
+  ${listed.length > 0 ? html`<h2>${tr(page, 'case.listed')}</h2>
+  <p class="muted">${tr(page, 'case.listed.help')}</p>
+  <ul>${listed.map((other) => html`<li><a href="/console/cases/${other}">${other}</a></li>`)}</ul>` : ''}
   <h2>${tr(page, 'case.timeline')}</h2>
   <ol class="timeline">${detail.audit.map((record) => auditLine(page, record))}</ol>`;
   return layout(page, tr(page, 'case.title', { reference: ref }), body);
