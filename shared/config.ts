@@ -172,7 +172,13 @@ export const configSchema = z
      * Milliseconds all the store calls of one webhook request may take together (shared/store/deadline.ts): within
      * the USSD gateway's deadline on AWS; locally longer, like the embedded store's own limits.
      */
-    WEBHOOK_STORE_BUDGET_MS: z.coerce.number().int().min(50).max(60_000).optional(),
+    WEBHOOK_STORE_BUDGET_MS: z.coerce.number().int().min(50).max(600_000).optional(),
+    /**
+     * Milliseconds one store request may take before it is given up and retried (shared/store/client.ts); unset,
+     * STORE_TIMEOUTS on AWS and LOCAL_STORE_TIMEOUTS for a local endpoint. Tests of load set it past anything but a
+     * real fault; the fault tests keep the defaults.
+     */
+    STORE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).optional(),
     ...studioEnvShape,
     /** Local only: keep dynalite's data in this folder across restarts (in memory when unset). */
     DYNALITE_PATH: z.string().min(1).optional(),
@@ -285,6 +291,7 @@ export const configSchema = z
     console: toConsoleConfig(env),
     webhookStoreBudgetMs: env.WEBHOOK_STORE_BUDGET_MS ?? (env.HOTLINE_MODE === 'aws' ? 5_000 : 20_000),
     studio: toStudioConfig(env),
+    storeRequestTimeoutMs: env.STORE_REQUEST_TIMEOUT_MS,
     dynalitePath: env.DYNALITE_PATH,
     seedSampleData: env.SEED_SAMPLE_DATA,
   }));

@@ -132,7 +132,12 @@ export interface ChannelAdapters {
 export type EscalationBase = Omit<EscalationDeps, 'scheduler' | 'escalation' | 'now'>;
 
 export function createDeps(config: Config, log: Logger = createLogger('hotline')): Deps {
-  const db = createDocumentClient({ region: config.region, endpoint: config.dynamoEndpoint, tableName: config.tableName });
+  const db = createDocumentClient({
+    region: config.region,
+    endpoint: config.dynamoEndpoint,
+    tableName: config.tableName,
+    timeouts: config.storeRequestTimeoutMs === undefined ? undefined : { requestMs: config.storeRequestTimeoutMs },
+  });
   const registryEntries = new RegistryRepository(db, config.tableName);
   return {
     config,

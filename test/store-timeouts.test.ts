@@ -33,6 +33,14 @@ describe('the store client against a store that never answers', () => {
     expect(requests).toBe(2);
   });
 
+  it("takes the hotline's request timeout from STORE_REQUEST_TIMEOUT_MS (the load tests set it past any CPU stall)", async () => {
+    const hotline = testHotline({ endpoint, tableName: 'silent' }, { STORE_REQUEST_TIMEOUT_MS: '100', WEBHOOK_STORE_BUDGET_MS: '8000' });
+    const before = requests;
+    // With the local default (10 s an attempt) the 8 s budget would end the one attempt; here all three are made.
+    expect((await ussd(hotline, 'silent-timeout-1', '+992900000840', '')).body).toBe(`END ${t('tg', 'common.unavailable')}`);
+    expect(requests - before).toBe(3);
+  });
+
   it('by default, all attempts together end well within the USSD gateway deadline of about 10 s', () => {
     const worstCase = STORE_TIMEOUTS.maxAttempts * (STORE_TIMEOUTS.connectionMs + STORE_TIMEOUTS.requestMs);
     expect(worstCase).toBeLessThanOrEqual(7_000);
