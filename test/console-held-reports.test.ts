@@ -1,27 +1,27 @@
 /**
  * A report held by its reporter's hourly escalation limit, as the console's case pages show it: on the held report,
  * that nobody was paged and the case it was listed to (a link); on that case, the reports listed to it (links). The
- * pages as rendered, in English and Russian.
+ * pages as rendered, in English, Russian and Tajik.
  */
 import { describe, expect, it } from 'vitest';
 import { casePage } from '../functions/console/case-pages';
 import type { PageContext } from '../functions/console/layout';
 import type { CaseDetail } from '../shared/console/cases';
-import { ct } from '../shared/console/texts';
+import { ct, type ConsoleLang } from '../shared/console/texts';
 import { sampleReport } from './support/reports';
 
 const officer = { sub: 'officer-1', email: 'officer@sample.test', name: 'Aziz Officer', roles: ['officer' as const] };
-const pageIn = (lang: 'en' | 'ru', reference: string): PageContext => ({ lang, user: officer, csrf: 'csrf-token', path: `/console/cases/${reference}` });
+const pageIn = (lang: ConsoleLang, reference: string): PageContext => ({ lang, user: officer, csrf: 'csrf-token', path: `/console/cases/${reference}` });
 const urgent = { urgent: true, reasons: ['threats' as const] };
 
 function detail(overrides: Partial<CaseDetail>): CaseDetail {
-  return { report: sampleReport(), state: undefined, audit: [], referrals: [], sharing: undefined, callbackAvailable: false, related: [], ...overrides };
+  return { report: sampleReport(), state: undefined, audit: [], referrals: [], sharing: undefined, callbackAvailable: false, related: [], officers: [], ...overrides };
 }
 
-const render = async (lang: 'en' | 'ru', d: CaseDetail) => String(await casePage(pageIn(lang, d.report.reference), d, []));
+const render = async (lang: ConsoleLang, d: CaseDetail) => String(await casePage(pageIn(lang, d.report.reference), d, []));
 
 describe("the console's case pages and the per-reporter escalation limit", () => {
-  it.each(['en', 'ru'] as const)('the held report says it was not paged and links the case it was listed to (%s)', async (lang) => {
+  it.each(['en', 'ru', 'tg'] as const)('the held report says it was not paged and links the case it was listed to (%s)', async (lang) => {
     const held = sampleReport({ reference: 'H3LD7Q', urgency: urgent, escalationHeld: { reason: 'reporter_limit', case: 'K7QX3M' } });
     const page = await render(lang, detail({ report: held }));
     expect(page).toContain(`<dt>${ct(lang, 'case.escalation')}</dt>`);
