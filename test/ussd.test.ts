@@ -69,7 +69,7 @@ describe('USSD conversation', () => {
   });
 
   it('shows the advice topics and goes back with 0 and home with 00', () => {
-    const topics = 'Safe migration advice\n1. Signs of fraud\n2. UK jobs: no fees\n3. How the real visa works\n4. Official contacts\n0. Back';
+    const topics = 'Safe migration advice\n1. Signs of fraud\n2. UK jobs: no fees\n3. How the real visa works\n4. Official contacts\n5. Russia: patent, registration\n0. Back';
     expect(step(['4'], 'en').reply.text).toBe(topics);
     expect(step(['4', '1', '0'], 'en').reply.text).toBe(topics);
     expect(step(['4', '0'], 'en').reply.text).toBe(MAIN_EN);

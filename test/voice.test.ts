@@ -372,6 +372,7 @@ describe('5: safe migration advice', () => {
     expect(keysHeard(menu.actions)).toEqual(['voice.advice.menu:tg']);
     const advice: VoiceState = { step: 'advice', lang: 'tg', tries: 0 };
     expect(keysHeard(step(advice, { digits: '2' }).actions)).toEqual(['advice.nofees.text:tg', 'voice.advice.menu:tg']);
+    expect(keysHeard(step(advice, { digits: '5' }).actions)).toEqual(['advice.russia.text:tg', 'voice.advice.menu:tg']);
     expect(keysHeard(step(advice, { digits: '0' }).actions)).toEqual(['voice.menu:tg']);
     expect(keysHeard(step(advice, { digits: '7' }).actions)[0]).toBe('voice.invalid:tg');
   });

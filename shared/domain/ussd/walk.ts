@@ -8,7 +8,7 @@ import type { Currency, PaidAnswer, ReportCategory } from '../report';
 import type { Destination, SubscriptionChoice, Topic } from '../outreach/subscription';
 import type { ScreenLimits } from '../screen';
 
-export const ADVICE_TOPICS = ['redflags', 'nofees', 'visa', 'contacts'] as const;
+export const ADVICE_TOPICS = ['redflags', 'nofees', 'visa', 'contacts', 'russia'] as const;
 
 export type AdviceTopic = (typeof ADVICE_TOPICS)[number];
 

@@ -74,7 +74,7 @@ export const VOICE_PROMPT_KEYS = [
 export type VoicePromptKey = (typeof VOICE_PROMPT_KEYS)[number];
 
 /** The advice read out by the voice line: the same texts as USSD and SMS. */
-export const VOICE_ADVICE_TOPICS = ['redflags', 'nofees', 'visa', 'contacts'] as const;
+export const VOICE_ADVICE_TOPICS = ['redflags', 'nofees', 'visa', 'contacts', 'russia'] as const;
 
 const STANDINGS = ['licensed', 'suspended', 'revoked', 'expired'] as const satisfies readonly Standing[];
 
