@@ -72,7 +72,7 @@ describe('POST /ussd/africastalking with the provider fixtures', () => {
     const expected = {
       '1': 'CON 1. Аломатҳои фиреб\n2. UK: кор бе пул\n3. Раводиди воқеӣ\n98. Давом\n0. Бозгашт',
       '2': 'CON 1. Признаки обмана\n2. UK: работа без платы\n98. Далее\n0. Назад',
-      '3': 'CON Safe migration advice\n1. Signs of fraud\n2. UK jobs: no fees\n3. How the real visa works\n4. Official contacts\n0. Back',
+      '3': 'CON Safe migration advice\n1. Signs of fraud\n2. UK jobs: no fees\n3. How the real visa works\n4. Official contacts\n5. Russia: patent, registration\n0. Back',
     };
     for (const [choice, body] of Object.entries(expected)) {
       const request = (text: string) =>
