@@ -8,9 +8,9 @@ import type { Currency, PaidAnswer, ReportCategory } from '../report';
 import type { Destination, SubscriptionChoice, Topic } from '../outreach/subscription';
 import type { ScreenLimits } from '../screen';
 
-export const ADVICE_TOPICS = ['redflags', 'nofees', 'visa', 'contacts', 'russia'] as const;
+import type { AdviceTopic } from '../advice';
 
-export type AdviceTopic = (typeof ADVICE_TOPICS)[number];
+export { ADVICE_TOPICS, type AdviceTopic } from '../advice';
 
 /** Reserved inputs, as on most African USSD services. */
 export const KEY_BACK = '0';

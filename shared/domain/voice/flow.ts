@@ -2,7 +2,7 @@
  * The voice line's step: a callback's answer, from the state it carries and what the caller did.
  */
 import { LANGUAGES } from '../prompts';
-import { VOICE_ADVICE_TOPICS } from './spoken';
+import { ADVICE_TOPICS } from '../advice';
 import type { VoiceAction, VoiceRequest, VoiceResult, VoiceState } from './call-state';
 import { ask, at, type Context, pressedKeys, prompt, retry, say } from './questions';
 import { licenceAnswer, phoneAnswer, phoneFromKeypad } from './checks';
@@ -89,7 +89,7 @@ function answer(ctx: Context, state: VoiceState): VoiceAction[] {
     case 'advice': {
       if (!keys) return none();
       if (keys === '0' || keys === '*') return ask(ctx, at(state, 'main'));
-      const topic = /^[1-9]$/.test(keys) ? VOICE_ADVICE_TOPICS[Number(keys) - 1] : undefined;
+      const topic = /^[1-9]$/.test(keys) ? ADVICE_TOPICS[Number(keys) - 1] : undefined;
       if (!topic) return invalid();
       return [say(prompt(lang, `advice.${topic}.text`)), ...ask(ctx, at(state, 'advice'))];
     }

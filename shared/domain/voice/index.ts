@@ -12,7 +12,6 @@
  */
 export {
   VOICE_PROMPT_KEYS,
-  VOICE_ADVICE_TOPICS,
   SPOKEN_PROMPT_KEYS,
   spokenText,
   type VoicePromptKey,

@@ -4,6 +4,7 @@
 import { PROMPTS, type Lang } from '../prompts';
 import type { Standing } from '../registry';
 import { QUIZ_QUESTIONS, type QuizQuestionId } from '../quiz';
+import { ADVICE_TOPICS } from '../advice';
 
 /** The voice line's own prompts (prompts/*.json, `voice.` keys). */
 export const VOICE_PROMPT_KEYS = [
@@ -73,9 +74,6 @@ export const VOICE_PROMPT_KEYS = [
 
 export type VoicePromptKey = (typeof VOICE_PROMPT_KEYS)[number];
 
-/** The advice read out by the voice line: the same texts as USSD and SMS. */
-export const VOICE_ADVICE_TOPICS = ['redflags', 'nofees', 'visa', 'contacts', 'russia'] as const;
-
 const STANDINGS = ['licensed', 'suspended', 'revoked', 'expired'] as const satisfies readonly Standing[];
 
 /** The quiz's texts the voice line reads out: the same as USSD and SMS. */
@@ -86,11 +84,11 @@ type QuizSpokenKey =
   | `quiz.topic.${QuizQuestionId}`;
 
 /** Every prompt the voice line can speak: its own, and the advice, status and quiz words it shares with USSD and SMS. */
-export type SpokenKey = VoicePromptKey | `advice.${(typeof VOICE_ADVICE_TOPICS)[number]}.text` | `status.${Standing}` | QuizSpokenKey;
+export type SpokenKey = VoicePromptKey | `advice.${(typeof ADVICE_TOPICS)[number]}.text` | `status.${Standing}` | QuizSpokenKey;
 
 export const SPOKEN_PROMPT_KEYS: readonly SpokenKey[] = [
   ...VOICE_PROMPT_KEYS,
-  ...VOICE_ADVICE_TOPICS.map((topic) => `advice.${topic}.text` as const),
+  ...ADVICE_TOPICS.map((topic) => `advice.${topic}.text` as const),
   ...STANDINGS.map((s) => `status.${s}` as const),
   'quiz.right',
   'quiz.wrong',
