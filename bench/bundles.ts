@@ -29,7 +29,7 @@ const FUNCTIONS = readdirSync(join(ROOT, 'functions'))
   .filter((fn) => existsSync(fn.entry));
 
 /** The bundling options of infra/constructs/function.ts `HotlineFunction` (CDK's defaults for what the stack leaves unset). */
-const STACK_OPTIONS: BuildOptions = {
+export const STACK_OPTIONS: BuildOptions = {
   bundle: true,
   platform: 'node',
   format: 'esm',

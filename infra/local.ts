@@ -41,6 +41,7 @@ import { withConsole, type ConsoleDeps } from '../shared/runtime';
 import { startLocalOidcProvider } from './local-oidc';
 import { loopbackOnly, simulatorRoutes } from './simulator';
 import { FileAudioStore } from '../shared/studio/audio-files';
+import { toTelephonyAudio } from '../shared/audio/telephony';
 
 export interface LocalHotline {
   url: string;
@@ -120,6 +121,7 @@ export function createLocalDeps(config: Config, log?: Logger): LocalDeps {
     callBridge: (escalations) => configuredCallBridge(config, { escalations, vault: numberVault }, localCalls),
     escalation: (shared) => (escalation = createLocalEscalationDeps(shared, config.escalation)),
     audio: new FileAudioStore(config.studio.audioDir),
+    toTelephony: toTelephonyAudio,
   });
   // The bulk lane of the outbox: here the broadcasts are fanned out too (functions/broadcast on AWS).
   channels.campaigns.bulk = new BulkOutbox(new BulkMessageRepository(base.db, config.tableName, base.messages), localQueue, () => base.now());

@@ -45,7 +45,7 @@ import { ConsoleSessionRepository } from './store/console-sessions';
 import { PartnerRepository } from './store/partners';
 import { ReferralRepository } from './store/referrals';
 import { StudioRepository } from './store/studio';
-import { PromptStudio } from './studio/service';
+import { PromptStudio, type PromptStudioDeps } from './studio/service';
 
 /** What every function sees: configuration, log, clock and repositories (never the raw table client). */
 export interface Services {
@@ -126,6 +126,8 @@ export interface ChannelAdapters {
   escalation(base: EscalationBase): EscalationDeps;
   /** Where the studio's takes are kept (a folder locally, S3 on AWS); only functions that record or serve them. */
   audio?: AudioStore;
+  /** Makes a take telephone audio (the MP3 decoder): only functions that save takes, so no other bundle carries it. */
+  toTelephony?: PromptStudioDeps['toTelephony'];
 }
 
 /** What the escalation shares with the channels; the adapter adds its timers. */
@@ -195,7 +197,7 @@ export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps
     onCall: officerOnCallDirectory(stores.officers),
     licences: new KeypadLicences(() => deps.registryEntries.loadAll()),
     quiz,
-    studio: new PromptStudio({ repository: new StudioRepository(db, config.tableName), log: deps.log, now: () => deps.now(), ...(adapters.audio ? { audio: adapters.audio } : {}) }),
+    studio: new PromptStudio({ repository: new StudioRepository(db, config.tableName), log: deps.log, now: () => deps.now(), ...(adapters.audio ? { audio: adapters.audio } : {}), ...(adapters.toTelephony ? { toTelephony: adapters.toTelephony } : {}) }),
     quizTakings: new QuizTakings({ quiz, outbox, log: deps.log, now: deps.now }),
     verifications: new VerificationRepository(db, config.tableName),
     intake: {

@@ -12,6 +12,7 @@ import { buildCatalogue, promptByNumber, type StudioRecording } from '../shared/
 import { PromptStudio, TAKES_CACHE_MS } from '../shared/studio/service';
 import { exitCode, formatReport } from '../infra/prompts-check';
 import { readWav } from '../shared/audio/wav';
+import { toTelephonyAudio } from '../shared/audio/telephony';
 import { startTestStore, type TestStore } from './support/dynalite';
 import { sampleRecording } from './support/audio';
 
@@ -89,7 +90,7 @@ describe('the studio service', () => {
   beforeAll(async () => {
     store = await startTestStore();
     repository = new StudioRepository(store.client, store.tableName);
-    studio = new PromptStudio({ repository, audio, log: createLogger('test', () => {}), now: () => now });
+    studio = new PromptStudio({ repository, audio, toTelephony: toTelephonyAudio, log: createLogger('test', () => {}), now: () => now });
   });
   afterAll(async () => store.close());
 
@@ -127,13 +128,13 @@ describe('the studio service', () => {
   it('refuses what is not a telephone recording, and a take for a prompt with no text, storing nothing', async () => {
     const stereo = await studio.saveTake({ key: 'voice.goodbye', lang: 'tg', audio: new TextEncoder().encode('not audio'), by: 'Nigora Test', via: 'browser' });
     expect(stereo).toEqual({ ok: false, problem: 'not_audio', detail: 'not a WAV file' });
-    const noText = new PromptStudio({ repository, audio, log: createLogger('test', () => {}), now: () => now, prompts: { ...prompts, tg: {} } });
+    const noText = new PromptStudio({ repository, audio, toTelephony: toTelephonyAudio, log: createLogger('test', () => {}), now: () => now, prompts: { ...prompts, tg: {} } });
     expect(await noText.saveTake({ key: 'voice.goodbye', lang: 'tg', audio: sampleRecording(), by: 'Nigora Test', via: 'phone' })).toEqual({ ok: false, problem: 'no_text' });
     expect((await studio.catalogue()).find((e) => e.lang === 'tg' && e.key === 'voice.goodbye')!.status).toBe('missing');
   });
 
   it('plays takes saved by another container once its minute is up', async () => {
-    const other = new PromptStudio({ repository, audio, log: createLogger('test', () => {}), now: () => now });
+    const other = new PromptStudio({ repository, audio, toTelephony: toTelephonyAudio, log: createLogger('test', () => {}), now: () => now });
     const before = await other.resolver('https://a.example.org', () => undefined);
     expect(before('voice.goodbye', 'ru')).toBeUndefined();
     await studio.saveTake({ key: 'voice.goodbye', lang: 'ru', audio: sampleRecording(), by: 'Nigora Test', via: 'phone' });

@@ -4,7 +4,6 @@
  * package: nothing is downloaded at install time or run outside the function; measured at ~25 ms to load and ~3 ms
  * to decode a second of speech). docs/studio.md says why not ffmpeg.
  */
-import { MPEGDecoder } from 'mpg123-decoder';
 import { TELEPHONY_RATE, WavError, telephonyFromPcm, toTelephonyWav, type TelephonyAudio } from './wav';
 
 /** An MP3 file: an ID3 tag, or an MPEG audio frame's sync word. */
@@ -14,6 +13,8 @@ export function isMp3(bytes: Uint8Array): boolean {
 }
 
 async function fromMp3(bytes: Uint8Array): Promise<TelephonyAudio> {
+  // Imported when an MP3 arrives: the voice line's other routes never evaluate the decoder's module.
+  const { MPEGDecoder } = await import('mpg123-decoder');
   const decoder = new MPEGDecoder();
   await decoder.ready;
   try {

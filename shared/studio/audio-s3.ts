@@ -1,6 +1,7 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../config';
 import type { AudioStore } from '../ports';
+import { toTelephonyAudio } from '../audio/telephony';
 
 /**
  * The audio store on AWS: the prompt audio bucket (infra/constructs/prompt-audio.ts). The voice function reads it to
@@ -27,7 +28,8 @@ export class S3AudioStore implements AudioStore {
   }
 }
 
-/** The audio store adapter of a Lambda entry point that records or serves takes: the bucket, when the stack gave one. */
-export function s3AudioAdapter(config: Config): { audio?: AudioStore } {
-  return config.studio.audioBucket ? { audio: new S3AudioStore(config.studio.audioBucket, new S3Client({ region: config.region })) } : {};
+/** The audio adapters of a Lambda entry point that records or serves takes: the bucket (when the stack gave one) and the decoder. */
+export function s3AudioAdapter(config: Config): { audio?: AudioStore; toTelephony?: typeof toTelephonyAudio } {
+  const bucket = config.studio.audioBucket;
+  return bucket ? { audio: new S3AudioStore(bucket, new S3Client({ region: config.region })), toTelephony: toTelephonyAudio } : {};
 }

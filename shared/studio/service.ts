@@ -3,7 +3,7 @@
  * line's playback: saves a take (normalised for the telephone, kept in the audio store, entered in the table and
  * its audit), approves one, lists the catalogue, and tells the voice line which takes play.
  */
-import { toTelephonyAudio } from '../audio/telephony';
+import type { toTelephonyAudio } from '../audio/telephony';
 import { WavError } from '../audio/wav';
 import { AUDIO_MANIFEST, audioUrl, promptTextHash, type AudioManifest, type RecordingResolver } from '../channels/voice-speech';
 import { PROMPTS, type Lang } from '../domain/prompts';
@@ -35,6 +35,11 @@ export interface PromptStudioDeps {
   repository: StudioRepository;
   /** Where takes are kept; without one (a function that only plays), saving is refused. */
   audio?: AudioStore;
+  /**
+   * Makes a received take telephone audio (shared/audio/telephony.ts, with the MP3 decoder's WebAssembly): given
+   * only by the functions that save takes, so that no other bundle carries the decoder; without it, saving is refused.
+   */
+  toTelephony?: typeof toTelephonyAudio;
   log: Logger;
   now(): number;
   manifest?: AudioManifest;
@@ -77,13 +82,13 @@ export class PromptStudio {
   }
 
   async saveTake(input: TakeToSave): Promise<SaveOutcome> {
-    const { audio: store, repository, log } = this.deps;
+    const { audio: store, toTelephony, repository, log } = this.deps;
     const text = (this.deps.prompts ?? (PROMPTS as Record<Lang, Record<string, string | undefined>>))[input.lang][input.key];
     if (text === undefined) return { ok: false, problem: 'no_text' };
-    if (!store) return { ok: false, problem: 'no_store' };
+    if (!store || !toTelephony) return { ok: false, problem: 'no_store' };
     let wav;
     try {
-      wav = await toTelephonyAudio(input.audio, { requireTelephony: input.requireTelephony ?? false });
+      wav = await toTelephony(input.audio, { requireTelephony: input.requireTelephony ?? false });
     } catch (error) {
       if (error instanceof WavError) return { ok: false, problem: 'not_audio', detail: error.message };
       throw error;
