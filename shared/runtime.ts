@@ -151,6 +151,7 @@ export function createDeps(config: Config, log: Logger = createLogger('hotline')
     registryEntries,
     registry: new RegistryCache(registryEntries, {
       onRefreshError: (error) => log.warn('registry refresh failed; serving the last index', { error }),
+      onBuild: (version, reason) => log.warn('registry index built from the entries, not restored', { version, reason }),
     }),
     reports: new ReportRepository(db, config.tableName, { callbackRetentionDays: config.reports.callbackRetentionDays }),
     callerKey: (raw) => phoneKey(config.phoneHashKey, raw),

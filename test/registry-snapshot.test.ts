@@ -39,9 +39,13 @@ async function freshRegistry(chunkBytes?: number) {
 }
 
 describe('the registry index snapshot', () => {
-  it('restores, through JSON, to an index that answers every lookup as the built one does', () => {
+  it('restores, from its bytes, to an index that answers every lookup as the built one does', () => {
     const built = buildRegistryIndex(sample);
-    const restored = restoreRegistryIndex(JSON.parse(JSON.stringify(registrySnapshot(sample))));
+    // Copied at an odd offset, as a buffer read from the store may lie: the typed arrays must still be read.
+    const bytes = registrySnapshot(sample);
+    const shifted = new Uint8Array(bytes.length + 1).fill(7);
+    shifted.set(bytes, 1);
+    const restored = restoreRegistryIndex(shifted.subarray(1))!;
     expect(restored.size).toBe(built.size);
     for (const query of queries) expect(restored.findByNameOrLicence(query)).toEqual(built.findByNameOrLicence(query));
     fc.assert(
@@ -65,7 +69,7 @@ describe('the registry index snapshot', () => {
     expect(saved).toMatchObject({ version: 2 });
     expect(saved!.chunks).toBeGreaterThan(1);
     expect(await repo.loadIndex(1)).toBeUndefined();
-    const restored = restoreRegistryIndex((await repo.loadIndex(2))!);
+    const restored = restoreRegistryIndex((await repo.loadIndex(2))!)!;
     const built = buildRegistryIndex(await repo.loadAll());
     for (const query of queries) expect(restored.findByNameOrLicence(query)).toEqual(built.findByNameOrLicence(query));
     const chunks: unknown[] = [];
@@ -92,11 +96,21 @@ describe('the registry index snapshot', () => {
       loadAll: (): Promise<RegistryEntry[]> => (entriesRead++, repo.loadAll()),
       loadIndex: (version: number) => repo.loadIndex(version),
     };
-    // No index stored yet: built from the entries.
-    expect((await new RegistryCache(source).get()).findByNameOrLicence('Concordai')).toMatchObject({ kind: 'one' });
+    const builds: string[] = [];
+    const onBuild = (version: number, reason: string) => builds.push(`${version}: ${reason}`);
+    // No index stored yet: built from the entries, and said so.
+    expect((await new RegistryCache(source, { onBuild }).get()).findByNameOrLicence('Concordai')).toMatchObject({ kind: 'one' });
     expect(entriesRead).toBe(1);
+    expect(builds).toEqual(['1: no complete snapshot stored']);
     await repo.saveIndex();
-    expect((await new RegistryCache(source).get()).findByNameOrLicence('Concordai')).toMatchObject({ kind: 'one' });
+    expect((await new RegistryCache(source, { onBuild }).get()).findByNameOrLicence('Concordai')).toMatchObject({ kind: 'one' });
     expect(entriesRead).toBe(1);
+    // A snapshot of another format (an older deployment's) or one that cannot be read: built, and said so.
+    const older = { ...source, loadIndex: async () => new TextEncoder().encode('{"format":1}') };
+    expect((await new RegistryCache(older, { onBuild }).get()).size).toBe(sample.length);
+    const failing = { ...source, loadIndex: () => Promise.reject(new Error('incorrect header check')) };
+    expect((await new RegistryCache(failing, { onBuild }).get()).size).toBe(sample.length);
+    expect(entriesRead).toBe(3);
+    expect(builds.slice(1)).toEqual(['1: snapshot of another format or cut short', '1: snapshot unreadable: incorrect header check']);
   });
 });

@@ -15,6 +15,8 @@ export interface RegistryCacheOptions {
   now?: () => number;
   /** Told when a refresh fails while an older index is still served. */
   onRefreshError?: (error: unknown) => void;
+  /** Told when a version's snapshot is missing or unreadable, so that this container builds the index itself. */
+  onBuild?: (version: number, reason: string) => void;
 }
 
 /**
@@ -28,6 +30,7 @@ export class RegistryCache {
   private readonly checkEveryMs: number;
   private readonly now: () => number;
   private readonly onRefreshError: (error: unknown) => void;
+  private readonly onBuild: (version: number, reason: string) => void;
   private current?: { version: number; index: RegistryIndex; checkedAt: number };
   private refreshing?: Promise<RegistryIndex>;
 
@@ -38,6 +41,7 @@ export class RegistryCache {
     this.checkEveryMs = (options.checkEverySeconds ?? 30) * 1000;
     this.now = options.now ?? Date.now;
     this.onRefreshError = options.onRefreshError ?? (() => {});
+    this.onBuild = options.onBuild ?? (() => {});
   }
 
   get(): Promise<RegistryIndex> {
@@ -58,9 +62,7 @@ export class RegistryCache {
       // check reloads rather than keeping a half-imported registry.
       const version = await this.source.getVersion();
       if (this.current?.version !== version) {
-        // A snapshot that cannot be read is no reason to fail: the entries give the same index, only slower.
-        const snapshot = await this.source.loadIndex?.(version).catch(() => undefined);
-        const index = snapshot ? restoreRegistryIndex(snapshot) : buildRegistryIndex(await this.source.loadAll());
+        const index = (await this.restore(version)) ?? buildRegistryIndex(await this.source.loadAll());
         this.current = { version, index, checkedAt };
       } else {
         this.current.checkedAt = checkedAt;
@@ -71,6 +73,21 @@ export class RegistryCache {
       this.onRefreshError(error);
       this.current.checkedAt = checkedAt;
       return this.current.index;
+    }
+  }
+
+  /** The index of the version's stored snapshot; undefined (and told) when there is none that can be read. */
+  private async restore(version: number): Promise<RegistryIndex | undefined> {
+    if (!this.source.loadIndex) return undefined;
+    // A snapshot that cannot be read is no reason to fail: the entries give the same index, only slower.
+    try {
+      const snapshot = await this.source.loadIndex(version);
+      const index = snapshot && restoreRegistryIndex(snapshot);
+      if (!index) this.onBuild(version, snapshot ? 'snapshot of another format or cut short' : 'no complete snapshot stored');
+      return index;
+    } catch (error) {
+      this.onBuild(version, `snapshot unreadable: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
     }
   }
 }

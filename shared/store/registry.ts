@@ -113,14 +113,14 @@ export class RegistryRepository {
   }
 
   /**
-   * Builds the index snapshot of the registry as it now is and stores it under its version (gzipped JSON, in
+   * Builds the index snapshot of the registry as it now is and stores it under its version (gzipped, in
    * chunks), so that containers restore it rather than building it: once per registry version, at import. Older
    * versions' chunks are removed. Undefined, and nothing stored, when another import moved the version meanwhile
    * (that import stores its own).
    */
   async saveIndex(): Promise<{ version: number; chunks: number; bytes: number } | undefined> {
     const version = await this.getVersion();
-    const packed = gzipSync(JSON.stringify(registrySnapshot(await this.loadAll())));
+    const packed = gzipSync(registrySnapshot(await this.loadAll()));
     if ((await this.getVersion()) !== version) return undefined;
     const chunks = Math.max(1, Math.ceil(packed.length / this.indexChunkBytes));
     for (let chunk = 0; chunk < chunks; chunk++) {
@@ -146,8 +146,7 @@ export class RegistryRepository {
       expected = item.chunks;
     }
     if (parts.length === 0 || parts.length !== expected) return undefined;
-    const snapshot = JSON.parse(gunzipSync(Buffer.concat(parts)).toString('utf8')) as RegistrySnapshot;
-    return snapshot.format === 1 ? snapshot : undefined;
+    return gunzipSync(Buffer.concat(parts));
   }
 
   private async storedHashes(): Promise<Map<string, { hash: string; name: string }>> {

@@ -5,7 +5,10 @@
 import { normalisePhone } from '../phone';
 import { licenceKey, normaliseWebsite, type RegistryEntry } from './entry';
 import { GENERIC_WEIGHT, GENERIC_WORDS, nameWords } from './name-folding';
-import { TermIndex, type TermSnapshot } from './similarity';
+import { decodeSnapshot, encodeSnapshot, type EntryColumns, type FlatLists, type IndexParts, type RegistrySnapshot } from './snapshot';
+import { TermCollector, TermIndex } from './similarity';
+
+export type { RegistrySnapshot } from './snapshot';
 
 export type MatchResult =
   | { kind: 'none' }
@@ -50,108 +53,94 @@ const LIST_MAX = 5;
  */
 const WHOLE_NAME_MAX_EDITS = 1;
 
-/** One written form of an entry's name (the name or an alias): its distinct folded words and their weights. */
-interface Variant {
-  entry: number;
-  words: number[];
-  weights: number[];
-  totalWeight: number;
-  /** The folded words joined, so that "ProForce" meets "Pro-Force". */
-  whole: number;
-}
-
-/**
- * The index as plain data, made once per registry version (at import, shared/store/registry.ts) so that a container
- * restores it instead of folding every name again: the entries, the folded words and whole names with their
- * trigram lists, each name variant as [entry, whole name, ...words], and the words' weights.
- */
-export interface RegistrySnapshot {
-  format: 1;
-  entries: RegistryEntry[];
-  words: TermSnapshot;
-  wholes: TermSnapshot;
-  variants: number[][];
-  wordWeights: number[];
-}
-
-/** What an index is made of: the folded names, weighed and sorted (the costly part), ready to be looked up. */
-interface IndexParts {
-  entries: readonly RegistryEntry[];
-  words: TermIndex;
-  wholes: TermIndex;
-  forms: ReadonlyArray<Omit<Variant, 'weights' | 'totalWeight'>>;
-  wordWeights: readonly number[];
-}
-
 export const buildRegistryIndex = (entries: readonly RegistryEntry[]): RegistryIndex => indexOf(foldRegistry(entries));
 
-export function registrySnapshot(entries: readonly RegistryEntry[]): RegistrySnapshot {
-  const { words, wholes, forms, wordWeights } = foldRegistry(entries);
-  return {
-    format: 1,
-    entries: [...entries],
-    words: words.snapshot(),
-    wholes: wholes.snapshot(),
-    variants: forms.map((form) => [form.entry, form.whole, ...form.words]),
-    wordWeights: [...wordWeights],
-  };
-}
+/** The index of `entries` as stored once per registry version (shared/domain/registry/snapshot.ts). */
+export const registrySnapshot = (entries: readonly RegistryEntry[]): RegistrySnapshot => encodeSnapshot(foldRegistry(entries), entries);
 
-export function restoreRegistryIndex(snapshot: RegistrySnapshot): RegistryIndex {
-  return indexOf({
-    entries: snapshot.entries,
-    words: TermIndex.restore(Infinity, snapshot.words),
-    wholes: TermIndex.restore(WHOLE_NAME_MAX_EDITS, snapshot.wholes),
-    forms: snapshot.variants.map(([entry, whole, ...words]) => ({ entry: entry!, whole: whole!, words })),
-    wordWeights: snapshot.wordWeights,
-  });
+/** The index of a stored snapshot; undefined when the snapshot is of another format or incomplete. */
+export function restoreRegistryIndex(snapshot: RegistrySnapshot): RegistryIndex | undefined {
+  const parts = decodeSnapshot(snapshot);
+  return parts && indexOf(parts);
 }
 
 function foldRegistry(entries: readonly RegistryEntry[]): IndexParts {
-  const words = new TermIndex(Infinity);
-  const wholes = new TermIndex(WHOLE_NAME_MAX_EDITS);
-  const forms: Array<Omit<Variant, 'weights' | 'totalWeight'>> = [];
+  const words = new TermCollector();
+  const wholes = new TermCollector();
+  const forms: number[][] = [];
+  const formEntry = (v: number) => forms[v]![0]!;
   entries.forEach((entry, e) => {
     for (const form of new Set([entry.name, ...entry.aliases])) {
       const folded = nameWords(form);
       if (folded.length === 0) continue;
       const v = forms.length;
       const wordIds = [...new Set(folded)].map((w) => words.add(w, v));
-      forms.push({ entry: e, words: wordIds, whole: wholes.add(folded.join(''), v) });
+      forms.push([e, wholes.add(folded.join(''), v), ...wordIds]);
     }
   });
   // Rare words identify a body; a word in many entries, or a generic one, says little (inverse document frequency).
-  const wordWeights = Array.from({ length: words.size }, (_, id) => {
-    const entriesWithWord = new Set(words.variants[id]!.map((v) => forms[v]!.entry)).size;
+  const wordWeights = Float64Array.from({ length: words.size }, (_, id) => {
+    const entriesWithWord = new Set(words.variants[id]!.map(formEntry)).size;
     return Math.log(1 + entries.length / entriesWithWord) * genericFactor(words.text(id));
   });
   // Lightest names first, so that a lookup stops reading a word's names where they get too heavy to be covered.
-  const totalWeights = forms.map((form) => form.words.reduce((sum, id) => sum + wordWeights[id]!, 0));
+  const totalWeights = forms.map((form) => form.slice(2).reduce((sum, id) => sum + wordWeights[id]!, 0));
   for (const list of words.variants) list.sort((a, b) => totalWeights[a]! - totalWeights[b]!);
-  return { entries, words, wholes, forms, wordWeights };
+  return { entries: entryColumns(entries), words: words.pack(), wholes: wholes.pack(), forms: flatLists(forms), wordWeights };
+}
+
+function entryColumns(entries: readonly RegistryEntry[]): EntryColumns {
+  const contactKeys: string[] = [];
+  const contactEntries: number[] = [];
+  entries.forEach((entry, e) => {
+    for (const key of new Set([...entry.phones.map((p) => `phone:${p}`), ...entry.websites.map((w) => `website:${w}`)])) {
+      contactKeys.push(key);
+      contactEntries.push(e);
+    }
+  });
+  return {
+    ids: entries.map((entry) => entry.id),
+    licences: entries.map((entry) => (entry.licenceNumber ? licenceKey(entry.licenceNumber) : '')),
+    contactKeys,
+    contactEntries: Int32Array.from(contactEntries),
+    at: (e) => entries[e]!,
+  };
+}
+
+function flatLists(lists: readonly number[][]): FlatLists {
+  const starts = new Int32Array(lists.length + 1);
+  lists.forEach((list, i) => (starts[i + 1] = starts[i]! + list.length));
+  return { starts, items: Int32Array.from(lists.flat()) };
 }
 
 const genericFactor = (word: string) => (GENERIC_WORDS.has(word) ? GENERIC_WEIGHT : 1);
 
-function indexOf({ entries, words, wholes, forms, wordWeights }: IndexParts): RegistryIndex {
-  const byId = new Map(entries.map((entry) => [entry.id, entry]));
+function indexOf(parts: IndexParts): RegistryIndex {
+  const { entries: columns, wordWeights } = parts;
+  const entryCount = columns.ids.length;
+  const words = new TermIndex(Infinity, parts.words);
+  const wholes = new TermIndex(WHOLE_NAME_MAX_EDITS, parts.wholes);
+  const byId = new Map<string, number>();
+  columns.ids.forEach((id, e) => byId.set(id, e));
   const byLicence = new Map<string, number>();
+  columns.licences.forEach((key, e) => key && byLicence.set(key, e));
   const byContact = new Map<string, number[]>();
-  const addContact = (key: string, entry: number) => {
+  columns.contactKeys.forEach((key, k) => {
+    const entry = columns.contactEntries[k]!;
     const list = byContact.get(key);
     if (!list) byContact.set(key, [entry]);
     else if (!list.includes(entry)) list.push(entry);
-  };
-  entries.forEach((entry, e) => {
-    if (entry.licenceNumber) byLicence.set(licenceKey(entry.licenceNumber), e);
-    for (const phone of entry.phones) addContact(`phone:${phone}`, e);
-    for (const site of entry.websites) addContact(`website:${site}`, e);
   });
-  const unknownWordWeight = Math.log(1 + Math.max(1, entries.length));
-  const variants: Variant[] = forms.map((form) => {
-    const weights = form.words.map((id) => wordWeights[id]!);
-    return { ...form, weights, totalWeight: weights.reduce((a, b) => a + b, 0) };
-  });
+  const unknownWordWeight = Math.log(1 + Math.max(1, entryCount));
+  // A name variant v is formItems[formStarts[v] ..]: its entry, its whole name, then its distinct folded words.
+  const { starts: formStarts, items: formItems } = parts.forms;
+  const totalWeights = new Float64Array(formStarts.length - 1);
+  for (let v = 0; v < totalWeights.length; v++) {
+    for (let k = formStarts[v]! + 2; k < formStarts[v + 1]!; k++) totalWeights[v]! += wordWeights[formItems[k]!]!;
+  }
+  const forms: Forms = { starts: formStarts, items: formItems, totalWeights, wordWeights };
+  const wordVariants = parts.words.variants;
+  const wholeVariants = parts.wholes.variants;
 
   function candidatesFor(
     wordMatches: Map<number, number>[],
@@ -165,13 +154,16 @@ function indexOf({ entries, words, wholes, forms, wordWeights }: IndexParts): Re
     const heaviest = reachable / MIN_COVERAGE;
     for (const q of wordsThatCanMatch(queryWeights)) {
       for (const id of wordMatches[q]!.keys()) {
-        for (const v of words.variants[id]!) {
-          if (variants[v]!.totalWeight > heaviest) break;
+        for (let [k, end] = words.variantRange(id); k < end; k++) {
+          const v = wordVariants[k]!;
+          if (totalWeights[v]! > heaviest) break;
           candidates.add(v);
         }
       }
     }
-    for (const id of wholeMatches.keys()) for (const v of wholes.variants[id]!) candidates.add(v);
+    for (const id of wholeMatches.keys()) {
+      for (let [k, end] = wholes.variantRange(id); k < end; k++) candidates.add(wholeVariants[k]!);
+    }
     return candidates;
   }
 
@@ -190,41 +182,39 @@ function indexOf({ entries, words, wholes, forms, wordWeights }: IndexParts): Re
 
     const bestByEntry = new Map<number, number>();
     for (const v of candidatesFor(wordMatches, queryWeights, wholeMatches)) {
-      const variant = variants[v]!;
-      const score = Math.max(
-        wholeMatches.get(variant.whole) ?? 0,
-        overlapScore(variant, wordMatches, queryWeights, queryWeight),
-      );
-      if (score >= PLAUSIBLE_SCORE && score > (bestByEntry.get(variant.entry) ?? 0)) {
-        bestByEntry.set(variant.entry, score);
-      }
+      const entry = formItems[formStarts[v]!]!;
+      const score = Math.max(wholeMatches.get(formItems[formStarts[v]! + 1]!) ?? 0, overlapScore(forms, v, wordMatches, queryWeights, queryWeight));
+      if (score >= PLAUSIBLE_SCORE && score > (bestByEntry.get(entry) ?? 0)) bestByEntry.set(entry, score);
     }
     const ranked = [...bestByEntry].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
     const [first, second] = ranked;
     if (!first) return { kind: 'none' };
     if (first[1] >= ONE_SCORE && (!second || first[1] - second[1] >= CLEAR_LEAD)) {
-      return { kind: 'one', entry: entries[first[0]]!, score: first[1] };
+      return { kind: 'one', entry: columns.at(first[0]), score: first[1] };
     }
     const listed = ranked.filter(([, score]) => score >= first[1] - LIST_SPREAD).slice(0, LIST_MAX);
-    return { kind: 'several', entries: listed.map(([e]) => entries[e]!) };
+    return { kind: 'several', entries: listed.map(([e]) => columns.at(e)) };
   }
 
   return {
-    size: entries.length,
-    get: (id) => byId.get(id),
+    size: entryCount,
+    get: (id) => {
+      const e = byId.get(id);
+      return e === undefined ? undefined : columns.at(e);
+    },
     findByNameOrLicence(query) {
       // An exact licence number wins outright: the whole query, or a word of it with a digit ("licence AB-123").
       const licenceLike = query.split(/\s+/).filter((word) => /\d/.test(word) && licenceKey(word).length >= 4);
       for (const candidate of [query, ...licenceLike]) {
         const e = byLicence.get(licenceKey(candidate));
-        if (e !== undefined) return { kind: 'one', entry: entries[e]!, score: 1 };
+        if (e !== undefined) return { kind: 'one', entry: columns.at(e), score: 1 };
       }
       return matchByName(query);
     },
     findContact(kind, value) {
       const keys = kind === 'phone' ? [normalisePhone(value)] : websitePrefixes(normaliseWebsite(value));
       const found = new Set(keys.flatMap((key) => byContact.get(`${kind}:${key}`) ?? []));
-      return [...found].sort((a, b) => a - b).map((e) => entries[e]!);
+      return [...found].sort((a, b) => a - b).map((e) => columns.at(e));
     },
   };
 }
@@ -246,32 +236,41 @@ function wordsThatCanMatch(queryWeights: number[]): number[] {
   return needed;
 }
 
+/** The name variants as the index holds them (see indexOf), with each one's total word weight. */
+interface Forms extends FlatLists {
+  totalWeights: Float64Array;
+  wordWeights: Float64Array;
+}
+
+/** Per word of the variant being scored, its best similarity to a query word: reused by every score. */
+let bestForNameWord = new Float64Array(16);
+
 /**
  * How well the query's words and the variant's words cover each other, weighted: the harmonic mean of the share
  * of the query explained by the name (extra words such as "Telegram" count against) and the share of the name
  * the query gives (a missing generic word costs little, a missing distinctive one a lot).
  */
-function overlapScore(
-  variant: Variant,
-  wordMatches: Map<number, number>[],
-  queryWeights: number[],
-  queryWeight: number,
-): number {
+function overlapScore(forms: Forms, v: number, wordMatches: Map<number, number>[], queryWeights: number[], queryWeight: number): number {
+  const { starts, items, wordWeights } = forms;
+  const first = starts[v]! + 2;
+  const count = starts[v + 1]! - first;
+  if (bestForNameWord.length < count) bestForNameWord = new Float64Array(2 * count);
+  bestForNameWord.fill(0, 0, count);
   let queryCovered = 0;
-  let nameCovered = 0;
-  const bestForNameWord = new Array<number>(variant.words.length).fill(0);
-  wordMatches.forEach((matches, q) => {
+  for (let q = 0; q < wordMatches.length; q++) {
+    const matches = wordMatches[q]!;
     let best = 0;
-    variant.words.forEach((id, w) => {
-      const sim = matches.get(id) ?? 0;
-      best = Math.max(best, sim);
-      bestForNameWord[w] = Math.max(bestForNameWord[w]!, sim);
-    });
+    for (let w = 0; w < count; w++) {
+      const sim = matches.get(items[first + w]!) ?? 0;
+      if (sim > best) best = sim;
+      if (sim > bestForNameWord[w]!) bestForNameWord[w] = sim;
+    }
     queryCovered += queryWeights[q]! * best;
-  });
-  variant.weights.forEach((weight, w) => (nameCovered += weight * bestForNameWord[w]!));
+  }
+  let nameCovered = 0;
+  for (let w = 0; w < count; w++) nameCovered += wordWeights[items[first + w]!]! * bestForNameWord[w]!;
   const precision = queryCovered / queryWeight;
-  const recall = nameCovered / variant.totalWeight;
+  const recall = nameCovered / forms.totalWeights[v]!;
   return precision > 0 && recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
 }
 

@@ -47,44 +47,36 @@ function trigrams(term: string): Set<string> {
   return grams;
 }
 
-export interface TermSnapshot {
+/**
+ * A term index as flat arrays, as the registry snapshot holds it and a lookup reads it: term t's name variants are
+ * variants[variantStarts[t] .. variantStarts[t + 1]), and the terms holding trigram g are
+ * postings[gramStarts[g] .. gramStarts[g + 1]).
+ */
+export interface PackedTerms {
   terms: string[];
-  variants: number[][];
-  trigrams: Record<string, number[]>;
+  variantStarts: Int32Array;
+  variants: Int32Array;
+  grams: string[];
+  gramStarts: Int32Array;
+  postings: Int32Array;
 }
 
-/**
- * Distinct terms (folded words, or whole folded names) with a trigram index, so that a query term is compared
- * only with the terms that share enough trigrams with it to be within its edit budget.
- */
-export class TermIndex {
+/** Flattens lists into one array and the start of each (with the end of the last). */
+function flatten(lists: readonly (readonly number[])[]): { starts: Int32Array; items: Int32Array } {
+  const starts = new Int32Array(lists.length + 1);
+  lists.forEach((list, i) => (starts[i + 1] = starts[i]! + list.length));
+  const items = new Int32Array(starts[lists.length]!);
+  lists.forEach((list, i) => items.set(list, starts[i]!));
+  return { starts, items };
+}
+
+/** Collects distinct terms (folded words, or whole folded names), the variants holding each and their trigrams. */
+export class TermCollector {
   private readonly ids = new Map<string, number>();
   private readonly terms: string[] = [];
-  /** Per trigram, the terms that hold it: a plain object, so that a snapshot's is taken up as it is parsed. */
-  private byTrigram: Record<string, number[]> = Object.create(null) as Record<string, number[]>;
-  private shared = new Uint16Array(0);
+  private readonly byTrigram = new Map<string, number[]>();
   /** Per term, the name variants that contain it. */
   readonly variants: number[][] = [];
-
-  /** `maxEdits` caps the edit budget, whatever the length. */
-  constructor(private readonly maxEdits: number) {}
-
-  /** The index as plain data (TermIndex.restore reads it back): terms, their variants and the trigram lists. */
-  snapshot(): TermSnapshot {
-    return { terms: this.terms, variants: this.variants, trigrams: this.byTrigram };
-  }
-
-  static restore(maxEdits: number, snapshot: TermSnapshot): TermIndex {
-    const index = new TermIndex(maxEdits);
-    snapshot.terms.forEach((term, id) => {
-      index.ids.set(term, id);
-      index.terms.push(term);
-      index.variants.push(snapshot.variants[id]!);
-    });
-    // Taken as parsed: a trigram is three characters, and no property of Object.prototype has a name that short.
-    index.byTrigram = snapshot.trigrams;
-    return index;
-  }
 
   add(term: string, variant: number): number {
     let id = this.ids.get(term);
@@ -93,9 +85,9 @@ export class TermIndex {
       this.ids.set(term, id);
       this.variants.push([]);
       for (const gram of trigrams(term)) {
-        const list = this.byTrigram[gram];
+        const list = this.byTrigram.get(gram);
         if (list) list.push(id);
-        else this.byTrigram[gram] = [id];
+        else this.byTrigram.set(gram, [id]);
       }
     }
     const variants = this.variants[id]!;
@@ -111,6 +103,51 @@ export class TermIndex {
     return this.terms[id]!;
   }
 
+  pack(): PackedTerms {
+    const variants = flatten(this.variants);
+    const postings = flatten([...this.byTrigram.values()]);
+    return {
+      terms: this.terms,
+      variantStarts: variants.starts,
+      variants: variants.items,
+      grams: [...this.byTrigram.keys()],
+      gramStarts: postings.starts,
+      postings: postings.items,
+    };
+  }
+}
+
+/**
+ * The terms with their trigram index, so that a query term is compared only with the terms that share enough
+ * trigrams with it to be within its edit budget.
+ */
+export class TermIndex {
+  private readonly ids = new Map<string, number>();
+  private readonly gramIds = new Map<string, number>();
+  /** Per term, the trigrams it shares with the query; and the terms counted: reused by every lookup. */
+  private readonly shared: Uint16Array;
+  private readonly touched: Int32Array;
+
+  /** `maxEdits` caps the edit budget, whatever the length. */
+  constructor(
+    private readonly maxEdits: number,
+    readonly packed: PackedTerms,
+  ) {
+    packed.terms.forEach((term, id) => this.ids.set(term, id));
+    packed.grams.forEach((gram, g) => this.gramIds.set(gram, g));
+    this.shared = new Uint16Array(packed.terms.length);
+    this.touched = new Int32Array(packed.terms.length);
+  }
+
+  get size(): number {
+    return this.packed.terms.length;
+  }
+
+  /** The first and the end position of term `id`'s variants in `packed.variants`. */
+  variantRange(id: number): [number, number] {
+    return [this.packed.variantStarts[id]!, this.packed.variantStarts[id + 1]!];
+  }
+
   /**
    * Term ids similar to `term`, with their similarity: 1 for the same term, less by each edit, and absent beyond
    * the edit budget of the shorter of the two.
@@ -124,20 +161,28 @@ export class TermIndex {
     const grams = trigrams(term);
     // An edit changes at most three trigrams, a transposition four: a term within budget shares at least this many.
     const needed = Math.max(1, grams.size - 4 * budget);
-    // Counted in a reused array rather than a Map: this loop is most of a lookup's time.
-    if (this.shared.length < this.terms.length) this.shared = new Uint16Array(this.terms.length);
-    const touched: number[] = [];
+    // Counted in reused typed arrays rather than a Map: this loop is most of a lookup's time.
+    const { gramStarts, postings, terms } = this.packed;
+    const { shared, touched } = this;
+    let count = 0;
     for (const gram of grams) {
-      for (const id of this.byTrigram[gram] ?? []) {
-        if ((this.shared[id] = this.shared[id]! + 1) === 1) touched.push(id);
+      const g = this.gramIds.get(gram);
+      if (g === undefined) continue;
+      for (let k = gramStarts[g]!, end = gramStarts[g + 1]!; k < end; k++) {
+        const id = postings[k]!;
+        const before = shared[id]!;
+        shared[id] = before + 1;
+        if (before === 0) touched[count++] = id;
       }
     }
-    for (const id of touched) {
-      const count = this.shared[id]!;
-      this.shared[id] = 0;
-      const candidate = this.terms[id]!;
-      if (id === exact || count < needed) continue;
+    for (let t = 0; t < count; t++) {
+      const id = touched[t]!;
+      const times = shared[id]!;
+      shared[id] = 0;
+      if (id === exact || times < needed) continue;
+      const candidate = terms[id]!;
       const pairBudget = Math.min(budget, editBudget(candidate.length));
+      if (Math.abs(term.length - candidate.length) > pairBudget) continue;
       const distance = editDistance(term, candidate, pairBudget);
       if (distance <= pairBudget) found.set(id, 1 - distance / Math.max(term.length, candidate.length));
     }
