@@ -304,6 +304,12 @@ interface TripKind {
   target?: { reads: number; writes: number; label: string };
 }
 
+/**
+ * A verification's store calls: its one read beyond navigation, and one write, the analysts' daily counter of checks
+ * (console dashboard, verifications per week), which holds counts only.
+ */
+const VERIFICATION_TRIPS = { reads: 2, writes: 1, label: "≤ 1 read beyond navigation, 1 write (the analysts' daily count)" };
+
 const TRIP_KINDS: TripKind[] = [
   { name: 'USSD first dial (new caller)', make: (k) => ussd(`new-${unique()}`, `+99290${String(6_000_000 + k)}`, '') },
   { name: 'USSD language choice (new caller)', make: (k) => ussd(`new-lang-${k}`, `+99290${String(6_000_000 + k)}`, '3') },
@@ -320,17 +326,17 @@ const TRIP_KINDS: TripKind[] = [
   {
     name: 'USSD verification by name',
     make: (k) => ussd(`trip-name-${unique()}`, CALLERS[k % CALLERS.length]!, `1*1*${entries[(k * 31) % entries.length]!.name}`),
-    target: { reads: 2, writes: 0, label: 'no write, ≤ 1 read beyond navigation' },
+    target: VERIFICATION_TRIPS,
   },
   {
     name: 'USSD verification by licence',
     make: (k) => ussd(`trip-lic-${unique()}`, CALLERS[k % CALLERS.length]!, `1*1*${entries[(k * 31) % entries.length]!.licenceNumber}`),
-    target: { reads: 2, writes: 0, label: 'no write, ≤ 1 read beyond navigation' },
+    target: VERIFICATION_TRIPS,
   },
   {
     name: 'USSD verification of a phone number',
     make: (k) => ussd(`trip-phone-${unique()}`, CALLERS[k % CALLERS.length]!, `1*2*+992 93 ${String(1_000_000 + k)}`),
-    target: { reads: 2, writes: 0, label: 'no write, ≤ 1 read beyond navigation' },
+    target: VERIFICATION_TRIPS,
   },
   { name: 'USSD report submission', make: (k) => ussd(`trip-report-${unique()}`, CALLERS[k % CALLERS.length]!, `2*3*2*3000*1*@trip_scam_${k}*1*1`) },
   { name: 'SMS CHECK (name)', make: (k) => sms(`trip-check-${unique()}`, SENDERS[k % SENDERS.length]!, `CHECK ${entries[k]!.name}`) },
