@@ -10,7 +10,8 @@ import { t } from './domain/prompts';
 import { standing } from './domain/registry/entry';
 import type { RegistryIndex } from './domain/registry';
 import { escalates, heldForReporterLimit } from './domain/escalation/reporter-limit';
-import { triage, type Identifier, type Report, type ReportDraft } from './domain/report';
+import { pagesOfficers, triage, type Identifier, type Report, type ReportDraft } from './domain/report';
+import { campaignOf, recordCampaign } from './report-campaigns';
 import { dushanbeToday } from './domain/verify';
 import { reportAdvice } from './domain/report-texts';
 import { journalEntrySchema, replayJournal, type ReplayResult } from './store/journal';
@@ -71,12 +72,17 @@ export async function submitReport(
   // A campaign (several reporters naming one identifier) makes a report urgent; if the count cannot be read, the
   // report is still taken, triaged on what it says itself.
   const counted = fields.identifiers.filter((identifier) => !official.includes(identifier));
-  const others = await deps.reports.otherReporters(counted, reporterKey).catch(() => 0);
-  const urgency = triage(fields, { ...deps.triage, otherReportersOfSameIdentifiers: others, namesOfficialContact: official.length > 0 });
+  const most = await deps.reports.mostReported(counted, reporterKey).catch(() => ({ others: 0, identifier: undefined }));
+  const urgency = triage(fields, { ...deps.triage, otherReportersOfSameIdentifiers: most.others, namesOfficialContact: official.length > 0 });
+  const campaign =
+    urgency.reasons.includes('campaign') && most.identifier
+      ? await campaignOf(deps.reports, most.identifier, most.others + 1, deps.log)
+      : undefined;
   const heldFor = urgency.urgent ? await reporterLimitCase(deps, reporterKey, now) : undefined;
   const draft: ReportDraft = {
     ...fields,
     urgency,
+    ...(campaign ? { campaign } : {}),
     createdAt: new Date(now).toISOString(),
     reporterKey,
     ...(heldFor ? { escalationHeld: { reason: 'reporter_limit', case: heldFor } } : {}),
@@ -138,12 +144,16 @@ async function reporterLimitCase(deps: IntakeDeps, reporterKey: string, now: num
 }
 
 /**
- * A stored urgent report's hand-off: its escalation started (every time, not only when created: an attempt that
+ * A stored urgent report's hand-off: its campaign recorded, its escalation started (every time, not only when created: an attempt that
  * stored the report but failed before the hand-off leaves it to this retry, and starting one twice pages nobody
  * twice), or, held by the reporter's limit, listed to their case once.
  */
 async function handOver(deps: IntakeDeps, report: Report, created: boolean): Promise<void> {
-  if (!report.urgency.urgent) return;
+  await recordCampaign(deps.reports, report, deps.log).catch((error: unknown) =>
+    deps.log.error('campaign not recorded', { reference: report.reference, error }),
+  );
+  // One more reporter of an open campaign is linked to it, not paged (unless urgent for a reason of its own).
+  if (!pagesOfficers(report)) return;
   const held = !escalates(report);
   if (held && !created) return;
   // The report is stored: a failed hand-off must not make the caller think it was lost.

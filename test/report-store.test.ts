@@ -162,9 +162,9 @@ describe('reported identifiers', () => {
       references: [r1.reference],
     });
     expect(await repo.getIdentifier('url', 'example.org')).toBeUndefined();
-    expect(await repo.otherReporters([handle, phone], 'reporter-a')).toBe(2);
-    expect(await repo.otherReporters([handle, phone], 'reporter-new')).toBe(3);
-    expect(await repo.otherReporters([], 'reporter-a')).toBe(0);
+    expect(await repo.mostReported([handle, phone], 'reporter-a')).toEqual({ others: 2, identifier: phone });
+    expect(await repo.mostReported([handle, phone], 'reporter-new')).toEqual({ others: 3, identifier: phone });
+    expect(await repo.mostReported([], 'reporter-a')).toEqual({ others: 0 });
   });
 
   it('finds a card by its hash', async () => {

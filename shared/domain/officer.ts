@@ -19,8 +19,10 @@ import { t, type Lang } from './prompts';
 import { normaliseReference, type Report } from './report';
 import { smsParts } from './screen';
 import {
+  campaignText,
   chainOf,
   formatAmount,
+  identifierLabel,
   officerLanguage,
   onAck,
   onCall,
@@ -255,18 +257,7 @@ export function maskNumbers(text: string): string {
 }
 
 function identifiersText(report: Report): string {
-  return report.identifiers
-    .map((identifier) => {
-      switch (identifier.kind) {
-        case 'card':
-          return `****${identifier.last4}`;
-        case 'handle':
-          return `@${identifier.value}`;
-        default:
-          return identifier.value;
-      }
-    })
-    .join(', ');
+  return report.identifiers.map(identifierLabel).join(', ');
 }
 
 /** INFO: a summary of the report for an officer, without the reporter's number. */
@@ -285,7 +276,7 @@ export function infoText(lang: Lang, report: Report, state: EscalationState | un
     channel: t(lang, `officer.channel.${report.channel}`),
     date: report.createdAt.slice(0, 16).replace('T', ' '),
   });
-  const named = report.identifiers.length > 0 ? ` ${t(lang, 'officer.info.named', { identifiers: identifiersText(report) })}` : '';
+  const named = `${report.identifiers.length > 0 ? ` ${t(lang, 'officer.info.named', { identifiers: identifiersText(report) })}` : ''}${campaignText(lang, report)}`;
   const words = report.freeText ? maskNumbers(report.freeText.replace(/\s+/g, ' ').trim()) : '';
   const candidates: string[] = [];
   // The reporter's words, shortened until the whole reply fits; without them if even a short excerpt does not.

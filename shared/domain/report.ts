@@ -59,6 +59,17 @@ export type Money = z.infer<typeof moneySchema>;
 export const urgencySchema = z.object({ urgent: z.boolean(), reasons: z.array(z.enum(URGENCY_REASONS)) });
 export type Urgency = z.infer<typeof urgencySchema>;
 
+export const campaignSchema = z.object({
+  identifier: identifierSchema,
+  reporters: z.number().int().positive(),
+  /**
+   * The open campaign's report this one is linked to, instead of paging again (absent on the report that paged).
+   * A linked report still pages when it is urgent for a reason of its own.
+   */
+  linkedTo: z.string().optional(),
+});
+export type Campaign = z.infer<typeof campaignSchema>;
+
 export const reportSchema = z.object({
   reference: z.string().refine((value) => normaliseReference(value) === value, 'a reference in canonical form'),
   channel: z.enum(REPORT_CHANNELS),
@@ -74,6 +85,8 @@ export const reportSchema = z.object({
   recordingUrl: z.url().optional(),
   recordingDurationSeconds: z.number().int().nonnegative().optional(),
   urgency: urgencySchema,
+  /** A campaign: the identifier several reporters named, and how many (this one included) when it was filed. */
+  campaign: campaignSchema.optional(),
   status: z.enum(REPORT_STATUSES),
   /** The officer's note with the latest status change (why acknowledged, referred or closed). */
   statusNote: z.string().optional(),
@@ -449,6 +462,12 @@ export function triage(report: Pick<ReportDraft, 'category' | 'paid' | 'amount' 
   if (context.namesOfficialContact) found.add('impersonation');
   const reasons = URGENCY_REASONS.filter((reason) => found.has(reason));
   return { urgent: reasons.length > 0, reasons };
+}
+
+/** Whether a stored report pages the officers: it is urgent, and not only as one more reporter of an open campaign. */
+export function pagesOfficers(report: Pick<Report, 'urgency' | 'campaign'>): boolean {
+  if (!report.urgency.urgent) return false;
+  return !report.campaign?.linkedTo || report.urgency.reasons.some((reason) => reason !== 'campaign');
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@
  * | identifier reporter  | `IDENT#<kind>#<value>`   | `REPORTER#<phoneKey>` | one per distinct reporter (conditional put), with its `ordinal` |
  * | reporter ordinal     | `IDENT#<kind>#<value>`   | `ORDINAL#<n, 10 digits>` | `reporterKey`: the n-th distinct reporter (conditional put); `reporters` is the highest n |
  * | identifier reference | `IDENT#<kind>#<value>`   | `REF#<createdAt>#<reference>` | a report naming the identifier, latest last |
+ * | identifier campaign  | `IDENT#<kind>#<value>`   | `CAMPAIGN` | `reference` of the report that paged for the campaign: later reporters are linked to it while it is open |
  * | registry entry       | `REGISTRY`               | `ENTRY#<id>` | a licensed body (shared/domain/registry/); `contentHash` makes re-import idempotent |
  * | registry version     | `REGISTRY`               | `VERSION` | `version` number, bumped when an import adds or changes entries: caches reload |
  * | registry index       | `REGISTRY`               | `INDEX#<version>#<chunk>` | `data`: the gzipped index snapshot of that version in ≤ 350 KB chunks, `chunks` |
@@ -142,6 +143,7 @@ export const keys = {
     pk: identifierPk(kind, value),
     sk: `REF#${createdAt}#${reference}`,
   }),
+  identifierCampaign: (kind: string, value: string): ItemKey => ({ pk: identifierPk(kind, value), sk: 'CAMPAIGN' }),
   registryEntry: (id: string): ItemKey => ({ pk: 'REGISTRY', sk: `ENTRY#${id}` }),
   registryVersion: (): ItemKey => ({ pk: 'REGISTRY', sk: 'VERSION' }),
   registryIndexChunk: (version: number, chunk: number): ItemKey => ({

@@ -327,10 +327,10 @@ export class ReportRepository {
   }
 
   /**
-   * For triage: the most distinct reporters other than this one who named any of these identifiers (a campaign
-   * is several independent people naming the same scammer).
+   * For triage: of these identifiers, the one named by the most distinct reporters other than this one, and how
+   * many (a campaign is several independent people naming the same scammer). `others` is 0 when none was named.
    */
-  async otherReporters(identifiers: readonly Identifier[], reporterKey: string): Promise<number> {
+  async mostReported(identifiers: readonly Identifier[], reporterKey: string): Promise<{ others: number; identifier?: Identifier }> {
     const counts = await Promise.all(
       identifiers.map(async (identifier) => {
         const value = identifierValue(identifier);
@@ -338,10 +338,39 @@ export class ReportRepository {
           this.summary(identifier.kind, value),
           this.get(keys.identifierReporter(identifier.kind, value, reporterKey)),
         ]);
-        return (summary?.reporters ?? 0) - (own ? 1 : 0);
+        return { identifier, others: (summary?.reporters ?? 0) - (own ? 1 : 0) };
       }),
     );
-    return Math.max(0, ...counts);
+    return counts.reduce<{ others: number; identifier?: Identifier }>((most, count) => (count.others > most.others ? count : most), { others: 0 });
+  }
+
+  /** The reference of the report that paged for a campaign about this identifier, if one did. */
+  async campaignReference(identifier: Identifier): Promise<string | undefined> {
+    const item = await this.get(keys.identifierCampaign(identifier.kind, identifierValue(identifier)));
+    return typeof item?.reference === 'string' ? item.reference : undefined;
+  }
+
+  /**
+   * Makes `reference` the identifier's campaign, unless another report claimed it first (one whose campaign is
+   * still open: `replacing` names a closed one that may be replaced). Resolves to the campaign's reference.
+   */
+  async claimCampaign(identifier: Identifier, reference: string, replacing?: string): Promise<string> {
+    const key = keys.identifierCampaign(identifier.kind, identifierValue(identifier));
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key, reference },
+          ConditionExpression: replacing ? '#reference = :replacing OR #reference = :reference' : 'attribute_not_exists(pk) OR #reference = :reference',
+          ExpressionAttributeNames: { '#reference': 'reference' },
+          ExpressionAttributeValues: { ':reference': reference, ...(replacing ? { ':replacing': replacing } : {}) },
+        }),
+      );
+      return reference;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return (await this.campaignReference(identifier)) ?? reference;
+      throw error;
+    }
   }
 
   private async recordIdentifier(identifier: Identifier, report: Report): Promise<void> {
