@@ -45,8 +45,11 @@ export type ReportSubmission = Omit<ReportDraft, 'urgency' | 'createdAt' | 'repo
 
 export type IntakeOutcome =
   | { saved: true; report: Report; created: boolean }
-  /** Not stored now; `journaled`: kept for replay (false only if the journal failed too). */
-  | { saved: false; journaled: boolean };
+  /**
+   * Not stored now; `journaled`: kept for replay (false only if the journal failed too); `referenceBySms`: the
+   * replay texts the reporter the reference (their number was sealed into the journal entry).
+   */
+  | { saved: false; journaled: boolean; referenceBySms: boolean };
 
 export interface SubmitOptions {
   /**
@@ -54,13 +57,18 @@ export interface SubmitOptions {
    * Off where the channel's own answer says it (an SMS REPORT's reply) or the number cannot take an SMS.
    */
   confirmBySms: boolean;
+  /**
+   * The number can take an SMS: if the report has to be journaled, its replay texts the reference (the reply then
+   * says so, and the reporter need not send it again).
+   */
+  reachableBySms: boolean;
 }
 
 export async function submitReport(
   deps: IntakeDeps,
   submission: ReportSubmission,
   idempotencyKey: string,
-  options: SubmitOptions = { confirmBySms: false },
+  options: SubmitOptions = { confirmBySms: false, reachableBySms: false },
 ): Promise<IntakeOutcome> {
   const { reporterPhone, ...fields } = submission;
   const reporterKey = deps.callerKey(reporterPhone);
@@ -99,15 +107,25 @@ export async function submitReport(
     return { saved: true, report, created };
   } catch (error) {
     deps.log.error('report not stored; journaling it', { channel: draft.channel, error });
-    const journaled = await deps.journal.append({ idempotencyKey, report: draft, sealedCallbackNumber }).then(
+    const sealedReporterNumber = options.reachableBySms ? await sealForReplay(deps, reporterPhone) : undefined;
+    const entry = { idempotencyKey, report: draft, sealedCallbackNumber, ...(sealedReporterNumber ? { sealedReporterNumber } : {}) };
+    const journaled = await deps.journal.append(entry).then(
       () => true,
       (journalError: unknown) => {
         deps.log.error('report journal failed too', { channel: draft.channel, error: journalError });
         return false;
       },
     );
-    return { saved: false, journaled };
+    return { saved: false, journaled, referenceBySms: journaled && sealedReporterNumber !== undefined };
   }
+}
+
+/** The reporter's number sealed for the replay's SMS; undefined if the vault fails (the report is kept anyway). */
+async function sealForReplay(deps: IntakeDeps, reporterPhone: string): Promise<string | undefined> {
+  return deps.vault.encrypt(reporterPhone).catch((error: unknown) => {
+    deps.log.error('reporter number not sealed for the replay', { error });
+    return undefined;
+  });
 }
 
 /** The report's identifiers that are an official contact of a licensed entry (none when the registry cannot be had). */
@@ -128,6 +146,14 @@ async function confirmBySms(deps: IntakeDeps, reporterPhone: string, report: Rep
   await deps.outbox
     .send(reporterPhone, t(report.lang, 'sms.reportReceived', { ref: report.reference, advice }))
     .catch((error: unknown) => deps.log.error('report confirmation SMS not queued', { reference: report.reference, error }));
+}
+
+async function confirmReplayed(deps: IntakeDeps, sealedReporterNumber: string, report: Report): Promise<void> {
+  const phone = await deps.vault.decrypt(sealedReporterNumber).catch((error: unknown) => {
+    deps.log.error('replayed report: reporter number not opened; no SMS', { reference: report.reference, error });
+    return undefined;
+  });
+  if (phone) await confirmBySms(deps, phone, report);
 }
 
 /**
@@ -165,11 +191,16 @@ async function handOver(deps: IntakeDeps, report: Report, created: boolean): Pro
 /** Logged (as an error) when a journaled report can never be stored and goes to the dead letter. */
 export const JOURNAL_DEAD_LETTER_MESSAGE = 'journal entry dead-lettered';
 
-/** After a replay: start the escalations of the urgent reports it stored (idempotent for those already started). */
+/**
+ * After a replay: start the escalations of the urgent reports it stored (idempotent for those already started),
+ * and text each reporter who was told "your reference will arrive by SMS" the reference, once: only for a report
+ * the replay itself stored (one a retry stored already had its reference in the channel's answer).
+ */
 export async function afterReplay(deps: IntakeDeps, result: ReplayResult): Promise<void> {
-  for (const { report, created } of result.replayed) {
+  for (const { report, created, sealedReporterNumber } of result.replayed) {
     if (created) metrics.countReport(report.channel, report.urgency.urgent);
     await handOver(deps, report, created);
+    if (created && sealedReporterNumber) await confirmReplayed(deps, sealedReporterNumber, report);
   }
   for (const { entry, reason } of result.deadLettered) {
     // A fixed message: the operators' alarm matches it (with the journal's dead letter on AWS).

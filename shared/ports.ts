@@ -94,6 +94,8 @@ export interface JournalEntry {
   idempotencyKey: string;
   report: ReportDraft;
   sealedCallbackNumber?: string;
+  /** The reporter's number, sealed: the replay texts them the reference. */
+  sealedReporterNumber?: string;
 }
 
 /** Where refused reports wait for their replay: a file locally, an encrypted queue on AWS (store/journal*.ts). */

@@ -45,7 +45,7 @@ function setUp(logLines: string[] = []) {
           ? { channel: 'sms', lang: effect.lang, category: 'other', paid: 'unknown', freeText: 'a fake agency', identifiers: [], callbackConsent: false }
           : undefined,
       idempotencyKey: key,
-      confirmBySms: true,
+      confirmBySms: true, reachableBySms: true,
     },
     rememberLanguage: async (lang) => {
       remembered.push(lang);

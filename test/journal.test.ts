@@ -169,6 +169,13 @@ describe('nothing lost under store failures', () => {
     expect(first.replayed[0]!.report).toEqual(first.replayed[1]!.report);
     expect(await repo.getIdentifier('phone', '+992901234567')).toMatchObject({ reporters: 1 });
   });
+
+  it('hands back the sealed reporter number with each replayed report, so the reporter can be texted the reference', async () => {
+    const repo = new ReportRepository(store.client, await freshTable());
+    const [entry] = intakes(1);
+    const result = await replayJournal([{ ...entry!, sealedReporterNumber: 'v1.sealed.reporter' }, entry!], repo);
+    expect(result.replayed.map((r) => [r.created, r.sealedReporterNumber])).toEqual([[true, 'v1.sealed.reporter'], [false, undefined]]);
+  });
 });
 
 describe('the file journal', () => {
@@ -207,6 +214,13 @@ describe('the file journal', () => {
     const journal = new FileJournal(join(dir, 'invalid.jsonl'));
     await expect(journal.append({ idempotencyKey: '', report: reportDraft() })).rejects.toThrow();
     expect(await journal.entries()).toEqual([]);
+  });
+
+  it('keeps the sealed reporter number of an entry (the replay texts the reference with it)', async () => {
+    const journal = new FileJournal(join(dir, 'reporter.jsonl'));
+    const entry = { ...intakes(1)[0]!, sealedReporterNumber: 'v1.sealed.reporter' };
+    await journal.append(entry);
+    expect(await journal.entries()).toEqual([entry]);
   });
 });
 

@@ -112,7 +112,7 @@ describe('STOP', () => {
       channel: 'sms',
       data,
       step: (d) => smsStep({ command: parseSmsCommand('БАС'), storedLang: 'tg', callerKey: caller.key, ussdServiceCode: '*384*1234#', data: d }),
-      filing: { reportOf: () => undefined, idempotencyKey: 'stop-1', confirmBySms: false },
+      filing: { reportOf: () => undefined, idempotencyKey: 'stop-1', confirmBySms: false, reachableBySms: true },
       rememberLanguage: async () => undefined,
     });
     expect(result.reply.text).toBe(t('tg', 'outreach.stopped'));

@@ -169,8 +169,19 @@ describe('smsReply', () => {
       lang: 'ru',
       effects: [],
     });
-    expect(smsReply(readSms('yes'), { ...context, heldReport: held, submitted: { saved: false } }).text).toBe(
+    expect(smsReply(readSms('yes'), { ...context, heldReport: held, submitted: { saved: false, journaled: false, referenceBySms: false } }).text).toBe(
       'Не удалось сохранить ваше сообщение. Отправьте его снова через несколько минут.',
+    );
+    // Journaled: the replay texts the reference, so nothing says "send it again".
+    const kept = { saved: false, journaled: true, referenceBySms: true } as const;
+    expect(smsReply(readSms('yes'), { ...context, heldReport: held, submitted: kept }).text).toBe(
+      'SafeJob: сообщение принято. Номер заявления придёт по SMS. Отправлять снова не нужно.',
+    );
+    expect(smsReply(readSms('REPORT a fake agency took 300 dollars'), { ...context, storedLang: 'en', submitted: kept }).text).toBe(
+      'SafeJob: report received. Your reference will arrive by SMS soon. No need to send it again.',
+    );
+    expect(smsReply(readSms('ШИКОЯТ агентии қалбакӣ 300 доллар гирифт'), { ...context, submitted: kept }).text).toBe(
+      'SafeJob: шикоят қабул шуд. Рақами он бо SMS меояд. Дубора фиристодан лозим нест.',
     );
   });
 

@@ -27,13 +27,19 @@ async function hotlineOnFreshTable() {
 
 type Hotline = Awaited<ReturnType<typeof hotlineOnFreshTable>>;
 
+/** The SMS queued for `phone`, once the local queue has sent them. */
+async function textsTo(hotline: Hotline, phone: string): Promise<string[]> {
+  await hotline.deps.localQueue.drain();
+  return (await hotline.deps.localOutbox.list(hotline.deps.messages)).filter((m) => m.to === phone).map((m) => m.text);
+}
+
 const storeDown = (hotline: Hotline) => injectStoreFaults(hotline.deps.db, { rate: 1, random: seeded(3), lostResponses: false });
 
 // Language 3 (English), 2 (report), the rest of the report flow, 1 (send).
 const WITH_LANGUAGE = ['3', '2', '1', '3', '@down_scam_job', '2', '1'];
 
 describe('a USSD report whose last step arrives while the store is down', () => {
-  it('is journaled, the caller told it is kept, and replayed into exactly one report', async () => {
+  it('is journaled, the caller told it is received and the reference comes by SMS, and replayed into exactly one report', async () => {
     const hotline = await hotlineOnFreshTable();
     const phone = '+992900000701';
     for (let n = 0; n < WITH_LANGUAGE.length; n++) {
@@ -43,7 +49,7 @@ describe('a USSD report whose last step arrives while the store is down', () => 
     const final = await ussd(hotline, 'down-ussd-1', phone, WITH_LANGUAGE.join('*'));
     // The gateway repeats the final step: still one report.
     const retry = await ussd(hotline, 'down-ussd-1', phone, WITH_LANGUAGE.join('*'));
-    expect(final.body).toBe(`END ${t('en', 'report.failed')}`);
+    expect(final.body).toBe('END Received. Your reference will arrive by SMS. No need to send it again.');
     expect(retry.body).toBe(final.body);
     const journaled = await hotline.deps.journalFile.entries();
     expect(journaled).toHaveLength(2);
@@ -58,6 +64,11 @@ describe('a USSD report whose last step arrives while the store is down', () => 
     const reports = await storedReports(store.client, hotline.tableName);
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({ reporterKey: hotline.deps.callerKey(phone), lang: 'en', channel: 'ussd' });
+    // The replay texted the reference, once, in the caller's language; the journal held no raw number.
+    expect(await textsTo(hotline, phone)).toEqual([
+      `SafeJob: report ${reports[0]!.reference} received. Never pay for a job or a visa. To follow it, text STATUS ${reports[0]!.reference}.`,
+    ]);
+    expect(JSON.stringify(journaled)).not.toContain(phone.slice(1));
   });
 
   it('is journaled too when the caller chose the language in an earlier session (the path starts at the main menu)', async () => {
@@ -68,12 +79,16 @@ describe('a USSD report whose last step arrives while the store is down', () => 
     const path = WITH_LANGUAGE.slice(1);
     for (let n = 0; n < path.length; n++) expect((await ussd(hotline, 'down-ussd-2b', phone, path.slice(0, n).join('*'))).body).toMatch(/^CON /);
     const faults = storeDown(hotline);
-    expect((await ussd(hotline, 'down-ussd-2b', phone, path.join('*'))).body).toMatch(/^END /);
+    expect((await ussd(hotline, 'down-ussd-2b', phone, path.join('*'))).body).toBe('END Принято. Номер придёт по SMS. Повторять не нужно.');
     expect(await hotline.deps.journalFile.entries()).toHaveLength(1);
     faults.rate = 0;
     await replayLocalJournal(hotline.deps);
     const reports = await storedReports(store.client, hotline.tableName);
     expect(reports.map((r) => r.identifiers)).toEqual([[{ kind: 'handle', value: 'down_scam_job' }]]);
+    const reference = reports[0]!.reference;
+    expect(await textsTo(hotline, phone)).toEqual([
+      `SafeJob: сообщение ${reference} принято. Не платите за работу и визу. Узнать статус: СТАТУС ${reference}.`,
+    ]);
   });
 
   it('a step that files nothing still gets the polite last screen, and nothing is journaled', async () => {
@@ -116,7 +131,12 @@ describe('an SMS REPORT while the store is down', () => {
     faults.rate = 0;
     await replayLocalJournal(hotline.deps);
     await replayLocalJournal(hotline.deps);
-    expect((await storedReports(store.client, hotline.tableName)).map((r) => r.reporterKey)).toEqual([hotline.deps.callerKey('+992900000705')]);
+    const reports = await storedReports(store.client, hotline.tableName);
+    expect(reports.map((r) => r.reporterKey)).toEqual([hotline.deps.callerKey('+992900000705')]);
+    // The provider gave up, so no answer went out: the replay texts the reference, once.
+    const texts = await textsTo(hotline, '+992900000705');
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toContain(`report ${reports[0]!.reference} received`);
   });
 
   it('a message that files nothing is not journaled', async () => {

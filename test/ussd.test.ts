@@ -170,8 +170,16 @@ describe('USSD report flow', () => {
     const report = sampleReport({ reference: 'K7QX3M', paid: 'about_to_pay' });
     const done = step([...flow, '1'], 'en', { ...data, submitted: { saved: true, report } });
     expect(done.reply).toEqual({ end: true, text: 'Report K7QX3M received. Do not pay them anything.' });
-    const failed = step([...flow, '1'], 'tg', { ...data, submitted: { saved: false } });
+    const failed = step([...flow, '1'], 'tg', { ...data, submitted: { saved: false, journaled: false, referenceBySms: false } });
     expect(failed.reply).toEqual({ end: true, text: 'Нигоҳ дошта нашуд. Баъдтар кӯшиш кунед ё SMS: ШИКОЯТ ва чӣ шуд.' });
+    // Journaled: the replay texts the reference; the caller is not asked to send it again.
+    const kept = { saved: false, journaled: true, referenceBySms: true } as const;
+    expect(step([...flow, '1'], 'tg', { ...data, submitted: kept }).reply).toEqual({ end: true, text: 'Қабул шуд. Рақам бо SMS меояд. Такрор накунед.' });
+    expect(step([...flow, '1'], 'ru', { ...data, submitted: kept }).reply).toEqual({ end: true, text: 'Принято. Номер придёт по SMS. Повторять не нужно.' });
+    expect(step([...flow, '1'], 'en', { ...data, submitted: kept }).reply).toEqual({
+      end: true,
+      text: 'Received. Your reference will arrive by SMS. No need to send it again.',
+    });
   });
 
   it('cancels without an effect', () => {

@@ -284,8 +284,13 @@ describe('3: a report left as a message', () => {
     expect(after.actions.at(-1)).toEqual({ kind: 'hangup' });
     const withheld = step(state, { recording }, { canText: false, data: data({ submitted: { saved: true, report } }) });
     expect(keysHeard(withheld.actions)).not.toContain('voice.report.sms:ru');
-    const failed = step(state, { recording }, { data: data({ submitted: { saved: false } }) });
+    const failed = step(state, { recording }, { data: data({ submitted: { saved: false, journaled: false, referenceBySms: false } }) });
     expect(keysHeard(failed.actions)).toEqual(['voice.report.failed:ru', 'voice.goodbye:ru']);
+    // Journaled: kept, the reference follows by SMS; nothing asks the caller to call again.
+    const kept = step(state, { recording }, { data: data({ submitted: { saved: false, journaled: true, referenceBySms: true } }) });
+    expect(keysHeard(kept.actions)).toEqual(['voice.report.kept:ru', 'voice.report.keptSms:ru', 'voice.goodbye:ru']);
+    const keptSilently = step(state, { recording }, { canText: false, data: data({ submitted: { saved: false, journaled: true, referenceBySms: false } }) });
+    expect(keysHeard(keptSilently.actions)).toEqual(['voice.report.kept:ru', 'voice.goodbye:ru']);
   });
 
   it('takes a recording reaching the number’s own URL as a report in the caller’s language', () => {

@@ -75,8 +75,9 @@ export interface Filing<Effect> {
   reportOf(effect: Effect): Omit<ReportSubmission, 'reporterPhone'> | undefined;
   /** The same key for a retry of the same request: the same report. */
   idempotencyKey: string;
-  /** Text the reporter the reference (see intake's SubmitOptions). */
+  /** Text the reporter the reference; the number can take an SMS (see intake's SubmitOptions). */
   confirmBySms: boolean;
+  reachableBySms: boolean;
 }
 
 export interface Turn<Effect extends { type: string }, Result extends StepOutcome<Effect>> {
@@ -129,10 +130,15 @@ export async function converse<Effect extends { type: string }, Result extends S
       deps.intake,
       { ...filed.report, reporterPhone: turn.caller.phone },
       turn.filing.idempotencyKey,
-      { confirmBySms: turn.filing.confirmBySms },
+      { confirmBySms: turn.filing.confirmBySms, reachableBySms: turn.filing.reachableBySms },
     );
     submitted = { by: filed.effect, outcome };
-    data = { ...data, submitted: outcome.saved ? { saved: true, report: outcome.report } : { saved: false } };
+    data = {
+      ...data,
+      submitted: outcome.saved
+        ? { saved: true, report: outcome.report }
+        : { saved: false, journaled: outcome.journaled, referenceBySms: outcome.referenceBySms },
+    };
     result = turn.step(data);
   }
   const finished = (result.effects as readonly { type: string }[]).find(isQuizFinish);

@@ -35,7 +35,15 @@ export type Need =
   | { type: 'registry' };
 
 /** How a submitted report fared, for the answer that follows it. */
-export type Submitted = { saved: true; report: Report } | { saved: false };
+export type Submitted = { saved: true; report: Report } | NotSaved;
+/**
+ * Not stored now. `journaled`: kept, to be stored by a replay (the caller must not send it again);
+ * `referenceBySms`: the replay texts the reporter the reference.
+ */
+export type NotSaved = { saved: false; journaled: boolean; referenceBySms: boolean };
+
+/** Whether the reply may say "received, your reference will arrive by SMS" (else: please send it again). */
+export const referenceFollowsBySms = (submitted: NotSaved | undefined) => submitted?.journaled === true && submitted.referenceBySms;
 
 /** Licence numbers as typed on a phone keypad (built by shared/domain/voice `buildKeypadLicenceIndex`). */
 export interface KeypadLicenceIndex {

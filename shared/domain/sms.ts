@@ -6,7 +6,7 @@
  */
 import { foldWord, promptWords, UZBEK_APOSTROPHES } from './keywords';
 import { LANGUAGES, isLang, t, type Lang } from './prompts';
-import { identifierKey, type CommonEffect, type ConversationData, type Need, type StepOutcome } from './conversation';
+import { identifierKey, referenceFollowsBySms, type CommonEffect, type ConversationData, type Need, type StepOutcome, type Submitted } from './conversation';
 import { checkQuery, guessLanguage, messageIntent } from './free-text';
 import type { RegistryIndex } from './registry';
 import { extractAmount, extractIdentifiers, normaliseReference, textReasons, type Identifier, type Report, type ReportDraft } from './report';
@@ -137,7 +137,7 @@ export interface SmsContext {
   /** The sender's keyed phone hash: STATUS shows a report only to the number that made it. */
   callerKey?: string;
   /** How the report a REPORT (or a YES to a held story) made fared. */
-  submitted?: { saved: true; report: Report } | { saved: false };
+  submitted?: Submitted;
   /** For a YES or a further story: the story held for the sender, once looked up (null: none, or expired). */
   heldReport?: HeldReport | null;
   /** The report a STATUS names, once looked up (null: no such reference). */
@@ -230,7 +230,7 @@ function reportReply(argument: string, lang: Lang, context: SmsContext): string 
 }
 
 function submittedReply(lang: Lang, context: SmsContext): string {
-  if (!context.submitted?.saved) return t(lang, 'sms.reportFailed');
+  if (!context.submitted?.saved) return t(lang, referenceFollowsBySms(context.submitted) ? 'sms.reportKept' : 'sms.reportFailed');
   const { report } = context.submitted;
   return fitSms([t(lang, 'sms.reportReceived', { ref: report.reference, advice: t(lang, reportAdvice(report)) })]);
 }

@@ -126,6 +126,7 @@ async function answerSms(deps: ChannelServices, sms: InboundSms, callerKey: stri
       idempotencyKey: reportKey(callerKey, command, heldReport?.text, `${sms.provider}:${sms.providerMessageId}`),
       // The reply to REPORT is the confirmation.
       confirmBySms: false,
+      reachableBySms: true,
     },
     rememberLanguage: (lang) => deps.languages.put(callerKey, { lang }),
     // A failed read fails the message: the provider's retry answers it whole.
@@ -162,7 +163,8 @@ async function keepReport(deps: ChannelServices, sms: InboundSms, callerKey: str
     deps.intake,
     { ...reportFromSms(filed.text, filed.lang, sms.from, deps.cardHash), reporterPhone: sms.from },
     reportKey(callerKey, command, undefined, `${sms.provider}:${sms.providerMessageId}`),
-    { confirmBySms: false },
+    // The provider may give up retrying: then the replay texts the reference.
+    { confirmBySms: false, reachableBySms: true },
   ).catch((error: unknown) => deps.log.error('sms report not kept', { provider: sms.provider, callerKey, error }));
 }
 

@@ -1,7 +1,7 @@
 /**
  * Nothing lost: when the table refuses a report, the intake is journaled and replayed later. Intake journals a
- * report whenever `create` or `recordIdentifiers` threw, tells the caller plainly to try again or to text, and a
- * later replay (a timer locally, a queue consumer on AWS) stores it exactly once, since both steps are idempotent.
+ * report whenever `create` or `recordIdentifiers` threw, tells the caller it is received and the reference will come
+ * by SMS (or, if the number cannot take one, that it is kept), and a later replay (a timer locally, a queue consumer on AWS) stores it exactly once, since both steps are idempotent.
  *
  * The journal holds the report's free text and the sealed call-back number, never a raw number: the local file is
  * created readable by its owner only, the queue is encrypted (see the stack).
@@ -16,12 +16,14 @@ export const journalEntrySchema = z.object({
   idempotencyKey: z.string().min(1),
   report: reportDraftSchema,
   sealedCallbackNumber: z.string().optional(),
+  /** The reporter's number, sealed, so that the replay can text the reference (only when it can take an SMS). */
+  sealedReporterNumber: z.string().optional(),
 });
 
 
 export interface ReplayResult {
   /** Stored now, or found stored already (`created: false`: the failed call had written it after all). */
-  replayed: { idempotencyKey: string; report: Report; created: boolean }[];
+  replayed: { idempotencyKey: string; report: Report; created: boolean; sealedReporterNumber?: string }[];
   /** Still failing: keep them for the next replay. */
   failed: JournalEntry[];
   /** Refused for what they are (no retry can store them): for the dead letter, with why. */
@@ -46,7 +48,7 @@ export async function replayJournal(entries: readonly JournalEntry[], repo: Repo
       const { report, created } = await repo.create(entry.report, entry.idempotencyKey, entry.sealedCallbackNumber);
       await repo.recordIdentifiers(report);
       await repo.finishIntake(entry.idempotencyKey);
-      result.replayed.push({ idempotencyKey: entry.idempotencyKey, report, created });
+      result.replayed.push({ idempotencyKey: entry.idempotencyKey, report, created, sealedReporterNumber: entry.sealedReporterNumber });
     } catch (error) {
       if (isNeverStorable(error)) result.deadLettered.push({ entry, reason: `${(error as Error).name}: ${(error as Error).message}` });
       else result.failed.push(entry);

@@ -148,6 +148,7 @@ async function ussdTurn(deps: ChannelServices, turn: UssdTurnRequest): Promise<U
         effect.type === 'submitReport' ? reportFromAnswers(effect.answers, effect.lang, turn.phone, deps.cardHash) : undefined,
       idempotencyKey: turn.idempotencyKey,
       confirmBySms: true,
+      reachableBySms: true,
     },
     // The same for a gateway's retry of the last screen: the taking is recorded (and its code texted) once.
     quiz: { attemptId: turn.idempotencyKey, channel: 'ussd', canText: true },

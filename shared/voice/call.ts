@@ -87,6 +87,7 @@ export async function answerCall(deps: ChannelServices, line: VoiceLine, call: V
       // One report per call: a provider's retry, or the final callback repeating the recording, finds the same one.
       idempotencyKey: `voice:${call.provider}:${call.callId}`,
       confirmBySms: reachable,
+      reachableBySms: reachable,
     },
     // One taking per call and answers: a provider's retry of the last key records it once.
     quiz: { attemptId: `voice:${call.provider}:${call.callId}:${call.state.answers ?? ''}${pressedKeys(call.input.digits)}`, channel: 'voice', canText: reachable },

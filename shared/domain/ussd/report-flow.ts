@@ -4,6 +4,7 @@
 import { t, type Lang, type PromptKey } from '../prompts';
 import { CURRENCIES, REPORT_CATEGORIES, extractIdentifiers, type PaidAnswer, type ReportDraft } from '../report';
 import { reportStatusText, submittedText } from '../report-texts';
+import { referenceFollowsBySms } from '../conversation';
 import { type Context, go, type Option, type ReportAnswers, type Screen, type View, type Walk } from './walk';
 
 const PAID_CHOICES = ['yes', 'about_to_pay', 'no'] as const satisfies readonly PaidAnswer[];
@@ -81,7 +82,7 @@ export function reportView(walk: Walk, screen: Screen, ctx: Context): View {
       };
     case 'reportSent': {
       const submitted = ctx.data.submitted;
-      if (!submitted?.saved) return { kind: 'end', text: t(lang, 'report.failed') };
+      if (!submitted?.saved) return { kind: 'end', text: t(lang, referenceFollowsBySms(submitted) ? 'report.kept' : 'report.failed') };
       return { kind: 'end', text: submittedText(lang, submitted.report) };
     }
     case 'reportCancelled':

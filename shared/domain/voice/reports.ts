@@ -21,7 +21,12 @@ export function recorded(ctx: Context, state: VoiceState, lang: Lang): VoiceActi
     return [];
   }
   const closing = [...(urgent ? [prompt(lang, 'voice.urgent.danger')] : []), prompt(lang, 'voice.goodbye')];
-  if (!data.submitted.saved) return [say(prompt(lang, 'voice.report.failed'), ...closing), HANGUP];
+  if (!data.submitted.saved) {
+    // Kept for a replay: the caller must not call again to repeat it.
+    if (!data.submitted.journaled) return [say(prompt(lang, 'voice.report.failed'), ...closing), HANGUP];
+    const bySms = data.submitted.referenceBySms ? [prompt(lang, 'voice.report.keptSms')] : [];
+    return [say(prompt(lang, 'voice.report.kept'), ...bySms, ...closing), HANGUP];
+  }
   const reference: Segment = { kind: 'chars', chars: data.submitted.report.reference, lang };
   return [
     say(

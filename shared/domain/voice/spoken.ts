@@ -41,6 +41,8 @@ export const VOICE_PROMPT_KEYS = [
   'voice.report.repeat',
   'voice.report.sms',
   'voice.report.failed',
+  'voice.report.kept',
+  'voice.report.keptSms',
   'voice.urgent.connecting',
   'voice.urgent.next',
   'voice.urgent.message',
