@@ -32,7 +32,7 @@ export interface IntakeDeps {
   /** Escalations one reporter may start in any hour (domain/escalation/reporter-limit.ts). */
   escalationsPerReporterPerHour: number;
   /** Where the "report received" SMS goes out (shared/outbox/outbox.ts `Outbox` fits). */
-  outbox: { send(to: string, text: string): Promise<unknown> };
+  outbox: { send(to: string, text: string, options?: { replyTo?: string }): Promise<unknown> };
   /** Where a journaled report no replay can store is recorded (shared/store/journal-dead-letters.ts fits). */
   deadLetters: { record(entry: JournalEntry, reason: string): Promise<unknown> };
   /** The registry, to tell a licensed agency's official contacts (shared/registry/cache.ts `RegistryCache` fits). */
@@ -140,11 +140,17 @@ async function officialContacts(deps: IntakeDeps, identifiers: readonly Identifi
   });
 }
 
+/**
+ * What the report's receipt SMS answers: one receipt per report, whether the first attempt or a replay sends it,
+ * since the outbox queues an answer to the same thing once.
+ */
+const receiptKey = (reference: string) => `report-received:${reference}`;
+
 /** The reference and advice by SMS; a failed SMS does not undo the report. */
 async function confirmBySms(deps: IntakeDeps, reporterPhone: string, report: Report): Promise<void> {
   const advice = t(report.lang, reportAdvice(report));
   await deps.outbox
-    .send(reporterPhone, t(report.lang, 'sms.reportReceived', { ref: report.reference, advice }))
+    .send(reporterPhone, t(report.lang, 'sms.reportReceived', { ref: report.reference, advice }), { replyTo: receiptKey(report.reference) })
     .catch((error: unknown) => deps.log.error('report confirmation SMS not queued', { reference: report.reference, error }));
 }
 
@@ -193,14 +199,15 @@ export const JOURNAL_DEAD_LETTER_MESSAGE = 'journal entry dead-lettered';
 
 /**
  * After a replay: start the escalations of the urgent reports it stored (idempotent for those already started),
- * and text each reporter who was told "your reference will arrive by SMS" the reference, once: only for a report
- * the replay itself stored (one a retry stored already had its reference in the channel's answer).
+ * and text each reporter who was told "your reference will arrive by SMS" the reference. A USSD or voice report
+ * stored before the replay (only its identifiers failed) is texted too: its receipt is sent once whoever sends it
+ * (`receiptKey`). An SMS report stored before it was stored by the provider's retry, whose answer gave the reference.
  */
 export async function afterReplay(deps: IntakeDeps, result: ReplayResult): Promise<void> {
   for (const { report, created, sealedReporterNumber } of result.replayed) {
     if (created) metrics.countReport(report.channel, report.urgency.urgent);
     await handOver(deps, report, created);
-    if (created && sealedReporterNumber) await confirmReplayed(deps, sealedReporterNumber, report);
+    if (sealedReporterNumber && (created || report.channel !== 'sms')) await confirmReplayed(deps, sealedReporterNumber, report);
   }
   for (const { entry, reason } of result.deadLettered) {
     // A fixed message: the operators' alarm matches it (with the journal's dead letter on AWS).
