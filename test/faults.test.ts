@@ -63,7 +63,7 @@ const countBy = <T,>(items: T[], key: (item: T) => string) =>
   items.reduce((counts, item) => counts.set(key(item), (counts.get(key(item)) ?? 0) + 1), new Map<string, number>());
 
 const politeEnd = new Set(LANGUAGES.map((lang) => `END ${t(lang, 'common.unavailable')}`));
-const journaledEnd = new Set(LANGUAGES.map((lang) => `END ${t(lang, 'report.failed')}`));
+const journaledEnd = new Set(LANGUAGES.map((lang) => `END ${t(lang, 'report.kept')}`));
 
 /** What the fault runs below found, for the assertions that the known bugs make fail (see their comments). */
 let ussdRun: { urgent: string[]; escalated: string[] } | undefined;
@@ -79,7 +79,7 @@ describe('store faults under USSD callers', () => {
       const choice = String(1 + (i % 3));
       const contact = POOL[i % POOL.length]!;
       // Even callers are about to pay (urgent: escalated); odd ones were only asked.
-      const report = i % 2 === 0 ? ['2', '3', '2', '3000', '1', contact, '1', '1'] : ['2', '1', '3', contact, '2', '1'];
+      const report = i % 2 === 0 ? ['2', '3', '2', '3000', '1', contact, '1', '1', '1'] : ['2', '1', '3', contact, '2', '2', '1'];
       return { i, lang, choice, phone: `+99294${String(i).padStart(7, '0')}`, contact, urgent: i % 2 === 0, report };
     });
 
@@ -123,14 +123,14 @@ describe('store faults under USSD callers', () => {
               };
               expect([submitted(caller.lang), submitted('tg')]).toContain(final);
             } else if (journaledEnd.has(final)) {
-              // Journaled: told plainly to try again later or to text (in Tajik when the caller's language could not
-              // be read either).
+              // Journaled: told it is received and the reference comes by SMS (in Tajik when the caller's language
+              // could not be read either).
               accepted = true;
             } else {
               expect(politeEnd.has(final), final).toBe(true);
             }
           }
-          // Told it was taken (or told to try later: it is journaled), the caller hangs up.
+          // Told it was taken (or that it is kept and the reference comes by SMS: it is journaled), the caller hangs up.
           if (accepted) return { caller, accepted, references, seen };
         }
         return { caller, accepted: false, references: [] as string[], seen };
@@ -228,12 +228,16 @@ describe('store faults under SMS senders', () => {
     await replayLocalJournal(hotline.deps);
     await hotline.deps.localQueue.drain();
 
-    // One answer per message, however many times the provider delivered it.
+    // One answer per message, however many times the provider delivered it; a report that had to be journaled is
+    // answered "received, the reference will arrive by SMS", and the replay then texts the reference.
     const sent = await hotline.deps.localOutbox.list(hotline.deps.messages);
     const answers = countBy(sent, (m) => m.to);
     const unanswered = senders.filter((s) => !answers.has(s.phone)).map((s) => s.i);
-    const twice = senders.filter((s) => (answers.get(s.phone) ?? 0) > 1).map((s) => s.i);
-    expect(twice).toEqual([]);
+    const textsTo = (s: (typeof senders)[number]) => sent.filter((m) => m.to === s.phone).map((m) => m.text);
+    const keptThenReference = (texts: string[]) =>
+      texts.length === 2 && texts[0] === t('en', 'sms.reportKept') && /^SafeJob: report [A-Z0-9]{6} received\./.test(texts[1]!);
+    const twice = senders.filter((s) => textsTo(s).length > 1 && !keptThenReference(textsTo(s))).map((s) => s.i);
+    expect(twice.map((i) => textsTo(senders[i]!))).toEqual([]);
 
     // One report per REPORT message, each identifier counting its reporters.
     const reports = await storedReports(store.client, hotline.tableName);
@@ -281,14 +285,14 @@ describe('one failure at a time (minimal reproductions)', () => {
     expect(await answersTo(hotline, '+992980000002')).toHaveLength(1);
   });
 
-  const URGENT_REPORT = '3*2*3*2*3000*1*@urgent_scam*1*1';
+  const URGENT_REPORT = '3*2*3*2*3000*1*@urgent_scam*1*1*1';
 
   it('an urgent USSD report whose identifiers could not be linked is escalated once the journal is replayed', async () => {
     const hotline = await hotlineOnFreshTable();
     injectTargetedFaults(hotline.deps.db).fail({ command: 'PutItem', item: 'IDENT', when: 'before', kind: 'internal' });
     await ussd(hotline, 'urgent-1', '+992980000003', '');
     const final = await ussd(hotline, 'urgent-1', '+992980000003', URGENT_REPORT);
-    expect(final.body).toBe(`END ${t('en', 'report.failed')}`);
+    expect(final.body).toBe(`END ${t('en', 'report.kept')}`);
     await replayLocalJournal(hotline.deps);
     const [report] = await storedReports(store.client, hotline.tableName);
     expect(report?.urgency.urgent).toBe(true);
@@ -299,7 +303,7 @@ describe('one failure at a time (minimal reproductions)', () => {
     const hotline = await hotlineOnFreshTable();
     injectTargetedFaults(hotline.deps.db).fail({ command: 'PutItem', item: 'REPORT', when: 'after', kind: 'timeout' });
     await ussd(hotline, 'urgent-2', '+992980000004', '');
-    expect((await ussd(hotline, 'urgent-2', '+992980000004', URGENT_REPORT)).body).toBe(`END ${t('en', 'report.failed')}`);
+    expect((await ussd(hotline, 'urgent-2', '+992980000004', URGENT_REPORT)).body).toBe(`END ${t('en', 'report.kept')}`);
     // The gateway repeats the final step: the same report, found stored.
     const retry = await ussd(hotline, 'urgent-2', '+992980000004', URGENT_REPORT);
     const [report] = await storedReports(store.client, hotline.tableName);

@@ -211,7 +211,7 @@ describe.skipIf(missing)('USSD over SMPP through a real Kannel', () => {
   it('walks a Russian session through a report to its last screen (ussd_service_op 17), which ends the stored session', async () => {
     await operator.bound(['kannel']);
     // The scammer's number as typed (the test's SMPP client encodes ASCII, which matches GSM 7-bit for these).
-    const inputs = ['2', '2', '3', '1', '1500', '1', '+992900007777', '2', '1'];
+    const inputs = ['2', '2', '3', '1', '1500', '1', '+992900007777', '2', '1', '1'];
     const screens = await ussdSession('992900000602', Buffer.from([0x07, 0x00]), inputs);
     expect(screens.slice(0, -1).map((s) => s.text)).toEqual([
       'Забон / Язык\n1. Тоҷикӣ\n2. Русский\n3. English\n4. Oʻzbekcha\n5. Кыргызча',
@@ -222,6 +222,7 @@ describe.skipIf(missing)('USSD over SMPP through a real Kannel', () => {
       '1. TJS (сомони)\n2. USD (доллары)\n3. RUB (рубли)\n98. Далее\n0. Назад',
       'Их телефон, @аккаунт, ссылка или карта:\n1. Пропустить\n0. Назад',
       'Можно вам перезвонить?\n1. Да\n2. Нет\n0. Назад',
+      'Передать жалобу полиции и партнёрам?\n1. Да\n2. Нет\n0. Назад',
       'Отправить? Просят оплату. Оплата: Да 1500 TJS.\n98. Далее\n0. Назад',
     ]);
     expect(screens.slice(0, -1).every((s) => s.op === 2)).toBe(true);

@@ -93,7 +93,7 @@ function script(i: number): Script {
       return {
         kind: 'report',
         lang,
-        inputs: [choice, '2', '3', '1', amount, '1', handle, '2', '1'],
+        inputs: [choice, '2', '3', '1', amount, '1', handle, '2', '2', '1'],
         own: { '<amount>': amount, '<handle>': handle },
       };
     }

@@ -34,7 +34,7 @@ async function sent(hotline: Hotline, to: string) {
 }
 
 /** The USSD report flow in English: about to pay 3000 TJS to @uk_jobs_visa, call-back allowed, sent. */
-const FLOW = ['3', '2', '3', '2', '3000', '1', '@uk_jobs_visa', '1', '1'];
+const FLOW = ['3', '2', '3', '2', '3000', '1', '@uk_jobs_visa', '1', '1', '1'];
 const path = (n: number) => FLOW.slice(0, n).join('*');
 
 describe('a report by USSD', () => {
@@ -102,7 +102,7 @@ describe('a report by SMS', () => {
     const replies = await sent(hotline, reporter);
     expect(replies).toHaveLength(1);
     // "talab kard" (they demanded): asked to pay, so the advice is not to.
-    const reference = /^SafeJob: report ([2-9A-Z]{6}) received\. Do not pay them anything\. To follow it, text STATUS \1\.$/.exec(replies[0]!)?.[1];
+    const reference = /^SafeJob: report ([2-9A-Z]{6}) received\. Do not pay them anything\. To follow it, text STATUS \1\. May we share it with the police and partner organisations\? Reply SHARE \1\.$/.exec(replies[0]!)?.[1];
     expect(reference, replies[0]).toBeDefined();
     expect(await hotline.deps.reports.getByReference(reference!)).toMatchObject({
       channel: 'sms',
@@ -172,7 +172,7 @@ describe('a story by SMS, without a keyword', () => {
 
     await sms(hotline, from, 'Yes', 'story-yes');
     const reply = (await sent(hotline, from)).at(-1)!;
-    const reference = /^SafeJob: report ([2-9A-Z]{6}) received\. Do not pay them anything\. To follow it, text STATUS \1\.$/.exec(reply)?.[1];
+    const reference = /^SafeJob: report ([2-9A-Z]{6}) received\. Do not pay them anything\. To follow it, text STATUS \1\. May we share it with the police and partner organisations\? Reply SHARE \1\.$/.exec(reply)?.[1];
     expect(reference, reply).toBeDefined();
     expect(await hotline.deps.reports.getByReference(reference!)).toMatchObject({
       channel: 'sms',
@@ -261,10 +261,10 @@ describe('nothing lost', () => {
     const dial = ussd(hotline, 'lost-1', phone);
     for (let n = 0; n < FLOW.length; n++) await dial(path(n));
     expect(await dial(path(FLOW.length))).toBe(
-      'END Sorry, we could not save it now. Please try again in a few minutes, or text REPORT and what happened.',
+      'END Received. Your reference will arrive by SMS. No need to send it again.',
     );
     await sms(hotline, phone, 'REPORT they took my passport, @boss_uk', 'lost-sms');
-    expect(await sent(hotline, phone)).toEqual(['Sorry, we could not save your report right now. Please send it again in a few minutes.']);
+    expect(await sent(hotline, phone)).toEqual(['SafeJob: report received. Your reference will arrive by SMS soon. No need to send it again.']);
     expect(await hotline.deps.journalFile.entries()).toHaveLength(2);
 
     failing = false;
@@ -274,5 +274,9 @@ describe('nothing lost', () => {
     expect(reports.map((r) => r.channel).sort()).toEqual(['sms', 'ussd']);
     expect(reports.find((r) => r.channel === 'sms')?.urgency).toEqual({ urgent: true, reasons: ['documents_held'] });
     expect(await hotline.deps.journalFile.entries()).toEqual([]);
+    // Each report's reference, texted once by the replay (the second replay sends nothing).
+    const texts = await sent(hotline, phone);
+    expect(texts).toHaveLength(3);
+    for (const { reference } of reports) expect(texts.filter((text) => text.includes(`report ${reference} received`))).toHaveLength(1);
   });
 });

@@ -165,7 +165,7 @@ describe('smsReply', () => {
     const report = { reference: '7K3R9M', paid: 'about_to_pay', category: 'other' } as Report;
     const held = { text: 'требуют заплатить сегодня', lang: 'ru' } as const;
     expect(smsReply(readSms('yes'), { ...context, heldReport: held, submitted: { saved: true, report } })).toEqual({
-      text: 'SafeJob: сообщение 7K3R9M принято. Ничего им не платите. Узнать статус: СТАТУС 7K3R9M.',
+      text: 'SafeJob: сообщение 7K3R9M принято. Ничего им не платите. Узнать статус: СТАТУС 7K3R9M. Передать её полиции и партнёрам? Ответьте: СОГЛАСЕН 7K3R9M.',
       lang: 'ru',
       effects: [],
     });

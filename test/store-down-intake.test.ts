@@ -36,7 +36,7 @@ async function textsTo(hotline: Hotline, phone: string): Promise<string[]> {
 const storeDown = (hotline: Hotline) => injectStoreFaults(hotline.deps.db, { rate: 1, random: seeded(3), lostResponses: false });
 
 // Language 3 (English), 2 (report), the rest of the report flow, 1 (send).
-const WITH_LANGUAGE = ['3', '2', '1', '3', '@down_scam_job', '2', '1'];
+const WITH_LANGUAGE = ['3', '2', '1', '3', '@down_scam_job', '2', '2', '1'];
 
 describe('a USSD report whose last step arrives while the store is down', () => {
   it('is journaled, the caller told it is received and the reference comes by SMS, and replayed into exactly one report', async () => {

@@ -131,9 +131,9 @@ describe('USSD conversation', () => {
 });
 
 describe('USSD report flow', () => {
-  const flow = ['2', '3', '2', '3 000', '1', '@uk_jobs_visa', '1'];
+  const flow = ['2', '3', '2', '3 000', '1', '@uk_jobs_visa', '1', '1'];
 
-  it('asks what happened, payment, amount, currency, contact and call-back, then confirms', () => {
+  it('asks what happened, payment, amount, currency, contact, call-back and sharing, then confirms', () => {
     expect(step(['2'], 'en').reply.text).toBe(
       'What happened?\n1. Fake job offer\n2. Fake visa or documents\n3. Asked to pay a fee\n4. I am abroad and in trouble\n5. Other\n0. Back',
     );
@@ -144,14 +144,16 @@ describe('USSD report flow', () => {
     );
     expect(step(flow.slice(0, 5), 'en').reply.text).toBe('Their phone, @account, link or card number:\n1. Skip\n0. Back');
     expect(step(flow.slice(0, 6), 'en').reply.text).toBe('May an officer call you back?\n1. Yes\n2. No\n0. Back');
+    // Sharing is asked apart from the call-back: one may be given without the other.
+    expect(step(flow.slice(0, 7), 'en').reply.text).toBe('May we share your report with the police and partner organisations?\n1. Yes\n2. No\n0. Back');
     expect(step(flow, 'en').reply.text).toBe(
-      'Send this report? Asked to pay a fee. Paid: Not yet, they ask me to pay 3000 TJS. Contact: @uk_jobs_visa. Call back: Yes.\n1. Send\n2. Cancel\n0. Back',
+      'Send this report? Asked to pay a fee. Paid: Not yet, they ask me to pay 3000 TJS. Contact: @uk_jobs_visa. Call back: Yes. Share: Yes.\n1. Send\n2. Cancel\n0. Back',
     );
   });
 
   it('skips the amount when nothing was paid or asked, and the contact on 1', () => {
     expect(step(['2', '1', '3'], 'en').reply.text).toBe('Their phone, @account, link or card number:\n1. Skip\n0. Back');
-    expect(step(['2', '1', '3', '1', '2'], 'en').reply.text).toMatch(/^Send this report\? Fake job offer\. Paid: No\. Contact: none\. Call back: No\./);
+    expect(step(['2', '1', '3', '1', '2', '1'], 'en').reply.text).toMatch(/^Send this report\? Fake job offer\. Paid: No\. Contact: none\. Call back: No\. Share: Yes\./);
   });
 
   it('refuses an amount that is not a number, politely', () => {
@@ -164,7 +166,7 @@ describe('USSD report flow', () => {
       {
         type: 'submitReport',
         lang: 'en',
-        answers: { category: 'fee_requested', paid: 'about_to_pay', amount: 3000, currency: 'TJS', contact: '@uk_jobs_visa', callback: true },
+        answers: { category: 'fee_requested', paid: 'about_to_pay', amount: 3000, currency: 'TJS', contact: '@uk_jobs_visa', callback: true, share: true },
       },
     ]);
     const report = sampleReport({ reference: 'K7QX3M', paid: 'about_to_pay' });

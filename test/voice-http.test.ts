@@ -362,13 +362,14 @@ describe('Twilio voice, every branch', () => {
     await call.start();
     await call.press('3');
     await call.press('3');
+    await call.press('1');
     const record = await call.press('1');
-    expect(record.xml.Record[0]).toMatchObject({ maxLength: '120', finishOnKey: '#', action: `${BASE}/voice/twilio?s=report&l=en&t=0&c=1` });
+    expect(record.xml.Record[0]).toMatchObject({ maxLength: '120', finishOnKey: '#', action: `${BASE}/voice/twilio?s=report&l=en&t=0&c=1&p=1` });
     const empty = await call.silence();
     expect(heardText(empty.body)[0]).toContain(text('en', 'voice.report.empty'));
     const done = await call.record('https://api.twilio.com/Recordings/RE-report', '55');
     const [report] = await hotline.deps.reports.listByReporter(hotline.deps.callerKey(from), 5);
-    expect(report).toMatchObject({ channel: 'voice', callbackConsent: true, recordingDurationSeconds: 55, urgency: { urgent: false } });
+    expect(report).toMatchObject({ channel: 'voice', callbackConsent: true, sharingConsent: true, recordingDurationSeconds: 55, urgency: { urgent: false } });
     expect(heardText(done.body).join(' ')).toContain(`${[...report!.reference].join(', ')}.`);
     expect(await hotline.deps.reports.getSealedCallbackNumber(report!.reference)).toBeDefined();
   });

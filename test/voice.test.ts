@@ -253,15 +253,23 @@ describe('2: checking a licence number on the keypad', () => {
 describe('3: a report left as a message', () => {
   const recording = { url: 'https://api.twilio.com/recordings/RE1', durationSeconds: 37 };
 
-  it('asks for consent to a call-back, then records after the beep', () => {
+  it('asks for consent to a call-back, then to sharing (apart), then records after the beep', () => {
     expect(question(step(main('tg'), { digits: '3' }).actions)).toMatchObject({ kind: 'gather', next: { step: 'consent', lang: 'tg' } });
-    const record = question(step({ step: 'consent', lang: 'tg', tries: 0 }, { digits: '1' }).actions);
+    const sharing = question(step({ step: 'consent', lang: 'tg', tries: 0 }, { digits: '1' }).actions);
+    expect(sharing).toMatchObject({
+      kind: 'gather',
+      segments: [{ kind: 'prompt', key: 'voice.report.sharing', lang: 'tg' }],
+      next: { step: 'sharing', lang: 'tg', tries: 0, callback: true },
+    });
+    const record = question(step({ step: 'sharing', lang: 'tg', tries: 0, callback: true }, { digits: '2' }).actions);
     expect(record).toEqual({
       kind: 'record',
       segments: [{ kind: 'prompt', key: 'voice.report.prompt', lang: 'tg' }],
-      next: { step: 'report', lang: 'tg', tries: 0, callback: true },
+      next: { step: 'report', lang: 'tg', tries: 0, callback: true, share: false },
       maxSeconds: 120,
     });
+    const recorded = step(record!.next, { recording });
+    expect(recorded.effects).toEqual([{ type: 'submitReport', lang: 'tg', recording, callbackConsent: true, sharingConsent: false }]);
   });
 
   it('asks again when nothing was recorded', () => {

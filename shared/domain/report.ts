@@ -81,6 +81,12 @@ export const reportSchema = z.object({
   freeText: z.string().optional(),
   identifiers: z.array(identifierSchema),
   callbackConsent: z.boolean(),
+  /**
+   * Whether the reporter agreed, when asked in the channel, that the report may be shared with the police and partner
+   * organisations (separate from the call-back). Absent: not asked (an urgent voice message). Intake writes it as
+   * the report's sharing consent, the item the console's referrals check.
+   */
+  sharingConsent: z.boolean().optional(),
   /** A voice report's recording: just another field. */
   recordingUrl: z.url().optional(),
   recordingDurationSeconds: z.number().int().nonnegative().optional(),

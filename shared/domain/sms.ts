@@ -17,7 +17,7 @@ import { normaliseCompletionCode } from './quiz';
 import { checkVerdict, contactAnswer, nameAnswer, noRecordAnswer, officialContactsOf, type CheckTarget, type ReportedSummary } from './verify';
 import { joinChoice, topicsText, type SubscriptionEffect } from './outreach/subscription';
 
-export type SmsCommandName = 'help' | 'language' | 'check' | 'report' | 'status' | 'confirm' | 'quiz' | 'verify' | 'cohort' | 'join' | 'stop' | 'start';
+export type SmsCommandName = 'help' | 'language' | 'check' | 'report' | 'status' | 'confirm' | 'quiz' | 'verify' | 'cohort' | 'join' | 'stop' | 'start' | 'share';
 
 export type SmsCommand = (
   | { name: SmsCommandName; keywordLang: Lang; argument: string }
@@ -29,7 +29,7 @@ export type SmsCommand = (
   homeLang?: Lang;
 };
 
-const COMMANDS = ['help', 'language', 'check', 'report', 'status', 'confirm', 'quiz', 'verify', 'cohort', 'join', 'stop', 'start'] as const satisfies readonly SmsCommandName[];
+const COMMANDS = ['help', 'language', 'check', 'report', 'status', 'confirm', 'quiz', 'verify', 'cohort', 'join', 'stop', 'start', 'share'] as const satisfies readonly SmsCommandName[];
 
 /** Keywords in every language (prompts/*.json `sms.keywords.*`), folded; each says the language it is written in. */
 const KEYWORDS: Record<string, { name: SmsCommandName; lang: Lang }> = Object.fromEntries(
@@ -105,6 +105,8 @@ export type SmsEffect =
   | { type: 'rememberLanguage'; lang: Lang }
   /** Keep a story offered as a report until the sender's YES (or its expiry). */
   | { type: 'holdReport'; text: string; lang: Lang }
+  /** The reporter agreed (SHARE) that this report may be shared with the police and partner organisations. */
+  | { type: 'shareReport'; reference: string }
   | SubscriptionEffect;
 
 /**
@@ -140,6 +142,8 @@ export interface SmsContext {
   submitted?: Submitted;
   /** For a YES or a further story: the story held for the sender, once looked up (null: none, or expired). */
   heldReport?: HeldReport | null;
+  /** The report a SHARE is about, once looked up: the one it names, else the sender's latest (null: none). */
+  shareReport?: Report | null;
   /** The report a STATUS names, once looked up (null: no such reference). */
   statusReport?: Report | null;
   /** The sender's subscription, for STOP, START and JOIN (null: never subscribed). */
@@ -232,7 +236,17 @@ function reportReply(argument: string, lang: Lang, context: SmsContext): string 
 function submittedReply(lang: Lang, context: SmsContext): string {
   if (!context.submitted?.saved) return t(lang, referenceFollowsBySms(context.submitted) ? 'sms.reportKept' : 'sms.reportFailed');
   const { report } = context.submitted;
-  return fitSms([t(lang, 'sms.reportReceived', { ref: report.reference, advice: t(lang, reportAdvice(report)) })]);
+  const received = t(lang, 'sms.reportReceived', { ref: report.reference, advice: t(lang, reportAdvice(report)) });
+  // Sharing is asked apart from the call-back; without an answer nothing is shared.
+  return fitSms([`${received} ${t(lang, 'sms.shareAsk', { ref: report.reference })}`, received]);
+}
+
+/** SHARE: the reporter agrees that their report may be shared with the police and partner organisations. */
+function shareReply(lang: Lang, context: SmsContext): SmsReply {
+  const report = context.shareReport;
+  // Only the number that made a report may consent for it.
+  if (!report || report.reporterKey !== context.callerKey) return { text: t(lang, 'sms.shareNothing'), lang, effects: [] };
+  return { text: t(lang, 'sms.shared', { ref: report.reference }), lang, effects: [{ type: 'shareReport', reference: report.reference }] };
 }
 
 function statusReply(argument: string, lang: Lang, context: SmsContext): string {
@@ -272,6 +286,7 @@ export function smsReply(command: SmsCommand, context: SmsContext): SmsReply {
   if (command.name === 'check') return { text: checkReply(command.argument, lang, context), lang, effects: [] };
   if (command.name === 'report') return { text: reportReply(command.argument, lang, context), lang, effects: [] };
   if (command.name === 'status') return { text: statusReply(command.argument, lang, context), lang, effects: [] };
+  if (command.name === 'share') return shareReply(lang, context);
   if (command.name === 'join' || command.name === 'stop' || command.name === 'start') {
     return subscriptionReply({ ...command, name: command.name }, lang, context);
   }
@@ -291,8 +306,8 @@ export type SmsStepEffect =
    * again with `data.submitted`.
    */
   | { type: 'submitReport'; text: string; lang: Lang }
-  /** The SMS service keeps a story offered as a report until the sender's YES. */
-  | Extract<SmsEffect, { type: 'holdReport' }>;
+  /** The SMS service keeps a story offered as a report until the sender's YES; records a SHARE. */
+  | Extract<SmsEffect, { type: 'holdReport' | 'shareReport' }>;
 
 export interface SmsRequest {
   command: SmsCommand;
@@ -329,8 +344,9 @@ export function smsStep(request: SmsRequest): SmsStep {
     effects.push({ type: 'verified', kind: identifier ? identifier.kind : 'name', verdict });
   }
   if (identifier && !data.reported.has(identifierKey(identifier))) needs.push({ type: 'identifier', identifier });
-  const reference = command.name === 'status' ? normaliseReference(command.argument) : undefined;
+  const reference = command.name === 'status' || command.name === 'share' ? normaliseReference(command.argument) : undefined;
   if (reference && !data.reports?.has(reference)) needs.push({ type: 'report', reference });
+  if (command.name === 'share' && !reference && !data.myReports) needs.push({ type: 'myReports' });
   if ((command.name === 'stop' || command.name === 'start') && data.subscription === undefined) needs.push({ type: 'subscription' });
   if (command.name === 'report' && command.argument.trim() && !data.submitted) {
     effects.push({ type: 'submitReport', text: command.argument, lang });
@@ -346,7 +362,8 @@ export function smsStep(request: SmsRequest): SmsStep {
     reported: identifier ? (data.reported.get(identifierKey(identifier)) ?? null) : null,
     callerKey: request.callerKey,
     ...(data.submitted ? { submitted: data.submitted } : {}),
-    ...(reference ? { statusReport: data.reports?.get(reference) ?? null } : {}),
+    ...(reference && command.name === 'status' ? { statusReport: data.reports?.get(reference) ?? null } : {}),
+    ...(command.name === 'share' ? { shareReport: (reference ? data.reports?.get(reference) : data.myReports?.[0]) ?? null } : {}),
     ...(command.name === 'confirm' || command.name === 'offer' ? { heldReport: request.heldReport ?? null } : {}),
     ...(data.subscription !== undefined ? { subscription: data.subscription } : {}),
   });

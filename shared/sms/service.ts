@@ -135,6 +135,7 @@ async function answerSms(deps: ChannelServices, sms: InboundSms, callerKey: stri
   // Held before the offer goes out, so that however fast the YES comes it finds the story.
   for (const effect of result.effects) {
     if (effect.type === 'holdReport') await deps.pendingReports.hold(callerKey, { text: effect.text, lang: effect.lang });
+    if (effect.type === 'shareReport') await deps.intake.reports.recordSharingConsent(effect.reference, true, new Date(deps.now()).toISOString());
   }
   // Kept until stored: a YES sent again after a failure files it then (the same report, by its key).
   if (command.name === 'confirm' && submitted?.outcome.saved) await deps.pendingReports.clear(callerKey);

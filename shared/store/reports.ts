@@ -22,6 +22,7 @@ import {
   type ReportStatus,
 } from '../domain/report';
 import { escalates } from '../domain/escalation/reporter-limit';
+import { sharingConsentSchema, type SharingConsent } from '../domain/console/referral';
 import { collections, isLive, keys, type ItemCollection, type ItemKey } from './keys';
 
 /** DynamoDB's most keys in one BatchGetItem. */
@@ -68,6 +69,9 @@ const unfinishedSchema = z.object({
 });
 /** An intake begun and not finished: what its replay needs (a journal entry's shape). */
 export type UnfinishedIntake = z.infer<typeof unfinishedSchema>;
+/** The sharing consent as the reporter gave it in the channel (the console's referrals read this item). */
+const reporterSharing = (reference: string, given: boolean, at: string): SharingConsent =>
+  sharingConsentSchema.parse({ reference, given, source: 'reporter', at });
 
 const summarySchema = z.object({ reporters: z.number(), firstSeen: z.string(), lastSeen: z.string() });
 
@@ -167,6 +171,12 @@ export class ReportRepository {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return found;
+
+  /** The reporter's later answer to the sharing question (SMS SHARE): it replaces what was recorded before. */
+  async recordSharingConsent(reference: string, given: boolean, at: string): Promise<void> {
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.sharingConsent(reference), ...reporterSharing(reference, given, at) } }),
+    );
   }
 
   async getByReference(reference: string): Promise<Report | undefined> {
@@ -504,6 +514,9 @@ export class ReportRepository {
   /** Step 3: idempotent puts, repeated by every retry, so a crash before them is repaired by the next attempt. */
   private async writeReportIndexes(report: Report, sealedCallbackNumber: string | undefined): Promise<void> {
     await Promise.all([
+      // Only if absent: a replay must not undo what the reporter or an officer recorded since.
+      report.sharingConsent !== undefined &&
+        this.putIfAbsent(keys.sharingConsent(report.reference), reporterSharing(report.reference, report.sharingConsent, report.createdAt)),
       // Only if absent: a replay must not put back the status an officer has moved on since.
       this.putIfAbsent(keys.caseIndex(report.createdAt, report.reference), { reference: report.reference, status: report.status }),
       this.client.send(

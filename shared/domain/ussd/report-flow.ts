@@ -64,8 +64,17 @@ export function reportView(walk: Walk, screen: Screen, ctx: Context): View {
         kind: 'menu',
         title: t(lang, 'report.callback.title'),
         options: choices([true, false], (yes) => t(lang, yes ? 'common.yes' : 'common.no'), (callback) => ({
-          name: 'reportConfirm',
+          name: 'reportSharing',
           draft: { ...screen.draft, callback },
+        })),
+      };
+    case 'reportSharing':
+      return {
+        kind: 'menu',
+        title: t(lang, 'report.sharing.title'),
+        options: choices([true, false], (yes) => t(lang, yes ? 'common.yes' : 'common.no'), (share) => ({
+          name: 'reportConfirm',
+          draft: { ...screen.draft, share },
         })),
       };
     case 'reportConfirm':
@@ -130,6 +139,7 @@ function reportSummary(lang: Lang, draft: ReportAnswers): string {
     amount: draft.amount ? ` ${draft.amount} ${draft.currency ?? ''}`.trimEnd() : '',
     contact: draft.contact ?? t(lang, 'report.confirm.none'),
     callback: t(lang, draft.callback ? 'common.yes' : 'common.no'),
+    share: t(lang, draft.share ? 'common.yes' : 'common.no'),
   });
 }
 
@@ -153,5 +163,6 @@ export function reportFromAnswers(
     ...(answers.contact && identifiers.length === 0 ? { freeText: answers.contact } : {}),
     identifiers,
     callbackConsent: answers.callback ?? false,
+    ...(answers.share !== undefined ? { sharingConsent: answers.share } : {}),
   };
 }

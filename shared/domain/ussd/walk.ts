@@ -36,6 +36,7 @@ export type Screen =
   | { name: 'reportCurrency'; draft: ReportAnswers }
   | { name: 'reportContact'; draft: ReportAnswers }
   | { name: 'reportCallback'; draft: ReportAnswers }
+  | { name: 'reportSharing'; draft: ReportAnswers }
   | { name: 'reportConfirm'; draft: ReportAnswers }
   | { name: 'reportSent'; draft: ReportAnswers }
   | { name: 'reportCancelled' }
@@ -61,6 +62,8 @@ export interface ReportAnswers {
   /** The scammer's phone, @account, link or card as typed; undefined when skipped. */
   contact?: string;
   callback?: boolean;
+  /** Whether the report may be shared with the police and partner organisations (asked apart from the call-back). */
+  share?: boolean;
 }
 
 /** Where the caller is: a screen, and which of its pages. */

@@ -12,7 +12,7 @@ import { DESTINATIONS, TOPIC_CHOICES, type Destination, type SubscriptionEffect 
  * The questions of the call. `start` is a call's first callback (no state in its URL); `dial` is the return from
  * ringing a level of officers.
  */
-export const VOICE_STEPS = ['start', 'lang', 'main', 'phone', 'licence', 'consent', 'report', 'dial', 'urgent', 'advice', 'quizCohort', 'quiz', 'quizEnd', 'subscribe', 'subscribeDestination', 'subscribeMonth'] as const;
+export const VOICE_STEPS = ['start', 'lang', 'main', 'phone', 'licence', 'consent', 'sharing', 'report', 'dial', 'urgent', 'advice', 'quizCohort', 'quiz', 'quizEnd', 'subscribe', 'subscribeDestination', 'subscribeMonth'] as const;
 
 export type VoiceStep = (typeof VOICE_STEPS)[number];
 
@@ -26,6 +26,8 @@ export interface VoiceState {
   level?: number;
   /** report: whether the caller agreed to be called back. */
   callback?: boolean;
+  /** report: whether the caller agreed that the report may be shared with the police and partner organisations. */
+  share?: boolean;
   /** quiz: the choices so far, one digit per question (the quiz's state travels in the URL, as the menus' does). */
   answers?: string;
   /** quiz: the group code entered at the start. */
@@ -46,6 +48,7 @@ export function stateToQuery(state: VoiceState): Record<string, string> {
     t: String(state.tries),
     ...(state.level !== undefined ? { v: String(state.level) } : {}),
     ...(state.callback !== undefined ? { c: state.callback ? '1' : '0' } : {}),
+    ...(state.share !== undefined ? { p: state.share ? '1' : '0' } : {}),
     ...(state.answers !== undefined ? { a: state.answers } : {}),
     ...(state.cohort !== undefined ? { k: state.cohort } : {}),
     ...(state.choice !== undefined ? { o: String(state.choice) } : {}),
@@ -58,13 +61,14 @@ export function stateToQuery(state: VoiceState): Record<string, string> {
  * number's own URL), undefined when what it carries is not a state (tampered or stale).
  */
 export function stateFromQuery(query: Record<string, string | undefined>): VoiceState | undefined {
-  const { s, l, t, v, c, a, k, o, d } = query;
+  const { s, l, t, v, c, p, a, k, o, d } = query;
   if (s === undefined) return START;
   if (!(VOICE_STEPS as readonly string[]).includes(s)) return undefined;
   if (l !== undefined && !isLang(l)) return undefined;
   if (t !== undefined && !/^\d$/.test(t)) return undefined;
   if (v !== undefined && !/^[1-9]$/.test(v)) return undefined;
   if (c !== undefined && c !== '0' && c !== '1') return undefined;
+  if (p !== undefined && p !== '0' && p !== '1') return undefined;
   if (a !== undefined && (!isAnswers(a) || a.length === QUIZ_LENGTH)) return undefined;
   if (k !== undefined && parseCohortCode(k) !== k) return undefined;
   if (o !== undefined && !(/^[1-9]$/.test(o) && Number(o) <= TOPIC_CHOICES.length)) return undefined;
@@ -75,6 +79,7 @@ export function stateFromQuery(query: Record<string, string | undefined>): Voice
     tries: t ? Number(t) : 0,
     ...(v ? { level: Number(v) } : {}),
     ...(c ? { callback: c === '1' } : {}),
+    ...(p ? { share: p === '1' } : {}),
     ...(a !== undefined ? { answers: a } : {}),
     ...(k !== undefined ? { cohort: k } : {}),
     ...(o !== undefined ? { choice: Number(o) } : {}),
@@ -118,7 +123,7 @@ export type VoiceEffect =
   /** An opt-in or opt-out on the keypad: the runner records the consent with the channel voice. */
   | SubscriptionEffect
   /** A voice report: the runner submits it (intake), then asks again with `data.submitted`. */
-  | { type: 'submitReport'; lang: Lang; recording: Recording; callbackConsent: boolean }
+  | { type: 'submitReport'; lang: Lang; recording: Recording; callbackConsent: boolean; sharingConsent?: boolean }
   /**
    * An urgent message that no officer could take live: the runner submits it as an urgent report, whose intake hands
    * it to the on-call SMS escalation (IntakeDeps.onUrgent); then asks again with `data.submitted`.

@@ -85,7 +85,11 @@ function answer(ctx: Context, state: VoiceState): VoiceAction[] {
     case 'consent':
       if (!keys) return none();
       if (keys !== '1' && keys !== '2') return invalid();
-      return ask(ctx, at(state, 'report', { callback: keys === '1' }));
+      return ask(ctx, at(state, 'sharing', { callback: keys === '1' }));
+    case 'sharing':
+      if (!keys) return none();
+      if (keys !== '1' && keys !== '2') return invalid();
+      return ask(ctx, at(state, 'report', { ...(state.callback !== undefined ? { callback: state.callback } : {}), share: keys === '1' }));
     case 'advice': {
       if (!keys) return none();
       if (keys === '0' || keys === '*') return ask(ctx, at(state, 'main'));

@@ -52,6 +52,8 @@ export function ask(ctx: Context, state: VoiceState): VoiceAction[] {
       return keys([prompt(lang, 'voice.licence.prompt')], true);
     case 'consent':
       return keys([prompt(lang, 'voice.report.consent')]);
+    case 'sharing':
+      return keys([prompt(lang, 'voice.report.sharing')]);
     case 'advice':
       return keys([prompt(lang, 'voice.advice.menu')]);
     case 'report':

@@ -16,7 +16,13 @@ export function recorded(ctx: Context, state: VoiceState, lang: Lang): VoiceActi
     ctx.effects.push(
       urgent
         ? { type: 'startEscalation', lang, recording }
-        : { type: 'submitReport', lang, recording, callbackConsent: state.callback ?? false },
+        : {
+            type: 'submitReport',
+            lang,
+            recording,
+            callbackConsent: state.callback ?? false,
+            ...(state.share !== undefined ? { sharingConsent: state.share } : {}),
+          },
     );
     return [];
   }
@@ -92,6 +98,8 @@ export function reportFromVoice(
     paid: 'unknown',
     identifiers: [],
     callbackConsent: canCallBack && (urgent || effect.callbackConsent),
+    // Not asked before an urgent message: a caller in danger is not kept on the line for it (an officer asks).
+    ...(effect.type === 'submitReport' && effect.sharingConsent !== undefined ? { sharingConsent: effect.sharingConsent } : {}),
     recordingUrl: url,
     ...(durationSeconds !== undefined ? { recordingDurationSeconds: durationSeconds } : {}),
   };

@@ -35,6 +35,7 @@ export const VOICE_PROMPT_KEYS = [
   'voice.licence.warning',
   'voice.licence.none',
   'voice.report.consent',
+  'voice.report.sharing',
   'voice.report.prompt',
   'voice.report.empty',
   'voice.report.received',
