@@ -14,6 +14,11 @@ export function reportView(walk: Walk, screen: Screen, ctx: Context): View {
   const lang = walk.lang!;
   const choices = <T,>(values: readonly T[], label: (value: T) => string, next: (value: T) => Screen): Option[] =>
     values.map((value) => ({ label: label(value), choose: (w: Walk) => go(w, next(value)) }));
+  const yesNo = (title: PromptKey, next: (yes: boolean) => Screen): View => ({
+    kind: 'menu',
+    title: t(lang, title),
+    options: choices([true, false], (yes) => t(lang, yes ? 'common.yes' : 'common.no'), next),
+  });
   switch (screen.name) {
     case 'reportCategory':
       return {
@@ -60,23 +65,9 @@ export function reportView(walk: Walk, screen: Screen, ctx: Context): View {
         answer: (w, contact) => go(w, { name: 'reportCallback', draft: { ...screen.draft, contact } }),
       };
     case 'reportCallback':
-      return {
-        kind: 'menu',
-        title: t(lang, 'report.callback.title'),
-        options: choices([true, false], (yes) => t(lang, yes ? 'common.yes' : 'common.no'), (callback) => ({
-          name: 'reportSharing',
-          draft: { ...screen.draft, callback },
-        })),
-      };
+      return yesNo('report.callback.title', (callback) => ({ name: 'reportSharing', draft: { ...screen.draft, callback } }));
     case 'reportSharing':
-      return {
-        kind: 'menu',
-        title: t(lang, 'report.sharing.title'),
-        options: choices([true, false], (yes) => t(lang, yes ? 'common.yes' : 'common.no'), (share) => ({
-          name: 'reportConfirm',
-          draft: { ...screen.draft, share },
-        })),
-      };
+      return yesNo('report.sharing.title', (share) => ({ name: 'reportConfirm', draft: { ...screen.draft, share } }));
     case 'reportConfirm':
       return {
         kind: 'text',
