@@ -2,6 +2,7 @@
  * The composition root: configuration, store and adapters. Each function builds only what it uses (so its
  * bundle holds only that), once per container, on first use: importing a function module does no I/O.
  */
+import { RecordingLinks } from './recording-links';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './log';
@@ -64,6 +65,8 @@ export interface Services {
   cardHash(digits: string): string;
   /** An officer's code for a case or an hour of duty changes (docs/security.md). */
   commandCode(officerKey: string, scope: string): string;
+  /** Signs and checks the short-lived links officers hear recordings through. */
+  recordingLinks: RecordingLinks;
   /** Every registry entry, for indexes built once per registry version (the voice line's keypad licences). */
   registryEntries: RegistryRepository;
 }
@@ -157,6 +160,7 @@ export function createDeps(config: Config, log: Logger = createLogger('hotline')
     callerKey: (raw) => phoneKey(config.phoneHashKey, raw),
     commandCode: (officerKey, scope) => officerCommandCode(config.phoneHashKey, officerKey, scope, COMMAND_CODE_LENGTH),
     cardHash: (digits) => cardKey(config.phoneHashKey, digits),
+    recordingLinks: new RecordingLinks(config.phoneHashKey, config.publicBaseUrl),
   };
 }
 
@@ -177,6 +181,7 @@ export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps
     log: deps.log,
     callerKey: deps.callerKey,
     commandCode: deps.commandCode,
+    recordingLinks: deps.recordingLinks,
     reports: deps.reports,
     vault: adapters.vault,
     ...(adapters.callBridge ? { callBridge: adapters.callBridge(stores.escalations) } : {}),

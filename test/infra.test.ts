@@ -594,7 +594,8 @@ describe('HotlineStack: HTTP API', () => {
       'POST /voice/africastalking/studio',
       'POST /voice/twilio',
       'POST /voice/twilio/studio',
-    ]);
+      'GET /recordings/{reference}',
+    ].sort());
     expect(routeKeys.filter((key) => /^\/dev/.test(key.split(' ')[1]!))).toEqual([]);
     expect(routeKeys).not.toContain('$default');
   });
@@ -628,8 +629,10 @@ describe('HotlineStack: HTTP API', () => {
     }
     // As functions/voice/index.ts builds it on Lambda: the recordings from the bucket, under one greedy path.
     const voiceServed = createVoiceApp(notStarted).routes;
+    // API Gateway names a path parameter `{name}`, Hono `:name`.
+    const honoPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
     for (const route of VOICE_ROUTES) {
-      const path = route.path.replace('{proxy+}', '*');
+      const path = honoPath(route.path.replace('{proxy+}', '*'));
       expect(voiceServed.some((r) => r.method === route.method && r.path === path), route.path).toBe(true);
     }
     // Every POST the voice app serves is routed (a callback path it answers but the API does not route would 404).
@@ -1268,6 +1271,7 @@ describe('HotlineStack: cdk-nag AwsSolutions', () => {
       [
       'AwsSolutions-APIG4 SafeJobHotline/Api/GET--health--deep/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/GET--health/Resource',
+      'AwsSolutions-APIG4 SafeJobHotline/Api/GET--recordings--{reference}/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/GET--sms--kannel--delivery/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/GET--sms--kannel/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/GET--ussd--kannel/Resource',

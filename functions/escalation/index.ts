@@ -31,6 +31,7 @@ function buildDeps(env: Record<string, string | undefined>, ownArn: string): Esc
     log: deps.log,
     callerKey: deps.callerKey,
     commandCode: deps.commandCode,
+    recordingLinks: deps.recordingLinks,
     reports: deps.reports,
     escalation,
     scheduler: eventBridgeScheduler(escalation, escalation.scheduler.functionArn ?? ownArn),

@@ -161,6 +161,23 @@ export function createVoiceApp(getDeps: Provider<ChannelServices>, options: Voic
     return xml(c, 'africastalking', await render(shell, call, await answerCall(shell.deps, shell.line, call)));
   });
 
+  // An officer's signed link to a caller's recording (shared/recording-links.ts): checked, then redirected to the
+  // provider's recording. Never cached, never followed without a valid signature.
+  app.get('/recordings/:reference', async (c) => {
+    const { reference } = c.req.param();
+    const shell = await shellOf();
+    const verdict = shell.deps.recordingLinks.check(reference, c.req.query('exp'), c.req.query('sig'));
+    const headers = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' };
+    if (verdict !== 'valid') {
+      shell.deps.log.warn('recording link refused', { reference, verdict });
+      return c.text(verdict === 'expired' ? 'This link has expired. Send INFO again for a new one.' : 'Forbidden', 403, headers);
+    }
+    const report = await shell.deps.reports.getByReference(reference);
+    if (!report?.recordingUrl) return c.text('Not found', 404, headers);
+    shell.deps.log.info('recording link followed', { reference });
+    return new Response(null, { status: 302, headers: { ...headers, Location: report.recordingUrl } });
+  });
+
   // The studio line (docs/studio.md): its own number's webhooks, staff only, after a PIN.
   app.post('/voice/twilio/studio', twilioGuard, async (c) => {
     const parsed = await parseForm(c, twilioVoiceSchema);

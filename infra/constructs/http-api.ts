@@ -69,6 +69,8 @@ export const VOICE_ROUTES = [
   { method: HttpMethod.POST, path: '/voice/twilio/studio', throttle: 'caller' },
   // Every callback of every call fetches its recordings (the providers cache them only briefly).
   { method: HttpMethod.GET, path: '/audio/{proxy+}', throttle: 'report' },
+  /** An officer's short-lived signed link to a caller's recording (shared/recording-links.ts): officers' pace. */
+  { method: HttpMethod.GET, path: '/recordings/{reference}', throttle: 'console' },
 ] as const satisfies readonly WebhookRoute[];
 
 /** The console's routes (functions/console/app.ts): its pages, forms and downloads, all under /console. */
@@ -174,7 +176,8 @@ export class WebhookApi {
         "Provider webhooks (Africa's Talking, Twilio) cannot send IAM or JWT authorization. Each request is " +
           "authenticated in the function instead: a secret ?token= compared in constant time for Africa's Talking, " +
           'the X-Twilio-Signature for Twilio; failures get 403 and change nothing. GET /health reveals nothing; GET /health/deep names failing checks, never a secret or a stored value. ' +
-          'GET /audio/… serves the voice prompts every caller hears (the providers fetch them without credentials): nothing private.');
+          'GET /audio/… serves the voice prompts every caller hears (the providers fetch them without credentials): nothing private. ' +
+          'GET /recordings/{reference} is an officer\'s link from an SMS page: it serves only with an HMAC signature and an expiry the hotline issued (403 otherwise).');
     }
     return stage;
   }

@@ -30,6 +30,7 @@ import {
   onDutyByLevel,
   onRefer,
   reasonsText,
+  recordingText,
   type EscalationEffect,
   type EscalationState,
   type RotaOfficer,
@@ -224,6 +225,8 @@ export interface ReportContext {
   state: EscalationState | undefined;
   /** A consented call-back number is still kept for this report. */
   callbackAvailable: boolean;
+  /** A short-lived signed link to the report's recording, if it has one (shared/recording-links.ts). */
+  recordingLink?: string;
   /** This officer's code for this case (for the replies that show the next command). */
   code: string;
 }
@@ -261,7 +264,13 @@ function identifiersText(report: Report): string {
 }
 
 /** INFO: a summary of the report for an officer, without the reporter's number. */
-export function infoText(lang: Lang, report: Report, state: EscalationState | undefined, callbackAvailable: boolean): string {
+export function infoText(
+  lang: Lang,
+  report: Report,
+  state: EscalationState | undefined,
+  callbackAvailable: boolean,
+  recordingLink?: string,
+): string {
   const amount = formatAmount(report);
   const head = t(lang, 'officer.info', {
     reference: report.reference,
@@ -276,7 +285,7 @@ export function infoText(lang: Lang, report: Report, state: EscalationState | un
     channel: t(lang, `officer.channel.${report.channel}`),
     date: report.createdAt.slice(0, 16).replace('T', ' '),
   });
-  const named = `${report.identifiers.length > 0 ? ` ${t(lang, 'officer.info.named', { identifiers: identifiersText(report) })}` : ''}${campaignText(lang, report)}`;
+  const named = `${report.identifiers.length > 0 ? ` ${t(lang, 'officer.info.named', { identifiers: identifiersText(report) })}` : ''}${campaignText(lang, report)}${recordingText(lang, report, recordingLink)}`;
   const words = report.freeText ? maskNumbers(report.freeText.replace(/\s+/g, ' ').trim()) : '';
   const candidates: string[] = [];
   // The reporter's words, shortened until the whole reply fits; without them if even a short excerpt does not.
@@ -397,7 +406,7 @@ export function reportCommandReply(
       };
     case 'info':
       return {
-        text: infoText(lang, report, state, context.callbackAvailable),
+        text: infoText(lang, report, state, context.callbackAvailable, context.recordingLink),
         effects: [{ type: 'audit', action: 'info', actor }],
       };
     case 'call': {

@@ -8,6 +8,7 @@ import type { OfficerRepository } from '../store/officers';
 import type { ReportRepository } from '../store/reports';
 import type { EscalationConfig } from './config';
 import type { CallBridge, EscalationScheduler, NumberVault } from '../ports';
+import type { RecordingLinks } from '../recording-links';
 
 export interface EscalationDeps {
   /** The rota. */
@@ -34,5 +35,7 @@ export interface EscalationDeps {
    * a CALL is recorded as failed and the officer is told no call could be placed.
    */
   callBridge?: CallBridge;
+  /** Signs the short-lived links to recordings that pages and INFO carry (without it, they carry none). */
+  recordingLinks?: Pick<RecordingLinks, 'linkFor'>;
   now(): number;
 }

@@ -73,6 +73,7 @@ const settingsOf = (deps: EscalationDeps): EscalationSettings => ({
   ackTimeoutSeconds: deps.escalation.ackTimeoutSeconds,
   repeatCount: deps.escalation.repeatCount,
   codeFor: (officerKey, reference) => caseCode(deps, officerKey, reference),
+  ...(deps.recordingLinks ? { recordingLinkFor: (reference: string) => deps.recordingLinks!.linkFor(reference) } : {}),
 });
 
 /** An officer's code for one case: the same in every page and confirmation about it. */
@@ -471,7 +472,9 @@ export async function runReportCommand(
     const callbackAvailable =
       report?.callbackConsent === true && (await deps.reports.getSealedCallbackNumber(report.reference)) !== undefined;
     const code = caseCode(deps, officer.key, report?.reference ?? '');
-    const reply = reportCommandReply(command, rotaView(officer), rota.map(rotaView), { report, state, callbackAvailable, code }, deps.now());
+    const recordingLink = report?.recordingUrl ? deps.recordingLinks?.linkFor(report.reference) : undefined;
+    const context = { report, state, callbackAvailable, code, ...(recordingLink ? { recordingLink } : {}) };
+    const reply = reportCommandReply(command, rotaView(officer), rota.map(rotaView), context, deps.now());
     const outcomes: EffectOutcomes = {};
     if (reply.transition && report) {
       if (!(await commit(deps, stores, state, reply.transition, report, rota, officer, outcomes))) continue;

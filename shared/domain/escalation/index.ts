@@ -39,7 +39,7 @@ export {
   type Transition,
   type Ignored,
 } from './state';
-export { campaignText, formatAmount, identifierLabel, reasonsText, pageText } from './page-texts';
+export { campaignText, formatAmount, identifierLabel, reasonsText, pageText, recordingText } from './page-texts';
 export { start, onTimeout, changed, repage } from './paging';
 export { onAck, onAssign, onDone, onRefer, onCall, onReopen, type TakeOutcome, type CallOutcome } from './officer-actions';
 export { escalates, heldForReporterLimit, heldReportEffects } from './reporter-limit';

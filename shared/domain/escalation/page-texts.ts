@@ -37,8 +37,13 @@ export function campaignText(lang: Lang, report: Pick<Report, 'campaign'>): stri
   });
 }
 
+/** " Listen: <signed link>." for a report with a recording; empty otherwise (or without a link to give). */
+export function recordingText(lang: Lang, report: Pick<Report, 'recordingUrl'>, link: string | undefined): string {
+  return report.recordingUrl && link ? t(lang, 'escalation.recording', { link }) : '';
+}
+
 /** The page an officer gets: reference, category, amount, why, the reporter's language, call-back, how to reply (with their code). */
-export function pageText(lang: Lang, report: Report, round: number, code: string): string {
+export function pageText(lang: Lang, report: Report, round: number, code: string, recordingLink?: string): string {
   const amount = formatAmount(report);
   return t(lang, 'escalation.page', {
     reference: report.reference,
@@ -48,6 +53,7 @@ export function pageText(lang: Lang, report: Report, round: number, code: string
     amount: amount ? `, ${amount}` : '',
     reasons: reasonsText(lang, report),
     campaign: campaignText(lang, report),
+    recording: recordingText(lang, report, recordingLink),
     language: t(lang, `escalation.language.${report.lang}`),
     callback: t(lang, report.callbackConsent ? 'escalation.callback.yes' : 'escalation.callback.no'),
   });

@@ -50,7 +50,7 @@ function pageStep(
     effects: [
       // The trigger first: if sending fails half-way, the chain still moves on.
       { type: 'schedule', trigger: { reference: report.reference, step: stepNumber }, at: dueAt },
-      ...smsTo(paged, rota, (lang, officer) => pageText(lang, report, round, settings.codeFor(officer.key, report.reference))),
+      ...smsTo(paged, rota, (lang, officer) => pageText(lang, report, round, settings.codeFor(officer.key, report.reference), settings.recordingLinkFor?.(report.reference))),
       {
         type: 'audit',
         action: 'paged',
@@ -161,5 +161,5 @@ export function changed(before: EscalationState | undefined, after: EscalationSt
 
 /** The current step's pages again (a start whose pages may have been lost): the same text, to the same officers. */
 export function repage(state: EscalationState, report: Report, rota: readonly RotaOfficer[], settings: EscalationSettings): EscalationEffect[] {
-  return smsTo(state.paged, rota, (lang, officer) => pageText(lang, report, state.round, settings.codeFor(officer.key, report.reference)));
+  return smsTo(state.paged, rota, (lang, officer) => pageText(lang, report, state.round, settings.codeFor(officer.key, report.reference), settings.recordingLinkFor?.(report.reference)));
 }

@@ -46,6 +46,8 @@ export interface EscalationSettings {
   repeatCount: number;
   /** An officer's code for a case, printed in the pages they get (docs/security.md). */
   codeFor(officerKey: string, reference: string): string;
+  /** A short-lived signed link to a report's recording (shared/recording-links.ts), for pages about voice reports. */
+  recordingLinkFor?(reference: string): string;
 }
 
 /** What a scheduled trigger carries: the report and the step it was scheduled for. */
