@@ -2,6 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { contextOf } from './context';
 import { OperatorAlarms } from './constructs/alarms';
+import { watchDeepHealth } from './constructs/health-alarm';
 import { Broadcasts } from './constructs/broadcasts';
 import { ReportChannels } from './constructs/channels';
 import { OnCallEscalation } from './constructs/escalation';
@@ -57,6 +58,8 @@ export class HotlineStack extends Stack {
       broadcast: broadcasts.function,
     };
     for (const [name, fn] of Object.entries(watched)) alarms.watchFunction(name, fn);
+    // The USSD function serves GET /health/deep.
+    watchDeepHealth(this, channels.ussd, alarms);
 
     const stage = api.serve(channels, alarms);
     // The optional always-on Kannel host (-c kannelHost=true -c kannelDomain=…), for the operators' SMPP binds.

@@ -11,6 +11,7 @@
  * | Verifications   | service, kind       | a caller checks an agency, licence, number or card                  |
  * | SmsSent         | service, provider   | a provider accepted an outbound SMS                                 |
  * | SmsFailed       | service, provider   | a provider refused one, or could not be reached (one per attempt)   |
+ * | DeepHealthFailing | service, check    | every scheduled deep health check: 1 when it fails, 0 when it passes (the alarm's heartbeat) |
  *
  * `service` is always `hotline`, so each metric sums across functions; each has one small set of dimension values.
  */
@@ -20,7 +21,7 @@ import { runsOnLambda, type SmsProviderName } from './config';
 export const METRICS_NAMESPACE = 'SafeJobHotline';
 const SERVICE = 'hotline';
 
-export type MetricName = 'Reports' | 'UrgentReports' | 'Verifications' | 'SmsSent' | 'SmsFailed';
+export type MetricName = 'Reports' | 'UrgentReports' | 'Verifications' | 'SmsSent' | 'SmsFailed' | 'DeepHealthFailing';
 
 export interface HotlineMetrics {
   /** A report stored for the first time, from `channel` (ussd, sms, voice); `urgent` counts it as urgent too. */
@@ -29,6 +30,8 @@ export interface HotlineMetrics {
   countVerification(kind: string): void;
   /** One provider's answer to one sending attempt. */
   countSms(provider: SmsProviderName | 'local', ok: boolean): void;
+  /** A scheduled deep health check's outcome (`GET /health/deep`): the operators' alarm watches it. */
+  recordDeepHealth(failing: boolean): void;
 }
 
 /**
@@ -36,12 +39,12 @@ export interface HotlineMetrics {
  */
 export function createMetrics(write?: (line: string) => void): HotlineMetrics {
   const sink = write ?? (runsOnLambda() ? (line: string) => void process.stdout.write(`${line}\n`) : undefined);
-  if (!sink) return { countReport() {}, countVerification() {}, countSms() {} };
+  if (!sink) return { countReport() {}, countVerification() {}, countSms() {}, recordDeepHealth() {} };
 
-  const emit = (dimension: [string, string], names: MetricName[]) => {
+  const emit = (dimension: [string, string], names: MetricName[], value = 1) => {
     const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE });
     metrics.addDimension(...dimension);
-    for (const name of names) metrics.addMetric(name, MetricUnit.Count, 1);
+    for (const name of names) metrics.addMetric(name, MetricUnit.Count, value);
     sink(JSON.stringify(metrics.serializeMetrics()));
   };
   // A metric must never break what it counts.
@@ -56,6 +59,7 @@ export function createMetrics(write?: (line: string) => void): HotlineMetrics {
     countReport: (channel, urgent) => safely(() => emit(['channel', channel], urgent ? ['Reports', 'UrgentReports'] : ['Reports'])),
     countVerification: (kind) => safely(() => emit(['kind', kind], ['Verifications'])),
     countSms: (provider, ok) => safely(() => emit(['provider', provider], [ok ? 'SmsSent' : 'SmsFailed'])),
+    recordDeepHealth: (failing) => safely(() => emit(['check', 'deep'], ['DeepHealthFailing'], failing ? 1 : 0)),
   };
 }
 

@@ -72,3 +72,21 @@ describe('GET /health/deep', () => {
     expect(JSON.stringify(deep.body)).not.toContain('test-auth-token');
   });
 });
+
+describe('the scheduled deep health check (AWS)', () => {
+  it('recognises only its own event, and logs what the deep check names when it fails', async () => {
+    const { isScheduledHealthCheck, probeDeepHealth } = await import('../functions/ussd/health-probe');
+    const { createLogger } = await import('../shared/log');
+    expect(isScheduledHealthCheck({ healthCheck: 'deep' })).toBe(true);
+    expect(isScheduledHealthCheck({ rawPath: '/health/deep', requestContext: {} })).toBe(false);
+    const lines: string[] = [];
+    const log = createLogger('test', (line) => lines.push(line));
+    const failing = { request: () => Response.json({ status: 'failing', checks: { store: { ok: false, problem: 'store read failed: ResourceNotFoundException' } } }, { status: 503 }) };
+    expect(await probeDeepHealth(failing, log)).toEqual({ status: 503 });
+    expect(lines.join('\n')).toContain('deep health check failing');
+    expect(lines.join('\n')).toContain('store read failed: ResourceNotFoundException');
+    const healthy = { request: () => Response.json({ status: 'ok' }) };
+    expect(await probeDeepHealth(healthy, log)).toEqual({ status: 200 });
+    expect(lines).toHaveLength(1);
+  });
+});

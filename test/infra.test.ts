@@ -1095,6 +1095,24 @@ describe('HotlineStack: number vault and intake journal', () => {
 describe('HotlineStack: operator alarms', () => {
   const alarms = () => Object.values(template.findResources('AWS::CloudWatch::Alarm') as Resources).map((a) => a.Properties as Record<string, unknown>);
 
+  it('runs the deep health check every 5 minutes and alarms when it fails or stops reporting', () => {
+    const rules = Object.values(template.findResources('AWS::Events::Rule') as Resources).map((r) => r.Properties as Record<string, unknown>);
+    const probe = rules.find((rule) => JSON.stringify(rule.Targets).includes('healthCheck'));
+    expect(probe).toMatchObject({ ScheduleExpression: 'rate(5 minutes)', State: 'ENABLED' });
+    const [target] = probe!.Targets as { Arn: unknown; Input: string }[];
+    expect(JSON.parse(target!.Input)).toEqual({ healthCheck: 'deep' });
+    expect(JSON.stringify(target!.Arn)).toContain(at('UssdFunction').id);
+    expect(alarms().find((alarm) => alarm.AlarmName === 'SafeJobHotline-deep-health')).toMatchObject({
+      Namespace: 'SafeJobHotline',
+      MetricName: 'DeepHealthFailing',
+      Dimensions: [{ Name: 'check', Value: 'deep' }, { Name: 'service', Value: 'hotline' }],
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'breaching',
+    });
+  });
+
   it('sends every alarm to the topic, named with the stack prefix its policy admits', () => {
     const all = alarms();
     const names = all.map((alarm) => alarm.AlarmName as string).sort();
@@ -1104,6 +1122,7 @@ describe('HotlineStack: operator alarms', () => {
         'SafeJobHotline-report-journal-dead-letters',
         'SafeJobHotline-report-journal-waiting',
         'SafeJobHotline-escalation-exhausted',
+        'SafeJobHotline-deep-health',
         'SafeJobHotline-api-5xx',
         ...['ussd', 'sms', 'voice', 'outbox', 'escalation', 'intake-replay', 'broadcast', 'console'].flatMap((fn) => [`SafeJobHotline-${fn}-errors`, `SafeJobHotline-${fn}-throttles`]),
       ].sort(),
@@ -1113,7 +1132,8 @@ describe('HotlineStack: operator alarms', () => {
         AlarmActions: [{ Ref: at('AlarmTopic').id }],
         EvaluationPeriods: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        TreatMissingData: 'notBreaching',
+        // Only the deep health check is a heartbeat: its silence is a failure.
+        TreatMissingData: alarm.AlarmName === 'SafeJobHotline-deep-health' ? 'breaching' : 'notBreaching',
       });
       expect((alarm.AlarmDescription as string).length, alarm.AlarmName as string).toBeGreaterThan(40);
     }
