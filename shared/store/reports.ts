@@ -171,6 +171,7 @@ export class ReportRepository {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return found;
+  }
 
   /** The reporter's later answer to the sharing question (SMS SHARE): it replaces what was recorded before. */
   async recordSharingConsent(reference: string, given: boolean, at: string): Promise<void> {
