@@ -56,11 +56,11 @@ describe('at most two escalations per reporter per hour', () => {
   it('pages for the first two urgent reports; the SMS, USSD and voice ones after them are stored, marked and listed to the case', async () => {
     const hotline = await hotlineWithOfficer();
     // Two urgent reports that page: a USSD one (English, report, fee, about to pay, 3000 TJS…) and an SMS one.
-    expect(await hotline.dial('limit-1', '3*2*3*2*3000*1*@limit_scam_a*1*1')).toMatch(/^END .*[A-Z0-9]{6}/s);
+    expect(await hotline.dial('limit-1', '3*2*3*2*3000*1*@limit_scam_a*1*1*1')).toMatch(/^END .*[A-Z0-9]{6}/s);
     await atSms(hotline, 'ATXid_limit_1', REPORTER, 'REPORT they took my passport and threaten me, @limit_scam_b');
     // Then one more on each channel: over the limit.
     await atSms(hotline, 'ATXid_limit_2', REPORTER, 'REPORT they want me to pay 3000 somoni today, @limit_scam_c');
-    expect(await hotline.dial('limit-2', '2*3*2*3000*1*@limit_scam_d*1*1')).toMatch(/^END .*[A-Z0-9]{6}/s);
+    expect(await hotline.dial('limit-2', '2*3*2*3000*1*@limit_scam_d*1*1*1')).toMatch(/^END .*[A-Z0-9]{6}/s);
     const voice = await submitReport(
       hotline.deps.intake,
       { channel: 'voice', lang: 'en', category: 'abroad_in_trouble', paid: 'unknown', identifiers: [], callbackConsent: false, reporterPhone: REPORTER },

@@ -62,8 +62,9 @@ describe('a webhook against a store that never answers', () => {
     // The first screen needs the caller's language from the store: the polite screen instead.
     expect((await ussd(hotline, 'silent-1', '+992900000841', '')).body).toBe(`END ${t('tg', 'common.unavailable')}`);
     // A report's last step: the language, the registry, the campaign count, the report's writes all fail within the
-    // one budget; the report is journaled and the caller told so, in the language they chose.
-    expect((await ussd(hotline, 'silent-2', '+992900000842', '3*2*1*3*@silent_scam*2*1')).body).toBe(`END ${t('en', 'report.failed')}`);
+    // one budget; the report is journaled and the caller told it is received (the reference follows by SMS), in the
+    // language they chose.
+    expect((await ussd(hotline, 'silent-2', '+992900000842', '3*2*1*3*@silent_scam*2*2*1')).body).toBe(`END ${t('en', 'report.kept')}`);
     expect((await hotline.deps.journalFile.entries()).map((entry) => entry.report.identifiers)).toEqual([[{ kind: 'handle', value: 'silent_scam' }]]);
   });
 
