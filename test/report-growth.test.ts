@@ -48,8 +48,8 @@ describe('the distinct reporters of an identifier, counted as they come', () => 
     const again = await reportBy(repo, 'reporter-0', 'second report');
     await Promise.all([...reports, ...reports, again].map((report) => repo.recordIdentifiers(report)));
     expect(await reporters(repo)).toBe(count);
-    expect(await repo.otherReporters([phone], 'reporter-0')).toBe(count - 1);
-    expect(await repo.otherReporters([phone], 'reporter-new')).toBe(count);
+    expect((await repo.mostReported([phone], 'reporter-0')).others).toBe(count - 1);
+    expect((await repo.mostReported([phone], 'reporter-new')).others).toBe(count);
   });
 
   it('repairs a crash after the reporter took its ordinal but before it claimed it, even when another took it since', async () => {
