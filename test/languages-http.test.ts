@@ -98,7 +98,7 @@ describe.each([
     expect((await ussd(hotline, phone, `${lang}-2`, '')).split('\n')[0]).toBe(`CON 1. ${t(lang, 'menu.check')}`);
     expect(await readToEnd(hotline, phone, `${lang}-2`, '98*4*1')).toEqual({ text: t(lang, 'advice.redflags.text'), options: [] });
 
-    // Report: a fake job offer, not paid, no contact, no call-back, sent.
+    // Report: a fake job offer, not paid, no contact, no call-back, not to be shared, sent.
     const report = `${lang}-3`;
     expect(await ussd(hotline, phone, report, '2')).toContain(`1. ${t(lang, 'report.category.job_offer')}`);
     expect(await ussd(hotline, phone, report, '2*1')).toContain(t(lang, 'report.paid.title'));
@@ -106,20 +106,22 @@ describe.each([
       `CON ${t(lang, 'report.contact.prompt')}\n1. ${t(lang, 'report.contact.skip')}\n0. ${t(lang, 'common.back')}`,
     );
     expect(await ussd(hotline, phone, report, '2*1*3*1')).toContain(t(lang, 'report.callback.title'));
+    expect(await ussd(hotline, phone, report, '2*1*3*1*2')).toContain(t(lang, 'report.sharing.title'));
     const summary = t(lang, 'report.confirm.summary', {
       category: t(lang, 'report.category.job_offer'),
       paid: t(lang, 'report.paid.no'),
       amount: '',
       contact: t(lang, 'report.confirm.none'),
       callback: t(lang, 'common.no'),
+      share: t(lang, 'common.no'),
     });
-    expect(await readToEnd(hotline, phone, report, '2*1*3*1*2')).toEqual({
+    expect(await readToEnd(hotline, phone, report, '2*1*3*1*2*2')).toEqual({
       text: `${t(lang, 'report.confirm.title')} ${summary}`,
       options: [`1. ${t(lang, 'report.confirm.send')}`, `2. ${t(lang, 'report.confirm.cancel')}`],
     });
     // Sent from the confirmation's last page.
-    const pages = (await ussd(hotline, phone, report, '2*1*3*1*2*98')).includes('\n98. ') ? '*98*98' : '*98';
-    const sent = await ussd(hotline, phone, report, `2*1*3*1*2${pages}*1`);
+    const pages = (await ussd(hotline, phone, report, '2*1*3*1*2*2*98')).includes('\n98. ') ? '*98*98' : '*98';
+    const sent = await ussd(hotline, phone, report, `2*1*3*1*2*2${pages}*1`);
     const ref = /([0-9A-Z]{6})/.exec(sent)?.[1];
     expect(sent).toBe(`END ${t(lang, 'report.submitted', { ref: ref!, advice: t(lang, 'report.advice.default') })}`);
     const stored = await hotline.deps.reports.getByReference(ref!);
@@ -140,7 +142,8 @@ describe.each([
     // The SMS verdict leaves the contacts out where they would not fit its parts (UCS-2: Cyrillic, or Uzbek's ʻ).
     expect(check).toBe(verdict.replace(t(lang, 'verify.officialContacts', { contacts }), ''));
     const ref = /([0-9A-Z]{6})/.exec(received!)?.[1];
-    expect(received).toBe(t(lang, 'sms.reportReceived', { ref: ref!, advice: t(lang, 'report.advice.default') }));
+    // The receipt asks, apart from the call-back, whether the report may be shared (SHARE in their own words).
+    expect(received).toBe(`${t(lang, 'sms.reportReceived', { ref: ref!, advice: t(lang, 'report.advice.default') })} ${t(lang, 'sms.shareAsk', { ref: ref! })}`);
     expect(await hotline.deps.reports.getByReference(ref!)).toMatchObject({ lang, channel: 'sms' });
   });
 });
