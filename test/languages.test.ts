@@ -103,6 +103,7 @@ describe('SMS keywords in Uzbek and Kyrgyz', () => {
     expect(command('OBUNA')).toMatchObject({ name: 'join', keywordLang: 'uz' });
     expect(command('TEST')).toMatchObject({ name: 'quiz', keywordLang: 'uz' });
     expect(command('TIL UZ')).toMatchObject({ name: 'language', keywordLang: 'uz' });
+    for (const share of ['RUXSAT 7K3R9M', 'ruxsat', 'Ulashish']) expect(command(share), share).toMatchObject({ name: 'share', keywordLang: 'uz' });
   });
 
   it('read the commands Kyrgyz type, with or without ң ө ү', () => {
@@ -118,6 +119,7 @@ describe('SMS keywords in Uzbek and Kyrgyz', () => {
     expect(command('Жазылуу')).toMatchObject({ name: 'join', keywordLang: 'ky' });
     expect(command('СЫНАК')).toMatchObject({ name: 'quiz', keywordLang: 'ky' });
     expect(command('ТИЛ KY')).toMatchObject({ name: 'language', keywordLang: 'ky' });
+    for (const share of ['УРУКСАТ 7K3R9M', 'uruksat', 'Макул']) expect(command(share), share).toMatchObject({ name: 'share', keywordLang: 'ky' });
   });
 
   it('name Uzbek and Kyrgyz after LANG, ЯЗЫК, ЗАБОН, TIL or ТИЛ, in every language', () => {
