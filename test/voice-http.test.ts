@@ -163,8 +163,10 @@ function twilioCall(app: Hotline['app'], from: string, callSid: string) {
     async record(url: string, seconds: string) {
       return (last = await send(app, twilioPost(next('Record'), params({ RecordingUrl: url, RecordingDuration: seconds, Digits: '#' }))));
     },
-    async dialed(status: string) {
-      return (last = await send(app, twilioPost(next('Dial'), params({ DialCallStatus: status }))));
+    /** The Dial's end, as fixtures/twilio/voice-dial-action: its status, and the officer's leg when one was picked up. */
+    async dialed(status: string, officerLeg?: string) {
+      const { DialCallSid: _leg, ...dialEnd } = fixture('twilio/voice-dial-action').body;
+      return (last = await send(app, twilioPost(next('Dial'), params({ ...dialEnd, DialCallStatus: status, ...(officerLeg ? { DialCallSid: officerLeg } : {}) }))));
     },
   };
 }
@@ -439,15 +441,56 @@ describe('Twilio voice, every branch', () => {
     expect(sent.filter((m) => m.to === from)).toHaveLength(1);
   });
 
-  it('4: an officer who answers takes the call; nothing is filed', async () => {
+  /** An officer's leg picked up: Twilio fetches the whisper (fixtures/twilio/voice-whisper), then its Gather's action. */
+  async function whisper(app: Hotline['app'], dial: Answer, leg: string, pressed?: string) {
+    const screenUrl = dial.xml.Dial[0].Number[0].url;
+    const params = { ...fixture('twilio/voice-whisper').body, CallSid: leg };
+    const asked = await send(app, twilioPost(screenUrl, params));
+    if (pressed === undefined) return asked;
+    return send(app, twilioPost(asked.xml.Gather[0].action, { ...params, Digits: pressed }));
+  }
+
+  it('4: the officers hear a whisper first: press 1 to accept, or the leg hangs up', async () => {
+    const hotline = hotlineWith();
+    const call = twilioCall(hotline.app, '+447700900311', 'CA-screened');
+    await call.start();
+    await call.press('3');
+    const level1 = await call.press('4');
+    for (const number of level1.xml.Dial[0].Number) expect(number).toMatchObject({ url: `${BASE}/voice/twilio/whisper`, method: 'POST' });
+    const asked = await whisper(hotline.app, level1, 'CA-leg-asked');
+    expect(asked.xml.Gather[0]).toMatchObject({ input: 'dtmf', numDigits: '1', action: `${BASE}/voice/twilio/whisper?key=1`, method: 'POST' });
+    expect(heardText(asked.body)).toEqual(['SafeJob urgent hotline call. Press 1 to accept.']);
+    // No key: Twilio falls through the Gather to the Hangup, and the Dial goes on as not answered.
+    expect(asked.xml.Hangup).toHaveLength(1);
+    expect((await whisper(hotline.app, level1, 'CA-leg-2', '2')).xml.Hangup).toHaveLength(1);
+    const accepted = await whisper(hotline.app, level1, 'CA-leg-1', '1');
+    expect(accepted.body).not.toContain('Hangup');
+    expect(await hotline.deps.urgentCalls.accepted('twilio', 'CA-leg-1', hotline.deps.now())).toBe(true);
+    expect(await hotline.deps.urgentCalls.accepted('twilio', 'CA-leg-2', hotline.deps.now())).toBe(false);
+  });
+
+  it('4: a voicemail that picks up (the Dial "completed", nobody pressed 1) is no answer: the next level rings', async () => {
+    const hotline = hotlineWith();
+    const call = twilioCall(hotline.app, '+447700900310', 'CA-voicemail');
+    await call.start();
+    await call.press('3');
+    const level1 = await call.press('4');
+    await whisper(hotline.app, level1, 'CA-leg-voicemail');
+    const level2 = await call.dialed('completed', 'CA-leg-voicemail');
+    expect(level2.xml.Dial[0].Number.map((n: any) => n['#text'])).toEqual(OFFICER_PHONES.level2);
+    expect(logLines.some((line) => line.includes('"event":"officer_answered"'))).toBe(false);
+  });
+
+  it('4: an officer who presses 1 takes the call; nothing is filed', async () => {
     const hotline = hotlineWith();
     const onUrgent = vi.fn(async (_report: Report) => {});
     hotline.deps.intake.onUrgent = onUrgent;
     const call = twilioCall(hotline.app, '+447700900307', 'CA-answered');
     await call.start();
     await call.press('3');
-    await call.press('4');
-    const after = await call.dialed('completed');
+    const level1 = await call.press('4');
+    await whisper(hotline.app, level1, 'CA-leg-officer', '1');
+    const after = await call.dialed('completed', 'CA-leg-officer');
     expect(heardText(after.body)).toEqual([`${text('en', 'voice.urgent.ended')} ${text('en', 'voice.goodbye')}`]);
     expect(after.xml.Hangup).toHaveLength(1);
     expect(onUrgent).not.toHaveBeenCalled();

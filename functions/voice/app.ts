@@ -24,7 +24,7 @@ import {
   type AtVoiceRequest,
 } from '../../shared/channels/africastalking-voice';
 import { requireTwilioSignature } from '../../shared/channels/twilio';
-import { TWILIO_TTS, renderTwilioVoice, twilioVoiceInput, twilioVoiceSchema, type Rendered, type VoiceRenderOptions } from '../../shared/channels/twilio-voice';
+import { ACCEPT_KEY, TWILIO_TTS, renderTwilioVoice, twilioVoiceInput, twilioVoiceSchema, whisperAnswer, whisperTwiml, type Rendered, type VoiceRenderOptions } from '../../shared/channels/twilio-voice';
 import type { VoiceConfig } from '../../shared/channels/voice-config';
 import { AUDIO_MANIFEST, recordingResolver, type AudioManifest, type Fallback, type RecordingResolver } from '../../shared/channels/voice-speech';
 import { LANGUAGES } from '../../shared/domain/prompts';
@@ -36,6 +36,8 @@ import {
   answerCall,
   finalCallback,
   rememberUrgentCall,
+  screenOfficer,
+  screenedDial,
   type VoiceCall,
   type VoiceLine,
   type VoiceProvider,
@@ -127,13 +129,16 @@ export function createVoiceApp(getDeps: Provider<ChannelServices>, options: Voic
     if (!parsed.ok) return parsed.response;
     const shell = await shellOf();
     const body = parsed.data;
+    const input = twilioVoiceInput(body);
+    // A Dial's end: answered only if the officer's leg pressed 1 in the whisper (call screening).
+    if (body.DialCallStatus !== undefined) input.dialAnswered = await screenedDial(shell.deps, 'twilio', body.DialCallSid);
     const call: VoiceCall = {
       provider: 'twilio',
       callId: body.CallSid,
       caller: body.From,
       hotline: body.To || undefined,
       state: callState(shell, c),
-      input: twilioVoiceInput(body),
+      input,
     };
     return xml(c, 'twilio', await render(shell, call, await answerCall(shell.deps, shell.line, call)));
   });
@@ -176,6 +181,21 @@ export function createVoiceApp(getDeps: Provider<ChannelServices>, options: Voic
     if (!report?.recordingUrl) return c.text('Not found', 404, headers);
     shell.deps.log.info('recording link followed', { reference });
     return new Response(null, { status: 302, headers: { ...headers, Location: report.recordingUrl } });
+  });
+
+  // Call screening: each officer's leg of the urgent line's Dial runs this first (`<Number url>`); their pressed key
+  // comes back with `?key=1`. Pressing 1 is recorded under the leg's CallSid and bridges; anything else hangs up.
+  app.post('/voice/twilio/whisper', twilioGuard, async (c) => {
+    const parsed = await parseForm(c, twilioVoiceSchema);
+    if (!parsed.ok) return parsed.response;
+    const shell = await shellOf();
+    const { config } = shell.deps;
+    if (c.req.query('key') === undefined) {
+      const acceptUrl = `${config.publicBaseUrl}/voice/twilio/whisper?key=1`;
+      return xml(c, 'twilio', whisperTwiml(acceptUrl, shell.line.settings.inputTimeoutSeconds));
+    }
+    const accepted = await screenOfficer(shell.deps, 'twilio', parsed.data.CallSid, parsed.data.Digits, ACCEPT_KEY);
+    return xml(c, 'twilio', whisperAnswer(accepted));
   });
 
   // The studio line (docs/studio.md): its own number's webhooks, staff only, after a PIN.
@@ -269,6 +289,7 @@ async function render(shell: VoiceShell, call: VoiceCall, result: VoiceResult): 
     actionUrl: actionUrl(shell, call.provider),
     recordings: await shell.deps.studio.resolver(shell.audioBaseUrl, shell.recordings),
     ...(call.hotline ? { callerId: call.hotline } : {}),
+    ...(call.provider === 'twilio' ? { screenUrl: `${shell.deps.config.publicBaseUrl}/voice/twilio/whisper` } : {}),
   };
   const rendered: Rendered = call.provider === 'twilio' ? renderTwilioVoice(result.actions, options) : renderAtVoice(result.actions, options);
   logFallbacks(shell, call, rendered.fallbacks);

@@ -5,7 +5,7 @@
  * PUBLIC_BASE_URL and carries the call's state in its query, so the state is covered by Twilio's signature.
  */
 import * as z from 'zod';
-import type { Lang } from '../domain/prompts';
+import { BRIDGE_LANG, t, type Lang } from '../domain/prompts';
 import type { VoiceAction, VoiceInput, VoiceState } from '../domain/voice';
 import { planSpeech, type Fallback, type RecordingResolver, type Speech } from './voice-speech';
 import { escapeXml, xmlElement, xmlResponse } from './xml';
@@ -21,6 +21,8 @@ export const twilioVoiceSchema = z
     RecordingUrl: z.string().max(2000).optional(),
     RecordingDuration: z.string().max(10).optional(),
     DialCallStatus: z.string().max(30).optional(),
+    /** The officer's leg of a Dial: its call sid, under which the whisper records a pressed 1. */
+    DialCallSid: z.string().max(64).optional(),
   })
   .passthrough();
 export type TwilioVoiceRequest = z.infer<typeof twilioVoiceSchema>;
@@ -40,13 +42,24 @@ export function twilioVoiceInput(request: TwilioVoiceRequest): VoiceInput {
     request.RecordingUrl && httpUrl.safeParse(request.RecordingUrl).success
       ? { url: request.RecordingUrl, ...(Number.isInteger(duration) && duration >= 0 ? { durationSeconds: duration } : {}) }
       : undefined;
-  const dial = request.DialCallStatus;
+  // No `dialAnswered` from DialCallStatus: a voicemail "completes" the Dial too. Only the whisper's record of a
+  // pressed 1 says an officer took the call (screenedDial in shared/voice/call.ts).
   return {
     ...(request.Digits !== undefined ? { digits: request.Digits } : {}),
     ...(recording ? { recording } : {}),
-    // `completed`/`answered`: an officer took the call; `no-answer`, `busy`, `failed`, `canceled`: nobody did.
-    ...(dial ? { dialAnswered: dial === 'completed' || dial === 'answered' } : {}),
   };
+}
+
+/** The officer must press this to take an urgent call; anything else, or nothing, is no answer. */
+export const ACCEPT_KEY = '1';
+
+/**
+ * Call screening: the TwiML an officer's leg runs before it is bridged (`<Number url>`). A pressed key comes back
+ * to `acceptUrl`; with none, the leg hangs up and the Dial goes on as unanswered.
+ */
+export function whisperTwiml(acceptUrl: string, timeoutSeconds: number): string {
+  const say = xmlElement('Say', twilioVoiceOf(BRIDGE_LANG), escapeXml(t(BRIDGE_LANG, 'bridge.screen')));
+  return xmlResponse([xmlElement('Gather', { input: 'dtmf', numDigits: 1, action: acceptUrl, method: 'POST', timeout: timeoutSeconds }, say), xmlElement('Hangup')]);
 }
 
 export interface VoiceRenderOptions<S = VoiceState> {
@@ -55,6 +68,8 @@ export interface VoiceRenderOptions<S = VoiceState> {
   recordings: RecordingResolver;
   /** The number the officers see ringing: the hotline's own, never the caller's (docs/escalation.md). */
   callerId?: string;
+  /** Twilio: the whisper URL each officer's leg runs before it is bridged (call screening). */
+  screenUrl?: string;
 }
 
 export interface Rendered {
@@ -105,7 +120,7 @@ export function renderTwilioVoice<S = VoiceState>(actions: readonly VoiceAction<
           answerOnBridge: true,
           callerId: options.callerId || undefined,
         };
-        verbs.push(xmlElement('Dial', attributes, action.numbers.map(numberTwiml).join('')));
+        verbs.push(xmlElement('Dial', attributes, action.numbers.map((phone) => numberTwiml(phone, options.screenUrl)).join('')));
         break;
       }
       case 'hangup':
@@ -116,8 +131,12 @@ export function renderTwilioVoice<S = VoiceState>(actions: readonly VoiceAction<
   return { body: xmlResponse(verbs), fallbacks };
 }
 
+/** After the key: an empty answer ends the whisper and bridges the officer; a hang-up leaves the Dial unanswered. */
+export const whisperAnswer = (accepted: boolean) => xmlResponse(accepted ? [] : [xmlElement('Hangup')]);
+
 /** A `<Number>` of a `<Dial>`. */
-export const numberTwiml = (phone: string) => xmlElement('Number', {}, escapeXml(phone));
+export const numberTwiml = (phone: string, screenUrl?: string) =>
+  xmlElement('Number', screenUrl ? { url: screenUrl, method: 'POST' } : {}, escapeXml(phone));
 
 /** The Amazon Polly voice for a language Twilio speaks for us. */
 export const twilioVoiceOf = (lang: Lang) => VOICES[lang === 'en' ? 'en' : 'ru'];

@@ -46,6 +46,7 @@
  * | spooled local SMS     | `LOCALOUTBOX`            | `MSG#<id>` | local mode only: a queued SMS (`sealedTo`, text) until sent or given up on; queued again at start |
  * | journal dead letter   | `DEADLETTERS`            | `JOURNAL#<at>#<intakeHash>` | a journaled report the table can never take: channel, urgent, why; no contents |
  * | urgent voice call     | `VOICECALL#<provider>#<callId>` | `URGENT` | `lang`: the call reached the urgent line, for a final callback that carries no state; expires |
+ * | officer accepted     | `VOICECALL#<provider>#<callId>` | `ACCEPTED` | an officer's leg of the urgent line pressed 1 to take the call (call screening); expires |
  *
  * The pre-departure quiz (shared/store/quiz.ts); no quiz item holds an answer together with a number:
  *
@@ -109,6 +110,7 @@ export const keys = {
   spooledMessage: (id: string): ItemKey => ({ pk: 'LOCALOUTBOX', sk: `MSG#${id}` }),
   journalDeadLetter: (at: string, intakeHash: string): ItemKey => ({ pk: 'DEADLETTERS', sk: `JOURNAL#${at}#${intakeHash}` }),
   urgentVoiceCall: (provider: string, callId: string): ItemKey => ({ pk: `VOICECALL#${provider}#${callId}`, sk: 'URGENT' }),
+  officerAccepted: (provider: string, callId: string): ItemKey => ({ pk: `VOICECALL#${provider}#${callId}`, sk: 'ACCEPTED' }),
   languagePreference: (callerKey: string): ItemKey => ({ pk: `CALLER#${callerKey}`, sk: 'LANG' }),
   ussdSession: (callerKey: string, session: string): ItemKey => ({ pk: `CALLER#${callerKey}`, sk: `USSD#${session}` }),
   sampleMarker: (): ItemKey => ({ pk: 'META', sk: 'SAMPLE' }),

@@ -26,4 +26,14 @@ export class UrgentCallRepository {
     const lang: unknown = Item?.lang;
     return isLive(Item as { expiresAt?: number } | undefined, nowMs) && isLang(lang) ? lang : undefined;
   }
+
+  /** An officer's leg (its own call id) pressed 1 to take an urgent call: only this counts as answered. */
+  async recordAccepted(provider: string, officerCallId: string, expiresAt: number): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.officerAccepted(provider, officerCallId), expiresAt } }));
+  }
+
+  async accepted(provider: string, officerCallId: string, nowMs: number): Promise<boolean> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.officerAccepted(provider, officerCallId) }));
+    return isLive(Item as { expiresAt?: number } | undefined, nowMs);
+  }
 }

@@ -197,3 +197,29 @@ export async function answerBridge(
   deps.log.info('bridge call answered; dialling the reporter', { reference: bridge.reference, callId, requestId });
   return { kind: 'dial', number, reference: bridge.reference };
 }
+
+/** How long an officer's pressed 1 is kept: past any Dial's end, after which it is never asked for again. */
+const ACCEPTANCE_MEMORY_SECONDS = 2 * 3600;
+
+/** The whisper's answer: an officer's leg that pressed the accept key is recorded as having taken the call. */
+export async function screenOfficer(deps: ChannelServices, provider: VoiceProvider, officerCallId: string, digits: string | undefined, acceptKey: string): Promise<boolean> {
+  if (digits !== acceptKey) {
+    deps.log.info('urgent call not accepted by the officer leg', { provider, officerCallId, pressed: digits !== undefined });
+    return false;
+  }
+  await deps.urgentCalls.recordAccepted(provider, officerCallId, Math.floor(deps.now() / 1000) + ACCEPTANCE_MEMORY_SECONDS);
+  deps.log.info('urgent call accepted by an officer', { provider, officerCallId });
+  return true;
+}
+
+/**
+ * Whether a Dial of the urgent line was answered: only if the officer's leg pressed the accept key (a voicemail or
+ * an unanswered whisper "completes" a Dial too). An unreadable record counts as no answer: the next level rings.
+ */
+export async function screenedDial(deps: ChannelServices, provider: VoiceProvider, officerCallId: string | undefined): Promise<boolean> {
+  if (!officerCallId) return false;
+  return deps.urgentCalls.accepted(provider, officerCallId, deps.now()).catch((error: unknown) => {
+    deps.log.error('officer acceptance not read; ringing on', { provider, officerCallId, error });
+    return false;
+  });
+}
