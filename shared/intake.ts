@@ -62,11 +62,6 @@ export interface SubmitOptions {
    * says so, and the reporter need not send it again).
    */
   reachableBySms: boolean;
-  /**
-   * The channel answers "try again later" and the provider retries (an SMS while the store is down): a retry that
-   * stores the report gives its reference, so the replay texts it only if it stores the report itself.
-   */
-  answeredByRetry?: boolean;
 }
 
 export async function submitReport(
@@ -113,13 +108,7 @@ export async function submitReport(
   } catch (error) {
     deps.log.error('report not stored; journaling it', { channel: draft.channel, error });
     const sealedReporterNumber = options.reachableBySms ? await sealForReplay(deps, reporterPhone) : undefined;
-    const entry = {
-      idempotencyKey,
-      report: draft,
-      sealedCallbackNumber,
-      ...(sealedReporterNumber ? { sealedReporterNumber } : {}),
-      ...(options.answeredByRetry ? { answeredByRetry: true } : {}),
-    };
+    const entry = { idempotencyKey, report: draft, sealedCallbackNumber, ...(sealedReporterNumber ? { sealedReporterNumber } : {}) };
     const journaled = await deps.journal.append(entry).then(
       () => true,
       (journalError: unknown) => {
@@ -210,16 +199,15 @@ export const JOURNAL_DEAD_LETTER_MESSAGE = 'journal entry dead-lettered';
 
 /**
  * After a replay: start the escalations of the urgent reports it stored (idempotent for those already started),
- * and text each reporter who was told "your reference will arrive by SMS" the reference. A report stored before
- * the replay (only its identifiers failed) is texted too, on every channel: its receipt is sent once whoever sends
- * it (`receiptKey`). Only an entry the provider's retry answers (`answeredByRetry`: an SMS while the store was
- * down), found stored, is not: that retry's answer gave the reference.
+ * and text each reporter who was told "your reference will arrive by SMS" the reference. A USSD or voice report
+ * stored before the replay (only its identifiers failed) is texted too: its receipt is sent once whoever sends it
+ * (`receiptKey`). An SMS report stored before it was stored by the provider's retry, whose answer gave the reference.
  */
 export async function afterReplay(deps: IntakeDeps, result: ReplayResult): Promise<void> {
-  for (const { report, created, sealedReporterNumber, answeredByRetry } of result.replayed) {
+  for (const { report, created, sealedReporterNumber } of result.replayed) {
     if (created) metrics.countReport(report.channel, report.urgency.urgent);
     await handOver(deps, report, created);
-    if (sealedReporterNumber && (created || !answeredByRetry)) await confirmReplayed(deps, sealedReporterNumber, report);
+    if (sealedReporterNumber && (created || report.channel !== 'sms')) await confirmReplayed(deps, sealedReporterNumber, report);
   }
   for (const { entry, reason } of result.deadLettered) {
     // A fixed message: the operators' alarm matches it (with the journal's dead letter on AWS).

@@ -96,8 +96,6 @@ export interface JournalEntry {
   sealedCallbackNumber?: string;
   /** The reporter's number, sealed: the replay texts them the reference. */
   sealedReporterNumber?: string;
-  /** The provider was asked to retry: a retry that stores the report answers with its reference. */
-  answeredByRetry?: boolean;
 }
 
 /** Where refused reports wait for their replay: a file locally, an encrypted queue on AWS (store/journal*.ts). */

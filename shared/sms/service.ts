@@ -164,8 +164,8 @@ async function keepReport(deps: ChannelServices, sms: InboundSms, callerKey: str
     deps.intake,
     { ...reportFromSms(filed.text, filed.lang, sms.from, deps.cardHash), reporterPhone: sms.from },
     reportKey(callerKey, command, undefined, `${sms.provider}:${sms.providerMessageId}`),
-    // The provider may give up retrying: then the replay texts the reference (a retry that stores it answers it).
-    { confirmBySms: false, reachableBySms: true, answeredByRetry: true },
+    // The provider may give up retrying: then the replay texts the reference.
+    { confirmBySms: false, reachableBySms: true },
   ).catch((error: unknown) => deps.log.error('sms report not kept', { provider: sms.provider, callerKey, error }));
 }
 

@@ -18,14 +18,12 @@ export const journalEntrySchema = z.object({
   sealedCallbackNumber: z.string().optional(),
   /** The reporter's number, sealed, so that the replay can text the reference (only when it can take an SMS). */
   sealedReporterNumber: z.string().optional(),
-  /** The provider was asked to retry, and a retry that stores the report answers with its reference. */
-  answeredByRetry: z.boolean().optional(),
 });
 
 
 export interface ReplayResult {
   /** Stored now, or found stored already (`created: false`: the failed call had written it after all). */
-  replayed: { idempotencyKey: string; report: Report; created: boolean; sealedReporterNumber?: string; answeredByRetry?: boolean }[];
+  replayed: { idempotencyKey: string; report: Report; created: boolean; sealedReporterNumber?: string }[];
   /** Still failing: keep them for the next replay. */
   failed: JournalEntry[];
   /** Refused for what they are (no retry can store them): for the dead letter, with why. */
@@ -50,8 +48,7 @@ export async function replayJournal(entries: readonly JournalEntry[], repo: Repo
       const { report, created } = await repo.create(entry.report, entry.idempotencyKey, entry.sealedCallbackNumber);
       await repo.recordIdentifiers(report);
       await repo.finishIntake(entry.idempotencyKey);
-      const { sealedReporterNumber, answeredByRetry } = entry;
-      result.replayed.push({ idempotencyKey: entry.idempotencyKey, report, created, sealedReporterNumber, ...(answeredByRetry ? { answeredByRetry } : {}) });
+      result.replayed.push({ idempotencyKey: entry.idempotencyKey, report, created, sealedReporterNumber: entry.sealedReporterNumber });
     } catch (error) {
       if (isNeverStorable(error)) result.deadLettered.push({ entry, reason: `${(error as Error).name}: ${(error as Error).message}` });
       else result.failed.push(entry);
