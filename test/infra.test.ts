@@ -594,6 +594,7 @@ describe('HotlineStack: HTTP API', () => {
       'POST /voice/africastalking/studio',
       'POST /voice/twilio',
       'POST /voice/twilio/studio',
+      'POST /voice/twilio/whisper',
       'GET /recordings/{reference}',
     ].sort());
     expect(routeKeys.filter((key) => /^\/dev/.test(key.split(' ')[1]!))).toEqual([]);
@@ -714,6 +715,8 @@ describe('HotlineStack: HTTP API', () => {
     for (const route of [...USSD_ROUTES, ...SMS_ROUTES, ...VOICE_ROUTES].filter((r) => r.method === 'POST')) {
       // The Twilio status callback is set per message by the sender; it needs no console setting.
       if (route.path === '/sms/twilio/status') continue;
+      // The whisper is named in the urgent Dial's TwiML (<Number url>); it needs no console setting either.
+      if (route.path === '/voice/twilio/whisper') continue;
       expect(urls.some((text) => text.includes(`"${route.path}"`) || text.includes(`"${route.path}?token="`)), route.path).toBe(true);
     }
     expect(JSON.stringify(outputs.RegistryImportCommand)).toContain('npm run registry:import -- registry.csv');
@@ -1312,6 +1315,7 @@ describe('HotlineStack: cdk-nag AwsSolutions', () => {
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--voice--twilio/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--voice--africastalking--studio/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/POST--voice--twilio--studio/Resource',
+      'AwsSolutions-APIG4 SafeJobHotline/Api/POST--voice--twilio--whisper/Resource',
       'AwsSolutions-APIG4 SafeJobHotline/Api/GET--audio--{proxy+}/Resource',
       'AwsSolutions-S1 SafeJobHotline/PromptAudioBucket/Resource',
       ...['Voice', 'Console'].map((name) => `AwsSolutions-IAM5[Resource::<${at('PromptAudioBucket').id}.Arn>/studio/*] SafeJobHotline/${name}FunctionRole/DefaultPolicy/Resource`),

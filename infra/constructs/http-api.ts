@@ -67,6 +67,7 @@ export const VOICE_ROUTES = [
   { method: HttpMethod.POST, path: '/voice/twilio', throttle: 'caller' },
   { method: HttpMethod.POST, path: '/voice/africastalking/studio', throttle: 'caller' },
   { method: HttpMethod.POST, path: '/voice/twilio/studio', throttle: 'caller' },
+  { method: HttpMethod.POST, path: '/voice/twilio/whisper', throttle: 'caller' },
   // Every callback of every call fetches its recordings (the providers cache them only briefly).
   { method: HttpMethod.GET, path: '/audio/{proxy+}', throttle: 'report' },
   /** An officer's short-lived signed link to a caller's recording (shared/recording-links.ts): officers' pace. */
