@@ -93,8 +93,10 @@ export interface UssdInputRequest {
 /**
  * One step of a session whose path is kept in the store: one read (the path with the caller's language), the
  * same step as above, one write (the path for the next input, or the session gone with its last screen). The
- * path is written only once the step has its screen, and the screen shown only if the write succeeded: a
- * failure of either gets the polite last screen and leaves no half-stored session.
+ * path is written only once the step has its screen, and a next screen shown only if the write succeeded: a
+ * failure of either gets the polite last screen and leaves no half-stored session. When the store cannot be
+ * read, the container's own copy of the path serves (UssdSessionRepository), so that a report's last answer
+ * is still journaled while the store is down.
  */
 export async function answerUssdInput(deps: ChannelServices, request: UssdInputRequest): Promise<UssdReply> {
   const callerKey = deps.callerKey(request.phone);
@@ -123,7 +125,9 @@ export async function answerUssdInput(deps: ChannelServices, request: UssdInputR
       return false;
     },
   );
-  return saved ? reply : unavailableReply(state.language?.lang);
+  // A last screen is shown even when the session could not be deleted (it expires; a repeat of the answer finds
+  // the same report): it may say that a report was journaled. A next screen needs its path stored.
+  return saved || reply.end ? reply : unavailableReply(state.language?.lang);
 }
 
 type UssdTurnRequest = UssdSessionRequest & {
