@@ -39,8 +39,8 @@ async function kannelUssd(hotline: Hotline, from: string, id: string, op: 1 | 18
   return { status: response.status, body: await response.text(), meta: response.headers.get('x-kannel-meta-data') };
 }
 
-// Language 3 (English), 2 (report), the rest of the report flow, 1 (send).
-const ANSWERS = ['3', '2', '1', '3', '@down_kannel_scam', '2', '1'];
+// Language 3 (English), 2 (report), the rest of the report flow (no call-back, no sharing), 1 (send).
+const ANSWERS = ['3', '2', '1', '3', '@down_kannel_scam', '2', '2', '1'];
 
 describe('a Kannel USSD report whose last answer arrives while the store is down', () => {
   it('is journaled from the path the container kept, answered in English, and replayed into exactly one report', async () => {
@@ -54,7 +54,7 @@ describe('a Kannel USSD report whose last answer arrives while the store is down
     const final = await kannelUssd(hotline, phone, `down-k-${ANSWERS.length}`, 18, '1');
     // Kannel repeats the message: still one report.
     const retry = await kannelUssd(hotline, phone, `down-k-${ANSWERS.length}`, 18, '1');
-    expect(final).toMatchObject({ status: 200, body: t('en', 'report.failed'), meta: '?smpp?ussd_service_op=17&its_session_info=%2A%01' });
+    expect(final).toMatchObject({ status: 200, body: t('en', 'report.kept'), meta: '?smpp?ussd_service_op=17&its_session_info=%2A%01' });
     expect(retry).toEqual(final);
     const journaled = await hotline.deps.journalFile.entries();
     expect(journaled.length).toBeGreaterThanOrEqual(1);
@@ -67,6 +67,12 @@ describe('a Kannel USSD report whose last answer arrives while the store is down
     const reports = await storedReports(store.client, hotline.tableName);
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({ reporterKey: hotline.deps.callerKey(phone), channel: 'ussd', lang: 'en' });
+
+    // The reference by SMS, once, sent by the replay that stored it.
+    await hotline.deps.localQueue.drain();
+    const texts = (await hotline.deps.localOutbox.list(hotline.deps.messages)).filter((m) => m.to === phone);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]!.text).toContain(reports[0]!.reference);
   });
 
   it('an answer to a session this container never saw, while the store is down: the polite last screen, nothing journaled', async () => {

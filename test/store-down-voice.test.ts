@@ -68,7 +68,7 @@ describe.each(cases)('a $provider voice message whose recording arrives while th
     expect(answer.status).toBe(200);
     expect(retry.status).toBe(200);
     const spoken = await answer.text();
-    expect(spoken).toContain(PROMPTS.en['voice.report.failed']!.split('.')[0]);
+    expect(spoken).toContain(PROMPTS.en['voice.report.kept']!);
     const journaled = await hotline.deps.journalFile.entries();
     expect(journaled.length).toBeGreaterThanOrEqual(1);
     expect(journaled[0]!.report).toMatchObject({ channel: 'voice', lang: 'en' });
@@ -82,5 +82,11 @@ describe.each(cases)('a $provider voice message whose recording arrives while th
     const reports = await storedReports(store.client, hotline.tableName);
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({ reporterKey: hotline.deps.callerKey(phone), channel: 'voice', lang: 'en' });
+
+    // The reference by SMS, once, sent by the replay that stored it.
+    await hotline.deps.localQueue.drain();
+    const texts = (await hotline.deps.localOutbox.list(hotline.deps.messages)).filter((m) => m.to === phone);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]!.text).toContain(reports[0]!.reference);
   });
 });
