@@ -95,8 +95,12 @@ export async function submitReport(
     reporterKey,
     ...(heldFor ? { escalationHeld: { reason: 'reporter_limit', case: heldFor } } : {}),
   };
+  // Set once the report itself is stored: a later step that fails (its identifier links) is journaled for the replay
+  // to finish, but the reporter is told the reference now, since it exists.
+  let stored: { report: Report; created: boolean } | undefined;
   try {
-    const { report, created } = await deps.reports.create(draft, idempotencyKey, sealedCallbackNumber);
+    stored = await deps.reports.create(draft, idempotencyKey, sealedCallbackNumber);
+    const { report, created } = stored;
     await deps.reports.recordIdentifiers(report);
     // Left over, it only makes the replay write the same report again.
     await deps.reports.finishIntake(idempotencyKey).catch((error: unknown) => deps.log.warn('intake not marked finished', { error }));
@@ -106,9 +110,17 @@ export async function submitReport(
     if (created && options.confirmBySms) await confirmBySms(deps, reporterPhone, report);
     return { saved: true, report, created };
   } catch (error) {
-    deps.log.error('report not stored; journaling it', { channel: draft.channel, error });
-    const sealedReporterNumber = options.reachableBySms ? await sealForReplay(deps, reporterPhone) : undefined;
+    deps.log.error(stored ? 'report stored, its links not; journaling it' : 'report not stored; journaling it', { channel: draft.channel, error });
+    const sealedReporterNumber = options.reachableBySms && !stored ? await sealForReplay(deps, reporterPhone) : undefined;
     const entry = { idempotencyKey, report: draft, sealedCallbackNumber, ...(sealedReporterNumber ? { sealedReporterNumber } : {}) };
+    if (stored) {
+      await deps.journal.append(entry).catch((journalError: unknown) =>
+        // Its unfinished mark stays: the scheduled repair (repairUnfinishedIntakes) completes it then.
+        deps.log.error('report stored, its links not journaled', { reference: stored?.report.reference, error: journalError }),
+      );
+      if (stored.created && options.confirmBySms) await confirmBySms(deps, reporterPhone, stored.report);
+      return { saved: true, ...stored };
+    }
     const journaled = await deps.journal.append(entry).then(
       () => true,
       (journalError: unknown) => {

@@ -244,6 +244,42 @@ describe('a story by SMS, without a keyword', () => {
 });
 
 describe('nothing lost', () => {
+  it('a report stored whose identifier links fail: the reference at once, the links by the replay, one receipt', async () => {
+    const hotline = testHotline(store);
+    let failing = true;
+    hotline.deps.db.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { Item?: { pk?: string }; Key?: { pk?: string }; TransactItems?: unknown };
+        const pk = input.Item?.pk ?? input.Key?.pk ?? '';
+        if (failing && pk.startsWith('IDENT#')) throw new ProvisionedThroughputExceededException({ message: 'injected', $metadata: {} });
+        return next(args);
+      },
+      { step: 'initialize', name: 'failIdentifierWrites' },
+    );
+    const phone = '+992900000502';
+    const dial = ussd(hotline, 'links-1', phone);
+    for (let n = 0; n < FLOW.length; n++) await dial(path(n));
+    const last = await dial(path(FLOW.length));
+    const ussdRef = /^END Report ([2-9A-Z]{6}) received\./.exec(last)?.[1];
+    expect(ussdRef, last).toBeDefined();
+    const smsAnswer = await sms(hotline, phone, 'REPORT they took my passport, @boss_links', 'links-sms');
+    expect(smsAnswer.status).toBe(200);
+    const smsRef = (await sent(hotline, phone)).map((text) => /report ([2-9A-Z]{6}) received/.exec(text)?.[1]).find((ref) => ref && ref !== ussdRef);
+    expect(smsRef).toBeDefined();
+    expect(await hotline.deps.journalFile.entries()).toHaveLength(2);
+
+    failing = false;
+    expect(await hotline.deps.reports.getIdentifier('handle', 'boss_links')).toBeUndefined();
+    await replayLocalJournal(hotline.deps);
+    expect(await hotline.deps.journalFile.entries()).toEqual([]);
+    expect((await hotline.deps.reports.getIdentifier('handle', 'uk_jobs_visa'))?.references).toContain(ussdRef);
+    expect(await hotline.deps.reports.getIdentifier('handle', 'boss_links')).toMatchObject({ reporters: 1, references: [smsRef] });
+    // Each reference reached the reporter once: nothing more from the replay.
+    const texts = await sent(hotline, phone);
+    for (const ref of [ussdRef, smsRef]) expect(texts.filter((text) => text.includes(`${ref}`)), texts.join('\n')).toHaveLength(1);
+    expect(await hotline.deps.reports.listByReporter(hotline.deps.callerKey(phone), 10)).toHaveLength(2);
+  });
+
   it('journals a report the table refuses, tells the caller plainly, and stores it exactly once on replay', async () => {
     const hotline = testHotline(store);
     let failing = true;
