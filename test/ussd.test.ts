@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PROMPTS, type Lang } from '../shared/domain/prompts';
+import { PROMPTS, t, type Lang } from '../shared/domain/prompts';
 import { fitsScreen } from '../shared/domain/screen';
 import { chosenLanguage, reportFromAnswers, sessionStartLanguage, ussdStep, type UssdData } from '../shared/domain/ussd';
 import { sampleUssdData } from './support/registry';
@@ -233,6 +233,11 @@ describe('My reports', () => {
       'Report K7QX3M, 2026-11-20: an officer is on it. An officer is handling your report. If you agreed, they may call you back.\n0. Back',
     );
     expect(step(['3'], 'en', { ...data, myReports: [] }).reply.text).toBe('There are no reports from this number.\n0. Back');
+  });
+
+  it('says the service is unavailable when the reports cannot be read, never a blank screen', () => {
+    const unreadable = { ...data, myReports: null };
+    expect(step(['3'], 'en', unreadable)).toMatchObject({ reply: { text: `${t('en', 'common.unavailable')}\n0. Back` }, needs: [] });
   });
 });
 

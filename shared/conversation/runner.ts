@@ -227,7 +227,7 @@ async function lookUp(
         case 'myReports':
           found.myReports = await deps.reports
             .listByReporter(turn.caller.key, MY_REPORTS_SHOWN)
-            .catch(soft('my reports lookup failed', undefined, { callerKey: turn.caller.key }));
+            .catch(soft('my reports lookup failed', null, { callerKey: turn.caller.key }));
           return;
         case 'report':
           reports.set(need.reference, (await deps.reports.getByReference(need.reference).catch(soft('report lookup failed', undefined))) ?? null);

@@ -64,7 +64,8 @@ export interface ConversationData {
    */
   reported: ReadonlyMap<string, ReportedSummary | null>;
   /** The caller's own reports, newest first, once looked up. */
-  myReports?: readonly Report[];
+  /** null: they could not be read (the caller is told the service is unavailable, never shown a blank screen). */
+  myReports?: readonly Report[] | null;
   /** Reports looked up by reference; null: no such reference. */
   reports?: ReadonlyMap<string, Report | null>;
   /** The on-call numbers, level by level, once looked up (empty when nobody can be rung). */

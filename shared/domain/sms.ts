@@ -346,7 +346,7 @@ export function smsStep(request: SmsRequest): SmsStep {
   if (identifier && !data.reported.has(identifierKey(identifier))) needs.push({ type: 'identifier', identifier });
   const reference = command.name === 'status' || command.name === 'share' ? normaliseReference(command.argument) : undefined;
   if (reference && !data.reports?.has(reference)) needs.push({ type: 'report', reference });
-  if (command.name === 'share' && !reference && !data.myReports) needs.push({ type: 'myReports' });
+  if (command.name === 'share' && !reference && data.myReports === undefined) needs.push({ type: 'myReports' });
   if ((command.name === 'stop' || command.name === 'start') && data.subscription === undefined) needs.push({ type: 'subscription' });
   if (command.name === 'report' && command.argument.trim() && !data.submitted) {
     effects.push({ type: 'submitReport', text: command.argument, lang });

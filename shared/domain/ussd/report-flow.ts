@@ -89,10 +89,11 @@ export function reportView(walk: Walk, screen: Screen, ctx: Context): View {
       return { kind: 'end', text: t(lang, 'report.cancelled') };
     case 'myReports': {
       const reports = ctx.data.myReports;
-      if (!reports) {
+      if (reports === undefined) {
         ctx.needs.push({ type: 'myReports' });
         return { kind: 'text', text: '', options: [] };
       }
+      if (reports === null) return { kind: 'text', text: t(lang, 'common.unavailable'), options: [] };
       if (reports.length === 0) return { kind: 'text', text: t(lang, 'myReports.none'), options: [] };
       return {
         kind: 'menu',
