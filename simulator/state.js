@@ -54,7 +54,7 @@
  * What the voice line waits for: keys, the caller's message, officers ringing, or an officer talking.
  * @typedef {{kind: 'keys', url: string, numDigits: number, finishOnKey: string, timeout: number}} KeysWait
  * @typedef {{kind: 'record', url: string, maxLength: number, finishOnKey: string, mic: Microphone | null}} RecordWait
- * @typedef {{kind: 'dial', numbers: string[], action: string | null, startedAt: number}} DialWait
+ * @typedef {{kind: 'dial', numbers: string[], action: string | null, whisper: string | null, startedAt: number}} DialWait
  * @typedef {{kind: 'connected', action: string | null}} ConnectedWait
  * @typedef {KeysWait | RecordWait | DialWait | ConnectedWait} Wait
  */
@@ -75,7 +75,8 @@
  * @property {string} keys
  * @property {Wait | null} wait
  * @property {{url: string, path: string, seconds: number} | null} recording The caller's message once recorded.
- * @property {{number: string, startedAt: number} | null} officer An officer who answered.
+ * @property {{number: string, startedAt: number, legSid?: string} | null} officer An officer who answered (on Twilio, the
+ *   CallSid of their leg, under which the hotline recorded that they pressed 1 to accept).
  * @property {string[]} heard What the caller heard since they last did something, for the handset's display.
  * @property {boolean} busy
  * @property {number} clock

@@ -531,7 +531,9 @@ function ringOfficers(call, verb) {
   const numbers = twilio
     ? [...verb.getElementsByTagName('Number')].map((n) => (n.textContent ?? '').trim()).concat(verb.children.length ? [] : [(verb.textContent ?? '').trim()]).filter(Boolean)
     : (verb.getAttribute('phoneNumbers') ?? '').split(',').map((n) => n.trim()).filter(Boolean);
-  call.wait = { kind: 'dial', numbers, action: twilio ? verb.getAttribute('action') : null, startedAt: Date.now() };
+  // Twilio's call screening: each officer's leg first runs the <Number url> (the whisper) before it is bridged.
+  const whisper = twilio ? verb.getElementsByTagName('Number')[0]?.getAttribute('url') ?? null : null;
+  call.wait = { kind: 'dial', numbers, action: twilio ? verb.getAttribute('action') : null, whisper, startedAt: Date.now() };
   const callerId = verb.getAttribute('callerId');
   const ring = verb.getAttribute('timeout');
   const here = numbers.some((n) => samePhone(n, state.officerNumber)) ? ' (one is the officer’s phone on this page)' : '';
@@ -544,12 +546,37 @@ function ringOfficers(call, verb) {
   renderVoiceActions(call);
 }
 
+/**
+ * The officer's leg of a screened Twilio Dial: the whisper asks for a key, and the officer presses 1 to accept, as
+ * Twilio runs it on the officer's phone. Returns the leg's CallSid, under which the hotline records the acceptance.
+ * @param {Call} call
+ * @param {string} whisperUrl
+ * @param {string} officerNumber
+ */
+async function officerAccepts(call, whisperUrl, officerNumber) {
+  const legSid = ids.twilioCall();
+  const leg = twilioVoiceFields(call, { CallSid: legSid, Direction: 'outbound-api', From: call.to, To: officerNumber, Called: officerNumber, Caller: call.to });
+  const ask = localTarget(whisperUrl);
+  if (!ask) return legSid;
+  const twiml = await (await postForm(ask.path, leg, await twilioSignature(ask.path, leg))).text();
+  const gather = new DOMParser().parseFromString(twiml, 'text/xml').getElementsByTagName('Gather')[0];
+  const accept = localTarget(gather?.getAttribute('action') ?? '');
+  if (accept) {
+    const pressed = { ...leg, Digits: '1' };
+    await postForm(accept.path, pressed, await twilioSignature(accept.path, pressed));
+    logItem('caller', 'Officer', `${officerNumber} hears "urgent hotline call" and presses 1 to accept.`);
+  }
+  return legSid;
+}
+
 /** An officer picks up: the caller and the officer talk (the simulator carries no audio). @param {Call} call */
-function officerAnswers(call) {
+async function officerAnswers(call) {
   const wait = call.wait;
   if (wait?.kind !== 'dial') return;
   callerActs(call);
-  const officer = { number: wait.numbers[0] ?? '', startedAt: Date.now() };
+  const number = wait.numbers[0] ?? '';
+  const legSid = wait.whisper ? await officerAccepts(call, wait.whisper, number) : undefined;
+  const officer = { number, startedAt: Date.now(), ...(legSid ? { legSid } : {}) };
   call.officer = officer;
   call.wait = { kind: 'connected', action: wait.action };
   logItem('caller', 'Officer answers', `${officer.number} picks up and talks with the caller (no audio in the simulator).`);
@@ -568,7 +595,7 @@ function dialFields(call, status, extra = {}) {
   return twilioVoiceFields(call, {
     ...extra,
     DialCallStatus: status,
-    DialCallSid: ids.twilioCall(),
+    DialCallSid: call.officer?.legSid ?? ids.twilioCall(),
     ...(status === 'completed' ? { DialCallDuration: String(duration) } : {}),
   });
 }

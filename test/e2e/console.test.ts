@@ -91,7 +91,7 @@ describe('the console, officer to partner and back', () => {
   let officer: Page;
 
   it('a report made by USSD is in the officer queue, urgent, and its page went out by SMS', async () => {
-    const end = await ussd(['3', '2', '3', '2', '3000', '1', '@uk_jobs_visa', '1', '1']);
+    const end = await ussd(['3', '2', '3', '2', '3000', '1', '@uk_jobs_visa', '1', '2', '1']); // call back: yes; share: not yet
     reference = new RegExp(`[${REFERENCE_ALPHABET}]{${REFERENCE_LENGTH}}`).exec(end.replace(/^END /, ''))![0];
     expect(end).toMatch(/^END /);
     expect((await outboxTo(OFFICER_PHONE)).some((text) => text.includes(reference) && text.includes('ACK'))).toBe(true);

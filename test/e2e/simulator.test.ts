@@ -182,7 +182,8 @@ describe('the phone simulator in chromium', () => {
     await send(page, '300');
     await choose(page, 'USD (dollars)');
     await choose(page, 'Skip');
-    await choose(page, 'No');
+    await choose(page, 'No'); // call back
+    await choose(page, 'No'); // share with the police and partners
     expect(await screenText(page)).toMatch(/^Send this report\?/);
     const last = await choose(page, 'Send');
     expect(last).toMatch(new RegExp(`^Report ${REFERENCE.source} received\\.`));
@@ -204,7 +205,8 @@ describe('the phone simulator in chromium', () => {
     await send(page, '300');
     await choose(page, 'USD (dollars)');
     await choose(page, 'Skip');
-    await choose(page, 'No');
+    await choose(page, 'No'); // call back
+    await choose(page, 'No'); // share with the police and partners
     const reference = REFERENCE.exec(await choose(page, 'Send'))![0];
     const officer = thread(page, 'officer');
     await officer.locator('.sms.in').filter({ hasText: reference }).first().waitFor();
@@ -443,7 +445,8 @@ describe('the voice line in chromium', () => {
     await pressInCall(page, '3'); // English
     await pressInCall(page, '3'); // report a fraud
     expect(await heard(page)).toContain('May an officer call you back on this number?');
-    await pressInCall(page, '1', ['record']);
+    await pressInCall(page, '1'); // call back
+    await pressInCall(page, '2', ['record']); // share: no
     expect(await heard(page)).toContain('After the beep, tell us what happened');
     await page.getByRole('button', { name: 'Submit a sample recording' }).click();
     await voicePhase(page, 'ended'); // Twilio's <Hangup/> after the reference
@@ -553,7 +556,8 @@ describe('the voice line in chromium', () => {
     await voicePhase(page, 'keys');
     await pressInCall(page, '3');
     await pressInCall(page, '3');
-    await pressInCall(page, '2', ['record']);
+    await pressInCall(page, '2'); // call back
+    await pressInCall(page, '2', ['record']); // share: no
     await page.getByRole('button', { name: 'Record from the microphone' }).click();
     await page.getByRole('button', { name: 'Stop and send (#)' }).waitFor();
     await page.waitForTimeout(1200);
@@ -573,7 +577,8 @@ describe('the voice line in chromium', () => {
     await callHotline(page, 'twilio');
     await pressInCall(page, '3');
     await pressInCall(page, '3');
-    await pressInCall(page, '1', ['record']);
+    await pressInCall(page, '1'); // call back
+    await pressInCall(page, '2', ['record']); // share: no
     await page.getByRole('button', { name: 'Record from the microphone' }).click();
     await page.getByRole('button', { name: 'Stop and send (#)' }).waitFor();
     await page.waitForTimeout(1100);
