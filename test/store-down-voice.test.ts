@@ -10,24 +10,18 @@ import { PROMPTS } from '../shared/domain/prompts';
 import { startTestStore, type TestStore } from './support/dynalite';
 import { injectStoreFaults, seeded } from './support/faults';
 import { formBody } from './support/fixtures';
-import { testHotline } from './support/hotline';
-import { createActiveTable } from './support/tables';
+import { hotlineOnNewTable, textsTo } from './support/hotline';
 import { storedReports } from './support/webhooks';
 
 const BASE = 'https://hotline.example.org';
 
 let store: TestStore;
-let tables = 0;
 beforeAll(async () => {
   store = await startTestStore('safejob-store-down-voice');
 });
 afterAll(async () => store.close());
 
-async function hotlineOnFreshTable() {
-  const tableName = `down-voice-${++tables}`;
-  await createActiveTable(store.client, tableName);
-  return { ...testHotline(store, { TABLE_NAME: tableName }), tableName };
-}
+const hotlineOnFreshTable = () => hotlineOnNewTable(store, 'down-voice');
 type Hotline = Awaited<ReturnType<typeof hotlineOnFreshTable>>;
 
 const storeDown = (hotline: Hotline) => injectStoreFaults(hotline.deps.db, { rate: 1, random: seeded(5), lostResponses: false });
@@ -84,9 +78,8 @@ describe.each(cases)('a $provider voice message whose recording arrives while th
     expect(reports[0]).toMatchObject({ reporterKey: hotline.deps.callerKey(phone), channel: 'voice', lang: 'en' });
 
     // The reference by SMS, once, sent by the replay that stored it.
-    await hotline.deps.localQueue.drain();
-    const texts = (await hotline.deps.localOutbox.list(hotline.deps.messages)).filter((m) => m.to === phone);
+    const texts = await textsTo(hotline, phone);
     expect(texts).toHaveLength(1);
-    expect(texts[0]!.text).toContain(reports[0]!.reference);
+    expect(texts[0]).toContain(reports[0]!.reference);
   });
 });

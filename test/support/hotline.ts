@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../../shared/log';
 import type { TestStore } from './dynalite';
+import { createActiveTable } from './tables';
 
 let journals = 0;
 
@@ -27,4 +28,19 @@ export function testHotline(
     log,
   );
   return { deps, app: localApp(deps) };
+}
+
+let freshTables = 0;
+
+/** The local hotline on a new table of the test's dynalite (nothing seeded): for tests that break or count its store. */
+export async function hotlineOnNewTable(store: TestStore, prefix: string, env: Record<string, string> = {}) {
+  const tableName = `${prefix}-${++freshTables}`;
+  await createActiveTable(store.client, tableName);
+  return { ...testHotline(store, { ...env, TABLE_NAME: tableName }), tableName };
+}
+
+/** What the outbox sent to one number, once the local queue has run. */
+export async function textsTo(hotline: { deps: LocalDeps }, phone: string): Promise<string[]> {
+  await hotline.deps.localQueue.drain();
+  return (await hotline.deps.localOutbox.list(hotline.deps.messages)).filter((m) => m.to === phone).map((m) => m.text);
 }
