@@ -5,9 +5,10 @@
  * twice is still sent once). The number is kept sealed (NumberVault), never in clear; the text is the SMS.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { NumberVault, QueuedSms } from '../ports';
 import { collections, keys } from './keys';
+import { queryAll } from './query';
 
 export class LocalOutboxSpool {
   constructor(
@@ -32,21 +33,7 @@ export class LocalOutboxSpool {
    * held died with it (there is one local process): they are lifted, or its messages would wait for them to expire.
    */
   async pending(): Promise<QueuedSms[]> {
-    const { pk, skPrefix } = collections.spooledMessages();
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(this.client, this.tableName, collections.spooledMessages());
     const messages = await Promise.all(
       items.map(async ({ pk: _pk, sk: _sk, sealedTo, ...message }) => {
         await this.liftLease(String(message.id));
