@@ -7,7 +7,7 @@ import { replayLocalJournal } from '../infra/local';
 import { t } from '../shared/domain/prompts';
 import { startTestStore, type TestStore } from './support/dynalite';
 import { injectStoreFaults, seeded } from './support/faults';
-import { hotlineOnNewTable, textsTo } from './support/hotline';
+import { hotlineOnNewTable, replayedTwice, textsTo } from './support/hotline';
 import { ussd, atSms, storedReports } from './support/webhooks';
 
 let store: TestStore;
@@ -45,10 +45,7 @@ describe('a USSD report whose last step arrives while the store is down', () => 
     await replayLocalJournal(hotline.deps); // still down: kept
     expect(await hotline.deps.journalFile.entries()).toHaveLength(2);
     faults.rate = 0;
-    await replayLocalJournal(hotline.deps);
-    await replayLocalJournal(hotline.deps);
-    expect(await hotline.deps.journalFile.entries()).toEqual([]);
-    const reports = await storedReports(store.client, hotline.tableName);
+    const reports = await replayedTwice(hotline, store);
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({ reporterKey: hotline.deps.callerKey(phone), lang: 'en', channel: 'ussd' });
     // The replay texted the reference, once, in the caller's language; the journal held no raw number.

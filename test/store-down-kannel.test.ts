@@ -5,12 +5,10 @@
  * journaled and replayed into exactly one report (docs/kannel.md).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replayLocalJournal } from '../infra/local';
 import { t } from '../shared/domain/prompts';
 import { startTestStore, type TestStore } from './support/dynalite';
 import { injectStoreFaults, seeded } from './support/faults';
-import { hotlineOnNewTable, textsTo } from './support/hotline';
-import { storedReports } from './support/webhooks';
+import { hotlineOnNewTable, replayedTwice, textsTo } from './support/hotline';
 
 const TOKEN = 'kannel-store-down-token-0123456789';
 
@@ -55,10 +53,7 @@ describe('a Kannel USSD report whose last answer arrives while the store is down
     expect(journaled[0]!.report).toMatchObject({ channel: 'ussd', lang: 'en', identifiers: [{ kind: 'handle', value: 'down_kannel_scam' }] });
 
     faults.rate = 0;
-    await replayLocalJournal(hotline.deps);
-    await replayLocalJournal(hotline.deps);
-    expect(await hotline.deps.journalFile.entries()).toEqual([]);
-    const reports = await storedReports(store.client, hotline.tableName);
+    const reports = await replayedTwice(hotline, store);
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({ reporterKey: hotline.deps.callerKey(phone), channel: 'ussd', lang: 'en' });
 

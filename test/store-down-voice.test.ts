@@ -10,8 +10,7 @@ import { PROMPTS } from '../shared/domain/prompts';
 import { startTestStore, type TestStore } from './support/dynalite';
 import { injectStoreFaults, seeded } from './support/faults';
 import { formBody } from './support/fixtures';
-import { hotlineOnNewTable, textsTo } from './support/hotline';
-import { storedReports } from './support/webhooks';
+import { hotlineOnNewTable, replayedTwice, textsTo } from './support/hotline';
 
 const BASE = 'https://hotline.example.org';
 
@@ -70,10 +69,7 @@ describe.each(cases)('a $provider voice message whose recording arrives while th
     await replayLocalJournal(hotline.deps); // still down: kept
     expect((await hotline.deps.journalFile.entries()).length).toBe(journaled.length);
     faults.rate = 0;
-    await replayLocalJournal(hotline.deps);
-    await replayLocalJournal(hotline.deps);
-    expect(await hotline.deps.journalFile.entries()).toEqual([]);
-    const reports = await storedReports(store.client, hotline.tableName);
+    const reports = await replayedTwice(hotline, store);
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({ reporterKey: hotline.deps.callerKey(phone), channel: 'voice', lang: 'en' });
 

@@ -1,10 +1,12 @@
-import { createLocalDeps, localApp, type LocalDeps } from '../../infra/local';
+import { expect } from 'vitest';
+import { createLocalDeps, localApp, replayLocalJournal, type LocalDeps } from '../../infra/local';
 import { loadConfig } from '../../shared/config';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../../shared/log';
 import type { TestStore } from './dynalite';
 import { createActiveTable } from './tables';
+import { storedReports } from './webhooks';
 
 let journals = 0;
 
@@ -43,4 +45,12 @@ export async function hotlineOnNewTable(store: TestStore, prefix: string, env: R
 export async function textsTo(hotline: { deps: LocalDeps }, phone: string): Promise<string[]> {
   await hotline.deps.localQueue.drain();
   return (await hotline.deps.localOutbox.list(hotline.deps.messages)).filter((m) => m.to === phone).map((m) => m.text);
+}
+
+/** The store back: the journal replayed twice (the second finds nothing left) and emptied; the reports then stored. */
+export async function replayedTwice(hotline: { deps: LocalDeps; tableName: string }, store: Pick<TestStore, 'client'>) {
+  await replayLocalJournal(hotline.deps);
+  await replayLocalJournal(hotline.deps);
+  expect(await hotline.deps.journalFile.entries()).toEqual([]);
+  return storedReports(store.client, hotline.tableName);
 }
