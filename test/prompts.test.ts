@@ -62,8 +62,8 @@ describe('every USSD screen', () => {
       const screens = new Map([...reachableScreens(startLang, sampleUssdData(), limits), ...reachableScreens(startLang, data, limits)]);
       expect(screens.size).toBeGreaterThan(20);
       // The quiz is walked to its end: every question, and a result (all answers 1: not passed, topics to revisit).
-      const quizPaths = [...screens.values()].filter((path) => path.length > 0 && /^9\/9 /.test(ussdStep({ path, startLang, limits, data }).reply.text));
-      expect(quizPaths.length, 'the last quiz question').toBeGreaterThan(0);
+      const lastQuestions = [...screens.keys()].filter((text) => /^9\/9 /.test(text));
+      expect(lastQuestions.length, 'the last quiz question').toBeGreaterThan(0);
       const results = [...screens.keys()].filter((text) => text.includes(startLang ? t(startLang, 'quiz.retry') : '\u0000'));
       // Under Kannel's shorter pages the walk (which stops at a screen it has seen) does not reach the Russian result;
       // the screens it reaches are still measured.
