@@ -90,8 +90,9 @@ describe('importing into the registry', () => {
   });
 
   it('loads a registry larger than one query page', async () => {
-    const padding = 'x'.repeat(600);
-    const many = Array.from({ length: 2_000 }, (_, i) => ({
+    // A query page is at most 1 MB: 24 entries of 50 KB fill more than one, in few writes.
+    const padding = 'x'.repeat(50_000);
+    const many = Array.from({ length: 24 }, (_, i) => ({
       ...sample[0]!,
       id: `L:MANY${i}`,
       licenceNumber: `MANY-${i}`,
