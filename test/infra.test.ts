@@ -19,7 +19,8 @@ import { ESCALATION_METRIC, ESCALATION_SWEEP_RATE } from '../infra/constructs/es
 import { TABLE_ACTIONS } from '../infra/constructs/function';
 import { ALL_FAMILIES, leadingKeys, TABLE_ACCESS } from '../infra/constructs/table-access';
 import { ROUTE_THROTTLES, SMS_ROUTES, USSD_ROUTES, VOICE_ROUTES } from '../infra/constructs/http-api';
-import { BROADCAST_RESERVED, USSD_DEFAULT_RESERVED } from '../infra/constructs/concurrency';
+import { BROADCAST_RESERVED, broadcastReservation, USSD_DEFAULT_RESERVED, ussdReservation } from '../infra/constructs/concurrency';
+import type { HotlineContext } from '../infra/context';
 import { UNFINISHED_REPAIR_EVENT } from '../shared/intake';
 import { JOURNAL_MAX_RECEIVES } from '../infra/constructs/intake-journal';
 import { NUMBER_VAULT_ENCRYPTION_CONTEXT } from '../infra/constructs/number-vault';
@@ -1224,24 +1225,26 @@ describe('HotlineStack: deploy-time context', () => {
   });
 
   it('reserves concurrency for USSD and the broadcast only where the account can spare it (lambdaConcurrencyLimit), or as told', () => {
-    const reserved = (context: Record<string, unknown>) => {
-      const t = synthWith(context);
-      return { ussd: functionNamed(t, 'UssdFunction').ReservedConcurrentExecutions, broadcast: functionNamed(t, 'BroadcastFunction').ReservedConcurrentExecutions };
-    };
+    // The arithmetic, on the context as contextOf reads it; then one stack that reserves both, and one refused.
+    const reserved = (context: HotlineContext) => ({ ussd: ussdReservation(context), broadcast: broadcastReservation(context) });
     // No limit given: a new account may have 10, which can spare nothing.
     expect(reserved({})).toEqual({ ussd: undefined, broadcast: undefined });
     // An account of 10 (or 100) keeps all of it unreserved: nothing reserved, and the stack deploys.
-    expect(reserved({ lambdaConcurrencyLimit: '10' })).toEqual({ ussd: undefined, broadcast: undefined });
-    expect(reserved({ lambdaConcurrencyLimit: '100' })).toEqual({ ussd: undefined, broadcast: undefined });
-    expect(reserved({ lambdaConcurrencyLimit: '101' })).toEqual({ ussd: undefined, broadcast: BROADCAST_RESERVED });
-    expect(reserved({ lambdaConcurrencyLimit: '1000' })).toEqual({ ussd: USSD_DEFAULT_RESERVED, broadcast: BROADCAST_RESERVED });
+    expect(reserved({ lambdaConcurrencyLimit: 10 })).toEqual({ ussd: undefined, broadcast: undefined });
+    expect(reserved({ lambdaConcurrencyLimit: 100 })).toEqual({ ussd: undefined, broadcast: undefined });
+    expect(reserved({ lambdaConcurrencyLimit: 101 })).toEqual({ ussd: undefined, broadcast: BROADCAST_RESERVED });
+    expect(reserved({ lambdaConcurrencyLimit: 1000 })).toEqual({ ussd: USSD_DEFAULT_RESERVED, broadcast: BROADCAST_RESERVED });
     // 150 keeps 100 unreserved, 1 for the broadcast: 49 left, less than the default.
-    expect(reserved({ lambdaConcurrencyLimit: '150' }).ussd).toBeUndefined();
-    expect(reserved({ lambdaConcurrencyLimit: '151' }).ussd).toBe(USSD_DEFAULT_RESERVED);
-    expect(reserved({ lambdaConcurrencyLimit: '1000', ussdReservedConcurrency: '20' }).ussd).toBe(20);
-    expect(reserved({ lambdaConcurrencyLimit: '1000', ussdReservedConcurrency: '0' }).ussd).toBeUndefined();
+    expect(reserved({ lambdaConcurrencyLimit: 150 }).ussd).toBeUndefined();
+    expect(reserved({ lambdaConcurrencyLimit: 151 }).ussd).toBe(USSD_DEFAULT_RESERVED);
+    expect(reserved({ lambdaConcurrencyLimit: 1000, ussdReservedConcurrency: 20 }).ussd).toBe(20);
+    expect(reserved({ lambdaConcurrencyLimit: 1000, ussdReservedConcurrency: 0 }).ussd).toBeUndefined();
+    expect(() => reserved({ lambdaConcurrencyLimit: 10, ussdReservedConcurrency: 1 })).toThrow(/can spare \(0\)/);
+
+    const t = synthWith({ lambdaConcurrencyLimit: '1000' });
+    expect(functionNamed(t, 'UssdFunction').ReservedConcurrentExecutions).toBe(USSD_DEFAULT_RESERVED);
+    expect(functionNamed(t, 'BroadcastFunction').ReservedConcurrentExecutions).toBe(BROADCAST_RESERVED);
     expect(() => synthWith({ lambdaConcurrencyLimit: '1000', ussdReservedConcurrency: '900' })).toThrow(/can spare \(899\)/);
-    expect(() => synthWith({ lambdaConcurrencyLimit: '10', ussdReservedConcurrency: '1' })).toThrow(/can spare \(0\)/);
   });
 
   it('sets the voice recordings URL, an e-mail subscription and the USSD reserved concurrency when given', () => {
