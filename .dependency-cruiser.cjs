@@ -48,6 +48,15 @@ module.exports = {
       to: { path: '^node_modules/libphonenumber-js/', pathNot: '^node_modules/libphonenumber-js/core/' },
     },
     {
+      name: 'runtime-validates-with-zod-mini',
+      severity: 'error',
+      comment:
+        "Classic zod's methods carry all of zod into every bundle (99 KB of each): the runtime validates with zod/mini, " +
+        'imported through shared/domain/zod.ts, which also sets the English messages operators and gateways read.',
+      from: { path: RUNTIME, pathNot: '^shared/domain/zod\\.ts$' },
+      to: { path: '^node_modules/zod/' },
+    },
+    {
       name: 'runtime-never-imports-infra',
       severity: 'error',
       comment: 'Deployed code never carries the CDK app or the local stack.',

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import * as z from 'zod';
+import * as z from '../shared/domain/zod';
 import type { Config } from '../shared/config';
 import { twilioSignature } from '../shared/channels/twilio';
 import { REFERENCE_ALPHABET, REFERENCE_LENGTH } from '../shared/domain/report';
@@ -78,11 +78,11 @@ const TWILIO_WEBHOOK_PATH = /^\/(sms|voice)\/twilio(\/[A-Za-z0-9/_-]*)?$/;
 
 const signRequestSchema = z.object({
   /** The URL (or path) the page will POST to; only its path and query are used, under PUBLIC_BASE_URL. */
-  url: z.string().min(1).max(2000),
-  params: z.record(z.string(), z.string().max(4000)),
+  url: z.string().check(z.minLength(1), z.maxLength(2000)),
+  params: z.record(z.string(), z.string().check(z.maxLength(4000))),
 });
 
-const measureRequestSchema = z.object({ text: z.string().max(4000) });
+const measureRequestSchema = z.object({ text: z.string().check(z.maxLength(4000)) });
 
 /** The media type of a Content-Type header, lower case, without its parameters. */
 const mediaType = (header: string | undefined) => (header ?? '').split(';')[0]!.trim().toLowerCase();

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './domain/zod';
 import { escalationEnvShape, toEscalationConfig } from './escalation/config';
 import { toVoiceConfig, voiceEnvShape } from './channels/voice-config';
 import { MOBILE_OPERATORS, isMobileOperator, type MobileOperator } from './channels/mobile-operators';
@@ -17,26 +17,26 @@ const LOCAL_PHONE_HASH_KEY = 'local-development-only-phone-hash-key-not-secret';
 const LOCAL_TWILIO_AUTH_TOKEN = 'local-twilio-auth-token';
 const LOCAL_NUMBER_VAULT_SECRET = 'local-development-only-number-vault-secret';
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const positiveInt = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
 const PROVIDERS = ['africastalking', 'twilio', 'kannel'] as const;
 export type SmsProviderName = (typeof PROVIDERS)[number];
 
 /** `+992=kannel,+44=twilio,*=africastalking`: which provider sends to which destination prefix. */
-const smsRoutes = z
-  .string()
-  .default('+992=africastalking,+996=africastalking,+998=africastalking,+7=africastalking,+44=twilio,*=africastalking')
-  .transform((value, ctx) => {
+const smsRoutes = z.pipe(
+  z._default(z.string(), '+992=africastalking,+996=africastalking,+998=africastalking,+7=africastalking,+44=twilio,*=africastalking'),
+  z.transform((value, ctx) => {
     const routes: { prefix: string; provider: SmsProviderName }[] = [];
     for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
       const [prefix, provider] = part.split('=').map((p) => p.trim());
       if (!prefix || !/^(\*|\+\d{1,6})$/.test(prefix) || !PROVIDERS.includes(provider as SmsProviderName)) {
-        ctx.addIssue({ code: 'custom', message: `"${part}" is not PREFIX=PROVIDER (e.g. +992=kannel, *=twilio)` });
+        ctx.issues.push({ code: 'custom', input: ctx.value, message: `"${part}" is not PREFIX=PROVIDER (e.g. +992=kannel, *=twilio)` });
         return z.NEVER;
       }
       routes.push({ prefix, provider: provider as SmsProviderName });
     }
     return routes;
-  });
+  }),
+);
 
 /** The environment a process reads everything from: here, and nowhere else (everything else is handed it). */
 export type Environment = Record<string, string | undefined>;
@@ -53,10 +53,10 @@ export function runsOnLambda(env: Environment = readEnvironment()): boolean {
 
 /** The store's variables: which table, where. Part of the whole configuration, and all an operator command needs. */
 export const storeEnvShape = {
-  HOTLINE_MODE: z.enum(['local', 'aws']).default('local'),
-  AWS_REGION: z.string().min(1).default('eu-west-2'),
-  AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
-  TABLE_NAME: z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'a DynamoDB table name').default('safejob-hotline'),
+  HOTLINE_MODE: z._default(z.enum(['local', 'aws']), 'local'),
+  AWS_REGION: z._default(z.string().check(z.minLength(1)), 'eu-west-2'),
+  AWS_ENDPOINT_URL_DYNAMODB: z.optional(z.url()),
+  TABLE_NAME: z._default(z.string().check(z.regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'a DynamoDB table name')), 'safejob-hotline'),
 };
 
 /** The local store's default endpoint (`npm start` runs dynalite there). */
@@ -67,11 +67,14 @@ const LOCAL_DYNAMO_ENDPOINT = 'http://127.0.0.1:8000';
  * none of the hotline's secrets, which the whole configuration requires in aws mode. By default the running local
  * hotline; with HOTLINE_MODE=aws and no endpoint, the deployed table TABLE_NAME in AWS_REGION.
  */
-export const storeTargetSchema = z.object(storeEnvShape).transform((env) => ({
-  region: env.AWS_REGION,
-  endpoint: env.AWS_ENDPOINT_URL_DYNAMODB ?? (env.HOTLINE_MODE === 'local' ? LOCAL_DYNAMO_ENDPOINT : undefined),
-  tableName: env.TABLE_NAME,
-}));
+export const storeTargetSchema = z.pipe(
+  z.object(storeEnvShape),
+  z.transform((env) => ({
+    region: env.AWS_REGION,
+    endpoint: env.AWS_ENDPOINT_URL_DYNAMODB ?? (env.HOTLINE_MODE === 'local' ? LOCAL_DYNAMO_ENDPOINT : undefined),
+    tableName: env.TABLE_NAME,
+  })),
+);
 
 /**
  * `tcell=SMPP_TCELL,megafon=SMPP_MEGAFON,*=SMPP_DEFAULT`: the Kannel `smsc-id` (one SMPP bind per operator) that
@@ -79,15 +82,15 @@ export const storeTargetSchema = z.object(storeEnvShape).transform((env) => ({
  * (shared/channels/mobile-operators.ts).
  * `*` is every other number; unset, Kannel routes by its own configuration.
  */
-const kannelSmscRoutes = z
-  .string()
-  .optional()
-  .transform((value, ctx) => {
+const kannelSmscRoutes = z.pipe(
+  z.optional(z.string()),
+  z.transform((value, ctx) => {
     const routes: Partial<Record<MobileOperator | '*', string>> = {};
     for (const part of (value ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
       const [operator, smsc] = part.split('=').map((p) => p.trim());
       if (!operator || !(operator === '*' || isMobileOperator(operator)) || !smsc || !/^[A-Za-z0-9_.-]{1,40}$/.test(smsc)) {
-        ctx.addIssue({
+        ctx.issues.push({
+          input: ctx.value,
           code: 'custom',
           message: `"${part}" is not OPERATOR=SMSC_ID (operators: ${MOBILE_OPERATORS.join(', ')} or *; e.g. tcell=SMPP_TCELL)`,
         });
@@ -96,57 +99,62 @@ const kannelSmscRoutes = z
       routes[operator as MobileOperator | '*'] = smsc;
     }
     return routes;
-  });
+  }),
+);
 
-export const configSchema = z
-  .object({
+export const configSchema = z.pipe(
+  z.object({
     ...storeEnvShape,
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PORT: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535)), 3000),
     /** Shared secret that Africa's Talking sends as `?token=`; it signs nothing, so this is its only proof. */
-    AT_WEBHOOK_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+    AT_WEBHOOK_TOKEN: z.optional(z.string().check(z.minLength(16, 'at least 16 characters'))),
     /** HMAC key for phone numbers: a plain hash of the small Tajik number space could be brute-forced. */
-    PHONE_HASH_KEY: z.string().min(32, 'at least 32 characters').optional(),
+    PHONE_HASH_KEY: z.optional(z.string().check(z.minLength(32, 'at least 32 characters'))),
     /** USSD screen limits (characters after NFC): 160 octets are 182 GSM 7-bit characters or ~80 UCS-2 ones. */
     USSD_MAX_CHARS_GSM: positiveInt(182),
     USSD_MAX_CHARS_UCS2: positiveInt(80),
     /** The USSD code the hotline is reached on, quoted in SMS help. */
-    USSD_SERVICE_CODE: z.string().min(2).max(30).default('*384*1234#'),
+    USSD_SERVICE_CODE: z._default(z.string().check(z.minLength(2), z.maxLength(30)), '*384*1234#'),
     /** The public base URL of the webhooks (`https://….execute-api…`), over which Twilio computes signatures. */
-    PUBLIC_BASE_URL: z.url().optional(),
-    AT_USERNAME: z.string().min(1).optional(),
-    AT_API_KEY: z.string().min(1).optional(),
+    PUBLIC_BASE_URL: z.optional(z.url()),
+    AT_USERNAME: z.optional(z.string().check(z.minLength(1))),
+    AT_API_KEY: z.optional(z.string().check(z.minLength(1))),
     /** Sender ID or short code for outbound SMS through Africa's Talking (its default when unset). */
-    AT_SENDER_ID: z.string().min(1).max(20).optional(),
-    TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'an account SID (AC + 32 hex digits)').optional(),
-    TWILIO_AUTH_TOKEN: z.string().min(8).optional(),
+    AT_SENDER_ID: z.optional(z.string().check(z.minLength(1), z.maxLength(20))),
+    TWILIO_ACCOUNT_SID: z.optional(z.string().check(z.regex(/^AC[0-9a-fA-F]{32}$/, 'an account SID (AC + 32 hex digits)'))),
+    TWILIO_AUTH_TOKEN: z.optional(z.string().check(z.minLength(8))),
     /** A Twilio number (+447…) or messaging service SID (MG…) to send from. */
-    TWILIO_FROM: z.string().regex(/^(\+\d{6,15}|MG[0-9a-fA-F]{32})$/, 'a +number or an MG… messaging service SID').optional(),
+    TWILIO_FROM: z.optional(z.string().check(z.regex(/^(\+\d{6,15}|MG[0-9a-fA-F]{32})$/, 'a +number or an MG… messaging service SID'))),
     SMS_ROUTES: smsRoutes,
     /** Kannel's sendsms CGI (`http://kannel-host:13013/cgi-bin/sendsms`, over TLS when it crosses the internet). */
-    KANNEL_SENDSMS_URL: z.url({ protocol: /^https?$/, error: 'an http(s) URL of the sendsms CGI' }).optional(),
-    KANNEL_USERNAME: z.string().min(1).max(100).optional(),
-    KANNEL_PASSWORD: z.string().min(1).max(200).optional(),
+    KANNEL_SENDSMS_URL: z.optional(z.url({ protocol: /^https?$/, error: 'an http(s) URL of the sendsms CGI' })),
+    KANNEL_USERNAME: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+    KANNEL_PASSWORD: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
     /** The sender (short code or approved sender ID) Kannel's messages carry; Kannel's own default when unset. */
-    KANNEL_FROM: z.string().regex(/^(\+?\d{3,15}|[A-Za-z0-9 ]{1,11})$/, 'a short code, a +number or an alphanumeric sender ID of at most 11').optional(),
+    KANNEL_FROM: z.optional(
+      z.string().check(z.regex(/^(\+?\d{3,15}|[A-Za-z0-9 ]{1,11})$/, 'a short code, a +number or an alphanumeric sender ID of at most 11')),
+    ),
     /** The `token=` every URL of Kannel's sms-services and delivery reports carries: Kannel signs nothing. */
-    KANNEL_WEBHOOK_TOKEN: z.string().min(16, 'at least 16 characters').regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ (it travels in URLs)').optional(),
+    KANNEL_WEBHOOK_TOKEN: z.optional(
+      z.string().check(z.minLength(16, 'at least 16 characters'), z.regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ (it travels in URLs)')),
+    ),
     KANNEL_SMSC_ROUTES: kannelSmscRoutes,
     /** The Twilio number officers' CALL bridges ring from (and the reporter sees); by default TWILIO_FROM when a +number. */
-    TWILIO_VOICE_FROM: z.string().regex(/^\+\d{6,15}$/, 'a +number').optional(),
+    TWILIO_VOICE_FROM: z.optional(z.string().check(z.regex(/^\+\d{6,15}$/, 'a +number'))),
     /** The Africa's Talking voice number officers' CALL bridges ring from (and the reporter sees); no AT bridge without it. */
-    AT_VOICE_FROM: z.string().regex(/^\+\d{6,15}$/, 'a +number').optional(),
+    AT_VOICE_FROM: z.optional(z.string().check(z.regex(/^\+\d{6,15}$/, 'a +number'))),
     /** Inbound messages per number per hour before the flood notice; officers are exempt. */
     SMS_RATE_LIMIT_PER_HOUR: positiveInt(20),
     /** Seconds after which an inbound SMS left half-handled (its attempt died) is taken over by the provider's retry. */
-    SMS_CLAIM_STALE_SECONDS: z.coerce.number().int().nonnegative().default(30),
+    SMS_CLAIM_STALE_SECONDS: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 30),
     /** Sending attempts per outbound SMS before it is dead-lettered and marked failed (SQS maxReceiveCount). */
     SMS_MAX_ATTEMPTS: positiveInt(4),
     /** Local retry backoff: attempt n waits base × 2^(n-1) ms (SQS visibility timeouts do this on AWS). */
-    SMS_RETRY_BASE_MS: z.coerce.number().int().nonnegative().default(2000),
+    SMS_RETRY_BASE_MS: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 2000),
     /** The SQS outbox queue (AWS); unset locally, where an in-process queue stands in. */
-    OUTBOX_QUEUE_URL: z.url().optional(),
+    OUTBOX_QUEUE_URL: z.optional(z.url()),
     /** Where the outbox function puts messages it gave up on (AWS). */
-    DEAD_LETTER_QUEUE_URL: z.url().optional(),
+    DEAD_LETTER_QUEUE_URL: z.optional(z.url()),
     /** A report naming an amount at or above this many US dollars is urgent. */
     REPORT_URGENT_AMOUNT_USD: positiveInt(500),
     /** Distinct reporters naming one identifier that make a campaign (urgent). */
@@ -154,15 +162,15 @@ export const configSchema = z
     /** Days a consented call-back number is kept (sealed) before it expires. */
     CALLBACK_RETENTION_DAYS: positiveInt(30),
     /** Local only: the secret that seals call-back numbers (on AWS a KMS key does). */
-    NUMBER_VAULT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+    NUMBER_VAULT_SECRET: z.optional(z.string().check(z.minLength(32, 'at least 32 characters'))),
     /** AWS: the KMS key that seals call-back numbers. */
-    NUMBER_VAULT_KMS_KEY_ID: z.string().min(1).optional(),
+    NUMBER_VAULT_KMS_KEY_ID: z.optional(z.string().check(z.minLength(1))),
     /** Local only: where intakes the table refused wait to be replayed. */
-    REPORT_JOURNAL_PATH: z.string().min(1).default('.data/intake-journal.jsonl'),
+    REPORT_JOURNAL_PATH: z._default(z.string().check(z.minLength(1)), '.data/intake-journal.jsonl'),
     /** AWS: the encrypted queue where intakes the table refused wait to be replayed. */
-    REPORT_JOURNAL_QUEUE_URL: z.url().optional(),
+    REPORT_JOURNAL_QUEUE_URL: z.optional(z.url()),
     /** AWS, the intake replay only: where a journal entry that no replay can read is moved at once. */
-    REPORT_JOURNAL_DEAD_LETTER_QUEUE_URL: z.url().optional(),
+    REPORT_JOURNAL_DEAD_LETTER_QUEUE_URL: z.optional(z.url()),
     ...escalationEnvShape,
     ...voiceEnvShape,
     ...quizEnvShape,
@@ -172,22 +180,18 @@ export const configSchema = z
      * Milliseconds all the store calls of one webhook request may take together (shared/store/deadline.ts): within
      * the USSD gateway's deadline on AWS; locally longer, like the embedded store's own limits.
      */
-    WEBHOOK_STORE_BUDGET_MS: z.coerce.number().int().min(50).max(600_000).optional(),
+    WEBHOOK_STORE_BUDGET_MS: z.optional(z.coerce.number().check(z.int(), z.gte(50), z.lte(600_000))),
     /**
      * Milliseconds one store request may take before it is given up and retried (shared/store/client.ts); unset,
      * STORE_TIMEOUTS on AWS and LOCAL_STORE_TIMEOUTS for a local endpoint. Tests of load set it past anything but a
      * real fault; the fault tests keep the defaults.
      */
-    STORE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).optional(),
+    STORE_REQUEST_TIMEOUT_MS: z.optional(z.coerce.number().check(z.int(), z.gte(50), z.lte(600_000))),
     ...studioEnvShape,
     /** Local only: keep dynalite's data in this folder across restarts (in memory when unset). */
-    DYNALITE_PATH: z.string().min(1).optional(),
-    SEED_SAMPLE_DATA: z
-      .enum(['true', 'false', '1', '0'])
-      .default('true')
-      .transform((v) => v === 'true' || v === '1'),
-  })
-  .superRefine((env, ctx) => {
+    DYNALITE_PATH: z.optional(z.string().check(z.minLength(1))),
+    SEED_SAMPLE_DATA: z.pipe(z._default(z.enum(['true', 'false', '1', '0']), 'true'), z.transform((v) => v === 'true' || v === '1')),
+  }).check(z.superRefine((env, ctx) => {
     const atCredentials = [env.AT_USERNAME, env.AT_API_KEY].filter(Boolean).length;
     if (atCredentials === 1) {
       ctx.addIssue({ code: 'custom', path: [env.AT_USERNAME ? 'AT_API_KEY' : 'AT_USERNAME'], message: 'AT_USERNAME and AT_API_KEY go together' });
@@ -210,8 +214,8 @@ export const configSchema = z
     for (const name of ['AT_WEBHOOK_TOKEN', 'PHONE_HASH_KEY', 'PUBLIC_BASE_URL'] as const) {
       if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'required when HOTLINE_MODE=aws' });
     }
-  })
-  .transform((env) => ({
+  })),
+  z.transform((env) => ({
     mode: env.HOTLINE_MODE,
     port: env.PORT,
     region: env.AWS_REGION,
@@ -294,7 +298,8 @@ export const configSchema = z
     storeRequestTimeoutMs: env.STORE_REQUEST_TIMEOUT_MS,
     dynalitePath: env.DYNALITE_PATH,
     seedSampleData: env.SEED_SAMPLE_DATA,
-  }));
+  })),
+);
 
 export type Config = z.output<typeof configSchema>;
 
@@ -303,20 +308,19 @@ export type Config = z.output<typeof configSchema>;
  * synthetic registry entries the benchmarked hotline holds.
  */
 export const benchEnvSchema = z.object({
-  BENCH_ONLY: z
-    .string()
-    .default('registry,bundles,http,broadcast')
-    .transform((value) => new Set(value.split(',').map((part) => part.trim()))),
+  BENCH_ONLY: z.pipe(
+    z._default(z.string(), 'registry,bundles,http,broadcast'),
+    z.transform((value) => new Set(value.split(',').map((part) => part.trim()))),
+  ),
   BENCH_SECONDS: positiveInt(10),
-  BENCH_SUBSCRIBERS: z
-    .string()
-    .default('1000,10000,100000')
-    .transform((value) => value.split(',').map((part) => Number(part.trim())))
-    .pipe(z.array(z.number().int().positive())),
+  BENCH_SUBSCRIBERS: z.pipe(
+    z.pipe(z._default(z.string(), '1000,10000,100000'), z.transform((value) => value.split(',').map((part) => Number(part.trim())))),
+    z.array(z.number().check(z.int(), z.positive())),
+  ),
   /** Of the queued broadcast messages, how many the benchmark sends through the fake provider. */
   BENCH_SEND_SAMPLE: positiveInt(5000),
   /** A directory: the broadcast fan-out alone is CPU-profiled into it (open the .cpuprofile in Chrome DevTools). */
-  BENCH_PROFILE_DIR: z.string().min(1).optional(),
+  BENCH_PROFILE_DIR: z.optional(z.string().check(z.minLength(1))),
   REGISTRY_ENTRIES: positiveInt(10_000),
 });
 

@@ -1,6 +1,6 @@
 import { withinBudget } from './store/deadline';
 import type { Context, MiddlewareHandler } from 'hono';
-import type * as z from 'zod';
+import type * as z from './domain/zod';
 import { secretsEqual } from './privacy';
 
 /**
@@ -35,7 +35,7 @@ export async function readForm(c: Context): Promise<{ ok: true; pairs: [string, 
  * A provider's form-encoded webhook body, validated: the data, or a response (415 for another media type, 400 with a
  * short reason). A repeated name is refused: which of its values would count is a guess, and no provider repeats one.
  */
-export async function parseForm<S extends z.ZodType>(
+export async function parseForm<S extends z.ZodMiniType>(
   c: Context,
   schema: S,
 ): Promise<{ ok: true; data: z.output<S> } | { ok: false; response: Response }> {

@@ -12,16 +12,24 @@ async function bundledInputs(fn: string): Promise<string[]> {
     .map(([path]) => path);
 }
 
-/** What a webhook a caller waits on must not carry (issue 20): the MP3 decoder, the twilio SDK, every country's phone metadata. */
+/**
+ * What a webhook a caller waits on must not carry (issue 20): the MP3 decoder, the twilio SDK, every country's phone
+ * metadata, classic zod (its methods bring the whole library: the runtime uses zod/mini) and zod's other locales.
+ */
 const heavy = (inputs: string[]) =>
-  inputs.filter((path) => /node_modules\/(mpg123-decoder|@wasm-audio-decoders|twilio)\//.test(path) || /libphonenumber-js\/metadata\.(min|max|mobile)\.json/.test(path));
+  inputs.filter(
+    (path) =>
+      /node_modules\/(mpg123-decoder|@wasm-audio-decoders|twilio|zod\/v4\/classic)\//.test(path) ||
+      /node_modules\/zod\/v4\/locales\/(?!en\.js$)/.test(path) ||
+      /libphonenumber-js\/metadata\.(min|max|mobile)\.json/.test(path),
+  );
 
 describe('what the webhook bundles hold (esbuild metafile)', () => {
-  it.each(['ussd', 'sms'])('%s: no MP3 decoder, no twilio, no full phone metadata', async (fn) => {
+  it.each(['ussd', 'sms'])('%s: no MP3 decoder, no twilio, no full phone metadata, no classic zod', async (fn) => {
     expect(heavy(await bundledInputs(fn))).toEqual([]);
   });
 
-  it('voice: no twilio and no full phone metadata; the decoder only for the studio line (imported when an MP3 arrives)', async () => {
+  it('voice: no twilio, no full phone metadata, no classic zod; the decoder only for the studio line (imported when an MP3 arrives)', async () => {
     const inputs = await bundledInputs('voice');
     expect(heavy(inputs).filter((path) => !/mpg123-decoder|@wasm-audio-decoders/.test(path))).toEqual([]);
   });

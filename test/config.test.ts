@@ -23,9 +23,13 @@ describe('loadConfig', () => {
     expect(config.ussdLimits.ucs2).toBe(70);
   });
 
-  it('names every wrong variable in one error', () => {
-    expect(() => loadConfig({ PORT: 'eighty', AT_WEBHOOK_TOKEN: 'short', USSD_MAX_CHARS_GSM: '-1' })).toThrow(
-      /Invalid configuration:\n- PORT: .*\n- AT_WEBHOOK_TOKEN: at least 16 characters\n- USSD_MAX_CHARS_GSM: /,
+  it('names every wrong variable in one error, each with why in plain English (zod/mini has no messages of its own)', () => {
+    expect(() => loadConfig({ PORT: 'eighty', AT_WEBHOOK_TOKEN: 'short', USSD_MAX_CHARS_GSM: '-1', PUBLIC_BASE_URL: 'hotline' })).toThrow(
+      'Invalid configuration:\n' +
+        '- PORT: Invalid input: expected number, received NaN\n' +
+        '- AT_WEBHOOK_TOKEN: at least 16 characters\n' +
+        '- USSD_MAX_CHARS_GSM: Too small: expected number to be >0\n' +
+        '- PUBLIC_BASE_URL: Invalid URL',
     );
   });
 

@@ -9,7 +9,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { html } from 'hono/html';
 import { deleteCookie, getCookie, getSignedCookie, setCookie, setSignedCookie } from 'hono/cookie';
-import * as z from 'zod';
+import * as z from '../../shared/domain/zod';
 import { actOnCase, caseQueue, openCase, type ActionResult, type CaseAction, type QueueFilters } from '../../shared/console/cases';
 import { createReferral, partnerReferral, partnerReferrals, respondToReferral, type ReferralOutcome } from '../../shared/console/referrals';
 import { SignInError } from '../../shared/console/sign-in';
@@ -92,44 +92,51 @@ export function requirePermission(permission: Permission) {
 }
 
 const optionalEnum = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.preprocess((v) => (v === '' ? undefined : v), z.enum(values).optional());
+  z.pipe(z.transform((v) => (v === '' ? undefined : v)), z.optional(z.enum(values)));
 
 const filtersSchema = z.object({
-  q: z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? v.trim().slice(0, 100) : undefined), z.string().optional()),
+  q: z.pipe(z.transform((v) => (typeof v === 'string' && v.trim() !== '' ? v.trim().slice(0, 100) : undefined)), z.optional(z.string())),
   status: optionalEnum(['open', 'all', ...REPORT_STATUSES] as const),
   channel: optionalEnum(REPORT_CHANNELS),
   category: optionalEnum(REPORT_CATEGORIES),
   lang: optionalEnum(LANGUAGES),
-  level: z.preprocess((v) => (v === '' || v === undefined ? undefined : Number(v)), z.number().int().min(1).max(20).optional()),
+  level: z.pipe(
+    z.transform((v) => (v === '' || v === undefined ? undefined : Number(v))),
+    z.optional(z.number().check(z.int(), z.gte(1), z.lte(20))),
+  ),
 });
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 const actionSchemas = {
-  ack: z.object({}).transform((): CaseAction => ({ name: 'ack' })),
-  note: z.object({ text: text(500) }).transform(({ text }): CaseAction => ({ name: 'note', text })),
-  message: z.object({ text: text(300) }).transform(({ text }): CaseAction => ({ name: 'message', text })),
-  close: z
-    .object({ outcome: z.enum(CASE_OUTCOMES), note: z.string().trim().max(400).optional() })
-    .transform(({ outcome, note }): CaseAction => ({ name: 'close', outcome, ...(note ? { note } : {}) })),
-  reopen: z.object({}).transform((): CaseAction => ({ name: 'reopen' })),
-  sharing: z.object({ given: z.enum(['yes', 'no']) }).transform(({ given }): CaseAction => ({ name: 'sharing', given: given === 'yes' })),
-  assign: z.object({ officer: z.string().min(1).max(100) }).transform(({ officer }): CaseAction => ({ name: 'assign', officerKey: officer })),
-  call: z.object({}).transform((): CaseAction => ({ name: 'call' })),
+  ack: z.pipe(z.object({}), z.transform((): CaseAction => ({ name: 'ack' }))),
+  note: z.pipe(z.object({ text: text(500) }), z.transform(({ text }): CaseAction => ({ name: 'note', text }))),
+  message: z.pipe(z.object({ text: text(300) }), z.transform(({ text }): CaseAction => ({ name: 'message', text }))),
+  close: z.pipe(
+    z.object({ outcome: z.enum(CASE_OUTCOMES), note: z.optional(z.string().check(z.trim(), z.maxLength(400))) }),
+    z.transform(({ outcome, note }): CaseAction => ({ name: 'close', outcome, ...(note ? { note } : {}) })),
+  ),
+  reopen: z.pipe(z.object({}), z.transform((): CaseAction => ({ name: 'reopen' }))),
+  sharing: z.pipe(z.object({ given: z.enum(['yes', 'no']) }), z.transform(({ given }): CaseAction => ({ name: 'sharing', given: given === 'yes' }))),
+  assign: z.pipe(
+    z.object({ officer: z.string().check(z.minLength(1), z.maxLength(100)) }),
+    z.transform(({ officer }): CaseAction => ({ name: 'assign', officerKey: officer })),
+  ),
+  call: z.pipe(z.object({}), z.transform((): CaseAction => ({ name: 'call' }))),
 } as const;
 
 const referSchema = z.object({
-  organisation: z.string().min(1).max(60),
+  organisation: z.string().check(z.minLength(1), z.maxLength(60)),
   service: z.enum(REFERRAL_SERVICES),
   urgency: z.enum(['urgent', 'normal']),
-  deadline: z.preprocess((v) => (v === '' ? undefined : v), z.iso.date().optional()),
-  notes: z.string().trim().max(1000).optional(),
-  override: z.string().trim().max(500).optional(),
+  deadline: z.pipe(z.transform((v) => (v === '' ? undefined : v)), z.optional(z.iso.date())),
+  notes: z.optional(z.string().check(z.trim(), z.maxLength(1000))),
+  override: z.optional(z.string().check(z.trim(), z.maxLength(500))),
 });
 
 const partnerActionSchemas = {
-  accept: z.object({}).transform(() => ({ name: 'accept' as const })),
-  reject: z.object({ reason: text(500) }).transform(({ reason }) => ({ name: 'reject' as const, reason })),
-  done: z.object({ note: text(1000) }).transform(({ note }) => ({ name: 'done' as const, note })),
+  accept: z.pipe(z.object({}), z.transform(() => ({ name: 'accept' as const }))),
+  reject: z.pipe(z.object({ reason: text(500) }), z.transform(({ reason }) => ({ name: 'reject' as const, reason }))),
+  done: z.pipe(z.object({ note: text(1000) }), z.transform(({ note }) => ({ name: 'done' as const, note }))),
 } as const;
 
 /** The form's fields (the CSRF token already checked), as a plain object of strings. */

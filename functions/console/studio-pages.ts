@@ -6,7 +6,7 @@
  */
 import { html } from 'hono/html';
 import type { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from '../../shared/domain/zod';
 import { audioUrl } from '../../shared/channels/voice-speech';
 import { can, type Permission } from '../../shared/domain/console/access';
 import { PROMPTS, type Lang } from '../../shared/domain/prompts';
@@ -72,13 +72,13 @@ export function studioRoutes(app: Hono<ConsoleEnv>, { render, pageContext, flash
   };
 
   app.get('/console/studio', requirePermission('prompts.record'), async (c) => {
-    const lang = langSchema.catch(STUDIO_LANGUAGES[0]!).parse(c.req.query('lang'));
+    const lang = z.catch(langSchema, STUDIO_LANGUAGES[0]!).parse(c.req.query('lang'));
     const entries = await c.get('deps').studio.catalogue();
     return render(c, studioPage(pageContext(c, flashOf(c)), lang, entries, audioBase(c), can(c.get('session').user, 'prompts.approve')));
   });
 
   app.get('/console/studio/script.csv', requirePermission('prompts.record'), async (c) => {
-    const lang = langSchema.optional().catch(undefined).parse(c.req.query('lang'));
+    const lang = z.catch(z.optional(langSchema), undefined).parse(c.req.query('lang'));
     const csv = recordingScript(await c.get('deps').studio.catalogue(), lang);
     return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="recording-script${lang ? `-${lang}` : ''}.csv"` });
   });

@@ -5,7 +5,7 @@
  * makes Lambda retry the invocation; the sweeper catches whatever still falls through.
  */
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../../shared/domain/zod';
 import { loadConfig } from '../../shared/config';
 import { escalationTriggerSchema } from '../../shared/domain/escalation';
 import type { EscalationDeps } from '../../shared/escalation/deps';

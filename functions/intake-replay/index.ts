@@ -18,7 +18,7 @@
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../../shared/domain/zod';
 import { awsChannelDeps } from '../../shared/aws-adapters';
 import { readJournalEntry, repairUnfinishedIntakes, replayIntake, UNFINISHED_REPAIR_EVENT } from '../../shared/intake';
 import { powertoolsLoggerOf } from '../../shared/log';

@@ -4,7 +4,7 @@
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../../shared/domain/zod';
 import { deliver, type DeliveryContext } from '../../shared/outbox/deliver';
 import { configuredSenders } from '../../shared/outbox/senders';
 import { SqsQueue } from '../../shared/outbox/sqs';
@@ -13,12 +13,12 @@ import { BULK_CONCURRENCY } from '../../shared/outreach/config';
 import { createDeps, lazyDeps, subscriptionsOf } from '../../shared/runtime';
 
 const queuedSmsSchema = z.object({
-  id: z.string().min(1),
-  to: z.string().min(3),
+  id: z.string().check(z.minLength(1)),
+  to: z.string().check(z.minLength(3)),
   text: z.string(),
   createdAt: z.string(),
-  priority: z.literal('bulk').optional(),
-  toKey: z.string().min(1).optional(),
+  priority: z.optional(z.literal('bulk')),
+  toKey: z.optional(z.string().check(z.minLength(1))),
 });
 
 const RETRY_BASE_SECONDS = 30;

@@ -6,7 +6,7 @@
  * check stopped running).
  */
 import type { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from '../../shared/domain/zod';
 import { createLogger } from '../../shared/log';
 import { metrics } from '../../shared/metrics';
 

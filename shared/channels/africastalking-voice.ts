@@ -12,27 +12,25 @@
  * - The final callback (`isActive=0`, after hang-up) carries `recordingUrl` and `durationInSeconds`; its answer is
  *   ignored.
  */
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { BRIDGE_LANG, t, type Lang } from '../domain/prompts';
 import type { Segment, VoiceAction, VoiceInput, VoiceState } from '../domain/voice';
 import type { Rendered, VoiceRenderOptions } from './twilio-voice';
 import { planSpeech, type Fallback, type Speech } from './voice-speech';
 import { escapeXml, xmlElement, xmlResponse } from './xml';
 
-export const atVoiceSchema = z
-  .object({
-    isActive: z.enum(['0', '1']),
-    sessionId: z.string().min(1).max(200),
-    direction: z.string().max(20).optional(),
-    callerNumber: z.string().max(64).default(''),
-    destinationNumber: z.string().max(64).optional(),
-    dtmfDigits: z.string().max(64).optional(),
-    recordingUrl: z.string().max(2000).optional(),
-    durationInSeconds: z.string().max(10).optional(),
-    /** Ours, on an outbound call (`direction=Outbound`): the CALL bridge's request id (africastalking-call-bridge.ts). */
-    clientRequestId: z.string().max(200).optional(),
-  })
-  .passthrough();
+export const atVoiceSchema = z.looseObject({
+  isActive: z.enum(['0', '1']),
+  sessionId: z.string().check(z.minLength(1), z.maxLength(200)),
+  direction: z.optional(z.string().check(z.maxLength(20))),
+  callerNumber: z._default(z.string().check(z.maxLength(64)), ''),
+  destinationNumber: z.optional(z.string().check(z.maxLength(64))),
+  dtmfDigits: z.optional(z.string().check(z.maxLength(64))),
+  recordingUrl: z.optional(z.string().check(z.maxLength(2000))),
+  durationInSeconds: z.optional(z.string().check(z.maxLength(10))),
+  /** Ours, on an outbound call (`direction=Outbound`): the CALL bridge's request id (africastalking-call-bridge.ts). */
+  clientRequestId: z.optional(z.string().check(z.maxLength(200))),
+});
 export type AtVoiceRequest = z.infer<typeof atVoiceSchema>;
 
 /** Africa's Talking speaks English only. */

@@ -2,35 +2,35 @@
  * Africa's Talking: parsing and authenticating its webhooks, rendering its replies (docs/providers.md).
  * Africa's Talking signs nothing, so when a token is configured every one of its routes requires it as `?token=`.
  */
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { requireQueryToken } from '../http';
 import { senderPhoneField } from '../domain/phone';
 import type { UssdReply } from '../domain/ussd';
 import type { OutboundStatus } from '../ports';
 
 export const atUssdRequestSchema = z.object({
-  sessionId: z.string().min(1).max(200),
-  serviceCode: z.string().min(1).max(50),
-  phoneNumber: z.string().min(3).max(32),
-  networkCode: z.string().max(20).optional(),
-  text: z.string().max(4000).default(''),
+  sessionId: z.string().check(z.minLength(1), z.maxLength(200)),
+  serviceCode: z.string().check(z.minLength(1), z.maxLength(50)),
+  phoneNumber: z.string().check(z.minLength(3), z.maxLength(32)),
+  networkCode: z.optional(z.string().check(z.maxLength(20))),
+  text: z._default(z.string().check(z.maxLength(4000)), ''),
 });
 export type AtUssdRequest = z.infer<typeof atUssdRequestSchema>;
 
 /** The end-of-session notification. */
 export const atUssdEventSchema = z.object({
-  sessionId: z.string().min(1).max(200),
-  serviceCode: z.string().max(50).optional(),
-  phoneNumber: z.string().max(32).optional(),
-  networkCode: z.string().max(20).optional(),
-  status: z.string().max(50).optional(),
-  durationInMillis: z.coerce.number().nonnegative().optional(),
-  hopsCount: z.coerce.number().int().nonnegative().optional(),
-  input: z.string().max(4000).optional(),
-  lastAppResponse: z.string().max(4000).optional(),
-  errorMessage: z.string().max(4000).optional(),
-  cost: z.string().max(50).optional(),
-  date: z.string().max(50).optional(),
+  sessionId: z.string().check(z.minLength(1), z.maxLength(200)),
+  serviceCode: z.optional(z.string().check(z.maxLength(50))),
+  phoneNumber: z.optional(z.string().check(z.maxLength(32))),
+  networkCode: z.optional(z.string().check(z.maxLength(20))),
+  status: z.optional(z.string().check(z.maxLength(50))),
+  durationInMillis: z.optional(z.coerce.number().check(z.nonnegative())),
+  hopsCount: z.optional(z.coerce.number().check(z.int(), z.nonnegative())),
+  input: z.optional(z.string().check(z.maxLength(4000))),
+  lastAppResponse: z.optional(z.string().check(z.maxLength(4000))),
+  errorMessage: z.optional(z.string().check(z.maxLength(4000))),
+  cost: z.optional(z.string().check(z.maxLength(50))),
+  date: z.optional(z.string().check(z.maxLength(50))),
 });
 
 /** The session's inputs, oldest first: `""` is none, `1*2` is two. */
@@ -48,22 +48,22 @@ export const requireAtToken = requireQueryToken;
 /** An inbound SMS. `date` comes as `2026-11-20 09:20:11` or in ISO form; both are kept as given. */
 export const atSmsSchema = z.object({
   from: senderPhoneField,
-  to: z.string().min(1).max(32),
+  to: z.string().check(z.minLength(1), z.maxLength(32)),
   /** Required, as in RapidPro's courier: a message without it is not one Africa's Talking sent. */
-  text: z.string().max(2000),
-  date: z.string().max(50).optional(),
-  id: z.string().min(1).max(200),
-  linkId: z.string().max(200).optional(),
-  networkCode: z.string().max(20).optional(),
+  text: z.string().check(z.maxLength(2000)),
+  date: z.optional(z.string().check(z.maxLength(50))),
+  id: z.string().check(z.minLength(1), z.maxLength(200)),
+  linkId: z.optional(z.string().check(z.maxLength(200))),
+  networkCode: z.optional(z.string().check(z.maxLength(20))),
 });
 
 export const atDeliveryReportSchema = z.object({
-  id: z.string().min(1).max(200),
-  status: z.string().min(1).max(50),
-  phoneNumber: z.string().max(32).optional(),
-  networkCode: z.string().max(20).optional(),
-  failureReason: z.string().max(200).optional(),
-  retryCount: z.string().max(10).optional(),
+  id: z.string().check(z.minLength(1), z.maxLength(200)),
+  status: z.string().check(z.minLength(1), z.maxLength(50)),
+  phoneNumber: z.optional(z.string().check(z.maxLength(32))),
+  networkCode: z.optional(z.string().check(z.maxLength(20))),
+  failureReason: z.optional(z.string().check(z.maxLength(200))),
+  retryCount: z.optional(z.string().check(z.maxLength(10))),
 });
 
 /** Sent, Submitted and Buffered are on their way; Success is delivered; Failed, Rejected and Expired failed. */

@@ -6,7 +6,7 @@
  * values are bytes), so the query is decoded here byte-wise, not as UTF-8 text. Kannel signs nothing: every URL
  * of the sample kannel.conf carries `token=`, checked in constant time (requireQueryToken).
  */
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { isGsmText } from '../domain/screen';
 import type { UssdReply, UssdSessionEvent } from '../domain/ussd';
 import type { OutboundStatus } from '../ports';
@@ -64,27 +64,25 @@ const CHARSETS: Record<string, string> = {
   'WINDOWS-1252': 'windows-1252',
 };
 
-const text = (max: number) => z.string().max(max);
+const text = (max: number) => z.string().check(z.maxLength(max));
 
 /** What both of Kannel's MO services send (SMS and USSD), the text still in bytes. */
 const moFields = z.object({
   /** `%p`: `+992…` for an international number (TON 1), digits otherwise. */
   from: z
     .string()
-    .min(1, 'required')
-    .max(32)
-    .regex(/^\+?\d{5,15}$/, 'not a phone number (an alphanumeric sender cannot be answered)'),
-  to: text(32).min(1, 'required'),
+    .check(z.minLength(1, 'required'), z.maxLength(32), z.regex(/^\+?\d{5,15}$/, 'not a phone number (an alphanumeric sender cannot be answered)')),
+  to: text(32).check(z.minLength(1, 'required')),
   /** `%I`: Kannel's own id of the message, the same on a retry of the same message. */
-  id: text(100).min(1, 'required'),
-  smsc: text(40).optional(),
-  ts: z.string().regex(/^\d{1,12}$/, 'a Unix time').optional(),
-  coding: z.enum(CODINGS, { error: 'not a Kannel coding (0, 1 or 2)' }).optional(),
-  charset: z
-    .string()
-    .transform((value) => value.toUpperCase())
-    .refine((value) => value in CHARSETS, { error: `not a charset Kannel sends (${Object.keys(CHARSETS).join(', ')})` })
-    .optional(),
+  id: text(100).check(z.minLength(1, 'required')),
+  smsc: z.optional(text(40)),
+  ts: z.optional(z.string().check(z.regex(/^\d{1,12}$/, 'a Unix time'))),
+  coding: z.optional(z.enum(CODINGS, { error: 'not a Kannel coding (0, 1 or 2)' })),
+  charset: z.optional(
+    z
+      .pipe(z.string(), z.transform((value) => value.toUpperCase()))
+      .check(z.refine((value) => value in CHARSETS, { error: `not a charset Kannel sends (${Object.keys(CHARSETS).join(', ')})` })),
+  ),
 });
 
 /** The parameters as text (all but `text` are ASCII), for zod. */
@@ -150,8 +148,8 @@ export function parseKannelSms(params: Map<string, Buffer>): Parsed<KannelMo> {
 
 /** A delivery report: `id` is the outbox message id we put in the dlr-url, `type` Kannel's `%d`. */
 export const kannelDeliveryReportSchema = z.object({
-  id: z.string().min(1).max(200),
-  type: z.string().regex(/^\d{1,3}$/, 'a Kannel DLR type (%d)'),
+  id: z.string().check(z.minLength(1), z.maxLength(200)),
+  type: z.string().check(z.regex(/^\d{1,3}$/, 'a Kannel DLR type (%d)')),
 });
 
 /**

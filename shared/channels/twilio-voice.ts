@@ -4,27 +4,25 @@
  * (shared/channels/twilio.ts) over PUBLIC_BASE_URL + path + query: every action URL rendered here is absolute under
  * PUBLIC_BASE_URL and carries the call's state in its query, so the state is covered by Twilio's signature.
  */
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { BRIDGE_LANG, t, type Lang } from '../domain/prompts';
 import type { VoiceAction, VoiceInput, VoiceState } from '../domain/voice';
 import { planSpeech, type Fallback, type RecordingResolver, type Speech } from './voice-speech';
 import { escapeXml, xmlElement, xmlResponse } from './xml';
 
 /** Twilio adds parameters over time; the signature covers whatever arrives, and unknown ones pass. */
-export const twilioVoiceSchema = z
-  .object({
-    CallSid: z.string().min(1).max(64),
-    From: z.string().max(64).default(''),
-    To: z.string().max(64).default(''),
-    CallStatus: z.string().max(30).optional(),
-    Digits: z.string().max(64).optional(),
-    RecordingUrl: z.string().max(2000).optional(),
-    RecordingDuration: z.string().max(10).optional(),
-    DialCallStatus: z.string().max(30).optional(),
-    /** The officer's leg of a Dial: its call sid, under which the whisper records a pressed 1. */
-    DialCallSid: z.string().max(64).optional(),
-  })
-  .passthrough();
+export const twilioVoiceSchema = z.looseObject({
+  CallSid: z.string().check(z.minLength(1), z.maxLength(64)),
+  From: z._default(z.string().check(z.maxLength(64)), ''),
+  To: z._default(z.string().check(z.maxLength(64)), ''),
+  CallStatus: z.optional(z.string().check(z.maxLength(30))),
+  Digits: z.optional(z.string().check(z.maxLength(64))),
+  RecordingUrl: z.optional(z.string().check(z.maxLength(2000))),
+  RecordingDuration: z.optional(z.string().check(z.maxLength(10))),
+  DialCallStatus: z.optional(z.string().check(z.maxLength(30))),
+  /** The officer's leg of a Dial: its call sid, under which the whisper records a pressed 1. */
+  DialCallSid: z.optional(z.string().check(z.maxLength(64))),
+});
 export type TwilioVoiceRequest = z.infer<typeof twilioVoiceSchema>;
 
 /** The languages Twilio speaks for us (Amazon Polly voices); Tajik is played from recordings. */

@@ -4,32 +4,28 @@
  */
 import { createHmac } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { senderPhoneField } from '../domain/phone';
 import { readForm } from '../http';
 import { secretsEqual } from '../privacy';
 import type { OutboundStatus } from '../ports';
 
 /** Twilio adds parameters over time; the signature covers whatever arrives, and unknown ones pass. */
-export const twilioSmsSchema = z
-  .object({
-    MessageSid: z.string().min(1).max(64),
-    From: senderPhoneField,
-    To: z.string().min(1).max(64),
-    Body: z.string().max(2000),
-    NumMedia: z.string().max(3).optional(),
-    /** Twilio's Advanced Opt-Out handled the keyword (and answered it): STOP, START or HELP. */
-    OptOutType: z.string().max(20).optional(),
-  })
-  .passthrough();
+export const twilioSmsSchema = z.looseObject({
+  MessageSid: z.string().check(z.minLength(1), z.maxLength(64)),
+  From: senderPhoneField,
+  To: z.string().check(z.minLength(1), z.maxLength(64)),
+  Body: z.string().check(z.maxLength(2000)),
+  NumMedia: z.optional(z.string().check(z.maxLength(3))),
+  /** Twilio's Advanced Opt-Out handled the keyword (and answered it): STOP, START or HELP. */
+  OptOutType: z.optional(z.string().check(z.maxLength(20))),
+});
 
-export const twilioStatusSchema = z
-  .object({
-    MessageSid: z.string().min(1).max(64),
-    MessageStatus: z.string().min(1).max(30),
-    ErrorCode: z.string().max(10).optional(),
-  })
-  .passthrough();
+export const twilioStatusSchema = z.looseObject({
+  MessageSid: z.string().check(z.minLength(1), z.maxLength(64)),
+  MessageStatus: z.string().check(z.minLength(1), z.maxLength(30)),
+  ErrorCode: z.optional(z.string().check(z.maxLength(10))),
+});
 
 export function twilioDeliveryStatus(status: string): OutboundStatus | undefined {
   switch (status) {

@@ -9,21 +9,21 @@
  * log.
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import manifestJson from '../../prompts/audio-manifest.json';
 import { LANGUAGES, type Lang } from '../domain/prompts';
 import { spokenText, type Segment, type SpokenKey } from '../domain/voice';
 
 const recordingSchema = z.object({
   /** Relative to prompts/audio/ and to AUDIO_BASE_URL: `tg/voice.menu.mp3`. */
-  file: z.string().regex(new RegExp(`^(${LANGUAGES.join('|')})/[A-Za-z0-9._-]+\\.(mp3|wav)$`)),
+  file: z.string().check(z.regex(new RegExp(`^(${LANGUAGES.join('|')})/[A-Za-z0-9._-]+\\.(mp3|wav)$`))),
   /** A machine-made stand-in that still needs a human recording. */
   placeholder: z.boolean(),
   /** `promptTextHash` of the text that was recorded. */
-  textHash: z.string().min(1),
+  textHash: z.string().check(z.minLength(1)),
 });
 export const audioManifestSchema = z.object({
-  _about: z.string().optional(),
+  _about: z.optional(z.string()),
   recordings: z.record(z.string(), z.partialRecord(z.enum(LANGUAGES), recordingSchema)),
 });
 export type AudioManifest = z.infer<typeof audioManifestSchema>;

@@ -3,30 +3,30 @@
  * embedded OpenID provider and points the console at it; on AWS the stack sets the Cognito issuer and client, and
  * the session secret comes from Secrets Manager. What only the console function needs is checked where it is used.
  */
-import * as z from 'zod';
+import * as z from '../domain/zod';
 
 const LOCAL_SESSION_SECRET = 'local-development-only-console-session-secret';
 
 export const consoleEnvShape = {
   /** The OpenID Connect issuer (Cognito: https://cognito-idp.<region>.amazonaws.com/<pool id>). */
-  CONSOLE_OIDC_ISSUER: z.url().optional(),
+  CONSOLE_OIDC_ISSUER: z.optional(z.url()),
   /** The console's client at the issuer: a public client, authorization code with PKCE. */
-  CONSOLE_OIDC_CLIENT_ID: z.string().min(1).default('safejob-console'),
+  CONSOLE_OIDC_CLIENT_ID: z._default(z.string().check(z.minLength(1)), 'safejob-console'),
   /** The ID token claim that lists the person's groups, i.e. their console roles. */
-  CONSOLE_ROLES_CLAIM: z.string().min(1).default('cognito:groups'),
+  CONSOLE_ROLES_CLAIM: z._default(z.string().check(z.minLength(1)), 'cognito:groups'),
   /** Signs the session cookie (32+ characters); required on AWS. */
-  CONSOLE_SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  CONSOLE_SESSION_SECRET: z.optional(z.string().check(z.minLength(32, 'at least 32 characters'))),
   /** Minutes without a request after which a session ends. */
-  CONSOLE_IDLE_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  CONSOLE_IDLE_TIMEOUT_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(24 * 60)), 30),
   /** Hours after which a session ends however busy it is. */
-  CONSOLE_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(72).default(12),
+  CONSOLE_SESSION_MAX_HOURS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(72)), 12),
   /** Local only: the port of the embedded OpenID provider (default: the hotline's port + 1; 0 picks a free one). */
-  CONSOLE_LOCAL_OIDC_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  CONSOLE_LOCAL_OIDC_PORT: z.optional(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535))),
   /** The address partner e-mails are sent from (a verified SES identity on AWS). */
-  CONSOLE_EMAIL_FROM: z.email().default('referrals@sample.test'),
+  CONSOLE_EMAIL_FROM: z._default(z.email(), 'referrals@sample.test'),
 };
 
-type ConsoleEnv = z.output<z.ZodObject<typeof consoleEnvShape>> & { HOTLINE_MODE: 'local' | 'aws'; PORT: number };
+type ConsoleEnv = z.output<z.ZodMiniObject<typeof consoleEnvShape>> & { HOTLINE_MODE: 'local' | 'aws'; PORT: number };
 
 export function toConsoleConfig(env: ConsoleEnv) {
   return {

@@ -5,7 +5,7 @@
  * the rota and the registry (shared/registry/csv.ts): one bad row makes the whole file bad, every problem listed
  * with its line number.
  */
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { REFERRAL_BODIES } from '../domain/officer';
 import { normalisePhone } from '../domain/phone';
 import { E164 } from '../domain/registry';
@@ -29,25 +29,28 @@ export type PartnersCsvResult =
 const oneOf = (values: readonly string[]) => (issue: { input?: unknown }) => `must be one of ${values.join(', ')}, not "${String(issue.input)}"`;
 
 const rowSchema = z.object({
-  organisation_id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,40}$/, 'must be lower-case letters, digits and dashes'),
-  organisation: z.string().min(1, 'is empty').max(120),
+  organisation_id: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{1,40}$/, 'must be lower-case letters, digits and dashes')),
+  organisation: z.string().check(z.minLength(1, 'is empty'), z.maxLength(120)),
   kind: z.enum(REFERRAL_BODIES, { error: oneOf(REFERRAL_BODIES) }),
-  services: z
-    .string()
-    .transform((value) => value.split(';').map((part) => part.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(REFERRAL_SERVICES, { error: oneOf(REFERRAL_SERVICES) })).min(1, 'is empty')),
-  focal_point_name: z.string().min(1, 'is empty').max(80),
-  focal_point_email: z
-    .string()
-    .transform((value) => value.toLowerCase())
-    .pipe(z.email({ error: (issue) => `"${String(issue.input)}" is not an e-mail address` })),
-  focal_point_phone: z.string().transform((raw, ctx) => {
-    if (raw === '') return undefined;
-    const phone = normalisePhone(raw);
-    if (E164.test(phone)) return phone;
-    ctx.addIssue({ code: 'custom', message: `"${raw}" is not a phone number in international form` });
-    return z.NEVER;
-  }),
+  services: z.pipe(
+    z.pipe(z.string(), z.transform((value) => value.split(';').map((part) => part.trim()).filter(Boolean))),
+    z.array(z.enum(REFERRAL_SERVICES, { error: oneOf(REFERRAL_SERVICES) })).check(z.minLength(1, 'is empty')),
+  ),
+  focal_point_name: z.string().check(z.minLength(1, 'is empty'), z.maxLength(80)),
+  focal_point_email: z.pipe(
+    z.pipe(z.string(), z.transform((value) => value.toLowerCase())),
+    z.email({ error: (issue) => `"${String(issue.input)}" is not an e-mail address` }),
+  ),
+  focal_point_phone: z.pipe(
+    z.string(),
+    z.transform((raw, ctx) => {
+      if (raw === '') return undefined;
+      const phone = normalisePhone(raw);
+      if (E164.test(phone)) return phone;
+      ctx.issues.push({ code: 'custom', input: ctx.value, message: `"${raw}" is not a phone number in international form` });
+      return z.NEVER;
+    }),
+  ),
 });
 
 export function parsePartnersCsv(text: string): PartnersCsvResult {

@@ -4,7 +4,7 @@
  * scammer meet and a check finds the registry's contact.
  */
 import { parsePhoneNumberFromString as parseWithMetadata, type MetadataJson } from 'libphonenumber-js/core';
-import * as z from 'zod';
+import * as z from './zod';
 import phoneMetadata from './phone-metadata.json';
 
 /**
@@ -89,11 +89,11 @@ export function senderPhone(raw: string): string | undefined {
 }
 
 /** A webhook's sender field: a phone number (answered with 400 otherwise, as RapidPro's courier does), in E.164. */
-export const senderPhoneField = z
-  .string()
-  .max(64)
-  .transform((raw, context) => {
+export const senderPhoneField = z.pipe(
+  z.string().check(z.maxLength(64)),
+  z.transform((raw, context) => {
     const phone = senderPhone(raw);
-    if (phone === undefined) context.addIssue({ code: 'custom', message: 'not a phone number' });
+    if (phone === undefined) context.issues.push({ code: 'custom', input: context.value, message: 'not a phone number' });
     return phone ?? raw;
-  });
+  }),
+);

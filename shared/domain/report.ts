@@ -3,7 +3,7 @@
  * identifiers and the amount), triage, references and the next step shown for STATUS. No I/O: the shell supplies
  * the keyed card hash, the counts it looked up and the random source.
  */
-import * as z from 'zod';
+import * as z from './zod';
 import { normalisePhone, parsePhone } from './phone';
 import { LANGUAGES } from './prompts';
 import { normaliseWebsite } from './registry';
@@ -41,19 +41,19 @@ export type UrgencyReason = (typeof URGENCY_REASONS)[number];
 const valueIdentifierSchema = z.object({
   /** phone: E.164; handle: lower case, no `@`; url: lower-case host and path, no scheme, `www.` or trailing slash. */
   kind: z.enum(['phone', 'handle', 'url']),
-  value: z.string().min(1),
+  value: z.string().check(z.minLength(1)),
 });
 /** A card is never stored whole: a keyed hash to match reports on, and the last four digits for people. */
 const cardIdentifierSchema = z.object({
   kind: z.literal('card'),
-  hash: z.string().min(1),
-  last4: z.string().regex(/^\d{4}$/),
+  hash: z.string().check(z.minLength(1)),
+  last4: z.string().check(z.regex(/^\d{4}$/)),
 });
 export const identifierSchema = z.union([valueIdentifierSchema, cardIdentifierSchema]);
 export type Identifier = z.infer<typeof identifierSchema>;
 export type IdentifierKind = Identifier['kind'];
 
-export const moneySchema = z.object({ value: z.number().positive(), currency: z.enum(CURRENCIES) });
+export const moneySchema = z.object({ value: z.number().check(z.positive()), currency: z.enum(CURRENCIES) });
 export type Money = z.infer<typeof moneySchema>;
 
 export const urgencySchema = z.object({ urgent: z.boolean(), reasons: z.array(z.enum(URGENCY_REASONS)) });
@@ -61,24 +61,24 @@ export type Urgency = z.infer<typeof urgencySchema>;
 
 export const campaignSchema = z.object({
   identifier: identifierSchema,
-  reporters: z.number().int().positive(),
+  reporters: z.number().check(z.int(), z.positive()),
   /**
    * The open campaign's report this one is linked to, instead of paging again (absent on the report that paged).
    * A linked report still pages when it is urgent for a reason of its own.
    */
-  linkedTo: z.string().optional(),
+  linkedTo: z.optional(z.string()),
 });
 export type Campaign = z.infer<typeof campaignSchema>;
 
 export const reportSchema = z.object({
-  reference: z.string().refine((value) => normaliseReference(value) === value, 'a reference in canonical form'),
+  reference: z.string().check(z.refine((value) => normaliseReference(value) === value, 'a reference in canonical form')),
   channel: z.enum(REPORT_CHANNELS),
   lang: z.enum(LANGUAGES),
   category: z.enum(REPORT_CATEGORIES),
   paid: z.enum(PAID_ANSWERS),
-  amount: moneySchema.optional(),
+  amount: z.optional(moneySchema),
   /** The victim's own words: never logged, never exported. */
-  freeText: z.string().optional(),
+  freeText: z.optional(z.string()),
   identifiers: z.array(identifierSchema),
   callbackConsent: z.boolean(),
   /**
@@ -86,32 +86,32 @@ export const reportSchema = z.object({
    * organisations (separate from the call-back). Absent: not asked (an urgent voice message). Intake writes it as
    * the report's sharing consent, the item the console's referrals check.
    */
-  sharingConsent: z.boolean().optional(),
+  sharingConsent: z.optional(z.boolean()),
   /** A voice report's recording: just another field. */
-  recordingUrl: z.url().optional(),
-  recordingDurationSeconds: z.number().int().nonnegative().optional(),
+  recordingUrl: z.optional(z.url()),
+  recordingDurationSeconds: z.optional(z.number().check(z.int(), z.nonnegative())),
   urgency: urgencySchema,
   /** A campaign: the identifier several reporters named, and how many (this one included) when it was filed. */
-  campaign: campaignSchema.optional(),
+  campaign: z.optional(campaignSchema),
   status: z.enum(REPORT_STATUSES),
   /** The officer's note with the latest status change (why acknowledged, referred or closed). */
-  statusNote: z.string().optional(),
+  statusNote: z.optional(z.string()),
   /** The body a `referred` report was passed to. */
-  referredTo: z.string().optional(),
+  referredTo: z.optional(z.string()),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   /** The reporter's keyed phone hash (shared/privacy.ts `phoneKey`), never the number. */
-  reporterKey: z.string().min(1),
+  reporterKey: z.string().check(z.minLength(1)),
   /**
    * An urgent report not paged because its reporter had reached the hourly limit of escalations
    * (domain/escalation/reporter-limit.ts): `case` is the reporter's case it was listed to instead.
    */
-  escalationHeld: z.object({ reason: z.literal('reporter_limit'), case: z.string().min(1) }).optional(),
+  escalationHeld: z.optional(z.object({ reason: z.literal('reporter_limit'), case: z.string().check(z.minLength(1)) })),
 });
 export type Report = z.infer<typeof reportSchema>;
 
 /** A report as intake builds it: the store gives it its reference, its first status and `updatedAt`. */
-export const reportDraftSchema = reportSchema.omit({
+export const reportDraftSchema = z.omit(reportSchema, {
   reference: true,
   status: true,
   statusNote: true,

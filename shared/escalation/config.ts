@@ -3,7 +3,7 @@
  * the environment object, its output under `config.escalation`. What only AWS needs (the scheduler's function,
  * role and group) is checked where it is used (eventbridge-scheduler.ts).
  */
-import * as z from 'zod';
+import * as z from '../domain/zod';
 
 /** Logged (as an error) when an escalation is left open: the stack's metric filter and alarm match it exactly. */
 export const ESCALATION_EXHAUSTED_MESSAGE = 'escalation exhausted';
@@ -19,22 +19,22 @@ export const DEFAULT_ESCALATIONS_PER_REPORTER_PER_HOUR = 2;
 /** The variables as they appear in the environment. */
 export const escalationEnvShape = {
   /** Seconds an officer has to acknowledge a page before the next level is paged (EventBridge: 60 s precision). */
-  ESCALATION_ACK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(DEFAULT_ACK_TIMEOUT_SECONDS),
+  ESCALATION_ACK_TIMEOUT_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(86_400)), DEFAULT_ACK_TIMEOUT_SECONDS),
   /** After the last level, the chain starts again from level 1 this many times; then the case stays open. */
-  ESCALATION_REPEAT_COUNT: z.coerce.number().int().min(0).max(10).default(DEFAULT_REPEAT_COUNT),
+  ESCALATION_REPEAT_COUNT: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(10)), DEFAULT_REPEAT_COUNT),
   /** Escalations one reporter may start in any hour; later urgent reports are listed to their case, not paged. */
-  ESCALATIONS_PER_REPORTER_PER_HOUR: z.coerce.number().int().min(1).max(100).default(DEFAULT_ESCALATIONS_PER_REPORTER_PER_HOUR),
+  ESCALATIONS_PER_REPORTER_PER_HOUR: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), DEFAULT_ESCALATIONS_PER_REPORTER_PER_HOUR),
   /** Hours a CALL request waits for the voice bridge before it expires. */
-  ESCALATION_CALL_REQUEST_HOURS: z.coerce.number().int().min(1).max(168).default(24),
+  ESCALATION_CALL_REQUEST_HOURS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(168)), 24),
   /** AWS: the function EventBridge Scheduler invokes (functions/escalation). Unset in that function itself. */
-  ESCALATION_FUNCTION_ARN: z.string().regex(/^arn:aws[\w-]*:lambda:/, 'a Lambda function ARN').optional(),
+  ESCALATION_FUNCTION_ARN: z.optional(z.string().check(z.regex(/^arn:aws[\w-]*:lambda:/, 'a Lambda function ARN'))),
   /** AWS: the role EventBridge Scheduler assumes to invoke it. */
-  ESCALATION_SCHEDULER_ROLE_ARN: z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:role\//, 'an IAM role ARN').optional(),
+  ESCALATION_SCHEDULER_ROLE_ARN: z.optional(z.string().check(z.regex(/^arn:aws[\w-]*:iam::\d{12}:role\//, 'an IAM role ARN'))),
   /** AWS: the schedule group the one-off triggers are created in (the IAM policy is scoped to it). */
-  ESCALATION_SCHEDULE_GROUP: z.string().regex(/^[0-9a-zA-Z_.-]{1,64}$/, 'a schedule group name').optional(),
+  ESCALATION_SCHEDULE_GROUP: z.optional(z.string().check(z.regex(/^[0-9a-zA-Z_.-]{1,64}$/, 'a schedule group name'))),
 };
 
-type EscalationEnv = z.output<z.ZodObject<typeof escalationEnvShape>>;
+type EscalationEnv = z.output<z.ZodMiniObject<typeof escalationEnvShape>>;
 
 export function toEscalationConfig(env: EscalationEnv) {
   return {

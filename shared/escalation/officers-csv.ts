@@ -4,7 +4,7 @@
  * registry file (shared/registry/csv.ts: quoted fields, line numbers of physical lines). Pure: text in, officers or
  * every problem with its line number out; one bad row makes the whole file bad.
  */
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { OFFICER_ROLES } from '../domain/escalation';
 import { LANGUAGES, type Lang } from '../domain/prompts';
 import { E164 } from '../domain/registry';
@@ -32,36 +32,37 @@ const oneOf = (values: readonly string[]) => (issue: { input?: unknown }) =>
   `must be one of ${values.join(', ')}, not "${String(issue.input)}"`;
 
 const rowSchema = z.object({
-  name: z.string().min(1, 'is empty').max(60, 'is longer than 60 characters (it is quoted in SMS)'),
-  phone: z.string().transform((raw, ctx) => {
-    const normalised = normalisePhone(raw);
-    if (E164.test(normalised)) return normalised;
-    ctx.addIssue({ code: 'custom', message: `"${raw}" is not a phone number in international form` });
-    return z.NEVER;
-  }),
+  name: z.string().check(z.minLength(1, 'is empty'), z.maxLength(60, 'is longer than 60 characters (it is quoted in SMS)')),
+  phone: z.pipe(
+    z.string(),
+    z.transform((raw, ctx) => {
+      const normalised = normalisePhone(raw);
+      if (E164.test(normalised)) return normalised;
+      ctx.issues.push({ code: 'custom', input: ctx.value, message: `"${raw}" is not a phone number in international form` });
+      return z.NEVER;
+    }),
+  ),
   role: z.enum(OFFICER_ROLES, { error: oneOf(OFFICER_ROLES) }),
-  languages: z
-    .string()
-    .transform((value) => value.split(';').map((part) => part.trim().toLowerCase()).filter(Boolean))
-    .pipe(
-      z
-        .array(z.enum(LANGUAGES, { error: oneOf(LANGUAGES) }))
-        .min(1, 'is empty (at least one of tg, ru, en; the first is the one they are written to in)')
-        .refine((langs) => new Set(langs).size === langs.length, 'names a language twice'),
+  languages: z.pipe(
+    z.pipe(z.string(), z.transform((value) => value.split(';').map((part) => part.trim().toLowerCase()).filter(Boolean))),
+    z.array(z.enum(LANGUAGES, { error: oneOf(LANGUAGES) })).check(
+      z.minLength(1, 'is empty (at least one of tg, ru, en; the first is the one they are written to in)'),
+      z.refine((langs) => new Set(langs).size === langs.length, 'names a language twice'),
     ),
-  escalation_level: z
-    .string()
-    .regex(/^\d+$/, { error: (issue) => `"${issue.input}" is not a whole number` })
-    .transform(Number)
-    .pipe(z.number().int().min(1, 'must be 1 or more (1 is paged first)').max(20, 'must be 20 or less')),
-  email: z
-    .string()
-    .transform((value) => value.toLowerCase())
-    .pipe(z.union([z.literal(''), z.email({ error: (issue) => `"${String(issue.input)}" is not an e-mail address` })]))
-    .optional(),
+  ),
+  escalation_level: z.pipe(
+    z.pipe(z.string().check(z.regex(/^\d+$/, { error: (issue) => `"${issue.input}" is not a whole number` })), z.transform(Number)),
+    z.number().check(z.int(), z.gte(1, 'must be 1 or more (1 is paged first)'), z.lte(20, 'must be 20 or less')),
+  ),
+  email: z.optional(
+    z.pipe(
+      z.pipe(z.string(), z.transform((value) => value.toLowerCase())),
+      z.union([z.literal(''), z.email({ error: (issue) => `"${String(issue.input)}" is not an e-mail address` })]),
+    ),
+  ),
 });
 
-function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.core.$ZodError): string {
   const reasons = error.issues.map((issue) => `${String(issue.path[0] ?? 'row')}: ${issue.message}`);
   return [...new Set(reasons)].join('; ');
 }

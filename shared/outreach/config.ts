@@ -2,7 +2,7 @@
  * The outreach's variables (subscriptions, alerts, broadcasts), part of the one configuration schema
  * (shared/config.ts): its fields go into the environment object, its output under `config.outreach`.
  */
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { parseQuietHours, type SegmentPrice } from '../domain/outreach/broadcast';
 import { MOBILE_OPERATORS, isMobileOperator, type MobileOperator } from '../channels/mobile-operators';
 
@@ -23,85 +23,86 @@ export const BROADCAST_RUN_LEASE_SECONDS = BROADCAST_RUN_SECONDS + 60;
 const PROVIDER_NAMES = ['africastalking', 'twilio', 'local'] as const;
 
 /** `africastalking=10,twilio=20`: bulk SMS segments per second per provider. */
-const segmentRates = z
-  .string()
-  .default('africastalking=10,twilio=10,local=50')
-  .transform((value, ctx) => {
+const segmentRates = z.pipe(
+  z._default(z.string(), 'africastalking=10,twilio=10,local=50'),
+  z.transform((value, ctx) => {
     const rates: Partial<Record<(typeof PROVIDER_NAMES)[number], number>> = {};
     for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
       const [provider, rate] = part.split('=').map((p) => p.trim());
       const perSecond = Number(rate);
       if (!PROVIDER_NAMES.includes(provider as (typeof PROVIDER_NAMES)[number]) || !(perSecond > 0)) {
-        ctx.addIssue({ code: 'custom', message: `"${part}" is not PROVIDER=SEGMENTS_PER_SECOND (e.g. africastalking=10)` });
+        ctx.issues.push({ code: 'custom', input: ctx.value, message: `"${part}" is not PROVIDER=SEGMENTS_PER_SECOND (e.g. africastalking=10)` });
         return z.NEVER;
       }
       rates[provider as (typeof PROVIDER_NAMES)[number]] = perSecond;
     }
     return rates;
-  });
+  }),
+);
 
 /**
  * `tcell=20,megafon=20`: bulk SMS segments per second per operator (each operator's SMPP bind has its own
  * agreed rate, whichever provider carries the message); an operator not named is limited by its provider only.
  */
-const operatorRates = z
-  .string()
-  .default('tcell=10,megafon=10,zet-mobile=10,babilon-m=10,o-mobile=10')
-  .transform((value, ctx) => {
+const operatorRates = z.pipe(
+  z._default(z.string(), 'tcell=10,megafon=10,zet-mobile=10,babilon-m=10,o-mobile=10'),
+  z.transform((value, ctx) => {
     const rates: Partial<Record<MobileOperator, number>> = {};
     for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
       const [operator = '', rate] = part.split('=').map((p) => p.trim());
       const perSecond = Number(rate);
       if (!isMobileOperator(operator) || !(perSecond > 0)) {
-        ctx.addIssue({ code: 'custom', message: `"${part}" is not OPERATOR=SEGMENTS_PER_SECOND (operators: ${MOBILE_OPERATORS.join(', ')})` });
+        ctx.issues.push({ code: 'custom', input: ctx.value, message: `"${part}" is not OPERATOR=SEGMENTS_PER_SECOND (operators: ${MOBILE_OPERATORS.join(', ')})` });
         return z.NEVER;
       }
       rates[operator] = perSecond;
     }
     return rates;
-  });
+  }),
+);
 
 /** `+992=0.02,+44=0.04,*=0.05`: US dollars per SMS segment by destination prefix, for the cost estimate. */
-const segmentPrices = z
-  .string()
-  .default('+992=0.025,+7=0.04,+44=0.04,*=0.06')
-  .transform((value, ctx) => {
+const segmentPrices = z.pipe(
+  z._default(z.string(), '+992=0.025,+7=0.04,+44=0.04,*=0.06'),
+  z.transform((value, ctx) => {
     const prices: SegmentPrice[] = [];
     for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
       const [prefix = '', usd] = part.split('=').map((p) => p.trim());
       if (!/^(\*|\+\d{1,6})$/.test(prefix) || !(Number(usd) >= 0)) {
-        ctx.addIssue({ code: 'custom', message: `"${part}" is not PREFIX=USD (e.g. +992=0.025)` });
+        ctx.issues.push({ code: 'custom', input: ctx.value, message: `"${part}" is not PREFIX=USD (e.g. +992=0.025)` });
         return z.NEVER;
       }
       prices.push({ prefix, usd: Number(usd) });
     }
     return prices;
-  });
+  }),
+);
 
 export const outreachEnvShape = {
   /** Hours (Asia/Dushanbe) when no broadcast goes out, `FROM-UNTIL` (`22-08`); empty for none. */
-  BROADCAST_QUIET_HOURS: z
-    .string()
-    .default('22-08')
-    .refine((value) => {
-      try {
-        parseQuietHours(value);
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'FROM-UNTIL hours such as 22-08, or empty')
-    .transform((value) => parseQuietHours(value)),
+  BROADCAST_QUIET_HOURS: z.pipe(
+    z._default(z.string(), '22-08').check(
+      z.refine((value) => {
+        try {
+          parseQuietHours(value);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'FROM-UNTIL hours such as 22-08, or empty'),
+    ),
+    z.transform((value) => parseQuietHours(value)),
+  ),
   BROADCAST_SEGMENTS_PER_SECOND: segmentRates,
   BROADCAST_OPERATOR_SEGMENTS_PER_SECOND: operatorRates,
   SMS_SEGMENT_PRICES_USD: segmentPrices,
   /** Subscribers fanned out per batch (recorded and queued together). */
-  BROADCAST_BATCH_SIZE: z.coerce.number().int().min(10).max(5000).default(500),
+  BROADCAST_BATCH_SIZE: z._default(z.coerce.number().check(z.int(), z.gte(10), z.lte(5000)), 500),
   /** AWS: the bulk lane of the outbox (broadcasts), drained after the replies' queue. */
-  BROADCAST_QUEUE_URL: z.url().optional(),
+  BROADCAST_QUEUE_URL: z.optional(z.url()),
 };
 
-type OutreachEnv = z.output<z.ZodObject<typeof outreachEnvShape>>;
+type OutreachEnv = z.output<z.ZodMiniObject<typeof outreachEnvShape>>;
 
 export function toOutreachConfig(env: OutreachEnv) {
   return {

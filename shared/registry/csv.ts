@@ -3,7 +3,7 @@
  * without a byte-order mark. Pure: text in, entries or every problem with its line number out. Line numbers count
  * physical lines (the header is line 1), so a quoted field spanning two lines moves every later row down by one.
  */
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { normalisePhone } from '../domain/phone';
 import {
   E164,
@@ -109,48 +109,51 @@ export function parseCsvRecords(text: string): CsvRecord[] {
 
 const optional = (value: string) => (value === '' ? undefined : value);
 
-const listOf = (item: z.ZodType<string, string>) =>
-  z
-    .string()
-    .transform((value) => value.split(';').map((part) => part.trim()).filter(Boolean))
-    .pipe(z.array(item));
+const listOf = (item: z.ZodMiniType<string, string>) =>
+  z.pipe(z.pipe(z.string(), z.transform((value) => value.split(';').map((part) => part.trim()).filter(Boolean))), z.array(item));
 
-const date = z.string().refine(isCalendarDate, { error: (issue) => `"${issue.input}" is not a date YYYY-MM-DD` });
+const date = z.string().check(z.refine(isCalendarDate, { error: (issue) => `"${issue.input}" is not a date YYYY-MM-DD` }));
 
-const phone = z.string().transform((raw, ctx) => {
-  const normalised = normalisePhone(raw);
-  if (E164.test(normalised)) return normalised;
-  ctx.addIssue({ code: 'custom', message: `"${raw}" is not a phone number in international form` });
-  return z.NEVER;
-});
+const phone = z.pipe(
+  z.string(),
+  z.transform((raw, ctx) => {
+    const normalised = normalisePhone(raw);
+    if (E164.test(normalised)) return normalised;
+    ctx.issues.push({ code: 'custom', input: ctx.value, message: `"${raw}" is not a phone number in international form` });
+    return z.NEVER;
+  }),
+);
 
-const website = z.string().transform((raw, ctx) => {
-  const normalised = normaliseWebsite(raw);
-  if (normalised) return normalised;
-  ctx.addIssue({ code: 'custom', message: `"${raw}" is not a web address` });
-  return z.NEVER;
-});
+const website = z.pipe(
+  z.string(),
+  z.transform((raw, ctx) => {
+    const normalised = normaliseWebsite(raw);
+    if (normalised) return normalised;
+    ctx.issues.push({ code: 'custom', input: ctx.value, message: `"${raw}" is not a web address` });
+    return z.NEVER;
+  }),
+);
 
 const oneOf = (values: readonly string[]) => (issue: { input?: unknown }) =>
   `must be one of ${values.join(', ')}, not "${String(issue.input)}"`;
 
 const rowSchema = z.object({
   kind: z.enum(ENTRY_KINDS, { error: oneOf(ENTRY_KINDS) }),
-  name: z.string().min(1, 'is empty'),
+  name: z.string().check(z.minLength(1, 'is empty')),
   aliases: listOf(z.string()),
-  licence_number: z
-    .string()
-    .refine((value) => value === '' || licenceKey(value) !== '', 'has no letters or digits')
-    .transform(optional),
-  country: z
-    .string()
-    .regex(/^[A-Za-z]{2}$/, { error: (issue) => `"${issue.input}" is not a two-letter country code such as TJ or GB` })
-    .transform((value) => value.toUpperCase()),
+  licence_number: z.pipe(
+    z.string().check(z.refine((value) => value === '' || licenceKey(value) !== '', 'has no letters or digits')),
+    z.transform(optional),
+  ),
+  country: z.pipe(
+    z.string().check(z.regex(/^[A-Za-z]{2}$/, { error: (issue) => `"${issue.input}" is not a two-letter country code such as TJ or GB` })),
+    z.transform((value) => value.toUpperCase()),
+  ),
   status: z.enum(ENTRY_STATUSES, { error: oneOf(ENTRY_STATUSES) }),
-  valid_until: z.union([z.literal(''), date]).transform(optional),
+  valid_until: z.pipe(z.union([z.literal(''), date]), z.transform(optional)),
   phones: listOf(phone),
   websites: listOf(website),
-  source: z.string().min(1, 'is empty (say where the data comes from)'),
+  source: z.string().check(z.minLength(1, 'is empty (say where the data comes from)')),
   checked_on: date,
 });
 
@@ -171,7 +174,7 @@ function toEntry(row: z.output<typeof rowSchema>): RegistryEntry {
   };
 }
 
-function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.core.$ZodError): string {
   const reasons = error.issues.map((issue) => `${String(issue.path[0] ?? 'row')}: ${issue.message}`);
   return [...new Set(reasons)].join('; ');
 }

@@ -10,30 +10,30 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { escalationStateSchema, type AuditAction, type AuditDetail, type EscalationState, type Person } from '../domain/escalation';
 import type { BridgeCall } from '../ports';
 import { collections, keys, type ItemCollection } from './keys';
 import { queryAll } from './query';
 
 export const openEscalationSchema = z.object({
-  reference: z.string().min(1),
+  reference: z.string().check(z.minLength(1)),
   status: z.enum(['paging', 'exhausted']),
-  step: z.number().int().min(0),
+  step: z.number().check(z.int(), z.gte(0)),
   /** The current step's deadline, while paging. */
-  dueAt: z.iso.datetime().optional(),
+  dueAt: z.optional(z.iso.datetime()),
 });
 export type OpenEscalation = z.infer<typeof openEscalationSchema>;
 
-const escalationDueSchema = z.object({ reference: z.string().min(1), since: z.iso.datetime() });
+const escalationDueSchema = z.object({ reference: z.string().check(z.minLength(1)), since: z.iso.datetime() });
 
 export const auditRecordSchema = z.object({
-  reference: z.string().min(1),
+  reference: z.string().check(z.minLength(1)),
   at: z.iso.datetime(),
-  action: z.string().min(1),
+  action: z.string().check(z.minLength(1)),
   /** The officer who acted (their key and name); absent for the escalation's own steps. */
-  actor: z.object({ key: z.string(), name: z.string() }).optional(),
-  detail: z.record(z.string(), z.unknown()).optional(),
+  actor: z.optional(z.object({ key: z.string(), name: z.string() })),
+  detail: z.optional(z.record(z.string(), z.unknown())),
 });
 export type AuditRecord = z.infer<typeof auditRecordSchema>;
 

@@ -7,17 +7,17 @@
  * created readable by its owner only, the queue is encrypted (see the stack).
  */
 import { open, readFile, rename, type FileHandle } from 'node:fs/promises';
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { reportDraftSchema, type Report } from '../domain/report';
 import type { IntakeJournal, JournalEntry } from '../ports';
 import type { ReportRepository } from './reports';
 
 export const journalEntrySchema = z.object({
-  idempotencyKey: z.string().min(1),
+  idempotencyKey: z.string().check(z.minLength(1)),
   report: reportDraftSchema,
-  sealedCallbackNumber: z.string().optional(),
+  sealedCallbackNumber: z.optional(z.string()),
   /** The reporter's number, sealed, so that the replay can text the reference (only when it can take an SMS). */
-  sealedReporterNumber: z.string().optional(),
+  sealedReporterNumber: z.optional(z.string()),
 });
 
 

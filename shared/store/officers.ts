@@ -8,21 +8,21 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { rotaOfficerSchema, type AuditAction, type AuditDetail, type Person, type RotaOfficer } from '../domain/escalation';
 import { E164 } from '../domain/registry';
 import { collections, keys, type ItemCollection } from './keys';
 import { queryAll } from './query';
 
-export const officerRecordSchema = rotaOfficerSchema.extend({
+export const officerRecordSchema = z.extend(rotaOfficerSchema, {
   /** E.164. Staff data, needed to page them; never logged. */
-  phone: z.string().regex(E164),
+  phone: z.string().check(z.regex(E164)),
   /** The address the officer signs in to the console with (lower case), if they use it. */
-  email: z.string().optional(),
+  email: z.optional(z.string()),
   /** A digest of the imported fields: a re-import of the same row writes nothing. */
-  contentHash: z.string().min(1),
+  contentHash: z.string().check(z.minLength(1)),
   updatedAt: z.iso.datetime(),
-  dutyChangedAt: z.iso.datetime().optional(),
+  dutyChangedAt: z.optional(z.iso.datetime()),
 });
 export type OfficerRecord = z.infer<typeof officerRecordSchema>;
 

@@ -5,7 +5,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { alertSchema, type Alert } from '../domain/outreach/alerts';
 import { segmentSchema, type DeliveryReport } from '../domain/outreach/broadcast';
 import { consentSchema, subscriptionSchema, type Consent, type Subscription } from '../domain/outreach/subscription';
@@ -14,9 +14,9 @@ import { collections, keys } from './keys';
 import { queryAll, queryCollection } from './query';
 
 /** A subscription as stored: the fan-out's view, and the sealed number with its calling code (for the price). */
-export const storedSubscriptionSchema = subscriptionSchema.extend({
-  sealedNumber: z.string().min(1),
-  callingCode: z.string().regex(/^\+\d{1,4}$|^\*$/),
+export const storedSubscriptionSchema = z.extend(subscriptionSchema, {
+  sealedNumber: z.string().check(z.minLength(1)),
+  callingCode: z.string().check(z.regex(/^\+\d{1,4}$|^\*$/)),
 });
 export type StoredSubscription = z.infer<typeof storedSubscriptionSchema>;
 
@@ -90,24 +90,24 @@ export const BROADCAST_STATUSES = ['draft', 'approved', 'sending', 'completed'] 
 export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number];
 
 export const broadcastSchema = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   kind: z.enum(['alert', 'campaign']),
   /** The alert it sends (kind alert). */
-  alertCode: z.string().optional(),
-  title: z.string().min(1).max(200),
-  texts: z.partialRecord(z.enum(LANGUAGES), z.string().min(1)),
+  alertCode: z.optional(z.string()),
+  title: z.string().check(z.minLength(1), z.maxLength(200)),
+  texts: z.partialRecord(z.enum(LANGUAGES), z.string().check(z.minLength(1))),
   segment: segmentSchema,
   status: z.enum(BROADCAST_STATUSES),
   /** Not sent before this time (scheduled, or moved past quiet hours). */
   notBefore: z.iso.datetime(),
   createdAt: z.iso.datetime(),
   createdBy: z.object({ key: z.string(), name: z.string() }),
-  approvedBy: z.object({ key: z.string(), name: z.string() }).optional(),
-  estimate: z.object({ recipients: z.number(), segments: z.number(), usd: z.number() }).optional(),
+  approvedBy: z.optional(z.object({ key: z.string(), name: z.string() })),
+  estimate: z.optional(z.object({ recipients: z.number(), segments: z.number(), usd: z.number() })),
   /** The last subscriber key fanned out: a fan-out cut short resumes after it. */
-  cursor: z.string().optional(),
-  startedAt: z.iso.datetime().optional(),
-  completedAt: z.iso.datetime().optional(),
+  cursor: z.optional(z.string()),
+  startedAt: z.optional(z.iso.datetime()),
+  completedAt: z.optional(z.iso.datetime()),
 });
 export type Broadcast = z.infer<typeof broadcastSchema>;
 

@@ -1,10 +1,10 @@
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { LANGUAGES } from '../domain/prompts';
 import { isLive, keys } from './keys';
 
 /** A free-text SMS offered as a report, kept until its sender answers YES (shared/domain/sms.ts). */
-export const pendingReportSchema = z.object({ text: z.string().min(1), lang: z.enum(LANGUAGES) });
+export const pendingReportSchema = z.object({ text: z.string().check(z.minLength(1)), lang: z.enum(LANGUAGES) });
 export type PendingReport = z.infer<typeof pendingReportSchema>;
 
 /**

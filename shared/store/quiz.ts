@@ -6,7 +6,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { LANGUAGES } from '../domain/prompts';
 import {
   QUIZ_QUESTIONS,
@@ -46,16 +46,16 @@ export interface RecordOutcome {
   code?: string;
 }
 
-const attemptSchema = z.object({ passed: z.boolean(), code: z.string().optional() });
+const attemptSchema = z.object({ passed: z.boolean(), code: z.optional(z.string()) });
 const codeSchema = z.object({ code: z.string(), earnedAt: z.string(), lang: z.enum(LANGUAGES) });
-const smsStateSchema = z.object({ answers: z.string(), lang: z.enum(LANGUAGES), cohort: z.string().optional() });
+const smsStateSchema = z.object({ answers: z.string(), lang: z.enum(LANGUAGES), cohort: z.optional(z.string()) });
 const cohortSchema = z.object({
   code: z.string(),
   name: z.string(),
-  size: z.number().optional(),
+  size: z.optional(z.number()),
   trainerKey: z.string(),
-  takers: z.number().default(0),
-  passers: z.number().default(0),
+  takers: z._default(z.number(), 0),
+  passers: z._default(z.number(), 0),
 });
 
 const counter = (item: Record<string, unknown> | undefined, name: string) => (typeof item?.[name] === 'number' ? (item[name] as number) : 0);

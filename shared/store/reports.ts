@@ -9,7 +9,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import {
   generateReference,
   identifierValue,
@@ -63,9 +63,9 @@ export interface ReportedIdentifier {
 }
 
 const unfinishedSchema = z.object({
-  idempotencyKey: z.string().min(1),
+  idempotencyKey: z.string().check(z.minLength(1)),
   report: reportDraftSchema,
-  sealedCallbackNumber: z.string().optional(),
+  sealedCallbackNumber: z.optional(z.string()),
 });
 /** An intake begun and not finished: what its replay needs (a journal entry's shape). */
 export type UnfinishedIntake = z.infer<typeof unfinishedSchema>;

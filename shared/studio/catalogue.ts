@@ -7,7 +7,7 @@
  * Prompts are numbered in the order the voice line speaks them (SPOKEN_PROMPT_KEYS), the same numbers in every
  * language: the number a staff member keys in on the studio line, and the number on the voice artist's script.
  */
-import * as z from 'zod';
+import * as z from '../domain/zod';
 import { LANGUAGES, PROMPTS, type Lang } from '../domain/prompts';
 import { SPOKEN_PROMPT_KEYS, type SpokenKey } from '../domain/voice';
 import { promptTextHash, type AudioManifest } from '../channels/voice-speech';
@@ -32,15 +32,15 @@ export const studioRecordingSchema = z.object({
   key: z.enum(SPOKEN_PROMPT_KEYS as [SpokenKey, ...SpokenKey[]]),
   lang: z.enum(LANGUAGES),
   /** Relative to AUDIO_BASE_URL: `studio/tg/voice.menu.20261201T101500Z.wav`, a new name for every take. */
-  file: z.string().regex(/^studio\/[a-z]{2}\/[A-Za-z0-9._-]+\.wav$/),
+  file: z.string().check(z.regex(/^studio\/[a-z]{2}\/[A-Za-z0-9._-]+\.wav$/)),
   /** promptTextHash of the text it was recorded against. */
-  textHash: z.string().min(1),
-  recordedBy: z.string().min(1),
-  recordedAt: z.string().min(1),
+  textHash: z.string().check(z.minLength(1)),
+  recordedBy: z.string().check(z.minLength(1)),
+  recordedAt: z.string().check(z.minLength(1)),
   via: z.enum(TAKE_SOURCES),
-  durationSeconds: z.number().nonnegative(),
-  approvedBy: z.string().min(1).optional(),
-  approvedAt: z.string().min(1).optional(),
+  durationSeconds: z.number().check(z.nonnegative()),
+  approvedBy: z.optional(z.string().check(z.minLength(1))),
+  approvedAt: z.optional(z.string().check(z.minLength(1))),
 });
 export type StudioRecording = z.infer<typeof studioRecordingSchema>;
 

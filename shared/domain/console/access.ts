@@ -3,7 +3,7 @@
  * and what a partner may see of a case. The console's server checks every request against these; the pages only
  * hide what a role cannot use.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 
 export const CONSOLE_ROLES = ['officer', 'supervisor', 'partner', 'analyst', 'admin'] as const;
 export type ConsoleRole = (typeof CONSOLE_ROLES)[number];
@@ -11,9 +11,9 @@ export type ConsoleRole = (typeof CONSOLE_ROLES)[number];
 /** A signed-in person, as their session holds them (from the ID token's claims). */
 export const consoleUserSchema = z.object({
   /** The identity provider's subject. */
-  sub: z.string().min(1),
-  email: z.string().min(1),
-  name: z.string().min(1),
+  sub: z.string().check(z.minLength(1)),
+  email: z.string().check(z.minLength(1)),
+  name: z.string().check(z.minLength(1)),
   roles: z.array(z.enum(CONSOLE_ROLES)),
 });
 export type ConsoleUser = z.infer<typeof consoleUserSchema>;

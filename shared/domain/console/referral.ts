@@ -8,7 +8,7 @@
  *   in_progress → rejected
  *   in_progress | accepted → revoked
  */
-import * as z from 'zod';
+import * as z from '../zod';
 import { REFERRAL_BODIES } from '../officer';
 
 export const REFERRAL_STATUSES = ['in_progress', 'accepted', 'rejected', 'done', 'revoked'] as const;
@@ -24,64 +24,64 @@ export const DEFAULT_RESPONSE_HOURS = { urgent: 24, normal: 120 } as const;
 /** Reminders go out this long before the deadline (and once more when it has passed). */
 export const REMINDER_BEFORE_HOURS = 4;
 
-const personSchema = z.object({ key: z.string().min(1), name: z.string().min(1) });
+const personSchema = z.object({ key: z.string().check(z.minLength(1)), name: z.string().check(z.minLength(1)) });
 
 export const partnerOrganisationSchema = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,40}$/, 'lower-case letters, digits and dashes'),
-  name: z.string().min(1).max(120),
+  id: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{1,40}$/, 'lower-case letters, digits and dashes')),
+  name: z.string().check(z.minLength(1), z.maxLength(120)),
   /** Which of the SMS REFER bodies it is: an SMS `REFER … POLICE` and a console referral agree. */
   kind: z.enum(REFERRAL_BODIES),
-  services: z.array(z.enum(REFERRAL_SERVICES)).min(1),
+  services: z.array(z.enum(REFERRAL_SERVICES)).check(z.minLength(1)),
 });
 export type PartnerOrganisation = z.infer<typeof partnerOrganisationSchema>;
 
 export const focalPointSchema = z.object({
-  email: z.string().min(3),
-  name: z.string().min(1).max(80),
-  organisationId: z.string().min(1),
+  email: z.string().check(z.minLength(3)),
+  name: z.string().check(z.minLength(1), z.maxLength(80)),
+  organisationId: z.string().check(z.minLength(1)),
   /** For SMS notices (staff data, never logged). */
-  phone: z.string().optional(),
+  phone: z.optional(z.string()),
 });
 export type FocalPoint = z.infer<typeof focalPointSchema>;
 
 export const sharingConsentSchema = z.object({
-  reference: z.string().min(1),
+  reference: z.string().check(z.minLength(1)),
   given: z.boolean(),
   /** `reporter`: asked in the channel; `officer`: the reporter told an officer (e.g. on a call-back). */
   source: z.enum(['reporter', 'officer']),
-  recordedBy: personSchema.optional(),
+  recordedBy: z.optional(personSchema),
   at: z.iso.datetime(),
 });
 export type SharingConsent = z.infer<typeof sharingConsentSchema>;
 
 export const referralSchema = z.object({
-  id: z.string().min(1),
-  reference: z.string().min(1),
-  organisationId: z.string().min(1),
-  organisationName: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
+  reference: z.string().check(z.minLength(1)),
+  organisationId: z.string().check(z.minLength(1)),
+  organisationName: z.string().check(z.minLength(1)),
   service: z.enum(REFERRAL_SERVICES),
   urgency: z.enum(REFERRAL_URGENCIES),
   /** When the partner must have answered (accepted or rejected). */
   deadline: z.iso.datetime(),
   status: z.enum(REFERRAL_STATUSES),
   /** What the officer tells the partner. */
-  notes: z.string().max(1000).optional(),
+  notes: z.optional(z.string().check(z.maxLength(1000))),
   /** Made on the reporter's consent, or by a supervisor's override with its reason. */
   consent: z.union([
     z.object({ basis: z.literal('reporter') }),
-    z.object({ basis: z.literal('override'), reason: z.string().min(1).max(500), by: personSchema }),
+    z.object({ basis: z.literal('override'), reason: z.string().check(z.minLength(1), z.maxLength(500)), by: personSchema }),
   ]),
   referredBy: personSchema,
   createdAt: z.iso.datetime(),
-  respondedAt: z.iso.datetime().optional(),
-  respondedBy: personSchema.optional(),
-  rejectedReason: z.string().max(500).optional(),
+  respondedAt: z.optional(z.iso.datetime()),
+  respondedBy: z.optional(personSchema),
+  rejectedReason: z.optional(z.string().check(z.maxLength(500))),
   /** The partner's outcome note: flows back to the referring officer. */
-  outcomeNote: z.string().max(1000).optional(),
-  doneAt: z.iso.datetime().optional(),
-  revokedAt: z.iso.datetime().optional(),
+  outcomeNote: z.optional(z.string().check(z.maxLength(1000))),
+  doneAt: z.optional(z.iso.datetime()),
+  revokedAt: z.optional(z.iso.datetime()),
   /** When the last deadline reminder went out. */
-  remindedAt: z.iso.datetime().optional(),
+  remindedAt: z.optional(z.iso.datetime()),
 });
 export type Referral = z.infer<typeof referralSchema>;
 

@@ -1,7 +1,7 @@
 /**
  * The rota: officers and supervisors, their levels and languages, and the chain an escalation pages in order.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 import { LANGUAGES, type Lang } from '../prompts';
 
 export const OFFICER_ROLES = ['officer', 'supervisor'] as const;
@@ -11,13 +11,13 @@ export type OfficerRole = (typeof OFFICER_ROLES)[number];
 /** An officer as the rules see them: the keyed hash of their number, never the number. */
 export const rotaOfficerSchema = z.object({
   /** The keyed hash of the officer's phone number (shared/privacy.ts `phoneKey`). */
-  key: z.string().min(1),
-  name: z.string().min(1),
+  key: z.string().check(z.minLength(1)),
+  name: z.string().check(z.minLength(1)),
   role: z.enum(OFFICER_ROLES),
   /** The first is the language they are written to in. */
-  languages: z.array(z.enum(LANGUAGES)).min(1),
+  languages: z.array(z.enum(LANGUAGES)).check(z.minLength(1)),
   /** 1 is paged first, then 2, then 3… */
-  level: z.number().int().min(1),
+  level: z.number().check(z.int(), z.gte(1)),
   onDuty: z.boolean(),
 });
 

@@ -1,42 +1,42 @@
 /**
  * An escalation's stored state, its triggers, and the effects a transition asks the service to run.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 import type { ReportStatus } from '../report';
 
 export const ESCALATION_STATUSES = ['paging', 'acknowledged', 'exhausted', 'closed'] as const;
 
 export type EscalationStatus = (typeof ESCALATION_STATUSES)[number];
 
-const personSchema = z.object({ key: z.string().min(1), name: z.string().min(1) });
+const personSchema = z.object({ key: z.string().check(z.minLength(1)), name: z.string().check(z.minLength(1)) });
 
 export type Person = z.infer<typeof personSchema>;
 
-const actSchema = personSchema.extend({ at: z.iso.datetime() });
+const actSchema = z.extend(personSchema, { at: z.iso.datetime() });
 
 export const escalationStateSchema = z.object({
-  reference: z.string().min(1),
+  reference: z.string().check(z.minLength(1)),
   status: z.enum(ESCALATION_STATUSES),
   /** Bumped by every write: the shell writes on condition that the stored version is the one it read. */
-  version: z.number().int().min(1),
+  version: z.number().check(z.int(), z.gte(1)),
   /** Bumped by every page; a scheduled trigger names the step it was scheduled for. 0: never paged. */
-  step: z.number().int().min(0),
+  step: z.number().check(z.int(), z.gte(0)),
   /** The pass through the chain, from 1 (0: never paged). */
-  round: z.number().int().min(0),
+  round: z.number().check(z.int(), z.gte(0)),
   /** The level paged at this step; null: the supervisors, because nobody was on duty (or never paged). */
-  level: z.number().int().min(1).nullable(),
+  level: z.nullable(z.number().check(z.int(), z.gte(1))),
   /** Who was paged at this step. */
   paged: z.array(personSchema),
   /** Everyone paged so far, once each: told when someone takes the case. */
   notified: z.array(personSchema),
   /** When the current step times out (only while paging). */
-  dueAt: z.iso.datetime().optional(),
+  dueAt: z.optional(z.iso.datetime()),
   startedAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
-  acknowledgedBy: actSchema.optional(),
-  closedBy: actSchema.optional(),
+  acknowledgedBy: z.optional(actSchema),
+  closedBy: z.optional(actSchema),
   /** The body (REFERRAL_BODIES) the case was referred to. */
-  referredTo: z.string().optional(),
+  referredTo: z.optional(z.string()),
 });
 
 export type EscalationState = z.infer<typeof escalationStateSchema>;
@@ -51,7 +51,7 @@ export interface EscalationSettings {
 }
 
 /** What a scheduled trigger carries: the report and the step it was scheduled for. */
-export const escalationTriggerSchema = z.object({ reference: z.string().min(1), step: z.number().int().min(1) });
+export const escalationTriggerSchema = z.object({ reference: z.string().check(z.minLength(1)), step: z.number().check(z.int(), z.gte(1)) });
 
 export type EscalationTrigger = z.infer<typeof escalationTriggerSchema>;
 

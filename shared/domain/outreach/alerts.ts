@@ -11,7 +11,7 @@
  * included, goes to the officer's registered number. The pin of SCAM comes before the identifier, which may be
  * typed in groups of digits.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 import type { RotaOfficer } from '../escalation';
 import { LANGUAGES, t, type Lang } from '../prompts';
 import { extractIdentifiers, identifierSchema, identifierValue, REFERENCE_ALPHABET, type Identifier } from '../report';
@@ -34,22 +34,22 @@ export function normaliseAlertCode(typed: string): string | undefined {
   return code.length === ALERT_CODE_LENGTH && [...code].every((ch) => REFERENCE_ALPHABET.includes(ch)) ? code : undefined;
 }
 
-export const officerRefSchema = z.object({ key: z.string().min(1), name: z.string().min(1) });
+export const officerRefSchema = z.object({ key: z.string().check(z.minLength(1)), name: z.string().check(z.minLength(1)) });
 
 export const alertSchema = z.object({
-  code: z.string().length(ALERT_CODE_LENGTH),
+  code: z.string().check(z.length(ALERT_CODE_LENGTH)),
   identifier: identifierSchema,
   /** How the identifier is shown (a card by its last four digits only). */
-  shown: z.string().min(1),
-  note: z.string().max(MAX_NOTE_LENGTH).optional(),
-  texts: z.object(Object.fromEntries(LANGUAGES.map((lang) => [lang, z.string().min(1)])) as Record<Lang, z.ZodString>),
+  shown: z.string().check(z.minLength(1)),
+  note: z.optional(z.string().check(z.maxLength(MAX_NOTE_LENGTH))),
+  texts: z.object(Object.fromEntries(LANGUAGES.map((lang) => [lang, z.string().check(z.minLength(1))])) as Record<Lang, z.ZodMiniString>),
   status: z.enum(['draft', 'approved']),
   draftedBy: officerRefSchema,
   draftedAt: z.iso.datetime(),
-  approvedBy: officerRefSchema.optional(),
-  approvedAt: z.iso.datetime().optional(),
+  approvedBy: z.optional(officerRefSchema),
+  approvedAt: z.optional(z.iso.datetime()),
   /** The broadcast that sends it, once approved. */
-  broadcastId: z.string().optional(),
+  broadcastId: z.optional(z.string()),
 });
 export type Alert = z.infer<typeof alertSchema>;
 

@@ -3,7 +3,7 @@
  * what it costs (SMS segments × the price per destination), which timed tip is due for a departure month, and the
  * delivery report's shape.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 import { LANGUAGES, t, type Lang, type PromptKey } from '../prompts';
 import { smsParts } from '../screen';
 import { DESTINATIONS, MONTH, TOPICS, type Destination, type Subscription } from './subscription';
@@ -11,9 +11,9 @@ import { DESTINATIONS, MONTH, TOPICS, type Destination, type Subscription } from
 /** Who a broadcast goes to: subscribers of `topic`, narrowed by the other fields when given. */
 export const segmentSchema = z.object({
   topic: z.enum(TOPICS),
-  langs: z.array(z.enum(LANGUAGES)).min(1).optional(),
-  destinations: z.array(z.enum(DESTINATIONS)).min(1).optional(),
-  departureMonths: z.array(z.string().regex(MONTH)).min(1).optional(),
+  langs: z.optional(z.array(z.enum(LANGUAGES)).check(z.minLength(1))),
+  destinations: z.optional(z.array(z.enum(DESTINATIONS)).check(z.minLength(1))),
+  departureMonths: z.optional(z.array(z.string().check(z.regex(MONTH))).check(z.minLength(1))),
 });
 export type Segment = z.infer<typeof segmentSchema>;
 

@@ -3,7 +3,7 @@
  * destination and departure month), the consent record that proves it, and the words that ask for it by SMS.
  * Consent is never implied: a topic is received only once asked for, on a channel, in a language, at a time.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 import { foldWord, promptWords } from '../keywords';
 import { LANGUAGES, t, type Lang, type PromptKey } from '../prompts';
 import { REPORT_CHANNELS, type ReportChannel } from '../report';
@@ -26,9 +26,9 @@ export const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** What a person asked for (the consent's "what"). */
 export const subscriptionChoiceSchema = z.object({
-  topics: z.array(z.enum(TOPICS)).min(1),
-  destination: z.enum(DESTINATIONS).optional(),
-  departureMonth: z.string().regex(MONTH).optional(),
+  topics: z.array(z.enum(TOPICS)).check(z.minLength(1)),
+  destination: z.optional(z.enum(DESTINATIONS)),
+  departureMonth: z.optional(z.string().check(z.regex(MONTH))),
 });
 export type SubscriptionChoice = z.infer<typeof subscriptionChoiceSchema>;
 
@@ -44,13 +44,13 @@ export type Consent = z.infer<typeof consentSchema>;
 export type ConsentChannel = ReportChannel | 'provider';
 
 /** A subscription as the fan-out sees it: no number (that is sealed beside it in the store). */
-export const subscriptionSchema = subscriptionChoiceSchema.extend({
-  key: z.string().min(1),
+export const subscriptionSchema = z.extend(subscriptionChoiceSchema, {
+  key: z.string().check(z.minLength(1)),
   lang: z.enum(LANGUAGES),
   status: z.enum(['active', 'stopped']),
   /** The opt-in that made it active (or, once stopped, the last one). */
   consent: consentSchema,
-  stoppedAt: z.iso.datetime().optional(),
+  stoppedAt: z.optional(z.iso.datetime()),
 });
 export type Subscription = z.infer<typeof subscriptionSchema>;
 

@@ -2,7 +2,7 @@
  * A registry entry (a licensed agency, an employer, a scheme operator) and how it is identified: its id, its
  * licence number's key, its contacts normalised, and its standing on a given day.
  */
-import * as z from 'zod';
+import * as z from '../zod';
 import { E164 } from '../phone';
 
 export const ENTRY_KINDS = ['scheme_operator', 'agency', 'employer'] as const;
@@ -20,26 +20,26 @@ export function isCalendarDate(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
 }
 
-const isoDate = z.string().refine(isCalendarDate, 'a calendar date YYYY-MM-DD');
+const isoDate = z.string().check(z.refine(isCalendarDate, 'a calendar date YYYY-MM-DD'));
 
 export { E164 };
 
 /** One licensed (or formerly licensed) body, as stored and as indexed. */
 export const registryEntrySchema = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   kind: z.enum(ENTRY_KINDS),
-  name: z.string().min(1),
-  aliases: z.array(z.string().min(1)),
-  licenceNumber: z.string().min(1).optional(),
+  name: z.string().check(z.minLength(1)),
+  aliases: z.array(z.string().check(z.minLength(1))),
+  licenceNumber: z.optional(z.string().check(z.minLength(1))),
   /** ISO 3166-1 alpha-2, upper case. */
-  country: z.string().regex(/^[A-Z]{2}$/),
+  country: z.string().check(z.regex(/^[A-Z]{2}$/)),
   status: z.enum(ENTRY_STATUSES),
-  validUntil: isoDate.optional(),
+  validUntil: z.optional(isoDate),
   /** E.164, as `normalisePhone` writes them. */
-  phones: z.array(z.string().regex(E164)),
+  phones: z.array(z.string().check(z.regex(E164))),
   /** As `normaliseWebsite` writes them: `example.org` or `facebook.com/page`. */
-  websites: z.array(z.string().min(1)),
-  source: z.string().min(1),
+  websites: z.array(z.string().check(z.minLength(1))),
+  source: z.string().check(z.minLength(1)),
   checkedOn: isoDate,
 });
 
