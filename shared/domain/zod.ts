@@ -1,6 +1,6 @@
 /**
- * The runtime's zod: `zod/mini`, whose functions esbuild tree-shakes to what a bundle uses (about 30 KB against the
- * 99 KB that classic zod's methods pull into every bundle, docs/decisions.md). Every runtime module imports zod from
+ * The runtime's zod: `zod/mini`, whose functions esbuild tree-shakes to what a bundle uses (about 40 KB against the
+ * 97 KB that classic zod's methods pull into every bundle, docs/decisions.md). Every runtime module imports zod from
  * here, never from `zod` itself (a layer rule), so that the English messages below are set wherever a schema runs:
  * mini loads no locale of its own, and its bare "Invalid input" would reach operators and gateways' 400 replies.
  */
