@@ -20,6 +20,13 @@ export interface RegistryBenchRow {
   firstVerificationMs: number;
   meanUs: number;
   p99Us: number;
+  /** Mean per kind of query: a name as registered (upper case), two letters swapped, in Cyrillic, a licence number. */
+  exactUs: number;
+  misspeltUs: number;
+  cyrillicUs: number;
+  licenceUs: number;
+  /** A name that is not in the registry ("Global …xq Visa Service"). */
+  noMatchUs: number;
   indexHeapMb: number;
   /** Queries for a registry name (upper case, two letters swapped, in Cyrillic, licence number) that found it. */
   foundPct: number;
@@ -81,7 +88,10 @@ export function syntheticRegistry(size: number, next: () => number): RegistryEnt
   });
 }
 
+const QUERY_KINDS = ['exact', 'misspelt', 'cyrillic', 'licence', 'noMatch'] as const;
+
 interface Query {
+  kind: (typeof QUERY_KINDS)[number];
   text: string;
   /** The entry the query means; undefined for a name that is not in the registry. */
   expected?: RegistryEntry;
@@ -95,14 +105,16 @@ function syntheticQueries(entries: RegistryEntry[], count: number, next: () => n
   return Array.from({ length: count }, () => {
     const entry = entries[Math.floor(next() * entries.length)]!;
     switch (Math.floor(next() * 5)) {
-      case 0: return { text: entry.name.toUpperCase(), expected: entry };
-      case 1: return { text: swapTwoLetters(entry.name), expected: entry };
-      case 2: return { text: cyrillic(entry.name), expected: entry };
-      case 3: return { text: entry.licenceNumber!.replaceAll('-', ' ').toLowerCase(), expected: entry };
-      default: return { text: `Global ${swapTwoLetters(entry.name.split(' ')[0]!)}xq Visa Service` };
+      case 0: return { kind: 'exact', text: entry.name.toUpperCase(), expected: entry };
+      case 1: return { kind: 'misspelt', text: swapTwoLetters(entry.name), expected: entry };
+      case 2: return { kind: 'cyrillic', text: cyrillic(entry.name), expected: entry };
+      case 3: return { kind: 'licence', text: entry.licenceNumber!.replaceAll('-', ' ').toLowerCase(), expected: entry };
+      default: return { kind: 'noMatch', text: `Global ${swapTwoLetters(entry.name.split(' ')[0]!)}xq Visa Service` };
     }
   });
 }
+
+const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 
 function matchQuality(index: RegistryIndex, queries: Query[]) {
   let known = 0;
@@ -150,6 +162,8 @@ export function benchmarkRegistry(sizes: readonly number[] = [1_000, 10_000, 100
       index.findByNameOrLicence(text);
       return (performance.now() - start) * 1000;
     });
+    const meanOf = (kind: Query['kind']) => Math.round(mean(times.filter((_, q) => queries[q]!.kind === kind)));
+    const byKind = Object.fromEntries(QUERY_KINDS.map((kind) => [`${kind}Us`, meanOf(kind)])) as Record<`${Query['kind']}Us`, number>;
     times.sort((a, b) => a - b);
     return {
       entries: size,
@@ -157,8 +171,9 @@ export function benchmarkRegistry(sizes: readonly number[] = [1_000, 10_000, 100
       snapshotMb: Math.round((packed.length / 2 ** 20) * 10) / 10,
       restoreMs: Math.round(restoreMs),
       firstVerificationMs: Math.round(firstVerificationMs),
-      meanUs: Math.round(times.reduce((a, b) => a + b, 0) / times.length),
+      meanUs: Math.round(mean(times)),
       p99Us: Math.round(times[Math.floor(times.length * 0.99)]!),
+      ...byKind,
       indexHeapMb: Math.round(indexHeapMb * 10) / 10,
       ...quality,
     };
