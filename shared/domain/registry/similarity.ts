@@ -117,6 +117,31 @@ export class TermCollector {
   }
 }
 
+/** Lengths are compared up to this; clamping both sides keeps the difference a lower bound of the distance. */
+const LONGEST = 31;
+
+const LETTER_BITS = (1 << 27) - 1;
+
+/**
+ * A term's length (up to LONGEST) and its letters as bits in one number: the letters a–z each a bit, any other
+ * character one shared bit. A letter one term has and the other lacks needs an edit, so the bits one has and the
+ * other lacks, like the difference in length, never exceed the distance.
+ */
+function shapeOf(term: string): number {
+  let bits = 0;
+  for (let i = 0; i < term.length; i++) {
+    const code = term.charCodeAt(i);
+    bits |= 1 << (code >= 97 && code <= 122 ? code - 97 : 26);
+  }
+  return (Math.min(term.length, LONGEST) << 27) | bits;
+}
+
+function bitCount(bits: number): number {
+  bits -= (bits >>> 1) & 0x55555555;
+  bits = (bits & 0x33333333) + ((bits >>> 2) & 0x33333333);
+  return Math.imul((bits + (bits >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
 /**
  * The terms with their trigram index, so that a query term is compared only with the terms that share enough
  * trigrams with it to be within its edit budget.
@@ -124,8 +149,13 @@ export class TermCollector {
 export class TermIndex {
   private readonly ids = new Map<string, number>();
   private readonly gramIds = new Map<string, number>();
-  /** Per term, the trigrams it shares with the query; and the terms counted: reused by every lookup. */
-  private readonly shared: Uint16Array;
+  /**
+   * The shapeOf each posting's term, beside the postings: most terms met are rejected by their shape alone, read
+   * in order rather than looked up per term (at 100,000 entries those lookups were most of a lookup's time).
+   */
+  private readonly postingShapes: Int32Array;
+  /** Per term, whether this lookup has kept it already; and the terms kept: reused by every lookup. */
+  private readonly kept: Uint8Array;
   private readonly touched: Int32Array;
 
   /** `maxEdits` caps the edit budget, whatever the length. */
@@ -135,7 +165,11 @@ export class TermIndex {
   ) {
     packed.terms.forEach((term, id) => this.ids.set(term, id));
     packed.grams.forEach((gram, g) => this.gramIds.set(gram, g));
-    this.shared = new Uint16Array(packed.terms.length);
+    const shapes = new Int32Array(packed.terms.length);
+    for (let id = 0; id < shapes.length; id++) shapes[id] = shapeOf(packed.terms[id]!);
+    this.postingShapes = new Int32Array(packed.postings.length);
+    for (let k = 0; k < packed.postings.length; k++) this.postingShapes[k] = shapes[packed.postings[k]!]!;
+    this.kept = new Uint8Array(packed.terms.length);
     this.touched = new Int32Array(packed.terms.length);
   }
 
@@ -150,7 +184,9 @@ export class TermIndex {
 
   /**
    * Term ids similar to `term`, with their similarity: 1 for the same term, less by each edit, and absent beyond
-   * the edit budget of the shorter of the two.
+   * the edit budget of the shorter of the two or when they share fewer trigrams than `needed`. In the order in
+   * which a scan of each trigram's terms, in the query's trigram order, first meets them (callers keep the first of
+   * equally similar words).
    */
   similar(term: string): Map<number, number> {
     const found = new Map<number, number>();
@@ -158,34 +194,58 @@ export class TermIndex {
     if (exact !== undefined) found.set(exact, 1);
     const budget = Math.min(this.maxEdits, editBudget(term.length));
     if (budget === 0) return found;
-    const grams = trigrams(term);
+    const grams = [...trigrams(term)];
     // An edit changes at most three trigrams, a transposition four: a term within budget shares at least this many.
-    const needed = Math.max(1, grams.size - 4 * budget);
-    // Counted in reused typed arrays rather than a Map: this loop is most of a lookup's time.
+    const needed = Math.max(1, grams.length - 4 * budget);
     const { gramStarts, postings, terms } = this.packed;
-    const { shared, touched } = this;
+    const lists = grams.map((gram) => this.gramIds.get(gram));
+    // A term sharing `needed` of the trigrams shares one of any (count - needed + 1) of them: only the terms of the
+    // rarest are read (common ones, "job" or "ent" in whole names, hold a tenth of the registry). A term read that
+    // shares fewer than `needed` is over budget (above), so its distance rejects it.
+    const readAll = needed === 1;
+    const read = readAll ? lists : lists.toSorted((a, b) => listLength(gramStarts, a) - listLength(gramStarts, b)).slice(0, grams.length - needed + 1);
+    const { kept, touched, postingShapes } = this;
+    const shape = shapeOf(term);
     let count = 0;
-    for (const gram of grams) {
-      const g = this.gramIds.get(gram);
+    for (const g of read) {
       if (g === undefined) continue;
       for (let k = gramStarts[g]!, end = gramStarts[g + 1]!; k < end; k++) {
+        if (!fits(shape, postingShapes[k]!, budget)) continue;
         const id = postings[k]!;
-        const before = shared[id]!;
-        shared[id] = before + 1;
-        if (before === 0) touched[count++] = id;
+        if (kept[id] === 1 || id === exact) continue;
+        kept[id] = 1;
+        touched[count++] = id;
       }
     }
+    const close: { id: number; similarity: number }[] = [];
     for (let t = 0; t < count; t++) {
       const id = touched[t]!;
-      const times = shared[id]!;
-      shared[id] = 0;
-      if (id === exact || times < needed) continue;
-      const candidate = terms[id]!;
-      const pairBudget = Math.min(budget, editBudget(candidate.length));
-      if (Math.abs(term.length - candidate.length) > pairBudget) continue;
-      const distance = editDistance(term, candidate, pairBudget);
-      if (distance <= pairBudget) found.set(id, 1 - distance / Math.max(term.length, candidate.length));
+      kept[id] = 0;
+      const other = terms[id]!;
+      const pairBudget = Math.min(budget, editBudget(other.length));
+      const distance = editDistance(term, other, pairBudget);
+      if (distance <= pairBudget) close.push({ id, similarity: 1 - distance / Math.max(term.length, other.length) });
     }
+    if (!readAll) {
+      // Read rarest first, they are met out of the scan's order: put back by the first trigram each shares.
+      const firstShared = new Map(close.map(({ id }) => [id, grams.findIndex((gram) => `$${terms[id]}$`.includes(gram))]));
+      close.sort((a, b) => firstShared.get(a.id)! - firstShared.get(b.id)! || a.id - b.id);
+    }
+    for (const { id, similarity } of close) found.set(id, similarity);
     return found;
   }
 }
+
+/**
+ * Whether a term of shape `other` can be within `budget` (and within its own length's budget) of a term of shape
+ * `query`: the difference in length and the letters either lacks each take an edit.
+ */
+function fits(query: number, other: number, budget: number): boolean {
+  const otherLength = other >>> 27;
+  const pairBudget = Math.min(budget, editBudget(otherLength));
+  if (Math.abs((query >>> 27) - otherLength) > pairBudget) return false;
+  return bitCount(query & ~other & LETTER_BITS) <= pairBudget && bitCount(other & ~query & LETTER_BITS) <= pairBudget;
+}
+
+/** How many terms hold trigram `g` (none for a trigram the registry lacks). */
+const listLength = (starts: Int32Array, g: number | undefined) => (g === undefined ? 0 : starts[g + 1]! - starts[g]!);
