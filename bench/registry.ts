@@ -19,6 +19,8 @@ export interface RegistryBenchRow {
   /** The first verification of a fresh container: restore, then one lookup (the store read of the chunks apart). */
   firstVerificationMs: number;
   meanUs: number;
+  /** CPU time per lookup (the process's user + system time over all of them): less moved by a loaded machine. */
+  cpuUs: number;
   p99Us: number;
   /** Mean per kind of query: a name as registered (upper case), two letters swapped, in Cyrillic, a licence number. */
   exactUs: number;
@@ -157,11 +159,13 @@ export function benchmarkRegistry(sizes: readonly number[] = [1_000, 10_000, 100
     const firstVerificationMs = performance.now() - restoreStarted;
 
     const quality = matchQuality(index, queries); // also warms up the JIT before timing
+    const cpuBefore = process.cpuUsage();
     const times = queries.map(({ text }) => {
       const start = performance.now();
       index.findByNameOrLicence(text);
       return (performance.now() - start) * 1000;
     });
+    const cpu = process.cpuUsage(cpuBefore);
     const meanOf = (kind: Query['kind']) => Math.round(mean(times.filter((_, q) => queries[q]!.kind === kind)));
     const byKind = Object.fromEntries(QUERY_KINDS.map((kind) => [`${kind}Us`, meanOf(kind)])) as Record<`${Query['kind']}Us`, number>;
     times.sort((a, b) => a - b);
@@ -172,6 +176,7 @@ export function benchmarkRegistry(sizes: readonly number[] = [1_000, 10_000, 100
       restoreMs: Math.round(restoreMs),
       firstVerificationMs: Math.round(firstVerificationMs),
       meanUs: Math.round(mean(times)),
+      cpuUs: Math.round((cpu.user + cpu.system) / queries.length),
       p99Us: Math.round(times[Math.floor(times.length * 0.99)]!),
       ...byKind,
       indexHeapMb: Math.round(indexHeapMb * 10) / 10,
