@@ -3,9 +3,10 @@
  * Pure: entries in, an in-memory index out; every lookup is answered from the index (no I/O, no full scan).
  *
  * Names are compared through a folded key: transliterated to one Latin skeleton (so "Конкордия" and "Concordia"
- * meet), phonetically simplified, legal suffixes dropped. Candidates come from a trigram index of the folded words,
- * then only candidates are scored: by weighted word overlap (rare words count more than "jobs" or "agency") and by
- * the edit distance of the whole name written without spaces.
+ * meet), phonetically simplified, legal suffixes dropped. Candidates come from a trigram index of the folded words
+ * (only the rarest trigrams a near term must share are read, and terms are rejected by length and letters before an
+ * edit distance: similarity.ts), then only candidates are scored: by weighted word overlap (rare words count more
+ * than "jobs" or "agency") and by the edit distance of the whole name written without spaces.
  */
 export {
   ENTRY_KINDS,
