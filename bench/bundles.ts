@@ -1,15 +1,16 @@
 /**
  * Per-function bundle size and cold module initialisation, against a bare Hono Lambda bundle. Each function entry
- * is bundled with esbuild as infra/constructs/function.ts has CDK do it (NodejsFunction bundling: ESM, minified, target node22,
- * mainFields module,main, charset utf8, the createRequire banner, and `@aws-sdk/*` external because the nodejs22.x runtime
- * provides it), then imported by a fresh `node` process N times.
+ * is bundled exactly as the stack bundles it (infra/bundling.ts: its own texts only, `@aws-sdk/*` external because
+ * the nodejs22.x runtime provides it, a dynamic import in a chunk of its own), then imported by a fresh `node`
+ * process N times. The size is what a cold start loads (index.mjs and the chunks it imports statically); `lazyKb`
+ * the chunks imported only when their code first runs.
  */
-import { build, type BuildOptions } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleFunction } from '../infra/bundling';
 import { readEnvironment } from '../shared/config';
 import { round, summary, verdict, type Verdict } from './stats';
 
@@ -27,23 +28,6 @@ const FUNCTIONS = readdirSync(join(ROOT, 'functions'))
   .sort()
   .map((name) => ({ name, entry: join(ROOT, 'functions', name, 'index.ts') }))
   .filter((fn) => existsSync(fn.entry));
-
-/** The bundling options of infra/constructs/function.ts `HotlineFunction` (CDK's defaults for what the stack leaves unset). */
-export const STACK_OPTIONS: BuildOptions = {
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node22',
-  minify: true,
-  mainFields: ['module', 'main'],
-  charset: 'utf8',
-  banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
-  external: ['@aws-sdk/*'],
-  // sourceMap: true in the stack writes a separate .map file: measured apart, it is read only to print a stack.
-  sourcemap: 'external',
-  metafile: true,
-  logLevel: 'silent',
-};
 
 const BARE_HONO = `import { Hono } from 'hono';
 import { handle } from 'hono/aws-lambda';
@@ -68,18 +52,24 @@ export interface BundleRow {
   processMs: number;
   processRatio: number | '-';
   mapKb: number;
+  /** The chunks beside index.mjs, each imported only when its code first runs (the MP3 decoder). */
+  lazyKb: number;
   largestInputs: string;
   verdict: Verdict | '-';
 }
 
-async function bundle(name: string, entry: string) {
+async function bundle(name: string, entry: string, options = {}) {
   const outfile = join(OUT, name, 'index.mjs');
-  const result = await build({ ...STACK_OPTIONS, entryPoints: [entry], outfile, absWorkingDir: ROOT });
-  const bytes = (await stat(outfile)).size;
+  const result = await bundleFunction(relative(ROOT, entry), dirname(outfile), options);
+  // What a cold start loads: index.mjs and the chunks it imports statically (esbuild's shared helpers).
+  const outputs = result.metafile.outputs;
+  const index = relative(ROOT, outfile);
+  const loaded = [index, ...(outputs[index]?.imports ?? []).filter((i) => !i.external && i.kind === 'import-statement').map((i) => i.path)];
+  const bytes = loaded.reduce((sum, path) => sum + (outputs[path]?.bytes ?? 0), 0);
   const mapBytes = (await stat(`${outfile}.map`)).size;
   // What takes the room: the packages (or project folders) with the most output bytes.
   const byPackage = new Map<string, number>();
-  const output = result.metafile!.outputs[relative(ROOT, outfile)];
+  const output = outputs[index];
   for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
     const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
     // zod's locales are worth naming apart: every one of them is bundled, though only English is ever used.
@@ -93,7 +83,10 @@ async function bundle(name: string, entry: string) {
     .map(([pkg, size]) => `${pkg} ${Math.round(size / 1024)}K`)
     .join(', ');
   const sdk = [...new Set((output?.imports ?? []).filter((i) => i.external && i.path.startsWith('@aws-sdk/')).map((i) => i.path))].sort();
-  return { outfile, bytes, mapBytes, largest, sdk };
+  const lazyBytes = Object.entries(outputs)
+    .filter(([path]) => path.endsWith('.mjs') && !loaded.includes(path))
+    .reduce((sum, [, chunk]) => sum + chunk.bytes, 0);
+  return { outfile, bytes, mapBytes, lazyBytes, largest, sdk };
 }
 
 /**
@@ -125,7 +118,7 @@ export async function measureBundles(runs = 7): Promise<BundleRow[]> {
   await mkdir(join(OUT, 'bare-hono'), { recursive: true });
   const bareEntry = join(OUT, 'bare-hono', 'entry.ts');
   await writeFile(bareEntry, BARE_HONO);
-  const bare = await bundle('bare-hono', bareEntry);
+  const bare = await bundle('bare-hono', bareEntry, { plugins: [] });
   const bareInit = coldInit(bare.outfile, runs);
   const rows: BundleRow[] = [
     {
@@ -141,6 +134,7 @@ export async function measureBundles(runs = 7): Promise<BundleRow[]> {
       processMs: round(bareInit.processMs, 1),
       processRatio: '-',
       mapKb: round(bare.mapBytes / 1024, 1),
+      lazyKb: 0,
       largestInputs: bare.largest,
       verdict: '-',
     },
@@ -168,6 +162,7 @@ export async function measureBundles(runs = 7): Promise<BundleRow[]> {
       processMs: round(init.processMs, 1),
       processRatio: round(init.processMs / bareInit.processMs, 2),
       mapKb: round(out.mapBytes / 1024, 1),
+      lazyKb: round(out.lazyBytes / 1024, 1),
       largestInputs: out.largest,
       verdict: verdict(sizeKb <= sizeBudgetKb(fn.name) && ownImportRatio <= BUDGET.initRatio),
     });

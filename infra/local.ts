@@ -41,6 +41,8 @@ import { withConsole, type ConsoleDeps } from '../shared/runtime';
 import { startLocalOidcProvider } from './local-oidc';
 import { loopbackOnly, simulatorRoutes } from './simulator';
 import { FileAudioStore } from '../shared/studio/audio-files';
+import { withStudio } from '../shared/studio/compose';
+import type { StudioServices } from '../shared/studio/service';
 import { toTelephonyAudio } from '../shared/audio/telephony';
 
 export interface LocalHotline {
@@ -77,7 +79,7 @@ async function startDynalite(config: Config): Promise<{ endpoint: string; server
 }
 
 /** Everything the functions need, with the in-process queue and the local outbox standing in for SQS. */
-export interface LocalDeps extends ChannelDeps {
+export interface LocalDeps extends ChannelDeps, StudioServices {
   localOutbox: LocalOutbox;
   localQueue: LocalQueue;
   journalFile: FileJournal;
@@ -113,16 +115,14 @@ export function createLocalDeps(config: Config, log?: Logger): LocalDeps {
   const journalFile = new FileJournal(journal.path);
   let escalation: LocalEscalationDeps | undefined;
   const localCalls = new LocalCallBridge();
-  const channels = withChannels(base, {
+  const channels = withStudio(withChannels(base, {
     queue: localQueue,
     journal: journalFile,
     vault: numberVault,
     // Like SMS: the configured voice providers when there are credentials, else the local record.
     callBridge: (escalations) => configuredCallBridge(config, { escalations, vault: numberVault }, localCalls),
     escalation: (shared) => (escalation = createLocalEscalationDeps(shared, config.escalation)),
-    audio: new FileAudioStore(config.studio.audioDir),
-    toTelephony: toTelephonyAudio,
-  });
+  }), { audio: new FileAudioStore(config.studio.audioDir), toTelephony: toTelephonyAudio });
   // The bulk lane of the outbox: here the broadcasts are fanned out too (functions/broadcast on AWS).
   channels.campaigns.bulk = new BulkOutbox(new BulkMessageRepository(base.db, config.tableName, base.messages), localQueue, () => base.now());
   return { ...channels, escalation: escalation!, localOutbox, localQueue, journalFile, localCalls, localMail: new LocalMailbox() };

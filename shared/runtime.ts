@@ -36,7 +36,7 @@ import { QuizTakings } from './quiz/takings';
 import type { OnCallDirectory } from './domain/voice';
 import { KeypadLicences } from './voice/licences';
 import { officerOnCallDirectory } from './voice/on-call';
-import type { AudioStore, CallBridge, IntakeJournal, NumberVault, OutboxQueue } from './ports';
+import type { CallBridge, IntakeJournal, NumberVault, OutboxQueue } from './ports';
 import type { ConversationOutreach } from './conversation/runner';
 import { conversationOutreach, type OutreachDeps } from './outreach/service';
 import { AlertRepository, SubscriptionRepository } from './store/outreach';
@@ -45,8 +45,7 @@ import type { OidcSignIn } from './console/sign-in';
 import { ConsoleSessionRepository } from './store/console-sessions';
 import { PartnerRepository } from './store/partners';
 import { ReferralRepository } from './store/referrals';
-import { StudioRepository } from './store/studio';
-import { PromptStudio, type PromptStudioDeps } from './studio/service';
+import type { StudioServices } from './studio/service';
 
 /** What every function sees: configuration, log, clock and repositories (never the raw table client). */
 export interface Services {
@@ -108,8 +107,6 @@ export interface ChannelServices extends Services {
   outreach: ConversationOutreach;
   /** Subscriptions, scam alerts and broadcasts (officers' SCAM / APPROVE, the console, the fan-out). */
   campaigns: OutreachDeps;
-  /** The prompt studio: its takes play on the voice line; the studio line and the console record them. */
-  studio: PromptStudio;
 }
 
 /** The channels' services as the composition root holds them (with the table client, for setting up). */
@@ -127,10 +124,6 @@ export interface ChannelAdapters {
   callBridge?: (escalations: EscalationRepository) => CallBridge;
   /** The escalation's dependencies around its timers (in-process locally, EventBridge Scheduler on AWS). */
   escalation(base: EscalationBase): EscalationDeps;
-  /** Where the studio's takes are kept (a folder locally, S3 on AWS); only functions that record or serve them. */
-  audio?: AudioStore;
-  /** Makes a take telephone audio (the MP3 decoder): only functions that save takes, so no other bundle carries it. */
-  toTelephony?: PromptStudioDeps['toTelephony'];
 }
 
 /** What the escalation shares with the channels; the adapter adds its timers. */
@@ -203,7 +196,6 @@ export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps
     onCall: officerOnCallDirectory(stores.officers),
     licences: new KeypadLicences(() => deps.registryEntries.loadAll()),
     quiz,
-    studio: new PromptStudio({ repository: new StudioRepository(db, config.tableName), log: deps.log, now: () => deps.now(), ...(adapters.audio ? { audio: adapters.audio } : {}), ...(adapters.toTelephony ? { toTelephony: adapters.toTelephony } : {}) }),
     quizTakings: new QuizTakings({ quiz, outbox, log: deps.log, now: deps.now }),
     verifications: new VerificationRepository(db, config.tableName),
     intake: {
@@ -254,7 +246,7 @@ export function outreachDeps(deps: Deps, outbox: Outbox, vault: NumberVault): Ou
  * the referrals, the rota and escalation stores (it acts on the same state as officers' SMS commands), sign-in and
  * e-mail.
  */
-export interface ConsoleServices extends ChannelServices {
+export interface ConsoleServices extends ChannelServices, StudioServices {
   sessions: ConsoleSessionRepository;
   partners: PartnerRepository;
   referrals: ReferralRepository;
@@ -266,7 +258,7 @@ export interface ConsoleServices extends ChannelServices {
 
 export interface ConsoleDeps extends ConsoleServices, ChannelDeps {}
 
-export function withConsole(channels: ChannelDeps, adapters: { signIn: OidcSignIn; mail: MailSender; consoleBaseUrl: string }): ConsoleDeps {
+export function withConsole(channels: ChannelDeps & StudioServices, adapters: { signIn: OidcSignIn; mail: MailSender; consoleBaseUrl: string }): ConsoleDeps {
   const { db, config } = channels;
   return {
     ...channels,

@@ -1,15 +1,17 @@
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { STACK_OPTIONS } from '../bench/bundles';
+import { bundleFunction } from '../infra/bundling';
+import { PROMPTS } from '../shared/domain/prompts';
+import { catalogueTexts } from '../prompts/catalogue';
 
-const root = new URL('..', import.meta.url).pathname;
-
-/** The inputs esbuild puts into a function's bundle, bundled as the stack bundles it (bench/bundles.ts). */
-async function bundledInputs(fn: string): Promise<string[]> {
-  const { metafile } = await build({ ...STACK_OPTIONS, sourcemap: false, write: false, entryPoints: [`functions/${fn}/index.ts`], outfile: `out/${fn}.mjs`, absWorkingDir: root });
-  return Object.entries(Object.values(metafile!.outputs)[0]!.inputs)
-    .filter(([, input]) => input.bytesInOutput > 0)
-    .map(([path]) => path);
+/** A function bundled as the stack bundles it (infra/bundling.ts), in memory: index.mjs, its chunks and their inputs. */
+async function bundled(fn: string) {
+  const { metafile, outputFiles } = await bundleFunction(`functions/${fn}/index.ts`, '/tmp/bundle-contents', { sourcemap: false, write: false });
+  const outputs = Object.entries(metafile.outputs).filter(([path]) => path.endsWith('.mjs'));
+  const inputsOf = (entry: boolean) =>
+    outputs
+      .filter(([path]) => path.endsWith('/index.mjs') === entry)
+      .flatMap(([, output]) => Object.entries(output.inputs).filter(([, input]) => input.bytesInOutput > 0).map(([path]) => path));
+  return { loaded: inputsOf(true), lazy: inputsOf(false), code: outputFiles!.find((file) => file.path.endsWith('/index.mjs'))!.text };
 }
 
 /**
@@ -23,14 +25,38 @@ const heavy = (inputs: string[]) =>
       /node_modules\/zod\/v4\/locales\/(?!en\.js$)/.test(path) ||
       /libphonenumber-js\/metadata\.(min|max|mobile)\.json/.test(path),
   );
+const decoder = (inputs: string[]) => inputs.filter((path) => /node_modules\/(mpg123-decoder|@wasm-audio-decoders)\//.test(path));
 
-describe('what the webhook bundles hold (esbuild metafile)', () => {
-  it.each(['ussd', 'sms'])('%s: no MP3 decoder, no twilio, no full phone metadata, no classic zod', async (fn) => {
-    expect(heavy(await bundledInputs(fn))).toEqual([]);
+describe('what the bundles hold (esbuild metafile)', () => {
+  it.each(['ussd', 'sms', 'voice'])('%s: no MP3 decoder, no twilio, no full phone metadata, no classic zod in what a cold start loads', async (fn) => {
+    expect(heavy((await bundled(fn)).loaded)).toEqual([]);
   });
 
-  it('voice: no twilio, no full phone metadata, no classic zod; the decoder only for the studio line (imported when an MP3 arrives)', async () => {
-    const inputs = await bundledInputs('voice');
-    expect(heavy(inputs).filter((path) => !/mpg123-decoder|@wasm-audio-decoders/.test(path))).toEqual([]);
+  it.each(['voice', 'console'])('%s: the MP3 decoder in a chunk of its own, imported only when a take arrives as MP3', async (fn) => {
+    const { loaded, lazy } = await bundled(fn);
+    expect(decoder(loaded)).toEqual([]);
+    expect(decoder(lazy)).not.toEqual([]);
+  });
+});
+
+describe("a bundle's texts (functions/<name>/speaks.ts)", () => {
+  const english = catalogueTexts('en');
+
+  it('ussd: the menus in every language, none of the voice line, officers\' commands or alerts, no reviewers\' notes', async () => {
+    const { code } = await bundled('ussd');
+    const has = (text: string) => code.includes(JSON.stringify(text).slice(1, -1));
+    for (const lang of ['tg', 'ru', 'en', 'uz', 'ky'] as const) expect(has(PROMPTS[lang]['menu.title']), lang).toBe(true);
+    for (const key of ['voice.menu', 'voice.welcome', 'officer.help', 'officer.usage.ack', 'alert.forApproval', 'bridge.connecting'] as const) {
+      expect(has(PROMPTS.ru[key]), key).toBe(false);
+      expect(code, key).not.toContain(`"${key}"`);
+    }
+    expect(has(english['_meta.review']!)).toBe(false);
+    expect(code).not.toContain('_meta.');
+  });
+
+  it('outbox: only the word lists its parsing reads', async () => {
+    const { code } = await bundled('outbox');
+    expect(code).toContain('sms.keywords.check');
+    for (const key of ['menu.title', 'sms.help', 'voice.menu', 'escalation.page'] as const) expect(code, key).not.toContain(`"${key}"`);
   });
 });

@@ -4,7 +4,7 @@
  * here calls AWS: synthesis is offline and the Secrets Manager and KMS clients are replaced by stand-ins. The
  * deploy-time context options are checked on further syntheses that skip bundling.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, CfnElement, Validations } from 'aws-cdk-lib';
@@ -936,7 +936,12 @@ describe('HotlineStack: least privilege', () => {
   function callableActions(name: FunctionName): Set<string> {
     // The bundle's asset folder in the cloud assembly is named after the hash that is also its S3 key.
     const { S3Key } = (at(name).resource.Properties as { Code: { S3Key: string } }).Code;
-    const code = readFileSync(join(outdir, `asset.${S3Key.replace(/\.zip$/, '')}`, 'index.mjs'), 'utf8');
+    const asset = join(outdir, `asset.${S3Key.replace(/\.zip$/, '')}`);
+    // index.mjs and the chunks it imports when their code first runs (infra/bundling.ts).
+    const code = readdirSync(asset, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.mjs'))
+      .map((file) => readFileSync(join(asset, file), 'utf8'))
+      .join('\n');
     const prefixes: Record<string, string> = {
       'lib-dynamodb': 'dynamodb',
       'client-dynamodb': 'dynamodb',

@@ -5,6 +5,7 @@ import { remindDueReferrals } from '../../shared/console/referrals';
 import { OidcSignIn } from '../../shared/console/sign-in';
 import { createDeps, lazyDeps, withChannels, withConsole } from '../../shared/runtime';
 import { s3AudioAdapter } from '../../shared/studio/audio-s3';
+import { withStudio } from '../../shared/studio/compose';
 import { createConsoleApp } from './app';
 
 /**
@@ -15,7 +16,7 @@ import { createConsoleApp } from './app';
 const consoleDeps = lazyDeps((config) => {
   const { issuer, clientId, rolesClaim, sessionSecret, emailFrom } = config.console;
   if (!issuer || !sessionSecret) throw new Error('CONSOLE_OIDC_ISSUER and CONSOLE_SESSION_SECRET are required on AWS');
-  const channels = withChannels(createDeps(config), { ...awsChannelAdapters(config), ...s3AudioAdapter(config) });
+  const channels = withStudio(withChannels(createDeps(config), awsChannelAdapters(config)), s3AudioAdapter(config));
   return withConsole(channels, {
     signIn: new OidcSignIn({ issuer, clientId, rolesClaim, redirectUri: `${config.publicBaseUrl}/console/callback` }),
     mail: new SesMailSender(emailFrom, config.region),

@@ -31,6 +31,7 @@ import { LANGUAGES } from '../../shared/domain/prompts';
 import { stateFromQuery, stateToQuery, START, type OnCallDirectory, type VoiceAction, type VoiceResult, type VoiceState } from '../../shared/domain/voice';
 import { parseForm, webhookBodyLimit, webhookStoreBudget } from '../../shared/http';
 import type { ChannelServices, Provider } from '../../shared/runtime';
+import type { StudioServices } from '../../shared/studio/service';
 import {
   answerBridge,
   answerCall,
@@ -64,14 +65,14 @@ export interface VoiceAppOptions {
 
 /** What the entry point keeps per set of dependencies (per container). */
 interface VoiceShell {
-  deps: ChannelServices;
+  deps: ChannelServices & StudioServices;
   line: VoiceLine;
   audioBaseUrl: string | undefined;
   /** The committed recordings (prompts/audio-manifest.json); the studio's takes are laid over them per callback. */
   recordings: RecordingResolver;
 }
 
-export function createVoiceApp(getDeps: Provider<ChannelServices>, options: VoiceAppOptions = {}): Hono {
+export function createVoiceApp(getDeps: Provider<ChannelServices & StudioServices>, options: VoiceAppOptions = {}): Hono {
   const app = new Hono();
   // Before any guard or parser: a signature check reads the body too.
   app.use('/voice/*', webhookBodyLimit);

@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { RemovalPolicy, type Duration } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, RemovalPolicy, type Duration } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -12,7 +13,30 @@ import { acknowledgeNag } from './nag';
 import { leadingKeys } from './table-access';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const source = (relative: string) => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
+
+/**
+ * The function's code: infra/bundling.ts run with the local esbuild (never Docker) at synthesis, in a child process
+ * (CDK's local bundling is synchronous; esbuild's plugins, which give each function only its own texts, are not).
+ * The asset is named after the hash of the bundle, so an unchanged bundle is not uploaded again.
+ */
+function bundledCode(entry: string): Code {
+  return Code.fromAsset(repoRoot, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Required by the API, never pulled: the local bundling below always succeeds or throws. The command also keys
+      // CDK's cache of bundles within a synthesis (which ignores `local`): without it every function got the first's.
+      image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'),
+      command: ['bash', '-c', `npx tsx infra/bundle-function.ts ${entry} /asset-output`],
+      local: {
+        tryBundle(outputDir) {
+          const run = spawnSync(process.execPath, ['--import', 'tsx', 'infra/bundle-function.ts', entry, outputDir], { cwd: repoRoot, encoding: 'utf8' });
+          if (run.status !== 0) throw new Error(`bundling ${entry} failed: ${run.stderr || run.error?.message}`);
+          return true;
+        },
+      },
+    },
+  });
+}
 
 /**
  * Memory and timeout of each function, from measurement. Each bundled handler in cdk.out was imported in a fresh
@@ -82,7 +106,7 @@ export const TABLE_ACTIONS = [
 
 /**
  * One hotline function (after the Powertools example app's FunctionWithLogGroup): a Node 22 arm64 function bundled
- * with the local esbuild (never Docker), with its own log group and its own role. Instead of
+ * by infra/bundling.ts with the local esbuild (never Docker), with its own log group and its own role. Instead of
  * AWSLambdaBasicExecutionRole, which may write to any log group in the account, the role may write only to the
  * function's log group; everything else it may do comes from a `bind…` call, each of which grants exactly what the
  * code behind it uses and sets the variable that tells the code where it is.
@@ -100,10 +124,8 @@ export class HotlineFunction extends NodejsFunction {
     logGroup.grantWrite(role);
     super(scope, id, {
       description: props.description,
-      entry: source(props.entry),
-      handler: 'handler',
-      projectRoot: repoRoot,
-      depsLockFilePath: source('package-lock.json'),
+      code: bundledCode(props.entry),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize,
@@ -118,17 +140,6 @@ export class HotlineFunction extends NodejsFunction {
         // domain.
         PUBLIC_BASE_URL: props.publicBaseUrl,
         ...props.environment,
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        // The prompts are Cyrillic: as \uXXXX escapes (esbuild's ASCII default) they take twice the bytes.
-        charset: Charset.UTF8,
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-        forceDockerBundling: false,
       },
     });
     acknowledgeNag(this, 'AwsSolutions-L1',

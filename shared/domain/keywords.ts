@@ -2,7 +2,19 @@
  * Words people text to the hotline (SMS keywords, language names, referral bodies), read from prompts/*.json: a
  * comma-separated list per key and language, matched folded so that a feature phone's spelling still counts.
  */
-import { LANGUAGES, PROMPTS, type Lang, type PromptKey } from './prompts';
+import { LANGUAGES, PROMPTS, type Lang, type PromptKey, type PromptNamespace } from './prompts';
+
+/**
+ * The word lists the parsers read (domain/sms.ts, outreach/subscription.ts, officer.ts build their tables from them):
+ * every function that parses a message speaks these (functions/<name>/speaks.ts).
+ */
+export const KEYWORD_NAMESPACES = [
+  'sms.keywords',
+  'sms.languageWords',
+  'outreach.topicWords',
+  'outreach.destinationWords',
+  'officer.bodyWords',
+] as const satisfies readonly PromptNamespace[];
 
 /**
  * Tajik, Uzbek-Cyrillic and Kyrgyz letters folded to their nearest Russian ones, and ё to е: feature phones often

@@ -46,6 +46,12 @@ export interface PromptStudioDeps {
   prompts?: Record<Lang, Record<string, string | undefined>>;
 }
 
+/** What the functions that play or record takes (voice, console) hold beyond the channels' services. */
+export interface StudioServices {
+  /** The prompt studio: its takes play on the voice line; the studio line and the console record them. */
+  studio: PromptStudio;
+}
+
 export class PromptStudio {
   private cached?: { at: number; takes: Promise<StudioRecording[]> };
 

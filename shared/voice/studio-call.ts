@@ -9,6 +9,7 @@ import { studioStep, type StudioRequest, type StudioResult, type StudioState } f
 import { promptByNumber, STUDIO_LANGUAGES } from '../studio/catalogue';
 import { secretsEqual } from '../privacy';
 import type { ChannelServices } from '../runtime';
+import type { StudioServices } from '../studio/service';
 import { callerReachable, type VoiceProvider } from './call';
 
 export interface StudioCall {
@@ -20,7 +21,7 @@ export interface StudioCall {
   recordingUrl?: string;
 }
 
-export async function answerStudioCall(deps: ChannelServices, call: StudioCall, inputTimeoutSeconds: number): Promise<StudioResult> {
+export async function answerStudioCall(deps: ChannelServices & StudioServices, call: StudioCall, inputTimeoutSeconds: number): Promise<StudioResult> {
   const { studio: config } = deps.config;
   const callerKey = deps.callerKey(call.caller);
   // No PIN configured: the studio line is closed to everyone.
@@ -55,7 +56,7 @@ export async function answerStudioCall(deps: ChannelServices, call: StudioCall, 
   return result;
 }
 
-async function saveTake(deps: ChannelServices, call: StudioCall, save: NonNullable<StudioResult['save']>): Promise<boolean> {
+async function saveTake(deps: ChannelServices & StudioServices, call: StudioCall, save: NonNullable<StudioResult['save']>): Promise<boolean> {
   const key = promptByNumber(save.number);
   const by = deps.config.studio.staff.get(normalisePhone(call.caller));
   if (!key || !by) return false;

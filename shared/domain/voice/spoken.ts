@@ -89,7 +89,7 @@ type QuizSpokenKey =
 /** Every prompt the voice line can speak: its own, and the advice, status and quiz words it shares with USSD and SMS. */
 export type SpokenKey = VoicePromptKey | `advice.${(typeof ADVICE_TOPICS)[number]}.text` | `status.${Standing}` | QuizSpokenKey;
 
-export const SPOKEN_PROMPT_KEYS: readonly SpokenKey[] = [
+export const SPOKEN_PROMPT_KEYS: readonly SpokenKey[] = /* @__PURE__ */ (() => [
   ...VOICE_PROMPT_KEYS,
   ...ADVICE_TOPICS.map((topic) => `advice.${topic}.text` as const),
   ...STANDINGS.map((s) => `status.${s}` as const),
@@ -101,7 +101,7 @@ export const SPOKEN_PROMPT_KEYS: readonly SpokenKey[] = [
     `quiz.q.${q.id}.why` as const,
     `quiz.topic.${q.id}` as const,
   ]),
-];
+])();
 
 /** The text of a spoken prompt (prompts/<lang>.json). */
 export function spokenText(lang: Lang, key: SpokenKey): string {
