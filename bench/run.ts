@@ -89,7 +89,7 @@ if (only.has('growth')) {
 
 if (only.has('bundles')) {
   const bundles = await measureBundles();
-  console.log('Function bundles as the stack builds them (esbuild: esm, node22, minified, charset utf8, @aws-sdk/* external) vs a bare Hono bundle; cold import in a fresh node, median of 7');
+  console.log('Function bundles as the stack builds them (infra/bundling.ts: esm, node22, minified, charset utf8, @aws-sdk/* external, each its own texts) vs a bare Hono bundle; cold import in a fresh node, median of 7');
   console.table(bundles);
   for (const row of bundles.filter((r) => r.verdict !== '-')) {
     targets.push({

@@ -15,8 +15,8 @@ export type Prompts = Record<PromptKey, string>;
 type Prefixes<K extends string> = K extends `${infer Head}.${infer Tail}` ? Head | `${Head}.${Prefixes<Tail>}` : never;
 /**
  * What a function declares it speaks (functions/<name>/speaks.ts), a key or the keys under a prefix: its bundle
- * holds those and no other (infra/bundling.ts; test/prompt-namespaces.test.ts proves each function's code names no key outside
- * them).
+ * holds those and no other (infra/bundling.ts; test/prompt-namespaces.test.ts proves that each function's code names
+ * no key outside them).
  */
 export type PromptNamespace = Prefixes<PromptKey> | PromptKey;
 
