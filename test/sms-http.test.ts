@@ -68,6 +68,18 @@ describe("Africa's Talking inbound SMS", () => {
     );
   });
 
+  it("does not count a provider's retries of a message toward the flood limit", async () => {
+    const hotline = testHotline(store, { SMS_RATE_LIMIT_PER_HOUR: '2' });
+    const f = fixture('africastalking/sms-incoming');
+    const from = '+992900000203';
+    // Counted beside the claim, and given back when the claim finds the message handled.
+    for (let i = 0; i < 4; i++) expect((await send(hotline, fixtureRequest(f, { id: 'retried-1', from, text: 'HELP' }))).status).toBe(200);
+    expect((await send(hotline, fixtureRequest(f, { id: 'retried-2', from, text: 'LANG RU' }))).status).toBe(200);
+    const texts = (await outbox(hotline)).map((m) => m.text);
+    expect(texts).toHaveLength(2);
+    expect(texts[1]).toBe('Хорошо, будем отвечать вам по-русски. Меню: *384*1234#.');
+  });
+
   it('requires the token when one is configured', async () => {
     const hotline = testHotline(store, { AT_WEBHOOK_TOKEN: 'sms-token-0123456789' });
     const f = fixture('africastalking/sms-incoming');

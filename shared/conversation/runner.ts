@@ -97,6 +97,11 @@ export interface Turn<Effect extends { type: string }, Result extends StepOutcom
   strictLookups?: boolean;
   /** How a quiz taking the step finishes is recorded: its attempt id and channel (channels with a quiz). */
   quiz?: Omit<QuizTaking, 'caller' | 'finish'>;
+  /**
+   * Sends the answer from the channel's side (SMS: through the outbox), after every effect the answer may tell of
+   * and beside the verification counter, which tells nothing: neither waits for the other.
+   */
+  answer?(outcome: TurnOutcome<Effect, Result>): Promise<void>;
 }
 
 export interface TurnOutcome<Effect, Result> {
@@ -146,17 +151,20 @@ export async function converse<Effect extends { type: string }, Result extends S
     data = { ...data, quizRecorded: await recordTaking(deps, turn, finished) };
     result = turn.step(data);
   }
+  const counted: Promise<void>[] = [];
   for (const effect of result.effects) {
     if (!isCommon(effect)) continue;
-    if (effect.type === 'verified') await countVerification(deps, data.today, effect);
+    if (effect.type === 'verified') counted.push(countVerification(deps, data.today, effect));
     else if (effect.type === 'subscribe') await deps.outreach.subscribe(turn.caller, effect.choice, effect.lang, turn.channel);
     else if (effect.type === 'unsubscribe') await deps.outreach.unsubscribe(turn.caller, effect.lang, turn.channel);
     else await turn.rememberLanguage(effect.lang);
   }
-  return { result, ...(submitted ? { submitted } : {}) };
+  const outcome: TurnOutcome<Effect, Result> = { result, ...(submitted ? { submitted } : {}) };
+  await Promise.all([...counted, turn.answer?.(outcome)]);
+  return outcome;
 }
 
-/** A counter must never cost the caller their answer: a failed count is logged and the turn goes on. */
+/** A counter must never cost the caller their answer: a failed count is logged and the turn goes on (never rejects). */
 async function countVerification(deps: ConversationDeps, day: string, effect: Extract<CommonEffect, { type: 'verified' }>): Promise<void> {
   metrics.countVerification(effect.kind);
   try {

@@ -14,9 +14,12 @@ import {
   reportFromSms,
   reportTextForKey,
   smsStep,
+  type HeldReport,
   type SmsCommand,
   type SmsStepEffect,
 } from '../domain/sms';
+import type { RegistryIndex } from '../domain/registry';
+import type { StoredLanguage } from '../domain/ussd';
 import { dushanbeToday } from '../domain/verify';
 import { handleOfficerSms, isOfficer } from '../escalation/service';
 import { submitReport } from '../intake';
@@ -45,14 +48,19 @@ export interface InboundSms {
  */
 export async function handleInboundSms(deps: ChannelServices, sms: InboundSms): Promise<boolean> {
   const callerKey = deps.callerKey(sms.from);
+  // The reads an answer needs (and the flood count) go beside the claim, not after it: none of them is an effect.
+  const ahead = readAhead(deps, sms, callerKey);
+  // Settled apart: a claim that fails or finds the message taken answers without it.
+  ahead.catch(() => undefined);
   try {
     const claim = await deps.inbound.claim(sms.provider, sms.providerMessageId);
     if (claim !== 'claimed') {
       deps.log.info('sms retry', { provider: sms.provider, providerMessageId: sms.providerMessageId, claim });
+      await giveCountBack(deps, callerKey, ahead);
       // Still being handled by another attempt (or left by one that died): ask the provider to come back.
       return claim === 'handled';
     }
-    await answerSms(deps, sms, callerKey);
+    await answerSms(deps, sms, callerKey, await ahead);
   } catch (error) {
     deps.log.error('sms not handled', { provider: sms.provider, callerKey, error });
     // Whether or not the claim was written (a lost response leaves it unknown), give it back; if that fails too,
@@ -68,13 +76,48 @@ export async function handleInboundSms(deps: ChannelServices, sms: InboundSms): 
   return true;
 }
 
+/** What the answer to one SMS reads before its step, all at once. */
+interface ReadAhead {
+  command: SmsCommand;
+  stored: StoredLanguage | undefined;
+  /** This message's count in its hour; none for a provider's opt-out, which no flood limit holds back. */
+  counted: { count: number; hour: string } | undefined;
+  officer: boolean;
+  registry: RegistryIndex | null;
+  /** For a YES or a further story: the story held so far. */
+  heldReport: HeldReport | null | undefined;
+}
+
+function readAhead(deps: ChannelServices, sms: InboundSms, callerKey: string): Promise<ReadAhead> {
+  // A keyword, or free text read as the check, report or help it amounts to.
+  const command = readSms(sms.text, homeLanguage(sms.from));
+  return Promise.all([
+    deps.languages.get(callerKey),
+    sms.optOut ? undefined : deps.inbound.countThisHour(callerKey),
+    isOfficer(deps.escalation, sms.from),
+    readRegistry(deps),
+    command.name === 'confirm' || command.name === 'offer' ? deps.pendingReports.get(callerKey).then((held) => held ?? null) : undefined,
+  ]).then(([stored, counted, officer, registry, heldReport]) => ({ command, stored, counted, officer, registry, heldReport }));
+}
+
+/** A message already claimed was counted beside its claim: a retry is no new message, so the count goes back. */
+async function giveCountBack(deps: ChannelServices, callerKey: string, ahead: Promise<ReadAhead>): Promise<void> {
+  try {
+    const { counted } = await ahead;
+    if (counted) await deps.inbound.uncount(callerKey, counted.hour);
+  } catch (error) {
+    deps.log.warn('sms retry count not given back', { callerKey, error });
+  }
+}
+
 /** The answer to one claimed SMS: an officer's command, or the migrant flow (flood limit, keywords, reports). */
-async function answerSms(deps: ChannelServices, sms: InboundSms, callerKey: string): Promise<void> {
+async function answerSms(deps: ChannelServices, sms: InboundSms, callerKey: string, ahead: ReadAhead): Promise<void> {
+  const { command, stored, counted, officer, registry, heldReport } = ahead;
   // A message handled again (its first attempt failed after answering) is not answered twice.
   const replyTo = `${sms.provider}:${sms.providerMessageId}`;
   if (sms.optOut) {
     const caller = { phone: sms.from, key: callerKey };
-    const lang = (await deps.languages.get(callerKey))?.lang ?? replyLanguage(readSms(sms.text, homeLanguage(sms.from)), undefined);
+    const lang = stored?.lang ?? replyLanguage(command, undefined);
     if (sms.optOut === 'stop') await unsubscribe(deps.campaigns, callerKey, lang, 'provider');
     else await subscribe(deps.campaigns, caller, undefined, lang, 'provider');
     return;
@@ -82,20 +125,9 @@ async function answerSms(deps: ChannelServices, sms: InboundSms, callerKey: stri
   // An officer's command (ACK, DONE, WHO…; SCAM, APPROVE) from a number on the rota; anything else is the migrant flow.
   if (await handleOfficerSms(deps.escalation, sms.from, sms.text)) return;
   if (await handleAlertSms(deps.campaigns, sms.from, sms.text)) return;
-  // A keyword, or free text read as the check, report or help it amounts to.
-  const command = readSms(sms.text, homeLanguage(sms.from));
-  // Independent reads side by side: the sender's language, the flood counter, the rota, the registry (memory) and,
-  // for a YES or a further story, the story held so far.
-  const [stored, countThisHour, officer, registry, heldReport] = await Promise.all([
-    deps.languages.get(callerKey),
-    deps.inbound.countThisHour(callerKey),
-    isOfficer(deps.escalation, sms.from),
-    readRegistry(deps),
-    command.name === 'confirm' || command.name === 'offer' ? deps.pendingReports.get(callerKey).then((held) => held ?? null) : undefined,
-  ]);
   // Officers are exempt from the flood limit: on a bad night they text a lot.
   // A STOP is never held back by the flood limit: it must end the broadcasts at once.
-  const decision = officer || command.name === 'stop' ? 'answer' : floodDecision(countThisHour, deps.config.sms.rateLimitPerHour);
+  const decision = officer || command.name === 'stop' || !counted ? 'answer' : floodDecision(counted.count, deps.config.sms.rateLimitPerHour);
   deps.log.info('sms received', { provider: sms.provider, callerKey, command: command.name, decision });
   if (decision === 'silence') return;
   if (decision === 'notice') {
@@ -114,7 +146,7 @@ async function answerSms(deps: ChannelServices, sms: InboundSms, callerKey: stri
     await deps.outbox.send(sms.from, quizReply, { replyTo });
     return;
   }
-  const { result, submitted } = await converse(deps, {
+  await converse(deps, {
     caller: { phone: sms.from, key: callerKey },
     channel: 'sms',
     data: { registry, today: dushanbeToday(deps.now()), cardHash: deps.cardHash, reported: new Map() },
@@ -131,16 +163,18 @@ async function answerSms(deps: ChannelServices, sms: InboundSms, callerKey: stri
     rememberLanguage: (lang) => deps.languages.put(callerKey, { lang }),
     // A failed read fails the message: the provider's retry answers it whole.
     strictLookups: true,
+    answer: async ({ result, submitted }) => {
+      // Held before the offer goes out, so that however fast the YES comes it finds the story.
+      for (const effect of result.effects) {
+        if (effect.type === 'holdReport') await deps.pendingReports.hold(callerKey, { text: effect.text, lang: effect.lang });
+        if (effect.type === 'shareReport') await deps.intake.reports.recordSharingConsent(effect.reference, true, new Date(deps.now()).toISOString());
+      }
+      // Kept until stored: a YES sent again after a failure files it then (the same report, by its key).
+      if (command.name === 'confirm' && submitted?.outcome.saved) await deps.pendingReports.clear(callerKey);
+      // An empty reply is silence: a STOP from someone with nothing to stop is not answered (STOP is confirmed once).
+      if (result.reply.text) await deps.outbox.send(sms.from, result.reply.text, { replyTo });
+    },
   });
-  // Held before the offer goes out, so that however fast the YES comes it finds the story.
-  for (const effect of result.effects) {
-    if (effect.type === 'holdReport') await deps.pendingReports.hold(callerKey, { text: effect.text, lang: effect.lang });
-    if (effect.type === 'shareReport') await deps.intake.reports.recordSharingConsent(effect.reference, true, new Date(deps.now()).toISOString());
-  }
-  // Kept until stored: a YES sent again after a failure files it then (the same report, by its key).
-  if (command.name === 'confirm' && submitted?.outcome.saved) await deps.pendingReports.clear(callerKey);
-  // An empty reply is silence: a STOP from someone with nothing to stop is not answered (STOP is confirmed once).
-  if (result.reply.text) await deps.outbox.send(sms.from, result.reply.text, { replyTo });
 }
 
 /**

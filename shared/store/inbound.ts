@@ -71,8 +71,11 @@ export class InboundRepository {
     await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keys.processedInbound(provider, providerId) }));
   }
 
-  /** Counts one more inbound SMS from a caller in the current UTC hour and returns the count so far. */
-  async countThisHour(callerKey: string): Promise<number> {
+  /**
+   * Counts one more inbound SMS from a caller in the current UTC hour: the count so far, and the hour it went to
+   * (for `uncount`).
+   */
+  async countThisHour(callerKey: string): Promise<{ count: number; hour: string }> {
     const now = new Date(this.now());
     const hour = now.toISOString().slice(0, 13);
     const { Attributes } = await this.client.send(
@@ -85,6 +88,20 @@ export class InboundRepository {
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return isLive(Attributes as { expiresAt?: number }, now.getTime()) ? Number(Attributes?.count ?? 1) : 1;
+    return { count: isLive(Attributes as { expiresAt?: number }, now.getTime()) ? Number(Attributes?.count ?? 1) : 1, hour };
+  }
+
+  /** Takes a count back from the hour it went to: a provider's retry of a message already claimed is no new message. */
+  async uncount(callerKey: string, hour: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.smsRateCounter(callerKey, hour),
+        UpdateExpression: 'ADD #count :minusOne',
+        ConditionExpression: 'attribute_exists(#count)',
+        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeValues: { ':minusOne': -1 },
+      }),
+    );
   }
 }
