@@ -9,6 +9,25 @@ export function phoneKey(secret: string, raw: string): string {
   return createHmac('sha256', secret).update(normalisePhone(raw)).digest('base64url');
 }
 
+/** How many numbers a container remembers the key of (a number's calls and texts come in runs). */
+const PHONE_KEYS_KEPT = 2_000;
+
+/**
+ * `phoneKey` with the keys of the numbers seen last kept in the container: parsing a number and its HMAC cost more
+ * than the rest of a menu step. The oldest goes first once PHONE_KEYS_KEPT are kept.
+ */
+export function phoneKeys(secret: string): (raw: string) => string {
+  const kept = new Map<string, string>();
+  return (raw) => {
+    const known = kept.get(raw);
+    if (known !== undefined) return known;
+    const key = phoneKey(secret, raw);
+    if (kept.size >= PHONE_KEYS_KEPT) kept.delete(kept.keys().next().value!);
+    kept.set(raw, key);
+    return key;
+  };
+}
+
 /**
  * The idempotency key of a report text from one sender: "the same text sent twice is one report". Keyed by the
  * sender's keyed phone hash, so that the key reveals neither the text nor who sent it.

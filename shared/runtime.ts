@@ -14,7 +14,7 @@ import type { EscalationDeps } from './escalation/deps';
 import { listHeldReport, startEscalation } from './escalation/service';
 import { cardKey } from './crypto';
 import { COMMAND_CODE_LENGTH } from './domain/officer';
-import { officerCommandCode, phoneKey } from './privacy';
+import { officerCommandCode, phoneKeys } from './privacy';
 import { RegistryCache } from './registry/cache';
 import { environmentWithSecrets } from './secrets';
 import { createDocumentClient } from './store/client';
@@ -150,7 +150,7 @@ export function createDeps(config: Config, log: Logger = createLogger('hotline')
       onBuild: (version, reason) => log.warn('registry index built from the entries, not restored', { version, reason }),
     }),
     reports: new ReportRepository(db, config.tableName, { callbackRetentionDays: config.reports.callbackRetentionDays }),
-    callerKey: (raw) => phoneKey(config.phoneHashKey, raw),
+    callerKey: phoneKeys(config.phoneHashKey),
     commandCode: (officerKey, scope) => officerCommandCode(config.phoneHashKey, officerKey, scope, COMMAND_CODE_LENGTH),
     cardHash: (digits) => cardKey(config.phoneHashKey, digits),
     recordingLinks: new RecordingLinks(config.phoneHashKey, config.publicBaseUrl),

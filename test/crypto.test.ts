@@ -2,7 +2,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
 import { cardKey, LocalNumberVault, VaultError } from '../shared/crypto';
 import { KmsNumberVault } from '../shared/crypto-kms';
-import { phoneKey } from '../shared/privacy';
+import { phoneKey, phoneKeys } from '../shared/privacy';
 
 const SECRET = 'v'.repeat(32);
 
@@ -97,5 +97,17 @@ describe('card keys', () => {
     expect(cardKey(SECRET, digits)).toBe(cardKey(SECRET, digits));
     expect(cardKey(SECRET, digits)).not.toBe(cardKey('w'.repeat(32), digits));
     expect(cardKey(SECRET, digits)).not.toBe(phoneKey(SECRET, digits));
+  });
+});
+
+describe("a container's phone keys", () => {
+  it('are the keys phoneKey gives, for every spelling of a number, also once the oldest were let go', () => {
+    const keyOf = phoneKeys(SECRET);
+    const spellings = ['+992 90 000 1234', '+992900001234', '00992900001234'];
+    for (const raw of spellings) expect(keyOf(raw)).toBe(phoneKey(SECRET, '+992900001234'));
+    // More numbers than a container keeps: the first ones are computed again, still the same.
+    for (let i = 0; i < 2_500; i++) keyOf(`+99290${String(1_000_000 + i)}`);
+    for (const raw of spellings) expect(keyOf(raw)).toBe(phoneKey(SECRET, raw));
+    expect(phoneKeys('w'.repeat(32))(spellings[0]!)).not.toBe(keyOf(spellings[0]!));
   });
 });

@@ -141,12 +141,13 @@ type UssdTurnRequest = UssdSessionRequest & {
 /** One step of a session whose path and caller are known: the pure step through the conversation runner. */
 async function ussdTurn(deps: ChannelServices, turn: UssdTurnRequest): Promise<UssdReply> {
   const { callerKey, startLang } = turn;
+  const homeLang = homeLanguage(turn.phone);
   const { result } = await converse(deps, {
     caller: { phone: turn.phone, key: callerKey },
     channel: 'ussd',
     // The registry is read only by a step that checks something (its need), not by navigation.
     data: { today: dushanbeToday(deps.now()), cardHash: deps.cardHash, reported: new Map() },
-    step: (data) => ussdStep({ path: turn.path, startLang, homeLang: homeLanguage(turn.phone), limits: turn.limits, data }),
+    step: (data) => ussdStep({ path: turn.path, startLang, homeLang, limits: turn.limits, data }),
     filing: {
       reportOf: (effect: UssdEffect) =>
         effect.type === 'submitReport' ? reportFromAnswers(effect.answers, effect.lang, turn.phone, deps.cardHash) : undefined,
