@@ -175,7 +175,7 @@ const KINDS: Kind[] = [
   },
   {
     name: 'USSD report submission (final step, fresh session)',
-    make: (k) => ussd(`report-${unique()}`, CALLERS[k % CALLERS.length]!, `2*3*2*3000*1*@bench_scam_${k % 200}*1*1`),
+    make: (k) => ussd(`report-${unique()}`, CALLERS[k % CALLERS.length]!, `2*3*2*3000*1*@bench_scam_${k % 200}*1*1*1`),
     expect: (r) => r.status === 200 && /^END Report [2-9A-Z]{6} received\./.test(r.body),
     count: 400,
   },
@@ -338,7 +338,7 @@ const TRIP_KINDS: TripKind[] = [
     make: (k) => ussd(`trip-phone-${unique()}`, CALLERS[k % CALLERS.length]!, `1*2*+992 93 ${String(1_000_000 + k)}`),
     target: VERIFICATION_TRIPS,
   },
-  { name: 'USSD report submission', make: (k) => ussd(`trip-report-${unique()}`, CALLERS[k % CALLERS.length]!, `2*3*2*3000*1*@trip_scam_${k}*1*1`) },
+  { name: 'USSD report submission', make: (k) => ussd(`trip-report-${unique()}`, CALLERS[k % CALLERS.length]!, `2*3*2*3000*1*@trip_scam_${k}*1*1*1`) },
   { name: 'SMS CHECK (name)', make: (k) => sms(`trip-check-${unique()}`, SENDERS[k % SENDERS.length]!, `CHECK ${entries[k]!.name}`) },
   { name: 'SMS CHECK (phone number)', make: (k) => sms(`trip-checkp-${unique()}`, SENDERS[k % SENDERS.length]!, `CHECK +992 93 ${String(2_000_000 + k)}`) },
   { name: 'SMS REPORT', make: (k) => sms(`trip-rep-${unique()}`, SENDERS[k % SENDERS.length]!, `REPORT they asked 500 somoni, @trip_sms_${k}`) },
