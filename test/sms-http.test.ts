@@ -1,6 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { twilioSignature } from '../shared/channels/twilio';
+import { OfficerRepository } from '../shared/store/officers';
 import { fixture, fixtureRequest, type Fixture } from './support/fixtures';
 import { startTestStore, type TestStore } from './support/dynalite';
 import { testHotline } from './support/hotline';
@@ -66,6 +67,20 @@ describe("Africa's Talking inbound SMS", () => {
     expect(texts[2]).toBe(
       'You have sent us many messages. We will answer again within the hour. Never pay anyone for a job or a visa.',
     );
+  });
+
+  it('answers an officer past the hourly limit (the rota read only then)', async () => {
+    const hotline = testHotline(store, { SMS_RATE_LIMIT_PER_HOUR: '1' });
+    const officer = { name: 'Dilnoza (TEST)', phone: '+992900009104', role: 'officer' as const, languages: ['en' as const], level: 1 };
+    await new OfficerRepository(store.client, store.tableName).putOfficers([{ ...officer, key: hotline.deps.callerKey(officer.phone) }]);
+    const f = fixture('africastalking/sms-incoming');
+    for (let i = 1; i <= 3; i++) {
+      expect((await send(hotline, fixtureRequest(f, { id: `officer-flood-${i}`, from: officer.phone, text: 'HELP' }))).status).toBe(200);
+      expect((await send(hotline, fixtureRequest(f, { id: `migrant-flood-${i}`, from: '+992900000204', text: 'HELP' }))).status).toBe(200);
+    }
+    const sent = await outbox(hotline);
+    expect(sent.filter((m) => m.to === officer.phone).map((m) => m.text.slice(0, 8))).toEqual(['SafeJob:', 'SafeJob:', 'SafeJob:']);
+    expect(sent.filter((m) => m.to === '+992900000204').map((m) => m.text.slice(0, 8))).toEqual(['SafeJob:', 'You have']);
   });
 
   it("does not count a provider's retries of a message toward the flood limit", async () => {

@@ -82,7 +82,6 @@ interface ReadAhead {
   stored: StoredLanguage | undefined;
   /** This message's count in its hour; none for a provider's opt-out, which no flood limit holds back. */
   counted: { count: number; hour: string } | undefined;
-  officer: boolean;
   registry: RegistryIndex | null;
   /** For a YES or a further story: the story held so far. */
   heldReport: HeldReport | null | undefined;
@@ -94,10 +93,9 @@ function readAhead(deps: ChannelServices, sms: InboundSms, callerKey: string): P
   return Promise.all([
     deps.languages.get(callerKey),
     sms.optOut ? undefined : deps.inbound.countThisHour(callerKey),
-    isOfficer(deps.escalation, sms.from),
     readRegistry(deps),
     command.name === 'confirm' || command.name === 'offer' ? deps.pendingReports.get(callerKey).then((held) => held ?? null) : undefined,
-  ]).then(([stored, counted, officer, registry, heldReport]) => ({ command, stored, counted, officer, registry, heldReport }));
+  ]).then(([stored, counted, registry, heldReport]) => ({ command, stored, counted, registry, heldReport }));
 }
 
 /** A message already claimed was counted beside its claim: a retry is no new message, so the count goes back. */
@@ -112,7 +110,7 @@ async function giveCountBack(deps: ChannelServices, callerKey: string, ahead: Pr
 
 /** The answer to one claimed SMS: an officer's command, or the migrant flow (flood limit, keywords, reports). */
 async function answerSms(deps: ChannelServices, sms: InboundSms, callerKey: string, ahead: ReadAhead): Promise<void> {
-  const { command, stored, counted, officer, registry, heldReport } = ahead;
+  const { command, stored, counted, registry, heldReport } = ahead;
   // A message handled again (its first attempt failed after answering) is not answered twice.
   const replyTo = `${sms.provider}:${sms.providerMessageId}`;
   if (sms.optOut) {
@@ -125,9 +123,10 @@ async function answerSms(deps: ChannelServices, sms: InboundSms, callerKey: stri
   // An officer's command (ACK, DONE, WHO…; SCAM, APPROVE) from a number on the rota; anything else is the migrant flow.
   if (await handleOfficerSms(deps.escalation, sms.from, sms.text)) return;
   if (await handleAlertSms(deps.campaigns, sms.from, sms.text)) return;
-  // Officers are exempt from the flood limit: on a bad night they text a lot.
   // A STOP is never held back by the flood limit: it must end the broadcasts at once.
-  const decision = officer || command.name === 'stop' || !counted ? 'answer' : floodDecision(counted.count, deps.config.sms.rateLimitPerHour);
+  const byCount = command.name === 'stop' || !counted ? 'answer' : floodDecision(counted.count, deps.config.sms.rateLimitPerHour);
+  // Officers are exempt: on a bad night they text a lot. The rota is read only for a number over the limit.
+  const decision = byCount !== 'answer' && (await isOfficer(deps.escalation, sms.from)) ? 'answer' : byCount;
   deps.log.info('sms received', { provider: sms.provider, callerKey, command: command.name, decision });
   if (decision === 'silence') return;
   if (decision === 'notice') {
