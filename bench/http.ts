@@ -287,6 +287,8 @@ export interface RoundTripRow {
   writes: number;
   maxReads: number;
   maxWrites: number;
+  /** The longest chain of store calls each waiting on the one before (calls side by side count once). */
+  rounds: number;
   /** The outbox's own calls once the reply is out (local queue; on AWS the outbox function makes them). */
   outboxAfter: number;
   calls: string;
@@ -294,14 +296,19 @@ export interface RoundTripRow {
   verdict: Verdict | '-';
 }
 
-/** A queued SMS's delivery, started as the reply leaves: read the status, record the provider id, mark it sent. */
+/**
+ * A queued SMS's delivery, started as the reply leaves: read the status, record the provider id, mark it sent, and
+ * the local queue lets the message go.
+ */
 const isOutboxDelivery = (call: StoreCall) =>
-  (call.item === 'OUTMSG' && call.command !== 'PutItem') || (call.item === 'PROVIDERMSG' && call.command === 'PutItem');
+  (call.item === 'OUTMSG' && call.command !== 'PutItem') ||
+  (call.item === 'PROVIDERMSG' && call.command === 'PutItem') ||
+  (call.item === 'LOCALOUTBOX' && call.command === 'DeleteItem');
 
 interface TripKind {
   name: string;
   make: (k: number) => Req;
-  target?: { reads: number; writes: number; label: string };
+  target?: { reads: number; writes: number; rounds?: number; label: string };
 }
 
 /**
@@ -339,7 +346,16 @@ const TRIP_KINDS: TripKind[] = [
     target: VERIFICATION_TRIPS,
   },
   { name: 'USSD report submission', make: (k) => ussd(`trip-report-${unique()}`, CALLERS[k % CALLERS.length]!, `2*3*2*3000*1*@trip_scam_${k}*1*1*1`) },
-  { name: 'SMS CHECK (name)', make: (k) => sms(`trip-check-${unique()}`, SENDERS[k % SENDERS.length]!, `CHECK ${entries[k]!.name}`) },
+  {
+    name: 'SMS CHECK (name)',
+    make: (k) => sms(`trip-check-${unique()}`, SENDERS[k % SENDERS.length]!, `CHECK ${entries[k]!.name}`),
+    target: {
+      reads: 1,
+      writes: 6,
+      rounds: 4,
+      label: "4 rounds: the claim beside the language read and the flood count; the reply's record beside the counter; its queuing; the done mark",
+    },
+  },
   { name: 'SMS CHECK (phone number)', make: (k) => sms(`trip-checkp-${unique()}`, SENDERS[k % SENDERS.length]!, `CHECK +992 93 ${String(2_000_000 + k)}`) },
   { name: 'SMS REPORT', make: (k) => sms(`trip-rep-${unique()}`, SENDERS[k % SENDERS.length]!, `REPORT they asked 500 somoni, @trip_sms_${k}`) },
 ];
@@ -348,7 +364,7 @@ export async function measureRoundTrips(server: BenchServer, perKind = 20): Prom
   await warmUp(server);
   const rows: RoundTripRow[] = [];
   for (const kind of TRIP_KINDS) {
-    const perRequest: { reads: number; writes: number; outbox: number; calls: string }[] = [];
+    const perRequest: { reads: number; writes: number; rounds: number; outbox: number; calls: string }[] = [];
     for (let k = 0; k < perKind; k++) {
       await server.ask('drain');
       await server.ask('calls');
@@ -359,6 +375,7 @@ export async function measureRoundTrips(server: BenchServer, perKind = 20): Prom
       perRequest.push({
         reads: own.filter((c) => c.kind === 'read').length,
         writes: own.filter((c) => c.kind === 'write').length,
+        rounds: Math.max(0, ...own.map((c) => c.round)),
         outbox: calls.length - own.length,
         calls: own.map((c) => `${c.command} ${c.item}`).join(', '),
       });
@@ -366,6 +383,7 @@ export async function measureRoundTrips(server: BenchServer, perKind = 20): Prom
     const median = (values: number[]) => summary(values).median;
     const reads = median(perRequest.map((r) => r.reads));
     const writes = median(perRequest.map((r) => r.writes));
+    const rounds = median(perRequest.map((r) => r.rounds));
     // The typical request's calls (the registry's version item is read at most every 30 s, by whichever request).
     const typical = perRequest.find((r) => r.reads === reads && r.writes === writes) ?? perRequest[0]!;
     rows.push({
@@ -374,10 +392,13 @@ export async function measureRoundTrips(server: BenchServer, perKind = 20): Prom
       writes,
       maxReads: Math.max(...perRequest.map((r) => r.reads)),
       maxWrites: Math.max(...perRequest.map((r) => r.writes)),
+      rounds,
       outboxAfter: median(perRequest.map((r) => r.outbox)),
       calls: summariseCalls(typical.calls),
       target: kind.target?.label ?? '-',
-      verdict: kind.target ? verdict(reads <= kind.target.reads && writes <= kind.target.writes) : '-',
+      verdict: kind.target
+        ? verdict(reads <= kind.target.reads && writes <= kind.target.writes && rounds <= (kind.target.rounds ?? Infinity))
+        : '-',
     });
   }
   return rows;

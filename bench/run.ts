@@ -61,7 +61,7 @@ if (only.has('http')) {
     console.log('DynamoDB round-trips per request (median of 20; the outbox delivery after the reply counted apart)');
     console.table(trips);
     for (const row of trips.filter((r) => r.verdict !== '-')) {
-      targets.push({ target: `${row.request}: ${row.target}`, measured: `${row.reads} reads, ${row.writes} writes`, verdict: row.verdict });
+      targets.push({ target: `${row.request}: ${row.target}`, measured: `${row.reads} reads, ${row.writes} writes, ${row.rounds} rounds`, verdict: row.verdict });
     }
 
     const throughput = await measureThroughput(server, seconds);

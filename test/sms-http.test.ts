@@ -4,6 +4,7 @@ import { twilioSignature } from '../shared/channels/twilio';
 import { OfficerRepository } from '../shared/store/officers';
 import { fixture, fixtureRequest, type Fixture } from './support/fixtures';
 import { startTestStore, type TestStore } from './support/dynalite';
+import { recordStoreCalls, type StoreCall } from './support/faults';
 import { testHotline } from './support/hotline';
 
 let store: TestStore;
@@ -206,5 +207,30 @@ describe('delivery reports', () => {
     expect((await send(hotline, fixtureRequest(at, { id: 'ATXid_unknown' }))).status).toBe(200);
     expect((await send(hotline, fixtureRequest(fixture('twilio/sms-status')))).status).toBe(200);
     expect(await itemCount()).toBe(before);
+  });
+});
+
+describe('the store round trips of an SMS', () => {
+  it("CHECK: the claim beside the reads, the counter beside the reply's record, the queue, the done mark", async () => {
+    const hotline = testHotline(store);
+    // The registry index is held in memory (its version read at most every 30 s), not per message.
+    await hotline.deps.registry.get();
+    const calls = recordStoreCalls(hotline.deps.db);
+    const f = fixture('africastalking/sms-incoming');
+    expect((await send(hotline, fixtureRequest(f, { id: 'rounds-1', from: '+992900000205', text: 'CHECK SAMPLE-TJ-0001' }))).status).toBe(200);
+    // The reply's delivery (its lease, the provider's id, the local queue letting it go) runs on behind the answer.
+    const delivery = (call: StoreCall) => (call.item === 'OUTMSG' && call.command !== 'PutItem') || call.item === 'PROVIDERMSG' || (call.item === 'LOCALOUTBOX' && call.command === 'DeleteItem');
+    const rounds = new Map<number, string[]>();
+    for (const call of calls.reset().filter((c) => !delivery(c))) rounds.set(call.round, [...(rounds.get(call.round) ?? []), `${call.command} ${call.item}`].sort());
+    expect([...rounds]).toEqual([
+      // The claim, and beside it the caller's language and the flood count.
+      [1, ['GetItem CALLER', 'PutItem INBOUND', 'UpdateItem CALLER']],
+      // The reply recorded in the outbox, and beside it the analysts' counter.
+      [2, ['PutItem OUTMSG', 'UpdateItem VERIFICATIONS']],
+      // The reply queued (here the local queue's spool; on AWS an SQS message).
+      [3, ['PutItem LOCALOUTBOX']],
+      [4, ['UpdateItem INBOUND']],
+    ]);
+    expect((await outbox(hotline)).find((m) => m.to === '+992900000205')?.status).toBe('sent');
   });
 });

@@ -93,15 +93,25 @@ export interface StoreCall {
   kind: 'read' | 'write' | 'other';
   /** The item's partition key prefix (`CALLER`, `OUTMSG`, `REGISTRY`…), to tell what a call was for. */
   item: string;
+  /**
+   * Which round trip in a row the call is since the last reset: one more than the highest round answered before it
+   * was sent. Calls sent side by side share a round; the highest round of a request is its chain of waits.
+   */
+  round: number;
 }
 
 /** Records every call the client sends (one round-trip each: the middleware sits outside the SDK's retries). */
 export function recordStoreCalls(client: DynamoDBDocumentClient): { calls: StoreCall[]; reset(): StoreCall[] } {
+  let answeredRound = 0;
+  // A call still out at a reset (an outbox delivery running on) moves no later request's rounds.
+  let generation = 0;
   const recorder = {
     calls: [] as StoreCall[],
     reset() {
       const taken = recorder.calls;
       recorder.calls = [];
+      answeredRound = 0;
+      generation++;
       return taken;
     },
   };
@@ -110,12 +120,19 @@ export function recordStoreCalls(client: DynamoDBDocumentClient): { calls: Store
       const command = String((context as { commandName?: string }).commandName ?? 'unknown');
       const input = args.input as { Key?: { pk?: unknown }; Item?: { pk?: unknown }; ExpressionAttributeValues?: Record<string, unknown> };
       const pk = stringOf(input.Key?.pk) ?? stringOf(input.Item?.pk) ?? stringOf(input.ExpressionAttributeValues?.[':pk']);
+      const round = answeredRound + 1;
+      const sentIn = generation;
       recorder.calls.push({
         command: command.replace(/Command$/, ''),
         kind: READS.has(command) ? 'read' : WRITES.has(command) ? 'write' : 'other',
         item: pk ? pk.split('#')[0]! : '-',
+        round,
       });
-      return next(args);
+      try {
+        return await next(args);
+      } finally {
+        if (sentIn === generation) answeredRound = Math.max(answeredRound, round);
+      }
     },
     { step: 'initialize', name: 'recordStoreCalls' },
   );
