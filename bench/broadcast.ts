@@ -22,6 +22,7 @@ import { createDeps, outreachDeps } from '../shared/runtime';
 import { BulkMessageRepository } from '../shared/store/bulk-messages';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient, ensureTable } from '../shared/store/client';
+import { addStoreLatency } from './store-latency';
 import { keys } from '../shared/store/keys';
 import { round, verdict } from './stats';
 
@@ -141,15 +142,6 @@ export interface BroadcastRun {
   warmUp?: boolean;
 }
 
-/** Every store call from now on `ms` later, as if across a network (the SDK's middleware, before sending). */
-function addLatency(client: ReturnType<typeof createDocumentClient>, ms: number) {
-  if (ms <= 0) return;
-  client.middlewareStack.add((next) => async (args) => {
-    await new Promise((resolve) => setTimeout(resolve, ms));
-    return next(args);
-  }, { step: 'finalizeRequest', name: 'benchLatency' });
-}
-
 export async function benchmarkBroadcast(runs: readonly BroadcastRun[], sendSample: number, profileDir?: string): Promise<BroadcastRow[]> {
   const rows: BroadcastRow[] = [];
   for (const { size, latencyMs, warmUp } of runs) {
@@ -182,7 +174,7 @@ export async function benchmarkBroadcast(runs: readonly BroadcastRun[], sendSamp
         createdBy: { key: 'a', name: 'A' },
       };
       await campaigns.alerts.putBroadcast(broadcast);
-      addLatency(deps.db, latencyMs);
+      if (latencyMs > 0) addStoreLatency(deps.db, () => latencyMs);
       const floorSeconds = await storeFloorSeconds(deps.db, config.tableName, size);
       global.gc?.();
       const heapBefore = process.memoryUsage().heapUsed;

@@ -19,7 +19,7 @@ export const REGISTRY_ENTRIES = 10_000;
 interface BenchServer {
   url: string;
   importMs: number;
-  ask<T>(type: 'calls' | 'drain' | 'read'): Promise<T>;
+  ask<T>(type: 'calls' | 'drain' | 'read' | 'latency', details?: Record<string, unknown>): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -36,10 +36,10 @@ export async function startBenchServer(): Promise<BenchServer> {
       if (message.type === 'ready') resolve(message);
     });
   });
-  const replies = { calls: 'calls', drain: 'drained', read: 'read' } as const;
+  const replies = { calls: 'calls', drain: 'drained', read: 'read', latency: 'latency' } as const;
   return {
     ...ready,
-    ask<T>(type: 'calls' | 'drain' | 'read') {
+    ask<T>(type: 'calls' | 'drain' | 'read' | 'latency', details: Record<string, unknown> = {}) {
       return new Promise<T>((resolve) => {
         const listener = (message: { type: string }) => {
           if (message.type !== replies[type]) return;
@@ -47,7 +47,7 @@ export async function startBenchServer(): Promise<BenchServer> {
           resolve(message as T);
         };
         child.on('message', listener);
-        child.send({ type });
+        child.send({ ...details, type });
       });
     },
     stop: () =>
@@ -276,6 +276,49 @@ export async function measureStoreRead(server: BenchServer, baselineP50Ms: numbe
     /** A POSTed step that makes one read cannot be faster than a POSTed form plus that read. */
     floorRatio: round((formP50Ms + s.p50) / baselineP50Ms),
   };
+}
+
+export interface NetworkRow {
+  request: string;
+  n: number;
+  /** p50 with the store as it is here (dynalite in the server's process). */
+  localP50Ms: number;
+  /** p50 with every store call `latencyMs` later, the same requests interleaved with the local ones. */
+  networkP50Ms: number;
+  addedMs: number;
+  /** The added time in units of one call's latency: the rounds of store calls the request waits on, one after another. */
+  waits: number;
+}
+
+/** The kinds measured across the simulated network: the ones that call the store. */
+const NETWORK_KINDS = ['USSD menu step (returning caller)', 'USSD verification by name (10k registry)', 'SMS CHECK (name, 10k registry)'];
+
+/**
+ * The same requests with the store `latencyMs` away, as DynamoDB is from a Lambda (a few ms a call), alternating
+ * with the store as it is here: what each sequential round of store calls costs where the store is not in the
+ * process, and so what running calls side by side saves there (here dynalite's and the SDK's CPU share one thread).
+ */
+export async function measureAcrossNetwork(server: BenchServer, latencyMs: number, count = 150): Promise<NetworkRow[]> {
+  await warmUp(server);
+  const rows: NetworkRow[] = [];
+  for (const kind of KINDS.filter((k) => NETWORK_KINDS.includes(k.name))) {
+    const local: number[] = [];
+    const network: number[] = [];
+    for (let k = 0; k < count; k++) {
+      for (const ms of k % 2 === 0 ? [0, latencyMs] : [latencyMs, 0]) {
+        await server.ask('latency', { ms });
+        const reply = await send(server.url, kind.make(2 * k + (ms === 0 ? 0 : 1)));
+        if (!kind.expect(reply)) throw new Error(`${kind.name}: wrong answer across the network: ${reply.body.slice(0, 200)}`);
+        (ms === 0 ? local : network).push(reply.ms);
+      }
+    }
+    await server.ask('latency', { ms: 0 });
+    await server.ask('drain');
+    const l = summary(local).p50;
+    const n = summary(network).p50;
+    rows.push({ request: kind.name, n: count, localP50Ms: round(l, 3), networkP50Ms: round(n, 3), addedMs: round(n - l, 2), waits: round((n - l) / latencyMs, 1) });
+  }
+  return rows;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

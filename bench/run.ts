@@ -13,11 +13,14 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchEnvSchema, readEnvironment } from '../shared/config';
 import { BUDGET, measureBundles, sizeBudgetKb } from './bundles';
-import { firstWrong, measureLatency, measureStoreRead, measureRoundTrips, measureThroughput, REGISTRY_ENTRIES, startBenchServer } from './http';
+import { firstWrong, measureAcrossNetwork, measureLatency, measureStoreRead, measureRoundTrips, measureThroughput, REGISTRY_ENTRIES, startBenchServer } from './http';
 import { benchmarkRegistry } from './registry';
 import { benchmarkBroadcast, ENQUEUE_TARGET_PER_SECOND } from './broadcast';
 import { benchmarkGrowth } from './growth';
 import { machine } from './stats';
+
+/** A store call's latency in the network pass: DynamoDB from a Lambda in the same region takes a few ms a call. */
+const NETWORK_LATENCY_MS = 5;
 
 /** The baseline's p50 over the whole latency run (each kind measured its own, interleaved). */
 const summaryOfBaselines = (rows: { baselineP50Ms: number }[]) => rows.map((r) => r.baselineP50Ms).sort((a, b) => a - b)[Math.floor(rows.length / 2)]!;
@@ -64,10 +67,17 @@ if (only.has('http')) {
       targets.push({ target: `${row.request}: ${row.target}`, measured: `${row.reads} reads, ${row.writes} writes, ${row.rounds} rounds`, verdict: row.verdict });
     }
 
+    const network = await measureAcrossNetwork(server, NETWORK_LATENCY_MS);
+    console.log(
+      `Across a network: every store call ${NETWORK_LATENCY_MS} ms later (as DynamoDB from a Lambda), alternating with the local store; ` +
+        'waits = the time added in calls\' latencies, i.e. the rounds of store calls waited on one after another',
+    );
+    console.table(network);
+
     const throughput = await measureThroughput(server, seconds);
     console.log(`Throughput (autocannon, ${seconds} s, 50 connections to 127.0.0.1)`);
     console.table(throughput);
-    Object.assign(results, { latency, roundTrips: trips, throughput, registryImportMs: server.importMs });
+    Object.assign(results, { latency, roundTrips: trips, network, throughput, registryImportMs: server.importMs });
   } finally {
     await server.stop();
   }

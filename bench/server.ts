@@ -6,6 +6,7 @@
  *   → { type: 'calls' }   ← { type: 'calls', calls }   (and resets the record)
  *   → { type: 'drain' }   ← { type: 'drained' }        (the local outbox has sent everything queued)
  *   → { type: 'read' }    ← { type: 'read', ms }       (one language read through the SDK, timed 500 times here)
+ *   → { type: 'latency', ms } ← { type: 'latency' }    (every store call from now on `ms` later, as across a network)
  *   → { type: 'stop' }                                 (stops and exits)
  *   ← { type: 'ready', url, entries, importMs } once it serves.
  */
@@ -17,6 +18,7 @@ import { benchEnvSchema, readEnvironment } from '../shared/config';
 import { RegistryRepository } from '../shared/store/registry';
 import { recordStoreCalls } from '../test/support/faults';
 import { random, syntheticRegistry } from './registry';
+import { addStoreLatency } from './store-latency';
 
 const ENTRIES = benchEnvSchema.parse(readEnvironment()).REGISTRY_ENTRIES;
 const TABLE_NAME = 'safejob-bench';
@@ -42,6 +44,8 @@ async function main() {
   await registry.saveIndex();
   const importMs = Math.round(performance.now() - started);
   const recorder = recordStoreCalls(hotline.deps.db);
+  // Set by the network pass (bench/http.ts measureAcrossNetwork); no middleware until then.
+  let storeLatencyMs: number | undefined;
 
   process.on('message', (message: { type: string }) => {
     void (async () => {
@@ -60,6 +64,11 @@ async function main() {
           if (i >= 100) ms.push(performance.now() - started);
         }
         send({ type: 'read', ms });
+      }
+      if (message.type === 'latency') {
+        if (storeLatencyMs === undefined) addStoreLatency(hotline.deps.db, () => storeLatencyMs ?? 0);
+        storeLatencyMs = (message as { ms?: number }).ms ?? 0;
+        send({ type: 'latency' });
       }
       if (message.type === 'stop') {
         await hotline.stop();
