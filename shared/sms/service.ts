@@ -50,7 +50,7 @@ export async function handleInboundSms(deps: ChannelServices, sms: InboundSms): 
   const callerKey = deps.callerKey(sms.from);
   // The reads an answer needs (and the flood count) go beside the claim, not after it: none of them is an effect.
   const ahead = readAhead(deps, sms, callerKey);
-  // Settled apart: a claim that fails or finds the message taken answers without it.
+  // A failure of these reads is met where they are awaited; when the claim fails first nobody awaits them.
   ahead.catch(() => undefined);
   try {
     const claim = await deps.inbound.claim(sms.provider, sms.providerMessageId);
