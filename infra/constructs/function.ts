@@ -44,7 +44,9 @@ function bundledCode(entry: string): Code {
  * v2 with a base64 form body, Twilio-signed where Twilio calls; SQS records; scheduler payloads): once cold, then 50
  * times warm, against dynalite, with SQS/KMS/Scheduler answered by a stand-in on loopback and the secrets already in
  * the environment. Three runs each on a 2-core x64 host (Node 20.20) shared with other test suites (load ~5), so the
- * lowest of the three is the figure; ranges in brackets. 2026-11-25.
+ * lowest of the three is the figure; ranges in brackets. 2026-11-25, before the bundles were cut (provider SDKs,
+ * zod/mini, texts per function): today's sizes and import times are in the README's "Performance"; the memory
+ * reasoning below still holds, since the bundles only got smaller.
  *
  * | function      | bundle  | cold: module import   | first request     | warm request p50 | RSS after 51 requests |
  * | ------------- | ------- | --------------------- | ----------------- | ---------------- | --------------------- |
