@@ -67,14 +67,14 @@ const LOCAL_DYNAMO_ENDPOINT = 'http://127.0.0.1:8000';
  * none of the hotline's secrets, which the whole configuration requires in aws mode. By default the running local
  * hotline; with HOTLINE_MODE=aws and no endpoint, the deployed table TABLE_NAME in AWS_REGION.
  */
-export const storeTargetSchema = z.pipe(
+export const storeTargetSchema = z.lazy(() => z.pipe(
   z.object(storeEnvShape),
   z.transform((env) => ({
     region: env.AWS_REGION,
     endpoint: env.AWS_ENDPOINT_URL_DYNAMODB ?? (env.HOTLINE_MODE === 'local' ? LOCAL_DYNAMO_ENDPOINT : undefined),
     tableName: env.TABLE_NAME,
   })),
-);
+));
 
 /**
  * `tcell=SMPP_TCELL,megafon=SMPP_MEGAFON,*=SMPP_DEFAULT`: the Kannel `smsc-id` (one SMPP bind per operator) that
@@ -307,7 +307,7 @@ export type Config = z.output<typeof configSchema>;
  * `npm run bench` (bench/run.ts, bench/server.ts): which parts run, how long the throughput run lasts, and how many
  * synthetic registry entries the benchmarked hotline holds.
  */
-export const benchEnvSchema = z.object({
+export const benchEnvSchema = z.lazy(() => z.object({
   BENCH_ONLY: z.pipe(
     z._default(z.string(), 'registry,bundles,http,broadcast'),
     z.transform((value) => new Set(value.split(',').map((part) => part.trim()))),
@@ -322,7 +322,7 @@ export const benchEnvSchema = z.object({
   /** A directory: the broadcast fan-out alone is CPU-profiled into it (open the .cpuprofile in Chrome DevTools). */
   BENCH_PROFILE_DIR: z.optional(z.string().check(z.minLength(1))),
   REGISTRY_ENTRIES: positiveInt(10_000),
-});
+}));
 
 export class ConfigError extends Error {}
 

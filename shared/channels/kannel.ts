@@ -67,7 +67,7 @@ const CHARSETS: Record<string, string> = {
 const text = (max: number) => z.string().check(z.maxLength(max));
 
 /** What both of Kannel's MO services send (SMS and USSD), the text still in bytes. */
-const moFields = z.object({
+const moFields = z.lazy(() => z.object({
   /** `%p`: `+992…` for an international number (TON 1), digits otherwise. */
   from: z
     .string()
@@ -83,7 +83,7 @@ const moFields = z.object({
       .pipe(z.string(), z.transform((value) => value.toUpperCase()))
       .check(z.refine((value) => value in CHARSETS, { error: `not a charset Kannel sends (${Object.keys(CHARSETS).join(', ')})` })),
   ),
-});
+}));
 
 /** The parameters as text (all but `text` are ASCII), for zod. */
 function asStrings(params: Map<string, Buffer>, except: string[]): Record<string, string> {
@@ -147,10 +147,10 @@ export function parseKannelSms(params: Map<string, Buffer>): Parsed<KannelMo> {
 }
 
 /** A delivery report: `id` is the outbox message id we put in the dlr-url, `type` Kannel's `%d`. */
-export const kannelDeliveryReportSchema = z.object({
+export const kannelDeliveryReportSchema = z.lazy(() => z.object({
   id: z.string().check(z.minLength(1), z.maxLength(200)),
   type: z.string().check(z.regex(/^\d{1,3}$/, 'a Kannel DLR type (%d)')),
-});
+}));
 
 /**
  * Kannel's DLR types onto the outbox statuses: 1 delivered to the phone; 2 not delivered to the phone and 16 not

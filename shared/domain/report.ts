@@ -38,28 +38,28 @@ export type UrgencyReason = (typeof URGENCY_REASONS)[number];
 // The model
 
 /** Identifiers are stored normalised so that two victims naming one scammer meet on one item. */
-const valueIdentifierSchema = z.object({
+const valueIdentifierSchema = z.lazy(() => z.object({
   /** phone: E.164; handle: lower case, no `@`; url: lower-case host and path, no scheme, `www.` or trailing slash. */
   kind: z.enum(['phone', 'handle', 'url']),
   value: z.string().check(z.minLength(1)),
-});
+}));
 /** A card is never stored whole: a keyed hash to match reports on, and the last four digits for people. */
-const cardIdentifierSchema = z.object({
+const cardIdentifierSchema = z.lazy(() => z.object({
   kind: z.literal('card'),
   hash: z.string().check(z.minLength(1)),
   last4: z.string().check(z.regex(/^\d{4}$/)),
-});
-export const identifierSchema = z.union([valueIdentifierSchema, cardIdentifierSchema]);
+}));
+export const identifierSchema = z.lazy(() => z.union([valueIdentifierSchema, cardIdentifierSchema]));
 export type Identifier = z.infer<typeof identifierSchema>;
 export type IdentifierKind = Identifier['kind'];
 
-export const moneySchema = z.object({ value: z.number().check(z.positive()), currency: z.enum(CURRENCIES) });
+export const moneySchema = z.lazy(() => z.object({ value: z.number().check(z.positive()), currency: z.enum(CURRENCIES) }));
 export type Money = z.infer<typeof moneySchema>;
 
-export const urgencySchema = z.object({ urgent: z.boolean(), reasons: z.array(z.enum(URGENCY_REASONS)) });
+export const urgencySchema = z.lazy(() => z.object({ urgent: z.boolean(), reasons: z.array(z.enum(URGENCY_REASONS)) }));
 export type Urgency = z.infer<typeof urgencySchema>;
 
-export const campaignSchema = z.object({
+export const campaignSchema = z.lazy(() => z.object({
   identifier: identifierSchema,
   reporters: z.number().check(z.int(), z.positive()),
   /**
@@ -67,10 +67,11 @@ export const campaignSchema = z.object({
    * A linked report still pages when it is urgent for a reason of its own.
    */
   linkedTo: z.optional(z.string()),
-});
+}));
 export type Campaign = z.infer<typeof campaignSchema>;
 
-export const reportSchema = z.object({
+/** Built on first use, as are the schemas below: most requests file no report. */
+const reportObject = () => z.object({
   reference: z.string().check(z.refine((value) => normaliseReference(value) === value, 'a reference in canonical form')),
   channel: z.enum(REPORT_CHANNELS),
   lang: z.enum(LANGUAGES),
@@ -108,16 +109,13 @@ export const reportSchema = z.object({
    */
   escalationHeld: z.optional(z.object({ reason: z.literal('reporter_limit'), case: z.string().check(z.minLength(1)) })),
 });
+export const reportSchema = z.lazy(reportObject);
 export type Report = z.infer<typeof reportSchema>;
 
 /** A report as intake builds it: the store gives it its reference, its first status and `updatedAt`. */
-export const reportDraftSchema = z.omit(reportSchema, {
-  reference: true,
-  status: true,
-  statusNote: true,
-  referredTo: true,
-  updatedAt: true,
-});
+export const reportDraftSchema = z.lazy(() =>
+  z.omit(reportObject(), { reference: true, status: true, statusNote: true, referredTo: true, updatedAt: true }),
+);
 export type ReportDraft = z.infer<typeof reportDraftSchema>;
 
 /** The store's name for an identifier: a card is found by its hash. */

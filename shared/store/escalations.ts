@@ -16,25 +16,25 @@ import type { BridgeCall } from '../ports';
 import { collections, keys, type ItemCollection } from './keys';
 import { queryAll } from './query';
 
-export const openEscalationSchema = z.object({
+export const openEscalationSchema = z.lazy(() => z.object({
   reference: z.string().check(z.minLength(1)),
   status: z.enum(['paging', 'exhausted']),
   step: z.number().check(z.int(), z.gte(0)),
   /** The current step's deadline, while paging. */
   dueAt: z.optional(z.iso.datetime()),
-});
+}));
 export type OpenEscalation = z.infer<typeof openEscalationSchema>;
 
 const escalationDueSchema = z.object({ reference: z.string().check(z.minLength(1)), since: z.iso.datetime() });
 
-export const auditRecordSchema = z.object({
+export const auditRecordSchema = z.lazy(() => z.object({
   reference: z.string().check(z.minLength(1)),
   at: z.iso.datetime(),
   action: z.string().check(z.minLength(1)),
   /** The officer who acted (their key and name); absent for the escalation's own steps. */
   actor: z.optional(z.object({ key: z.string(), name: z.string() })),
   detail: z.optional(z.record(z.string(), z.unknown())),
-});
+}));
 export type AuditRecord = z.infer<typeof auditRecordSchema>;
 
 export interface PendingCall {

@@ -12,13 +12,13 @@ import { reportDraftSchema, type Report } from '../domain/report';
 import type { IntakeJournal, JournalEntry } from '../ports';
 import type { ReportRepository } from './reports';
 
-export const journalEntrySchema = z.object({
+export const journalEntrySchema = z.lazy(() => z.object({
   idempotencyKey: z.string().check(z.minLength(1)),
   report: reportDraftSchema,
   sealedCallbackNumber: z.optional(z.string()),
   /** The reporter's number, sealed, so that the replay can text the reference (only when it can take an SMS). */
   sealedReporterNumber: z.optional(z.string()),
-});
+}));
 
 
 export interface ReplayResult {

@@ -14,7 +14,7 @@ import { E164 } from '../domain/registry';
 import { collections, keys, type ItemCollection } from './keys';
 import { queryAll } from './query';
 
-export const officerRecordSchema = z.extend(rotaOfficerSchema, {
+export const officerRecordSchema = z.lazy(() => z.extend(rotaOfficerSchema, {
   /** E.164. Staff data, needed to page them; never logged. */
   phone: z.string().check(z.regex(E164)),
   /** The address the officer signs in to the console with (lower case), if they use it. */
@@ -23,7 +23,7 @@ export const officerRecordSchema = z.extend(rotaOfficerSchema, {
   contentHash: z.string().check(z.minLength(1)),
   updatedAt: z.iso.datetime(),
   dutyChangedAt: z.optional(z.iso.datetime()),
-});
+}));
 export type OfficerRecord = z.infer<typeof officerRecordSchema>;
 
 /** What the rota file says of an officer; `key` is the keyed hash of `phone`. */

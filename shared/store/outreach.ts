@@ -14,10 +14,10 @@ import { collections, keys } from './keys';
 import { queryAll, queryCollection } from './query';
 
 /** A subscription as stored: the fan-out's view, and the sealed number with its calling code (for the price). */
-export const storedSubscriptionSchema = z.extend(subscriptionSchema, {
+export const storedSubscriptionSchema = z.lazy(() => z.extend(subscriptionSchema, {
   sealedNumber: z.string().check(z.minLength(1)),
   callingCode: z.string().check(z.regex(/^\+\d{1,4}$|^\*$/)),
-});
+}));
 export type StoredSubscription = z.infer<typeof storedSubscriptionSchema>;
 
 export class SubscriptionRepository {
@@ -89,7 +89,7 @@ export class SubscriptionRepository {
 export const BROADCAST_STATUSES = ['draft', 'approved', 'sending', 'completed'] as const;
 export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number];
 
-export const broadcastSchema = z.object({
+export const broadcastSchema = z.lazy(() => z.object({
   id: z.string().check(z.minLength(1)),
   kind: z.enum(['alert', 'campaign']),
   /** The alert it sends (kind alert). */
@@ -108,7 +108,7 @@ export const broadcastSchema = z.object({
   cursor: z.optional(z.string()),
   startedAt: z.optional(z.iso.datetime()),
   completedAt: z.optional(z.iso.datetime()),
-});
+}));
 export type Broadcast = z.infer<typeof broadcastSchema>;
 
 /**

@@ -48,15 +48,15 @@ export interface RecordOutcome {
 
 const attemptSchema = z.object({ passed: z.boolean(), code: z.optional(z.string()) });
 const codeSchema = z.object({ code: z.string(), earnedAt: z.string(), lang: z.enum(LANGUAGES) });
-const smsStateSchema = z.object({ answers: z.string(), lang: z.enum(LANGUAGES), cohort: z.optional(z.string()) });
-const cohortSchema = z.object({
+const smsStateSchema = z.lazy(() => z.object({ answers: z.string(), lang: z.enum(LANGUAGES), cohort: z.optional(z.string()) }));
+const cohortSchema = z.lazy(() => z.object({
   code: z.string(),
   name: z.string(),
   size: z.optional(z.number()),
   trainerKey: z.string(),
   takers: z._default(z.number(), 0),
   passers: z._default(z.number(), 0),
-});
+}));
 
 const counter = (item: Record<string, unknown> | undefined, name: string) => (typeof item?.[name] === 'number' ? (item[name] as number) : 0);
 

@@ -62,11 +62,11 @@ export interface ReportedIdentifier {
   references: string[];
 }
 
-const unfinishedSchema = z.object({
+const unfinishedSchema = z.lazy(() => z.object({
   idempotencyKey: z.string().check(z.minLength(1)),
   report: reportDraftSchema,
   sealedCallbackNumber: z.optional(z.string()),
-});
+}));
 /** An intake begun and not finished: what its replay needs (a journal entry's shape). */
 export type UnfinishedIntake = z.infer<typeof unfinishedSchema>;
 /** The sharing consent as the reporter gave it in the channel (the console's referrals read this item). */

@@ -28,7 +28,7 @@ export type StudioStatus = (typeof STUDIO_STATUSES)[number];
 export const TAKE_SOURCES = ['phone', 'browser'] as const;
 
 /** A take saved through the studio: the one that plays for its prompt and language (the table's `REC#` item). */
-export const studioRecordingSchema = z.object({
+export const studioRecordingSchema = z.lazy(() => z.object({
   key: z.enum(SPOKEN_PROMPT_KEYS as [SpokenKey, ...SpokenKey[]]),
   lang: z.enum(LANGUAGES),
   /** Relative to AUDIO_BASE_URL: `studio/tg/voice.menu.20261201T101500Z.wav`, a new name for every take. */
@@ -41,7 +41,7 @@ export const studioRecordingSchema = z.object({
   durationSeconds: z.number().check(z.nonnegative()),
   approvedBy: z.optional(z.string().check(z.minLength(1))),
   approvedAt: z.optional(z.string().check(z.minLength(1))),
-});
+}));
 export type StudioRecording = z.infer<typeof studioRecordingSchema>;
 
 export interface CatalogueEntry {

@@ -9,13 +9,13 @@ export const CONSOLE_ROLES = ['officer', 'supervisor', 'partner', 'analyst', 'ad
 export type ConsoleRole = (typeof CONSOLE_ROLES)[number];
 
 /** A signed-in person, as their session holds them (from the ID token's claims). */
-export const consoleUserSchema = z.object({
+export const consoleUserSchema = z.lazy(() => z.object({
   /** The identity provider's subject. */
   sub: z.string().check(z.minLength(1)),
   email: z.string().check(z.minLength(1)),
   name: z.string().check(z.minLength(1)),
   roles: z.array(z.enum(CONSOLE_ROLES)),
-});
+}));
 export type ConsoleUser = z.infer<typeof consoleUserSchema>;
 
 export const PERMISSIONS = [

@@ -26,35 +26,35 @@ export const REMINDER_BEFORE_HOURS = 4;
 
 const personSchema = z.object({ key: z.string().check(z.minLength(1)), name: z.string().check(z.minLength(1)) });
 
-export const partnerOrganisationSchema = z.object({
+export const partnerOrganisationSchema = z.lazy(() => z.object({
   id: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{1,40}$/, 'lower-case letters, digits and dashes')),
   name: z.string().check(z.minLength(1), z.maxLength(120)),
   /** Which of the SMS REFER bodies it is: an SMS `REFER … POLICE` and a console referral agree. */
   kind: z.enum(REFERRAL_BODIES),
   services: z.array(z.enum(REFERRAL_SERVICES)).check(z.minLength(1)),
-});
+}));
 export type PartnerOrganisation = z.infer<typeof partnerOrganisationSchema>;
 
-export const focalPointSchema = z.object({
+export const focalPointSchema = z.lazy(() => z.object({
   email: z.string().check(z.minLength(3)),
   name: z.string().check(z.minLength(1), z.maxLength(80)),
   organisationId: z.string().check(z.minLength(1)),
   /** For SMS notices (staff data, never logged). */
   phone: z.optional(z.string()),
-});
+}));
 export type FocalPoint = z.infer<typeof focalPointSchema>;
 
-export const sharingConsentSchema = z.object({
+export const sharingConsentSchema = z.lazy(() => z.object({
   reference: z.string().check(z.minLength(1)),
   given: z.boolean(),
   /** `reporter`: asked in the channel; `officer`: the reporter told an officer (e.g. on a call-back). */
   source: z.enum(['reporter', 'officer']),
   recordedBy: z.optional(personSchema),
   at: z.iso.datetime(),
-});
+}));
 export type SharingConsent = z.infer<typeof sharingConsentSchema>;
 
-export const referralSchema = z.object({
+export const referralSchema = z.lazy(() => z.object({
   id: z.string().check(z.minLength(1)),
   reference: z.string().check(z.minLength(1)),
   organisationId: z.string().check(z.minLength(1)),
@@ -82,7 +82,7 @@ export const referralSchema = z.object({
   revokedAt: z.optional(z.iso.datetime()),
   /** When the last deadline reminder went out. */
   remindedAt: z.optional(z.iso.datetime()),
-});
+}));
 export type Referral = z.infer<typeof referralSchema>;
 
 export type ReferralAction =

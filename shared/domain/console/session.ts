@@ -5,7 +5,7 @@
 import * as z from '../zod';
 import { consoleUserSchema } from './access';
 
-export const consoleSessionSchema = z.object({
+export const consoleSessionSchema = z.lazy(() => z.object({
   id: z.string().check(z.minLength(32)),
   user: consoleUserSchema,
   /** The token every form of this session carries back (synchroniser token). */
@@ -14,10 +14,10 @@ export const consoleSessionSchema = z.object({
   lastSeenAt: z.iso.datetime(),
   /** Epoch seconds: the absolute end of the session (also the item's TTL). */
   expiresAt: z.number().check(z.int()),
-});
+}));
 export type ConsoleSession = z.infer<typeof consoleSessionSchema>;
 
-export const pendingSignInSchema = z.object({
+export const pendingSignInSchema = z.lazy(() => z.object({
   id: z.string().check(z.minLength(32)),
   state: z.string().check(z.minLength(1)),
   nonce: z.string().check(z.minLength(1)),
@@ -25,5 +25,5 @@ export const pendingSignInSchema = z.object({
   /** Where to go once signed in (a /console path). */
   returnTo: z.string().check(z.startsWith('/console')),
   expiresAt: z.number().check(z.int()),
-});
+}));
 export type PendingSignIn = z.infer<typeof pendingSignInSchema>;

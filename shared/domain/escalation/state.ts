@@ -14,7 +14,7 @@ export type Person = z.infer<typeof personSchema>;
 
 const actSchema = z.extend(personSchema, { at: z.iso.datetime() });
 
-export const escalationStateSchema = z.object({
+export const escalationStateSchema = z.lazy(() => z.object({
   reference: z.string().check(z.minLength(1)),
   status: z.enum(ESCALATION_STATUSES),
   /** Bumped by every write: the shell writes on condition that the stored version is the one it read. */
@@ -37,7 +37,7 @@ export const escalationStateSchema = z.object({
   closedBy: z.optional(actSchema),
   /** The body (REFERRAL_BODIES) the case was referred to. */
   referredTo: z.optional(z.string()),
-});
+}));
 
 export type EscalationState = z.infer<typeof escalationStateSchema>;
 
@@ -51,7 +51,7 @@ export interface EscalationSettings {
 }
 
 /** What a scheduled trigger carries: the report and the step it was scheduled for. */
-export const escalationTriggerSchema = z.object({ reference: z.string().check(z.minLength(1)), step: z.number().check(z.int(), z.gte(1)) });
+export const escalationTriggerSchema = z.lazy(() => z.object({ reference: z.string().check(z.minLength(1)), step: z.number().check(z.int(), z.gte(1)) }));
 
 export type EscalationTrigger = z.infer<typeof escalationTriggerSchema>;
 

@@ -36,7 +36,7 @@ export function normaliseAlertCode(typed: string): string | undefined {
 
 export const officerRefSchema = z.object({ key: z.string().check(z.minLength(1)), name: z.string().check(z.minLength(1)) });
 
-export const alertSchema = z.object({
+export const alertSchema = z.lazy(() => z.object({
   code: z.string().check(z.length(ALERT_CODE_LENGTH)),
   identifier: identifierSchema,
   /** How the identifier is shown (a card by its last four digits only). */
@@ -50,7 +50,7 @@ export const alertSchema = z.object({
   approvedAt: z.optional(z.iso.datetime()),
   /** The broadcast that sends it, once approved. */
   broadcastId: z.optional(z.string()),
-});
+}));
 export type Alert = z.infer<typeof alertSchema>;
 
 /** The alert's text in every language, from the template (prompts/outreach `alert.template`). */

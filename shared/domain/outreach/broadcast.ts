@@ -9,12 +9,12 @@ import { smsParts } from '../screen';
 import { DESTINATIONS, MONTH, TOPICS, type Destination, type Subscription } from './subscription';
 
 /** Who a broadcast goes to: subscribers of `topic`, narrowed by the other fields when given. */
-export const segmentSchema = z.object({
+export const segmentSchema = z.lazy(() => z.object({
   topic: z.enum(TOPICS),
   langs: z.optional(z.array(z.enum(LANGUAGES)).check(z.minLength(1))),
   destinations: z.optional(z.array(z.enum(DESTINATIONS)).check(z.minLength(1))),
   departureMonths: z.optional(z.array(z.string().check(z.regex(MONTH))).check(z.minLength(1))),
-});
+}));
 export type Segment = z.infer<typeof segmentSchema>;
 
 export function inSegment(subscription: Subscription, segment: Segment): boolean {

@@ -25,7 +25,7 @@ const isoDate = z.string().check(z.refine(isCalendarDate, 'a calendar date YYYY-
 export { E164 };
 
 /** One licensed (or formerly licensed) body, as stored and as indexed. */
-export const registryEntrySchema = z.object({
+export const registryEntrySchema = z.lazy(() => z.object({
   id: z.string().check(z.minLength(1)),
   kind: z.enum(ENTRY_KINDS),
   name: z.string().check(z.minLength(1)),
@@ -41,7 +41,7 @@ export const registryEntrySchema = z.object({
   websites: z.array(z.string().check(z.minLength(1))),
   source: z.string().check(z.minLength(1)),
   checkedOn: isoDate,
-});
+}));
 
 export type RegistryEntry = z.infer<typeof registryEntrySchema>;
 
