@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Hono, type Context } from 'hono';
 import { requireAtToken } from '../../shared/channels/africastalking';
 import {
-  AT_BRIDGE_UNAVAILABLE,
+  atBridgeUnavailable,
   AT_EMPTY_RESPONSE,
   AT_TTS,
   atVoiceInput,
@@ -335,6 +335,6 @@ async function bridgeAnswer(shell: VoiceShell, body: AtVoiceRequest): Promise<st
     ...(body.durationInSeconds ? { durationInSeconds: body.durationInSeconds } : {}),
   });
   if (answer.kind === 'ended') return AT_EMPTY_RESPONSE;
-  if (answer.kind === 'unavailable') return AT_BRIDGE_UNAVAILABLE;
+  if (answer.kind === 'unavailable') return atBridgeUnavailable();
   return renderAtBridge(answer.number, answer.reference, body.destinationNumber || undefined);
 }

@@ -115,7 +115,7 @@ export function renderAtBridge(reporterPhone: string, reference: string, callerI
 }
 
 /** The answer to an outbound call the hotline no longer knows (expired, or not ours): an apology, then the end. */
-export const AT_BRIDGE_UNAVAILABLE = xmlResponse([xmlElement('Say', { voice: SAY_VOICE }, escapeXml(t(BRIDGE_LANG, 'bridge.expired')))]);
+export const atBridgeUnavailable = () => xmlResponse([xmlElement('Say', { voice: SAY_VOICE }, escapeXml(t(BRIDGE_LANG, 'bridge.expired')))]);
 
 /** The answer to a final (`isActive=0`) callback, which Africa's Talking ignores. */
 export const AT_EMPTY_RESPONSE = xmlResponse([]);

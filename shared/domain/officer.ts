@@ -15,6 +15,7 @@
  * supervisor.
  */
 import { foldWord, promptWords } from './keywords';
+import { lazy } from './lazy';
 import { t, type Lang } from './prompts';
 import { normaliseReference, type Report } from './report';
 import { smsParts } from './screen';
@@ -68,8 +69,8 @@ export type OfficerCommand =
   /** Something that is not a reference where one must be: answered "unknown reference". */
   | { name: 'badReference'; typed: string };
 
-const BODY_WORDS = new Map<string, ReferralBody>(
-  REFERRAL_BODIES.flatMap((body) => promptWords(`officer.bodyWords.${body}`).map(({ word }) => [word, body] as const)),
+const BODY_WORDS = lazy(
+  () => new Map<string, ReferralBody>(REFERRAL_BODIES.flatMap((body) => promptWords(`officer.bodyWords.${body}`).map(({ word }) => [word, body] as const))),
 );
 
 /** The command word and the rest, or undefined when the text does not start with an officer command. */
@@ -141,7 +142,7 @@ export function parseOfficerCommand(text: string): OfficerCommand | undefined {
     }
     case 'refer': {
       const [word = '', ...more] = after.split(' ');
-      const body = BODY_WORDS.get(foldWord(word.replace(/[\p{P}]+$/u, '')));
+      const body = BODY_WORDS().get(foldWord(word.replace(/[\p{P}]+$/u, '')));
       return body ? withCode({ name, reference, body, note: note(more.join(' ')) }, code) : { name: 'usage', command: name, typed: word };
     }
   }

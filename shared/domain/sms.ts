@@ -5,6 +5,7 @@
  * (shared/sms/service.ts) sends its reply through the outbox.
  */
 import { foldWord, promptWords, UZBEK_APOSTROPHES } from './keywords';
+import { lazy } from './lazy';
 import { LANGUAGES, isLang, t, type Lang } from './prompts';
 import { identifierKey, referenceFollowsBySms, type CommonEffect, type ConversationData, type Need, type StepOutcome, type Submitted } from './conversation';
 import { checkQuery, guessLanguage, messageIntent } from './free-text';
@@ -32,13 +33,14 @@ export type SmsCommand = (
 const COMMANDS = ['help', 'language', 'check', 'report', 'status', 'confirm', 'quiz', 'verify', 'cohort', 'join', 'stop', 'start', 'share'] as const satisfies readonly SmsCommandName[];
 
 /** Keywords in every language (prompts/*.json `sms.keywords.*`), folded; each says the language it is written in. */
-const KEYWORDS: Record<string, { name: SmsCommandName; lang: Lang }> = Object.fromEntries(
-  COMMANDS.flatMap((name) => promptWords(`sms.keywords.${name}`).map(({ word, lang }) => [word, { name, lang }])),
+const KEYWORDS = lazy(
+  (): Record<string, { name: SmsCommandName; lang: Lang }> =>
+    Object.fromEntries(COMMANDS.flatMap((name) => promptWords(`sms.keywords.${name}`).map(({ word, lang }) => [word, { name, lang }]))),
 );
 
 /** Language names a caller may put after LANG / ЯЗЫК / ЗАБОН (prompts/*.json `sms.languageWords.*`). */
-const LANGUAGE_WORDS: Record<string, Lang> = Object.fromEntries(
-  LANGUAGES.flatMap((named) => promptWords(`sms.languageWords.${named}`).map(({ word }) => [word, named])),
+const LANGUAGE_WORDS = lazy(
+  (): Record<string, Lang> => Object.fromEntries(LANGUAGES.flatMap((named) => promptWords(`sms.languageWords.${named}`).map(({ word }) => [word, named]))),
 );
 
 const KEYWORD_AND_ARGUMENT = new RegExp(
@@ -52,7 +54,7 @@ export function parseSmsCommand(text: string): SmsCommand {
   // After the keyword, separators go (`CHECK: x`, `check, x`) but not what starts an argument (`@handle`, `+992…`).
   // A keyword may hold an Uzbek apostrophe between its letters (`TO'XTAT`), typed as any of UZBEK_APOSTROPHES.
   const match = KEYWORD_AND_ARGUMENT.exec(cleaned);
-  const keyword = match ? KEYWORDS[foldWord(match[1]!)] : undefined;
+  const keyword = match ? KEYWORDS()[foldWord(match[1]!)] : undefined;
   // "Да, у меня забрали паспорт" is a story, not a YES.
   const confirmsAlone = keyword?.name !== 'confirm' || !match![2]!.trim();
   if (!match || !keyword || !confirmsAlone) return { name: 'unknown', keywordLang: undefined, argument: cleaned };
@@ -89,7 +91,7 @@ export function reportTextForKey(text: string): string {
 /** The language named in a LANG command's argument, if any. */
 export function languageArgument(argument: string): Lang | undefined {
   const word = foldWord(argument.replace(new RegExp(`[${UZBEK_APOSTROPHES}]`, 'gu'), '').split(/[\s\p{P}]+/u).filter(Boolean)[0] ?? '');
-  const lang = LANGUAGE_WORDS[word] ?? word.toLowerCase();
+  const lang = LANGUAGE_WORDS()[word] ?? word.toLowerCase();
   return isLang(lang) ? lang : undefined;
 }
 

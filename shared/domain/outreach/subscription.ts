@@ -5,6 +5,7 @@
  */
 import * as z from '../zod';
 import { foldWord, promptWords } from '../keywords';
+import { lazy } from '../lazy';
 import { LANGUAGES, t, type Lang, type PromptKey } from '../prompts';
 import { REPORT_CHANNELS, type ReportChannel } from '../report';
 
@@ -55,9 +56,9 @@ export const subscriptionSchema = z.extend(subscriptionChoiceSchema, {
 export type Subscription = z.infer<typeof subscriptionSchema>;
 
 /** The words after JOIN: topics, a destination and a month (`JOIN TIPS UK 03.2027`), each optional. */
-const TOPIC_WORDS = new Map<string, Topic>(TOPICS.flatMap((topic) => promptWords(`outreach.topicWords.${topic}`).map(({ word }) => [word, topic] as const)));
-const DESTINATION_WORDS = new Map<string, Destination>(
-  DESTINATIONS.flatMap((destination) => promptWords(`outreach.destinationWords.${destination}`).map(({ word }) => [word, destination] as const)),
+const TOPIC_WORDS = lazy(() => new Map<string, Topic>(TOPICS.flatMap((topic) => promptWords(`outreach.topicWords.${topic}`).map(({ word }) => [word, topic] as const))));
+const DESTINATION_WORDS = lazy(
+  () => new Map<string, Destination>(DESTINATIONS.flatMap((destination) => promptWords(`outreach.destinationWords.${destination}`).map(({ word }) => [word, destination] as const))),
 );
 
 /** A departure month as typed (`03.2027`, `3/2027`, `2027-03`), as `YYYY-MM`; undefined when it is not one. */
@@ -78,9 +79,9 @@ export function joinChoice(argument: string): SubscriptionChoice {
   let departureMonth: string | undefined;
   for (const word of argument.split(/[\s,;]+/).filter(Boolean)) {
     const folded = foldWord(word.replace(/^[\p{P}]+|[\p{P}]+$/gu, ''));
-    const topic = TOPIC_WORDS.get(folded);
+    const topic = TOPIC_WORDS().get(folded);
     if (topic) topics.add(topic);
-    destination ??= DESTINATION_WORDS.get(folded);
+    destination ??= DESTINATION_WORDS().get(folded);
     departureMonth ??= parseMonth(word);
   }
   if (topics.size === 0) topics.add('scam_alerts');
