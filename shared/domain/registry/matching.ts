@@ -113,7 +113,7 @@ function flatLists(lists: readonly number[][]): FlatLists {
   return { starts, items: Int32Array.from(lists.flat()) };
 }
 
-const genericFactor = (word: string) => (GENERIC_WORDS.has(word) ? GENERIC_WEIGHT : 1);
+const genericFactor = (word: string) => (GENERIC_WORDS().has(word) ? GENERIC_WEIGHT : 1);
 
 function indexOf(parts: IndexParts): RegistryIndex {
   const { entries: columns, wordWeights } = parts;

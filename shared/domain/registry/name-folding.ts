@@ -2,6 +2,8 @@
  * Names folded to a common Latin skeleton, so that Cyrillic, Latin and misspelt forms of a name meet.
  */
 
+import { lazy } from '../lazy';
+
 /** Cyrillic (Russian, Tajik, and the letters of neighbouring languages) to the Latin skeleton. */
 const CYRILLIC_TO_LATIN: Record<string, string> = {
   а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ё: 'yo', ж: 'zh', з: 'z', и: 'i', й: 'y', к: 'k', л: 'l',
@@ -54,7 +56,8 @@ function foldWords(text: string): string[] {
   return latin.split(' ').filter(Boolean).map(foldWord);
 }
 
-const foldedSet = (words: string[]) => new Set(words.flatMap(foldWords));
+/** Built on first use: only a verification compares names. */
+const foldedSet = (words: string[]) => lazy(() => new Set(words.flatMap(foldWords)));
 
 /** Legal forms, the country tag and the sample-data marker: they say nothing about which body it is. */
 const IGNORED_WORDS = foldedSet([
@@ -78,6 +81,6 @@ export const GENERIC_WEIGHT = 0.2;
 /** The words a name is compared by: folded, ignored words dropped (unless that leaves nothing). */
 export function nameWords(text: string): string[] {
   const words = foldWords(text);
-  const meaningful = words.filter((w) => !IGNORED_WORDS.has(w));
+  const meaningful = words.filter((w) => !IGNORED_WORDS().has(w));
   return meaningful.length > 0 ? meaningful : words;
 }
