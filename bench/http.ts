@@ -386,7 +386,8 @@ const TRIP_KINDS: TripKind[] = [
   {
     name: 'USSD verification of a phone number',
     make: (k) => ussd(`trip-phone-${unique()}`, CALLERS[k % CALLERS.length]!, `1*2*+992 93 ${String(1_000_000 + k)}`),
-    target: VERIFICATION_TRIPS,
+    // A number is looked up as an identifier (who reported it, whose official contact it is), not in the registry.
+    target: { reads: 3, writes: 1, rounds: 3, label: "the language; the number's 2 identifier items side by side; the daily count" },
   },
   { name: 'USSD report submission', make: (k) => ussd(`trip-report-${unique()}`, CALLERS[k % CALLERS.length]!, `2*3*2*3000*1*@trip_scam_${k}*1*1*1`) },
   {
