@@ -20,7 +20,6 @@ import { fanOut } from '../shared/outreach/service';
 import type { OutboxQueue, QueuedSms, SendResult } from '../shared/ports';
 import { createDeps, outreachDeps } from '../shared/runtime';
 import { BulkMessageRepository } from '../shared/store/bulk-messages';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient, ensureTable } from '../shared/store/client';
 import { addStoreLatency } from './store-latency';
 import { keys } from '../shared/store/keys';
@@ -151,10 +150,6 @@ export async function benchmarkBroadcast(runs: readonly BroadcastRun[], sendSamp
       const config = loadConfig({ AWS_ENDPOINT_URL_DYNAMODB: endpoint, TABLE_NAME: 'bench-broadcast', BROADCAST_QUIET_HOURS: '', BROADCAST_BATCH_SIZE: '500' });
       const deps = createDeps(config, createLogger('bench', () => undefined));
       await ensureTable(deps.db, config.tableName);
-      // dynalite answers "not found" until a new table turns ACTIVE, a moment after CreateTable returns.
-      while ((await deps.db.send(new DescribeTableCommand({ TableName: config.tableName }))).Table?.TableStatus !== 'ACTIVE') {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
       const vault = new LocalNumberVault(VAULT_SECRET);
       await seed(deps.db, config.tableName, vault, size);
       const queued: QueuedSms[] = [];

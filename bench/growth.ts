@@ -3,7 +3,6 @@
  * - recording a report that names an identifier with N earlier distinct reporters (a running count: flat);
  * - the analysts' export of the reports since a date, with M other items in the table (the case index: flat).
  */
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
@@ -64,10 +63,6 @@ export async function benchmarkGrowth(reporterSizes = [50, 500, 5_000], otherIte
       const tableName = `growth-${++table}`;
       const client = createDocumentClient({ region: 'eu-west-2', endpoint, tableName });
       await ensureTable(client, tableName);
-      // dynalite answers "not found" until a new table turns ACTIVE, a moment after CreateTable returns.
-      while ((await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableStatus !== 'ACTIVE') {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
       return { client, tableName, repo: new ReportRepository(client, tableName) };
     };
 

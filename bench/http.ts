@@ -162,6 +162,13 @@ const KINDS: Kind[] = [
     count: 1000,
   },
   {
+    // As a caller meets it: the check is the fourth screen of a session this container has answered before.
+    name: 'USSD verification by name, within a session (10k registry)',
+    make: (k) => ussd(`name-session-${process.pid}-${k % CALLERS.length}`, CALLERS[k % CALLERS.length]!, `1*1*${entries[(k * 7919) % entries.length]!.name}`),
+    expect: (r) => r.status === 200 && r.body.startsWith('CON '),
+    count: 1000,
+  },
+  {
     name: 'USSD verification by licence (10k registry)',
     make: (k) => ussd(`lic-${unique()}`, CALLERS[k % CALLERS.length]!, `1*1*${entries[(k * 7919) % entries.length]!.licenceNumber}`),
     expect: (r) => r.status === 200 && /^CON .*LICENSED|^CON .*WARNING/s.test(r.body),
@@ -186,6 +193,7 @@ const LATENCY_TARGETS: Record<string, number> = {
   'USSD menu step (returning caller)': 3,
   'USSD menu step (within a session)': 3,
   'USSD verification by name (10k registry)': 4,
+  'USSD verification by name, within a session (10k registry)': 4,
   'USSD verification by licence (10k registry)': 4,
   'SMS CHECK (name, 10k registry)': 6,
 };
@@ -291,7 +299,12 @@ export interface NetworkRow {
 }
 
 /** The kinds measured across the simulated network: the ones that call the store. */
-const NETWORK_KINDS = ['USSD menu step (returning caller)', 'USSD verification by name (10k registry)', 'SMS CHECK (name, 10k registry)'];
+const NETWORK_KINDS = [
+  'USSD menu step (returning caller)',
+  'USSD verification by name (10k registry)',
+  'USSD verification by name, within a session (10k registry)',
+  'SMS CHECK (name, 10k registry)',
+];
 
 /**
  * The same requests with the store `latencyMs` away, as DynamoDB is from a Lambda (a few ms a call), alternating
@@ -377,6 +390,11 @@ const TRIP_KINDS: TripKind[] = [
     name: 'USSD verification by name',
     make: (k) => ussd(`trip-name-${unique()}`, CALLERS[k % CALLERS.length]!, `1*1*${entries[(k * 31) % entries.length]!.name}`),
     target: VERIFICATION_TRIPS,
+  },
+  {
+    name: 'USSD verification by name, within a session',
+    make: (k) => ussd(`trip-name-session-${process.pid}`, CALLERS[0]!, `1*1*${entries[(k * 31) % entries.length]!.name}`),
+    target: { reads: 0, writes: 1, rounds: 1, label: "the analysts' daily count only (the session's language known here)" },
   },
   {
     name: 'USSD verification by licence',

@@ -75,4 +75,15 @@ export async function ensureTable(client: DynamoDBDocumentClient, tableName: str
       ],
     }),
   );
+  // A new table is CREATING for a moment (dynalite too, even with createTableMs 0): a write before it is ACTIVE is
+  // refused as ResourceNotFound.
+  for (let waited = 0; ; waited += TABLE_POLL_MS) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    if (waited >= TABLE_ACTIVE_WITHIN_MS) throw new Error(`table ${tableName} is still ${Table?.TableStatus} after ${waited} ms`);
+    await new Promise((resolve) => setTimeout(resolve, TABLE_POLL_MS));
+  }
 }
+
+const TABLE_POLL_MS = 20;
+const TABLE_ACTIVE_WITHIN_MS = 30_000;
