@@ -7,9 +7,7 @@
 import * as z from '../domain/zod';
 import { OFFICER_ROLES } from '../domain/escalation';
 import { LANGUAGES, type Lang } from '../domain/prompts';
-import { E164 } from '../domain/registry';
-import { normalisePhone } from '../domain/phone';
-import { parseCsvRecords, type CsvError } from '../registry/csv';
+import { parseCsvRecords, phoneColumn, type CsvError } from '../registry/csv';
 
 export const OFFICERS_CSV_HEADER = ['name', 'phone', 'role', 'languages', 'escalation_level'] as const;
 /** The header of a rota whose officers also sign in to the console. */
@@ -33,15 +31,7 @@ const oneOf = (values: readonly string[]) => (issue: { input?: unknown }) =>
 
 const rowSchema = z.object({
   name: z.string().check(z.minLength(1, 'is empty'), z.maxLength(60, 'is longer than 60 characters (it is quoted in SMS)')),
-  phone: z.pipe(
-    z.string(),
-    z.transform((raw, ctx) => {
-      const normalised = normalisePhone(raw);
-      if (E164.test(normalised)) return normalised;
-      ctx.issues.push({ code: 'custom', input: ctx.value, message: `"${raw}" is not a phone number in international form` });
-      return z.NEVER;
-    }),
-  ),
+  phone: phoneColumn,
   role: z.enum(OFFICER_ROLES, { error: oneOf(OFFICER_ROLES) }),
   languages: z.pipe(
     z.pipe(z.string(), z.transform((value) => value.split(';').map((part) => part.trim().toLowerCase()).filter(Boolean))),

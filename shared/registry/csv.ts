@@ -114,7 +114,8 @@ const listOf = (item: z.ZodMiniType<string, string>) =>
 
 const date = z.string().check(z.refine(isCalendarDate, { error: (issue) => `"${issue.input}" is not a date YYYY-MM-DD` }));
 
-const phone = z.pipe(
+/** A phone number column, as people type them, in E.164 (the registry's and the rota's files). */
+export const phoneColumn = z.pipe(
   z.string(),
   z.transform((raw, ctx) => {
     const normalised = normalisePhone(raw);
@@ -151,7 +152,7 @@ const rowSchema = z.object({
   ),
   status: z.enum(ENTRY_STATUSES, { error: oneOf(ENTRY_STATUSES) }),
   valid_until: z.pipe(z.union([z.literal(''), date]), z.transform(optional)),
-  phones: listOf(phone),
+  phones: listOf(phoneColumn),
   websites: listOf(website),
   source: z.string().check(z.minLength(1, 'is empty (say where the data comes from)')),
   checked_on: date,
