@@ -1,5 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { twilioSignature } from '../shared/channels/twilio';
 import { OfficerRepository } from '../shared/store/officers';
 import { fixture, fixtureRequest, type Fixture } from './support/fixtures';
@@ -91,6 +91,25 @@ describe("Africa's Talking inbound SMS", () => {
     // Counted beside the claim, and given back when the claim finds the message handled.
     for (let i = 0; i < 4; i++) expect((await send(hotline, fixtureRequest(f, { id: 'retried-1', from, text: 'HELP' }))).status).toBe(200);
     expect((await send(hotline, fixtureRequest(f, { id: 'retried-2', from, text: 'LANG RU' }))).status).toBe(200);
+    const texts = (await outbox(hotline)).map((m) => m.text);
+    expect(texts).toHaveLength(2);
+    expect(texts[1]).toBe('Хорошо, будем отвечать вам по-русски. Меню: *384*1234#.');
+  });
+
+  it('gives the count back when a message is not handled, so that the retry counts it once', async () => {
+    const hotline = testHotline(store, { SMS_RATE_LIMIT_PER_HOUR: '2' });
+    const f = fixture('africastalking/sms-incoming');
+    const from = '+992900000206';
+    // The first attempt's reply cannot be recorded: the provider is asked to retry (5xx), after the count was taken.
+    const send1 = vi.spyOn(hotline.deps.outbox, 'send').mockRejectedValueOnce(new Error('table unavailable'));
+    try {
+      expect((await send(hotline, fixtureRequest(f, { id: 'failed-1', from, text: 'HELP' }))).status).toBeGreaterThanOrEqual(500);
+    } finally {
+      send1.mockRestore();
+    }
+    expect((await send(hotline, fixtureRequest(f, { id: 'failed-1', from, text: 'HELP' }))).status).toBe(200);
+    // Two messages within the limit of two: both answered, no flood notice.
+    expect((await send(hotline, fixtureRequest(f, { id: 'failed-2', from, text: 'LANG RU' }))).status).toBe(200);
     const texts = (await outbox(hotline)).map((m) => m.text);
     expect(texts).toHaveLength(2);
     expect(texts[1]).toBe('Хорошо, будем отвечать вам по-русски. Меню: *384*1234#.');

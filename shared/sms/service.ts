@@ -66,6 +66,8 @@ export async function handleInboundSms(deps: ChannelServices, sms: InboundSms): 
     // Whether or not the claim was written (a lost response leaves it unknown), give it back; if that fails too,
     // the claim goes stale and a later retry takes it over.
     await deps.inbound.release(sms.provider, sms.providerMessageId).catch(() => undefined);
+    // The provider's retry counts the message again.
+    await giveCountBack(deps, callerKey, ahead);
     await keepReport(deps, sms, callerKey);
     return false;
   }
@@ -98,7 +100,10 @@ function readAhead(deps: ChannelServices, sms: InboundSms, callerKey: string): P
   ]).then(([stored, counted, registry, heldReport]) => ({ command, stored, counted, registry, heldReport }));
 }
 
-/** A message already claimed was counted beside its claim: a retry is no new message, so the count goes back. */
+/**
+ * A message already claimed, or not handled, was counted beside its claim: a retry is no new message (or counts it
+ * itself), so the count goes back.
+ */
 async function giveCountBack(deps: ChannelServices, callerKey: string, ahead: Promise<ReadAhead>): Promise<void> {
   try {
     const { counted } = await ahead;
