@@ -9,7 +9,7 @@ const ALONE = ['test/load.test.ts'];
  * file shares its worker's modules with the files before it (`isolate: false`): re-importing the AWS SDK, hono and
  * the rest for each of ~90 files was a third of the suite's CPU.
  */
-const ISOLATED = [
+export const ISOLATED = [
   'test/channels-lambda.test.ts', 'test/escalation-scheduler.test.ts', 'test/infra.test.ts', 'test/intake-replay-lambda.test.ts',
   'test/log.test.ts', 'test/outbox-lambda.test.ts', 'test/ussd-lambda.test.ts', 'test/call-bridge.test.ts', 'test/console.test.ts',
   'test/faults.test.ts', 'test/kannel.test.ts', 'test/outbox.test.ts', 'test/studio-line.test.ts', 'test/fuzz.test.ts',
