@@ -17,6 +17,7 @@ import { SAMPLE_PASSWORD } from '../../infra/local-oidc';
 import { handleEscalationTrigger } from '../../shared/escalation/service';
 import { REFERENCE_ALPHABET, REFERENCE_LENGTH } from '../../shared/domain/report';
 import { seriousViolations } from '../support/axe';
+import { CHROMIUM } from '../support/chromium';
 
 // Written beside the test reports, never over the tracked copies in docs/screenshots/ (copy them there to refresh).
 const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url).pathname;
@@ -40,11 +41,7 @@ beforeAll(async () => {
     REPORT_JOURNAL_PATH: join(dir, 'intake-journal.jsonl'),
     SMS_RETRY_BASE_MS: '10',
   });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-gpu'],
-  });
+  browser = await chromium.launch(CHROMIUM);
 });
 
 afterAll(async () => {

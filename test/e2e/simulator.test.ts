@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalHotline, type LocalHotline } from '../../infra/local';
 import { REFERENCE_ALPHABET, REFERENCE_LENGTH } from '../../shared/domain/report';
 import { fixture } from '../support/fixtures';
+import { CHROMIUM, FAKE_MICROPHONE } from '../support/chromium';
 
 const ARTIFACTS = new URL('../../test-results/', import.meta.url).pathname;
 /** Set, so the tests also prove the page sends `?token=` the way a configured Africa's Talking gateway does. */
@@ -37,20 +38,9 @@ beforeAll(async () => {
     SMS_RETRY_BASE_MS: '10',
   });
   context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-gpu',
-      '--headless',
-      // A fake microphone (a beep) that needs no permission prompt: the voice call can record from it.
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-    ],
+    ...CHROMIUM,
+    // The voice call records from the fake microphone.
+    args: [...CHROMIUM.args, '--headless', ...FAKE_MICROPHONE],
     viewport: { width: 1280, height: 1000 },
   });
   context.on('request', (request) => requested.push(request.url()));

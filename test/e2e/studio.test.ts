@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, FAKE_MICROPHONE } from '../support/chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalHotline, type LocalHotline } from '../../infra/local';
 import { SAMPLE_PASSWORD } from '../../infra/local-oidc';
@@ -30,21 +31,8 @@ beforeAll(async () => {
     REPORT_JOURNAL_PATH: join(dir, 'intake-journal.jsonl'),
     STUDIO_AUDIO_DIR: join(dir, 'studio'),
   });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-gpu',
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
+  // The take is played back without a click.
+  browser = await chromium.launch({ ...CHROMIUM, args: [...CHROMIUM.args, ...FAKE_MICROPHONE, '--autoplay-policy=no-user-gesture-required'] });
 });
 
 afterAll(async () => {
