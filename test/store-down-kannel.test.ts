@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../shared/domain/prompts';
 import { startTestStore, type TestStore } from './support/dynalite';
 import { injectStoreFaults, seeded } from './support/faults';
-import { hotlineOnNewTable, replayedTwice, textsTo } from './support/hotline';
+import { hotlineOnNewTable, storedOnceAndTexted } from './support/hotline';
 
 const TOKEN = 'kannel-store-down-token-0123456789';
 
@@ -53,14 +53,7 @@ describe('a Kannel USSD report whose last answer arrives while the store is down
     expect(journaled[0]!.report).toMatchObject({ channel: 'ussd', lang: 'en', identifiers: [{ kind: 'handle', value: 'down_kannel_scam' }] });
 
     faults.rate = 0;
-    const reports = await replayedTwice(hotline, store);
-    expect(reports).toHaveLength(1);
-    expect(reports[0]).toMatchObject({ reporterKey: hotline.deps.callerKey(phone), channel: 'ussd', lang: 'en' });
-
-    // The reference by SMS, once, sent by the replay that stored it.
-    const texts = await textsTo(hotline, phone);
-    expect(texts).toHaveLength(1);
-    expect(texts[0]).toContain(reports[0]!.reference);
+    await storedOnceAndTexted(hotline, store, phone, { channel: 'ussd', lang: 'en' });
   });
 
   it('an answer to a session this container never saw, while the store is down: the polite last screen, nothing journaled', async () => {

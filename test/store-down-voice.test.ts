@@ -10,7 +10,7 @@ import { PROMPTS } from '../shared/domain/prompts';
 import { startTestStore, type TestStore } from './support/dynalite';
 import { injectStoreFaults, seeded } from './support/faults';
 import { formBody } from './support/fixtures';
-import { hotlineOnNewTable, replayedTwice, textsTo } from './support/hotline';
+import { hotlineOnNewTable, storedOnceAndTexted } from './support/hotline';
 
 const BASE = 'https://hotline.example.org';
 
@@ -69,13 +69,6 @@ describe.each(cases)('a $provider voice message whose recording arrives while th
     await replayLocalJournal(hotline.deps); // still down: kept
     expect((await hotline.deps.journalFile.entries()).length).toBe(journaled.length);
     faults.rate = 0;
-    const reports = await replayedTwice(hotline, store);
-    expect(reports).toHaveLength(1);
-    expect(reports[0]).toMatchObject({ reporterKey: hotline.deps.callerKey(phone), channel: 'voice', lang: 'en' });
-
-    // The reference by SMS, once, sent by the replay that stored it.
-    const texts = await textsTo(hotline, phone);
-    expect(texts).toHaveLength(1);
-    expect(texts[0]).toContain(reports[0]!.reference);
+    await storedOnceAndTexted(hotline, store, phone, { channel: 'voice', lang: 'en' });
   });
 });

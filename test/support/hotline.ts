@@ -54,3 +54,22 @@ export async function replayedTwice(hotline: { deps: LocalDeps; tableName: strin
   expect(await hotline.deps.journalFile.entries()).toEqual([]);
   return storedReports(store.client, hotline.tableName);
 }
+
+/**
+ * The store back, the journal replayed twice: exactly one report, from `phone` and as `expected` says, and one SMS
+ * to `phone` with its reference, sent by the replay that stored it. Returns the report.
+ */
+export async function storedOnceAndTexted(
+  hotline: { deps: LocalDeps; tableName: string },
+  store: Pick<TestStore, 'client'>,
+  phone: string,
+  expected: Record<string, unknown>,
+) {
+  const reports = await replayedTwice(hotline, store);
+  expect(reports).toHaveLength(1);
+  expect(reports[0]).toMatchObject({ reporterKey: hotline.deps.callerKey(phone), ...expected });
+  const texts = await textsTo(hotline, phone);
+  expect(texts).toHaveLength(1);
+  expect(texts[0]).toContain(reports[0]!.reference);
+  return reports[0]!;
+}
