@@ -7,13 +7,16 @@
  *   `@aws-sdk/*` external: the nodejs22.x runtime provides it.
  * - Code splitting: a dynamic `import()` becomes a file of its own beside index.mjs, loaded only when that line runs
  *   (the MP3 decoder, 71 KB, only when a recording arrives as MP3: shared/audio/telephony.ts).
- * - The texts: prompts/catalogue.ts is replaced by a catalogue of only the namespaces the function speaks
- *   (functions/<name>/speaks.ts), without the reviewers' `_meta` notes, each language one JSON string that
- *   shared/domain/prompts.ts parses when the language is first used (V8 parses a JSON string much faster than the
- *   same object as a literal in the code). The console's own words (prompts/console/*.json) lose their `_meta` too.
+ * - The texts are data, not code: prompts/catalogue.ts is replaced by a catalogue that reads a language's texts from
+ *   texts/<lang>.json beside index.mjs the first time the language is used (prompts/texts-file.ts), and each file
+ *   holds only the namespaces the function speaks (functions/<name>/speaks.ts), without the reviewers' `_meta` notes.
+ *   A cold start compiles only code (V8 compiles every byte of index.mjs, ~3.3 ms per 100 KB), and a container reads
+ *   only the languages its callers speak. The console's own words (prompts/console/*.json) are files the same way,
+ *   texts/console/<lang>.json (docs/decisions.md).
  */
 import { build, type BuildOptions, type BuildResult, type Plugin } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LANGUAGES, type PromptNamespace } from '../shared/domain/prompts';
@@ -51,7 +54,7 @@ export async function spokenNamespaces(entry: string): Promise<readonly PromptNa
 export const inNamespaces = (key: string, namespaces: readonly string[]): boolean =>
   !key.startsWith('_meta.') && namespaces.some((namespace) => key === namespace || key.startsWith(`${namespace}.`));
 
-/** Each language's texts under `namespaces`, as prompts/<lang>.json and prompts/outreach/<lang>.json hold them. */
+/** Each language's texts under `namespaces` (no `_meta` notes), as prompts/<lang>.json and prompts/outreach/<lang>.json hold them. */
 export function textsUnder(namespaces: readonly string[]): Record<string, Record<string, string>> {
   const read = (path: string) => JSON.parse(readFileSync(join(REPO_ROOT, 'prompts', path), 'utf8')) as Record<string, string>;
   return Object.fromEntries(
@@ -62,44 +65,94 @@ export function textsUnder(namespaces: readonly string[]): Record<string, Record
   );
 }
 
-/** Puts in place of prompts/catalogue.ts a catalogue of only `namespaces`, each language a JSON string. */
-export function promptCatalogue(namespaces: readonly string[]): Plugin {
+/** A file a bundle carries beside its code: `path` relative to the bundle's directory. */
+export interface BundleDataFile {
+  path: string;
+  text: string;
+}
+
+/** A record of texts as a bundle's data file holds it: the reviewers' `_meta` notes are for people, and in no bundle. */
+const textsFile = (path: string, texts: Record<string, string>): BundleDataFile => ({
+  path,
+  text: JSON.stringify(Object.fromEntries(Object.entries(texts).filter(([key]) => !key.startsWith('_meta.')))),
+});
+
+/**
+ * A plugin that puts `catalogue` (matched by `filter`) in place of a catalogue module, with code that reads each
+ * language's texts from one of `files()` beside index.mjs (prompts/texts-file.ts). The files are written where the
+ * bundle is written; a build in memory (`write: false`) gets them among its `outputFiles`. Only a build whose code
+ * imports the catalogue carries them.
+ */
+function catalogueFromFiles(name: string, filter: RegExp, catalogue: string, files: () => BundleDataFile[]): Plugin {
   return {
-    name: 'prompt-catalogue',
+    name,
     setup(bundler) {
-      bundler.onLoad({ filter: /[\\/]prompts[\\/]catalogue\.ts$/ }, () => {
-        const texts = Object.entries(textsUnder(namespaces)).map(([lang, record]) => `${lang}: ${JSON.stringify(JSON.stringify(record))}`);
-        return {
-          loader: 'js',
-          watchFiles: LANGUAGES.flatMap((lang) => [`${lang}.json`, `outreach/${lang}.json`].map((path) => join(REPO_ROOT, 'prompts', path))),
-          contents: [
-            `const TEXTS = { ${texts.join(', ')} };`,
-            'export function catalogueTexts(lang) { return JSON.parse(TEXTS[lang]); }',
-            `export const CATALOGUE_NAMESPACES = ${JSON.stringify(namespaces)};`,
-          ].join('\n'),
-        };
+      let imported = false;
+      bundler.onStart(() => {
+        imported = false;
+      });
+      bundler.onLoad({ filter }, () => {
+        imported = true;
+        const reader = JSON.stringify(join(REPO_ROOT, 'prompts', 'texts-file.ts'));
+        return { loader: 'js', resolveDir: REPO_ROOT, contents: `import { readTextsFile } from ${reader};\n${catalogue}` };
+      });
+      bundler.onEnd((result) => {
+        if (!imported || result.errors.length > 0) return;
+        // The catalogue finds its files from its own module's URL: in a chunk, it would look beside the chunk.
+        const home = Object.entries(result.metafile?.outputs ?? {}).find(([, output]) => Object.keys(output.inputs).some((input) => filter.test(input)))?.[0];
+        if (home !== undefined && !/(^|\/)index\.mjs$/.test(home)) {
+          result.errors.push({ id: name, pluginName: name, text: `the catalogue landed in ${home}, not index.mjs: it would not find its texts`, location: null, notes: [], detail: undefined });
+          return;
+        }
+        const { outdir, write } = bundler.initialOptions;
+        if (!outdir) throw new Error(`${name}: a bundle with data files needs an outdir`);
+        for (const file of files()) {
+          const path = join(outdir, file.path);
+          if (write === false) {
+            const contents = new TextEncoder().encode(file.text);
+            result.outputFiles?.push({ path, contents, text: file.text, hash: createHash('sha256').update(contents).digest('base64url').slice(0, 16) });
+          } else {
+            mkdirSync(dirname(path), { recursive: true });
+            writeFileSync(path, file.text);
+          }
+        }
       });
     },
   };
 }
 
 /**
- * The console's own words (prompts/console/*.json, imported whole by shared/console/texts.ts) without their
- * `_meta` notes, as a JSON string parsed at import.
+ * Puts in place of prompts/catalogue.ts one that reads a language's texts from texts/<lang>.json beside index.mjs when
+ * first asked (shared/domain/prompts.ts keeps them): each file holds only `namespaces`.
  */
-export const consoleTexts: Plugin = {
-  name: 'console-texts',
-  setup(bundler) {
-    bundler.onLoad({ filter: /[\\/]prompts[\\/]console[\\/]\w+\.json$/ }, ({ path }) => {
-      const texts = Object.fromEntries(Object.entries(JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>).filter(([key]) => !key.startsWith('_meta.')));
-      return { loader: 'js', contents: `export default JSON.parse(${JSON.stringify(JSON.stringify(texts))});` };
-    });
-  },
-};
+export const promptCatalogue = (namespaces: readonly string[]): Plugin =>
+  catalogueFromFiles(
+    'prompt-catalogue',
+    /[\\/]prompts[\\/]catalogue\.ts$/,
+    [
+      'export function catalogueTexts(lang) { return readTextsFile(new URL(`texts/${lang}.json`, import.meta.url)); }',
+      `export const CATALOGUE_NAMESPACES = ${JSON.stringify(namespaces)};`,
+    ].join('\n'),
+    () => Object.entries(textsUnder(namespaces)).map(([lang, texts]) => textsFile(`texts/${lang}.json`, texts)),
+  );
+
+/**
+ * Puts in place of prompts/console/catalogue.ts one that reads the console's words in a language from
+ * texts/console/<lang>.json beside index.mjs when first asked (shared/console/texts.ts keeps them).
+ */
+export const consoleTexts: Plugin = catalogueFromFiles(
+  'console-texts',
+  /[\\/]prompts[\\/]console[\\/]catalogue\.ts$/,
+  'export function consoleCatalogueTexts(lang) { return readTextsFile(new URL(`texts/console/${lang}.json`, import.meta.url)); }',
+  () =>
+    readdirSync(join(REPO_ROOT, 'prompts', 'console'))
+      .filter((file) => file.endsWith('.json'))
+      .map((file) => textsFile(`texts/console/${file}`, JSON.parse(readFileSync(join(REPO_ROOT, 'prompts', 'console', file), 'utf8')) as Record<string, string>)),
+);
 
 /**
  * Bundles the function whose handler module is `entry` (relative to the repository root) into `outdir`: index.mjs,
- * its chunks and source maps. `options` override the defaults (the tests build in memory, unminified).
+ * its chunks, source maps and texts files (in memory, with `write: false`, all of them among `outputFiles`). `options` override the defaults (the tests build in memory, unminified).
  */
 export async function bundleFunction(entry: string, outdir: string, options: BuildOptions = {}): Promise<BuildResult & { metafile: NonNullable<BuildResult['metafile']> }> {
   const result = await build({

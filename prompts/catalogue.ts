@@ -1,9 +1,10 @@
 /**
  * The hotline's texts as the code reads them: per language, prompts/<lang>.json and prompts/outreach/<lang>.json in
  * one record. This is the whole catalogue, as the tests and the local stack (one process, every channel) use it. A
- * Lambda bundle never holds this module: infra/bundling.ts puts in its place one with only the namespaces its
- * function speaks (functions/<name>/speaks.ts), without the reviewers' `_meta` notes, each language one JSON string
- * that is parsed when the language is first used.
+ * Lambda bundle never holds this module: infra/bundling.ts puts in its place one that reads a language's texts from
+ * texts/<lang>.json beside the bundle's index.mjs (prompts/texts-file.ts) when the language is first used; those
+ * files hold only the namespaces the function speaks (functions/<name>/speaks.ts), without the reviewers' `_meta`
+ * notes.
  */
 import en from './en.json';
 import ru from './ru.json';

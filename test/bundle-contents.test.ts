@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { bundleFunction } from '../infra/bundling';
-import { PROMPTS } from '../shared/domain/prompts';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleFunction, promptCatalogue, REPO_ROOT, spokenNamespaces } from '../infra/bundling';
+import { LANGUAGES, PROMPTS, type Lang } from '../shared/domain/prompts';
+import { CONSOLE_LANGS, CONSOLE_TEXTS } from '../shared/console/texts';
 import { catalogueTexts } from '../prompts/catalogue';
 
 /** A function bundled as the stack bundles it (infra/bundling.ts), in memory: index.mjs, its chunks and their inputs. */
@@ -39,24 +43,92 @@ describe('what the bundles hold (esbuild metafile)', () => {
   });
 });
 
-describe("a bundle's texts (functions/<name>/speaks.ts)", () => {
-  const english = catalogueTexts('en');
+/** A bundle's texts files, in memory: each path under texts/ with its record. */
+async function textsOf(fn: string) {
+  const { outputFiles } = await bundleFunction(`functions/${fn}/index.ts`, '/tmp/bundle-contents', { sourcemap: false, write: false });
+  const files = outputFiles!.filter((file) => file.path.startsWith('/tmp/bundle-contents/texts/'));
+  return Object.fromEntries(files.map((file) => [file.path.slice('/tmp/bundle-contents/'.length), JSON.parse(file.text) as Record<string, string>]));
+}
 
-  it('ussd: the menus in every language, none of the voice line, officers\' commands or alerts, no reviewers\' notes', async () => {
-    const { code } = await bundled('ussd');
+describe("a bundle's texts: data files beside the code, one per language (functions/<name>/speaks.ts)", () => {
+  const WEBHOOKS_AND_CONSOLE = ['ussd', 'sms', 'voice', 'console'];
+
+  it.each(WEBHOOKS_AND_CONSOLE)('%s: index.mjs holds no text of any language', async (fn) => {
+    const { code } = await bundled(fn);
+    // A text every one of these functions speaks, the officers' page of an urgent report, in Tajik and Russian, in
+    // the form esbuild would write it into the code.
     const has = (text: string) => code.includes(JSON.stringify(text).slice(1, -1));
-    for (const lang of ['tg', 'ru', 'en', 'uz', 'ky'] as const) expect(has(PROMPTS[lang]['menu.title']), lang).toBe(true);
-    for (const key of ['voice.menu', 'voice.welcome', 'officer.help', 'officer.usage.ack', 'alert.forApproval', 'bridge.connecting'] as const) {
-      expect(has(PROMPTS.ru[key]), key).toBe(false);
-      expect(code, key).not.toContain(`"${key}"`);
+    for (const text of [PROMPTS.tg['escalation.page'], PROMPTS.ru['escalation.page']]) {
+      expect(has(text), text).toBe(false);
     }
-    expect(has(english['_meta.review']!)).toBe(false);
-    expect(code).not.toContain('_meta.');
+    // Nor any other text its files hold (the long ones: a two-letter word may be code too).
+    for (const [path, texts] of Object.entries(await textsOf(fn))) {
+      for (const [key, text] of Object.entries(texts)) if (text.length >= 24) expect(has(text), `${path} ${key}`).toBe(false);
+    }
+  });
+
+  it.each(['ussd', 'sms', 'voice', 'console', 'outbox', 'escalation', 'intake-replay', 'broadcast'])(
+    '%s: a file per language holding exactly the namespaces it speaks, no reviewers\' notes',
+    async (fn) => {
+      const speaks = await spokenNamespaces(`functions/${fn}/index.ts`);
+      const files = await textsOf(fn);
+      const consoleFiles = fn === 'console' ? CONSOLE_LANGS.map((lang) => `texts/console/${lang}.json`) : [];
+      expect(Object.keys(files).sort()).toEqual([...LANGUAGES.map((lang) => `texts/${lang}.json`), ...consoleFiles].sort());
+      for (const lang of LANGUAGES) {
+        const declared = Object.entries(catalogueTexts(lang)).filter(([key]) => !key.startsWith('_meta.') && speaks.some((ns) => key === ns || key.startsWith(`${ns}.`)));
+        expect(files[`texts/${lang}.json`], lang).toEqual(Object.fromEntries(declared));
+      }
+      for (const lang of fn === 'console' ? CONSOLE_LANGS : []) {
+        const words = Object.entries(CONSOLE_TEXTS[lang]).filter(([key]) => !key.startsWith('_meta.'));
+        expect(files[`texts/console/${lang}.json`], lang).toEqual(Object.fromEntries(words));
+      }
+    },
+  );
+
+  it("ussd: the menus, none of the voice line, officers' commands or alerts", async () => {
+    const files = await textsOf('ussd');
+    for (const lang of LANGUAGES) {
+      expect(files[`texts/${lang}.json`]!['menu.title'], lang).toBe(PROMPTS[lang]['menu.title']);
+      for (const key of ['voice.menu', 'voice.welcome', 'officer.help', 'officer.usage.ack', 'alert.forApproval', 'bridge.connecting']) {
+        expect(files[`texts/${lang}.json`], `${lang} ${key}`).not.toHaveProperty([key]);
+      }
+    }
   });
 
   it('outbox: only the word lists its parsing reads', async () => {
-    const { code } = await bundled('outbox');
-    expect(code).toContain('sms.keywords.check');
-    for (const key of ['menu.title', 'sms.help', 'voice.menu', 'escalation.page'] as const) expect(code, key).not.toContain(`"${key}"`);
+    const { en } = { en: (await textsOf('outbox'))['texts/en.json']! };
+    expect(en).toHaveProperty(['sms.keywords.check']);
+    for (const key of ['menu.title', 'sms.help', 'voice.menu', 'escalation.page']) expect(en, key).not.toHaveProperty([key]);
+  });
+});
+
+describe("a bundle's catalogue reads a language's file when the language is first used", () => {
+  // Under node_modules, as the bench builds: the bundle is imported as Node imports it on Lambda.
+  const dir = join(REPO_ROOT, 'node_modules', '.cache', 'bundle-contents-catalogue');
+  let t: (lang: Lang, key: string) => string;
+
+  beforeAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'entry.ts'), `export { t } from ${JSON.stringify(join(REPO_ROOT, 'shared', 'domain', 'prompts'))};\n`);
+    await bundleFunction(relative(REPO_ROOT, join(dir, 'entry.ts')), join(dir, 'out'), { sourcemap: false, plugins: [promptCatalogue(['menu'])] });
+    ({ t } = (await import(pathToFileURL(join(dir, 'out', 'index.mjs')).href)) as { t: typeof t });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('answers from the file, read once and kept', () => {
+    writeFileSync(join(dir, 'out', 'texts', 'tg.json'), JSON.stringify({ 'menu.title': 'Менюи санҷишӣ' }));
+    expect(t('tg', 'menu.title')).toBe('Менюи санҷишӣ');
+    rmSync(join(dir, 'out', 'texts', 'tg.json'));
+    expect(t('tg', 'menu.title')).toBe('Менюи санҷишӣ');
+  });
+
+  it('fails loudly, naming the file, when a language\'s file is missing or not texts', () => {
+    rmSync(join(dir, 'out', 'texts', 'uz.json'));
+    expect(() => t('uz', 'menu.title')).toThrow(`this function's texts file ${join(dir, 'out', 'texts', 'uz.json')} cannot be read: ENOENT`);
+    writeFileSync(join(dir, 'out', 'texts', 'ky.json'), '{"menu.title": ');
+    expect(() => t('ky', 'menu.title')).toThrow(`this function's texts file ${join(dir, 'out', 'texts', 'ky.json')} cannot be read`);
+    writeFileSync(join(dir, 'out', 'texts', 'ru.json'), JSON.stringify({ 'menu.title': 7 }));
+    expect(() => t('ru', 'menu.title')).toThrow(`this function's texts file ${join(dir, 'out', 'texts', 'ru.json')} is not a record of texts`);
   });
 });

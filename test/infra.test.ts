@@ -929,14 +929,26 @@ describe('HotlineStack: least privilege', () => {
     for (const name of FUNCTIONS) expect(grantsOf(name), name).toEqual([...new Set(EXPECTED[name])].sort());
   });
 
+  /** A function's bundle: its asset folder in the cloud assembly, named after the hash that is also its S3 key. */
+  function assetOf(name: FunctionName | 'ConsoleFunction'): string {
+    const { S3Key } = (at(name).resource.Properties as { Code: { S3Key: string } }).Code;
+    return join(outdir, `asset.${S3Key.replace(/\.zip$/, '')}`);
+  }
+
+  it("deploys each function's texts as files beside its code, one per language (infra/bundling.ts)", () => {
+    for (const name of [...FUNCTIONS, 'ConsoleFunction'] as const) {
+      const texts = readdirSync(join(assetOf(name), 'texts'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.json'));
+      const consoleWords = name === 'ConsoleFunction' ? ['console/en.json', 'console/ru.json', 'console/tg.json'] : [];
+      expect(texts.sort(), name).toEqual(['en.json', 'ky.json', 'ru.json', 'tg.json', 'uz.json', ...consoleWords].sort());
+    }
+  });
+
   /**
    * The AWS API calls a bundle can make: the `…Command` classes it imports from the runtime's `@aws-sdk/*` (external
    * to the bundle, so each import is a plain `import{…}from"@aws-sdk/…"`), as IAM actions.
    */
   function callableActions(name: FunctionName): Set<string> {
-    // The bundle's asset folder in the cloud assembly is named after the hash that is also its S3 key.
-    const { S3Key } = (at(name).resource.Properties as { Code: { S3Key: string } }).Code;
-    const asset = join(outdir, `asset.${S3Key.replace(/\.zip$/, '')}`);
+    const asset = assetOf(name);
     // index.mjs and the chunks it imports when their code first runs (infra/bundling.ts).
     const code = readdirSync(asset, { recursive: true, encoding: 'utf8' })
       .filter((file) => file.endsWith('.mjs'))

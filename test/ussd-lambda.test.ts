@@ -2,8 +2,11 @@ import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { LambdaEvent } from 'hono/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stubLambdaEnvironment } from './support/lambda-env';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { bundleFunction, REPO_ROOT } from '../infra/bundling';
+import { PROMPTS } from '../shared/domain/prompts';
 import { FIXTURES_DIR, fixture, formBody } from './support/fixtures';
 import { httpApiEvent } from './support/apigateway';
 import { startTestStore, type TestStore } from './support/dynalite';
@@ -52,13 +55,15 @@ async function invoke(event: ReturnType<typeof httpApiEvent>) {
   return invokeChecked(event);
 }
 
+const bodyOf = (result: Exclude<APIGatewayProxyResultV2, string>) =>
+  result.isBase64Encoded ? Buffer.from(result.body!, 'base64').toString('utf8') : result.body;
+
 describe('the USSD Lambda handler behind an HTTP API', () => {
   it('decodes the base64 form body and answers in the gateway format', async () => {
     const f = fixture('africastalking/ussd-first-dial');
     const result = await invoke(httpApiEvent('POST', f.path, formBody(f.body), `token=${token}`));
     expect(result.statusCode).toBe(200);
-    const body = result.isBase64Encoded ? Buffer.from(result.body!, 'base64').toString('utf8') : result.body;
-    expect(body).toBe('CON Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English\n4. Oʻzbekcha\n5. Кыргызча');
+    expect(bodyOf(result)).toBe('CON Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English\n4. Oʻzbekcha\n5. Кыргызча');
   });
 
   it('refuses a request without the token', async () => {
@@ -72,11 +77,47 @@ describe('the USSD Lambda handler behind an HTTP API', () => {
     const result = await invoke(httpApiEvent('GET', route, undefined, query));
     expect(result.statusCode).toBe(200);
     expect(result.headers).toMatchObject({ 'x-kannel-meta-data': '?smpp?ussd_service_op=02&its_session_info=%2A%01', 'x-kannel-coding': '2' });
-    const body = result.isBase64Encoded ? Buffer.from(result.body!, 'base64').toString('utf8') : result.body;
-    expect(body).toBe('Забон / Язык\n1. Тоҷикӣ\n2. Русский\n3. English\n4. Oʻzbekcha\n5. Кыргызча');
+    expect(bodyOf(result)).toBe('Забон / Язык\n1. Тоҷикӣ\n2. Русский\n3. English\n4. Oʻzbekcha\n5. Кыргызча');
   });
 
   it('answers the health check', async () => {
     expect((await invoke(httpApiEvent('GET', '/health'))).statusCode).toBe(200);
+  });
+});
+
+describe('the USSD bundle as the stack deploys it (infra/bundling.ts), its texts in files beside index.mjs', () => {
+  // Under node_modules, so that the bundle finds the runtime's `@aws-sdk/*` as it does on Lambda.
+  const dir = join(REPO_ROOT, 'node_modules', '.cache', 'ussd-lambda-bundle');
+  const MARKER = 'Санҷиш (аз файл)';
+  type Handler = (event: unknown, context: Context) => Promise<Exclude<APIGatewayProxyResultV2, string>>;
+  let bundled: Handler;
+
+  beforeAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await bundleFunction('functions/ussd/index.ts', dir, { sourcemap: false });
+    // The Tajik main menu's first choice changed in the file alone: an answer with it was read from the file.
+    const tg = JSON.parse(readFileSync(join(dir, 'texts', 'tg.json'), 'utf8')) as Record<string, string>;
+    writeFileSync(join(dir, 'texts', 'tg.json'), JSON.stringify({ ...tg, 'menu.check': MARKER }));
+    ({ handler: bundled } = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { handler: Handler });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  // A caller of their own for each session: no language remembered from another test.
+  const step = (caller: string, text: string) => {
+    const f = fixture('africastalking/ussd-first-dial');
+    const body = { ...(f.body as Record<string, string>), sessionId: `ATUid_bundle_${caller}`, phoneNumber: `+99290000${caller}`, text };
+    return httpApiEvent('POST', f.path, formBody(body), `token=${token}`);
+  };
+  it('offers the languages in their own words, each read from its file', async () => {
+    const result = await bundled(step('0101', ''), {} as Context);
+    expect(result.statusCode).toBe(200);
+    expect(bodyOf(result)).toBe('CON Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English\n4. Oʻzbekcha\n5. Кыргызча');
+  });
+
+  it("answers a caller who chose Tajik with the main menu from texts/tg.json, otherwise as the source's handler does", async () => {
+    const fromBundle = bodyOf(await bundled(step('0102', '1'), {} as Context));
+    const fromSource = bodyOf(await invoke(step('0103', '1')));
+    expect(fromSource).toContain(PROMPTS.tg['menu.check']);
+    expect(fromBundle).toBe(fromSource!.replace(PROMPTS.tg['menu.check'], MARKER));
   });
 });

@@ -3,15 +3,21 @@
  * test/console-domain.test.ts). `_meta.review` says whether a file was checked by a native speaker: the Russian
  * and Tajik texts are the developers' drafts until then.
  */
-import en from '../../prompts/console/en.json';
-import ru from '../../prompts/console/ru.json';
-import tg from '../../prompts/console/tg.json';
+import { consoleCatalogueTexts, type ConsoleCatalogueKey, type ConsoleCatalogueLang } from '../../prompts/console/catalogue';
 
-export const CONSOLE_LANGS = ['en', 'ru', 'tg'] as const;
+export const CONSOLE_LANGS = ['en', 'ru', 'tg'] as const satisfies readonly ConsoleCatalogueLang[];
 export type ConsoleLang = (typeof CONSOLE_LANGS)[number];
-export type ConsoleTextKey = keyof typeof en;
+export type ConsoleTextKey = ConsoleCatalogueKey;
 
-export const CONSOLE_TEXTS: Record<ConsoleLang, Record<ConsoleTextKey, string>> = { en, ru, tg };
+const read: Partial<Record<ConsoleLang, Record<ConsoleTextKey, string>>> = {};
+/**
+ * Each language's words, read when first used (in the console's bundle, from a file of its own: infra/bundling.ts),
+ * then kept.
+ */
+export const CONSOLE_TEXTS = Object.defineProperties(
+  {} as Record<ConsoleLang, Record<ConsoleTextKey, string>>,
+  Object.fromEntries(CONSOLE_LANGS.map((lang) => [lang, { enumerable: true, get: () => (read[lang] ??= consoleCatalogueTexts(lang)) }])),
+);
 
 export function isConsoleLang(value: unknown): value is ConsoleLang {
   return typeof value === 'string' && (CONSOLE_LANGS as readonly string[]).includes(value);

@@ -21,11 +21,14 @@ type Prefixes<K extends string> = K extends `${infer Head}.${infer Tail}` ? Head
 export type PromptNamespace = Prefixes<PromptKey> | PromptKey;
 
 const parsed: Partial<Record<Lang, Prompts>> = {};
-/** A language's texts, parsed on first use: a cold start pays only for the languages its first requests speak. */
+/**
+ * A language's texts, fetched from the catalogue on first use and kept (in a Lambda bundle, read from its texts file,
+ * infra/bundling.ts): a cold start pays only for the languages its first requests speak.
+ */
 const textsOf = (lang: Lang): Prompts => (parsed[lang] ??= catalogueTexts(lang) as Prompts);
 
 /**
- * Every user-facing text, per language (each language parsed when first read). prompts/*.json share one set of keys
+ * Every user-facing text, per language (each language read when first used). prompts/*.json share one set of keys
  * (checked by test/prompts.test.ts); the subscriptions', alerts' and campaigns' texts are in prompts/outreach/*.json,
  * with their own review marker.
  */
