@@ -2,13 +2,15 @@
  * Per-function bundle size and cold module initialisation, against a bare Hono Lambda bundle. Each function entry
  * is bundled exactly as the stack bundles it (infra/bundling.ts: its own texts only, `@aws-sdk/*` external because
  * the nodejs22.x runtime provides it, a dynamic import in a chunk of its own), then imported by a fresh `node`
- * process N times. The size is what a cold start loads (index.mjs and the chunks it imports statically); `lazyKb`
- * the chunks imported only when their code first runs.
+ * process N times. `jsKb` is the code a cold start loads and compiles (index.mjs and the chunks it imports
+ * statically), the size the budget is on; `lazyKb` the chunks imported only when their code first runs. The texts are
+ * data files beside the code (texts/<lang>.json, read when a language is first used): `textsKb` all of them,
+ * `oneLangTextsKb` the largest language's, which is what a container's first request in that language reads.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bundleFunction, promptCatalogue } from '../infra/bundling';
 import { readEnvironment } from '../shared/config';
@@ -54,7 +56,8 @@ const WARM_LOADER = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'];
 
 export interface BundleRow {
   bundle: string;
-  sizeKb: number;
+  /** The code a cold start loads and compiles: index.mjs and the chunks it imports statically. */
+  jsKb: number;
   sizeRatio: number | '-';
   /** Milliseconds to import the module in a fresh process (median of N). */
   importMs: number;
@@ -71,6 +74,10 @@ export interface BundleRow {
   mapKb: number;
   /** The chunks beside index.mjs, each imported only when its code first runs (the MP3 decoder). */
   lazyKb: number;
+  /** The texts files beside the code (texts/**.json), every language. */
+  textsKb: number;
+  /** The largest language's texts files: what a container's first request in that language reads. */
+  oneLangTextsKb: number;
   largestInputs: string;
   verdict: Verdict | '-';
 }
@@ -103,7 +110,18 @@ async function bundle(name: string, entry: string, options = {}) {
   const lazyBytes = Object.entries(outputs)
     .filter(([path]) => path.endsWith('.mjs') && !loaded.includes(path))
     .reduce((sum, [, chunk]) => sum + chunk.bytes, 0);
-  return { outfile, bytes, mapBytes, lazyBytes, largest, sdk };
+  return { outfile, bytes, mapBytes, lazyBytes, largest, sdk, ...textsSizes(join(dirname(outfile), 'texts')) };
+}
+
+/** The texts files' bytes in `dir` (texts/<lang>.json, texts/console/<lang>.json): all, and the largest language's. */
+function textsSizes(dir: string) {
+  const files = existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.json')) : [];
+  const byLang = new Map<string, number>();
+  for (const file of files) {
+    const lang = basename(file, '.json');
+    byLang.set(lang, (byLang.get(lang) ?? 0) + statSync(join(dir, file)).size);
+  }
+  return { textsBytes: [...byLang.values()].reduce((sum, size) => sum + size, 0), oneLangTextsBytes: Math.max(0, ...byLang.values()) };
 }
 
 /**
@@ -144,7 +162,7 @@ export async function measureBundles(runs = 7): Promise<BundleRow[]> {
   const rows: BundleRow[] = [
     {
       bundle: 'bare Hono (baseline)',
-      sizeKb: round(bare.bytes / 1024, 1),
+      jsKb: round(bare.bytes / 1024, 1),
       sizeRatio: '-',
       importMs: round(bareCold.importMs, 1),
       importRatio: '-',
@@ -156,6 +174,8 @@ export async function measureBundles(runs = 7): Promise<BundleRow[]> {
       processRatio: '-',
       mapKb: round(bare.mapBytes / 1024, 1),
       lazyKb: 0,
+      textsKb: 0,
+      oneLangTextsKb: 0,
       largestInputs: bare.largest,
       verdict: '-',
     },
@@ -175,7 +195,7 @@ export async function measureBundles(runs = 7): Promise<BundleRow[]> {
     const ownImportRatio = ownInit.importMs / bareInit.importMs;
     rows.push({
       bundle: fn.label,
-      sizeKb: round(sizeKb, 1),
+      jsKb: round(sizeKb, 1),
       sizeRatio: round(out.bytes / bare.bytes, 1),
       importMs: round(init.importMs, 1),
       importRatio: round(init.importMs / bareCold.importMs, 1),
@@ -187,6 +207,8 @@ export async function measureBundles(runs = 7): Promise<BundleRow[]> {
       processRatio: round(init.processMs / bareCold.processMs, 2),
       mapKb: round(out.mapBytes / 1024, 1),
       lazyKb: round(out.lazyBytes / 1024, 1),
+      textsKb: round(out.textsBytes / 1024, 1),
+      oneLangTextsKb: round(out.oneLangTextsBytes / 1024, 1),
       largestInputs: out.largest,
       verdict: fn.budgeted ? verdict(sizeKb <= sizeBudgetKb(fn.name) && ownImportRatio <= BUDGET.initRatio) : '-',
     });
