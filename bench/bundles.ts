@@ -41,9 +41,10 @@ export const handler = handle(app);
  * What every function imports before any handler code: its validated configuration (zod over the environment, with
  * libphonenumber for the numbers in it), the log and the table client. Its import is the floor under every row.
  */
-const SHARED_BASE = `import { loadConfig } from '../../../../shared/config';
-import { createLogger } from '../../../../shared/log';
-import { createDocumentClient } from '../../../../shared/store/client';
+const fromShared = (path: string) => JSON.stringify(join(ROOT, 'shared', path));
+const SHARED_BASE = `import { loadConfig } from ${fromShared('config')};
+import { createLogger } from ${fromShared('log')};
+import { createDocumentClient } from ${fromShared('store/client')};
 export { loadConfig, createLogger, createDocumentClient };
 `;
 
