@@ -7,15 +7,29 @@ import { LANGUAGES, PROMPTS, type Lang } from '../shared/domain/prompts';
 import { CONSOLE_LANGS, CONSOLE_TEXTS } from '../shared/console/texts';
 import { catalogueTexts } from '../prompts/catalogue';
 
-/** A function bundled as the stack bundles it (infra/bundling.ts), in memory: index.mjs, its chunks and their inputs. */
-async function bundled(fn: string) {
-  const { metafile, outputFiles } = await bundleFunction(`functions/${fn}/index.ts`, '/tmp/bundle-contents', { sourcemap: false, write: false });
+const OUT = '/tmp/bundle-contents';
+const builds = new Map<string, ReturnType<typeof build>>();
+/**
+ * A function bundled as the stack bundles it (infra/bundling.ts), in memory, once per file: index.mjs, its chunks and
+ * their inputs, and its texts files (each path under texts/ with its record).
+ */
+const bundled = (fn: string) => builds.get(fn) ?? builds.set(fn, build(fn)).get(fn)!;
+async function build(fn: string) {
+  const { metafile, outputFiles } = await bundleFunction(`functions/${fn}/index.ts`, OUT, { sourcemap: false, write: false });
   const outputs = Object.entries(metafile.outputs).filter(([path]) => path.endsWith('.mjs'));
   const inputsOf = (entry: boolean) =>
     outputs
       .filter(([path]) => path.endsWith('/index.mjs') === entry)
       .flatMap(([, output]) => Object.entries(output.inputs).filter(([, input]) => input.bytesInOutput > 0).map(([path]) => path));
-  return { loaded: inputsOf(true), lazy: inputsOf(false), code: outputFiles!.find((file) => file.path.endsWith('/index.mjs'))!.text };
+  const texts = outputFiles!
+    .filter((file) => file.path.startsWith(`${OUT}/texts/`))
+    .map((file) => [file.path.slice(`${OUT}/`.length), JSON.parse(file.text) as Record<string, string>] as const);
+  return {
+    loaded: inputsOf(true),
+    lazy: inputsOf(false),
+    code: outputFiles!.find((file) => file.path === `${OUT}/index.mjs`)!.text,
+    texts: Object.fromEntries(texts),
+  };
 }
 
 /**
@@ -43,13 +57,6 @@ describe('what the bundles hold (esbuild metafile)', () => {
   });
 });
 
-/** A bundle's texts files, in memory: each path under texts/ with its record. */
-async function textsOf(fn: string) {
-  const { outputFiles } = await bundleFunction(`functions/${fn}/index.ts`, '/tmp/bundle-contents', { sourcemap: false, write: false });
-  const files = outputFiles!.filter((file) => file.path.startsWith('/tmp/bundle-contents/texts/'));
-  return Object.fromEntries(files.map((file) => [file.path.slice('/tmp/bundle-contents/'.length), JSON.parse(file.text) as Record<string, string>]));
-}
-
 describe("a bundle's texts: data files beside the code, one per language (functions/<name>/speaks.ts)", () => {
   const WEBHOOKS_AND_CONSOLE = ['ussd', 'sms', 'voice', 'console'];
 
@@ -62,7 +69,7 @@ describe("a bundle's texts: data files beside the code, one per language (functi
       expect(has(text), text).toBe(false);
     }
     // Nor any other text its files hold (the long ones: a two-letter word may be code too).
-    for (const [path, texts] of Object.entries(await textsOf(fn))) {
+    for (const [path, texts] of Object.entries((await bundled(fn)).texts)) {
       for (const [key, text] of Object.entries(texts)) if (text.length >= 24) expect(has(text), `${path} ${key}`).toBe(false);
     }
   });
@@ -71,7 +78,7 @@ describe("a bundle's texts: data files beside the code, one per language (functi
     '%s: a file per language holding exactly the namespaces it speaks, no reviewers\' notes',
     async (fn) => {
       const speaks = await spokenNamespaces(`functions/${fn}/index.ts`);
-      const files = await textsOf(fn);
+      const files = (await bundled(fn)).texts;
       const consoleFiles = fn === 'console' ? CONSOLE_LANGS.map((lang) => `texts/console/${lang}.json`) : [];
       expect(Object.keys(files).sort()).toEqual([...LANGUAGES.map((lang) => `texts/${lang}.json`), ...consoleFiles].sort());
       for (const lang of LANGUAGES) {
@@ -86,7 +93,7 @@ describe("a bundle's texts: data files beside the code, one per language (functi
   );
 
   it("ussd: the menus, none of the voice line, officers' commands or alerts", async () => {
-    const files = await textsOf('ussd');
+    const files = (await bundled('ussd')).texts;
     for (const lang of LANGUAGES) {
       expect(files[`texts/${lang}.json`]!['menu.title'], lang).toBe(PROMPTS[lang]['menu.title']);
       for (const key of ['voice.menu', 'voice.welcome', 'officer.help', 'officer.usage.ack', 'alert.forApproval', 'bridge.connecting']) {
@@ -96,7 +103,7 @@ describe("a bundle's texts: data files beside the code, one per language (functi
   });
 
   it('outbox: only the word lists its parsing reads', async () => {
-    const { en } = { en: (await textsOf('outbox'))['texts/en.json']! };
+    const en = (await bundled('outbox')).texts['texts/en.json']!;
     expect(en).toHaveProperty(['sms.keywords.check']);
     for (const key of ['menu.title', 'sms.help', 'voice.menu', 'escalation.page']) expect(en, key).not.toHaveProperty([key]);
   });
