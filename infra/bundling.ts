@@ -99,11 +99,8 @@ function catalogueFromFiles(name: string, filter: RegExp, catalogue: string, fil
       bundler.onEnd((result) => {
         if (!imported || result.errors.length > 0) return;
         // The catalogue finds its files from its own module's URL: in a chunk, it would look beside the chunk.
-        const home = Object.entries(result.metafile?.outputs ?? {}).find(([, output]) => Object.keys(output.inputs).some((input) => filter.test(input)))?.[0];
-        if (home !== undefined && !/(^|\/)index\.mjs$/.test(home)) {
-          result.errors.push({ id: name, pluginName: name, text: `the catalogue landed in ${home}, not index.mjs: it would not find its texts`, location: null, notes: [], detail: undefined });
-          return;
-        }
+        const home = Object.entries(result.metafile?.outputs ?? {}).find(([, output]) => Object.keys(output.inputs).some((input) => filter.test(join(REPO_ROOT, input))))?.[0];
+        if (home !== undefined && !/(^|\/)index\.mjs$/.test(home)) throw new Error(`${name}: the catalogue landed in ${home}, not index.mjs, and would not find its texts`);
         const { outdir, write } = bundler.initialOptions;
         if (!outdir) throw new Error(`${name}: a bundle with data files needs an outdir`);
         for (const file of files()) {

@@ -130,6 +130,16 @@ describe("a bundle's catalogue reads a language's file when the language is firs
     expect(t('tg', 'menu.title')).toBe('Менюи санҷишӣ');
   });
 
+  it('is never built into a chunk, whose URL would look for the texts beside the chunk', async () => {
+    const prompts = JSON.stringify(join(REPO_ROOT, 'shared', 'domain', 'prompts'));
+    // The domain's texts reached from index.mjs and from a dynamic import: esbuild moves them into a shared chunk.
+    writeFileSync(join(dir, 'late.ts'), `import { t } from ${prompts};\nexport const late = () => t('en', 'menu.title');\n`);
+    writeFileSync(join(dir, 'split.ts'), `export { t } from ${prompts};\nexport const later = () => import('./late');\n`);
+    await expect(bundleFunction(relative(REPO_ROOT, join(dir, 'split.ts')), join(dir, 'split'), { write: false, plugins: [promptCatalogue(['menu'])] })).rejects.toThrow(
+      /the catalogue landed in .*chunks\/chunk-\w+\.mjs, not index\.mjs/,
+    );
+  });
+
   it('fails loudly, naming the file, when a language\'s file is missing or not texts', () => {
     rmSync(join(dir, 'out', 'texts', 'uz.json'));
     expect(() => t('uz', 'menu.title')).toThrow(`this function's texts file ${join(dir, 'out', 'texts', 'uz.json')} cannot be read: ENOENT`);
