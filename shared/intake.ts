@@ -72,21 +72,22 @@ export async function submitReport(
 ): Promise<IntakeOutcome> {
   const { reporterPhone, ...fields } = submission;
   const reporterKey = deps.callerKey(reporterPhone);
-  const sealedCallbackNumber = fields.callbackConsent ? await deps.vault.encrypt(reporterPhone) : undefined;
   const now = (deps.now ?? Date.now)();
-  // A licensed agency's official contact is never counted towards a campaign against it: its reports are a
-  // possible impersonation, for an officer (docs/security.md).
-  const official = await officialContacts(deps, fields.identifiers, now);
-  // A campaign (several reporters naming one identifier) makes a report urgent; if the count cannot be read, the
-  // report is still taken, triaged on what it says itself.
-  const counted = fields.identifiers.filter((identifier) => !official.includes(identifier));
-  const most = await deps.reports.mostReported(counted, reporterKey).catch(() => ({ others: 0, identifier: undefined }));
+  // What the report says itself can make it urgent before anything is read: then the reporter's hourly count is
+  // read beside the rest. Only a campaign or an impersonation found below makes it wait for that.
+  const urgentOnItsOwn = triage(fields, { ...deps.triage, otherReportersOfSameIdentifiers: 0, namesOfficialContact: false }).urgent;
+  const recentRead = urgentOnItsOwn ? reporterLimitCase(deps, reporterKey, now) : undefined;
+  // Side by side: the call-back number sealed, and how many others named the same identifiers.
+  const [sealedCallbackNumber, named] = await Promise.all([
+    fields.callbackConsent ? deps.vault.encrypt(reporterPhone) : undefined,
+    namedByOthers(deps, fields.identifiers, reporterKey, now),
+  ]);
+  const { most, official } = named;
   const urgency = triage(fields, { ...deps.triage, otherReportersOfSameIdentifiers: most.others, namesOfficialContact: official.length > 0 });
-  const campaign =
-    urgency.reasons.includes('campaign') && most.identifier
-      ? await campaignOf(deps.reports, most.identifier, most.others + 1, deps.log)
-      : undefined;
-  const heldFor = urgency.urgent ? await reporterLimitCase(deps, reporterKey, now) : undefined;
+  const [campaign, heldFor] = await Promise.all([
+    urgency.reasons.includes('campaign') && most.identifier ? campaignOf(deps.reports, most.identifier, most.others + 1, deps.log) : undefined,
+    urgency.urgent ? (recentRead ?? reporterLimitCase(deps, reporterKey, now)) : undefined,
+  ]);
   const draft: ReportDraft = {
     ...fields,
     urgency,
@@ -95,19 +96,23 @@ export async function submitReport(
     reporterKey,
     ...(heldFor ? { escalationHeld: { reason: 'reporter_limit', case: heldFor } } : {}),
   };
-  // Set once the report itself is stored: a later step that fails (its identifier links) is journaled for the replay
-  // to finish, but the reporter is told the reference now, since it exists.
+  // Set once the report itself is stored: identifier links that fail are journaled for the replay to finish, but
+  // the reporter is told the reference now, since it exists.
   let stored: { report: Report; created: boolean } | undefined;
   try {
-    stored = await deps.reports.create(draft, idempotencyKey, sealedCallbackNumber);
-    const { report, created } = stored;
-    await deps.reports.recordIdentifiers(report);
-    // Left over, it only makes the replay write the same report again.
-    await deps.reports.finishIntake(idempotencyKey).catch((error: unknown) => deps.log.warn('intake not marked finished', { error }));
+    const linked = await deps.reports.createAndLink(draft, idempotencyKey, sealedCallbackNumber);
+    const { report, created } = linked;
+    stored = { report, created };
+    if (!linked.linked) throw linked.error;
     deps.log.info('report stored', { reference: report.reference, channel: report.channel, created, urgent: report.urgency.urgent });
     if (created) metrics.countReport(report.channel, report.urgency.urgent);
-    await handOver(deps, report, created);
-    if (created && options.confirmBySms) await confirmBySms(deps, reporterPhone, report);
+    // Each waits on the stored report only, none on another (and none rejects).
+    await Promise.all([
+      // Left over, it only makes the replay write the same report again.
+      deps.reports.finishIntake(idempotencyKey).catch((error: unknown) => deps.log.warn('intake not marked finished', { error })),
+      handOver(deps, report, created),
+      created && options.confirmBySms ? confirmBySms(deps, reporterPhone, report) : undefined,
+    ]);
     return { saved: true, report, created };
   } catch (error) {
     deps.log.error(stored ? 'report stored, its links not; journaling it' : 'report not stored; journaling it', { channel: draft.channel, error });
@@ -138,6 +143,19 @@ async function sealForReplay(deps: IntakeDeps, reporterPhone: string): Promise<s
     deps.log.error('reporter number not sealed for the replay', { error });
     return undefined;
   });
+}
+
+/**
+ * Of the report's identifiers, those that are a licensed agency's official contact, and of the others the one named
+ * by the most other reporters. An official contact is never counted towards a campaign against its agency: its
+ * reports are a possible impersonation, for an officer (docs/security.md). A campaign (several reporters naming one
+ * identifier) makes a report urgent; if the count cannot be read, the report is still taken, triaged on what it says.
+ */
+async function namedByOthers(deps: IntakeDeps, identifiers: readonly Identifier[], reporterKey: string, now: number) {
+  const official = await officialContacts(deps, identifiers, now);
+  const counted = identifiers.filter((identifier) => !official.includes(identifier));
+  const most = await deps.reports.mostReported(counted, reporterKey).catch(() => ({ others: 0, identifier: undefined }));
+  return { official, most };
 }
 
 /** The report's identifiers that are an official contact of a licensed entry (none when the registry cannot be had). */
@@ -188,14 +206,19 @@ async function reporterLimitCase(deps: IntakeDeps, reporterKey: string, now: num
 }
 
 /**
- * A stored urgent report's hand-off: its campaign recorded, its escalation started (every time, not only when created: an attempt that
- * stored the report but failed before the hand-off leaves it to this retry, and starting one twice pages nobody
- * twice), or, held by the reporter's limit, listed to their case once.
+ * A stored urgent report's hand-off: its campaign recorded and, beside it (neither reads what the other writes), its
+ * escalation started (every time, not only when created: an attempt that stored the report but failed before the
+ * hand-off leaves it to this retry, and starting one twice pages nobody twice), or, held by the reporter's limit,
+ * listed to their case once.
  */
 async function handOver(deps: IntakeDeps, report: Report, created: boolean): Promise<void> {
-  await recordCampaign(deps.reports, report, deps.log).catch((error: unknown) =>
-    deps.log.error('campaign not recorded', { reference: report.reference, error }),
-  );
+  await Promise.all([
+    recordCampaign(deps.reports, report, deps.log).catch((error: unknown) => deps.log.error('campaign not recorded', { reference: report.reference, error })),
+    escalateOrList(deps, report, created),
+  ]);
+}
+
+async function escalateOrList(deps: IntakeDeps, report: Report, created: boolean): Promise<void> {
   // One more reporter of an open campaign is linked to it, not paged (unless urgent for a reason of its own).
   if (!pagesOfficers(report)) return;
   const held = !escalates(report);

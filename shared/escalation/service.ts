@@ -115,8 +115,9 @@ const isDutyAuditAction = (action: AuditAction): action is DutyAuditRecord['acti
   ['duty_on', 'duty_off', 'who', 'code_requested', 'code_rejected'].includes(action);
 
 /**
- * Runs effects in order. Each failure is logged and the others still run: the state is already written, the next
- * trigger moves the chain on, and a lost page is better than a lost escalation.
+ * Runs effects in order, except that SMS in a row (one step's pages, each to another officer) go out side by side.
+ * Each failure is logged and the others still run: the state is already written, the next trigger moves the chain
+ * on, and a lost page is better than a lost escalation.
  */
 async function runEffects(
   deps: EscalationDeps,
@@ -130,7 +131,7 @@ async function runEffects(
   const phones = new Map(rota.map((record) => [record.key, record.phone]));
   const reference = report?.reference;
   const at = () => new Date(deps.now()).toISOString();
-  for (const effect of effects) {
+  const run = async (effect: EscalationEffect | OfficerEffect): Promise<void> => {
     try {
       switch (effect.type) {
         case 'sms': {
@@ -167,6 +168,12 @@ async function runEffects(
     } catch (error) {
       deps.log.error('escalation effect failed', { reference, effect: effect.type, error });
     }
+  };
+  for (let next = 0; next < effects.length; ) {
+    let end = next + 1;
+    if (effects[next]!.type === 'sms') while (effects[end]?.type === 'sms') end++;
+    await Promise.all(effects.slice(next, end).map(run));
+    next = end;
   }
 }
 
@@ -252,14 +259,14 @@ async function notifyReporter(deps: EscalationDeps, stores: Stores, report: Repo
 export async function startEscalation(deps: EscalationDeps, report: Report): Promise<EscalationState> {
   const stores: Stores = deps;
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
-    const existing = await stores.escalations.get(report.reference);
+    // Side by side: the rota is read for nothing only when the escalation exists already (a retry).
+    const [existing, rota] = await Promise.all([stores.escalations.get(report.reference), stores.officers.list()]);
     if (existing) {
       if (existing.status === 'paging' && existing.dueAt) {
         await deps.scheduler.schedule({ reference: existing.reference, step: existing.step }, existing.dueAt);
       }
       return existing;
     }
-    const rota = await stores.officers.list();
     const transition = start(report, rota.map(rotaView), settingsOf(deps), deps.now());
     if (await commit(deps, stores, undefined, transition, report, rota)) {
       deps.log.info('escalation started', { reference: report.reference, status: transition.state.status, level: transition.state.level });

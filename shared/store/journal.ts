@@ -38,15 +38,17 @@ const NEVER_STORABLE = new Set(['ValidationException', 'ItemCollectionSizeLimitE
 export const isNeverStorable = (error: unknown): boolean => error instanceof Error && NEVER_STORABLE.has(error.name);
 
 /**
- * Runs each entry's `create` and `recordIdentifiers` again (and finishes its intake). Urgent reports among `replayed` still need their
- * escalation started by the caller; `deadLettered` ones their dead letter.
+ * Runs each entry's `create` and `recordIdentifiers` again (`createAndLink`: the links beside the report's indexes),
+ * and finishes its intake. Urgent reports among `replayed` still need their escalation started by the caller;
+ * `deadLettered` ones their dead letter.
  */
 export async function replayJournal(entries: readonly JournalEntry[], repo: ReportRepository): Promise<ReplayResult> {
   const result: ReplayResult = { replayed: [], failed: [], deadLettered: [] };
   for (const entry of entries) {
     try {
-      const { report, created } = await repo.create(entry.report, entry.idempotencyKey, entry.sealedCallbackNumber);
-      await repo.recordIdentifiers(report);
+      const stored = await repo.createAndLink(entry.report, entry.idempotencyKey, entry.sealedCallbackNumber);
+      if (!stored.linked) throw stored.error;
+      const { report, created } = stored;
       await repo.finishIntake(entry.idempotencyKey);
       result.replayed.push({ idempotencyKey: entry.idempotencyKey, report, created, sealedReporterNumber: entry.sealedReporterNumber });
     } catch (error) {

@@ -50,6 +50,9 @@ export interface CreateResult {
   created: boolean;
 }
 
+/** A report stored, and whether its identifiers were linked too (`createAndLink`). */
+export type LinkedResult = CreateResult & ({ linked: true } | { linked: false; error: unknown });
+
 /** What the officer's note may carry with a status change. */
 export type StatusFields = Partial<Pick<Report, 'statusNote' | 'referredTo'>>;
 
@@ -79,19 +82,23 @@ const summarySchema = z.object({ reporters: z.number(), firstSeen: z.string(), l
  * Reports, the reporter's index of them, and the reported identifiers they name. No transactions (dynalite has
  * none): every write is conditional or idempotent, in an order that a crash between two writes cannot corrupt.
  *
- * `create` writes, in this order:
+ * `create` writes, in three rounds of calls side by side (each round waits on the one before; on DynamoDB each is a
+ * network round trip):
  * 1. the intake item `INTAKE#<idempotencyKey>` → a fresh reference, only if absent; if present, its reference is
- *    taken up instead. From here on the intake always names the one reference this intake may become;
+ *    taken up instead. From here on the intake always names the one reference this intake may become. Beside it,
+ *    an "unfinished intake" item (`INTAKES` / `OPEN#<idempotencyKey>`, with the draft), which intake deletes
+ *    (`finishIntake`) once the identifiers are linked too: a process that dies in between leaves it for the replay
+ *    (`listUnfinished`), which completes the report under the same key; and, for an urgent report, its escalation
+ *    marked due under the fresh reference (moved, before step 2, if the intake names another);
  * 2. the report `REPORT#<reference>`, only if absent. Present with this idempotency key: it is ours (an earlier
  *    attempt), returned as stored. Present with another key: the reference collided, so the intake is moved to a
  *    new reference (conditional on still naming the old one) and step 2 runs again;
- * 3. the reporter's index item and the sealed call-back number: plain puts, written again by every retry.
- * Before all of them an "unfinished intake" item (`INTAKES` / `OPEN#<idempotencyKey>`, with the draft) is put, and
- * intake deletes it (`finishIntake`) once the identifiers are linked too: a process that dies in between leaves it
- * for the replay (`listUnfinished`), which completes the report under the same key.
- * A crash after 1 leaves an intake without a report, which the retry or the journal's replay completes under the
- * same reference; a crash after 2 leaves a report whose intake already points at it. The intake moves only away
- * from a reference that another intake's report holds, so no key ever makes two reports.
+ * 3. the reporter's index item, the case index and the sealed call-back number: puts written again by every retry
+ *    (`createAndLink`: the identifier links beside them).
+ * A crash in 1 leaves at most an intake, an unfinished mark or a due mark without a report: the retry or the
+ * journal's replay completes it under the same reference, and the sweeper drops a due mark whose report never
+ * comes. A crash after 2 leaves a report whose intake already points at it. The intake moves only away from a
+ * reference that another intake's report holds, so no key ever makes two reports.
  */
 export class ReportRepository {
   private readonly random: () => number;
@@ -116,23 +123,64 @@ export class ReportRepository {
    * `sealedCallbackNumber` is the reporter's number sealed by a NumberVault, accepted only with consent.
    */
   async create(draft: ReportDraft, idempotencyKey: string, sealedCallbackNumber?: string): Promise<CreateResult> {
+    return this.store(draft, idempotencyKey, sealedCallbackNumber);
+  }
+
+  /**
+   * `create`, with the report's identifiers linked (`recordIdentifiers`) beside its indexes: both wait on the report
+   * itself, not on each other. Throws as `create` does; identifiers that failed to link leave the report stored
+   * (`linked: false`, and why), for the journal to finish.
+   */
+  async createAndLink(draft: ReportDraft, idempotencyKey: string, sealedCallbackNumber?: string): Promise<LinkedResult> {
+    let links: { linked: true } | { linked: false; error: unknown } = { linked: true };
+    const stored = await this.store(draft, idempotencyKey, sealedCallbackNumber, (report) =>
+      this.recordIdentifiers(report).catch((error: unknown) => {
+        links = { linked: false, error };
+      }),
+    );
+    return { ...stored, ...links };
+  }
+
+  /** `create`'s steps (see the class), `alongside` run beside the indexes of the stored report (it must not reject). */
+  private async store(
+    draft: ReportDraft,
+    idempotencyKey: string,
+    sealedCallbackNumber: string | undefined,
+    alongside?: (report: Report) => Promise<void>,
+  ): Promise<CreateResult> {
     if (sealedCallbackNumber !== undefined && !draft.callbackConsent) {
       throw new Error('a call-back number is kept only when the reporter consented to a call-back');
     }
-    // First of all: until `finishIntake`, a crash anywhere below leaves this for `listUnfinished` to repair.
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.unfinishedIntake(idempotencyKey), idempotencyKey, report: draft, sealedCallbackNumber, since: draft.createdAt },
-      }),
+    const urgent = escalates(draft);
+    const fresh = generateReference(this.random);
+    // One round: the unfinished mark (until `finishIntake`, a crash below leaves it for `listUnfinished` to repair),
+    // the claim of a fresh reference, and an urgent report's escalation marked due under it. Each is harmless
+    // without the others: a claim or a due mark whose report is never written is taken up by the retry or dropped.
+    const [, claimed] = await sideBySide(
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.unfinishedIntake(idempotencyKey), idempotencyKey, report: draft, sealedCallbackNumber, since: draft.createdAt },
+        }),
+      ),
+      this.putIfAbsent(keys.reportIntake(idempotencyKey), { reference: fresh }),
+      urgent && this.markEscalationDue(fresh, draft.createdAt),
     );
-    let reference = await this.claimIntake(idempotencyKey);
+    let reference = fresh;
+    if (!claimed) {
+      // A retry: the intake names its reference already, and the due mark just written under a fresh one goes.
+      [reference] = await sideBySide(this.intakeReference(idempotencyKey), urgent && this.unmarkEscalationDue(fresh, draft.createdAt));
+    }
+    let markedDue = claimed && urgent ? fresh : undefined;
     for (let attempt = 1; ; attempt++) {
       // Before the report: an urgent report is never stored without its escalation being due (the sweeper starts it).
-      if (escalates(draft)) await this.markEscalationDue(reference, draft.createdAt);
+      if (urgent && markedDue !== reference) {
+        await this.markEscalationDue(reference, draft.createdAt);
+        markedDue = reference;
+      }
       const result = await this.putReport({ ...draft, reference, status: 'received', updatedAt: draft.createdAt }, idempotencyKey);
       if (result) {
-        await this.writeReportIndexes(result.report, sealedCallbackNumber);
+        await sideBySide(this.writeReportIndexes(result.report, sealedCallbackNumber), alongside?.(result.report));
         return result;
       }
       if (attempt === MAX_REFERENCE_ATTEMPTS) throw new Error(`no free reference after ${attempt} attempts`);
@@ -480,18 +528,27 @@ export class ReportRepository {
   // -------------------------------------------------------------------------------------------------------------
   // The steps of `create`
 
-  /** Step 1: the intake's reference, claiming a fresh one if this key is new. */
-  private async claimIntake(idempotencyKey: string): Promise<string> {
-    const reference = generateReference(this.random);
-    const claimed = await this.putIfAbsent(keys.reportIntake(idempotencyKey), { reference });
-    return claimed ? reference : this.intakeReference(idempotencyKey);
-  }
-
-  /** Step 2: the report as stored for this key, or undefined when another key's report holds the reference. */
   private async markEscalationDue(reference: string, since: string): Promise<void> {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.escalationDue(reference), reference, since } }));
   }
 
+  /** Drops the due mark this intake wrote under a reference it did not get (only its own: `since` is its time). */
+  private async unmarkEscalationDue(reference: string, since: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.escalationDue(reference),
+          ConditionExpression: 'since = :since',
+          ExpressionAttributeValues: { ':since': since },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** Step 2: the report as stored for this key, or undefined when another key's report holds the reference. */
   private async putReport(report: Report, idempotencyKey: string): Promise<CreateResult | undefined> {
     const key = keys.report(report.reference);
     if (await this.putIfAbsent(key, { ...report, idempotencyKey })) return { report, created: true };
@@ -570,4 +627,16 @@ export class ReportRepository {
       ExpressionAttributeValues: { ':pk': collection.pk, ':prefix': collection.skPrefix },
     };
   }
+}
+
+/**
+ * Store calls side by side, resolving to their results in order; a failure is thrown once every call has settled,
+ * so nothing of a failed step is still under way when its caller journals it. `false` and `undefined` stand for a
+ * call not made.
+ */
+async function sideBySide<T extends readonly unknown[]>(...calls: { [K in keyof T]: Promise<T[K]> | T[K] }): Promise<T> {
+  const settled = await Promise.allSettled(calls);
+  const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
