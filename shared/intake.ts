@@ -96,34 +96,35 @@ export async function submitReport(
     reporterKey,
     ...(heldFor ? { escalationHeld: { reason: 'reporter_limit', case: heldFor } } : {}),
   };
-  // Set once the report itself is stored: identifier links that fail are journaled for the replay to finish, but
-  // the reporter is told the reference now, since it exists.
+  // Set once the report itself is stored with its indexes: identifier links that fail are journaled for the replay
+  // to finish, but the reporter is told the reference now, since it exists.
   let stored: { report: Report; created: boolean } | undefined;
   try {
-    const linked = await deps.reports.createAndLink(draft, idempotencyKey, sealedCallbackNumber);
-    const { report, created } = linked;
+    // The hand-off and the receipt wait on the stored report alone: they run beside its indexes and links (neither
+    // rejects). A retry or the replay of an attempt that failed after them starts the escalation again, which pages
+    // nobody twice, and the receipt is sent once whoever sends it (`receiptKey`).
+    const written = await deps.reports.createAndLink(draft, idempotencyKey, sealedCallbackNumber, async ({ report, created }) => {
+      await Promise.all([handOver(deps, report, created), created && options.confirmBySms ? confirmBySms(deps, reporterPhone, report) : undefined]);
+    });
+    const { report, created } = written;
     stored = { report, created };
-    if (!linked.linked) throw linked.error;
+    if (!written.linked) throw written.error;
+    // Left over, it only makes the replay write the same report again.
+    if (!written.finished) deps.log.warn('intake not marked finished', { reference: report.reference });
     deps.log.info('report stored', { reference: report.reference, channel: report.channel, created, urgent: report.urgency.urgent });
     if (created) metrics.countReport(report.channel, report.urgency.urgent);
-    // Each waits on the stored report only, none on another (and none rejects).
-    await Promise.all([
-      // Left over, it only makes the replay write the same report again.
-      deps.reports.finishIntake(idempotencyKey).catch((error: unknown) => deps.log.warn('intake not marked finished', { error })),
-      handOver(deps, report, created),
-      created && options.confirmBySms ? confirmBySms(deps, reporterPhone, report) : undefined,
-    ]);
     return { saved: true, report, created };
   } catch (error) {
     deps.log.error(stored ? 'report stored, its links not; journaling it' : 'report not stored; journaling it', { channel: draft.channel, error });
     const sealedReporterNumber = options.reachableBySms && !stored ? await sealForReplay(deps, reporterPhone) : undefined;
-    const entry = { idempotencyKey, report: draft, sealedCallbackNumber, ...(sealedReporterNumber ? { sealedReporterNumber } : {}) };
+    const entry: JournalEntry = { idempotencyKey, report: draft, sealedCallbackNumber, ...(sealedReporterNumber ? { sealedReporterNumber } : {}) };
     if (stored) {
+      // Its hand-off ran beside the links that failed: the replay only finishes the links.
+      entry.handedOver = true;
       await deps.journal.append(entry).catch((journalError: unknown) =>
         // Its unfinished mark stays: the scheduled repair (repairUnfinishedIntakes) completes it then.
         deps.log.error('report stored, its links not journaled', { reference: stored?.report.reference, error: journalError }),
       );
-      if (stored.created && options.confirmBySms) await confirmBySms(deps, reporterPhone, stored.report);
       return { saved: true, ...stored };
     }
     const journaled = await deps.journal.append(entry).then(
@@ -239,9 +240,9 @@ export const JOURNAL_DEAD_LETTER_MESSAGE = 'journal entry dead-lettered';
  * (`receiptKey`). An SMS report stored before it was stored by the provider's retry, whose answer gave the reference.
  */
 export async function afterReplay(deps: IntakeDeps, result: ReplayResult): Promise<void> {
-  for (const { report, created, sealedReporterNumber } of result.replayed) {
+  for (const { report, created, sealedReporterNumber, handedOver } of result.replayed) {
     if (created) metrics.countReport(report.channel, report.urgency.urgent);
-    await handOver(deps, report, created);
+    if (!handedOver) await handOver(deps, report, created);
     if (sealedReporterNumber && (created || report.channel !== 'sms')) await confirmReplayed(deps, sealedReporterNumber, report);
   }
   for (const { entry, reason } of result.deadLettered) {

@@ -96,6 +96,8 @@ export interface JournalEntry {
   sealedCallbackNumber?: string;
   /** The reporter's number, sealed: the replay texts them the reference. */
   sealedReporterNumber?: string;
+  /** The report was stored and handed over (its escalation started or held) before its links failed: the replay only finishes it. */
+  handedOver?: true;
 }
 
 /** Where refused reports wait for their replay: a file locally, an encrypted queue on AWS (store/journal*.ts). */

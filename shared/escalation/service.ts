@@ -115,9 +115,9 @@ const isDutyAuditAction = (action: AuditAction): action is DutyAuditRecord['acti
   ['duty_on', 'duty_off', 'who', 'code_requested', 'code_rejected'].includes(action);
 
 /**
- * Runs effects in order, except that SMS in a row (one step's pages, each to another officer) go out side by side.
- * Each failure is logged and the others still run: the state is already written, the next trigger moves the chain
- * on, and a lost page is better than a lost escalation.
+ * Runs effects in order, except that SMS in a row (one step's pages, each to another officer) and the audit record
+ * after them go out side by side. Each failure is logged and the others still run: the state is already written,
+ * the next trigger moves the chain on, and a lost page is better than a lost escalation.
  */
 async function runEffects(
   deps: EscalationDeps,
@@ -171,7 +171,11 @@ async function runEffects(
   };
   for (let next = 0; next < effects.length; ) {
     let end = next + 1;
-    if (effects[next]!.type === 'sms') while (effects[end]?.type === 'sms') end++;
+    if (effects[next]!.type === 'sms') {
+      while (effects[end]?.type === 'sms') end++;
+      // The record of the pages, beside them: it tells who was paged, not whether the SMS was taken.
+      if (effects[end]?.type === 'audit') end++;
+    }
     await Promise.all(effects.slice(next, end).map(run));
     next = end;
   }

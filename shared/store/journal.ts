@@ -18,12 +18,13 @@ export const journalEntrySchema = z.lazy(() => z.object({
   sealedCallbackNumber: z.optional(z.string()),
   /** The reporter's number, sealed, so that the replay can text the reference (only when it can take an SMS). */
   sealedReporterNumber: z.optional(z.string()),
+  handedOver: z.optional(z.literal(true)),
 }));
 
 
 export interface ReplayResult {
   /** Stored now, or found stored already (`created: false`: the failed call had written it after all). */
-  replayed: { idempotencyKey: string; report: Report; created: boolean; sealedReporterNumber?: string }[];
+  replayed: { idempotencyKey: string; report: Report; created: boolean; sealedReporterNumber?: string; handedOver?: true }[];
   /** Still failing: keep them for the next replay. */
   failed: JournalEntry[];
   /** Refused for what they are (no retry can store them): for the dead letter, with why. */
@@ -38,8 +39,7 @@ const NEVER_STORABLE = new Set(['ValidationException', 'ItemCollectionSizeLimitE
 export const isNeverStorable = (error: unknown): boolean => error instanceof Error && NEVER_STORABLE.has(error.name);
 
 /**
- * Runs each entry's `create` and `recordIdentifiers` again (`createAndLink`: the links beside the report's indexes),
- * and finishes its intake. Urgent reports among `replayed` still need their escalation started by the caller;
+ * Runs each entry's `create` and `recordIdentifiers` again, and finishes its intake (`createAndLink`). Urgent reports among `replayed` still need their escalation started by the caller;
  * `deadLettered` ones their dead letter.
  */
 export async function replayJournal(entries: readonly JournalEntry[], repo: ReportRepository): Promise<ReplayResult> {
@@ -49,8 +49,8 @@ export async function replayJournal(entries: readonly JournalEntry[], repo: Repo
       const stored = await repo.createAndLink(entry.report, entry.idempotencyKey, entry.sealedCallbackNumber);
       if (!stored.linked) throw stored.error;
       const { report, created } = stored;
-      await repo.finishIntake(entry.idempotencyKey);
-      result.replayed.push({ idempotencyKey: entry.idempotencyKey, report, created, sealedReporterNumber: entry.sealedReporterNumber });
+      const { idempotencyKey, sealedReporterNumber, handedOver } = entry;
+      result.replayed.push({ idempotencyKey, report, created, ...(sealedReporterNumber ? { sealedReporterNumber } : {}), ...(handedOver ? { handedOver } : {}) });
     } catch (error) {
       if (isNeverStorable(error)) result.deadLettered.push({ entry, reason: `${(error as Error).name}: ${(error as Error).message}` });
       else result.failed.push(entry);

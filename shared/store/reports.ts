@@ -50,8 +50,8 @@ export interface CreateResult {
   created: boolean;
 }
 
-/** A report stored, and whether its identifiers were linked too (`createAndLink`). */
-export type LinkedResult = CreateResult & ({ linked: true } | { linked: false; error: unknown });
+/** A report stored with its indexes, and whether its identifiers were linked and its intake finished (`createAndLink`). */
+export type LinkedResult = CreateResult & ({ linked: true; finished: boolean } | { linked: false; error: unknown });
 
 /** What the officer's note may carry with a status change. */
 export type StatusFields = Partial<Pick<Report, 'statusNote' | 'referredTo'>>;
@@ -86,15 +86,15 @@ const summarySchema = z.object({ reporters: z.number(), firstSeen: z.string(), l
  * network round trip):
  * 1. the intake item `INTAKE#<idempotencyKey>` → a fresh reference, only if absent; if present, its reference is
  *    taken up instead. From here on the intake always names the one reference this intake may become. Beside it,
- *    an "unfinished intake" item (`INTAKES` / `OPEN#<idempotencyKey>`, with the draft), which intake deletes
- *    (`finishIntake`) once the identifiers are linked too: a process that dies in between leaves it for the replay
- *    (`listUnfinished`), which completes the report under the same key; and, for an urgent report, its escalation
- *    marked due under the fresh reference (moved, before step 2, if the intake names another);
+ *    an "unfinished intake" item (`INTAKES` / `OPEN#<idempotencyKey>`, with the draft), which `createAndLink`
+ *    deletes (`finishIntake`) once the identifiers are linked too: a process that dies in between leaves it for the
+ *    replay (`listUnfinished`), which completes the report under the same key; and, for an urgent report, its
+ *    escalation marked due under the fresh reference (moved, before step 2, if the intake names another);
  * 2. the report `REPORT#<reference>`, only if absent. Present with this idempotency key: it is ours (an earlier
  *    attempt), returned as stored. Present with another key: the reference collided, so the intake is moved to a
  *    new reference (conditional on still naming the old one) and step 2 runs again;
  * 3. the reporter's index item, the case index and the sealed call-back number: puts written again by every retry
- *    (`createAndLink`: the identifier links beside them).
+ *    (`createAndLink`: the identifier links beside them, and intake's hand-off beside the links once they are written).
  * A crash in 1 leaves at most an intake, an unfinished mark or a due mark without a report: the retry or the
  * journal's replay completes it under the same reference, and the sweeper drops a due mark whose report never
  * comes. A crash after 2 leaves a report whose intake already points at it. The intake moves only away from a
@@ -123,31 +123,42 @@ export class ReportRepository {
    * `sealedCallbackNumber` is the reporter's number sealed by a NumberVault, accepted only with consent.
    */
   async create(draft: ReportDraft, idempotencyKey: string, sealedCallbackNumber?: string): Promise<CreateResult> {
-    return this.store(draft, idempotencyKey, sealedCallbackNumber);
+    const stored = await this.store(draft, idempotencyKey, sealedCallbackNumber);
+    await this.writeReportIndexes(stored.report, sealedCallbackNumber);
+    return stored;
   }
 
   /**
-   * `create`, with the report's identifiers linked (`recordIdentifiers`) beside its indexes: both wait on the report
-   * itself, not on each other. Throws as `create` does; identifiers that failed to link leave the report stored
-   * (`linked: false`, and why), for the journal to finish.
+   * An intake's writes: `create`, with the identifier links (`recordIdentifiers`) beside its indexes, then, once the
+   * report and its indexes are stored, `whenStored` (intake's hand-off, which must not reject) beside the rest of the
+   * links, and the intake marked finished (`finishIntake`) once the links are written, beside what `whenStored` still
+   * does. Resolves when everything is done. Throws as `create` does (its indexes included), once none of it is still
+   * running; identifiers that failed to link leave the report stored (`linked: false`, and why) for the journal to
+   * finish, and a finish mark that failed only makes the repair write the same report again (`finished: false`).
    */
-  async createAndLink(draft: ReportDraft, idempotencyKey: string, sealedCallbackNumber?: string): Promise<LinkedResult> {
-    let links: { linked: true } | { linked: false; error: unknown } = { linked: true };
-    const stored = await this.store(draft, idempotencyKey, sealedCallbackNumber, (report) =>
-      this.recordIdentifiers(report).catch((error: unknown) => {
-        links = { linked: false, error };
-      }),
-    );
-    return { ...stored, ...links };
-  }
-
-  /** `create`'s steps (see the class), `alongside` run beside the indexes of the stored report (it must not reject). */
-  private async store(
+  async createAndLink(
     draft: ReportDraft,
     idempotencyKey: string,
-    sealedCallbackNumber: string | undefined,
-    alongside?: (report: Report) => Promise<void>,
-  ): Promise<CreateResult> {
+    sealedCallbackNumber?: string,
+    whenStored?: (stored: CreateResult) => Promise<void>,
+  ): Promise<LinkedResult> {
+    const stored = await this.store(draft, idempotencyKey, sealedCallbackNumber);
+    const indexed = this.writeReportIndexes(stored.report, sealedCallbackNumber);
+    const links = this.recordIdentifiers(stored.report).then(
+      () => ({ linked: true }) as const,
+      (error: unknown) => ({ linked: false, error }) as const,
+    );
+    const [linked, finished] = await sideBySide(
+      links,
+      Promise.all([links, indexed]).then(([{ linked }]) => linked && this.finishIntake(idempotencyKey).then(() => true, () => false)),
+      // Not before the indexes: an escalation's status change updates the case index, which must exist by then.
+      indexed.then(() => whenStored?.(stored)),
+    );
+    return linked.linked ? { ...stored, linked: true, finished } : { ...stored, ...linked };
+  }
+
+  /** `create`'s steps 1 and 2 (see the class): the report stored once per key, its indexes not yet. */
+  private async store(draft: ReportDraft, idempotencyKey: string, sealedCallbackNumber: string | undefined): Promise<CreateResult> {
     if (sealedCallbackNumber !== undefined && !draft.callbackConsent) {
       throw new Error('a call-back number is kept only when the reporter consented to a call-back');
     }
@@ -179,17 +190,14 @@ export class ReportRepository {
         markedDue = reference;
       }
       const result = await this.putReport({ ...draft, reference, status: 'received', updatedAt: draft.createdAt }, idempotencyKey);
-      if (result) {
-        await sideBySide(this.writeReportIndexes(result.report, sealedCallbackNumber), alongside?.(result.report));
-        return result;
-      }
+      if (result) return result;
       if (attempt === MAX_REFERENCE_ATTEMPTS) throw new Error(`no free reference after ${attempt} attempts`);
       reference = await this.moveIntake(idempotencyKey, reference);
     }
   }
 
   /** The report and its identifiers are all written: nothing left to repair. */
-  async finishIntake(idempotencyKey: string): Promise<void> {
+  private async finishIntake(idempotencyKey: string): Promise<void> {
     await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keys.unfinishedIntake(idempotencyKey) }));
   }
 
