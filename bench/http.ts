@@ -304,6 +304,7 @@ const NETWORK_KINDS = [
   'USSD verification by name (10k registry)',
   'USSD verification by name, within a session (10k registry)',
   'SMS CHECK (name, 10k registry)',
+  'USSD report submission (final step, fresh session)',
 ];
 
 /**
