@@ -100,9 +100,9 @@ export async function submitReport(
   // to finish, but the reporter is told the reference now, since it exists.
   let stored: { report: Report; created: boolean } | undefined;
   try {
-    // The hand-off and the receipt wait on the stored report alone: they run beside its indexes and links (neither
-    // rejects). A retry or the replay of an attempt that failed after them starts the escalation again, which pages
-    // nobody twice, and the receipt is sent once whoever sends it (`receiptKey`).
+    // The hand-off and the receipt wait on the stored report and its indexes alone: they run beside its links
+    // (neither rejects). Links that fail after them are journaled as handed over; a retry of the request hands over
+    // again, which pages nobody twice, and the receipt is sent once whoever sends it (`receiptKey`).
     const written = await deps.reports.createAndLink(draft, idempotencyKey, sealedCallbackNumber, async ({ report, created }) => {
       await Promise.all([handOver(deps, report, created), created && options.confirmBySms ? confirmBySms(deps, reporterPhone, report) : undefined]);
     });
@@ -214,11 +214,14 @@ async function reporterLimitCase(deps: IntakeDeps, reporterKey: string, now: num
  */
 async function handOver(deps: IntakeDeps, report: Report, created: boolean): Promise<void> {
   await Promise.all([
-    recordCampaign(deps.reports, report, deps.log).catch((error: unknown) => deps.log.error('campaign not recorded', { reference: report.reference, error })),
+    recordCampaign(deps.reports, report, deps.log).catch((error: unknown) =>
+      deps.log.error('campaign not recorded', { reference: report.reference, error }),
+    ),
     escalateOrList(deps, report, created),
   ]);
 }
 
+/** The escalation of a report that pages officers, or its listing to the case the reporter's limit names. */
 async function escalateOrList(deps: IntakeDeps, report: Report, created: boolean): Promise<void> {
   // One more reporter of an open campaign is linked to it, not paged (unless urgent for a reason of its own).
   if (!pagesOfficers(report)) return;

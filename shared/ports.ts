@@ -96,7 +96,10 @@ export interface JournalEntry {
   sealedCallbackNumber?: string;
   /** The reporter's number, sealed: the replay texts them the reference. */
   sealedReporterNumber?: string;
-  /** The report was stored and handed over (its escalation started or held) before its links failed: the replay only finishes it. */
+  /**
+   * The report was stored and handed over (its escalation started, or it was held) before its links failed: the
+   * replay only finishes it.
+   */
   handedOver?: true;
 }
 

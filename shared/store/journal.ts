@@ -39,8 +39,9 @@ const NEVER_STORABLE = new Set(['ValidationException', 'ItemCollectionSizeLimitE
 export const isNeverStorable = (error: unknown): boolean => error instanceof Error && NEVER_STORABLE.has(error.name);
 
 /**
- * Runs each entry's `create` and `recordIdentifiers` again, and finishes its intake (`createAndLink`). Urgent reports among `replayed` still need their escalation started by the caller;
- * `deadLettered` ones their dead letter.
+ * Runs each entry's `create` and `recordIdentifiers` again, and finishes its intake (`createAndLink`). Urgent
+ * reports among `replayed` still need their escalation started by the caller (unless `handedOver`); `deadLettered`
+ * ones their dead letter.
  */
 export async function replayJournal(entries: readonly JournalEntry[], repo: ReportRepository): Promise<ReplayResult> {
   const result: ReplayResult = { replayed: [], failed: [], deadLettered: [] };
@@ -50,7 +51,13 @@ export async function replayJournal(entries: readonly JournalEntry[], repo: Repo
       if (!stored.linked) throw stored.error;
       const { report, created } = stored;
       const { idempotencyKey, sealedReporterNumber, handedOver } = entry;
-      result.replayed.push({ idempotencyKey, report, created, ...(sealedReporterNumber ? { sealedReporterNumber } : {}), ...(handedOver ? { handedOver } : {}) });
+      result.replayed.push({
+        idempotencyKey,
+        report,
+        created,
+        ...(sealedReporterNumber ? { sealedReporterNumber } : {}),
+        ...(handedOver ? { handedOver } : {}),
+      });
     } catch (error) {
       if (isNeverStorable(error)) result.deadLettered.push({ entry, reason: `${(error as Error).name}: ${(error as Error).message}` });
       else result.failed.push(entry);

@@ -94,7 +94,8 @@ const summarySchema = z.object({ reporters: z.number(), firstSeen: z.string(), l
  *    attempt), returned as stored. Present with another key: the reference collided, so the intake is moved to a
  *    new reference (conditional on still naming the old one) and step 2 runs again;
  * 3. the reporter's index item, the case index and the sealed call-back number: puts written again by every retry
- *    (`createAndLink`: the identifier links beside them, and intake's hand-off beside the links once they are written).
+ *    (`createAndLink`: the identifier links beside them, and once they are written intake's hand-off beside the
+ *    links).
  * A crash in 1 leaves at most an intake, an unfinished mark or a due mark without a report: the retry or the
  * journal's replay completes it under the same reference, and the sweeper drops a due mark whose report never
  * comes. A crash after 2 leaves a report whose intake already points at it. The intake moves only away from a
