@@ -5,12 +5,13 @@
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Agent, request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readEnvironment } from '../shared/config';
+import { send, type Req } from './loopback';
 import type { StoreCall } from '../test/support/faults';
 import { random, syntheticRegistry } from './registry';
+import { STORE_PROBES, type StoreCallTimes } from './store-calls';
 import { round, summary, verdict, type Verdict } from './stats';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,7 +20,7 @@ export const REGISTRY_ENTRIES = 10_000;
 interface BenchServer {
   url: string;
   importMs: number;
-  ask<T>(type: 'calls' | 'drain' | 'read' | 'latency', details?: Record<string, unknown>): Promise<T>;
+  ask<T>(type: 'calls' | 'drain' | 'store' | 'latency', details?: Record<string, unknown>): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -36,10 +37,10 @@ export async function startBenchServer(): Promise<BenchServer> {
       if (message.type === 'ready') resolve(message);
     });
   });
-  const replies = { calls: 'calls', drain: 'drained', read: 'read', latency: 'latency' } as const;
+  const replies = { calls: 'calls', drain: 'drained', store: 'store', latency: 'latency' } as const;
   return {
     ...ready,
-    ask<T>(type: 'calls' | 'drain' | 'read' | 'latency', details: Record<string, unknown> = {}) {
+    ask<T>(type: 'calls' | 'drain' | 'store' | 'latency', details: Record<string, unknown> = {}) {
       return new Promise<T>((resolve) => {
         const listener = (message: { type: string }) => {
           if (message.type !== replies[type]) return;
@@ -64,39 +65,6 @@ export async function startBenchServer(): Promise<BenchServer> {
 
 // ---------------------------------------------------------------------------------------------------------------
 // One request at a time, over one kept-alive connection
-
-interface Req {
-  method: 'GET' | 'POST';
-  path: string;
-  body?: string;
-}
-
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-
-function send(url: string, req: Req): Promise<{ status: number; body: string; ms: number }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const outgoing = request(
-      `${url}${req.path}`,
-      {
-        method: req.method,
-        agent,
-        headers: req.body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(req.body) },
-        timeout: 30_000,
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }),
-        );
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.on('timeout', () => outgoing.destroy(new Error(`${req.method} ${req.path} timed out`)));
-    outgoing.end(req.body);
-  });
-}
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const HEALTH: Req = { method: 'GET', path: '/health' };
@@ -273,18 +241,99 @@ export async function measureLatency(server: BenchServer): Promise<LatencyRow[]>
   return rows;
 }
 
-/** One store read (a GetItem through the SDK to dynalite) timed inside the server: the floor of any step that reads. */
-export async function measureStoreRead(server: BenchServer, baselineP50Ms: number, formP50Ms: number) {
-  const { ms } = await server.ask<{ ms: number[] }>('read');
-  const s = summary(ms);
-  return {
-    p50Ms: round(s.p50, 3),
-    p99Ms: round(s.p99, 3),
-    ratioToBaseline: round(s.p50 / baselineP50Ms),
-    /** A POSTed step that makes one read cannot be faster than a POSTed form plus that read. */
-    floorRatio: round((formP50Ms + s.p50) / baselineP50Ms),
-  };
+export interface StoreCallRow {
+  call: string;
+  p50Ms: number;
+  p99Ms: number;
+  /** Against `GET /health` timed from the same place (inside the server), interleaved with it. */
+  perHealthHere: number;
+  /** Against the latency table's baseline (`GET /health` from the load generator). */
+  perBaseline: number;
 }
+
+const STORE_CALLS: Record<keyof StoreCallTimes, string> = {
+  getSdk: "GetItem, the caller's language: through the SDK document client (as the server)",
+  getRaw: 'GetItem, the same body: a raw keep-alive POST to dynalite',
+  updateSdk: "UpdateItem, the analysts' verification count: through the SDK document client",
+  updateRaw: 'UpdateItem, the same body: a raw keep-alive POST to dynalite',
+  health: 'GET /health of the server, from inside the server',
+};
+
+/**
+ * One read and one write, each through the SDK and raw, and `/health`, all timed inside the server (bench/store-calls.ts),
+ * where the server's own calls are made: raw = the local store (dynalite and its HTTP round trip), SDK − raw = the
+ * SDK's own CPU.
+ */
+export async function measureStoreCalls(server: BenchServer, baselineP50Ms: number) {
+  // A returning caller's read: the warm-up stored this caller's language.
+  await warmUp(server);
+  const { ms } = await server.ask<{ ms: StoreCallTimes }>('store', { caller: CALLERS[0] });
+  const p50 = Object.fromEntries(STORE_PROBES.map((probe) => [probe, summary(ms[probe]).p50])) as Record<keyof StoreCallTimes, number>;
+  const rows: StoreCallRow[] = STORE_PROBES.map((probe) => ({
+    call: STORE_CALLS[probe],
+    p50Ms: round(p50[probe], 3),
+    p99Ms: round(summary(ms[probe]).p99, 3),
+    perHealthHere: round(p50[probe] / p50.health),
+    perBaseline: round(p50[probe] / baselineP50Ms),
+  }));
+  return { rows, p50 };
+}
+
+export interface LatencyShareRow {
+  request: string;
+  /** The latency table's p50 ratio, split into the columns after it (each in units of the row's baseline). */
+  ratio: number;
+  /** A POSTed form that makes no store call: HTTP, form parsing, validation, a log line. */
+  formFloor: number;
+  reads: number;
+  writes: number;
+  /** The calls × the raw POST's cost (writes priced as the UpdateItem): what the local store itself costs. */
+  dynalite: number;
+  /** The calls × (SDK − raw): the SDK's own CPU. */
+  sdk: number;
+  /** The remainder: the hotline's own code beyond the form floor. */
+  ours: number;
+  /** The outbox's calls once the reply is out (SMS CHECK's reply; in the same process here), not in the split. */
+  deliveryCalls: number;
+}
+
+/**
+ * Each store-calling row of the latency table split into the form POST floor, the local store, the SDK and the rest:
+ * the calls are counted on the same kind of request (median of `perKind`) and priced at the store calls' p50s.
+ * Calls side by side are counted in full: here the SDK and dynalite share the server's one thread.
+ */
+export async function splitLatency(server: BenchServer, latency: LatencyRow[], store: Record<keyof StoreCallTimes, number>, perKind = 20): Promise<LatencyShareRow[]> {
+  const form = latency.find((row) => row.request.startsWith('POST a form'))!;
+  const rows: LatencyShareRow[] = [];
+  for (const kind of KINDS.filter((k) => NETWORK_KINDS.includes(k.name))) {
+    const row = latency.find((r) => r.request === kind.name)!;
+    const perRequest = await storeCallsOf(server, kind.make, perKind);
+    const median = (values: number[]) => summary(values).median;
+    const reads = median(perRequest.map((r) => r.reads));
+    const writes = median(perRequest.map((r) => r.writes));
+    const share = (ms: number) => round(ms / row.baselineP50Ms);
+    const formFloor = share(form.p50Ms);
+    const dynalite = share(reads * store.getRaw + writes * store.updateRaw);
+    const sdk = share(reads * (store.getSdk - store.getRaw) + writes * (store.updateSdk - store.updateRaw));
+    rows.push({
+      request: kind.name,
+      ratio: row.p50Ratio,
+      formFloor,
+      reads,
+      writes,
+      dynalite,
+      sdk,
+      ours: round(row.p50Ratio - formFloor - dynalite - sdk),
+      deliveryCalls: median(perRequest.map((r) => r.outbox)),
+    });
+  }
+  return rows;
+}
+
+/** The closing note's sentence for a row ("ours" holds the form floor too: the HTTP stack and parsing are ours). */
+export const shareSentence = (row: LatencyShareRow) =>
+  `of the ${row.ratio}× of "${row.request}", ${row.dynalite}× is dynalite, ${row.sdk}× the SDK, ${round(row.formFloor + row.ours)}× ours ` +
+  `(${row.formFloor}× of it the form POST floor)`;
 
 export interface NetworkRow {
   request: string;
@@ -423,26 +472,41 @@ const TRIP_KINDS: TripKind[] = [
   { name: 'SMS REPORT', make: (k) => sms(`trip-rep-${unique()}`, SENDERS[k % SENDERS.length]!, `REPORT they asked 500 somoni, @trip_sms_${k}`) },
 ];
 
+interface RequestCalls {
+  reads: number;
+  writes: number;
+  rounds: number;
+  /** The outbox delivery's calls after the reply. */
+  outbox: number;
+  calls: string;
+}
+
+/** The store calls of `count` requests made by `make`, one at a time, each recorded on its own. */
+async function storeCallsOf(server: BenchServer, make: (k: number) => Req, count: number): Promise<RequestCalls[]> {
+  const perRequest: RequestCalls[] = [];
+  for (let k = 0; k < count; k++) {
+    await server.ask('drain');
+    await server.ask('calls');
+    await send(server.url, make(k));
+    await server.ask('drain');
+    const { calls } = await server.ask<{ calls: StoreCall[] }>('calls');
+    const own = calls.filter((call) => !isOutboxDelivery(call));
+    perRequest.push({
+      reads: own.filter((c) => c.kind === 'read').length,
+      writes: own.filter((c) => c.kind === 'write').length,
+      rounds: Math.max(0, ...own.map((c) => c.round)),
+      outbox: calls.length - own.length,
+      calls: own.map((c) => `${c.command} ${c.item}`).join(', '),
+    });
+  }
+  return perRequest;
+}
+
 export async function measureRoundTrips(server: BenchServer, perKind = 20): Promise<RoundTripRow[]> {
   await warmUp(server);
   const rows: RoundTripRow[] = [];
   for (const kind of TRIP_KINDS) {
-    const perRequest: { reads: number; writes: number; rounds: number; outbox: number; calls: string }[] = [];
-    for (let k = 0; k < perKind; k++) {
-      await server.ask('drain');
-      await server.ask('calls');
-      await send(server.url, kind.make(k));
-      await server.ask('drain');
-      const { calls } = await server.ask<{ calls: StoreCall[] }>('calls');
-      const own = calls.filter((call) => !isOutboxDelivery(call));
-      perRequest.push({
-        reads: own.filter((c) => c.kind === 'read').length,
-        writes: own.filter((c) => c.kind === 'write').length,
-        rounds: Math.max(0, ...own.map((c) => c.round)),
-        outbox: calls.length - own.length,
-        calls: own.map((c) => `${c.command} ${c.item}`).join(', '),
-      });
-    }
+    const perRequest = await storeCallsOf(server, kind.make, perKind);
     const median = (values: number[]) => summary(values).median;
     const reads = median(perRequest.map((r) => r.reads));
     const writes = median(perRequest.map((r) => r.writes));

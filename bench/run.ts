@@ -13,11 +13,11 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchEnvSchema, readEnvironment } from '../shared/config';
 import { BUDGET, measureBundles, sizeBudgetKb } from './bundles';
-import { firstWrong, measureAcrossNetwork, measureLatency, measureStoreRead, measureRoundTrips, measureThroughput, REGISTRY_ENTRIES, startBenchServer } from './http';
+import { firstWrong, measureAcrossNetwork, measureLatency, measureRoundTrips, measureStoreCalls, measureThroughput, REGISTRY_ENTRIES, shareSentence, splitLatency, startBenchServer } from './http';
 import { benchmarkRegistry } from './registry';
 import { benchmarkBroadcast, ENQUEUE_TARGET_PER_SECOND } from './broadcast';
 import { benchmarkGrowth } from './growth';
-import { machine } from './stats';
+import { machine, round } from './stats';
 
 /** A store call's latency in the network pass: DynamoDB from a Lambda in the same region takes a few ms a call. */
 const NETWORK_LATENCY_MS = 5;
@@ -48,14 +48,15 @@ if (only.has('http')) {
     console.table(latency);
     for (const [kind, body] of firstWrong) console.log(`  wrong answer (${kind}): ${JSON.stringify(body)}`);
     const baselineP50 = summaryOfBaselines(latency);
-    const formP50 = latency.find((row) => row.request.startsWith('POST a form'))?.p50Ms ?? baselineP50;
-    const storeRead = await measureStoreRead(server, baselineP50, formP50);
+    const store = await measureStoreCalls(server, baselineP50);
     console.log(
-      `  one store read inside the server (GetItem via the SDK to dynalite): p50 ${storeRead.p50Ms} ms, p99 ${storeRead.p99Ms} ms = ` +
-        `${storeRead.ratioToBaseline}× the baseline's p50; with a POSTed form (${formP50} ms), a step that reads once cannot beat ` +
-        `${storeRead.floorRatio}× here\n`,
+      "Store calls timed inside the server, where its own calls are made (dynalite runs in the same process), interleaved with each other and with GET /health from there; raw = the local store, SDK − raw = the SDK's own CPU",
     );
-    results.storeRead = storeRead;
+    console.table(store.rows);
+    console.log(
+      `  the SDK's own CPU per call: GetItem ${round(store.p50.getSdk - store.p50.getRaw, 3)} ms, UpdateItem ${round(store.p50.updateSdk - store.p50.updateRaw, 3)} ms\n`,
+    );
+    results.storeCalls = store.rows;
     for (const row of latency.filter((r) => r.verdict !== '-')) {
       targets.push({ target: `${row.request}: p50 ${row.target} baseline`, measured: `${row.p50Ratio}× (${row.p50Ms} ms vs ${row.baselineP50Ms} ms)`, verdict: row.verdict });
     }
@@ -66,6 +67,16 @@ if (only.has('http')) {
     for (const row of trips.filter((r) => r.verdict !== '-')) {
       targets.push({ target: `${row.request}: ${row.target}`, measured: `${row.reads} reads, ${row.writes} writes, ${row.rounds} rounds`, verdict: row.verdict });
     }
+
+    const shares = await splitLatency(server, latency, store.p50);
+    console.log(
+      "Each store-calling row's p50 ratio split (units of its baseline): the form POST floor; its store calls (median of 20) × the raw POST " +
+        '(dynalite; writes priced as the UpdateItem); × (SDK − raw) (the SDK); the rest (ours). Calls side by side count in full: one thread',
+    );
+    console.table(shares);
+    for (const row of shares) console.log(`  ${shareSentence(row)}`);
+    console.log('');
+    results.latencyShares = shares;
 
     const network = await measureAcrossNetwork(server, NETWORK_LATENCY_MS);
     console.log(

@@ -5,7 +5,7 @@
  * middleware on the hotline's own document client. The parent talks to it over IPC:
  *   → { type: 'calls' }   ← { type: 'calls', calls }   (and resets the record)
  *   → { type: 'drain' }   ← { type: 'drained' }        (the local outbox has sent everything queued)
- *   → { type: 'read' }    ← { type: 'read', ms }       (one language read through the SDK, timed 500 times here)
+ *   → { type: 'store', caller } ← { type: 'store', ms } (store calls through the SDK and raw, and /health, timed here)
  *   → { type: 'latency', ms } ← { type: 'latency' }    (every store call from now on `ms` later, as across a network)
  *   → { type: 'stop' }                                 (stops and exits)
  *   ← { type: 'ready', url, entries, importMs } once it serves.
@@ -18,6 +18,7 @@ import { benchEnvSchema, readEnvironment } from '../shared/config';
 import { RegistryRepository } from '../shared/store/registry';
 import { recordStoreCalls } from '../test/support/faults';
 import { random, syntheticRegistry } from './registry';
+import { measureStoreCalls } from './store-calls';
 import { addStoreLatency } from './store-latency';
 
 const ENTRIES = benchEnvSchema.parse(readEnvironment()).REGISTRY_ENTRIES;
@@ -47,24 +48,14 @@ async function main() {
   // Set by the network pass (bench/http.ts measureAcrossNetwork); no middleware until then.
   let storeLatencyMs: number | undefined;
 
-  process.on('message', (message: { type: string }) => {
+  process.on('message', (message: { type: string; caller?: string }) => {
     void (async () => {
       if (message.type === 'calls') send({ type: 'calls', calls: recorder.reset() });
       if (message.type === 'drain') {
         await hotline.deps.localQueue.drain();
         send({ type: 'drained' });
       }
-      if (message.type === 'read') {
-        // What one store read costs inside the server: the SDK's pipeline (serialising, signing) and dynalite.
-        const key = hotline.deps.callerKey('+992900000001');
-        const ms: number[] = [];
-        for (let i = 0; i < 600; i++) {
-          const started = performance.now();
-          await hotline.deps.languages.get(key);
-          if (i >= 100) ms.push(performance.now() - started);
-        }
-        send({ type: 'read', ms });
-      }
+      if (message.type === 'store') send({ type: 'store', ms: await measureStoreCalls(hotline, message.caller!) });
       if (message.type === 'latency') {
         if (storeLatencyMs === undefined) addStoreLatency(hotline.deps.db, () => storeLatencyMs ?? 0);
         storeLatencyMs = (message as { ms?: number }).ms ?? 0;
