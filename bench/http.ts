@@ -347,7 +347,7 @@ export interface NetworkRow {
   waits: number;
 }
 
-/** The kinds measured across the simulated network: the ones that call the store. */
+/** The kinds that call the store: split into their shares (splitLatency) and measured across the simulated network. */
 const NETWORK_KINDS = [
   'USSD menu step (returning caller)',
   'USSD verification by name (10k registry)',
