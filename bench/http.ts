@@ -287,13 +287,13 @@ export interface LatencyShareRow {
   formFloor: number;
   reads: number;
   writes: number;
-  /** The calls × the raw POST's cost (writes priced as the UpdateItem): what the local store itself costs. */
+  /** The calls × the raw POST's cost (reads priced as the GetItem, writes as the UpdateItem): the local store itself. */
   dynalite: number;
   /** The calls × (SDK − raw): the SDK's own CPU. */
   sdk: number;
   /** The remainder: the hotline's own code beyond the form floor. */
   ours: number;
-  /** The outbox's calls once the reply is out (SMS CHECK's reply; in the same process here), not in the split. */
+  /** The outbox's calls once the reply is out (a texted reply's delivery, in the same process here), not in the split. */
   deliveryCalls: number;
 }
 
