@@ -10,7 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { loadConfig } from '../shared/config';
+import { loadWholeConfig } from '../shared/config-sections';
 import { LocalNumberVault } from '../shared/crypto';
 import { createLogger } from '../shared/log';
 import { BulkOutbox } from '../shared/outbox/bulk';
@@ -18,7 +18,7 @@ import { deliver, type DeliveryContext } from '../shared/outbox/deliver';
 import { Outbox } from '../shared/outbox/outbox';
 import { fanOut } from '../shared/outreach/service';
 import type { OutboxQueue, QueuedSms, SendResult } from '../shared/ports';
-import { createDeps, outreachDeps } from '../shared/runtime';
+import { createDeps, outreachDeps } from '../shared/services-root';
 import { BulkMessageRepository } from '../shared/store/bulk-messages';
 import { createDocumentClient, ensureTable } from '../shared/store/client';
 import { addStoreLatency } from './store-latency';
@@ -147,7 +147,7 @@ export async function benchmarkBroadcast(runs: readonly BroadcastRun[], sendSamp
     const store = await startStoreThread();
     const { endpoint } = store;
     try {
-      const config = loadConfig({ AWS_ENDPOINT_URL_DYNAMODB: endpoint, TABLE_NAME: 'bench-broadcast', BROADCAST_QUIET_HOURS: '', BROADCAST_BATCH_SIZE: '500' });
+      const config = loadWholeConfig({ AWS_ENDPOINT_URL_DYNAMODB: endpoint, TABLE_NAME: 'bench-broadcast', BROADCAST_QUIET_HOURS: '', BROADCAST_BATCH_SIZE: '500' });
       const deps = createDeps(config, createLogger('bench', () => undefined));
       await ensureTable(deps.db, config.tableName);
       const vault = new LocalNumberVault(VAULT_SECRET);

@@ -31,7 +31,7 @@ const FUNCTIONS = readdirSync(join(ROOT, 'functions'))
   .map((name) => ({ name, entry: join(ROOT, 'functions', name, 'index.ts') }))
   .filter((fn) => existsSync(fn.entry));
 
-const BARE_HONO = `import { Hono } from 'hono';
+export const BARE_HONO = `import { Hono } from 'hono';
 import { handle } from 'hono/aws-lambda';
 const app = new Hono();
 export const handler = handle(app);
@@ -42,7 +42,7 @@ export const handler = handle(app);
  * libphonenumber for the numbers in it), the log and the table client. Its import is the floor under every row.
  */
 const fromShared = (path: string) => JSON.stringify(join(ROOT, 'shared', path));
-const SHARED_BASE = `import { loadConfig } from ${fromShared('config')};
+export const SHARED_BASE = `import { loadConfig } from ${fromShared('config')};
 import { createLogger } from ${fromShared('log')};
 import { createDocumentClient } from ${fromShared('store/client')};
 export { loadConfig, createLogger, createDocumentClient };
@@ -53,7 +53,7 @@ export { loadConfig, createLogger, createDocumentClient };
  * before it imports a handler, and every function's clients warm it here too. A fresh process's first import pays
  * that start (about 3 ms here), which would flatter every ratio.
  */
-const WARM_LOADER = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'];
+export const WARM_LOADER = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'];
 
 export interface BundleRow {
   bundle: string;

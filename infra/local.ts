@@ -10,11 +10,14 @@ import type { AddressInfo } from 'node:net';
 import { createSmsApp } from '../functions/sms/app';
 import { createUssdApp } from '../functions/ussd/app';
 import { createVoiceApp } from '../functions/voice/app';
-import { ConfigError, loadConfig, readEnvironment, type Config, type Environment } from '../shared/config';
+import { ConfigError, readEnvironment, type Config, type Environment } from '../shared/config';
+import { loadWholeConfig } from '../shared/config-sections';
 import { deliver } from '../shared/outbox/deliver';
 import { LocalOutbox, LocalQueue, localSender } from '../shared/outbox/local';
 import { configuredSenders } from '../shared/outbox/senders';
-import { createDeps, withChannels, type ChannelDeps } from '../shared/runtime';
+import { withChannels, withConsole } from '../shared/channels-root';
+import { createDeps } from '../shared/services-root';
+import { type ChannelDeps } from '../shared/runtime';
 import { LocalNumberVault } from '../shared/crypto';
 import type { Logger } from '../shared/log';
 import { afterReplay, repairUnfinishedIntakes } from '../shared/intake';
@@ -37,7 +40,7 @@ import { createConsoleApp } from '../functions/console/app';
 import { LocalMailbox } from '../shared/console/mail';
 import { remindDueReferrals } from '../shared/console/referrals';
 import { OidcSignIn } from '../shared/console/sign-in';
-import { withConsole, type ConsoleDeps } from '../shared/runtime';
+import type { ConsoleDeps } from '../shared/runtime';
 import { startLocalOidcProvider } from './local-oidc';
 import { loopbackOnly, simulatorRoutes } from './simulator';
 import { FileAudioStore } from '../shared/studio/audio-files';
@@ -80,6 +83,8 @@ async function startDynalite(config: Config): Promise<{ endpoint: string; server
 
 /** Everything the functions need, with the in-process queue and the local outbox standing in for SQS. */
 export interface LocalDeps extends ChannelDeps, StudioServices {
+  /** One process runs every function: the whole configuration. */
+  config: Config;
   localOutbox: LocalOutbox;
   localQueue: LocalQueue;
   journalFile: FileJournal;
@@ -175,7 +180,7 @@ export function localApp(deps: LocalDeps, getConsole?: () => Promise<ConsoleDeps
 export async function startLocalHotline(env: Environment = readEnvironment()): Promise<LocalHotline> {
   // The local hotline has open routes and no secrets: it must never be mistaken for a deployed one.
   if (env.HOTLINE_MODE === 'aws') throw new Error('HOTLINE_MODE=aws is a deployed Lambda: npm start runs the local hotline only (unset HOTLINE_MODE)');
-  const config = loadConfig({ ...env, HOTLINE_MODE: 'local' });
+  const config = loadWholeConfig({ ...env, HOTLINE_MODE: 'local' });
   const store = await startDynalite(config);
   // Port 0 (tests) resolves to the port dynalite actually took.
   const deps = createLocalDeps({ ...config, dynamoEndpoint: store.endpoint });

@@ -2,14 +2,21 @@
  * The AWS side of the channel adapters: the SQS outbox, the SQS intake journal, the KMS number vault. Imported
  * only by Lambda entry points, so the local hotline never loads these clients.
  */
-import type { Config } from './config';
 import { KmsNumberVault } from './crypto-kms';
+import { escalationSection } from './escalation/config';
+import { outreachSection } from './outreach/config';
+import { quizSection } from './quiz/config';
 import { SqsQueue } from './outbox/sqs';
 import { eventBridgeScheduler } from './escalation/eventbridge-scheduler';
-import { createDeps, lazyDeps, withChannels, type ChannelAdapters } from './runtime';
+import { withChannels } from './channels-root';
+import { createDeps } from './services-root';
+import { lazyDeps, type ChannelAdapters, type ChannelConfig } from './runtime';
 import { SqsJournal } from './store/journal-sqs';
 
-export function awsChannelAdapters(config: Config): ChannelAdapters {
+/** The sections the channel functions read (runtime.ts `ChannelConfig`); each function adds its own. */
+export const CHANNEL_SECTIONS = { escalation: escalationSection, outreach: outreachSection, quiz: quizSection };
+
+export function awsChannelAdapters(config: ChannelConfig): ChannelAdapters {
   const { outboxQueueUrl } = config.sms;
   const { journal, vault } = config.reports;
   if (!outboxQueueUrl) throw new Error('OUTBOX_QUEUE_URL is required on AWS');
@@ -29,7 +36,7 @@ export function awsChannelAdapters(config: Config): ChannelAdapters {
 }
 
 /** The channel functions' dependencies on Lambda: built once per container, on first use. */
-export const awsChannelDeps = lazyDeps((config) => {
+export const awsChannelDeps = lazyDeps(CHANNEL_SECTIONS, (config) => {
   const deps = createDeps(config);
   return withChannels(deps, awsChannelAdapters(config));
 });

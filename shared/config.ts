@@ -1,14 +1,17 @@
 import * as z from './domain/zod';
-import { escalationEnvShape, toEscalationConfig } from './escalation/config';
-import { toVoiceConfig, voiceEnvShape } from './channels/voice-config';
 import { MOBILE_OPERATORS, isMobileOperator, type MobileOperator } from './channels/mobile-operators';
-import { quizEnvShape, toQuizConfig } from './quiz/config';
-import { outreachEnvShape, toOutreachConfig } from './outreach/config';
-import { consoleEnvShape, toConsoleConfig } from './console/config';
-import { studioEnvShape, toStudioConfig } from './studio/config';
+// Types only: a section's schemas are built in the bundles of the functions that read it, not in every one.
+import type { escalationSection } from './escalation/config';
+import type { voiceSection } from './channels/voice-config';
+import type { quizSection } from './quiz/config';
+import type { outreachSection } from './outreach/config';
+import type { consoleSection } from './console/config';
+import type { studioSection } from './studio/config';
 
 /**
- * The whole configuration of the hotline, read from environment variables.
+ * The configuration of the hotline, read from environment variables: a base every function reads, and sections
+ * (the escalation's, the voice line's, the console's...) that each function parses only if it reads them, so that a
+ * Lambda builds and runs only its own schemas (`loadConfig(env, sections)`; shared/config-sections.ts has them all).
  * `HOTLINE_MODE=local` (the default) is `npm start` on a laptop; `aws` is a deployed Lambda, where every secret
  * must be present (the stack injects them from Secrets Manager, see functions/runtime.ts).
  */
@@ -17,7 +20,16 @@ const LOCAL_PHONE_HASH_KEY = 'local-development-only-phone-hash-key-not-secret';
 const LOCAL_TWILIO_AUTH_TOKEN = 'local-twilio-auth-token';
 const LOCAL_NUMBER_VAULT_SECRET = 'local-development-only-number-vault-secret';
 
-const positiveInt = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
+/** One schema shared by every such variable (zod's schemas are immutable): each variable adds only its default. */
+const POSITIVE_INT = z.coerce.number().check(z.int(), z.positive());
+const positiveInt = (fallback: number) => z._default(POSITIVE_INT, fallback);
+const OPTIONAL_URL = z.optional(z.url());
+const OPTIONAL_NON_EMPTY = z.optional(z.string().check(z.minLength(1)));
+/** Milliseconds, from 50 ms to 10 minutes. */
+const OPTIONAL_MS = z.optional(z.coerce.number().check(z.int(), z.gte(50), z.lte(600_000)));
+const OPTIONAL_PHONE = z.optional(z.string().check(z.regex(/^\+\d{6,15}$/, 'a +number')));
+const OPTIONAL_AT_LEAST_32 = z.optional(z.string().check(z.minLength(32, 'at least 32 characters')));
+const NON_NEGATIVE_INT = z.coerce.number().check(z.int(), z.nonnegative());
 const PROVIDERS = ['africastalking', 'twilio', 'kannel'] as const;
 export type SmsProviderName = (typeof PROVIDERS)[number];
 
@@ -55,7 +67,7 @@ export function runsOnLambda(env: Environment = readEnvironment()): boolean {
 export const storeEnvShape = {
   HOTLINE_MODE: z._default(z.enum(['local', 'aws']), 'local'),
   AWS_REGION: z._default(z.string().check(z.minLength(1)), 'eu-west-2'),
-  AWS_ENDPOINT_URL_DYNAMODB: z.optional(z.url()),
+  AWS_ENDPOINT_URL_DYNAMODB: OPTIONAL_URL,
   TABLE_NAME: z._default(z.string().check(z.regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'a DynamoDB table name')), 'safejob-hotline'),
 };
 
@@ -102,23 +114,23 @@ const kannelSmscRoutes = z.pipe(
   }),
 );
 
-export const configSchema = z.pipe(
-  z.object({
+/** The variables every function reads: the store, the providers, the SMS lanes, the reports. */
+const baseEnvShape = {
     ...storeEnvShape,
     PORT: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535)), 3000),
     /** Shared secret that Africa's Talking sends as `?token=`; it signs nothing, so this is its only proof. */
     AT_WEBHOOK_TOKEN: z.optional(z.string().check(z.minLength(16, 'at least 16 characters'))),
     /** HMAC key for phone numbers: a plain hash of the small Tajik number space could be brute-forced. */
-    PHONE_HASH_KEY: z.optional(z.string().check(z.minLength(32, 'at least 32 characters'))),
+    PHONE_HASH_KEY: OPTIONAL_AT_LEAST_32,
     /** USSD screen limits (characters after NFC): 160 octets are 182 GSM 7-bit characters or ~80 UCS-2 ones. */
     USSD_MAX_CHARS_GSM: positiveInt(182),
     USSD_MAX_CHARS_UCS2: positiveInt(80),
     /** The USSD code the hotline is reached on, quoted in SMS help. */
     USSD_SERVICE_CODE: z._default(z.string().check(z.minLength(2), z.maxLength(30)), '*384*1234#'),
     /** The public base URL of the webhooks (`https://….execute-api…`), over which Twilio computes signatures. */
-    PUBLIC_BASE_URL: z.optional(z.url()),
-    AT_USERNAME: z.optional(z.string().check(z.minLength(1))),
-    AT_API_KEY: z.optional(z.string().check(z.minLength(1))),
+    PUBLIC_BASE_URL: OPTIONAL_URL,
+    AT_USERNAME: OPTIONAL_NON_EMPTY,
+    AT_API_KEY: OPTIONAL_NON_EMPTY,
     /** Sender ID or short code for outbound SMS through Africa's Talking (its default when unset). */
     AT_SENDER_ID: z.optional(z.string().check(z.minLength(1), z.maxLength(20))),
     TWILIO_ACCOUNT_SID: z.optional(z.string().check(z.regex(/^AC[0-9a-fA-F]{32}$/, 'an account SID (AC + 32 hex digits)'))),
@@ -140,21 +152,21 @@ export const configSchema = z.pipe(
     ),
     KANNEL_SMSC_ROUTES: kannelSmscRoutes,
     /** The Twilio number officers' CALL bridges ring from (and the reporter sees); by default TWILIO_FROM when a +number. */
-    TWILIO_VOICE_FROM: z.optional(z.string().check(z.regex(/^\+\d{6,15}$/, 'a +number'))),
+    TWILIO_VOICE_FROM: OPTIONAL_PHONE,
     /** The Africa's Talking voice number officers' CALL bridges ring from (and the reporter sees); no AT bridge without it. */
-    AT_VOICE_FROM: z.optional(z.string().check(z.regex(/^\+\d{6,15}$/, 'a +number'))),
+    AT_VOICE_FROM: OPTIONAL_PHONE,
     /** Inbound messages per number per hour before the flood notice; officers are exempt. */
     SMS_RATE_LIMIT_PER_HOUR: positiveInt(20),
     /** Seconds after which an inbound SMS left half-handled (its attempt died) is taken over by the provider's retry. */
-    SMS_CLAIM_STALE_SECONDS: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 30),
+    SMS_CLAIM_STALE_SECONDS: z._default(NON_NEGATIVE_INT, 30),
     /** Sending attempts per outbound SMS before it is dead-lettered and marked failed (SQS maxReceiveCount). */
     SMS_MAX_ATTEMPTS: positiveInt(4),
     /** Local retry backoff: attempt n waits base × 2^(n-1) ms (SQS visibility timeouts do this on AWS). */
-    SMS_RETRY_BASE_MS: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 2000),
+    SMS_RETRY_BASE_MS: z._default(NON_NEGATIVE_INT, 2000),
     /** The SQS outbox queue (AWS); unset locally, where an in-process queue stands in. */
-    OUTBOX_QUEUE_URL: z.optional(z.url()),
+    OUTBOX_QUEUE_URL: OPTIONAL_URL,
     /** Where the outbox function puts messages it gave up on (AWS). */
-    DEAD_LETTER_QUEUE_URL: z.optional(z.url()),
+    DEAD_LETTER_QUEUE_URL: OPTIONAL_URL,
     /** A report naming an amount at or above this many US dollars is urgent. */
     REPORT_URGENT_AMOUNT_USD: positiveInt(500),
     /** Distinct reporters naming one identifier that make a campaign (urgent). */
@@ -162,36 +174,36 @@ export const configSchema = z.pipe(
     /** Days a consented call-back number is kept (sealed) before it expires. */
     CALLBACK_RETENTION_DAYS: positiveInt(30),
     /** Local only: the secret that seals call-back numbers (on AWS a KMS key does). */
-    NUMBER_VAULT_SECRET: z.optional(z.string().check(z.minLength(32, 'at least 32 characters'))),
+    NUMBER_VAULT_SECRET: OPTIONAL_AT_LEAST_32,
     /** AWS: the KMS key that seals call-back numbers. */
-    NUMBER_VAULT_KMS_KEY_ID: z.optional(z.string().check(z.minLength(1))),
+    NUMBER_VAULT_KMS_KEY_ID: OPTIONAL_NON_EMPTY,
     /** Local only: where intakes the table refused wait to be replayed. */
     REPORT_JOURNAL_PATH: z._default(z.string().check(z.minLength(1)), '.data/intake-journal.jsonl'),
     /** AWS: the encrypted queue where intakes the table refused wait to be replayed. */
-    REPORT_JOURNAL_QUEUE_URL: z.optional(z.url()),
+    REPORT_JOURNAL_QUEUE_URL: OPTIONAL_URL,
     /** AWS, the intake replay only: where a journal entry that no replay can read is moved at once. */
-    REPORT_JOURNAL_DEAD_LETTER_QUEUE_URL: z.optional(z.url()),
-    ...escalationEnvShape,
-    ...voiceEnvShape,
-    ...quizEnvShape,
-    ...outreachEnvShape,
-    ...consoleEnvShape,
+    REPORT_JOURNAL_DEAD_LETTER_QUEUE_URL: OPTIONAL_URL,
     /**
      * Milliseconds all the store calls of one webhook request may take together (shared/store/deadline.ts): within
      * the USSD gateway's deadline on AWS; locally longer, like the embedded store's own limits.
      */
-    WEBHOOK_STORE_BUDGET_MS: z.optional(z.coerce.number().check(z.int(), z.gte(50), z.lte(600_000))),
+    WEBHOOK_STORE_BUDGET_MS: OPTIONAL_MS,
     /**
      * Milliseconds one store request may take before it is given up and retried (shared/store/client.ts); unset,
      * STORE_TIMEOUTS on AWS and LOCAL_STORE_TIMEOUTS for a local endpoint. Tests of load set it past anything but a
      * real fault; the fault tests keep the defaults.
      */
-    STORE_REQUEST_TIMEOUT_MS: z.optional(z.coerce.number().check(z.int(), z.gte(50), z.lte(600_000))),
-    ...studioEnvShape,
+    STORE_REQUEST_TIMEOUT_MS: OPTIONAL_MS,
     /** Local only: keep dynalite's data in this folder across restarts (in memory when unset). */
-    DYNALITE_PATH: z.optional(z.string().check(z.minLength(1))),
+    DYNALITE_PATH: OPTIONAL_NON_EMPTY,
     SEED_SAMPLE_DATA: z.pipe(z._default(z.enum(['true', 'false', '1', '0']), 'true'), z.transform((v) => v === 'true' || v === '1')),
-  }).check(z.superRefine((env, ctx) => {
+};
+
+/** The base variables as parsed, before they become the configuration (a section reads them too). */
+export type BaseEnv = z.output<z.ZodMiniObject<typeof baseEnvShape>>;
+
+/** What no single variable's schema can check: the variables that go together, and what AWS requires. */
+const checkTogether = z.superRefine((env: BaseEnv, ctx) => {
     const atCredentials = [env.AT_USERNAME, env.AT_API_KEY].filter(Boolean).length;
     if (atCredentials === 1) {
       ctx.addIssue({ code: 'custom', path: [env.AT_USERNAME ? 'AT_API_KEY' : 'AT_USERNAME'], message: 'AT_USERNAME and AT_API_KEY go together' });
@@ -214,8 +226,9 @@ export const configSchema = z.pipe(
     for (const name of ['AT_WEBHOOK_TOKEN', 'PHONE_HASH_KEY', 'PUBLIC_BASE_URL'] as const) {
       if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'required when HOTLINE_MODE=aws' });
     }
-  })),
-  z.transform((env) => ({
+});
+
+const toBaseConfig = (env: BaseEnv) => ({
     mode: env.HOTLINE_MODE,
     port: env.PORT,
     region: env.AWS_REGION,
@@ -288,20 +301,38 @@ export const configSchema = z.pipe(
         ? ({ kind: 'sqs', queueUrl: env.REPORT_JOURNAL_QUEUE_URL, deadLetterQueueUrl: env.REPORT_JOURNAL_DEAD_LETTER_QUEUE_URL } as const)
         : ({ kind: 'file', path: env.REPORT_JOURNAL_PATH } as const),
     },
-    escalation: toEscalationConfig(env),
-    voice: toVoiceConfig(env),
-    quiz: toQuizConfig(env),
-    outreach: toOutreachConfig(env),
-    console: toConsoleConfig(env),
     webhookStoreBudgetMs: env.WEBHOOK_STORE_BUDGET_MS ?? (env.HOTLINE_MODE === 'aws' ? 5_000 : 20_000),
-    studio: toStudioConfig(env),
     storeRequestTimeoutMs: env.STORE_REQUEST_TIMEOUT_MS,
     dynalitePath: env.DYNALITE_PATH,
     seedSampleData: env.SEED_SAMPLE_DATA,
-  })),
-);
+});
 
-export type Config = z.output<typeof configSchema>;
+/**
+ * The parts of the configuration only some functions read (the escalation's, the voice line's, the console's...),
+ * by name: each its variables, and what it makes of them (with the base variables at hand) under its name.
+ */
+export type ConfigSections = Record<string, { shape: z.core.$ZodLooseShape; read: (env: never) => unknown }>;
+
+/** The configuration of a function that parsed `S`: the base, and each section under its name. */
+export type ConfigOf<S extends ConfigSections> = ReturnType<typeof toBaseConfig> & { [K in keyof S]: ReturnType<S[K]['read']> };
+
+/** Every section by name, as types (shared/config-sections.ts holds them as values, for what runs them all). */
+export interface ConfigSectionsByName {
+  escalation: typeof escalationSection;
+  voice: typeof voiceSection;
+  quiz: typeof quizSection;
+  outreach: typeof outreachSection;
+  console: typeof consoleSection;
+  studio: typeof studioSection;
+}
+export type SectionName = keyof ConfigSectionsByName;
+
+/** A configuration with the sections named `K`: the type a module states it reads. */
+export type ConfigWith<K extends SectionName> = ConfigOf<Pick<ConfigSectionsByName, K>>;
+/** The base alone: the store, the providers, the SMS lanes, the reports (what every function reads). */
+export type BaseConfig = ConfigOf<{}>;
+/** The whole configuration, every section parsed: the local hotline, the tools and the tests. */
+export type Config = ConfigWith<SectionName>;
 
 /**
  * `npm run bench` (bench/run.ts, bench/server.ts): which parts run, how long the throughput run lasts, and how many
@@ -326,10 +357,22 @@ export const benchEnvSchema = z.lazy(() => z.object({
 
 export class ConfigError extends Error {}
 
-/** Parses the environment; a wrong or missing variable throws one error that names every such variable. */
-export function loadConfig(env: Environment = readEnvironment()): Config {
-  const parsed = configSchema.safeParse(env);
-  if (parsed.success) return parsed.data;
+/**
+ * Parses the environment: the base variables and those of `sections`, each function the sections it reads (a
+ * Lambda builds and runs only those schemas); a wrong or missing variable throws one error that names every such
+ * variable.
+ */
+export function loadConfig<S extends ConfigSections = {}>(env: Environment = readEnvironment(), sections: S = {} as S): ConfigOf<S> {
+  const parts = Object.entries(sections);
+  const schema = z.pipe(
+    z.object(Object.assign({}, baseEnvShape, ...parts.map(([, section]) => section.shape)) as typeof baseEnvShape).check(checkTogether),
+    z.transform((parsed) => ({
+      ...toBaseConfig(parsed),
+      ...Object.fromEntries(parts.map(([name, section]) => [name, (section.read as (env: BaseEnv) => unknown)(parsed)])),
+    })),
+  );
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data as ConfigOf<S>;
   const lines = parsed.error.issues.map((issue) => `- ${issue.path.join('.') || '(environment)'}: ${issue.message}`);
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
 }

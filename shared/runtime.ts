@@ -1,55 +1,52 @@
 /**
  * The composition root: configuration, store and adapters. Each function builds only what it uses (so its
- * bundle holds only that), once per container, on first use: importing a function module does no I/O.
+ * bundle holds only that), once per container, on first use: importing a function module does no I/O. Here the
+ * types and the base every function builds; the services on it in shared/services-root.ts, the channels' in
+ * shared/channels-root.ts.
  */
-import { RecordingLinks } from './recording-links';
+import type { RecordingLinks } from './recording-links';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { loadConfig, type Config } from './config';
+import { loadConfig, type BaseConfig, type ConfigOf, type ConfigSections, type ConfigWith } from './config';
 import { createLogger, type Logger } from './log';
-import { Outbox } from './outbox/outbox';
-import type { Report } from './domain/report';
-import { HELD_REPORT_MINUTES } from './domain/sms';
+import type { Outbox } from './outbox/outbox';
 import type { IntakeDeps } from './intake';
 import type { EscalationDeps } from './escalation/deps';
-import { listHeldReport, startEscalation } from './escalation/service';
-import { cardKey } from './crypto';
-import { COMMAND_CODE_LENGTH } from './domain/officer';
-import { officerCommandCode, phoneKeys } from './privacy';
-import { RegistryCache } from './registry/cache';
+import type { RegistryCache } from './registry/cache';
 import { environmentWithSecrets } from './secrets';
 import { createDocumentClient } from './store/client';
-import { InboundRepository } from './store/inbound';
-import { LanguageRepository } from './store/languages';
-import { JournalDeadLetters } from './store/journal-dead-letters';
-import { SessionStartLanguages } from './ussd/start-languages';
-import { PendingReportRepository } from './store/pending-reports';
+import type { InboundRepository } from './store/inbound';
+import type { LanguageRepository } from './store/languages';
+import type { SessionStartLanguages } from './ussd/start-languages';
+import type { PendingReportRepository } from './store/pending-reports';
 import { MessageRepository } from './store/messages';
-import { RegistryRepository } from './store/registry';
-import { VerificationRepository } from './store/verifications';
-import { ReportRepository } from './store/reports';
-import { EscalationRepository } from './store/escalations';
-import { OfficerRepository } from './store/officers';
-import { UrgentCallRepository } from './store/urgent-calls';
-import { UssdSessionRepository } from './store/ussd-sessions';
-import { QuizRepository } from './store/quiz';
-import { QuizTakings } from './quiz/takings';
+import type { RegistryRepository } from './store/registry';
+import type { VerificationRepository } from './store/verifications';
+import type { ReportRepository } from './store/reports';
+import type { EscalationRepository } from './store/escalations';
+import type { UrgentCallRepository } from './store/urgent-calls';
+import type { UssdSessionRepository } from './store/ussd-sessions';
+import type { QuizRepository } from './store/quiz';
+import type { QuizTakings } from './quiz/takings';
 import type { OnCallDirectory } from './domain/voice';
-import { KeypadLicences } from './voice/licences';
-import { officerOnCallDirectory } from './voice/on-call';
+import type { KeypadLicences } from './voice/licences';
 import type { CallBridge, IntakeJournal, NumberVault, OutboxQueue } from './ports';
 import type { ConversationOutreach } from './conversation/runner';
-import { conversationOutreach, type OutreachDeps } from './outreach/service';
-import { AlertRepository, SubscriptionRepository } from './store/outreach';
+import type { OutreachDeps } from './outreach/service';
+import { SubscriptionRepository } from './store/outreach';
 import type { MailSender } from './console/mail';
 import type { OidcSignIn } from './console/sign-in';
-import { ConsoleSessionRepository } from './store/console-sessions';
-import { PartnerRepository } from './store/partners';
-import { ReferralRepository } from './store/referrals';
+import type { ConsoleSessionRepository } from './store/console-sessions';
+import type { PartnerRepository } from './store/partners';
+import type { ReferralRepository } from './store/referrals';
 import type { StudioServices } from './studio/service';
+
+/** What the channels read of the configuration: the base, and the escalation's, the outreach's and the quiz's sections. */
+export type ChannelConfig = ConfigWith<'escalation' | 'outreach' | 'quiz'>;
 
 /** What every function sees: configuration, log, clock and repositories (never the raw table client). */
 export interface Services {
-  config: Config;
+  /** The base configuration; a service that reads a section says so by narrowing this. */
+  config: BaseConfig;
   log: Logger;
   /** The clock (milliseconds): the one place runtime code reads the time of a request. */
   now(): number;
@@ -80,6 +77,7 @@ export interface Deps extends Services {
  * on-call escalation (urgent reports start it; officers' SMS commands drive it), and the voice line's stores.
  */
 export interface ChannelServices extends Services {
+  config: ChannelConfig;
   inbound: InboundRepository;
   /** Stories offered as reports by SMS, awaiting their sender's YES. */
   pendingReports: PendingReportRepository;
@@ -110,7 +108,9 @@ export interface ChannelServices extends Services {
 }
 
 /** The channels' services as the composition root holds them (with the table client, for setting up). */
-export interface ChannelDeps extends ChannelServices, Deps {}
+export interface ChannelDeps extends ChannelServices, Deps {
+  config: ChannelConfig;
+}
 
 /** The adapters that differ between AWS and a laptop. */
 export interface ChannelAdapters {
@@ -129,117 +129,25 @@ export interface ChannelAdapters {
 /** What the escalation shares with the channels; the adapter adds its timers. */
 export type EscalationBase = Omit<EscalationDeps, 'scheduler' | 'escalation' | 'now'>;
 
-export function createDeps(config: Config, log: Logger = createLogger('hotline')): Deps {
+/** What every function builds first: the configuration, the log, the clock, the table client and the messages. */
+export type StoreBase<C extends BaseConfig = BaseConfig> = Pick<Deps, 'log' | 'db' | 'now' | 'messages'> & { config: C };
+
+/** The base alone (the outbox's whole need); shared/services-root.ts `createDeps` builds the services on it. */
+export function createStoreBase<C extends BaseConfig>(config: C, log: Logger = createLogger('hotline')): StoreBase<C> {
   const db = createDocumentClient({
     region: config.region,
     endpoint: config.dynamoEndpoint,
     tableName: config.tableName,
     timeouts: config.storeRequestTimeoutMs === undefined ? undefined : { requestMs: config.storeRequestTimeoutMs },
   });
-  const registryEntries = new RegistryRepository(db, config.tableName);
-  return {
-    config,
-    log,
-    db,
-    now: Date.now,
-    languages: new LanguageRepository(db, config.tableName),
-    messages: new MessageRepository(db, config.tableName),
-    registryEntries,
-    registry: new RegistryCache(registryEntries, {
-      onRefreshError: (error) => log.warn('registry refresh failed; serving the last index', { error }),
-      onBuild: (version, reason) => log.warn('registry index built from the entries, not restored', { version, reason }),
-    }),
-    reports: new ReportRepository(db, config.tableName, { callbackRetentionDays: config.reports.callbackRetentionDays }),
-    callerKey: phoneKeys(config.phoneHashKey),
-    commandCode: (officerKey, scope) => officerCommandCode(config.phoneHashKey, officerKey, scope, COMMAND_CODE_LENGTH),
-    cardHash: (digits) => cardKey(config.phoneHashKey, digits),
-    recordingLinks: new RecordingLinks(config.phoneHashKey, config.publicBaseUrl),
-  };
-}
-
-/** The escalation's repositories: the rota, and the open escalations with their audit trail and CALL bridges. */
-export function escalationStores({ db, config }: Deps): Pick<EscalationDeps, 'officers' | 'escalations'> {
-  return { officers: new OfficerRepository(db, config.tableName), escalations: new EscalationRepository(db, config.tableName) };
-}
-
-export function withChannels(deps: Deps, adapters: ChannelAdapters): ChannelDeps {
-  const { reports: reportConfig } = deps.config;
-  const { db, config } = deps;
-  const outbox = new Outbox(deps.messages, adapters.queue, deps.callerKey);
-  const stores = escalationStores(deps);
-  const quiz = new QuizRepository(db, config.tableName);
-  const escalation = adapters.escalation({
-    ...stores,
-    outbox,
-    log: deps.log,
-    callerKey: deps.callerKey,
-    commandCode: deps.commandCode,
-    recordingLinks: deps.recordingLinks,
-    reports: deps.reports,
-    vault: adapters.vault,
-    ...(adapters.callBridge ? { callBridge: adapters.callBridge(stores.escalations) } : {}),
-  });
-  const campaigns = outreachDeps(deps, outbox, adapters.vault);
-  return {
-    ...deps,
-    campaigns,
-    outreach: conversationOutreach(campaigns),
-    inbound: new InboundRepository(db, config.tableName, config.sms.claimStaleSeconds),
-    pendingReports: new PendingReportRepository(db, config.tableName, HELD_REPORT_MINUTES * 60),
-    outbox,
-    escalation,
-    vault: adapters.vault,
-    bridgeCalls: stores.escalations,
-    urgentCalls: new UrgentCallRepository(db, config.tableName),
-    ussdSessions: new UssdSessionRepository(db, config.tableName, deps.now),
-    ussdStartLanguages: new SessionStartLanguages(),
-    onCall: officerOnCallDirectory(stores.officers),
-    licences: new KeypadLicences(() => deps.registryEntries.loadAll()),
-    quiz,
-    quizTakings: new QuizTakings({ quiz, outbox, log: deps.log, now: deps.now }),
-    verifications: new VerificationRepository(db, config.tableName),
-    intake: {
-      outbox,
-      reports: deps.reports,
-      registry: deps.registry,
-      journal: adapters.journal,
-      deadLetters: new JournalDeadLetters(db, config.tableName, deps.now),
-      vault: adapters.vault,
-      log: deps.log,
-      callerKey: deps.callerKey,
-      triage: { amountThresholdUsd: reportConfig.urgentAmountUsd, campaignThreshold: reportConfig.campaignThreshold },
-      onUrgent: async (report: Report) => {
-        await startEscalation(escalation, report);
-      },
-      onHeld: (report: Report) => listHeldReport(escalation, report),
-      escalationsPerReporterPerHour: config.escalation.perReporterPerHour,
-    },
-  };
+  return { config, log, db, now: Date.now, messages: new MessageRepository(db, config.tableName) };
 }
 
 /** The subscriptions (the outbox checks one before each broadcast message). */
-export function subscriptionsOf({ db, config }: Deps): SubscriptionRepository {
+export function subscriptionsOf({ db, config }: StoreBase): SubscriptionRepository {
   return new SubscriptionRepository(db, config.tableName);
 }
 
-/** The outreach's dependencies (the bulk lane is added only where broadcasts are fanned out). */
-export function outreachDeps(deps: Deps, outbox: Outbox, vault: NumberVault): OutreachDeps {
-  const { db, config } = deps;
-  return {
-    subscriptions: subscriptionsOf(deps),
-    alerts: new AlertRepository(db, config.tableName),
-    officers: new OfficerRepository(db, config.tableName),
-    outbox,
-    vault,
-    callerKey: deps.callerKey,
-    cardHash: deps.cardHash,
-    log: deps.log,
-    now: () => deps.now(),
-    config: config.outreach,
-    ussdServiceCode: config.ussdServiceCode,
-    commandCode: (officerKey, scope) => officerCommandCode(config.phoneHashKey, officerKey, scope, COMMAND_CODE_LENGTH),
-  };
-}
 
 /**
  * What the console (functions/console/) sees beyond the channels' services: its sessions, the partner directory,
@@ -247,6 +155,8 @@ export function outreachDeps(deps: Deps, outbox: Outbox, vault: NumberVault): Ou
  * e-mail.
  */
 export interface ConsoleServices extends ChannelServices, StudioServices {
+  /** Every section: the console plays and records takes (studio, voice) and signs people in (console). */
+  config: ConfigWith<'escalation' | 'outreach' | 'quiz' | 'studio' | 'voice' | 'console'>;
   sessions: ConsoleSessionRepository;
   partners: PartnerRepository;
   referrals: ReferralRepository;
@@ -256,29 +166,21 @@ export interface ConsoleServices extends ChannelServices, StudioServices {
   consoleBaseUrl: string;
 }
 
-export interface ConsoleDeps extends ConsoleServices, ChannelDeps {}
-
-export function withConsole(channels: ChannelDeps & StudioServices, adapters: { signIn: OidcSignIn; mail: MailSender; consoleBaseUrl: string }): ConsoleDeps {
-  const { db, config } = channels;
-  return {
-    ...channels,
-    ...adapters,
-    sessions: new ConsoleSessionRepository(db, config.tableName),
-    partners: new PartnerRepository(db, config.tableName),
-    referrals: new ReferralRepository(db, config.tableName),
-  };
+export interface ConsoleDeps extends ConsoleServices, ChannelDeps {
+  config: ConsoleServices['config'];
 }
+
 
 export type Provider<T> = () => Promise<T>;
 
 /**
  * Dependencies built from the process environment (laid over with Secrets Manager on AWS) on first call, and
- * kept. A failed start (say, Secrets Manager unreachable) is retried by the next call instead of being kept.
+ * kept: the configuration's base and `sections` (those the function reads, so only their schemas are bundled and run). A failed start (say, Secrets Manager unreachable) is retried by the next call instead of being kept.
  */
-export function lazyDeps<T>(build: (config: Config) => T): Provider<T> {
+export function lazyDeps<S extends ConfigSections, T>(sections: S, build: (config: ConfigOf<S>) => T): Provider<T> {
   let pending: Promise<T> | undefined;
   return () => {
-    pending ??= environmentWithSecrets().then((env) => build(loadConfig(env)));
+    pending ??= environmentWithSecrets().then((env) => build(loadConfig(env, sections)));
     pending.catch(() => {
       pending = undefined;
     });

@@ -57,6 +57,38 @@ describe('what the bundles hold (esbuild metafile)', () => {
   });
 });
 
+/** The configuration's sections (shared/config.ts `loadConfig`), by the module that declares each. */
+const SECTION_MODULES = {
+  escalation: 'shared/escalation/config.ts',
+  voice: 'shared/channels/voice-config.ts',
+  quiz: 'shared/quiz/config.ts',
+  outreach: 'shared/outreach/config.ts',
+  console: 'shared/console/config.ts',
+  studio: 'shared/studio/config.ts',
+};
+
+describe('what each function builds (shared/runtime.ts, shared/services-root.ts, shared/channels-root.ts)', () => {
+  it.each([
+    ['outbox', ['outreach']],
+    ['escalation', ['escalation']],
+    ['broadcast', ['outreach']],
+    ['ussd', ['escalation', 'outreach', 'quiz']],
+    ['sms', ['escalation', 'outreach', 'quiz']],
+    ['voice', ['escalation', 'outreach', 'quiz', 'voice', 'studio']],
+  ])('%s: the configuration sections it reads (%j), no other', async (fn, sections) => {
+    const { loaded } = await bundled(fn);
+    const bundledSections = Object.entries(SECTION_MODULES).filter(([, module]) => loaded.includes(module)).map(([name]) => name);
+    expect(bundledSections.sort()).toEqual([...sections].sort());
+  });
+
+  it('outbox: none of the callers\' repositories (reports, registry, languages), nor the channels\' services', async () => {
+    const { loaded } = await bundled('outbox');
+    for (const module of ['shared/store/reports.ts', 'shared/registry/cache.ts', 'shared/store/languages.ts', 'shared/escalation/service.ts', 'shared/store/quiz.ts']) {
+      expect(loaded, module).not.toContain(module);
+    }
+  });
+});
+
 describe("a bundle's texts: data files beside the code, one per language (functions/<name>/speaks.ts)", () => {
   const WEBHOOKS_AND_CONSOLE = ['ussd', 'sms', 'voice', 'console'];
 

@@ -5,7 +5,7 @@
 import { ConflictException, CreateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { handler as handle, unqualified } from '../functions/escalation/index';
-import { loadConfig } from '../shared/config';
+import { loadWholeConfig } from '../shared/config-sections';
 import { atExpression, EventBridgeEscalationScheduler, eventBridgeScheduler, scheduleName } from '../shared/escalation/eventbridge-scheduler';
 import { LocalEscalationScheduler } from '../shared/escalation/local-scheduler';
 import { startTestStore, type TestStore } from './support/dynalite';
@@ -15,26 +15,26 @@ const NOW = Date.parse('2026-11-25T08:00:00.000Z');
 
 describe('the escalation configuration', () => {
   it('defaults to a 600 s ACK timeout, two repeats and two escalations per reporter an hour, and reads the scheduler variables', () => {
-    expect(loadConfig({}).escalation).toEqual({
+    expect(loadWholeConfig({}).escalation).toEqual({
       ackTimeoutSeconds: 600,
       repeatCount: 2,
       perReporterPerHour: 2,
       callRequestHours: 24,
       scheduler: { functionArn: undefined, roleArn: undefined, group: undefined },
     });
-    expect(loadConfig({ ESCALATION_ACK_TIMEOUT_SECONDS: '30', ESCALATION_REPEAT_COUNT: '0', ESCALATIONS_PER_REPORTER_PER_HOUR: '5' }).escalation).toMatchObject({
+    expect(loadWholeConfig({ ESCALATION_ACK_TIMEOUT_SECONDS: '30', ESCALATION_REPEAT_COUNT: '0', ESCALATIONS_PER_REPORTER_PER_HOUR: '5' }).escalation).toMatchObject({
       ackTimeoutSeconds: 30,
       repeatCount: 0,
       perReporterPerHour: 5,
     });
-    expect(() => loadConfig({ ESCALATIONS_PER_REPORTER_PER_HOUR: '0' })).toThrow(/ESCALATIONS_PER_REPORTER_PER_HOUR/);
+    expect(() => loadWholeConfig({ ESCALATIONS_PER_REPORTER_PER_HOUR: '0' })).toThrow(/ESCALATIONS_PER_REPORTER_PER_HOUR/);
   });
 
   it('names every wrong variable, and the EventBridge timers want their function, role and group', () => {
-    expect(() => loadConfig({ ESCALATION_ACK_TIMEOUT_SECONDS: '0', ESCALATION_REPEAT_COUNT: 'x' })).toThrow(
+    expect(() => loadWholeConfig({ ESCALATION_ACK_TIMEOUT_SECONDS: '0', ESCALATION_REPEAT_COUNT: 'x' })).toThrow(
       /ESCALATION_ACK_TIMEOUT_SECONDS[\s\S]*ESCALATION_REPEAT_COUNT/,
     );
-    expect(() => eventBridgeScheduler(loadConfig({}).escalation)).toThrow(
+    expect(() => eventBridgeScheduler(loadWholeConfig({}).escalation)).toThrow(
       'EventBridge escalation timers need ESCALATION_FUNCTION_ARN, ESCALATION_SCHEDULER_ROLE_ARN and ESCALATION_SCHEDULE_GROUP',
     );
   });
@@ -84,7 +84,7 @@ describe('EventBridgeEscalationScheduler', () => {
   });
 
   it('is built from the configuration, and refuses to be built without it', () => {
-    const { escalation: config } = loadConfig({
+    const { escalation: config } = loadWholeConfig({
       ESCALATION_SCHEDULER_ROLE_ARN: options.roleArn,
       ESCALATION_SCHEDULE_GROUP: options.group,
     });

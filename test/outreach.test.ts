@@ -15,7 +15,7 @@ import { LocalQueue, localSender } from '../shared/outbox/local';
 import { BulkOutbox } from '../shared/outbox/bulk';
 import { BulkMessageRepository } from '../shared/store/bulk-messages';
 import { SegmentThrottle, shareOf } from '../shared/outbox/throttle';
-import { loadConfig } from '../shared/config';
+import { loadWholeConfig } from '../shared/config-sections';
 import { draftBroadcast, approveBroadcast, fanOut, runBroadcastSchedule, runDueBroadcasts, subscribe, unsubscribe, type OutreachDeps } from '../shared/outreach/service';
 import { BROADCAST_RUN_LEASE_SECONDS } from '../shared/outreach/config';
 import type { QueuedSms } from '../shared/ports';
@@ -403,8 +403,8 @@ describe('broadcasts through the outbox', () => {
   });
 
   it('reads the operators’ limits from BROADCAST_OPERATOR_SEGMENTS_PER_SECOND, and refuses an unknown operator', () => {
-    expect(loadConfig({ BROADCAST_OPERATOR_SEGMENTS_PER_SECOND: 'tcell=20, megafon=15' }).outreach.segmentLimits.perOperator).toEqual({ tcell: 20, megafon: 15 });
-    expect(() => loadConfig({ BROADCAST_OPERATOR_SEGMENTS_PER_SECOND: 'beeline=20' })).toThrow(/OPERATOR=SEGMENTS_PER_SECOND/);
+    expect(loadWholeConfig({ BROADCAST_OPERATOR_SEGMENTS_PER_SECOND: 'tcell=20, megafon=15' }).outreach.segmentLimits.perOperator).toEqual({ tcell: 20, megafon: 15 });
+    expect(() => loadWholeConfig({ BROADCAST_OPERATOR_SEGMENTS_PER_SECOND: 'beeline=20' })).toThrow(/OPERATOR=SEGMENTS_PER_SECOND/);
   });
 
   it('estimates the cost as segments × the price per destination', () => {

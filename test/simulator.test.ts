@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalHotline, type LocalHotline } from '../infra/local';
 import { SIM_RECORDINGS, simulatorRoutes, twilioSignatureFor } from '../infra/simulator';
-import { loadConfig } from '../shared/config';
+import { loadWholeConfig } from '../shared/config-sections';
 import { fixture } from './support/fixtures';
 
 let hotline: LocalHotline;
@@ -126,13 +126,13 @@ describe('/dev/sim/config', () => {
   });
 
   it("passes on the Africa's Talking token and a configured service code (the gateway puts both on the wire)", async () => {
-    const config = loadConfig({ AT_WEBHOOK_TOKEN: 'simulator-test-token-123', USSD_SERVICE_CODE: '*500*7#' });
+    const config = loadWholeConfig({ AT_WEBHOOK_TOKEN: 'simulator-test-token-123', USSD_SERVICE_CODE: '*500*7#' });
     const response = await simulatorRoutes({ config }).request('http://localhost/dev/sim/config', { headers: { host: 'localhost:3000' } });
     expect(await response.json()).toMatchObject({ atWebhookToken: 'simulator-test-token-123', ussdServiceCode: '*500*7#' });
   });
 
   it('answers only a page on this machine', async () => {
-    const app = simulatorRoutes({ config: loadConfig({}) });
+    const app = simulatorRoutes({ config: loadWholeConfig({}) });
     const get = (headers: Record<string, string>) => app.request('http://localhost/dev/sim/config', { headers });
     expect((await get({ host: 'localhost:3000' })).status).toBe(200);
     expect((await get({ host: '127.0.0.1:3000' })).status).toBe(200);
@@ -201,7 +201,7 @@ describe('/dev/sim/twilio-sign', () => {
     expect((await signer('/sms/twilio/status', { MessageSid: 'SM1', MessageStatus: 'delivered' })).status).toBe(200);
     expect((await fetch(`${hotline.url}/dev/sim/twilio-sign`, json({ url: '/sms/twilio' }))).status).toBe(400);
 
-    const config = loadConfig({});
+    const config = loadWholeConfig({});
     const app = simulatorRoutes({ config: { ...config, twilio: { ...config.twilio, authToken: undefined } } });
     const response = await app.request('http://localhost/dev/sim/twilio-sign', {
       ...json({ url: '/sms/twilio', params: {} }),
@@ -251,7 +251,7 @@ describe('/dev/sim/recordings', () => {
     expect((await upload(wav(SIM_RECORDINGS.maxBytes))).status).toBe(201);
     expect((await upload(wav(SIM_RECORDINGS.maxBytes + 1))).status).toBe(413);
     // Streamed without a Content-Length: counted as it arrives.
-    const app = simulatorRoutes({ config: loadConfig({}) });
+    const app = simulatorRoutes({ config: loadWholeConfig({}) });
     const chunk = new Uint8Array(256 * 1024);
     let sent = 0;
     const stream = new ReadableStream<Uint8Array>({
@@ -275,7 +275,7 @@ describe('/dev/sim/recordings', () => {
   });
 
   it('answers only a page on this machine, like the other helpers', async () => {
-    const app = simulatorRoutes({ config: loadConfig({}) });
+    const app = simulatorRoutes({ config: loadWholeConfig({}) });
     const post = (headers: Record<string, string>) =>
       app.request('http://localhost/dev/sim/recordings', { method: 'POST', headers: { 'content-type': 'audio/wav', ...headers }, body: wav(10) });
     const ok = await post({ host: 'localhost:3000' });
@@ -293,7 +293,7 @@ describe('/dev/sim/recordings', () => {
   });
 
   it(`keeps the last ${SIM_RECORDINGS.kept} recordings, so that memory stays bounded`, async () => {
-    const app = simulatorRoutes({ config: loadConfig({}) });
+    const app = simulatorRoutes({ config: loadWholeConfig({}) });
     const paths: string[] = [];
     for (let i = 0; i <= SIM_RECORDINGS.kept; i++) {
       const response = await app.request('http://localhost/dev/sim/recordings', {

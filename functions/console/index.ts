@@ -1,9 +1,14 @@
 import { handle } from 'hono/aws-lambda';
-import { awsChannelAdapters } from '../../shared/aws-adapters';
+import { awsChannelAdapters, CHANNEL_SECTIONS } from '../../shared/aws-adapters';
+import { voiceSection } from '../../shared/channels/voice-config';
+import { consoleSection } from '../../shared/console/config';
+import { studioSection } from '../../shared/studio/config';
 import { SesMailSender } from '../../shared/console/mail';
 import { remindDueReferrals } from '../../shared/console/referrals';
 import { OidcSignIn } from '../../shared/console/sign-in';
-import { createDeps, lazyDeps, withChannels, withConsole } from '../../shared/runtime';
+import { withChannels, withConsole } from '../../shared/channels-root';
+import { createDeps } from '../../shared/services-root';
+import { lazyDeps } from '../../shared/runtime';
 import { s3AudioAdapter } from '../../shared/studio/audio-s3';
 import { withStudio } from '../../shared/studio/compose';
 import { createConsoleApp } from './app';
@@ -13,7 +18,7 @@ import { createConsoleApp } from './app';
  * /console, signing in to the stack's Cognito user pool and e-mailing partners through SES. The same function runs
  * the referral deadline reminders on a schedule.
  */
-const consoleDeps = lazyDeps((config) => {
+const consoleDeps = lazyDeps({ ...CHANNEL_SECTIONS, voice: voiceSection, studio: studioSection, console: consoleSection }, (config) => {
   const { issuer, clientId, rolesClaim, sessionSecret, emailFrom } = config.console;
   if (!issuer || !sessionSecret) throw new Error('CONSOLE_OIDC_ISSUER and CONSOLE_SESSION_SECRET are required on AWS');
   const channels = withStudio(withChannels(createDeps(config), awsChannelAdapters(config)), s3AudioAdapter(config));

@@ -8,12 +8,13 @@ import type { Context } from 'aws-lambda';
 import * as z from '../../shared/domain/zod';
 import { loadConfig } from '../../shared/config';
 import { escalationTriggerSchema } from '../../shared/domain/escalation';
+import { escalationSection } from '../../shared/escalation/config';
 import type { EscalationDeps } from '../../shared/escalation/deps';
 import { eventBridgeScheduler } from '../../shared/escalation/eventbridge-scheduler';
 import { handleEscalationTrigger, sweepOverdue } from '../../shared/escalation/service';
 import { Outbox } from '../../shared/outbox/outbox';
 import { SqsQueue } from '../../shared/outbox/sqs';
-import { createDeps, escalationStores } from '../../shared/runtime';
+import { createDeps, escalationStores } from '../../shared/services-root';
 import { environmentWithSecrets } from '../../shared/secrets';
 
 const eventSchema = z.union([escalationTriggerSchema, z.object({ sweep: z.literal(true) })]);
@@ -21,7 +22,7 @@ export type EscalationEvent = z.infer<typeof eventSchema>;
 
 /** Built once per container. The function schedules its own next triggers: its ARN comes from the invocation. */
 function buildDeps(env: Record<string, string | undefined>, ownArn: string): EscalationDeps {
-  const config = loadConfig(env);
+  const config = loadConfig(env, { escalation: escalationSection });
   const { escalation } = config;
   if (!config.sms.outboxQueueUrl) throw new Error('OUTBOX_QUEUE_URL is required for the escalation function');
   const deps = createDeps(config);

@@ -9,8 +9,8 @@ import { deliver, type DeliveryContext } from '../../shared/outbox/deliver';
 import { configuredSenders } from '../../shared/outbox/senders';
 import { SqsQueue } from '../../shared/outbox/sqs';
 import { SegmentThrottle, shareOf } from '../../shared/outbox/throttle';
-import { BULK_CONCURRENCY } from '../../shared/outreach/config';
-import { createDeps, lazyDeps, subscriptionsOf } from '../../shared/runtime';
+import { BULK_CONCURRENCY, outreachSection } from '../../shared/outreach/config';
+import { createStoreBase, lazyDeps, subscriptionsOf } from '../../shared/runtime';
 
 const queuedSmsSchema = z.object({
   id: z.string().check(z.minLength(1)),
@@ -33,8 +33,9 @@ function parseJson(body: string): unknown {
   }
 }
 
-const getContext = lazyDeps((config) => {
-  const deps = createDeps(config);
+/** The outbox reads the base (providers, routes, queues) and the outreach's section (the bulk lane's limits). */
+const getContext = lazyDeps({ outreach: outreachSection }, (config) => {
+  const deps = createStoreBase(config);
   const sqs = new SQSClient({});
   const context: DeliveryContext = {
     senders: configuredSenders(config),

@@ -1,14 +1,16 @@
 import { handle } from 'hono/aws-lambda';
-import { awsChannelAdapters } from '../../shared/aws-adapters';
+import { awsChannelAdapters, CHANNEL_SECTIONS } from '../../shared/aws-adapters';
 import { configuredCallBridge } from '../../shared/escalation/call-bridges';
-import { createDeps, lazyDeps, withChannels } from '../../shared/runtime';
+import { withChannels } from '../../shared/channels-root';
+import { createDeps } from '../../shared/services-root';
+import { lazyDeps } from '../../shared/runtime';
 import { createSmsApp } from './app';
 
 /**
  * The channel dependencies plus the CALL bridge: officers' commands arrive by SMS, so only this function carries
  * the voice providers' SDKs (and opens a sealed number to dial it).
  */
-const smsChannelDeps = lazyDeps((config) => {
+const smsChannelDeps = lazyDeps(CHANNEL_SECTIONS, (config) => {
   const deps = createDeps(config);
   const adapters = awsChannelAdapters(config);
   return withChannels(deps, {

@@ -30,6 +30,7 @@ import { AUDIO_MANIFEST, recordingResolver, type AudioManifest, type Fallback, t
 import { LANGUAGES } from '../../shared/domain/prompts';
 import { stateFromQuery, stateToQuery, START, type OnCallDirectory, type VoiceAction, type VoiceResult, type VoiceState } from '../../shared/domain/voice';
 import { parseForm, webhookBodyLimit, webhookStoreBudget } from '../../shared/http';
+import type { ConfigWith } from '../../shared/config';
 import type { ChannelServices, Provider } from '../../shared/runtime';
 import type { StudioServices } from '../../shared/studio/service';
 import {
@@ -63,16 +64,19 @@ export interface VoiceAppOptions {
   manifest?: AudioManifest;
 }
 
+/** What the voice line runs on: the channels' services, the studio's, and the voice line's section of the configuration. */
+export type VoiceServices = ChannelServices & StudioServices & { config: ConfigWith<'voice'> };
+
 /** What the entry point keeps per set of dependencies (per container). */
 interface VoiceShell {
-  deps: ChannelServices & StudioServices;
+  deps: VoiceServices;
   line: VoiceLine;
   audioBaseUrl: string | undefined;
   /** The committed recordings (prompts/audio-manifest.json); the studio's takes are laid over them per callback. */
   recordings: RecordingResolver;
 }
 
-export function createVoiceApp(getDeps: Provider<ChannelServices & StudioServices>, options: VoiceAppOptions = {}): Hono {
+export function createVoiceApp(getDeps: Provider<VoiceServices>, options: VoiceAppOptions = {}): Hono {
   const app = new Hono();
   // Before any guard or parser: a signature check reads the body too.
   app.use('/voice/*', webhookBodyLimit);

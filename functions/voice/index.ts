@@ -1,12 +1,16 @@
 import { handle } from 'hono/aws-lambda';
-import { awsChannelAdapters } from '../../shared/aws-adapters';
-import { createDeps, lazyDeps, withChannels } from '../../shared/runtime';
+import { awsChannelAdapters, CHANNEL_SECTIONS } from '../../shared/aws-adapters';
+import { voiceSection } from '../../shared/channels/voice-config';
+import { studioSection } from '../../shared/studio/config';
+import { withChannels } from '../../shared/channels-root';
+import { createDeps } from '../../shared/services-root';
+import { lazyDeps } from '../../shared/runtime';
 import { withStudio } from '../../shared/studio/compose';
 import { s3AudioAdapter } from '../../shared/studio/audio-s3';
 import { createVoiceApp } from './app';
 
 /** The voice line on Lambda, with the prompt audio bucket: it serves the recordings and saves the studio line's takes. */
-const voiceDeps = lazyDeps((config) => withStudio(withChannels(createDeps(config), awsChannelAdapters(config)), s3AudioAdapter(config)));
+const voiceDeps = lazyDeps({ ...CHANNEL_SECTIONS, voice: voiceSection, studio: studioSection }, (config) => withStudio(withChannels(createDeps(config), awsChannelAdapters(config)), s3AudioAdapter(config)));
 
 export const app = createVoiceApp(voiceDeps);
 export const handler = handle(app);

@@ -151,13 +151,14 @@ export class HotlineFunction extends NodejsFunction {
 
   /**
    * TABLE_NAME, the item actions of shared/store/* on the table for the items of the given partition families only
-   * (`dynamodb:LeadingKeys`, infra/constructs/table-access.ts), and the use of the table's key.
+   * (`dynamodb:LeadingKeys`, infra/constructs/table-access.ts), and the use of the table's key. `unusedActions`: of
+   * TABLE_ACTIONS, those the function's bundle never sends (the outbox reads no batch).
    */
-  bindTable({ table }: HotlineTable, families: readonly string[], extraActions: readonly string[] = []): this {
+  bindTable({ table }: HotlineTable, families: readonly string[], extraActions: readonly string[] = [], unusedActions: readonly string[] = []): this {
     this.addEnvironment('TABLE_NAME', table.tableName);
     this.addToRolePolicy(
       new PolicyStatement({
-        actions: [...TABLE_ACTIONS, ...extraActions],
+        actions: [...TABLE_ACTIONS.filter((action) => !unusedActions.includes(action)), ...extraActions],
         resources: [table.tableArn],
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys(families) } },
       }),

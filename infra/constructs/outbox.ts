@@ -77,7 +77,7 @@ export class SmsOutbox {
         SMS_MAX_ATTEMPTS: String(SMS_MAX_ATTEMPTS),
       },
     })
-      .bindTable(table, TABLE_ACCESS.OutboxFunction)
+      .bindTable(table, TABLE_ACCESS.OutboxFunction, [], ['dynamodb:BatchGetItem'])
       // The Kannel token goes into the delivery report URL of every SMS sent through Kannel.
       .bindSecrets([...secrets.withProviderCredentials, secrets.kannelWebhookToken]);
     // Receive, delete and change visibility on the outbox queue (granted by the event source); send only to the DLQ.

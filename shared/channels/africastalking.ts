@@ -18,7 +18,7 @@ export const atUssdRequestSchema = z.object({
 export type AtUssdRequest = z.infer<typeof atUssdRequestSchema>;
 
 /** The end-of-session notification. */
-export const atUssdEventSchema = z.object({
+export const atUssdEventSchema = z.lazy(() => z.object({
   sessionId: z.string().check(z.minLength(1), z.maxLength(200)),
   serviceCode: z.optional(z.string().check(z.maxLength(50))),
   phoneNumber: z.optional(z.string().check(z.maxLength(32))),
@@ -31,7 +31,7 @@ export const atUssdEventSchema = z.object({
   errorMessage: z.optional(z.string().check(z.maxLength(4000))),
   cost: z.optional(z.string().check(z.maxLength(50))),
   date: z.optional(z.string().check(z.maxLength(50))),
-});
+}));
 
 /** The session's inputs, oldest first: `""` is none, `1*2` is two. */
 export function ussdPath(text: string): string[] {
@@ -46,7 +46,7 @@ export function renderUssd(reply: UssdReply): string {
 export const requireAtToken = requireQueryToken;
 
 /** An inbound SMS. `date` comes as `2026-11-20 09:20:11` or in ISO form; both are kept as given. */
-export const atSmsSchema = z.object({
+export const atSmsSchema = z.lazy(() => z.object({
   from: senderPhoneField,
   to: z.string().check(z.minLength(1), z.maxLength(32)),
   /** Required, as in RapidPro's courier: a message without it is not one Africa's Talking sent. */
@@ -55,16 +55,16 @@ export const atSmsSchema = z.object({
   id: z.string().check(z.minLength(1), z.maxLength(200)),
   linkId: z.optional(z.string().check(z.maxLength(200))),
   networkCode: z.optional(z.string().check(z.maxLength(20))),
-});
+}));
 
-export const atDeliveryReportSchema = z.object({
+export const atDeliveryReportSchema = z.lazy(() => z.object({
   id: z.string().check(z.minLength(1), z.maxLength(200)),
   status: z.string().check(z.minLength(1), z.maxLength(50)),
   phoneNumber: z.optional(z.string().check(z.maxLength(32))),
   networkCode: z.optional(z.string().check(z.maxLength(20))),
   failureReason: z.optional(z.string().check(z.maxLength(200))),
   retryCount: z.optional(z.string().check(z.maxLength(10))),
-});
+}));
 
 /** Sent, Submitted and Buffered are on their way; Success is delivered; Failed, Rejected and Expired failed. */
 export function atDeliveryStatus(status: string): OutboundStatus | undefined {

@@ -1,4 +1,4 @@
-/** The voice line's variables, part of the one configuration schema (shared/config.ts): output under `config.voice`. */
+/** The voice line's variables, a section of the configuration (shared/config.ts): output under `config.voice`. */
 import * as z from '../domain/zod';
 
 export const DEFAULT_MAX_RECORDING_SECONDS = 120;
@@ -48,5 +48,8 @@ export function toVoiceConfig(env: VoiceEnv) {
     inputTimeoutSeconds: env.VOICE_INPUT_TIMEOUT_SECONDS,
   };
 }
+
+/** Its section of the configuration (shared/config.ts `loadConfig`): read only by the functions that name it. */
+export const voiceSection = { shape: voiceEnvShape, read: toVoiceConfig };
 
 export type VoiceConfig = ReturnType<typeof toVoiceConfig>;

@@ -1,5 +1,5 @@
 /**
- * The console's variables, part of the one configuration schema (shared/config.ts). Locally `npm start` runs an
+ * The console's variables, a section of the configuration (shared/config.ts). Locally `npm start` runs an
  * embedded OpenID provider and points the console at it; on AWS the stack sets the Cognito issuer and client, and
  * the session secret comes from Secrets Manager. What only the console function needs is checked where it is used.
  */
@@ -41,5 +41,8 @@ export function toConsoleConfig(env: ConsoleEnv) {
     emailFrom: env.CONSOLE_EMAIL_FROM,
   };
 }
+
+/** Its section of the configuration (shared/config.ts `loadConfig`): read only by the functions that name it. */
+export const consoleSection = { shape: consoleEnvShape, read: toConsoleConfig };
 
 export type ConsoleConfig = ReturnType<typeof toConsoleConfig>;

@@ -5,7 +5,7 @@
  */
 import { africasTalkingCallBridge } from '../channels/africastalking-call-bridge';
 import { twilioCallBridge } from '../channels/twilio-call-bridge';
-import type { Config, SmsProviderName } from '../config';
+import type { BaseConfig, SmsProviderName } from '../config';
 import type { EscalationRepository } from '../store/escalations';
 import { routedCallBridge } from './call-bridge';
 import type { CallBridge, NumberVault } from '../ports';
@@ -20,7 +20,7 @@ export interface CallBridgeStores {
   now?: () => number;
 }
 
-export function configuredCallBridges(config: Config, store: CallBridgeStores): Partial<Record<SmsProviderName, CallBridge>> {
+export function configuredCallBridges(config: BaseConfig, store: CallBridgeStores): Partial<Record<SmsProviderName, CallBridge>> {
   const { twilio, africastalking } = config.calls;
   const { escalations } = store;
   const now = store.now ?? Date.now;
@@ -38,7 +38,7 @@ export function configuredCallBridges(config: Config, store: CallBridgeStores): 
 }
 
 /** The configured providers, routed; `fallback` (the local bridge) when none is configured. */
-export function configuredCallBridge(config: Config, store: CallBridgeStores, fallback?: CallBridge): CallBridge {
+export function configuredCallBridge(config: BaseConfig, store: CallBridgeStores, fallback?: CallBridge): CallBridge {
   const bridges = configuredCallBridges(config, store);
   if (Object.keys(bridges).length === 0 && fallback) return fallback;
   return routedCallBridge(bridges, config.sms.routes);

@@ -1,5 +1,5 @@
 /**
- * The on-call escalation's variables, part of the one configuration schema (shared/config.ts): its fields go into
+ * The on-call escalation's variables, a section of the configuration (shared/config.ts): its fields go into
  * the environment object, its output under `config.escalation`. What only AWS needs (the scheduler's function,
  * role and group) is checked where it is used (eventbridge-scheduler.ts).
  */
@@ -49,5 +49,8 @@ export function toEscalationConfig(env: EscalationEnv) {
     },
   };
 }
+
+/** Its section of the configuration (shared/config.ts `loadConfig`): read only by the functions that name it. */
+export const escalationSection = { shape: escalationEnvShape, read: toEscalationConfig };
 
 export type EscalationConfig = ReturnType<typeof toEscalationConfig>;

@@ -1,11 +1,11 @@
 import { africasTalkingSender } from '../channels/africastalking-sender';
 import { kannelSender } from '../channels/kannel-sender';
 import { twilioSender } from '../channels/twilio-sender';
-import type { Config, SmsProviderName } from '../config';
+import type { BaseConfig, SmsProviderName } from '../config';
 import type { SmsSender } from '../ports';
 
 /** A sender for every provider whose credentials are configured. */
-export function configuredSenders(config: Config): Partial<Record<SmsProviderName, SmsSender>> {
+export function configuredSenders(config: BaseConfig): Partial<Record<SmsProviderName, SmsSender>> {
   return {
     ...(config.africastalking ? { africastalking: africasTalkingSender(config.africastalking) } : {}),
     ...(config.twilio.sending ? { twilio: twilioSender(config.twilio.sending, config.publicBaseUrl) } : {}),

@@ -1,6 +1,6 @@
 /**
- * The outreach's variables (subscriptions, alerts, broadcasts), part of the one configuration schema
- * (shared/config.ts): its fields go into the environment object, its output under `config.outreach`.
+ * The outreach's variables (subscriptions, alerts, broadcasts), a section of the configuration (shared/config.ts):
+ * its fields go into the environment object, its output under `config.outreach`.
  */
 import * as z from '../domain/zod';
 import { parseQuietHours, type SegmentPrice } from '../domain/outreach/broadcast';
@@ -113,5 +113,8 @@ export function toOutreachConfig(env: OutreachEnv) {
     bulkQueueUrl: env.BROADCAST_QUEUE_URL,
   };
 }
+
+/** Its section of the configuration (shared/config.ts `loadConfig`): read only by the functions that name it. */
+export const outreachSection = { shape: outreachEnvShape, read: toOutreachConfig };
 
 export type OutreachConfig = ReturnType<typeof toOutreachConfig>;

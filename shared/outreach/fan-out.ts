@@ -7,10 +7,12 @@ import { KmsNumberVault } from '../crypto-kms';
 import { BulkOutbox } from '../outbox/bulk';
 import { Outbox } from '../outbox/outbox';
 import { SqsQueue } from '../outbox/sqs';
-import { createDeps, lazyDeps, outreachDeps } from '../runtime';
+import { createDeps, outreachDeps } from '../services-root';
+import { lazyDeps } from '../runtime';
+import { outreachSection } from './config';
 import { BulkMessageRepository } from '../store/bulk-messages';
 
-export const awsFanOutDeps = lazyDeps((config) => {
+export const awsFanOutDeps = lazyDeps({ outreach: outreachSection }, (config) => {
   const { bulkQueueUrl } = config.outreach;
   const { vault } = config.reports;
   if (!bulkQueueUrl) throw new Error('BROADCAST_QUEUE_URL is required');

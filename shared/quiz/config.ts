@@ -1,5 +1,5 @@
 /**
- * The quiz's variables, part of the one configuration schema (shared/config.ts): the registered trainers, who may
+ * The quiz's variables, a section of the configuration (shared/config.ts): the registered trainers, who may
  * open groups and read their figures by SMS. A short list in configuration rather than an imported rota: a
  * training centre has a handful of trainers, and their numbers change rarely (a deploy, or a restart locally).
  */
@@ -24,3 +24,6 @@ type QuizEnv = z.output<z.ZodMiniObject<typeof quizEnvShape>>;
 export function toQuizConfig(env: QuizEnv) {
   return { trainerPhones: new Set(env.QUIZ_TRAINER_PHONES) };
 }
+
+/** Its section of the configuration (shared/config.ts `loadConfig`): read only by the functions that name it. */
+export const quizSection = { shape: quizEnvShape, read: toQuizConfig };

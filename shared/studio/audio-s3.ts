@@ -1,5 +1,5 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { Config } from '../config';
+import type { ConfigWith } from '../config';
 import type { AudioStore } from '../ports';
 import { toTelephonyAudio } from '../audio/telephony';
 
@@ -29,7 +29,7 @@ export class S3AudioStore implements AudioStore {
 }
 
 /** The audio adapters of a Lambda entry point that records or serves takes: the bucket (when the stack gave one) and the decoder. */
-export function s3AudioAdapter(config: Config): { audio?: AudioStore; toTelephony?: typeof toTelephonyAudio } {
+export function s3AudioAdapter(config: ConfigWith<'studio'>): { audio?: AudioStore; toTelephony?: typeof toTelephonyAudio } {
   const bucket = config.studio.audioBucket;
   return bucket ? { audio: new S3AudioStore(bucket, new S3Client({ region: config.region })), toTelephony: toTelephonyAudio } : {};
 }

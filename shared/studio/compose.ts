@@ -4,6 +4,7 @@
  * of every spoken prompt: the USSD, SMS and queue functions never reach it, and their bundles carry none of the voice
  * line's texts (infra/bundling.ts).
  */
+import type { ConfigWith } from '../config';
 import type { ChannelDeps } from '../runtime';
 import { StudioRepository } from '../store/studio';
 import { PromptStudio, type PromptStudioDeps, type StudioServices } from './service';
@@ -11,7 +12,7 @@ import { PromptStudio, type PromptStudioDeps, type StudioServices } from './serv
 /** Where takes are kept and how a received take becomes telephone audio: only functions that record or serve takes. */
 export type StudioAdapters = Pick<PromptStudioDeps, 'audio' | 'toTelephony'>;
 
-export function withStudio<D extends ChannelDeps>(deps: D, adapters: StudioAdapters = {}): D & StudioServices {
+export function withStudio<D extends ChannelDeps & { config: ConfigWith<'studio'> }>(deps: D, adapters: StudioAdapters = {}): D & StudioServices {
   const { db, config } = deps;
   return {
     ...deps,

@@ -1,4 +1,4 @@
-/** The prompt studio's variables, part of the one configuration schema (shared/config.ts): output under `config.studio`. */
+/** The prompt studio's variables, a section of the configuration (shared/config.ts): output under `config.studio`. */
 import * as z from '../domain/zod';
 import { E164, normalisePhone } from '../domain/phone';
 
@@ -45,5 +45,8 @@ export function toStudioConfig(env: StudioEnv) {
     audioBucket: env.AUDIO_BUCKET,
   };
 }
+
+/** Its section of the configuration (shared/config.ts `loadConfig`): read only by the functions that name it. */
+export const studioSection = { shape: studioEnvShape, read: toStudioConfig };
 
 export type StudioConfig = ReturnType<typeof toStudioConfig>;

@@ -8,6 +8,7 @@ import { WavError } from '../audio/wav';
 import { AUDIO_MANIFEST, audioUrl, promptTextHash, type AudioManifest, type RecordingResolver } from '../channels/voice-speech';
 import { PROMPTS, type Lang } from '../domain/prompts';
 import type { SpokenKey } from '../domain/voice';
+import type { ConfigWith } from '../config';
 import type { Logger } from '../log';
 import type { AudioStore } from '../ports';
 import type { StudioRepository } from '../store/studio';
@@ -48,6 +49,8 @@ export interface PromptStudioDeps {
 
 /** What the functions that play or record takes (voice, console) hold beyond the channels' services. */
 export interface StudioServices {
+  /** The studio's section: who may record, the PIN, the bucket. */
+  config: ConfigWith<'studio'>;
   /** The prompt studio: its takes play on the voice line; the studio line and the console record them. */
   studio: PromptStudio;
 }

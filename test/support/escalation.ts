@@ -1,7 +1,7 @@
 import { LocalNumberVault } from '../../shared/crypto';
 import type { RotaOfficer } from '../../shared/domain/escalation';
 import type { Report, ReportDraft } from '../../shared/domain/report';
-import { loadConfig } from '../../shared/config';
+import { loadWholeConfig } from '../../shared/config-sections';
 import { LocalCallBridge } from '../../shared/escalation/call-bridge';
 import type { CallBridge } from '../../shared/ports';
 import { createLocalEscalationDeps, type LocalEscalationDeps } from '../../shared/escalation/local';
@@ -93,7 +93,7 @@ export async function escalationHarness(
       vault,
       callBridge: options.callBridge ?? calls,
     },
-    loadConfig(env).escalation,
+    loadWholeConfig(env).escalation,
     { retryMs: 50 },
   );
   return {

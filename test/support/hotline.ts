@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { createLocalDeps, localApp, replayLocalJournal, type LocalDeps } from '../../infra/local';
-import { loadConfig } from '../../shared/config';
+import { loadWholeConfig } from '../../shared/config-sections';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../../shared/log';
@@ -17,7 +17,7 @@ export function testHotline(
   log?: Logger,
 ): { deps: LocalDeps; app: ReturnType<typeof localApp> } {
   const deps = createLocalDeps(
-    loadConfig({
+    loadWholeConfig({
       AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
       TABLE_NAME: store.tableName,
       SMS_RETRY_BASE_MS: '1',
