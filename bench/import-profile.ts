@@ -71,17 +71,19 @@ function runNode(script: string, cwd: string, flags: string[] = []): string {
   return child.stdout;
 }
 
-/** The source each generated line of the bundle starts with (node_modules folded to their package). */
-function lineSources(mapFile: string): Map<number, string> {
+/** The source each generated line of the bundle starts with (node_modules folded to their package), and its line. */
+function lineSources(mapFile: string): { sources: Map<number, string>; lines: Map<number, string> } {
   const consumer = new SourceMapConsumer(JSON.parse(readFileSync(mapFile, 'utf8')) as RawSourceMap);
-  const byLine = new Map<number, string>();
+  const sources = new Map<number, string>();
+  const lines = new Map<number, string>();
   consumer.eachMapping((mapping) => {
-    if (byLine.has(mapping.generatedLine) || !mapping.source) return;
+    if (sources.has(mapping.generatedLine) || !mapping.source) return;
     const source = mapping.source.replace(/^(\.\.\/)+/, '');
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source);
-    byLine.set(mapping.generatedLine, pkg ? `${pkg[1]} (package)` : source);
+    sources.set(mapping.generatedLine, pkg ? `${pkg[1]} (package)` : source);
+    if (!pkg) lines.set(mapping.generatedLine, `${source}:${mapping.originalLine}`);
   });
-  return byLine;
+  return { sources, lines };
 }
 
 /** Self time per source over the profiles, in milliseconds per import. */
@@ -141,7 +143,9 @@ for (const arg of process.argv.slice(2)) {
   await bundleFunction(entry, minifiedDir, { ...options, minify: true });
   const minified = join(minifiedDir, 'index.mjs');
   const compile = Array.from({ length: RUNS }, () => Number(runNode(compileOnly(minified, preload), minifiedDir, ['--experimental-vm-modules', '--no-warnings'])));
-  const totals = attribute(runs.map((run) => run.profile), url, lineSources(`${file}.map`));
+  const { sources, lines } = lineSources(`${file}.map`);
+  const totals = attribute(runs.map((run) => run.profile), url, sources);
+  const hottest = attribute(runs.map((run) => run.profile), url, lines);
   const sampled = [...totals.values()].reduce((sum, ms) => sum + ms, 0);
   console.log(
     `\n${name}: ${round((output?.bytes ?? 0) / 1024, 1)} KB unminified; import under the profiler median ${round(summary(runs.map((run) => run.ms)).median, 1)} ms ` +
@@ -153,5 +157,13 @@ for (const arg of process.argv.slice(2)) {
       .filter(([, ms]) => ms >= 0.05)
       .slice(0, 30)
       .map(([source, ms]) => ({ source, selfMs: round(ms, 2), share: `${Math.round((100 * ms) / sampled)}%` })),
+  );
+  console.log('  the hottest lines of our own code (top-level statements and what they call):');
+  console.table(
+    [...hottest]
+      .filter(([line]) => line.includes(':') && !line.startsWith('('))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 12)
+      .map(([line, ms]) => ({ line, selfMs: round(ms, 2) })),
   );
 }

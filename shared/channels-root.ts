@@ -5,8 +5,7 @@
  * bundle none of it: no escalation service, quiz, console store or session cache, nor their schemas.
  */
 import { Outbox } from './outbox/outbox';
-import type { Report } from './domain/report';
-import { HELD_REPORT_MINUTES } from './domain/sms';
+import { HELD_REPORT_MINUTES, type Report } from './domain/report';
 import { listHeldReport, startEscalation } from './escalation/service';
 import { escalationStores, outreachDeps } from './services-root';
 import type { ChannelAdapters, ChannelConfig, ChannelDeps, ConsoleDeps, ConsoleServices, Deps } from './runtime';

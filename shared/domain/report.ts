@@ -5,6 +5,7 @@
  */
 import * as z from './zod';
 import { normalisePhone, parsePhone } from './phone';
+import { lazy } from './lazy';
 import { LANGUAGES } from './prompts';
 import { normaliseWebsite } from './registry';
 
@@ -26,6 +27,12 @@ export const URGENCY_REASONS = [
   /** It names an official contact of a licensed agency: someone may be using the agency's name or number. */
   'impersonation',
 ] as const;
+
+/**
+ * How long a story offered as a report by SMS waits for the sender's YES: long enough to read the offer and answer, short
+ * enough that a later YES (to something else) does not file a message the sender no longer has in mind.
+ */
+export const HELD_REPORT_MINUTES = 30;
 
 export type ReportChannel = (typeof REPORT_CHANNELS)[number];
 export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
@@ -265,21 +272,23 @@ const CURRENCY_WORDS: Record<Currency, string> = {
   RUB: String.raw`rub\p{L}*|руб\p{L}*\.?|₽`,
   GBP: String.raw`gbp|фунт\p{L}*|funt\p{L}*|pounds?|£`,
 };
-const CURRENCY_MATCHERS = Object.entries(CURRENCY_WORDS).map(
-  ([currency, words]) => [currency as Currency, new RegExp(`^(?:${words})$`, 'iu')] as const,
+// Built on the first report text read, not at import: Unicode-aware patterns take a millisecond to construct, and
+// most requests (a menu step, a delivery report) read no report text.
+const CURRENCY_MATCHERS = lazy(() =>
+  Object.entries(CURRENCY_WORDS).map(([currency, words]) => [currency as Currency, new RegExp(`^(?:${words})$`, 'iu')] as const),
 );
 /** `3 000`, `3,000.50`, `1.500` (Russian thousands), `2,5`: a separator followed by three digits groups thousands. */
 const NUMBER = String.raw`\d{1,3}(?:[ \u00a0.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?`;
 const THOUSAND = String.raw`тыс\p{L}*\.?|ҳазор|хазор|hazor|thousand`;
 const ANY_CURRENCY = Object.values(CURRENCY_WORDS).join('|');
-const AMOUNT_AFTER = new RegExp(
+const AMOUNT_AFTER = lazy(() => new RegExp(
   String.raw`(?<![\p{L}\p{N}.,])(${NUMBER})(?:\s*(${THOUSAND}))?\s*(${ANY_CURRENCY})(?!\p{L})`,
   'giu',
-);
-const AMOUNT_BEFORE = new RegExp(
+));
+const AMOUNT_BEFORE = lazy(() => new RegExp(
   String.raw`(?<![\p{L}\p{N}])(\$|£|₽|usd|gbp|rub|tjs)\s*(${NUMBER})(?:\s*(${THOUSAND}))?(?![\p{L}\p{N}])`,
   'giu',
-);
+));
 
 /**
  * The amount named in a report's text, with its currency: `3000 somoni`, `$500`, `20 тысяч рублей`, `£300`.
@@ -288,14 +297,14 @@ const AMOUNT_BEFORE = new RegExp(
 export function extractAmount(text: string): Money | undefined {
   const normalised = text.normalize('NFC');
   const amounts = [
-    ...[...normalised.matchAll(AMOUNT_AFTER)].map(([, number, thousand, currency]) => money(number!, thousand, currency!)),
-    ...[...normalised.matchAll(AMOUNT_BEFORE)].map(([, currency, number, thousand]) => money(number!, thousand, currency!)),
+    ...[...normalised.matchAll(AMOUNT_AFTER())].map(([, number, thousand, currency]) => money(number!, thousand, currency!)),
+    ...[...normalised.matchAll(AMOUNT_BEFORE())].map(([, currency, number, thousand]) => money(number!, thousand, currency!)),
   ].filter((m): m is Money => m !== undefined);
   return amounts.reduce<Money | undefined>((largest, m) => (!largest || toUsd(m) > toUsd(largest) ? m : largest), undefined);
 }
 
 function money(number: string, thousand: string | undefined, currencyWord: string): Money | undefined {
-  const currency = CURRENCY_MATCHERS.find(([, matcher]) => matcher.test(currencyWord))?.[0];
+  const currency = CURRENCY_MATCHERS().find(([, matcher]) => matcher.test(currencyWord))?.[0];
   const parts = /^(\d{1,3}(?:[ \u00a0.,]\d{3})+|\d+)(?:[.,](\d{1,2}))?$/.exec(number);
   if (!currency || !parts) return undefined;
   const value = Number(`${parts[1]!.replace(/\D/g, '')}.${parts[2] ?? '0'}`) * (thousand ? 1000 : 1);
@@ -423,7 +432,7 @@ export const wordMatches = (word: string, patterns: readonly string[]) =>
 
 /** The words as the signals read them: every amount with a currency one `MONEY_WORD`. */
 function signalWords(text: string): string[] {
-  return foldedWords(text.normalize('NFC').replace(AMOUNT_AFTER, ` ${MONEY_WORD} `).replace(AMOUNT_BEFORE, ` ${MONEY_WORD} `));
+  return foldedWords(text.normalize('NFC').replace(AMOUNT_AFTER(), ` ${MONEY_WORD} `).replace(AMOUNT_BEFORE(), ` ${MONEY_WORD} `));
 }
 
 /** The urgency reasons a text names itself (any language), in `URGENCY_REASONS` order. */

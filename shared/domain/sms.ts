@@ -10,7 +10,7 @@ import { LANGUAGES, isLang, t, type Lang } from './prompts';
 import { identifierKey, referenceFollowsBySms, type CommonEffect, type ConversationData, type Need, type StepOutcome, type Submitted } from './conversation';
 import { checkQuery, guessLanguage, messageIntent } from './free-text';
 import type { RegistryIndex } from './registry';
-import { extractAmount, extractIdentifiers, normaliseReference, textReasons, type Identifier, type Report, type ReportDraft } from './report';
+import { extractAmount, extractIdentifiers, HELD_REPORT_MINUTES, normaliseReference, textReasons, type Identifier, type Report, type ReportDraft } from './report';
 import { reportAdvice, reportStatusText } from './report-texts';
 import { smsParts } from './screen';
 import { exceedsBytes, INPUT_LIMITS, lettersWithin } from './input-limits';
@@ -110,12 +110,6 @@ export type SmsEffect =
   /** The reporter agreed (SHARE) that this report may be shared with the police and partner organisations. */
   | { type: 'shareReport'; reference: string }
   | SubscriptionEffect;
-
-/**
- * How long a story offered as a report waits for the sender's YES: long enough to read the offer and answer, short
- * enough that a later YES (to something else) does not file a message the sender no longer has in mind.
- */
-export const HELD_REPORT_MINUTES = 30;
 
 /** A story offered as a report, awaiting the sender's YES (shared/store/pending-reports.ts keeps it). */
 export interface HeldReport {
