@@ -68,6 +68,11 @@ export interface BundleRow {
   /** The import with those clients already loaded, as on Lambda (whose runtime has them warm): ours alone. */
   ownImportMs: number;
   ownImportRatio: number | '-';
+  /**
+   * Of the own import, V8 parsing and compiling the bundle's text alone (`vm.SourceTextModule`: no linking, no
+   * statement run), in a fresh process with the clients loaded; the rest is the top level running.
+   */
+  compileMs: number;
   sdkClients: string;
   /** The whole `node` process: start, import, exit (median of N). */
   processMs: number;
@@ -149,6 +154,26 @@ function coldInit(outfile: string, runs: number, preload: string[] = []) {
   return { importMs: summary(imports).median, processMs: summary(processes).median };
 }
 
+/** Compiles the bundle's text in a fresh process (its clients loaded, the loader warm), `runs` times: the median. */
+function compileOnly(outfile: string, runs: number, preload: string[]) {
+  const before = preload.map((pkg) => `await import(${JSON.stringify(pkg)});`).join(' ');
+  const script =
+    `import vm from 'node:vm'; import { readFileSync } from 'node:fs'; ${before} new vm.SourceTextModule('export {};'); ` +
+    `const text = readFileSync(${JSON.stringify(outfile)}, 'utf8'); const t = performance.now(); ` +
+    `new vm.SourceTextModule(text, { identifier: ${JSON.stringify(pathToFileURL(outfile).href)} }); process.stdout.write(String(performance.now() - t));`;
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const child = spawnSync(process.execPath, ['--experimental-vm-modules', '--no-warnings', '--input-type=module', '-e', script], {
+      cwd: dirname(outfile),
+      encoding: 'utf8',
+      env: { PATH: readEnvironment().PATH },
+    });
+    if (child.status !== 0) throw new Error(`compiling ${outfile} failed: ${child.stderr}`);
+    times.push(Number(child.stdout));
+  }
+  return summary(times).median;
+}
+
 export async function measureBundles(runs = 7): Promise<BundleRow[]> {
   await rm(OUT, { recursive: true, force: true });
   const entryOf = async (name: string, source: string) => {
@@ -170,6 +195,7 @@ export async function measureBundles(runs = 7): Promise<BundleRow[]> {
       sdkImportMs: 0,
       ownImportMs: round(bareInit.importMs, 1),
       ownImportRatio: '-',
+      compileMs: round(compileOnly(bare.outfile, runs, WARM_LOADER), 1),
       sdkClients: '',
       processMs: round(bareCold.processMs, 1),
       processRatio: '-',
@@ -203,6 +229,7 @@ export async function measureBundles(runs = 7): Promise<BundleRow[]> {
       sdkImportMs: round(sdkInit.importMs, 1),
       ownImportMs: round(ownInit.importMs, 1),
       ownImportRatio: round(ownImportRatio, 1),
+      compileMs: round(compileOnly(out.outfile, runs, out.sdk.length > 0 ? out.sdk : WARM_LOADER), 1),
       sdkClients: out.sdk.map((pkg) => pkg.replace('@aws-sdk/', '').replace('client-', '').replace('-manager', '')).join(' '),
       processMs: round(init.processMs, 1),
       processRatio: round(init.processMs / bareCold.processMs, 2),
