@@ -25,7 +25,7 @@ export const openEscalationSchema = z.lazy(() => z.object({
 }));
 export type OpenEscalation = z.infer<typeof openEscalationSchema>;
 
-const escalationDueSchema = z.object({ reference: z.string().check(z.minLength(1)), since: z.iso.datetime() });
+const escalationDueSchema = z.lazy(() => z.object({ reference: z.string().check(z.minLength(1)), since: z.iso.datetime() }));
 
 export const auditRecordSchema = z.lazy(() => z.object({
   reference: z.string().check(z.minLength(1)),

@@ -9,12 +9,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '../domain/zod';
-import { rotaOfficerSchema, type AuditAction, type AuditDetail, type Person, type RotaOfficer } from '../domain/escalation';
+import { rotaOfficerObject, type AuditAction, type AuditDetail, type Person, type RotaOfficer } from '../domain/escalation';
 import { E164 } from '../domain/registry';
 import { collections, keys, type ItemCollection } from './keys';
 import { queryAll } from './query';
 
-export const officerRecordSchema = z.lazy(() => z.extend(rotaOfficerSchema, {
+export const officerRecordSchema = z.lazy(() => z.extend(rotaOfficerObject(), {
   /** E.164. Staff data, needed to page them; never logged. */
   phone: z.string().check(z.regex(E164)),
   /** The address the officer signs in to the console with (lower case), if they use it. */

@@ -8,13 +8,13 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocu
 import * as z from '../domain/zod';
 import { alertSchema, type Alert } from '../domain/outreach/alerts';
 import { segmentSchema, type DeliveryReport } from '../domain/outreach/broadcast';
-import { consentSchema, subscriptionSchema, type Consent, type Subscription } from '../domain/outreach/subscription';
+import { consentSchema, subscriptionObject, type Consent, type Subscription } from '../domain/outreach/subscription';
 import { LANGUAGES } from '../domain/prompts';
 import { collections, keys } from './keys';
 import { queryAll, queryCollection } from './query';
 
 /** A subscription as stored: the fan-out's view, and the sealed number with its calling code (for the price). */
-export const storedSubscriptionSchema = z.lazy(() => z.extend(subscriptionSchema, {
+export const storedSubscriptionSchema = z.lazy(() => z.extend(subscriptionObject(), {
   sealedNumber: z.string().check(z.minLength(1)),
   callingCode: z.string().check(z.regex(/^\+\d{1,4}$|^\*$/)),
 }));

@@ -46,8 +46,8 @@ export interface RecordOutcome {
   code?: string;
 }
 
-const attemptSchema = z.object({ passed: z.boolean(), code: z.optional(z.string()) });
-const codeSchema = z.object({ code: z.string(), earnedAt: z.string(), lang: z.enum(LANGUAGES) });
+const attemptSchema = z.lazy(() => z.object({ passed: z.boolean(), code: z.optional(z.string()) }));
+const codeSchema = z.lazy(() => z.object({ code: z.string(), earnedAt: z.string(), lang: z.enum(LANGUAGES) }));
 const smsStateSchema = z.lazy(() => z.object({ answers: z.string(), lang: z.enum(LANGUAGES), cohort: z.optional(z.string()) }));
 const cohortSchema = z.lazy(() => z.object({
   code: z.string(),

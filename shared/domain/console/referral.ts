@@ -24,7 +24,7 @@ export const DEFAULT_RESPONSE_HOURS = { urgent: 24, normal: 120 } as const;
 /** Reminders go out this long before the deadline (and once more when it has passed). */
 export const REMINDER_BEFORE_HOURS = 4;
 
-const personSchema = z.object({ key: z.string().check(z.minLength(1)), name: z.string().check(z.minLength(1)) });
+const personSchema = z.lazy(() => z.object({ key: z.string().check(z.minLength(1)), name: z.string().check(z.minLength(1)) }));
 
 export const partnerOrganisationSchema = z.lazy(() => z.object({
   id: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{1,40}$/, 'lower-case letters, digits and dashes')),

@@ -15,7 +15,7 @@
  */
 export {
   OFFICER_ROLES,
-  rotaOfficerSchema,
+  rotaOfficerObject,
   officerLanguage,
   chainOf,
   onDutyByLevel,

@@ -8,11 +8,12 @@ export const ESCALATION_STATUSES = ['paging', 'acknowledged', 'exhausted', 'clos
 
 export type EscalationStatus = (typeof ESCALATION_STATUSES)[number];
 
-const personSchema = z.object({ key: z.string().check(z.minLength(1)), name: z.string().check(z.minLength(1)) });
+const personObject = () => z.object({ key: z.string().check(z.minLength(1)), name: z.string().check(z.minLength(1)) });
+const personSchema = z.lazy(personObject);
 
 export type Person = z.infer<typeof personSchema>;
 
-const actSchema = z.extend(personSchema, { at: z.iso.datetime() });
+const actSchema = z.lazy(() => z.extend(personObject(), { at: z.iso.datetime() }));
 
 export const escalationStateSchema = z.lazy(() => z.object({
   reference: z.string().check(z.minLength(1)),

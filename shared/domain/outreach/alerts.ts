@@ -34,7 +34,7 @@ export function normaliseAlertCode(typed: string): string | undefined {
   return code.length === ALERT_CODE_LENGTH && [...code].every((ch) => REFERENCE_ALPHABET.includes(ch)) ? code : undefined;
 }
 
-export const officerRefSchema = z.object({ key: z.string().check(z.minLength(1)), name: z.string().check(z.minLength(1)) });
+const officerRefSchema = z.lazy(() => z.object({ key: z.string().check(z.minLength(1)), name: z.string().check(z.minLength(1)) }));
 
 export const alertSchema = z.lazy(() => z.object({
   code: z.string().check(z.length(ALERT_CODE_LENGTH)),
