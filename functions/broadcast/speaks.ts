@@ -1,4 +1,3 @@
-import { KEYWORD_NAMESPACES } from '../../shared/domain/keywords';
 import type { PromptNamespace } from '../../shared/domain/prompts';
 
 /**
@@ -8,6 +7,7 @@ import type { PromptNamespace } from '../../shared/domain/prompts';
  * key outside them.
  */
 export const SPEAKS: readonly PromptNamespace[] = [
-  ...KEYWORD_NAMESPACES,
+  // The word lists its bundle's parsers read (of shared/domain/keywords.ts KEYWORD_NAMESPACES).
+  'outreach.topicWords', 'outreach.destinationWords', 'officer.bodyWords',
   'tips',
 ];

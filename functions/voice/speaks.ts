@@ -1,4 +1,3 @@
-import { KEYWORD_NAMESPACES } from '../../shared/domain/keywords';
 import type { PromptNamespace } from '../../shared/domain/prompts';
 
 /**
@@ -8,7 +7,8 @@ import type { PromptNamespace } from '../../shared/domain/prompts';
  * key outside them.
  */
 export const SPEAKS: readonly PromptNamespace[] = [
-  ...KEYWORD_NAMESPACES,
+  // The word lists its bundle's parsers read (of shared/domain/keywords.ts KEYWORD_NAMESPACES).
+  'sms.keywords', 'outreach.topicWords', 'outreach.destinationWords', 'officer.bodyWords',
   'voice', 'advice', 'status', 'quiz', 'report.advice',
   // Filing a report: the reference by SMS, and the pages of an urgent one; an officer's CALL bridge.
   'sms.reportReceived', 'escalation', 'officer.relatedReport', 'bridge',

@@ -6,7 +6,8 @@ import { LANGUAGES, PROMPTS, type Lang, type PromptKey, type PromptNamespace } f
 
 /**
  * The word lists the parsers read (domain/sms.ts, outreach/subscription.ts, officer.ts build their tables from them):
- * every function that parses a message speaks these (functions/<name>/speaks.ts).
+ * the SMS function speaks them all, every other function those its bundle's parsers read (functions/<name>/speaks.ts;
+ * test/prompt-namespaces.test.ts fails on one missing or carried for nothing).
  */
 export const KEYWORD_NAMESPACES = [
   'sms.keywords',
