@@ -153,7 +153,11 @@ describe('createMetrics', () => {
     expect(plain).toMatchObject({ channel: 'sms', Reports: 1 });
     expect(plain).not.toHaveProperty('UrgentReports');
     expect(verification).toMatchObject({ kind: 'licence', Verifications: 1 });
+    // One Metrics for the process: each line holds its own count and dimension only.
+    expect(verification).not.toHaveProperty('channel');
+    expect(verification).not.toHaveProperty('Reports');
     expect(sent).toMatchObject({ provider: 'twilio', SmsSent: 1 });
+    expect(failed).not.toHaveProperty('SmsSent');
     expect(failed).toMatchObject({ provider: 'africastalking', SmsFailed: 1 });
     expect(typeof (urgent!._aws as { Timestamp: number }).Timestamp).toBe('number');
   });
@@ -177,5 +181,22 @@ describe('createMetrics', () => {
       throw new Error('stdout closed');
     });
     expect(() => metrics.countSms('twilio', false)).not.toThrow();
+  });
+
+  it('after a line it could not write, writes the next one with only its own count', () => {
+    let fail = true;
+    const lines: string[] = [];
+    const metrics = createMetrics((line) => {
+      if (fail) throw new Error('stdout closed');
+      lines.push(line);
+    });
+    metrics.countSms('twilio', false);
+    fail = false;
+    metrics.countVerification('card');
+    expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({ kind: 'card', Verifications: 1 }),
+    ]);
+    expect(JSON.parse(lines[0]!)).not.toHaveProperty('SmsFailed');
+    expect(JSON.parse(lines[0]!)).not.toHaveProperty('provider');
   });
 });
