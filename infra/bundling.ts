@@ -13,6 +13,8 @@
  *   A cold start compiles only code (V8 compiles every byte of index.mjs, ~3.3 ms per 100 KB), and a container reads
  *   only the languages its callers speak. The console's own words (prompts/console/*.json) are files the same way,
  *   texts/console/<lang>.json (docs/decisions.md).
+ * - So is the phone metadata: shared/domain/phone-metadata.ts is replaced by a reader of data/phone-metadata.json
+ *   beside index.mjs, read the first time a number is parsed (shared/phone-metadata-file.ts).
  */
 import { build, type BuildOptions, type BuildResult, type Plugin } from 'esbuild';
 import { createHash } from 'node:crypto';
@@ -20,6 +22,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LANGUAGES, type PromptNamespace } from '../shared/domain/prompts';
+import { PHONE_METADATA_FILE } from './phone-metadata';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -77,13 +80,16 @@ const textsFile = (path: string, texts: Record<string, string>): BundleDataFile 
   text: JSON.stringify(Object.fromEntries(Object.entries(texts).filter(([key]) => !key.startsWith('_meta.')))),
 });
 
+/** An import of `name` from the repository's module at `path`, for the code a plugin puts in place of a module. */
+const importFrom = (name: string, path: string) => `import { ${name} } from ${JSON.stringify(join(REPO_ROOT, path))};`;
+
 /**
- * A plugin that puts `catalogue` (matched by `filter`) in place of a catalogue module, with code that reads each
- * language's texts from one of `files()` beside index.mjs (prompts/texts-file.ts). The files are written where the
- * bundle is written; a build in memory (`write: false`) gets them among its `outputFiles`. Only a build whose code
- * imports the catalogue carries them.
+ * A plugin that puts `contents` in place of the module matched by `filter`: code that reads its data from one of
+ * `files()` beside index.mjs when first asked (shared/bundle-data-file.ts). The files are written where the bundle is
+ * written; a build in memory (`write: false`) gets them among its `outputFiles`. Only a build whose code imports the
+ * module carries them.
  */
-function catalogueFromFiles(name: string, filter: RegExp, catalogue: string, files: () => BundleDataFile[]): Plugin {
+function dataFromFiles(name: string, filter: RegExp, contents: string, files: () => BundleDataFile[]): Plugin {
   return {
     name,
     setup(bundler) {
@@ -93,14 +99,13 @@ function catalogueFromFiles(name: string, filter: RegExp, catalogue: string, fil
       });
       bundler.onLoad({ filter }, () => {
         imported = true;
-        const reader = JSON.stringify(join(REPO_ROOT, 'prompts', 'texts-file.ts'));
-        return { loader: 'js', resolveDir: REPO_ROOT, contents: `import { readTextsFile } from ${reader};\n${catalogue}` };
+        return { loader: 'js', resolveDir: REPO_ROOT, contents };
       });
       bundler.onEnd((result) => {
         if (!imported || result.errors.length > 0) return;
-        // The catalogue finds its files from its own module's URL: in a chunk, it would look beside the chunk.
+        // The module finds its files from its own URL: in a chunk, it would look beside the chunk.
         const home = Object.entries(result.metafile?.outputs ?? {}).find(([, output]) => Object.keys(output.inputs).some((input) => filter.test(join(REPO_ROOT, input))))?.[0];
-        if (home !== undefined && !/(^|\/)index\.mjs$/.test(home)) throw new Error(`${name}: the catalogue landed in ${home}, not index.mjs, and would not find its texts`);
+        if (home !== undefined && !/(^|\/)index\.mjs$/.test(home)) throw new Error(`${name}: its module landed in ${home}, not index.mjs, and would not find its data files`);
         const { outdir, write } = bundler.initialOptions;
         if (!outdir) throw new Error(`${name}: a bundle with data files needs an outdir`);
         for (const file of files()) {
@@ -123,10 +128,11 @@ function catalogueFromFiles(name: string, filter: RegExp, catalogue: string, fil
  * first asked (shared/domain/prompts.ts keeps them): each file holds only `namespaces`.
  */
 export const promptCatalogue = (namespaces: readonly string[]): Plugin =>
-  catalogueFromFiles(
+  dataFromFiles(
     'prompt-catalogue',
     /[\\/]prompts[\\/]catalogue\.ts$/,
     [
+      importFrom('readTextsFile', 'prompts/texts-file.ts'),
       'export function catalogueTexts(lang) { return readTextsFile(new URL(`texts/${lang}.json`, import.meta.url)); }',
       `export const CATALOGUE_NAMESPACES = ${JSON.stringify(namespaces)};`,
     ].join('\n'),
@@ -137,25 +143,45 @@ export const promptCatalogue = (namespaces: readonly string[]): Plugin =>
  * Puts in place of prompts/console/catalogue.ts one that reads the console's words in a language from
  * texts/console/<lang>.json beside index.mjs when first asked (shared/console/texts.ts keeps them).
  */
-export const consoleTexts: Plugin = catalogueFromFiles(
+export const consoleTexts: Plugin = dataFromFiles(
   'console-texts',
   /[\\/]prompts[\\/]console[\\/]catalogue\.ts$/,
-  'export function consoleCatalogueTexts(lang) { return readTextsFile(new URL(`texts/console/${lang}.json`, import.meta.url)); }',
+  [
+    importFrom('readTextsFile', 'prompts/texts-file.ts'),
+    'export function consoleCatalogueTexts(lang) { return readTextsFile(new URL(`texts/console/${lang}.json`, import.meta.url)); }',
+  ].join('\n'),
   () =>
     readdirSync(join(REPO_ROOT, 'prompts', 'console'))
       .filter((file) => file.endsWith('.json'))
       .map((file) => textsFile(`texts/console/${file}`, JSON.parse(readFileSync(join(REPO_ROOT, 'prompts', 'console', file), 'utf8')) as Record<string, string>)),
 );
 
+/** Where a bundle carries the served countries' phone metadata, beside index.mjs. */
+export const PHONE_METADATA_DATA_FILE = 'data/phone-metadata.json';
+
+/**
+ * Puts in place of shared/domain/phone-metadata.ts one that reads the phone metadata from data/phone-metadata.json
+ * beside index.mjs when first asked (shared/domain/phone.ts keeps it): a cold start compiles only code.
+ */
+export const phoneMetadataFile: Plugin = dataFromFiles(
+  'phone-metadata',
+  /[\\/]shared[\\/]domain[\\/]phone-metadata\.ts$/,
+  [
+    importFrom('readPhoneMetadataFile', 'shared/phone-metadata-file.ts'),
+    `export function phoneMetadata() { return readPhoneMetadataFile(new URL(${JSON.stringify(PHONE_METADATA_DATA_FILE)}, import.meta.url)); }`,
+  ].join('\n'),
+  () => [{ path: PHONE_METADATA_DATA_FILE, text: JSON.stringify(JSON.parse(readFileSync(PHONE_METADATA_FILE, 'utf8'))) }],
+);
+
 /**
  * Bundles the function whose handler module is `entry` (relative to the repository root) into `outdir`: index.mjs,
- * its chunks, source maps and texts files (in memory, with `write: false`, all of them among `outputFiles`). `options` override the defaults (the tests build in memory, unminified).
+ * its chunks, source maps and data files (in memory, with `write: false`, all of them among `outputFiles`). `options` override the defaults (the tests build in memory, unminified).
  */
 export async function bundleFunction(entry: string, outdir: string, options: BuildOptions = {}): Promise<BuildResult & { metafile: NonNullable<BuildResult['metafile']> }> {
   const result = await build({
     ...FUNCTION_BUILD_OPTIONS,
     ...options,
-    plugins: options.plugins ?? [promptCatalogue(await spokenNamespaces(entry)), consoleTexts],
+    plugins: options.plugins ?? [promptCatalogue(await spokenNamespaces(entry)), consoleTexts, phoneMetadataFile],
     entryPoints: [join(REPO_ROOT, entry)],
     outdir,
     absWorkingDir: REPO_ROOT,

@@ -5,25 +5,10 @@
  * when the language is first used: the domain's lookup `t()` is synchronous, and a container that speaks only Tajik
  * never reads the other four files.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readBundleDataFile } from '../shared/bundle-data-file';
 import * as z from '../shared/domain/zod';
 
-const TextsFile = z.record(z.string(), z.string());
+const TEXTS_FILE = { name: 'texts file', holds: 'a record of texts', schema: z.record(z.string(), z.string()) };
 
-/**
- * The texts in the file at `url`. A file that is missing, unreadable or not a record of strings is a broken bundle:
- * it throws naming the file, rather than let a caller hear a blank.
- */
-export function readTextsFile(url: URL): Record<string, string> {
-  const path = fileURLToPath(url);
-  let contents: unknown;
-  try {
-    contents = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new Error(`this function's texts file ${path} cannot be read: ${(error as Error).message}`, { cause: error });
-  }
-  const parsed = TextsFile.safeParse(contents);
-  if (!parsed.success) throw new Error(`this function's texts file ${path} is not a record of texts: ${z.prettifyError(parsed.error)}`);
-  return parsed.data;
-}
+/** The texts in the file at `url`; a file that is missing, unreadable or not a record of strings throws naming it. */
+export const readTextsFile = (url: URL): Record<string, string> => readBundleDataFile(url, TEXTS_FILE);

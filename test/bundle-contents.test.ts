@@ -1,8 +1,9 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleFunction, promptCatalogue, REPO_ROOT, spokenNamespaces } from '../infra/bundling';
+import { bundleFunction, PHONE_METADATA_DATA_FILE, phoneMetadataFile, promptCatalogue, REPO_ROOT, spokenNamespaces } from '../infra/bundling';
+import { PHONE_METADATA_FILE } from '../infra/phone-metadata';
 import { LANGUAGES, PROMPTS, type Lang } from '../shared/domain/prompts';
 import { CONSOLE_LANGS, CONSOLE_TEXTS } from '../shared/console/texts';
 import { catalogueTexts } from '../prompts/catalogue';
@@ -11,7 +12,7 @@ const OUT = '/tmp/bundle-contents';
 const builds = new Map<string, ReturnType<typeof build>>();
 /**
  * A function bundled as the stack bundles it (infra/bundling.ts), in memory, once per file: index.mjs, its chunks and
- * their inputs, and its texts files (each path under texts/ with its record).
+ * their inputs, its texts files (each path under texts/ with its record) and its other data files (under data/).
  */
 const bundled = (fn: string) => builds.get(fn) ?? builds.set(fn, build(fn)).get(fn)!;
 async function build(fn: string) {
@@ -24,11 +25,13 @@ async function build(fn: string) {
   const texts = outputFiles!
     .filter((file) => file.path.startsWith(`${OUT}/texts/`))
     .map((file) => [file.path.slice(`${OUT}/`.length), JSON.parse(file.text) as Record<string, string>] as const);
+  const data = outputFiles!.filter((file) => file.path.startsWith(`${OUT}/data/`)).map((file) => [file.path.slice(`${OUT}/`.length), JSON.parse(file.text) as unknown] as const);
   return {
     loaded: inputsOf(true),
     lazy: inputsOf(false),
     code: outputFiles!.find((file) => file.path === `${OUT}/index.mjs`)!.text,
     texts: Object.fromEntries(texts),
+    data: Object.fromEntries(data),
   };
 }
 
@@ -171,7 +174,7 @@ describe("a bundle's catalogue reads a language's file when the language is firs
     writeFileSync(join(dir, 'late.ts'), `import { t } from ${prompts};\nexport const late = () => t('en', 'menu.title');\n`);
     writeFileSync(join(dir, 'split.ts'), `export { t } from ${prompts};\nexport const later = () => import('./late');\n`);
     await expect(bundleFunction(relative(REPO_ROOT, join(dir, 'split.ts')), join(dir, 'split'), { write: false, plugins: [promptCatalogue(['menu'])] })).rejects.toThrow(
-      /the catalogue landed in .*chunks\/chunk-\w+\.mjs, not index\.mjs/,
+      /its module landed in .*chunks\/chunk-\w+\.mjs, not index\.mjs/,
     );
   });
 
@@ -182,5 +185,57 @@ describe("a bundle's catalogue reads a language's file when the language is firs
     expect(() => t('ky', 'menu.title')).toThrow(`this function's texts file ${join(dir, 'out', 'texts', 'ky.json')} cannot be read`);
     writeFileSync(join(dir, 'out', 'texts', 'ru.json'), JSON.stringify({ 'menu.title': 7 }));
     expect(() => t('ru', 'menu.title')).toThrow(`this function's texts file ${join(dir, 'out', 'texts', 'ru.json')} is not a record of texts`);
+  });
+});
+
+describe("a bundle's phone metadata: a data file beside the code, read the first time a number is parsed", () => {
+  const METADATA = JSON.parse(readFileSync(PHONE_METADATA_FILE, 'utf8')) as { countries: Record<string, unknown[]> };
+  /** Each served country's national number pattern, as esbuild would write it into the code: no code has these. */
+  const patterns = Object.entries(METADATA.countries).map(([country, fields]) => [country, JSON.stringify(fields[2]).slice(1, -1)] as const);
+
+  it.each(['ussd', 'sms', 'voice', 'console', 'outbox', 'escalation', 'intake-replay', 'broadcast'])(
+    `%s: index.mjs holds no country's metadata, ${PHONE_METADATA_DATA_FILE} beside it holds all of it`,
+    async (fn) => {
+      const { code, data } = await bundled(fn);
+      for (const [country, pattern] of patterns) expect(code.includes(pattern), country).toBe(false);
+      expect(data[PHONE_METADATA_DATA_FILE]).toEqual(METADATA);
+    },
+  );
+
+  // Under node_modules, as the bench builds: the bundle is imported as Node imports it on Lambda.
+  const dir = join(REPO_ROOT, 'node_modules', '.cache', 'bundle-contents-phone');
+  const file = join(dir, 'out', PHONE_METADATA_DATA_FILE);
+  /** A fresh instance of the bundle (a module is one per URL, its query included), which has read no metadata yet. */
+  let instances = 0;
+  const freshBundle = async () =>
+    (await import(`${pathToFileURL(join(dir, 'out', 'index.mjs')).href}?instance=${++instances}`)) as { parsePhone: (written: string) => string | undefined };
+
+  beforeAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'entry.ts'), `export { parsePhone } from ${JSON.stringify(join(REPO_ROOT, 'shared', 'domain', 'phone'))};\n`);
+    await bundleFunction(relative(REPO_ROOT, join(dir, 'entry.ts')), join(dir, 'out'), { sourcemap: false, plugins: [phoneMetadataFile] });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads a Tajik national number with the metadata from the file, read once and kept', async () => {
+    expect(readFileSync(join(dir, 'out', 'index.mjs'), 'utf8')).not.toContain(patterns.find(([country]) => country === 'TJ')![1]);
+    const { parsePhone } = await freshBundle();
+    expect(parsePhone('90 000 1234')).toBe('+992900001234');
+    const saved = readFileSync(file, 'utf8');
+    rmSync(file);
+    expect(parsePhone('8 90 000 1235')).toBe('+992900001235');
+    writeFileSync(file, saved);
+  });
+
+  it('fails loudly, naming the file, at the first number when the file is missing or not metadata', async () => {
+    const saved = readFileSync(file, 'utf8');
+    rmSync(file);
+    const missing = await freshBundle();
+    expect(() => missing.parsePhone('90 000 1234')).toThrow(`this function's phone metadata file ${file} cannot be read: ENOENT`);
+    writeFileSync(file, JSON.stringify({ version: 4, countries: {} }));
+    const broken = await freshBundle();
+    expect(() => broken.parsePhone('90 000 1234')).toThrow(`this function's phone metadata file ${file} is not libphonenumber's metadata`);
+    writeFileSync(file, saved);
   });
 });

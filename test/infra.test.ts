@@ -16,7 +16,9 @@ import { createSmsApp } from '../functions/sms/app';
 import { createUssdApp } from '../functions/ussd/app';
 import { createVoiceApp } from '../functions/voice/app';
 import { ESCALATION_METRIC, ESCALATION_SWEEP_RATE } from '../infra/constructs/escalation';
+import { PHONE_METADATA_DATA_FILE } from '../infra/bundling';
 import { TABLE_ACTIONS } from '../infra/constructs/function';
+import { PHONE_METADATA_FILE } from '../infra/phone-metadata';
 import { ALL_FAMILIES, leadingKeys, TABLE_ACCESS } from '../infra/constructs/table-access';
 import { ROUTE_THROTTLES, SMS_ROUTES, USSD_ROUTES, VOICE_ROUTES } from '../infra/constructs/http-api';
 import { BROADCAST_RESERVED, broadcastReservation, USSD_DEFAULT_RESERVED, ussdReservation } from '../infra/constructs/concurrency';
@@ -942,6 +944,13 @@ describe('HotlineStack: least privilege', () => {
       const texts = readdirSync(join(assetOf(name), 'texts'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.json'));
       const consoleWords = name === 'ConsoleFunction' ? ['console/en.json', 'console/ru.json', 'console/tg.json'] : [];
       expect(texts.sort(), name).toEqual(['en.json', 'ky.json', 'ru.json', 'tg.json', 'uz.json', ...consoleWords].sort());
+    }
+  });
+
+  it("deploys the phone metadata beside each function's code, not in it (infra/bundling.ts)", () => {
+    const metadata = readFileSync(PHONE_METADATA_FILE, 'utf8');
+    for (const name of [...FUNCTIONS, 'ConsoleFunction'] as const) {
+      expect(JSON.parse(readFileSync(join(assetOf(name), PHONE_METADATA_DATA_FILE), 'utf8')), name).toEqual(JSON.parse(metadata));
     }
   });
 

@@ -5,7 +5,8 @@ import { stubLambdaEnvironment } from './support/lambda-env';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { bundleFunction, REPO_ROOT } from '../infra/bundling';
+import { bundleFunction, PHONE_METADATA_DATA_FILE, REPO_ROOT } from '../infra/bundling';
+import { PHONE_METADATA_FILE } from '../infra/phone-metadata';
 import { PROMPTS } from '../shared/domain/prompts';
 import { FIXTURES_DIR, fixture, formBody } from './support/fixtures';
 import { httpApiEvent } from './support/apigateway';
@@ -103,9 +104,9 @@ describe('the USSD bundle as the stack deploys it (infra/bundling.ts), its texts
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   // A caller of their own for each session: no language remembered from another test.
-  const step = (caller: string, text: string) => {
+  const step = (caller: string, text: string, phoneNumber = `+99290000${caller}`) => {
     const f = fixture('africastalking/ussd-first-dial');
-    const body = { ...(f.body as Record<string, string>), sessionId: `ATUid_bundle_${caller}`, phoneNumber: `+99290000${caller}`, text };
+    const body = { ...(f.body as Record<string, string>), sessionId: `ATUid_bundle_${caller}`, phoneNumber, text };
     return httpApiEvent('POST', f.path, formBody(body), `token=${token}`);
   };
   it('offers the languages in their own words, each read from its file', async () => {
@@ -119,5 +120,15 @@ describe('the USSD bundle as the stack deploys it (infra/bundling.ts), its texts
     const fromSource = bodyOf(await invoke(step('0103', '1')));
     expect(fromSource).toContain(PROMPTS.tg['menu.check']);
     expect(fromBundle).toBe(fromSource!.replace(PROMPTS.tg['menu.check'], MARKER));
+  });
+
+  it("reads the callers' numbers with the phone metadata in data/phone-metadata.json, which its code does not hold", async () => {
+    const metadata = JSON.parse(readFileSync(join(dir, PHONE_METADATA_DATA_FILE), 'utf8')) as { countries: Record<string, unknown[]> };
+    expect(metadata).toEqual(JSON.parse(readFileSync(PHONE_METADATA_FILE, 'utf8')));
+    // Tajikistan's national number pattern, as esbuild would write it into the code.
+    expect(readFileSync(join(dir, 'index.mjs'), 'utf8')).not.toContain(JSON.stringify(metadata.countries.TJ![2]).slice(1, -1));
+    // A Tajik number parsed (+992): the languages in the hotline's order, Tajik first; a Kyrgyz one (+996): Kyrgyz first.
+    expect(bodyOf(await bundled(step('0104', ''), {} as Context))).toBe('CON Забон / Язык / Language\n1. Тоҷикӣ\n2. Русский\n3. English\n4. Oʻzbekcha\n5. Кыргызча');
+    expect(bodyOf(await bundled(step('0105', '', '+996700000105'), {} as Context))).toMatch(/^CON .*\n1\. Кыргызча\n2\. Русский\n3\. English\n/);
   });
 });

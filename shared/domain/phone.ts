@@ -5,15 +5,13 @@
  */
 import { parsePhoneNumberFromString as parseWithMetadata, type MetadataJson } from 'libphonenumber-js/core';
 import * as z from './zod';
-import phoneMetadata from './phone-metadata.json';
+import { phoneMetadata } from './phone-metadata';
 
-/**
- * libphonenumber's metadata for the countries the hotline reads numbers of (infra/phone-metadata.ts makes it), not
- * all 245 of them: the full metadata was 80 KB of every bundle.
- */
-const METADATA = phoneMetadata as unknown as MetadataJson;
+/** The served countries' metadata (shared/domain/phone-metadata.ts), asked for when the first number is read, then kept. */
+let kept: MetadataJson | undefined;
+const metadata = () => (kept ??= phoneMetadata());
 
-const parseNumber = (number: string) => parseWithMetadata(number, 'TJ', METADATA);
+const parseNumber = (number: string) => parseWithMetadata(number, 'TJ', metadata());
 
 /** A phone number as the store keeps it: `+`, a country code and 7 to 15 digits in all. */
 export const E164 = /^\+[1-9]\d{6,14}$/;
@@ -60,7 +58,7 @@ export function countryCallingCode(e164: string): string | undefined {
  * another country, written with + or 00, is kept as written, unchecked, rather than lost.
  */
 const hasMetadata = (international: string) =>
-  [1, 2, 3].some((length) => international.slice(1, 1 + length) in METADATA.country_calling_codes);
+  [1, 2, 3].some((length) => international.slice(1, 1 + length) in metadata().country_calling_codes);
 
 const isInternational = (written: string) => /^[\s(]*\+/.test(written);
 
