@@ -6,13 +6,14 @@
  * statically), the size the budget is on; `lazyKb` the chunks imported only when their code first runs. The texts are
  * data files beside the code (texts/<lang>.json, read when a language is first used): `textsKb` all of them,
  * `oneLangTextsKb` the largest language's, which is what a container's first request in that language reads.
+ * `dataKb`: the other data files (data/phone-metadata.json, read when the first number is parsed).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { bundleFunction, promptCatalogue } from '../infra/bundling';
+import { bundleFunction, phoneMetadataFile, promptCatalogue } from '../infra/bundling';
 import { readEnvironment } from '../shared/config';
 import { round, summary, verdict, type Verdict } from './stats';
 
@@ -84,6 +85,8 @@ export interface BundleRow {
   textsKb: number;
   /** The largest language's texts files: what a container's first request in that language reads. */
   oneLangTextsKb: number;
+  /** The other data files beside the code (data/**.json: the phone metadata). */
+  dataKb: number;
   largestInputs: string;
   verdict: Verdict | '-';
 }
@@ -116,16 +119,20 @@ async function bundle(name: string, entry: string, options = {}) {
   const lazyBytes = Object.entries(outputs)
     .filter(([path]) => path.endsWith('.mjs') && !loaded.includes(path))
     .reduce((sum, [, chunk]) => sum + chunk.bytes, 0);
-  return { outfile, bytes, mapBytes, lazyBytes, largest, sdk, ...textsSizes(join(dirname(outfile), 'texts')) };
+  const dataBytes = jsonFiles(join(dirname(outfile), 'data')).reduce((sum, file) => sum + file.bytes, 0);
+  return { outfile, bytes, mapBytes, lazyBytes, largest, sdk, dataBytes, ...textsSizes(join(dirname(outfile), 'texts')) };
 }
+
+/** The JSON files under `dir`, each with its path in `dir` and its size. */
+const jsonFiles = (dir: string) =>
+  (existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.json')) : []).map((file) => ({ file, bytes: statSync(join(dir, file)).size }));
 
 /** The texts files' bytes in `dir` (texts/<lang>.json, texts/console/<lang>.json): all, and the largest language's. */
 function textsSizes(dir: string) {
-  const files = existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.json')) : [];
   const byLang = new Map<string, number>();
-  for (const file of files) {
+  for (const { file, bytes } of jsonFiles(dir)) {
     const lang = basename(file, '.json');
-    byLang.set(lang, (byLang.get(lang) ?? 0) + statSync(join(dir, file)).size);
+    byLang.set(lang, (byLang.get(lang) ?? 0) + bytes);
   }
   return { textsBytes: [...byLang.values()].reduce((sum, size) => sum + size, 0), oneLangTextsBytes: Math.max(0, ...byLang.values()) };
 }
@@ -203,12 +210,13 @@ export async function measureBundles(runs = 7): Promise<BundleRow[]> {
       lazyKb: 0,
       textsKb: 0,
       oneLangTextsKb: 0,
+      dataKb: 0,
       largestInputs: bare.largest,
       verdict: '-',
     },
   ];
   const measured = [
-    { name: 'shared-base', label: 'floor: config, log, table client (no texts)', entry: await entryOf('shared-base', SHARED_BASE), options: { plugins: [promptCatalogue([])] }, budgeted: false },
+    { name: 'shared-base', label: 'floor: config, log, table client (no texts)', entry: await entryOf('shared-base', SHARED_BASE), options: { plugins: [promptCatalogue([]), phoneMetadataFile] }, budgeted: false },
     ...FUNCTIONS.map((fn) => ({ ...fn, label: `functions/${fn.name}`, options: {}, budgeted: true })),
   ];
   for (const fn of measured) {
@@ -237,6 +245,7 @@ export async function measureBundles(runs = 7): Promise<BundleRow[]> {
       lazyKb: round(out.lazyBytes / 1024, 1),
       textsKb: round(out.textsBytes / 1024, 1),
       oneLangTextsKb: round(out.oneLangTextsBytes / 1024, 1),
+      dataKb: round(out.dataBytes / 1024, 1),
       largestInputs: out.largest,
       verdict: fn.budgeted ? verdict(sizeKb <= sizeBudgetKb(fn.name) && ownImportRatio <= BUDGET.initRatio) : '-',
     });
