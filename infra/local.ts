@@ -15,9 +15,13 @@ import { loadWholeConfig } from '../shared/config-sections';
 import { deliver } from '../shared/outbox/deliver';
 import { LocalOutbox, LocalQueue, localSender } from '../shared/outbox/local';
 import { configuredSenders } from '../shared/outbox/senders';
-import { withChannels, withConsole } from '../shared/channels-root';
+import { withChannels } from '../shared/channels-root';
+import { withConsole } from '../shared/console/compose';
+import { withSms } from '../shared/sms/compose';
+import { withUssd } from '../shared/ussd/compose';
+import { withVoice } from '../shared/voice/compose';
 import { createDeps } from '../shared/services-root';
-import { type ChannelDeps } from '../shared/runtime';
+import type { ChannelDeps, SmsServices, UssdServices, VoiceServices } from '../shared/runtime';
 import { LocalNumberVault } from '../shared/crypto';
 import type { Logger } from '../shared/log';
 import { afterReplay, repairUnfinishedIntakes } from '../shared/intake';
@@ -81,10 +85,15 @@ async function startDynalite(config: Config): Promise<{ endpoint: string; server
   return { endpoint: `${url.protocol}//${url.hostname}:${port}`, server };
 }
 
-/** Everything the functions need, with the in-process queue and the local outbox standing in for SQS. */
-export interface LocalDeps extends ChannelDeps, StudioServices {
+/**
+ * Everything the functions need (every channel's part: one process serves them all), with the in-process queue and
+ * the local outbox standing in for SQS.
+ */
+export interface LocalDeps extends ChannelDeps, UssdServices, SmsServices, VoiceServices, StudioServices {
   /** One process runs every function: the whole configuration. */
   config: Config;
+  /** The vault that seals numbers, which the voice line's part only opens. */
+  vault: ChannelDeps['vault'];
   localOutbox: LocalOutbox;
   localQueue: LocalQueue;
   journalFile: FileJournal;
@@ -120,14 +129,15 @@ export function createLocalDeps(config: Config, log?: Logger): LocalDeps {
   const journalFile = new FileJournal(journal.path);
   let escalation: LocalEscalationDeps | undefined;
   const localCalls = new LocalCallBridge();
-  const channels = withStudio(withChannels(base, {
+  const common = withChannels(base, {
     queue: localQueue,
     journal: journalFile,
     vault: numberVault,
     // Like SMS: the configured voice providers when there are credentials, else the local record.
     callBridge: (escalations) => configuredCallBridge(config, { escalations, vault: numberVault }, localCalls),
     escalation: (shared) => (escalation = createLocalEscalationDeps(shared, config.escalation)),
-  }), { audio: new FileAudioStore(config.studio.audioDir), toTelephony: toTelephonyAudio });
+  });
+  const channels = withStudio(withVoice(withSms(withUssd(common))), { audio: new FileAudioStore(config.studio.audioDir), toTelephony: toTelephonyAudio });
   // The bulk lane of the outbox: here the broadcasts are fanned out too (functions/broadcast on AWS).
   channels.campaigns.bulk = new BulkOutbox(new BulkMessageRepository(base.db, config.tableName, base.messages), localQueue, () => base.now());
   return { ...channels, escalation: escalation!, localOutbox, localQueue, journalFile, localCalls, localMail: new LocalMailbox() };

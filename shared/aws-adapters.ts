@@ -10,7 +10,7 @@ import { SqsQueue } from './outbox/sqs';
 import { eventBridgeScheduler } from './escalation/eventbridge-scheduler';
 import { withChannels } from './channels-root';
 import { createDeps } from './services-root';
-import { lazyDeps, type ChannelAdapters, type ChannelConfig } from './runtime';
+import { lazyDeps, type ChannelAdapters, type ChannelConfig, type ChannelDeps } from './runtime';
 import { SqsJournal } from './store/journal-sqs';
 
 /** The sections the channel functions read (runtime.ts `ChannelConfig`); each function adds its own. */
@@ -35,8 +35,10 @@ export function awsChannelAdapters(config: ChannelConfig): ChannelAdapters {
   };
 }
 
-/** The channel functions' dependencies on Lambda: built once per container, on first use. */
-export const awsChannelDeps = lazyDeps(CHANNEL_SECTIONS, (config) => {
-  const deps = createDeps(config);
-  return withChannels(deps, awsChannelAdapters(config));
-});
+/** The channels' common part on Lambda (shared/channels-root.ts); each function adds its own part on it. */
+export function awsChannels<C extends ChannelConfig>(config: C): ChannelDeps & { config: C } {
+  return withChannels(createDeps(config), awsChannelAdapters(config));
+}
+
+/** The common part alone (the intake replay's whole need), built once per container, on first use. */
+export const awsChannelDeps = lazyDeps(CHANNEL_SECTIONS, awsChannels);

@@ -73,43 +73,66 @@ export interface Deps extends Services {
 }
 
 /**
- * What the caller-facing channels see beyond the basics: deduplication, flood counters, the outbox, intake, the
- * on-call escalation (urgent reports start it; officers' SMS commands drive it), and the voice line's stores.
+ * What every caller-facing channel's conversation runs on (shared/conversation/runner.ts): intake (whose urgent
+ * reports start the on-call escalation), the quiz's recorder, the outreach's look-ups and opt-ins, the verification
+ * counters. Each channel adds its own part (UssdServices, SmsServices, VoiceServices), built only in its function.
  */
 export interface ChannelServices extends Services {
   config: ChannelConfig;
-  inbound: InboundRepository;
-  /** Stories offered as reports by SMS, awaiting their sender's YES. */
-  pendingReports: PendingReportRepository;
-  outbox: Outbox;
   intake: IntakeDeps;
-  escalation: EscalationDeps;
-  /** Opens a sealed call-back number (to dial it for an officer's CALL bridge). */
-  vault: NumberVault;
-  /** The CALL bridges waiting for an officer to pick up (Africa's Talking). */
-  bridgeCalls: Pick<EscalationRepository, 'getBridgeCall' | 'removeBridgeCall'>;
-  urgentCalls: UrgentCallRepository;
-  /** The input paths of live USSD sessions whose gateway sends one input at a time (Kannel). */
-  ussdSessions: UssdSessionRepository;
-  /** The start language of the USSD sessions this container has seen. */
-  ussdStartLanguages: SessionStartLanguages;
-  /** Who the urgent line rings: the officers on duty in the table. */
-  onCall: OnCallDirectory;
-  licences: KeypadLicences;
-  /** The pre-departure quiz: its store, and the recorder of finished takings (texts the completion code). */
-  quiz: QuizRepository;
+  /** Records finished quiz takings (and texts the completion code). */
   quizTakings: QuizTakings;
   /** The analysts' daily verification counters (the runner counts each check answered). */
   verifications: VerificationRepository;
   /** Subscriptions and confirmed scams, as the conversation runner asks for them. */
   outreach: ConversationOutreach;
-  /** Subscriptions, scam alerts and broadcasts (officers' SCAM / APPROVE, the console, the fan-out). */
-  campaigns: OutreachDeps;
 }
 
-/** The channels' services as the composition root holds them (with the table client, for setting up). */
+/**
+ * The channels' services as the composition root holds them (with the table client, for setting up), and the state
+ * it builds for intake that only some functions act on directly: the outbox, the escalation (officers' SMS commands,
+ * the console), the outreach's and the quiz's stores, the number vault.
+ */
 export interface ChannelDeps extends ChannelServices, Deps {
   config: ChannelConfig;
+  outbox: Outbox;
+  escalation: EscalationDeps;
+  /** Subscriptions, scam alerts and broadcasts (officers' SCAM / APPROVE, the console, the fan-out). */
+  campaigns: OutreachDeps;
+  /** The pre-departure quiz's store. */
+  quiz: QuizRepository;
+  /** Seals and opens call-back numbers. */
+  vault: NumberVault;
+}
+
+/** The USSD function's part: the sessions' input paths (Kannel) and the start languages this container has seen. */
+export interface UssdServices extends ChannelServices {
+  /** The input paths of live USSD sessions whose gateway sends one input at a time (Kannel). */
+  ussdSessions: UssdSessionRepository;
+  /** The start language of the USSD sessions this container has seen. */
+  ussdStartLanguages: SessionStartLanguages;
+}
+
+/**
+ * The SMS function's part: deduplication and flood counters, stories awaiting their YES, the outbox its answers
+ * leave through, officers' commands (the escalation, the outreach's SCAM / APPROVE) and the quiz's SMS takings.
+ */
+export interface SmsServices extends ChannelServices, Pick<ChannelDeps, 'outbox' | 'escalation' | 'campaigns' | 'quiz'> {
+  inbound: InboundRepository;
+  /** Stories offered as reports by SMS, awaiting their sender's YES. */
+  pendingReports: PendingReportRepository;
+}
+
+/** The voice line's part: who the urgent line rings, its calls and officers' acceptances, the keypad licences, the CALL bridges it connects. */
+export interface VoiceServices extends ChannelServices {
+  /** Who the urgent line rings: the officers on duty in the table. */
+  onCall: OnCallDirectory;
+  licences: KeypadLicences;
+  urgentCalls: UrgentCallRepository;
+  /** The CALL bridges waiting for an officer to pick up (Africa's Talking). */
+  bridgeCalls: Pick<EscalationRepository, 'getBridgeCall' | 'removeBridgeCall'>;
+  /** Opens a sealed call-back number (to dial it for an officer's CALL bridge). */
+  vault: Pick<NumberVault, 'decrypt'>;
 }
 
 /** The adapters that differ between AWS and a laptop. */
@@ -150,11 +173,11 @@ export function subscriptionsOf({ db, config }: StoreBase): SubscriptionReposito
 
 
 /**
- * What the console (functions/console/) sees beyond the channels' services: its sessions, the partner directory,
- * the referrals, the rota and escalation stores (it acts on the same state as officers' SMS commands), sign-in and
- * e-mail.
+ * What the console (functions/console/) sees beyond the channels' services: the outbox, the escalation, the quiz
+ * and the vault (it acts on the same state as officers' SMS commands), its sessions, the partner directory, the
+ * referrals, sign-in and e-mail.
  */
-export interface ConsoleServices extends ChannelServices, StudioServices {
+export interface ConsoleServices extends ChannelServices, StudioServices, Pick<ChannelDeps, 'outbox' | 'escalation' | 'quiz' | 'vault'> {
   /** Every section: the console plays and records takes (studio, voice) and signs people in (console). */
   config: ConfigWith<'escalation' | 'outreach' | 'quiz' | 'studio' | 'voice' | 'console'>;
   sessions: ConsoleSessionRepository;

@@ -84,6 +84,28 @@ describe('what each function builds (shared/runtime.ts, shared/services-root.ts,
     expect(bundledSections.sort()).toEqual([...sections].sort());
   });
 
+  /** Each channel's own part of the composition root, and the modules only it uses (the console's: shared/console/compose.ts). */
+  const CHANNEL_PARTS = {
+    ussd: ['shared/ussd/compose.ts', 'shared/store/ussd-sessions.ts', 'shared/ussd/start-languages.ts'],
+    sms: ['shared/sms/compose.ts', 'shared/store/inbound.ts', 'shared/store/pending-reports.ts'],
+    voice: ['shared/voice/compose.ts', 'shared/store/urgent-calls.ts', 'shared/voice/licences.ts', 'shared/voice/on-call.ts'],
+  };
+  const CONSOLE_PART = ['shared/console/compose.ts', 'shared/store/console-sessions.ts', 'shared/store/partners.ts', 'shared/store/referrals.ts'];
+
+  it.each(Object.keys(CHANNEL_PARTS) as (keyof typeof CHANNEL_PARTS)[])("%s: its own channel's part, no other channel's nor the console's", async (fn) => {
+    const { loaded, lazy } = await bundled(fn);
+    const bundledModules = [...loaded, ...lazy];
+    expect(CHANNEL_PARTS[fn].filter((module) => !loaded.includes(module))).toEqual([]);
+    const others = [...Object.entries(CHANNEL_PARTS).flatMap(([other, modules]) => (other === fn ? [] : modules)), ...CONSOLE_PART];
+    expect(others.filter((module) => bundledModules.includes(module))).toEqual([]);
+  });
+
+  it('intake-replay: the channels\' common part only', async () => {
+    const { loaded, lazy } = await bundled('intake-replay');
+    expect(loaded).toContain('shared/channels-root.ts');
+    expect([...Object.values(CHANNEL_PARTS).flat(), ...CONSOLE_PART].filter((module) => [...loaded, ...lazy].includes(module))).toEqual([]);
+  });
+
   it('outbox: none of the callers\' repositories (reports, registry, languages), nor the channels\' services', async () => {
     const { loaded } = await bundled('outbox');
     for (const module of ['shared/store/reports.ts', 'shared/registry/cache.ts', 'shared/store/languages.ts', 'shared/escalation/service.ts', 'shared/store/quiz.ts']) {

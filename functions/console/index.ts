@@ -1,13 +1,12 @@
 import { handle } from 'hono/aws-lambda';
-import { awsChannelAdapters, CHANNEL_SECTIONS } from '../../shared/aws-adapters';
+import { awsChannels, CHANNEL_SECTIONS } from '../../shared/aws-adapters';
 import { voiceSection } from '../../shared/channels/voice-config';
 import { consoleSection } from '../../shared/console/config';
 import { studioSection } from '../../shared/studio/config';
 import { SesMailSender } from '../../shared/console/mail';
 import { remindDueReferrals } from '../../shared/console/referrals';
 import { OidcSignIn } from '../../shared/console/sign-in';
-import { withChannels, withConsole } from '../../shared/channels-root';
-import { createDeps } from '../../shared/services-root';
+import { withConsole } from '../../shared/console/compose';
 import { lazyDeps } from '../../shared/runtime';
 import { s3AudioAdapter } from '../../shared/studio/audio-s3';
 import { withStudio } from '../../shared/studio/compose';
@@ -21,7 +20,7 @@ import { createConsoleApp } from './app';
 const consoleDeps = lazyDeps({ ...CHANNEL_SECTIONS, voice: voiceSection, studio: studioSection, console: consoleSection }, (config) => {
   const { issuer, clientId, rolesClaim, sessionSecret, emailFrom } = config.console;
   if (!issuer || !sessionSecret) throw new Error('CONSOLE_OIDC_ISSUER and CONSOLE_SESSION_SECRET are required on AWS');
-  const channels = withStudio(withChannels(createDeps(config), awsChannelAdapters(config)), s3AudioAdapter(config));
+  const channels = withStudio(awsChannels(config), s3AudioAdapter(config));
   return withConsole(channels, {
     signIn: new OidcSignIn({ issuer, clientId, rolesClaim, redirectUri: `${config.publicBaseUrl}/console/callback` }),
     mail: new SesMailSender(emailFrom, config.region),

@@ -21,11 +21,11 @@ import {
 import type { SmsProviderName } from '../../shared/config';
 import { parseForm, requireQueryToken, webhookBodyLimit, webhookStoreBudget } from '../../shared/http';
 import type { OutboundStatus } from '../../shared/ports';
-import type { ChannelServices, Provider } from '../../shared/runtime';
+import type { Provider, SmsServices } from '../../shared/runtime';
 import { handleInboundSms } from '../../shared/sms/service';
 
 /** The SMS webhooks of both providers: inbound messages (shared/sms/service.ts) and delivery reports. */
-export function createSmsApp(getDeps: Provider<ChannelServices>): Hono {
+export function createSmsApp(getDeps: Provider<SmsServices>): Hono {
   const app = new Hono();
   // Before any guard or parser: a signature check reads the body too.
   app.use('/sms/*', webhookBodyLimit);

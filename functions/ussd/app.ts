@@ -18,7 +18,7 @@ import {
 import { unavailableReply, type UssdReply } from '../../shared/domain/ussd';
 import { deepHealth } from '../../shared/health';
 import { parseForm, requireQueryToken, webhookBodyLimit, webhookStoreBudget } from '../../shared/http';
-import type { ChannelServices, Provider } from '../../shared/runtime';
+import type { Provider, UssdServices } from '../../shared/runtime';
 import { answerUssd, answerUssdInput } from '../../shared/ussd/service';
 
 function kannelScreen(c: Context, reply: UssdReply, sessionInfo: Buffer): Response {
@@ -27,7 +27,7 @@ function kannelScreen(c: Context, reply: UssdReply, sessionInfo: Buffer): Respon
 }
 
 /** The USSD webhooks: parse, authenticate, answer (shared/ussd/service.ts), render. */
-export function createUssdApp(getDeps: Provider<ChannelServices>): Hono {
+export function createUssdApp(getDeps: Provider<UssdServices>): Hono {
   const app = new Hono();
   // Before any guard or parser: a signature check reads the body too.
   app.use('/ussd/*', webhookBodyLimit);

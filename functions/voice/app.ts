@@ -31,7 +31,7 @@ import { LANGUAGES } from '../../shared/domain/prompts';
 import { stateFromQuery, stateToQuery, START, type OnCallDirectory, type VoiceAction, type VoiceResult, type VoiceState } from '../../shared/domain/voice';
 import { parseForm, webhookBodyLimit, webhookStoreBudget } from '../../shared/http';
 import type { ConfigWith } from '../../shared/config';
-import type { ChannelServices, Provider } from '../../shared/runtime';
+import type { Provider, VoiceServices } from '../../shared/runtime';
 import type { StudioServices } from '../../shared/studio/service';
 import {
   answerBridge,
@@ -51,7 +51,7 @@ export interface VoiceAppOptions {
   /** The voice settings; by default `config.voice`. */
   voice?: VoiceConfig;
   /** Who the urgent line rings; by default the officers on duty in the table. */
-  onCall?: (deps: ChannelServices) => OnCallDirectory;
+  onCall?: (deps: VoiceServices) => OnCallDirectory;
   /**
    * Local only: serve the recorded prompts at GET /audio/:lang/:file from `audioDir`, and play them from
    * `PUBLIC_BASE_URL/audio` unless AUDIO_BASE_URL says otherwise. Never on Lambda (recordings come from
@@ -64,26 +64,26 @@ export interface VoiceAppOptions {
   manifest?: AudioManifest;
 }
 
-/** What the voice line runs on: the channels' services, the studio's, and the voice line's section of the configuration. */
-export type VoiceServices = ChannelServices & StudioServices & { config: ConfigWith<'voice'> };
+/** What the voice line runs on: its channel's services, the studio's, and the voice line's section of the configuration. */
+export type VoiceAppServices = VoiceServices & StudioServices & { config: ConfigWith<'voice'> };
 
 /** What the entry point keeps per set of dependencies (per container). */
 interface VoiceShell {
-  deps: VoiceServices;
+  deps: VoiceAppServices;
   line: VoiceLine;
   audioBaseUrl: string | undefined;
   /** The committed recordings (prompts/audio-manifest.json); the studio's takes are laid over them per callback. */
   recordings: RecordingResolver;
 }
 
-export function createVoiceApp(getDeps: Provider<VoiceServices>, options: VoiceAppOptions = {}): Hono {
+export function createVoiceApp(getDeps: Provider<VoiceAppServices>, options: VoiceAppOptions = {}): Hono {
   const app = new Hono();
   // Before any guard or parser: a signature check reads the body too.
   app.use('/voice/*', webhookBodyLimit);
   app.use('/voice/*', webhookStoreBudget(async () => (await getDeps()).config.webhookStoreBudgetMs));
   // Only the local server serves recordings from disk; on Lambda there is no prompts/ folder.
   const audioDir = options.serveAudio ? (options.audioDir ?? fileURLToPath(new URL('../../prompts/audio/', import.meta.url))) : '';
-  const shells = new WeakMap<ChannelServices, VoiceShell>();
+  const shells = new WeakMap<VoiceAppServices, VoiceShell>();
 
   const shellOf = async (): Promise<VoiceShell> => {
     const deps = await getDeps();

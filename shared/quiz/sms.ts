@@ -17,8 +17,11 @@ import {
   type SmsQuizState,
 } from '../domain/quiz';
 import { replyLanguage, type SmsCommand } from '../domain/sms';
-import type { ChannelServices } from '../runtime';
+import type { SmsServices } from '../runtime';
 import { newCohortCode } from './takings';
+
+/** What the quiz's SMS reads and writes: its section of the configuration, its store and the takings' recorder. */
+type QuizSmsServices = Pick<SmsServices, 'config' | 'quiz' | 'quizTakings' | 'now' | 'log'>;
 
 /** How long an SMS taking waits for its next answer before it is forgotten. */
 export const SMS_QUIZ_STATE_HOURS = 24;
@@ -33,12 +36,12 @@ export interface QuizSms {
   attemptId: string;
 }
 
-export function isTrainer(deps: ChannelServices, phone: string): boolean {
+export function isTrainer(deps: QuizSmsServices, phone: string): boolean {
   return deps.config.quiz.trainerPhones.has(normalisePhone(phone));
 }
 
 /** The quiz's answer to an SMS, or undefined when the SMS is not the quiz's. Store failures throw (the provider retries). */
-export async function answerQuizSms(deps: ChannelServices, sms: QuizSms): Promise<string | undefined> {
+export async function answerQuizSms(deps: QuizSmsServices, sms: QuizSms): Promise<string | undefined> {
   const { command } = sms;
   const lang = replyLanguage(command, sms.storedLang);
   switch (command.name) {
@@ -62,7 +65,7 @@ export async function answerQuizSms(deps: ChannelServices, sms: QuizSms): Promis
   }
 }
 
-async function take(deps: ChannelServices, sms: QuizSms, input: SmsQuizInput): Promise<string> {
+async function take(deps: QuizSmsServices, sms: QuizSms, input: SmsQuizInput): Promise<string> {
   let turn = smsQuizStep(input);
   if (turn.finish) {
     const recorded = await deps.quizTakings.record({
@@ -79,9 +82,9 @@ async function take(deps: ChannelServices, sms: QuizSms, input: SmsQuizInput): P
   return turn.text;
 }
 
-const expiry = (deps: ChannelServices) => Math.floor(deps.now() / 1000) + SMS_QUIZ_STATE_HOURS * 3600;
+const expiry = (deps: QuizSmsServices) => Math.floor(deps.now() / 1000) + SMS_QUIZ_STATE_HOURS * 3600;
 
-async function trainerCommand(deps: ChannelServices, sms: QuizSms, lang: Lang): Promise<string> {
+async function trainerCommand(deps: QuizSmsServices, sms: QuizSms, lang: Lang): Promise<string> {
   const command = parseCohortCommand(sms.command.argument);
   if (command.kind === 'usage') return t(lang, 'quiz.cohort.usage');
   if (command.kind === 'figures') {

@@ -25,7 +25,7 @@ import { handleOfficerSms, isOfficer } from '../escalation/service';
 import { submitReport } from '../intake';
 import { reportTextKey } from '../privacy';
 import { handleAlertSms, subscribe, unsubscribe } from '../outreach/service';
-import type { ChannelServices } from '../runtime';
+import type { SmsServices } from '../runtime';
 import { answerQuizSms } from '../quiz/sms';
 
 /** An inbound SMS in provider-neutral form. */
@@ -46,7 +46,7 @@ export interface InboundSms {
  * mark it done. Returns false when it could not be handled now (the claim is given back, or left to go stale, so
  * that the provider's retry handles it).
  */
-export async function handleInboundSms(deps: ChannelServices, sms: InboundSms): Promise<boolean> {
+export async function handleInboundSms(deps: SmsServices, sms: InboundSms): Promise<boolean> {
   const callerKey = deps.callerKey(sms.from);
   // The reads an answer needs (and the flood count) go beside the claim, not after it: none of them is an effect.
   const ahead = readAhead(deps, sms, callerKey);
@@ -89,7 +89,7 @@ interface ReadAhead {
   heldReport: HeldReport | null | undefined;
 }
 
-function readAhead(deps: ChannelServices, sms: InboundSms, callerKey: string): Promise<ReadAhead> {
+function readAhead(deps: SmsServices, sms: InboundSms, callerKey: string): Promise<ReadAhead> {
   // A keyword, or free text read as the check, report or help it amounts to.
   const command = readSms(sms.text, homeLanguage(sms.from));
   return Promise.all([
@@ -104,7 +104,7 @@ function readAhead(deps: ChannelServices, sms: InboundSms, callerKey: string): P
  * A message already claimed, or not handled, was counted beside its claim: a retry is no new message (or counts it
  * itself), so the count goes back.
  */
-async function giveCountBack(deps: ChannelServices, callerKey: string, ahead: Promise<ReadAhead>): Promise<void> {
+async function giveCountBack(deps: SmsServices, callerKey: string, ahead: Promise<ReadAhead>): Promise<void> {
   try {
     const { counted } = await ahead;
     if (counted) await deps.inbound.uncount(callerKey, counted.hour);
@@ -114,7 +114,7 @@ async function giveCountBack(deps: ChannelServices, callerKey: string, ahead: Pr
 }
 
 /** The answer to one claimed SMS: an officer's command, or the migrant flow (flood limit, keywords, reports). */
-async function answerSms(deps: ChannelServices, sms: InboundSms, callerKey: string, ahead: ReadAhead): Promise<void> {
+async function answerSms(deps: SmsServices, sms: InboundSms, callerKey: string, ahead: ReadAhead): Promise<void> {
   const { command, stored, counted, registry, heldReport } = ahead;
   // A message handled again (its first attempt failed after answering) is not answered twice.
   const replyTo = `${sms.provider}:${sms.providerMessageId}`;
@@ -186,7 +186,7 @@ async function answerSms(deps: ChannelServices, sms: InboundSms, callerKey: stri
  * if the provider gives up retrying. Its key is the one a retry files it under, so the retry and the replay make
  * one report. A YES or a story held for an offer is in the store and cannot be filed now; the retry files it.
  */
-async function keepReport(deps: ChannelServices, sms: InboundSms, callerKey: string): Promise<void> {
+async function keepReport(deps: SmsServices, sms: InboundSms, callerKey: string): Promise<void> {
   const command = readSms(sms.text, homeLanguage(sms.from));
   const { effects } = smsStep({
     command,

@@ -24,7 +24,7 @@ import {
 } from '../domain/ussd';
 import { dushanbeToday } from '../domain/verify';
 import { ussdReportKey } from '../privacy';
-import type { ChannelServices } from '../runtime';
+import type { UssdServices } from '../runtime';
 
 export interface UssdSessionRequest {
   sessionId: string;
@@ -34,7 +34,7 @@ export interface UssdSessionRequest {
   path: string[];
 }
 
-export async function answerUssd(deps: ChannelServices, request: UssdSessionRequest): Promise<UssdReply> {
+export async function answerUssd(deps: UssdServices, request: UssdSessionRequest): Promise<UssdReply> {
   const callerKey = deps.callerKey(request.phone);
   // The session's start language, read from the store on the session's first step in this container only.
   const known = deps.ussdStartLanguages.get(callerKey, request.sessionId);
@@ -70,7 +70,7 @@ export async function answerUssd(deps: ChannelServices, request: UssdSessionRequ
  * the likeliest (Tajik for a number from elsewhere). Any other step gets the polite last screen rather than a menu
  * that would fail further on.
  */
-async function answerWhileStoreDown(deps: ChannelServices, turn: Omit<UssdTurnRequest, 'startLang'>): Promise<UssdReply> {
+async function answerWhileStoreDown(deps: UssdServices, turn: Omit<UssdTurnRequest, 'startLang'>): Promise<UssdReply> {
   const data = { today: dushanbeToday(deps.now()), cardHash: deps.cardHash, reported: new Map() };
   const homeLang = homeLanguage(turn.phone);
   const readings = [undefined, homeLang ?? 'tg'].filter((startLang) =>
@@ -98,7 +98,7 @@ export interface UssdInputRequest {
  * read, the container's own copy of the path serves (UssdSessionRepository), so that a report's last answer
  * is still journaled while the store is down.
  */
-export async function answerUssdInput(deps: ChannelServices, request: UssdInputRequest): Promise<UssdReply> {
+export async function answerUssdInput(deps: UssdServices, request: UssdInputRequest): Promise<UssdReply> {
   const callerKey = deps.callerKey(request.phone);
   const state = await deps.ussdSessions.read(callerKey, request.session).catch((error: unknown) => {
     deps.log.error('ussd session lookup failed', { callerKey, error });
@@ -139,7 +139,7 @@ type UssdTurnRequest = UssdSessionRequest & {
 };
 
 /** One step of a session whose path and caller are known: the pure step through the conversation runner. */
-async function ussdTurn(deps: ChannelServices, turn: UssdTurnRequest): Promise<UssdReply> {
+async function ussdTurn(deps: UssdServices, turn: UssdTurnRequest): Promise<UssdReply> {
   const { callerKey, startLang } = turn;
   const homeLang = homeLanguage(turn.phone);
   const { result } = await converse(deps, {

@@ -22,7 +22,7 @@ import {
 } from '../domain/voice';
 import { normalisePhone } from '../domain/phone';
 import { homeLanguage } from '../domain/language-choice';
-import type { ChannelServices } from '../runtime';
+import type { VoiceServices } from '../runtime';
 
 export type VoiceProvider = 'twilio' | 'africastalking';
 
@@ -60,7 +60,7 @@ export interface VoiceLine {
 }
 
 /** One callback of a caller's call: its turn through the runner, the language remembered, a log line. */
-export async function answerCall(deps: ChannelServices, line: VoiceLine, call: VoiceCall): Promise<VoiceResult> {
+export async function answerCall(deps: VoiceServices, line: VoiceLine, call: VoiceCall): Promise<VoiceResult> {
   const callerKey = deps.callerKey(call.caller);
   const reachable = callerReachable(call.caller);
   const [storedLang, registry] = await Promise.all([
@@ -116,7 +116,7 @@ export async function answerCall(deps: ChannelServices, line: VoiceLine, call: V
   return result;
 }
 
-function storedLanguage(deps: ChannelServices, callerKey: string): Promise<Lang | undefined> {
+function storedLanguage(deps: VoiceServices, callerKey: string): Promise<Lang | undefined> {
   return deps.languages.get(callerKey).then(
     (stored) => stored?.lang,
     (error: unknown) => {
@@ -133,14 +133,14 @@ function storedLanguage(deps: ChannelServices, callerKey: string): Promise<Lang 
  */
 const URGENT_CALL_MEMORY_SECONDS = 2 * 3600;
 
-export async function rememberUrgentCall(deps: ChannelServices, call: VoiceCall): Promise<void> {
+export async function rememberUrgentCall(deps: VoiceServices, call: VoiceCall): Promise<void> {
   const expiresAt = Math.floor(deps.now() / 1000) + URGENT_CALL_MEMORY_SECONDS;
   await deps.urgentCalls
     .remember(call.provider, call.callId, call.state.lang, expiresAt)
     .catch((error: unknown) => deps.log.warn('urgent call not remembered', { callId: call.callId, error }));
 }
 
-async function withUrgentState(deps: ChannelServices, call: VoiceCall): Promise<VoiceCall> {
+async function withUrgentState(deps: VoiceServices, call: VoiceCall): Promise<VoiceCall> {
   if (call.state.step !== 'start') return call;
   const lang = await deps.urgentCalls.languageOf(call.provider, call.callId, deps.now()).catch(() => undefined);
   return lang ? { ...call, state: { step: 'urgent', lang, tries: 0 } } : call;
@@ -150,7 +150,7 @@ async function withUrgentState(deps: ChannelServices, call: VoiceCall): Promise<
  * Africa's Talking's last callback, after hang-up: a recording in it is a report (the same one if the Record
  * callback already took it); anything else is only logged. Its answer is ignored.
  */
-export async function finalCallback(deps: ChannelServices, line: VoiceLine, reported: VoiceCall, duration: string | undefined): Promise<void> {
+export async function finalCallback(deps: VoiceServices, line: VoiceLine, reported: VoiceCall, duration: string | undefined): Promise<void> {
   const call = await withUrgentState(deps, reported);
   const { state, input } = call;
   if (!input.recording) {
@@ -175,7 +175,7 @@ export type BridgeAnswer = { kind: 'ended' } | { kind: 'unavailable' } | { kind:
  * bridge. Nothing here logs a number.
  */
 export async function answerBridge(
-  deps: ChannelServices,
+  deps: VoiceServices,
   bridgeCall: { callId: string; requestId?: string; active: boolean; durationInSeconds?: string },
 ): Promise<BridgeAnswer> {
   const { requestId, callId } = bridgeCall;
@@ -202,7 +202,7 @@ export async function answerBridge(
 const ACCEPTANCE_MEMORY_SECONDS = 2 * 3600;
 
 /** The whisper's answer: an officer's leg that pressed the accept key is recorded as having taken the call. */
-export async function screenOfficer(deps: ChannelServices, provider: VoiceProvider, officerCallId: string, digits: string | undefined, acceptKey: string): Promise<boolean> {
+export async function screenOfficer(deps: VoiceServices, provider: VoiceProvider, officerCallId: string, digits: string | undefined, acceptKey: string): Promise<boolean> {
   if (digits !== acceptKey) {
     deps.log.info('urgent call not accepted by the officer leg', { provider, officerCallId, pressed: digits !== undefined });
     return false;
@@ -216,7 +216,7 @@ export async function screenOfficer(deps: ChannelServices, provider: VoiceProvid
  * Whether a Dial of the urgent line was answered: only if the officer's leg pressed the accept key (a voicemail or
  * an unanswered whisper "completes" a Dial too). An unreadable record counts as no answer: the next level rings.
  */
-export async function screenedDial(deps: ChannelServices, provider: VoiceProvider, officerCallId: string | undefined): Promise<boolean> {
+export async function screenedDial(deps: VoiceServices, provider: VoiceProvider, officerCallId: string | undefined): Promise<boolean> {
   if (!officerCallId) return false;
   return deps.urgentCalls.accepted(provider, officerCallId, deps.now()).catch((error: unknown) => {
     deps.log.error('officer acceptance not read; ringing on', { provider, officerCallId, error });

@@ -8,7 +8,7 @@ import { normalisePhone } from '../domain/phone';
 import { studioStep, type StudioRequest, type StudioResult, type StudioState } from '../domain/studio/line';
 import { promptByNumber, STUDIO_LANGUAGES } from '../studio/catalogue';
 import { secretsEqual } from '../privacy';
-import type { ChannelServices } from '../runtime';
+import type { Services } from '../runtime';
 import type { StudioServices } from '../studio/service';
 import { callerReachable, type VoiceProvider } from './call';
 
@@ -21,7 +21,7 @@ export interface StudioCall {
   recordingUrl?: string;
 }
 
-export async function answerStudioCall(deps: ChannelServices & StudioServices, call: StudioCall, inputTimeoutSeconds: number): Promise<StudioResult> {
+export async function answerStudioCall(deps: Services & StudioServices, call: StudioCall, inputTimeoutSeconds: number): Promise<StudioResult> {
   const { studio: config } = deps.config;
   const callerKey = deps.callerKey(call.caller);
   // No PIN configured: the studio line is closed to everyone.
@@ -56,7 +56,7 @@ export async function answerStudioCall(deps: ChannelServices & StudioServices, c
   return result;
 }
 
-async function saveTake(deps: ChannelServices & StudioServices, call: StudioCall, save: NonNullable<StudioResult['save']>): Promise<boolean> {
+async function saveTake(deps: Services & StudioServices, call: StudioCall, save: NonNullable<StudioResult['save']>): Promise<boolean> {
   const key = promptByNumber(save.number);
   const by = deps.config.studio.staff.get(normalisePhone(call.caller));
   if (!key || !by) return false;
