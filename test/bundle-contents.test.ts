@@ -88,7 +88,11 @@ describe('what each function builds (shared/runtime.ts, shared/services-root.ts,
   const CHANNEL_PARTS = {
     ussd: ['shared/ussd/compose.ts', 'shared/store/ussd-sessions.ts', 'shared/ussd/start-languages.ts'],
     sms: ['shared/sms/compose.ts', 'shared/store/inbound.ts', 'shared/store/pending-reports.ts'],
-    voice: ['shared/voice/compose.ts', 'shared/store/urgent-calls.ts', 'shared/voice/licences.ts', 'shared/voice/on-call.ts'],
+    voice: [
+      ...['shared/voice/compose.ts', 'shared/store/urgent-calls.ts', 'shared/voice/licences.ts', 'shared/voice/on-call.ts'],
+      // The voice line's TwiML, speech plans and recordings (the SMS function's CALL bridge dials without them).
+      ...['shared/channels/twilio-voice.ts', 'shared/channels/voice-speech.ts', 'prompts/audio-manifest.json'],
+    ],
   };
   const CONSOLE_PART = ['shared/console/compose.ts', 'shared/store/console-sessions.ts', 'shared/store/partners.ts', 'shared/store/referrals.ts'];
 

@@ -10,6 +10,6 @@ import type { PromptNamespace } from '../../shared/domain/prompts';
 export const SPEAKS: readonly PromptNamespace[] = [
   ...KEYWORD_NAMESPACES,
   'sms', 'common', 'contact', 'kind', 'status', 'verify', 'report', 'myReports', 'quiz', 'outreach', 'alert',
-  // Officers' commands and the pages they answer; a CALL bridge reads the reference digit by digit.
-  'officer', 'escalation', 'bridge', 'voice.digit',
+  // Officers' commands, the pages they answer, and what a CALL bridge says to the officer.
+  'officer', 'escalation', 'bridge',
 ];

@@ -6,7 +6,7 @@
 import { BRIDGE_LANG, t } from '../domain/prompts';
 import type { BridgeResult, CallBridge } from '../ports';
 import { createTwilioResource, type TwilioAccount } from './twilio-rest';
-import { numberTwiml } from './twilio-voice';
+import { numberTwiml } from './twilio-dial';
 import { escapeXml, xmlElement, xmlResponse } from './xml';
 
 export interface TwilioCalling extends TwilioAccount {

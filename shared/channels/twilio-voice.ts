@@ -8,6 +8,7 @@ import * as z from '../domain/zod';
 import { BRIDGE_LANG, t, type Lang } from '../domain/prompts';
 import type { VoiceAction, VoiceInput, VoiceState } from '../domain/voice';
 import { planSpeech, type Fallback, type RecordingResolver, type Speech } from './voice-speech';
+import { numberTwiml } from './twilio-dial';
 import { escapeXml, xmlElement, xmlResponse } from './xml';
 
 /** Twilio adds parameters over time; the signature covers whatever arrives, and unknown ones pass. */
@@ -131,10 +132,6 @@ export function renderTwilioVoice<S = VoiceState>(actions: readonly VoiceAction<
 
 /** After the key: an empty answer ends the whisper and bridges the officer; a hang-up leaves the Dial unanswered. */
 export const whisperAnswer = (accepted: boolean) => xmlResponse(accepted ? [] : [xmlElement('Hangup')]);
-
-/** A `<Number>` of a `<Dial>`. */
-export const numberTwiml = (phone: string, screenUrl?: string) =>
-  xmlElement('Number', screenUrl ? { url: screenUrl, method: 'POST' } : {}, escapeXml(phone));
 
 /** The Amazon Polly voice for a language Twilio speaks for us. */
 export const twilioVoiceOf = (lang: Lang) => VOICES[lang === 'en' ? 'en' : 'ru'];
