@@ -1,8 +1,9 @@
 /**
  * The composition root: configuration, store and adapters. Each function builds only what it uses (so its
  * bundle holds only that), once per container, on first use: importing a function module does no I/O. Here the
- * types and the base every function builds; the services on it in shared/services-root.ts, the channels' in
- * shared/channels-root.ts.
+ * types and the base every function builds; the services on it in shared/services-root.ts, the channels' common
+ * part in shared/channels-root.ts, and each channel's own beside its service (shared/ussd/compose.ts,
+ * shared/sms/compose.ts, shared/voice/compose.ts; the console's in shared/console/compose.ts).
  */
 import type { RecordingLinks } from './recording-links';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
