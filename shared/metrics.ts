@@ -1,8 +1,10 @@
 /**
- * The hotline's business metrics, as CloudWatch Embedded Metric Format (EMF) lines built by the AWS Lambda
- * Powertools Metrics utility: on Lambda each count is one JSON line on stdout, which CloudWatch Logs turns into a
- * metric in the `SafeJobHotline` namespace without an API call (nothing to flush at the end of an invocation, no
- * PutMetricData permission). Locally (no AWS_LAMBDA_FUNCTION_NAME) they are not emitted at all.
+ * The hotline's business metrics, as CloudWatch Embedded Metric Format (EMF) lines: on Lambda each count is one JSON
+ * line on stdout, which CloudWatch Logs turns into a metric in the `SafeJobHotline` namespace without an API call
+ * (nothing to flush at the end of an invocation, no PutMetricData permission). Locally (no AWS_LAMBDA_FUNCTION_NAME)
+ * they are not emitted at all. The line is built here rather than by Powertools Metrics: one fixed shape per count
+ * needs none of its buffering or validation, which cost every bundle 11 KB and the first count a Console of its own
+ * (docs/decisions.md).
  *
  * | metric          | dimensions          | counted when                                                        |
  * | --------------- | ------------------- | ------------------------------------------------------------------- |
@@ -15,7 +17,6 @@
  *
  * `service` is always `hotline`, so each metric sums across functions; each has one small set of dimension values.
  */
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { runsOnLambda, type SmsProviderName } from './config';
 
 export const METRICS_NAMESPACE = 'SafeJobHotline';
@@ -35,40 +36,46 @@ export interface HotlineMetrics {
 }
 
 /**
+ * One EMF document: `_aws` holds the time (ms since the epoch) and one metric directive naming the namespace, one
+ * dimension set (`service` and `dimension`'s name) and each metric with its unit; the dimensions' values (strings) and
+ * the metrics' values (numbers) are members of the root, as the specification requires.
+ */
+function emfLine(dimension: readonly [name: string, value: string], names: readonly MetricName[], value: number, timestamp: number): string {
+  const [dimensionName, dimensionValue] = dimension;
+  const line: Record<string, unknown> = {
+    _aws: {
+      Timestamp: timestamp,
+      CloudWatchMetrics: [
+        { Namespace: METRICS_NAMESPACE, Dimensions: [['service', dimensionName]], Metrics: names.map((Name) => ({ Name, Unit: 'Count' })) },
+      ],
+    },
+    service: SERVICE,
+    [dimensionName]: dimensionValue,
+  };
+  for (const name of names) line[name] = value;
+  return JSON.stringify(line);
+}
+
+/**
  * Metrics written to `write`, one EMF line per count. Without `write`: on Lambda to stdout, elsewhere nowhere.
  */
 export function createMetrics(write?: (line: string) => void): HotlineMetrics {
   const sink = write ?? (runsOnLambda() ? (line: string) => void process.stdout.write(`${line}\n`) : undefined);
   if (!sink) return { countReport() {}, countVerification() {}, countSms() {}, recordDeepHealth() {} };
 
-  // One Powertools Metrics per process, made at the first count: each one makes a Console of its own (1.2 ms the
-  // first time, then ~50 µs a count), which this module never writes to.
-  let store: Metrics | undefined;
   const emit = (dimension: [string, string], names: MetricName[], value = 1) => {
-    const metrics = (store ??= new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE }));
+    // A metric must never break what it counts.
     try {
-      metrics.addDimension(...dimension);
-      for (const name of names) metrics.addMetric(name, MetricUnit.Count, value);
-      sink(JSON.stringify(metrics.serializeMetrics()));
-    } finally {
-      // Each line carries its own count and dimension only, written or not.
-      metrics.clearMetrics();
-      metrics.clearDimensions();
-    }
-  };
-  // A metric must never break what it counts.
-  const safely = (count: () => void) => {
-    try {
-      count();
+      sink(emfLine(dimension, names, value, Date.now()));
     } catch {
       // Nothing to do: the event itself is logged by its caller.
     }
   };
   return {
-    countReport: (channel, urgent) => safely(() => emit(['channel', channel], urgent ? ['Reports', 'UrgentReports'] : ['Reports'])),
-    countVerification: (kind) => safely(() => emit(['kind', kind], ['Verifications'])),
-    countSms: (provider, ok) => safely(() => emit(['provider', provider], [ok ? 'SmsSent' : 'SmsFailed'])),
-    recordDeepHealth: (failing) => safely(() => emit(['check', 'deep'], ['DeepHealthFailing'], failing ? 1 : 0)),
+    countReport: (channel, urgent) => emit(['channel', channel], urgent ? ['Reports', 'UrgentReports'] : ['Reports']),
+    countVerification: (kind) => emit(['kind', kind], ['Verifications']),
+    countSms: (provider, ok) => emit(['provider', provider], [ok ? 'SmsSent' : 'SmsFailed']),
+    recordDeepHealth: (failing) => emit(['check', 'deep'], ['DeepHealthFailing'], failing ? 1 : 0),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * Structured logs (Powertools Logger underneath) with phone numbers redacted in every line, and the EMF business
- * metrics of shared/metrics.ts.
+ * metrics of shared/metrics.ts (lines built there, to the CloudWatch embedded metric format specification).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger, powertoolsLoggerOf, redactPhoneNumbers } from '../shared/log';
@@ -131,35 +131,70 @@ describe('createMetrics', () => {
     const lines: string[] = [];
     return { lines, metrics: createMetrics((line) => lines.push(line)), parsed: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
   };
+  /** 2026-12-01T09:30:00.250Z, in ms since the epoch: EMF's Timestamp. */
+  const NOW = Date.UTC(2026, 11, 1, 9, 30, 0, 250);
+  const atNow = () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+  };
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
   it('emits one EMF line per count, in the SafeJobHotline namespace, with its dimension', () => {
-    const { metrics, parsed } = emitted();
+    atNow();
+    const { metrics, lines } = emitted();
     metrics.countReport('ussd', true);
     metrics.countReport('sms', false);
     metrics.countVerification('licence');
     metrics.countSms('twilio', true);
     metrics.countSms('africastalking', false);
-    const [urgent, plain, verification, sent, failed] = parsed();
-    const definition = (entry: Record<string, unknown>) => (entry._aws as { CloudWatchMetrics: unknown[] }).CloudWatchMetrics[0];
-    expect(definition(urgent!)).toEqual({
-      Namespace: METRICS_NAMESPACE,
-      Dimensions: [['service', 'channel']],
-      Metrics: [
-        { Name: 'Reports', Unit: 'Count' },
-        { Name: 'UrgentReports', Unit: 'Count' },
-      ],
-    });
-    expect(urgent).toMatchObject({ service: 'hotline', channel: 'ussd', Reports: 1, UrgentReports: 1 });
-    expect(plain).toMatchObject({ channel: 'sms', Reports: 1 });
-    expect(plain).not.toHaveProperty('UrgentReports');
-    expect(verification).toMatchObject({ kind: 'licence', Verifications: 1 });
-    // One Metrics for the process: each line holds its own count and dimension only.
-    expect(verification).not.toHaveProperty('channel');
-    expect(verification).not.toHaveProperty('Reports');
-    expect(sent).toMatchObject({ provider: 'twilio', SmsSent: 1 });
-    expect(failed).not.toHaveProperty('SmsSent');
-    expect(failed).toMatchObject({ provider: 'africastalking', SmsFailed: 1 });
-    expect(typeof (urgent!._aws as { Timestamp: number }).Timestamp).toBe('number');
+    metrics.recordDeepHealth(false);
+    const emf = (dimension: string, names: string[]) =>
+      `{"_aws":{"Timestamp":${NOW},"CloudWatchMetrics":[{"Namespace":"${METRICS_NAMESPACE}","Dimensions":[["service","${dimension}"]],` +
+      `"Metrics":[${names.map((name) => `{"Name":"${name}","Unit":"Count"}`).join(',')}]}]},"service":"hotline"`;
+    expect(lines).toEqual([
+      `${emf('channel', ['Reports', 'UrgentReports'])},"channel":"ussd","Reports":1,"UrgentReports":1}`,
+      `${emf('channel', ['Reports'])},"channel":"sms","Reports":1}`,
+      `${emf('kind', ['Verifications'])},"kind":"licence","Verifications":1}`,
+      `${emf('provider', ['SmsSent'])},"provider":"twilio","SmsSent":1}`,
+      `${emf('provider', ['SmsFailed'])},"provider":"africastalking","SmsFailed":1}`,
+      // The deep health check's heartbeat: 0 when it passes, so the alarm sees data either way.
+      `${emf('check', ['DeepHealthFailing'])},"check":"deep","DeepHealthFailing":0}`,
+    ]);
+  });
+
+  it('writes each line as a valid EMF document: every dimension a string member, every metric a number member', () => {
+    const { metrics, parsed } = emitted();
+    metrics.countReport('voice', true);
+    metrics.countVerification('card');
+    metrics.countSms('local', false);
+    metrics.recordDeepHealth(true);
+    const documents = parsed();
+    expect(documents).toHaveLength(4);
+    for (const document of documents) {
+      const { _aws: metadata, ...members } = document as { _aws: { Timestamp: unknown; CloudWatchMetrics: unknown } } & Record<string, unknown>;
+      expect(Object.keys(metadata).sort()).toEqual(['CloudWatchMetrics', 'Timestamp']);
+      expect(Number.isInteger(metadata.Timestamp) && (metadata.Timestamp as number) > Date.UTC(2026, 0, 1)).toBe(true);
+      const directives = metadata.CloudWatchMetrics as { Namespace: unknown; Dimensions: unknown[][]; Metrics: { Name: unknown; Unit: unknown }[] }[];
+      expect(directives).toHaveLength(1);
+      for (const directive of directives) {
+        expect(Object.keys(directive).sort()).toEqual(['Dimensions', 'Metrics', 'Namespace']);
+        expect(directive.Namespace).toBe(METRICS_NAMESPACE);
+        expect(directive.Dimensions.length).toBeGreaterThan(0);
+        for (const dimension of directive.Dimensions.flat()) {
+          expect(typeof dimension).toBe('string');
+          expect(typeof members[dimension as string]).toBe('string');
+          expect(members[dimension as string]).not.toBe('');
+        }
+        expect(directive.Metrics.length).toBeGreaterThan(0);
+        for (const metric of directive.Metrics) {
+          expect(Object.keys(metric).sort()).toEqual(['Name', 'Unit']);
+          expect(metric.Unit).toBe('Count');
+          expect(Number.isFinite(members[metric.Name as string])).toBe(true);
+        }
+      }
+    }
   });
 
   it('emits nothing off Lambda, and on Lambda writes to stdout', () => {
