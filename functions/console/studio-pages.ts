@@ -5,7 +5,7 @@
  * (the table's STUDIO audit), with the signed-in person's name.
  */
 import { html } from 'hono/html';
-import type { Hono } from 'hono';
+import type { Hono } from 'hono/tiny';
 import * as z from '../../shared/domain/zod';
 import { audioUrl } from '../../shared/channels/voice-speech';
 import { can, type Permission } from '../../shared/domain/console/access';

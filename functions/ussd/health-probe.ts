@@ -5,7 +5,7 @@
  * `DeepHealthFailing` metric (1 failing, 0 passing). The operators' alarm fires on a failure, and on no data (the
  * check stopped running).
  */
-import type { Hono } from 'hono';
+import type { Hono } from 'hono/tiny';
 import * as z from '../../shared/domain/zod';
 import { createLogger } from '../../shared/log';
 import { metrics } from '../../shared/metrics';
