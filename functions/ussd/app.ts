@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-// The preset with PatternRouter: for a handful of routes as fast, and 6 KB less to load (docs/decisions.md).
+// The preset with PatternRouter: 6 KB less to load, and no router to compile at a container's first request (docs/decisions.md).
 import { Hono } from 'hono/tiny';
 import {
   atUssdEventSchema,
