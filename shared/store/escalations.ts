@@ -8,11 +8,11 @@
  * its state settled, never a paging escalation nobody would wake up.
  */
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '../domain/zod';
 import { escalationStateSchema, type AuditAction, type AuditDetail, type EscalationState, type Person } from '../domain/escalation';
 import type { BridgeCall } from '../ports';
+import { writtenIf } from './conditional';
 import { collections, keys, type ItemCollection } from './keys';
 import { queryAll } from './query';
 
@@ -75,21 +75,16 @@ export class EscalationRepository {
    */
   async save(state: EscalationState, previous: EscalationState | undefined): Promise<boolean> {
     const item = { ...keys.escalation(state.reference), ...escalationStateSchema.parse(state) };
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: item,
-          ...(previous
-            ? { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': previous.version } }
-            : { ConditionExpression: 'attribute_not_exists(pk)' }),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return writtenIf(
+      this.client,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: item,
+        ...(previous
+          ? { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': previous.version } }
+          : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      }),
+    );
   }
 
   /** Keeps the open index in step with a state: in it while paging or exhausted, out of it otherwise. */

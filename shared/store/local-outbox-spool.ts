@@ -4,9 +4,9 @@
  * or given up on, and the next start queues again whatever is left (sending takes a lease, so a message queued
  * twice is still sent once). The number is kept sealed (NumberVault), never in clear; the text is the SMS.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { NumberVault, QueuedSms } from '../ports';
+import { writtenIf } from './conditional';
 import { collections, keys } from './keys';
 import { queryAll } from './query';
 
@@ -44,20 +44,17 @@ export class LocalOutboxSpool {
   }
 
   private async liftLease(id: string): Promise<void> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.outboundMessage(id),
-          UpdateExpression: 'REMOVE leaseUntil, leaseToken',
-          ConditionExpression: '#status = :queued',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':queued': 'queued' },
-        }),
-      );
-    } catch (error) {
-      // Sent or failed meanwhile: nothing to lift (delivering it again finds it handled).
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    // Sent or failed meanwhile: nothing to lift (delivering it again finds it handled).
+    await writtenIf(
+      this.client,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.outboundMessage(id),
+        UpdateExpression: 'REMOVE leaseUntil, leaseToken',
+        ConditionExpression: '#status = :queued',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':queued': 'queued' },
+      }),
+    );
   }
 }

@@ -10,6 +10,7 @@ import { alertSchema, type Alert } from '../domain/outreach/alerts';
 import { segmentSchema, type DeliveryReport } from '../domain/outreach/broadcast';
 import { consentSchema, subscriptionObject, type Consent, type Subscription } from '../domain/outreach/subscription';
 import { LANGUAGES } from '../domain/prompts';
+import { writtenIf } from './conditional';
 import { collections, keys } from './keys';
 import { queryAll, queryCollection } from './query';
 
@@ -47,21 +48,18 @@ export class SubscriptionRepository {
 
   /** Ends every broadcast to this subscriber at once. False when there was no active subscription. */
   async stop(key: string, consent: Consent): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.subscription(key),
-          UpdateExpression: 'SET #status = :stopped, stoppedAt = :at',
-          ConditionExpression: '#status = :active',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':stopped': 'stopped', ':active': 'active', ':at': consent.at },
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    const written = await writtenIf(
+      this.client,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.subscription(key),
+        UpdateExpression: 'SET #status = :stopped, stoppedAt = :at',
+        ConditionExpression: '#status = :active',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':stopped': 'stopped', ':active': 'active', ':at': consent.at },
+      }),
+    );
+    if (!written) return false;
     await this.recordConsent(key, consent);
     return true;
   }
@@ -126,15 +124,7 @@ export class AlertRepository {
 
   /** A new draft; false when its code is taken (the caller draws another). */
   async createAlert(alert: Alert): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({ TableName: this.tableName, Item: { ...keys.alert(alert.code), ...alertSchema.parse(alert) }, ConditionExpression: 'attribute_not_exists(pk)' }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return writtenIf(this.client, new PutCommand({ TableName: this.tableName, Item: { ...keys.alert(alert.code), ...alertSchema.parse(alert) }, ConditionExpression: 'attribute_not_exists(pk)' }));
   }
 
   async getAlert(code: string): Promise<Alert | undefined> {
@@ -149,23 +139,18 @@ export class AlertRepository {
 
   /** Approves a draft, once: false when it was approved already (by a racing approver) or is not a draft. */
   async approveAlert(code: string, by: { key: string; name: string }, at: string, broadcastId: string): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.alert(code),
-          UpdateExpression: 'SET #status = :approved, approvedBy = :by, approvedAt = :at, broadcastId = :broadcast',
-          // The two-person rule holds in the store too: the drafter's key can never approve.
-          ConditionExpression: '#status = :draft AND draftedBy.#key <> :key',
-          ExpressionAttributeNames: { '#status': 'status', '#key': 'key' },
-          ExpressionAttributeValues: { ':approved': 'approved', ':draft': 'draft', ':by': by, ':at': at, ':broadcast': broadcastId, ':key': by.key },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return writtenIf(
+      this.client,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.alert(code),
+        UpdateExpression: 'SET #status = :approved, approvedBy = :by, approvedAt = :at, broadcastId = :broadcast',
+        // The two-person rule holds in the store too: the drafter's key can never approve.
+        ConditionExpression: '#status = :draft AND draftedBy.#key <> :key',
+        ExpressionAttributeNames: { '#status': 'status', '#key': 'key' },
+        ExpressionAttributeValues: { ':approved': 'approved', ':draft': 'draft', ':by': by, ':at': at, ':broadcast': broadcastId, ':key': by.key },
+      }),
+    );
   }
 
   /** From now on, CHECK answers that this identifier is a confirmed scam. */
@@ -195,22 +180,17 @@ export class AlertRepository {
   /** Moves a broadcast from one status to the next; false when another run moved it first. */
   async moveBroadcast(id: string, from: BroadcastStatus, to: BroadcastStatus, fields: Partial<Pick<Broadcast, 'startedAt' | 'completedAt' | 'notBefore' | 'approvedBy'>> = {}): Promise<boolean> {
     const names = Object.keys(fields);
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.broadcast(id),
-          UpdateExpression: `SET #status = :to${names.map((name) => `, #${name} = :${name}`).join('')}`,
-          ConditionExpression: '#status = :from',
-          ExpressionAttributeNames: { '#status': 'status', ...Object.fromEntries(names.map((name) => [`#${name}`, name])) },
-          ExpressionAttributeValues: { ':to': to, ':from': from, ...Object.fromEntries(Object.entries(fields).map(([name, value]) => [`:${name}`, value])) },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return writtenIf(
+      this.client,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.broadcast(id),
+        UpdateExpression: `SET #status = :to${names.map((name) => `, #${name} = :${name}`).join('')}`,
+        ConditionExpression: '#status = :from',
+        ExpressionAttributeNames: { '#status': 'status', ...Object.fromEntries(names.map((name) => [`#${name}`, name])) },
+        ExpressionAttributeValues: { ':to': to, ':from': from, ...Object.fromEntries(Object.entries(fields).map(([name, value]) => [`:${name}`, value])) },
+      }),
+    );
   }
 
   /** A pass over a broadcast's subscribers ended with some asleep: the next, from the start, not before `notBefore`. */
@@ -253,18 +233,15 @@ export class AlertRepository {
 
   /** The run is over: the lease goes, unless it ran out and another run took it meanwhile. */
   async releaseRunLease(token: string): Promise<void> {
-    try {
-      await this.client.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: keys.broadcastRunLease(),
-          ConditionExpression: 'leaseToken = :token',
-          ExpressionAttributeValues: { ':token': token },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    await writtenIf(
+      this.client,
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: keys.broadcastRunLease(),
+        ConditionExpression: 'leaseToken = :token',
+        ExpressionAttributeValues: { ':token': token },
+      }),
+    );
   }
 
   /** A batch fanned out: the cursor moves past it and its messages count as queued. */

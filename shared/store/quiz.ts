@@ -17,6 +17,7 @@ import {
   type QuizStatistics,
   type SmsQuizState,
 } from '../domain/quiz';
+import { writtenIf } from './conditional';
 import { isLive, keys, type ItemKey } from './keys';
 
 /** Ten codes in a row already taken means something other than chance is wrong. */
@@ -211,31 +212,20 @@ export class QuizRepository {
   }
 
   private async markPassed(taker: ItemKey): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: taker,
-          UpdateExpression: 'SET passed = :yes',
-          ConditionExpression: 'passed <> :yes',
-          ExpressionAttributeValues: { ':yes': true },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return writtenIf(
+      this.client,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: taker,
+        UpdateExpression: 'SET passed = :yes',
+        ConditionExpression: 'passed <> :yes',
+        ExpressionAttributeValues: { ':yes': true },
+      }),
+    );
   }
 
   private async putIfAbsent(item: ItemKey & Record<string, unknown>): Promise<boolean> {
-    try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return writtenIf(this.client, new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
   }
 
   private async add(key: ItemKey, counters: Record<string, number>): Promise<void> {

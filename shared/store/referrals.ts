@@ -5,9 +5,9 @@
  * officer's revoke racing each other cannot both win.
  */
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { referralSchema, sharingConsentSchema, type Referral, type SharingConsent } from '../domain/console/referral';
+import { writtenIf } from './conditional';
 import { collections, keys } from './keys';
 import { queryAll } from './query';
 
@@ -54,21 +54,16 @@ export class ReferralRepository {
 
   /** Writes the referral's new state if its status is still `fromStatus`; false when someone changed it first. */
   async update(next: Referral, fromStatus: Referral['status']): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...keys.referral(next.reference, next.id), ...referralSchema.parse(next) },
-          ConditionExpression: '#status = :from',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':from': fromStatus },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return writtenIf(
+      this.client,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.referral(next.reference, next.id), ...referralSchema.parse(next) },
+        ConditionExpression: '#status = :from',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':from': fromStatus },
+      }),
+    );
   }
 
   /** A case's referrals, oldest first. */

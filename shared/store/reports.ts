@@ -23,6 +23,7 @@ import {
 } from '../domain/report';
 import { escalates } from '../domain/escalation/reporter-limit';
 import { sharingConsentSchema, type SharingConsent } from '../domain/console/referral';
+import { writtenIf } from './conditional';
 import { collections, isLive, keys, type ItemCollection, type ItemKey } from './keys';
 
 /** DynamoDB's most keys in one BatchGetItem. */
@@ -503,22 +504,17 @@ export class ReportRepository {
 
   /** Sets `attribute` (`#a`) to `value` (`:v`) if `condition` holds; false when it did not. */
   private async setWhen(key: ItemKey, attribute: string, value: unknown, condition: string, values: Record<string, unknown> = {}): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          UpdateExpression: 'SET #a = :v',
-          ConditionExpression: condition,
-          ExpressionAttributeNames: { '#a': attribute },
-          ExpressionAttributeValues: { ':v': value, ...values },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return writtenIf(
+      this.client,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression: 'SET #a = :v',
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { '#a': attribute },
+        ExpressionAttributeValues: { ':v': value, ...values },
+      }),
+    );
   }
 
   private async count(collection: ItemCollection): Promise<number> {
@@ -543,18 +539,15 @@ export class ReportRepository {
 
   /** Drops the due mark this intake wrote under a reference it did not get (only its own: `since` is its time). */
   private async unmarkEscalationDue(reference: string, since: string): Promise<void> {
-    try {
-      await this.client.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: keys.escalationDue(reference),
-          ConditionExpression: 'since = :since',
-          ExpressionAttributeValues: { ':since': since },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    await writtenIf(
+      this.client,
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: keys.escalationDue(reference),
+        ConditionExpression: 'since = :since',
+        ExpressionAttributeValues: { ':since': since },
+      }),
+    );
   }
 
   /** Step 2: the report as stored for this key, or undefined when another key's report holds the reference. */
@@ -618,15 +611,7 @@ export class ReportRepository {
 
   /** True when this call wrote the item; false when it was already there. */
   private async putIfAbsent(key: ItemKey, attributes: Record<string, unknown>): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({ TableName: this.tableName, Item: { ...key, ...attributes }, ConditionExpression: 'attribute_not_exists(pk)' }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return writtenIf(this.client, new PutCommand({ TableName: this.tableName, Item: { ...key, ...attributes }, ConditionExpression: 'attribute_not_exists(pk)' }));
   }
 
   private queryOf(collection: ItemCollection) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { studioRecordingSchema, type StudioRecording } from '../studio/catalogue';
+import { writtenIf } from './conditional';
 import { collections, isLive, keys } from './keys';
 import { queryAll } from './query';
 
@@ -48,21 +48,18 @@ export class StudioRepository {
    * `textHash` (the current text): a take replaced or made stale meanwhile is not approved. False when it was not.
    */
   async approve(lang: string, key: string, file: string, textHash: string, by: string, at: string): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.promptRecording(lang, key),
-          UpdateExpression: 'SET approvedBy = :by, approvedAt = :at',
-          ConditionExpression: '#file = :file AND textHash = :hash',
-          ExpressionAttributeNames: { '#file': 'file' },
-          ExpressionAttributeValues: { ':by': by, ':at': at, ':file': file, ':hash': textHash },
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    const written = await writtenIf(
+      this.client,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.promptRecording(lang, key),
+        UpdateExpression: 'SET approvedBy = :by, approvedAt = :at',
+        ConditionExpression: '#file = :file AND textHash = :hash',
+        ExpressionAttributeNames: { '#file': 'file' },
+        ExpressionAttributeValues: { ':by': by, ':at': at, ':file': file, ':hash': textHash },
+      }),
+    );
+    if (!written) return false;
     await this.audit({ at, action: 'take_approved', by, key, lang, file });
     return true;
   }
