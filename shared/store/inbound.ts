@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { writtenIf } from './conditional';
 import { isLive, keys } from './keys';
 
 /** Providers retry within hours; two days of memory covers them. */
@@ -27,26 +27,23 @@ export class InboundRepository {
    */
   async claim(provider: string, providerId: string): Promise<'claimed' | 'handled' | 'in-progress'> {
     const nowSeconds = Math.floor(this.now() / 1000);
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...keys.processedInbound(provider, providerId),
-            state: 'processing',
-            claimedAt: nowSeconds,
-            expiresAt: nowSeconds + PROCESSED_TTL_SECONDS,
-          },
-          ConditionExpression:
-            'attribute_not_exists(pk) OR expiresAt <= :now OR (#state = :processing AND claimedAt <= :stale)',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':now': nowSeconds, ':processing': 'processing', ':stale': nowSeconds - this.staleClaimSeconds },
-        }),
-      );
-      return 'claimed';
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    const claimed = await writtenIf(
+      this.client,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.processedInbound(provider, providerId),
+          state: 'processing',
+          claimedAt: nowSeconds,
+          expiresAt: nowSeconds + PROCESSED_TTL_SECONDS,
+        },
+        ConditionExpression:
+          'attribute_not_exists(pk) OR expiresAt <= :now OR (#state = :processing AND claimedAt <= :stale)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':now': nowSeconds, ':processing': 'processing', ':stale': nowSeconds - this.staleClaimSeconds },
+      }),
+    );
+    if (claimed) return 'claimed';
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keys.processedInbound(provider, providerId), ConsistentRead: true }),
     );

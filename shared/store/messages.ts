@@ -3,6 +3,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { OPTED_OUT_REASON, reasonSlug } from '../domain/outreach/broadcast';
 import { redactPhoneNumbers } from '../log';
+import { writtenIf } from './conditional';
 import { keys } from './keys';
 import { COUNTER } from './outreach';
 import type { OutboundStatus } from '../ports';
@@ -47,19 +48,15 @@ export class MessageRepository {
    * false is returned (a reply whose cause was handled twice).
    */
   async recordQueued(record: QueuedRecord, onlyIfNew = false): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: this.queuedItem(record),
-          ...(onlyIfNew ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (onlyIfNew && error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    // Without `onlyIfNew` the put has no condition to fail.
+    return writtenIf(
+      this.client,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: this.queuedItem(record),
+        ...(onlyIfNew ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
+      }),
+    );
   }
 
   /** The item of a message just queued (also written in batches, store/bulk-messages.ts). */
@@ -156,25 +153,22 @@ export class MessageRepository {
   async takeSendLease(id: string, seconds: number): Promise<boolean> {
     const nowSeconds = Math.floor(this.now() / 1000);
     const token = randomUUID();
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.outboundMessage(id),
-          UpdateExpression: 'SET leaseUntil = :until, leaseToken = :token',
-          ConditionExpression: '#status = :queued AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':until': nowSeconds + seconds, ':token': token, ':queued': 'queued', ':now': nowSeconds },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const { Item } = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: keys.outboundMessage(id), ConsistentRead: true }),
-      );
-      return Item?.leaseToken === token && Item.status === 'queued';
-    }
+    const leased = await writtenIf(
+      this.client,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.outboundMessage(id),
+        UpdateExpression: 'SET leaseUntil = :until, leaseToken = :token',
+        ConditionExpression: '#status = :queued AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':until': nowSeconds + seconds, ':token': token, ':queued': 'queued', ':now': nowSeconds },
+      }),
+    );
+    if (leased) return true;
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.outboundMessage(id), ConsistentRead: true }),
+    );
+    return Item?.leaseToken === token && Item.status === 'queued';
   }
 
   /**

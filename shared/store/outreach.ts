@@ -3,7 +3,6 @@
  * identifiers, and broadcasts with their fan-out cursor and delivery counters. A subscriber's number is kept sealed
  * (NumberVault) beside the subscription, opened only to send; keys and logs carry the keyed hash.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '../domain/zod';
 import { alertSchema, type Alert } from '../domain/outreach/alerts';
@@ -214,21 +213,18 @@ export class AlertRepository {
    * the condition) from one another run holds.
    */
   async takeRunLease(token: string, nowSeconds: number, untilSeconds: number): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...keys.broadcastRunLease(), leaseToken: token, leaseUntil: untilSeconds },
-          ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now',
-          ExpressionAttributeValues: { ':now': nowSeconds },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.broadcastRunLease(), ConsistentRead: true }));
-      return Item?.leaseToken === token;
-    }
+    const leased = await writtenIf(
+      this.client,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.broadcastRunLease(), leaseToken: token, leaseUntil: untilSeconds },
+        ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now',
+        ExpressionAttributeValues: { ':now': nowSeconds },
+      }),
+    );
+    if (leased) return true;
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.broadcastRunLease(), ConsistentRead: true }));
+    return Item?.leaseToken === token;
   }
 
   /** The run is over: the lease goes, unless it ran out and another run took it meanwhile. */

@@ -75,24 +75,23 @@ export class QuizRepository {
     const earlier = await this.attempt(attempt.attemptId);
     if (earlier) return { created: false, ...earlier };
     const code = attempt.passed ? await this.claimCode(newCode, attempt) : undefined;
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...keys.quizAttempt(attempt.attemptId),
-            passed: attempt.passed,
-            ...(code ? { code } : {}),
-            lang: attempt.lang,
-            channel: attempt.channel,
-            createdAt: attempt.at,
-            expiresAt: Math.floor(Date.parse(attempt.at) / 1000) + ATTEMPT_MEMORY_SECONDS,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    const recorded = await writtenIf(
+      this.client,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.quizAttempt(attempt.attemptId),
+          passed: attempt.passed,
+          ...(code ? { code } : {}),
+          lang: attempt.lang,
+          channel: attempt.channel,
+          createdAt: attempt.at,
+          expiresAt: Math.floor(Date.parse(attempt.at) / 1000) + ATTEMPT_MEMORY_SECONDS,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    if (!recorded) {
       // A concurrent retry of the same request won: its code stands, ours goes.
       if (code) await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keys.completionCode(code) }));
       const won = await this.attempt(attempt.attemptId);

@@ -425,21 +425,18 @@ export class ReportRepository {
    */
   async claimCampaign(identifier: Identifier, reference: string, replacing?: string): Promise<string> {
     const key = keys.identifierCampaign(identifier.kind, identifierValue(identifier));
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...key, reference },
-          ConditionExpression: replacing ? '#reference = :replacing OR #reference = :reference' : 'attribute_not_exists(pk) OR #reference = :reference',
-          ExpressionAttributeNames: { '#reference': 'reference' },
-          ExpressionAttributeValues: { ':reference': reference, ...(replacing ? { ':replacing': replacing } : {}) },
-        }),
-      );
-      return reference;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return (await this.campaignReference(identifier)) ?? reference;
-      throw error;
-    }
+    const claimed = await writtenIf(
+      this.client,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...key, reference },
+        ConditionExpression: replacing ? '#reference = :replacing OR #reference = :reference' : 'attribute_not_exists(pk) OR #reference = :reference',
+        ExpressionAttributeNames: { '#reference': 'reference' },
+        ExpressionAttributeValues: { ':reference': reference, ...(replacing ? { ':replacing': replacing } : {}) },
+      }),
+    );
+    if (claimed) return reference;
+    return (await this.campaignReference(identifier)) ?? reference;
   }
 
   private async recordIdentifier(identifier: Identifier, report: Report): Promise<void> {
