@@ -199,12 +199,17 @@ export type Provider<T> = () => Promise<T>;
 
 /**
  * Dependencies built from the process environment (laid over with Secrets Manager on AWS) on first call, and
- * kept: the configuration's base and `sections` (those the function reads, so only their schemas are bundled and run). A failed start (say, Secrets Manager unreachable) is retried by the next call instead of being kept.
+ * kept: the configuration's base and `sections` (those the function reads, so only their schemas are bundled and run).
+ * `build` also gets the first call's arguments (what only an invocation tells, such as the function's own ARN). A
+ * failed start (say, Secrets Manager unreachable) is retried by the next call instead of being kept.
  */
-export function lazyDeps<S extends ConfigSections, T>(sections: S, build: (config: ConfigOf<S>) => T): Provider<T> {
+export function lazyDeps<S extends ConfigSections, T, A extends unknown[] = []>(
+  sections: S,
+  build: (config: ConfigOf<S>, ...first: A) => T,
+): (...first: A) => Promise<T> {
   let pending: Promise<T> | undefined;
-  return () => {
-    pending ??= environmentWithSecrets().then((env) => build(loadConfig(env, sections)));
+  return (...first) => {
+    pending ??= environmentWithSecrets().then((env) => build(loadConfig(env, sections), ...first));
     pending.catch(() => {
       pending = undefined;
     });

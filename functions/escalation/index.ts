@@ -6,7 +6,6 @@
  */
 import type { Context } from 'aws-lambda';
 import * as z from '../../shared/domain/zod';
-import { loadConfig } from '../../shared/config';
 import { escalationTriggerSchema } from '../../shared/domain/escalation';
 import { escalationSection } from '../../shared/escalation/config';
 import type { EscalationDeps } from '../../shared/escalation/deps';
@@ -15,14 +14,13 @@ import { handleEscalationTrigger, sweepOverdue } from '../../shared/escalation/s
 import { Outbox } from '../../shared/outbox/outbox';
 import { SqsQueue } from '../../shared/outbox/sqs';
 import { createDeps, escalationStores } from '../../shared/services-root';
-import { environmentWithSecrets } from '../../shared/secrets';
+import { lazyDeps } from '../../shared/runtime';
 
 const eventSchema = z.union([escalationTriggerSchema, z.object({ sweep: z.literal(true) })]);
 export type EscalationEvent = z.infer<typeof eventSchema>;
 
 /** Built once per container. The function schedules its own next triggers: its ARN comes from the invocation. */
-function buildDeps(env: Record<string, string | undefined>, ownArn: string): EscalationDeps {
-  const config = loadConfig(env, { escalation: escalationSection });
+const getDeps = lazyDeps({ escalation: escalationSection }, (config, ownArn: string): EscalationDeps => {
   const { escalation } = config;
   if (!config.sms.outboxQueueUrl) throw new Error('OUTBOX_QUEUE_URL is required for the escalation function');
   const deps = createDeps(config);
@@ -39,16 +37,7 @@ function buildDeps(env: Record<string, string | undefined>, ownArn: string): Esc
     // Pages and timeouts never text a reporter: no number vault here.
     now: Date.now,
   };
-}
-
-let pending: Promise<EscalationDeps> | undefined;
-function getDeps(ownArn: string): Promise<EscalationDeps> {
-  pending ??= environmentWithSecrets().then((env) => buildDeps(env, ownArn));
-  pending.catch(() => {
-    pending = undefined;
-  });
-  return pending;
-}
+});
 
 /** The ARN without a version or alias qualifier: schedules target the function itself. */
 export const unqualified = (arn: string) => arn.split(':').slice(0, 7).join(':');
