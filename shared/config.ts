@@ -194,6 +194,11 @@ const baseEnvShape = {
      * real fault; the fault tests keep the defaults.
      */
     STORE_REQUEST_TIMEOUT_MS: OPTIONAL_MS,
+    /**
+     * Milliseconds a store request may wait for its connection (shared/store/client.ts); unset, as for
+     * STORE_REQUEST_TIMEOUT_MS. A process starved of CPU by a load test can take seconds to finish a connect.
+     */
+    STORE_CONNECTION_TIMEOUT_MS: OPTIONAL_MS,
     /** Local only: keep dynalite's data in this folder across restarts (in memory when unset). */
     DYNALITE_PATH: OPTIONAL_NON_EMPTY,
     SEED_SAMPLE_DATA: z.pipe(z._default(z.enum(['true', 'false', '1', '0']), 'true'), z.transform((v) => v === 'true' || v === '1')),
@@ -302,7 +307,7 @@ const toBaseConfig = (env: BaseEnv) => ({
         : ({ kind: 'file', path: env.REPORT_JOURNAL_PATH } as const),
     },
     webhookStoreBudgetMs: env.WEBHOOK_STORE_BUDGET_MS ?? (env.HOTLINE_MODE === 'aws' ? 5_000 : 20_000),
-    storeRequestTimeoutMs: env.STORE_REQUEST_TIMEOUT_MS,
+    storeTimeouts: { requestMs: env.STORE_REQUEST_TIMEOUT_MS, connectionMs: env.STORE_CONNECTION_TIMEOUT_MS },
     dynalitePath: env.DYNALITE_PATH,
     seedSampleData: env.SEED_SAMPLE_DATA,
 });

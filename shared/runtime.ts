@@ -162,7 +162,7 @@ export function createStoreBase<C extends BaseConfig>(config: C, log: Logger = c
     region: config.region,
     endpoint: config.dynamoEndpoint,
     tableName: config.tableName,
-    timeouts: config.storeRequestTimeoutMs === undefined ? undefined : { requestMs: config.storeRequestTimeoutMs },
+    timeouts: config.storeTimeouts,
   });
   return { config, log, db, now: Date.now, messages: new MessageRepository(db, config.tableName) };
 }

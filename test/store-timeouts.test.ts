@@ -2,7 +2,8 @@ import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDocumentClient, STORE_TIMEOUTS } from '../shared/store/client';
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
+import { createDocumentClient, LOCAL_STORE_TIMEOUTS, STORE_TIMEOUTS } from '../shared/store/client';
 import { t } from '../shared/domain/prompts';
 import { testHotline } from './support/hotline';
 import { atSms, ussd } from './support/webhooks';
@@ -39,6 +40,18 @@ describe('the store client against a store that never answers', () => {
     // With the local default (10 s an attempt) the 8 s budget would end the one attempt; here all three are made.
     expect((await ussd(hotline, 'silent-timeout-1', '+992900000840', '')).body).toBe(`END ${t('tg', 'common.unavailable')}`);
     expect(requests - before).toBe(3);
+  });
+
+  it('takes its connection timeout from STORE_CONNECTION_TIMEOUT_MS; a limit left unset keeps its default', async () => {
+    const handlerLimits = async (env: Record<string, string>) => {
+      const hotline = testHotline({ endpoint, tableName: 'silent' }, { STORE_REQUEST_TIMEOUT_MS: '100', ...env });
+      // The SDK resolves its handler's options on the first request.
+      await expect(hotline.deps.db.send(new GetCommand({ TableName: 'silent', Key: { pk: 'a', sk: 'b' } }))).rejects.toThrow();
+      const { connectionTimeout, requestTimeout } = (hotline.deps.db.config.requestHandler as NodeHttpHandler).httpHandlerConfigs();
+      return { connectionTimeout, requestTimeout };
+    };
+    expect(await handlerLimits({ STORE_CONNECTION_TIMEOUT_MS: '180000' })).toEqual({ connectionTimeout: 180_000, requestTimeout: 100 });
+    expect(await handlerLimits({})).toEqual({ connectionTimeout: LOCAL_STORE_TIMEOUTS.connectionMs, requestTimeout: 100 });
   });
 
   it('by default, all attempts together end well within the USSD gateway deadline of about 10 s', () => {

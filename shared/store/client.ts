@@ -9,8 +9,8 @@ export interface StoreTarget {
   /** A DynamoDB-compatible endpoint (dynalite locally); undefined for the real service. */
   endpoint?: string;
   tableName: string;
-  /** Other limits for tests; the defaults are STORE_TIMEOUTS (LOCAL_STORE_TIMEOUTS for a local endpoint). */
-  timeouts?: Partial<StoreTimeouts>;
+  /** Other limits (an unset one keeps its default: STORE_TIMEOUTS, or LOCAL_STORE_TIMEOUTS for a local endpoint). */
+  timeouts?: { [K in keyof StoreTimeouts]?: StoreTimeouts[K] | undefined };
 }
 
 export interface StoreTimeouts {
@@ -33,7 +33,8 @@ export const STORE_TIMEOUTS: StoreTimeouts = { connectionMs: 500, requestMs: 1_5
 export const LOCAL_STORE_TIMEOUTS: StoreTimeouts = { connectionMs: 2_000, requestMs: 10_000, maxAttempts: 3 };
 
 export function createDocumentClient(target: StoreTarget): DynamoDBDocumentClient {
-  const timeouts = { ...(target.endpoint ? LOCAL_STORE_TIMEOUTS : STORE_TIMEOUTS), ...target.timeouts };
+  const timeouts = { ...(target.endpoint ? LOCAL_STORE_TIMEOUTS : STORE_TIMEOUTS) };
+  for (const [name, value] of Object.entries(target.timeouts ?? {})) if (value !== undefined) timeouts[name as keyof StoreTimeouts] = value;
   const client = new DynamoDBClient({
     region: target.region,
     endpoint: target.endpoint,
