@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import base from './vitest.config';
+import base from './vitest.config.ts';
 
 /** The load-style tests at full size (`npm run test:slow`, run by CI): the files that size themselves with `sized`. */
 export default defineConfig({
