@@ -25,13 +25,36 @@ function invalidNotice(walk: Walk): string {
 
 const optionLines = (options: Option[]) => options.map((option, i) => `${i + 1}. ${option.label}`);
 
+type Page = { body: string[]; title?: string };
+
+/**
+ * Cutting a screen into pages measures it line by line and word by word, and every step replays its session's whole
+ * path, so a container cuts the same screens again and again. The cut depends only on the texts, the language and
+ * the limits, so it is kept for a bounded number of screens (the pages are never changed by their readers).
+ */
+const cutScreens = new Map<string, Page[]>();
+const CUT_SCREENS_KEPT = 1_000;
+
 /** A view's pages: each a body (lines) that fits one screen with the footer, and with the invalid-input notice. */
-export function pages(walk: Walk, current: View, limits: ScreenLimits): { body: string[]; title?: string }[] {
+export function pages(walk: Walk, current: View, limits: ScreenLimits): Page[] {
+  if (current.kind === 'prompt') return [{ body: [current.text, ...optionLines(current.options)] }];
+  if (current.kind === 'end') return [{ body: [current.text] }];
+  const labels = current.options.map((option) => option.label);
+  const texts = current.kind === 'text' ? [current.text] : [current.title, current.shorterTitle, invalidNotice(walk)];
+  const key = JSON.stringify([current.kind, walk.lang, limits.gsm, limits.ucs2, texts, labels]);
+  let cut = cutScreens.get(key);
+  if (!cut) {
+    if (cutScreens.size >= CUT_SCREENS_KEPT) cutScreens.clear();
+    cut = cutPages(walk, current, limits);
+    cutScreens.set(key, cut);
+  }
+  return cut;
+}
+
+function cutPages(walk: Walk, current: Extract<View, { kind: 'text' | 'menu' }>, limits: ScreenLimits): Page[] {
   // Pages are cut as if a Back line were always there: a screen's pages must not change once the caller moves
   // on to its second page (from where Back is possible).
   const back = true;
-  if (current.kind === 'prompt') return [{ body: [current.text, ...optionLines(current.options)] }];
-  if (current.kind === 'end') return [{ body: [current.text] }];
   if (current.kind === 'text') {
     // The options stand under the last page only, so that the pages before it carry more text.
     const options = optionLines(current.options);
