@@ -7,6 +7,7 @@
  *   → { type: 'drain' }   ← { type: 'drained' }        (the local outbox has sent everything queued)
  *   → { type: 'store', caller } ← { type: 'store', ms } (store calls through the SDK and raw, and /health, timed here)
  *   → { type: 'latency', ms } ← { type: 'latency' }    (every store call from now on `ms` later, as across a network)
+ *   → { type: 'hold', on } ← { type: 'held' }         (replies queued from now on wait, untouched, until `on: false`)
  *   → { type: 'stop' }                                 (stops and exits)
  *   ← { type: 'ready', url, entries, importMs } once it serves.
  */
@@ -47,6 +48,7 @@ async function main() {
   const recorder = recordStoreCalls(hotline.deps.db);
   // Set by the network pass (bench/http.ts measureAcrossNetwork); no middleware until then.
   let storeLatencyMs: number | undefined;
+  let release: (() => void) | undefined;
 
   process.on('message', (message: { type: string; caller?: string }) => {
     void (async () => {
@@ -60,6 +62,11 @@ async function main() {
         if (storeLatencyMs === undefined) addStoreLatency(hotline.deps.db, () => storeLatencyMs ?? 0);
         storeLatencyMs = (message as { ms?: number }).ms ?? 0;
         send({ type: 'latency' });
+      }
+      if (message.type === 'hold') {
+        release?.();
+        release = (message as { on?: boolean }).on ? hotline.deps.localQueue.hold() : undefined;
+        send({ type: 'held' });
       }
       if (message.type === 'stop') {
         await hotline.stop();

@@ -53,6 +53,26 @@ function outboxUnderTest(maxAttempts = 3) {
   return { messages, queue, outbox };
 }
 
+describe('holding deliveries (the benchmark times a webhook without its reply being sent beside it)', () => {
+  it('records and keeps a held message, sends nothing until released, then sends it once', async () => {
+    let sends = 0;
+    nock(AT_API)
+      .post('/version1/messaging', () => ++sends > 0)
+      .reply(201, atRecipient(101, 'Success', 'ATXid_held'));
+    const { messages, queue, outbox } = outboxUnderTest();
+    const release = queue.hold();
+    const id = await outbox.send('+992927001122', 'Held');
+    await queue.drain();
+    expect(sends).toBe(0);
+    expect(await messages.get(id)).toMatchObject({ status: 'queued', attempts: 0 });
+    release();
+    await queue.drain();
+    expect(sends).toBe(1);
+    expect(await messages.get(id)).toMatchObject({ status: 'sent', providerMessageId: 'ATXid_held', attempts: 1 });
+    expect(nock.isDone()).toBe(true);
+  });
+});
+
 describe('routing', () => {
   it('tries the longest matching prefix first, then the others', () => {
     expect(providersFor('+992927001122', routes, ['africastalking', 'twilio'])).toEqual(['africastalking', 'twilio']);
