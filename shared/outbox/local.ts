@@ -59,6 +59,8 @@ export class LocalQueue implements OutboxQueue {
   private readonly bulkWaiting: QueuedSms[] = [];
   private bulkRunning = 0;
   private repliesRunning = 0;
+  /** Messages queued while deliveries are held (`hold`), to start when released. */
+  private held: QueuedSms[] | undefined;
   /** Messages given up on, as SQS's dead-letter queue would hold them. */
   readonly deadLetters: QueuedSms[] = [];
 
@@ -80,8 +82,6 @@ export class LocalQueue implements OutboxQueue {
     if (this.held) this.held.push(message);
     else this.start(message);
   }
-
-  private held: QueuedSms[] | undefined;
 
   /**
    * For the benchmark: messages are still kept as they are queued, but none starts until the returned function
