@@ -9,7 +9,6 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { loadWholeConfig } from '../shared/config-sections';
 import { LocalNumberVault } from '../shared/crypto';
 import { createLogger } from '../shared/log';
@@ -22,6 +21,7 @@ import { createDeps, outreachDeps } from '../shared/services-root';
 import { BulkMessageRepository } from '../shared/store/bulk-messages';
 import { createDocumentClient, ensureTable } from '../shared/store/client';
 import { addStoreLatency } from './store-latency';
+import { startStoreThread } from './store-thread';
 import { keys } from '../shared/store/keys';
 import { round, verdict } from './stats';
 
@@ -60,24 +60,6 @@ async function seed(client: ReturnType<typeof createDocumentClient>, tableName: 
       pending = UnprocessedItems?.[tableName] ?? [];
     }
   }
-}
-
-/**
- * dynalite in a thread of its own, as DynamoDB is a service of its own on AWS: the fan-out's thread does only the
- * fan-out's work (reading, opening numbers, the SDK's calls), not the store's too.
- */
-async function startStoreThread(): Promise<{ endpoint: string; stop(): Promise<void> }> {
-  const worker = new Worker(
-    `const { parentPort } = require('node:worker_threads');
-     const server = require('dynalite')({ createTableMs: 0 });
-     server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));`,
-    { eval: true },
-  );
-  const port = await new Promise<number>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-  return { endpoint: `http://127.0.0.1:${port}`, stop: async () => void (await worker.terminate()) };
 }
 
 /**

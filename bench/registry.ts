@@ -8,6 +8,10 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { buildRegistryIndex, registrySnapshot, restoreRegistryIndex, type RegistryEntry, type RegistryIndex } from '../shared/domain/registry';
+import { createDocumentClient, ensureTable } from '../shared/store/client';
+import { RegistryRepository } from '../shared/store/registry';
+import { addStoreLatency } from './store-latency';
+import { startStoreThread } from './store-thread';
 
 export interface RegistryBenchRow {
   entries: number;
@@ -183,4 +187,61 @@ export function benchmarkRegistry(sizes: readonly number[] = [1_000, 10_000, 100
       ...quality,
     };
   });
+}
+
+export interface StoredSnapshotRow {
+  entries: number;
+  /** Added to every store call (0: the local store as it is, in a thread of its own). */
+  latencyMs: number;
+  chunks: number;
+  snapshotMb: number;
+  /** The store calls of the read: a Query page holds at most 1 MB. */
+  calls: number;
+  /** Reading the chunks from the store (`RegistryRepository.loadIndex`, gunzip included). */
+  readMs: number;
+  /** A fresh container's first verification: the read, the restore and one lookup. */
+  firstVerificationMs: number;
+}
+
+/**
+ * The first verification of a container at `size` entries, with its snapshot read from the store (dynalite in a
+ * thread of its own; then with every call `latencyMs` later, as DynamoDB is from a Lambda): the part of the cold
+ * path the lookup table above leaves apart.
+ */
+export async function benchmarkStoredSnapshot(size = 100_000, latencies: readonly number[] = [0, 5]): Promise<StoredSnapshotRow[]> {
+  const entries = syntheticRegistry(size, random(size));
+  const store = await startStoreThread();
+  const tableName = 'safejob-bench-snapshot';
+  const client = createDocumentClient({ region: 'eu-west-2', endpoint: store.endpoint, tableName, timeouts: { requestMs: 60_000 } });
+  let latencyMs = 0;
+  addStoreLatency(client, () => latencyMs);
+  let calls = 0;
+  client.middlewareStack.add((next) => (args) => (calls++, next(args)), { step: 'initialize', name: 'countSnapshotCalls' });
+  try {
+    await ensureTable(client, tableName);
+    const repository = new RegistryRepository(client, tableName);
+    const { version, chunks, bytes } = await repository.storeIndex(1, registrySnapshot(entries));
+    const rows: StoredSnapshotRow[] = [];
+    for (const latency of latencies) {
+      latencyMs = latency;
+      collectGarbage();
+      calls = 0;
+      const started = performance.now();
+      const snapshot = (await repository.loadIndex(version))!;
+      const readMs = performance.now() - started;
+      restoreRegistryIndex(snapshot)!.findByNameOrLicence(entries[0]!.name);
+      rows.push({
+        entries: size,
+        latencyMs: latency,
+        chunks,
+        snapshotMb: Math.round((bytes / 2 ** 20) * 10) / 10,
+        calls,
+        readMs: Math.round(readMs),
+        firstVerificationMs: Math.round(performance.now() - started),
+      });
+    }
+    return rows;
+  } finally {
+    await store.stop();
+  }
 }

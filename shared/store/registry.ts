@@ -120,8 +120,14 @@ export class RegistryRepository {
    */
   async saveIndex(): Promise<{ version: number; chunks: number; bytes: number } | undefined> {
     const version = await this.getVersion();
-    const packed = gzipSync(registrySnapshot(await this.loadAll()));
+    const snapshot = registrySnapshot(await this.loadAll());
     if ((await this.getVersion()) !== version) return undefined;
+    return this.storeIndex(version, snapshot);
+  }
+
+  /** Stores `snapshot` as the index of `version` (gzipped, in chunks) and removes other versions' chunks. */
+  async storeIndex(version: number, snapshot: RegistrySnapshot): Promise<{ version: number; chunks: number; bytes: number }> {
+    const packed = gzipSync(snapshot);
     const chunks = Math.max(1, Math.ceil(packed.length / this.indexChunkBytes));
     for (let chunk = 0; chunk < chunks; chunk++) {
       const data = packed.subarray(chunk * this.indexChunkBytes, (chunk + 1) * this.indexChunkBytes);
