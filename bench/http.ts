@@ -17,10 +17,13 @@ import { round, summary, verdict, type Verdict } from './stats';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const REGISTRY_ENTRIES = 10_000;
 
+/** What the bench server answers to, and the reply each request waits for (bench/server.ts). */
+const REPLIES = { calls: 'calls', drain: 'drained', store: 'store', latency: 'latency', hold: 'held' } as const;
+
 interface BenchServer {
   url: string;
   importMs: number;
-  ask<T>(type: 'calls' | 'drain' | 'store' | 'latency' | 'hold', details?: Record<string, unknown>): Promise<T>;
+  ask<T>(type: keyof typeof REPLIES, details?: Record<string, unknown>): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -37,13 +40,12 @@ export async function startBenchServer(): Promise<BenchServer> {
       if (message.type === 'ready') resolve(message);
     });
   });
-  const replies = { calls: 'calls', drain: 'drained', store: 'store', latency: 'latency', hold: 'held' } as const;
   return {
     ...ready,
-    ask<T>(type: 'calls' | 'drain' | 'store' | 'latency' | 'hold', details: Record<string, unknown> = {}) {
+    ask<T>(type: keyof typeof REPLIES, details: Record<string, unknown> = {}) {
       return new Promise<T>((resolve) => {
         const listener = (message: { type: string }) => {
-          if (message.type !== replies[type]) return;
+          if (message.type !== REPLIES[type]) return;
           child.off('message', listener);
           resolve(message as T);
         };
@@ -99,6 +101,13 @@ interface Kind {
   holdDelivery?: boolean;
 }
 
+const SMS_CHECK: Kind = {
+  name: 'SMS CHECK (name, 10k registry)',
+  make: (k) => sms(`check-${unique()}`, SENDERS[k % SENDERS.length]!, `CHECK ${entries[(k * 104_729) % entries.length]!.name}`),
+  expect: (r) => r.status === 200 && r.body === 'OK',
+  count: 600,
+};
+
 const KINDS: Kind[] = [
   {
     // Not a target: what a POST with a form costs before any store call (body read, form parse, validation, a log
@@ -144,21 +153,10 @@ const KINDS: Kind[] = [
     expect: (r) => r.status === 200 && /^CON .*LICENSED|^CON .*WARNING/s.test(r.body),
     count: 1000,
   },
-  {
-    name: 'SMS CHECK (name, 10k registry)',
-    make: (k) => sms(`check-${unique()}`, SENDERS[k % SENDERS.length]!, `CHECK ${entries[(k * 104_729) % entries.length]!.name}`),
-    expect: (r) => r.status === 200 && r.body === 'OK',
-    count: 600,
-  },
-  {
-    // The same, without the reply's delivery (lease, provider call, sent mark) beside it in the same process: on
-    // AWS the outbox is a function of its own. The replies are still recorded and queued; they are sent afterwards.
-    name: 'SMS CHECK (name, 10k registry), its delivery held until after',
-    make: (k) => sms(`check-held-${unique()}`, SENDERS[k % SENDERS.length]!, `CHECK ${entries[(k * 104_729) % entries.length]!.name}`),
-    expect: (r) => r.status === 200 && r.body === 'OK',
-    count: 600,
-    holdDelivery: true,
-  },
+  SMS_CHECK,
+  // The same, without the reply's delivery (lease, provider call, sent mark) beside it in the same process: on AWS
+  // the outbox is a function of its own. The replies are still recorded and queued; they are sent afterwards.
+  { ...SMS_CHECK, name: 'SMS CHECK (name, 10k registry), its delivery held until after', holdDelivery: true },
   {
     name: 'USSD report submission (final step, fresh session)',
     make: (k) => ussd(`report-${unique()}`, CALLERS[k % CALLERS.length]!, `2*3*2*3000*1*@bench_scam_${k % 200}*1*1*1`),

@@ -10,6 +10,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { buildRegistryIndex, registrySnapshot, restoreRegistryIndex, type RegistryEntry, type RegistryIndex } from '../shared/domain/registry';
 import { createDocumentClient, ensureTable } from '../shared/store/client';
 import { RegistryRepository } from '../shared/store/registry';
+import { recordStoreCalls } from '../test/support/faults';
 import { addStoreLatency } from './store-latency';
 import { startStoreThread } from './store-thread';
 
@@ -215,8 +216,7 @@ export async function benchmarkStoredSnapshot(size = 100_000, latencies: readonl
   const client = createDocumentClient({ region: 'eu-west-2', endpoint: store.endpoint, tableName, timeouts: { requestMs: 60_000 } });
   let latencyMs = 0;
   addStoreLatency(client, () => latencyMs);
-  let calls = 0;
-  client.middlewareStack.add((next) => (args) => (calls++, next(args)), { step: 'initialize', name: 'countSnapshotCalls' });
+  const recorder = recordStoreCalls(client);
   try {
     await ensureTable(client, tableName);
     const repository = new RegistryRepository(client, tableName);
@@ -225,7 +225,7 @@ export async function benchmarkStoredSnapshot(size = 100_000, latencies: readonl
     for (const latency of latencies) {
       latencyMs = latency;
       collectGarbage();
-      calls = 0;
+      recorder.reset();
       const started = performance.now();
       const snapshot = (await repository.loadIndex(version))!;
       const readMs = performance.now() - started;
@@ -235,7 +235,7 @@ export async function benchmarkStoredSnapshot(size = 100_000, latencies: readonl
         latencyMs: latency,
         chunks,
         snapshotMb: Math.round((bytes / 2 ** 20) * 10) / 10,
-        calls,
+        calls: recorder.calls.length,
         readMs: Math.round(readMs),
         firstVerificationMs: Math.round(performance.now() - started),
       });
